@@ -1,0 +1,1 @@
+"""edusearch indexer: read → split into reports and sections → analyse → index; query → search."""

@@ -1,0 +1,70 @@
+"""Plain data passed between the pipeline steps (read → split → sections → index)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class SourceText:
+    """A file decoded to text, with whatever metadata the file itself declared."""
+
+    path: str  # relative to the corpus root, POSIX separators
+    text: str
+    encoding: str
+    fmt: str  # "txt" | "md" | "html"
+    meta: dict = field(default_factory=dict)  # front matter / <title>
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    section_id: str
+    level: int
+    heading: str
+    heading_path: list[str]
+    text: str
+    markdown: str | None = None  # the Markdown source, where the file was Markdown
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d.pop("markdown")
+        return d
+
+
+@dataclass
+class Report:
+    doc_id: str
+    title: str
+    year: int | None
+    doc_type: str
+    region: str | None
+    issuer: str | None
+    source: str
+    number: int = 1  # position of the report within its file
+    source_url: str | None = None
+    sections: list[Section] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d.pop("number")
+        d["sections"] = [s.to_dict() for s in self.sections]
+        return d
+
+
+@dataclass
+class ParsedFile:
+    source: str
+    reports: list[Report]
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"source": self.source, "reports": [r.to_dict() for r in self.reports]}
+
+
+@dataclass
+class Skipped:
+    """A file that could not be used, and why; reported, never fatal."""
+
+    path: str
+    reason: str

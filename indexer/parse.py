@@ -1,0 +1,94 @@
+"""One file → its reports and sections: read → split → sections → metadata."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path, PurePosixPath
+
+from .markup import md_to_text
+from .metadata import (
+    doc_type_of,
+    issuer_of,
+    meta_year,
+    opening_year,
+    region_of,
+    year_in,
+)
+from .model import ParsedFile, Report, Section, SourceText
+from .reader import read_file
+from .sections import build_sections
+from .splitter import RawReport, split_reports
+
+_YEAR_PREFIX = re.compile(r"^\d{4}[_\-\s]+(?=\S)")
+
+
+def parse_path(path: Path, root: Path | None = None) -> ParsedFile:
+    """Read and parse one file; raises reader.Unreadable with the reason."""
+    rel = path.relative_to(root).as_posix() if root else path.name
+    return parse_source(read_file(path, rel))
+
+
+def parse_source(src: SourceText) -> ParsedFile:
+    markdown = src.fmt in ("md", "html")
+    raws = split_reports(src.text, src.fmt)
+    many = len(raws) > 1
+    reports = [
+        _report(src, raw, n, many, markdown) for n, raw in enumerate(raws, start=1)
+    ]
+    return ParsedFile(src.path, reports, list(src.warnings))
+
+
+def file_title(rel: str) -> str:
+    stem = PurePosixPath(rel).stem
+    return _YEAR_PREFIX.sub("", stem)
+
+
+def _report(src: SourceText, raw: RawReport, n: int, many: bool, markdown: bool) -> Report:
+    sections = build_sections(raw.lines, markdown)
+    if markdown:
+        sections = [_plain(s) for s in sections]
+    title = _title(src, raw, many, n)
+    opening = sections[0].text if sections and sections[0].level == 0 else ""
+    full_text = "\n".join(s.text for s in sections)
+    is_law = any(s.heading.startswith("第") and s.heading.endswith("条") for s in sections[:50])
+    meta = src.meta
+    return Report(
+        doc_id=f"{src.path}~{n}" if many else src.path,
+        title=title,
+        year=_year(src, raw, title, opening),
+        doc_type=str(meta.get("doc_type") or doc_type_of(title, is_law)),
+        region=str(meta["region"]) if meta.get("region") else region_of(title, title + "\n" + full_text[:3000]),
+        issuer=str(meta["issuer"]) if meta.get("issuer") else issuer_of(title, opening),
+        source=src.path,
+        number=n,
+        source_url=str(meta["source_url"]) if meta.get("source_url") else None,
+        sections=sections,
+    )
+
+
+def _plain(s: Section) -> Section:
+    s.markdown = s.text
+    s.text = md_to_text(s.text)
+    return s
+
+
+def _title(src: SourceText, raw: RawReport, many: bool, n: int) -> str:
+    if src.meta.get("title") and not many:
+        return str(src.meta["title"]).strip()
+    from_file = file_title(src.path)
+    if raw.title:
+        # a bare 政府工作报告 says less than the file name 2024年…政府工作报告
+        generic = year_in(raw.title) is None and from_file.endswith(raw.title) and year_in(from_file)
+        if generic and not many and not raw.title_from_page:
+            return from_file
+        return raw.title
+    return f"{from_file}（第{n}篇）" if many else from_file
+
+
+def _year(src: SourceText, raw: RawReport, title: str, opening: str) -> int | None:
+    if "year" in src.meta:
+        return meta_year(src.meta["year"])
+    y = year_in(PurePosixPath(src.path).stem)
+    if y is None and not raw.title_from_page:
+        y = year_in(title)
+    return y if y is not None else opening_year(opening)

@@ -1,0 +1,185 @@
+"""File → text. Decoding, front matter and HTML are dealt with here, so that
+everything downstream sees plain lines of text with Markdown-style headings."""
+
+from __future__ import annotations
+
+import codecs
+import html
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import yaml
+
+from .model import SourceText
+
+SUPPORTED = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+META_KEYS = ("title", "year", "region", "doc_type", "issuer", "source_url")
+MAX_BYTES = 64 * 1024 * 1024
+
+
+class Unreadable(Exception):
+    """The file cannot be used; the message says why, for the run summary."""
+
+
+def is_supported(path: Path) -> bool:
+    return path.suffix.lower() in SUPPORTED and not path.name.startswith(".")
+
+
+def read_file(path: Path, rel: str) -> SourceText:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise Unreadable("file vanished before it could be read") from None
+    except OSError as e:
+        raise Unreadable(f"cannot read: {e.strerror or e}") from None
+    return read_bytes(data, rel, SUPPORTED.get(path.suffix.lower(), "txt"))
+
+
+def read_bytes(data: bytes, rel: str, fmt: str) -> SourceText:
+    if len(data) > MAX_BYTES:
+        raise Unreadable(f"too large ({len(data) // (1024 * 1024)} MB > {MAX_BYTES // (1024 * 1024)} MB)")
+    text, encoding, warnings = decode(data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    meta: dict = {}
+    if fmt == "md":
+        text, meta, w = split_front_matter(text)
+        warnings += w
+    elif fmt == "html":
+        text, meta = html_to_text(text)
+    if not text.strip():
+        raise Unreadable("no text" if data.strip() else "empty file")
+    return SourceText(rel, text, encoding, fmt, meta, warnings)
+
+
+# --- decoding ---------------------------------------------------------------
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def decode(data: bytes) -> tuple[str, str, list[str]]:
+    """Bytes → (text, encoding, warnings); raises Unreadable for binary data."""
+    if not data.strip():
+        raise Unreadable("empty file")
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(enc), enc, []
+            except UnicodeDecodeError as e:
+                raise Unreadable(f"starts with a {enc} byte-order mark but is not valid {enc}: {e.reason}") from None
+    if b"\x00" in data[:8192]:
+        raise Unreadable("binary file (NUL bytes)")
+    try:
+        return data.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError as e:
+        if e.reason == "unexpected end of data" and e.start >= len(data) - 3:
+            text = data[: e.start].decode("utf-8")
+            return text, "utf-8", [f"truncated UTF-8: the last {len(data) - e.start} byte(s) were dropped"]
+    for enc in ("gb18030", "big5"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if _looks_like_text(text):
+            return text, enc, []
+    return _decode_detected(data)
+
+
+def _decode_detected(data: bytes) -> tuple[str, str, list[str]]:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or not _looks_like_text(str(best)):
+        raise Unreadable("not text in any known encoding (binary or corrupt)")
+    return str(best), best.encoding, []
+
+
+def _looks_like_text(text: str) -> bool:
+    sample = text[:20000]
+    if not sample:
+        return False
+    control = sum(1 for c in sample if ord(c) < 32 and c not in "\t\n\r\f")
+    return control / len(sample) < 0.01
+
+
+# --- Markdown front matter ----------------------------------------------------
+
+_FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+
+
+def split_front_matter(text: str) -> tuple[str, dict, list[str]]:
+    text = text.lstrip("\ufeff")
+    m = _FRONT.match(text)
+    if not m:
+        return text, {}, []
+    try:
+        data = yaml.safe_load(m.group(1))
+    except yaml.YAMLError as e:
+        return text, {}, [f"front matter ignored: not valid YAML ({str(e).splitlines()[0]})"]
+    if not isinstance(data, dict):
+        return text, {}, ["front matter ignored: not a mapping"]
+    meta = {k: data[k] for k in META_KEYS if data.get(k) not in (None, "")}
+    # keep line numbers meaningful: the front matter becomes blank lines
+    return "\n" * m.group(0).count("\n") + text[m.end():], meta, []
+
+
+# --- HTML ---------------------------------------------------------------------
+
+_BLOCK = {"p", "div", "br", "li", "tr", "section", "article", "blockquote", "pre", "table", "ul", "ol", "dd", "dt"}
+_SKIP = {"script", "style", "noscript", "template", "head", "nav", "footer", "iframe", "svg", "object"}
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title = ""
+        self._in_title = False
+        self._in_heading = False
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "title":
+            self._in_title = True
+        elif tag in _SKIP:
+            self._skip += 1
+        elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            self.parts.append("\n\n" + "#" * int(tag[1]) + " ")
+            self._in_heading = True
+        elif tag in _BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self._in_title = False
+        elif tag in _SKIP:
+            self._skip = max(0, self._skip - 1)
+        elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            self._in_heading = False
+            self.parts.append("\n")
+        elif tag in _BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+        elif not self._skip:
+            # a heading stays on one line
+            self.parts.append(data.replace("\n", " ") if self._in_heading else data)
+
+
+def html_to_text(markup: str) -> tuple[str, dict]:
+    p = _TextExtractor()
+    p.feed(markup)
+    p.close()
+    text = "".join(p.parts)
+    text = re.sub(r"[ \t]*\n[ \t]*(?=\n)", "\n", text)
+    meta = {"title": html.unescape(p.title).strip()} if p.title.strip() else {}
+    return text, meta
