@@ -3,12 +3,42 @@
 from __future__ import annotations
 
 import argparse
+import html
 import json
+import os
+import re
 import sys
 from pathlib import Path
+from urllib.parse import unquote
 
 from .parse import parse_path
 from .reader import Unreadable
+
+DEFAULT_INDEX = "index"
+
+
+def index_dir(args: argparse.Namespace) -> Path:
+    return Path(args.index or os.environ.get("EDUSEARCH_INDEX") or DEFAULT_INDEX)
+
+
+def parse_year(value: str | None):
+    """'2019' → (2019, 2019); '2015-2020' → (2015, 2020); 'unknown' → unknown; else ValueError."""
+    from .facets import Filters
+
+    if not value:
+        return Filters()
+    v = value.strip().lower()
+    if v in ("unknown", "未知", "null", "none"):
+        return Filters(year_unknown=True)
+    m = re.fullmatch(r"(\d{4})?\s*-\s*(\d{4})?|(\d{4})", v)
+    if not m or not any(m.groups()):
+        raise ValueError(f"year must look like 2019, 2015-2020, 2015-, -2020 or unknown, not {value!r}")
+    if m.group(3):
+        return Filters(int(m.group(3)), int(m.group(3)))
+    lo, hi = (int(m.group(1)) if m.group(1) else None), (int(m.group(2)) if m.group(2) else None)
+    if lo is not None and hi is not None and lo > hi:
+        lo, hi = hi, lo
+    return Filters(lo, hi)
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
@@ -34,6 +64,96 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reindex(args: argparse.Namespace) -> int:
+    from .builder import SourceMissing, reindex
+    from .store import IndexLocked
+
+    try:
+        summary = reindex(index_dir(args), [Path(p) for p in args.sources] or None, full=args.full,
+                          userdicts=[Path(p) for p in args.userdict] if args.userdict else None)
+    except (SourceMissing, IndexLocked, FileNotFoundError) as e:
+        print(f"edusearch: {e}", file=sys.stderr)
+        return 2
+    for w in summary.warnings:
+        print(f"edusearch: warning: {w}", file=sys.stderr)
+    for s in summary.skipped:
+        print(f"edusearch: skipped {s.path}: {s.reason}", file=sys.stderr)
+    print(summary.line())
+    return 0
+
+
+_MARK = re.compile(r"<mark>(.*?)</mark>")
+
+
+def _terminal(snippet_html: str, color: bool) -> str:
+    on, off = ("\033[1;33m", "\033[0m") if color else ("[", "]")
+    return html.unescape(_MARK.sub(lambda m: on + m.group(1) + off, snippet_html))
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from .search import search
+    from .searcher import IndexReader
+    from .store import NoIndex, require_current
+
+    try:
+        filters = parse_year(args.year)
+    except ValueError as e:
+        print(f"edusearch: {e}", file=sys.stderr)
+        return 2
+    filters.doc_type, filters.region = args.type, args.region
+    try:
+        reader = IndexReader(require_current(index_dir(args)))
+    except NoIndex as e:
+        print(f"edusearch: {e}", file=sys.stderr)
+        return 2
+    res = search(reader, args.query, filters, page=args.page, per_page=args.limit)
+    if args.json:
+        json.dump(res.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    first = (res.page - 1) * res.per_page
+    print(f"{res.total} 个章节，{res.total_documents} 篇报告（{res.took_ms:.0f} ms）")
+    if res.notice:
+        print(f"提示：{res.notice}")
+    years = " ".join(f"{y['value'] or '未知'}:{y['count']}" for y in res.facets["year"])
+    if years:
+        print(f"年份：{years}")
+    for i, h in enumerate(res.hits, start=first + 1):
+        path = " › ".join([h.title, *h.heading_path])
+        print(f"\n{i}. {path}  ({h.year or '年份不详'} · {h.doc_type})")
+        print(f"   {_terminal(h.snippet_html, color)}")
+        print(f"   {unquote(h.url)}")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from .searcher import IndexReader
+    from .store import NoIndex, require_current
+
+    try:
+        st = IndexReader(require_current(index_dir(args))).stats()
+    except NoIndex as e:
+        print(f"edusearch: {e}", file=sys.stderr)
+        return 2
+    if args.json:
+        json.dump(st.__dict__, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    lo, hi = st.years
+    print(f"files        {st.files}")
+    print(f"reports      {st.reports}")
+    print(f"sections     {st.sections}")
+    print(f"years        {lo}–{hi}" + (f" (+{st.unknown_year_reports} reports of unknown year)" if st.unknown_year_reports else ""))
+    print(f"index size   {st.index_bytes / 1e6:.1f} MB")
+    print(f"dictionary   {st.dictionary_hash}")
+    print(f"built        {st.created} ({st.generation})")
+    print(f"sources      {', '.join(st.sources)}")
+    if st.skipped:
+        print(f"skipped      {len(st.skipped)}: " + "; ".join(f"{s['path']}: {s['reason']}" for s in st.skipped[:5]))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="edusearch", description="Search Chinese education policy reports by section.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -41,6 +161,29 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("file")
     sp.add_argument("--json", action="store_true", help="machine-readable output")
     sp.set_defaults(func=cmd_parse)
+
+    sp = sub.add_parser("reindex", help="build or refresh the index from source folders")
+    sp.add_argument("sources", nargs="*", help="folders (or files) of reports; default: the ones indexed last time, else seeds/")
+    sp.add_argument("--index", help=f"index folder (default: $EDUSEARCH_INDEX or ./{DEFAULT_INDEX})")
+    sp.add_argument("--full", action="store_true", help="rebuild everything, not only what changed")
+    sp.add_argument("--userdict", action="append", help="extra jieba dictionary (word [freq] [tag] per line); repeatable")
+    sp.set_defaults(func=cmd_reindex)
+
+    sp = sub.add_parser("search", help="search the index")
+    sp.add_argument("query")
+    sp.add_argument("--index")
+    sp.add_argument("--year", help="2019, 2015-2020, 2015-, -2020 or unknown")
+    sp.add_argument("--type", help="document type, e.g. 工作总结")
+    sp.add_argument("--region", help="region level: 全国 省 市 县 区")
+    sp.add_argument("--limit", type=int, default=10, help="results per page (up to 10000)")
+    sp.add_argument("--page", type=int, default=1)
+    sp.add_argument("--json", action="store_true", help="print the same object as /api/search")
+    sp.set_defaults(func=cmd_search)
+
+    sp = sub.add_parser("stats", help="what the index holds")
+    sp.add_argument("--index")
+    sp.add_argument("--json", action="store_true")
+    sp.set_defaults(func=cmd_stats)
     return p
 
 

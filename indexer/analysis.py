@@ -1,0 +1,175 @@
+"""jieba for Whoosh: one dictionary at index and query time, loaded fast.
+
+The words field is analysed by jieba's Whoosh analyzer chain
+(jieba.analyse.ChineseAnalyzer) with its tokenizer replaced by a subclass that
+numbers positions by token rather than by character, so that Whoosh phrase
+queries on words mean what they say.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import logging
+import marshal
+import os
+import tempfile
+import threading
+from importlib import resources
+from pathlib import Path
+
+import jieba
+from whoosh.analysis import Token
+from whoosh.analysis.analyzers import CompositeAnalyzer
+
+jieba.setLogLevel(logging.WARNING)
+
+
+def _jieba_whoosh_module():
+    """jieba.analyse.analyzer without jieba.analyse/__init__, which spends about a
+    second loading TF-IDF and POS tables that search never uses."""
+    path = Path(jieba.__file__).parent / "analyse" / "analyzer.py"
+    spec = importlib.util.spec_from_file_location("jieba_whoosh_analyzer", path)
+    if spec is None or spec.loader is None:  # pragma: no cover - unusual installs
+        import jieba.analyse.analyzer as mod
+
+        return mod
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+_jw = _jieba_whoosh_module()
+ChineseAnalyzer, ChineseTokenizer, accepted_chars = _jw.ChineseAnalyzer, _jw.ChineseTokenizer, _jw.accepted_chars
+
+SHIPPED_DICT = "userdict.txt"
+_lock = threading.Lock()
+_tokenizers: dict[str, jieba.Tokenizer] = {}  # by dictionary hash
+_short_cache: dict[tuple[str, str], list[tuple[str, int, int]]] = {}
+SHORT_TEXT = 64
+SHORT_CACHE_SIZE = 200_000
+
+
+def shipped_dictionary() -> str:
+    return resources.files("indexer").joinpath("data", SHIPPED_DICT).read_text(encoding="utf-8")
+
+
+def combined_dictionary(extra: list[Path] | None = None) -> str:
+    """The shipped domain terms plus any user dictionaries, in jieba's format."""
+    parts = [shipped_dictionary()]
+    for p in extra or []:
+        parts.append(Path(p).read_text(encoding="utf-8"))
+    return "\n".join(x.strip() for x in parts if x.strip()) + "\n"
+
+
+def dictionary_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def load_jieba(dict_path: Path) -> jieba.Tokenizer:
+    """A jieba tokenizer with this user dictionary, shared per process.
+
+    jieba's own cache load (marshal.load on a file) takes about a second here;
+    marshal.loads on the bytes takes a quarter of that, and cold start counts.
+    """
+    text = dict_path.read_text(encoding="utf-8")
+    key = dictionary_hash(text)
+    with _lock:
+        tok = _tokenizers.get(key)
+        if tok is None:
+            tok = _new_tokenizer(dict_path, key)
+            _tokenizers[key] = tok
+    return tok
+
+
+def _new_tokenizer(dict_path: Path, key: str) -> jieba.Tokenizer:
+    cache = Path(tempfile.gettempdir()) / f"edusearch-jieba-{key}-{jieba.__version__}.cache"
+    tok = jieba.Tokenizer()
+    try:
+        tok.FREQ, tok.total = marshal.loads(cache.read_bytes())
+        tok.initialized = True
+        return tok
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    tok.initialize()
+    tok.load_userdict(str(dict_path))
+    tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(marshal.dumps((tok.FREQ, tok.total)))
+        os.replace(tmp, cache)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+    return tok
+
+
+class TokenPositionChineseTokenizer(ChineseTokenizer):
+    """jieba's Whoosh tokenizer, search mode, positions numbered by token.
+
+    It names its dictionary by hash; the pickled schema stays small and the
+    jieba instance is the one the index was opened with.
+    """
+
+    def __init__(self, dict_hash: str) -> None:
+        self.dict_hash = dict_hash
+
+    def __getstate__(self):
+        return {"dict_hash": self.dict_hash}
+
+    def _jieba(self) -> jieba.Tokenizer:
+        tok = _tokenizers.get(self.dict_hash)
+        if tok is None:
+            # a fresh process (e.g. a Whoosh sub-writer): load the dictionary named by the builder
+            path = os.environ.get("EDUSEARCH_JIEBA_DICT")
+            if path and Path(path).is_file():
+                tok = load_jieba(Path(path))
+            if tok is None or _tokenizers.get(self.dict_hash) is None:
+                raise RuntimeError(f"jieba dictionary {self.dict_hash} is not loaded; open the index first")
+        return tok
+
+    def _words(self, text: str) -> list[tuple[str, int, int]]:
+        """jieba search-mode words with offsets; short texts (titles, headings) are memoised."""
+        if len(text) > SHORT_TEXT:
+            return self._jieba().tokenize(text, mode="search")
+        words = _short_cache.get((self.dict_hash, text))
+        if words is None:
+            words = list(self._jieba().tokenize(text, mode="search"))
+            if len(_short_cache) > SHORT_CACHE_SIZE:
+                _short_cache.clear()
+            _short_cache[(self.dict_hash, text)] = words
+        return words
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self.dict_hash == other.dict_hash
+
+    def __call__(self, text, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pos = start_pos
+        for w, start, end in self._words(text):
+            if len(w) <= 1 and not accepted_chars.match(w):
+                continue
+            token.original = token.text = w
+            token.boost = 1.0
+            token.stopped = False
+            if positions:
+                token.pos = pos
+            if chars:
+                token.startchar = start_char + start
+                token.endchar = start_char + end
+            pos += 1
+            yield token
+
+
+def words_analyzer(dict_hash: str) -> CompositeAnalyzer:
+    """jieba's ChineseAnalyzer chain (lowercase, stop words, stemming) on our tokenizer."""
+    stock = ChineseAnalyzer()
+    return CompositeAnalyzer(TokenPositionChineseTokenizer(dict_hash), *stock.items[1:])
+
+
+def query_words(text: str, dict_hash: str) -> list[str]:
+    """The words-field terms of a query string, exactly as the index analysed them."""
+    seen: list[str] = []
+    for t in words_analyzer(dict_hash)(text):
+        if t.text not in seen:
+            seen.append(t.text)
+    return seen

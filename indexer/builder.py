@@ -1,0 +1,430 @@
+"""Reindex: source folders → a new index generation, doing only the work the change needs.
+
+Unchanged files (same content hash) are kept as they are, changed files are
+replaced, deleted files removed; a changed dictionary or --full rebuilds all.
+The new state becomes visible in one atomic step (store.publish).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from whoosh import index as whoosh_index
+
+from . import store
+from .analysis import combined_dictionary, dictionary_hash, load_jieba
+from .catalog import Catalog, ReportRow
+from .exact import ExactSegment
+from .model import ParsedFile, Skipped
+from .normalize import fold_text
+from .parse import parse_path
+from .reader import Unreadable, is_supported
+from .schema import build_schema
+
+FORMAT = 1
+PARALLEL_MIN_SECTIONS = 3000  # below this, one process is faster than starting two
+COMPACT_SEGMENTS = 8
+COMPACT_DEAD_SHARE = 0.3
+
+
+class SourceMissing(Exception):
+    """A source folder is gone; nothing is deleted on the strength of that."""
+
+
+@dataclass
+class SourceFile:
+    key: str  # stable identity: source folder + relative path
+    source: int  # index into the source list
+    rel: str  # path relative to its source folder
+    doc_rel: str  # what doc_ids are built from (rel, made unique across sources)
+    path: Path
+
+
+@dataclass
+class Summary:
+    files: int = 0
+    reports: int = 0
+    sections: int = 0
+    indexed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    full: bool = False
+    reason: str = ""
+
+    def line(self) -> str:
+        kind = f"full rebuild ({self.reason})" if self.full else "incremental"
+        parts = [
+            f"{self.files} files, {self.reports} reports, {self.sections} sections",
+            f"indexed {self.indexed}, unchanged {self.unchanged}, removed {self.removed}",
+            f"skipped {len(self.skipped)}",
+        ]
+        skipped = "; ".join(f"{s.path}: {s.reason}" for s in self.skipped[:5])
+        more = f" (+{len(self.skipped) - 5} more)" if len(self.skipped) > 5 else ""
+        tail = f" [{skipped}{more}]" if skipped else ""
+        return f"{kind}: " + ", ".join(parts) + f"{tail} in {self.seconds:.1f} s"
+
+
+# -- scanning ------------------------------------------------------------------
+
+
+def scan(sources: list[Path]) -> tuple[list[SourceFile], list[Skipped]]:
+    files: list[SourceFile] = []
+    skipped: list[Skipped] = []
+    seen: set[str] = set()
+    for i, src in enumerate(sources):
+        paths = [src] if src.is_file() else sorted(p for p in src.rglob("*") if p.is_file() or p.is_symlink())
+        base = src.parent if src.is_file() else src
+        for p in paths:
+            rel = p.relative_to(base).as_posix()
+            if any(part.startswith(".") for part in Path(rel).parts):
+                continue
+            if not is_supported(p):
+                continue
+            if not p.is_file():
+                skipped.append(Skipped(rel, "broken link or not a regular file"))
+                continue
+            doc_rel = rel if rel not in seen else f"{src.name}/{rel}"
+            seen.add(doc_rel)
+            key = hashlib.sha1(f"{src}\0{rel}".encode()).hexdigest()[:20]
+            files.append(SourceFile(key, i, rel, doc_rel, p))
+    return files, skipped
+
+
+def content_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# -- parsing (in worker processes when there is a lot) ---------------------------------
+
+
+def _parse_one(job: tuple[str, str, str]) -> tuple[str, str, ParsedFile | Skipped]:
+    key, path, doc_rel = job
+    p = Path(path)
+    try:
+        digest = content_hash(p)
+        parsed = parse_path(p, None)
+    except Unreadable as e:
+        return key, "", Skipped(doc_rel, str(e))
+    except FileNotFoundError:
+        return key, "", Skipped(doc_rel, "file vanished during the run")
+    except OSError as e:
+        return key, "", Skipped(doc_rel, f"cannot read: {e.strerror or e}")
+    except Exception as e:  # a parser bug must not stop the run; say which file
+        return key, "", Skipped(doc_rel, f"could not be parsed: {type(e).__name__}: {e}")
+    parsed.source = doc_rel
+    for n, r in enumerate(parsed.reports, start=1):
+        r.source = doc_rel
+        r.doc_id = f"{doc_rel}~{n}" if len(parsed.reports) > 1 else doc_rel
+    return key, digest, parsed
+
+
+def parse_all(files: list[SourceFile], workers: int, progress: bool) -> list[tuple[str, str, ParsedFile | Skipped]]:
+    jobs = [(f.key, str(f.path), f.doc_rel) for f in files]
+    bar = _bar(len(jobs), "parse", progress)
+    out = []
+    if workers > 1 and len(jobs) > 8:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for res in pool.map(_parse_one, jobs, chunksize=8):
+                out.append(res)
+                bar.update(1)
+    else:
+        for job in jobs:
+            out.append(_parse_one(job))
+            bar.update(1)
+    bar.close()
+    return out
+
+
+# -- the reindex itself -------------------------------------------------------------
+
+
+def reindex(
+    root: Path,
+    sources: list[Path] | None = None,
+    full: bool = False,
+    userdicts: list[Path] | None = None,
+    progress: bool | None = None,
+    workers: int | None = None,
+) -> Summary:
+    t0 = time.perf_counter()
+    progress = sys.stderr.isatty() if progress is None else progress
+    workers = workers or min(2, os.cpu_count() or 1)
+    root = Path(root)
+    with store.locked(root):
+        store.cleanup(root)
+        live = store.current(root)
+        old = _read_manifest(live) if live else None
+        srcs = _resolve_sources(sources, old)
+        dicts = [Path(p).resolve() for p in (userdicts if userdicts is not None else (old or {}).get("userdicts", []))]
+        dict_text = combined_dictionary(dicts)
+        dict_hash = dictionary_hash(dict_text)
+        files, skipped = scan(srcs)
+        reason = ""
+        if old is None:
+            reason = "new index"
+        elif full:
+            reason = "--full"
+        elif old.get("dictionary_hash") != dict_hash:
+            reason = "dictionary changed"
+        elif old.get("format") != FORMAT:
+            reason = "index format changed"
+        gen = store.new_generation(root)
+        try:
+            (gen / "userdict.txt").write_text(dict_text, encoding="utf-8")
+            load_jieba(gen / "userdict.txt")
+            os.environ["EDUSEARCH_JIEBA_DICT"] = str(gen / "userdict.txt")  # for Whoosh's sub-writers
+            build = _Build(gen, dict_hash, srcs, dicts, files, skipped, workers, progress)
+            summary = build.full() if reason else build.incremental(live, old)
+            summary.full, summary.reason = bool(reason), reason
+            store.publish(root, gen)
+        except BaseException:
+            shutil.rmtree(gen, ignore_errors=True)
+            raise
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def _resolve_sources(sources: list[Path] | None, old: dict | None) -> list[Path]:
+    if sources:
+        srcs = [Path(s).resolve() for s in sources]
+    elif old and old.get("sources"):
+        srcs = [Path(s) for s in old["sources"]]
+    else:
+        default = Path("seeds").resolve()
+        if not default.is_dir():
+            raise SourceMissing("no sources given, none remembered, and no seeds/ folder here")
+        srcs = [default]
+    missing = [str(s) for s in srcs if not s.exists()]
+    if missing:
+        raise SourceMissing("source folder not found: " + ", ".join(missing) + " (nothing was changed)")
+    return srcs
+
+
+def _read_manifest(gen: Path) -> dict:
+    import json
+
+    return json.loads((gen / store.MANIFEST).read_text(encoding="utf-8"))
+
+
+class _Build:
+    def __init__(self, gen, dict_hash, sources, dicts, files, skipped, workers, progress):
+        self.gen, self.dict_hash, self.sources, self.dicts = gen, dict_hash, sources, dicts
+        self.files, self.skipped, self.workers, self.progress = files, list(skipped), workers, progress
+        self.summary = Summary(skipped=self.skipped)
+
+    # full ------------------------------------------------------------------
+
+    def full(self) -> Summary:
+        parsed = parse_all(self.files, self.workers, self.progress)
+        entries, catalog, headings, bodies, docs = self._collect(parsed, first_sid=0)
+        (self.gen / "whoosh").mkdir()
+        ix = whoosh_index.create_in(self.gen / "whoosh", build_schema(self.dict_hash))
+        writer = self._writer(ix, len(docs))
+        self._add(writer, docs)
+        segment = ExactSegment.build(0, headings, bodies)  # runs while Whoosh's sub-writers work
+        writer.commit()
+        seg_dir = "exact/seg-000000"
+        segment.save(self.gen / seg_dir)
+        catalog.save(self.gen / seg_dir)
+        live = np.ones(len(headings), dtype=bool)
+        self.summary.indexed = len(entries)
+        self._finish(entries, [seg_dir], live, len(headings))
+        return self.summary
+
+    # incremental -----------------------------------------------------------
+
+    def incremental(self, live_gen: Path, old: dict) -> Summary:
+        old_files: dict = old["files"]
+        changed, keep = [], {}
+        for f in self.files:
+            prev = old_files.get(f.key)
+            if prev is None:
+                changed.append(f)
+                continue
+            try:
+                digest = content_hash(f.path)
+            except FileNotFoundError:
+                continue  # vanished since the scan: removed below like any deleted file
+            except OSError as e:
+                self.skipped.append(Skipped(f.doc_rel, f"cannot read, old sections kept: {e.strerror or e}"))
+                keep[f.key] = prev
+                continue
+            if digest == prev["sha256"] and prev.get("doc_rel") == f.doc_rel:
+                keep[f.key] = prev
+            else:
+                changed.append(f)
+        store.link_tree(live_gen, self.gen, skip=(store.MANIFEST, "userdict.txt"))
+        live = np.load(self.gen / "live.npy").copy()
+        changed_keys = {f.key for f in changed}
+        dropped = [k for k in old_files if k not in keep]
+        for key in dropped:
+            a, b = old_files[key]["sids"]
+            live[a:b] = False
+            self.summary.removed += key not in changed_keys
+        next_sid = int(old["next_sid"])
+        parsed = parse_all(changed, self.workers, self.progress)
+        entries, catalog, headings, bodies, docs = self._collect(parsed, first_sid=next_sid)
+        ix = whoosh_index.open_dir(self.gen / "whoosh")
+        writer = self._writer(ix, len(docs))
+        for key in dropped:
+            writer.delete_by_term("file_key", key)
+        self._add(writer, docs)
+        writer.commit()
+        segments = list(old["segments"])
+        if headings:
+            seg_dir = f"exact/seg-{next_sid:06d}"
+            ExactSegment.build(next_sid, headings, bodies).save(self.gen / seg_dir)
+            catalog.save(self.gen / seg_dir)
+            segments.append(seg_dir)
+        live = np.concatenate([live, np.ones(len(headings), dtype=bool)])
+        total = next_sid + len(headings)
+        if len(segments) > COMPACT_SEGMENTS or (1 - live.sum() / max(total, 1)) > COMPACT_DEAD_SHARE:
+            segments = self._compact(segments, live)
+        self.summary.indexed = len(entries)
+        self.summary.unchanged = len(keep)
+        all_entries = dict(keep)
+        all_entries.update(entries)
+        self._finish(all_entries, segments, live, total)
+        return self.summary
+
+    def _compact(self, segments: list[str], live: np.ndarray) -> list[str]:
+        """Fold all exact segments into one; dead sections keep their sid with no text."""
+        headings, bodies, parts = [], [], []
+        for seg_dir in segments:
+            seg = ExactSegment.load(self.gen / seg_dir)
+            for local in range(seg.size):
+                alive = live[seg.base + local]
+                headings.append(seg.heading_text(local) if alive else "")
+                bodies.append(seg.body_text(local) if alive else "")
+            parts.append(Catalog.load(self.gen / seg_dir))
+        seg_dir = f"exact/seg-c{len(headings):06d}-{int(time.time())}"
+        ExactSegment.build(0, headings, bodies).save(self.gen / seg_dir)
+        Catalog.concat(parts).save(self.gen / seg_dir)
+        for old_dir in segments:
+            shutil.rmtree(self.gen / old_dir, ignore_errors=True)
+        return [seg_dir]
+
+    # shared ---------------------------------------------------------------
+
+    def _collect(self, parsed, first_sid: int):
+        """Assign sids in file order; build Whoosh docs, exact texts and the catalog."""
+        entries: dict[str, dict] = {}
+        reports: list[ReportRow] = []
+        section_report: list[int] = []
+        headings: list[str] = []
+        bodies: list[str] = []
+        docs: list[dict] = []
+        by_key = {f.key: f for f in self.files}
+        sid = first_sid
+        for key, digest, res in parsed:
+            f = by_key[key]
+            if isinstance(res, Skipped):
+                self.skipped.append(res)
+                continue
+            self.summary.warnings += [f"{f.doc_rel}: {w}" for w in res.warnings]
+            first = sid
+            for r in res.reports:
+                row = ReportRow(r.doc_id, r.title, r.year, r.doc_type, r.region, r.issuer, r.source, key,
+                                r.source_url, sid, len(r.sections))
+                title_folded = fold_text(r.title)
+                for order, s in enumerate(r.sections):
+                    h, b = fold_text(s.heading), fold_text(s.text)
+                    if order == 0:
+                        h = f"{title_folded} {h}".strip() if h else title_folded
+                    headings.append(h)
+                    bodies.append(b)
+                    section_report.append(len(reports))
+                    docs.append(dict(
+                        sid=sid, file_key=key, doc_id=r.doc_id, section_id=s.section_id, order=order,
+                        level=s.level, heading_path=list(s.heading_path), text=s.text, markdown=s.markdown,
+                        title=title_folded, heading=fold_text(s.heading), _stored_heading=s.heading,
+                        body=b, year=r.year if r.year is not None else 0, doc_type=r.doc_type,
+                        region=r.region or "", source=r.source,
+                    ))
+                    sid += 1
+                reports.append(row)
+            entries[key] = {"source": f.source, "rel": f.rel, "doc_rel": f.doc_rel, "sha256": digest,
+                            "reports": len(res.reports), "sections": sid - first, "sids": [first, sid]}
+        return entries, Catalog(reports, np.array(section_report, dtype=np.int32)), headings, bodies, docs
+
+    def _writer(self, ix, n_docs: int):
+        if self.workers > 1 and n_docs >= PARALLEL_MIN_SECTIONS:
+            return ix.writer(procs=self.workers, multisegment=True, limitmb=256)
+        return ix.writer(limitmb=256)
+
+    def _add(self, writer, docs: list[dict]) -> None:
+        bar = _bar(len(docs), "index", self.progress)
+        for d in docs:
+            writer.add_document(**d)
+            bar.update(1)
+        bar.close()
+
+    def _finish(self, entries: dict, segments: list[str], live: np.ndarray, next_sid: int) -> None:
+        np.save(self.gen / "live.npy", live, allow_pickle=False)
+        _write_docmap(self.gen, next_sid)
+        files = len(entries)
+        reports = sum(e["reports"] for e in entries.values())
+        sections = int(live.sum())
+        self.summary.files, self.summary.reports, self.summary.sections = files, reports, sections
+        manifest = {
+            "format": FORMAT,
+            "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "dictionary_hash": self.dict_hash,
+            "userdicts": [str(p) for p in self.dicts],
+            "sources": [str(s) for s in self.sources],
+            "files": entries,
+            "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
+            "segments": segments,
+            "next_sid": next_sid,
+            "counts": {"files": files, "reports": reports, "sections": sections},
+        }
+        store.write_json(self.gen / store.MANIFEST, manifest)
+
+
+def _write_docmap(gen: Path, next_sid: int) -> None:
+    """Whoosh document numbers ↔ sids, read back from the sid column after commit
+    (sub-writers and merges decide Whoosh's numbering, not us)."""
+    ix = whoosh_index.open_dir(gen / "whoosh")
+    with ix.reader() as reader:
+        n = reader.doc_count_all()
+        col = reader.column_reader("sid")
+        doc_to_sid = np.fromiter((col[d] for d in range(n)), dtype=np.int64, count=n)
+        deleted = np.ones(n, dtype=bool)
+        deleted[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = False
+    doc_to_sid[deleted] = -1
+    sid_to_doc = np.full(next_sid, -1, dtype=np.int64)
+    ok = doc_to_sid >= 0
+    sid_to_doc[doc_to_sid[ok]] = np.flatnonzero(ok)
+    np.save(gen / "doc_to_sid.npy", doc_to_sid.astype(np.int32), allow_pickle=False)
+    np.save(gen / "sid_to_doc.npy", sid_to_doc.astype(np.int32), allow_pickle=False)
+
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _bar(total: int, desc: str, progress: bool):
+    if not progress or total == 0:
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="file" if desc == "parse" else "sec", leave=False, file=sys.stderr)

@@ -1,0 +1,207 @@
+"""The exact-match index: character unigram and bigram postings, verified.
+
+A query string can only occur in a section that holds all of its bigrams (or
+its one character), so intersecting the rarest bigram postings gives a superset
+of the answer; checking each candidate with str.find on the folded text makes
+it exact. Nothing is missed and nothing is guessed, and unlike Whoosh phrase
+queries over bigrams the cost is a few numpy lookups plus C-speed finds.
+
+Headings and bodies have separate gram tables, and each posting carries the
+gram's count in that section, so ranking features for tens of thousands of
+candidates come from arrays rather than from a Python loop.
+
+One segment covers a contiguous run of section ids (sids). Arrays are saved as
+.npy files and memory-mapped, so opening an index is cheap and pages are only
+read when a query needs them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+SEP = "\x00"  # between sections, and between a section's heading and its body
+_CHAR_BITS = 21  # Unicode code points fit in 21 bits
+_SID_BITS = 21  # up to 2,097,152 sections per segment
+MAX_SEGMENT_SECTIONS = 1 << _SID_BITS
+_LATIN = re.compile(r"[0-9a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
+_ARRAYS = ("starts", "mids", "head_keys", "head_ptr", "head_post", "body_keys", "body_ptr", "body_post", "body_tf")
+
+
+def is_word_char(ch: str) -> bool:
+    """Latin letters and digits: terms that start or end in one match as whole words."""
+    return bool(ch) and _LATIN.match(ch) is not None
+
+
+def term_pattern(term: str, prefix: bool = False) -> re.Pattern | None:
+    """A regex where the term needs word boundaries (Latin or digits at an end), else None."""
+    left, right = is_word_char(term[0]), is_word_char(term[-1]) and not prefix
+    if not (left or right):
+        return None
+    w = _LATIN.pattern
+    return re.compile(("(?<!" + w + ")" if left else "") + re.escape(term) + ("(?!" + w + ")" if right else ""))
+
+
+def gram_keys(term: str) -> list[int]:
+    if len(term) == 1:
+        return [ord(term)]
+    return sorted({(ord(a) << _CHAR_BITS) | ord(b) for a, b in zip(term, term[1:], strict=False)})
+
+
+@dataclass
+class Candidates:
+    """Sections that may hold a term: local numbers, with an upper bound of the body count."""
+
+    head: np.ndarray  # sorted local numbers whose heading has every gram
+    body: np.ndarray  # sorted local numbers whose body has every gram
+    body_tf: np.ndarray  # per body candidate: the smallest gram count, >= true count
+
+
+@dataclass
+class ExactSegment:
+    base: int  # first sid
+    text: str  # each section is heading SEP body SEP
+    starts: np.ndarray  # int64, n+1: section k is text[starts[k]:starts[k+1]-1]
+    mids: np.ndarray  # int64, n: position of the SEP between heading and body
+    head_keys: np.ndarray
+    head_ptr: np.ndarray
+    head_post: np.ndarray
+    body_keys: np.ndarray
+    body_ptr: np.ndarray
+    body_post: np.ndarray
+    body_tf: np.ndarray
+
+    @property
+    def size(self) -> int:
+        return len(self.starts) - 1
+
+    # -- building ------------------------------------------------------------
+
+    @classmethod
+    def build(cls, base: int, headings: list[str], bodies: list[str]) -> ExactSegment:
+        """Folded heading and body of each section, in sid order."""
+        n = len(headings)
+        if n >= MAX_SEGMENT_SECTIONS:
+            raise ValueError("too many sections for one exact segment")
+        hl = np.fromiter((len(h) for h in headings), dtype=np.int64, count=n)
+        bl = np.fromiter((len(b) for b in bodies), dtype=np.int64, count=n)
+        starts = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(hl + bl + 2, out=starts[1:])
+        mids = starts[:-1] + hl
+        text = "".join(f"{h}{SEP}{b}{SEP}" for h, b in zip(headings, bodies, strict=True))
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+        section = np.repeat(np.arange(n, dtype=np.uint64), hl + bl + 2)
+        in_head = np.repeat(np.tile(np.array([1, 0], dtype=bool), n), np.column_stack([hl + 1, bl + 1]).ravel())
+        hk, hp, hpost, _ = _table(codes, section, in_head)
+        bk, bp, bpost, btf = _table(codes, section, ~in_head)
+        return cls(base, text, starts, mids, hk, hp, hpost, bk, bp, bpost, btf)
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "text.utf8").write_bytes(self.text.encode("utf-8", "surrogatepass"))
+        for name in _ARRAYS:
+            np.save(folder / f"{name}.npy", getattr(self, name), allow_pickle=False)
+        (folder / "segment.json").write_text(json.dumps({"base": self.base, "size": self.size}))
+
+    @classmethod
+    def load(cls, folder: Path) -> ExactSegment:
+        meta = json.loads((folder / "segment.json").read_text())
+        text = (folder / "text.utf8").read_bytes().decode("utf-8", "surrogatepass")
+        arrays = {n: np.load(folder / f"{n}.npy", mmap_mode="r", allow_pickle=False) for n in _ARRAYS}
+        return cls(meta["base"], text, **arrays)
+
+    # -- querying --------------------------------------------------------------
+
+    def heading_text(self, local: int) -> str:
+        return self.text[int(self.starts[local]): int(self.mids[local])]
+
+    def body_text(self, local: int) -> str:
+        return self.text[int(self.mids[local]) + 1: int(self.starts[local + 1]) - 1]
+
+    def body_length(self) -> np.ndarray:
+        return np.asarray(self.starts[1:]) - np.asarray(self.mids) - 2
+
+    def candidates(self, term: str) -> Candidates:
+        keys = gram_keys(term)
+        head, _ = _lookup(self.head_keys, self.head_ptr, self.head_post, None, keys)
+        body, tf = _lookup(self.body_keys, self.body_ptr, self.body_post, self.body_tf, keys)
+        return Candidates(head, body, tf)
+
+    def verify(self, locals_: np.ndarray, term: str, pattern: re.Pattern | None, heading: bool) -> np.ndarray:
+        """Those of the candidates whose heading (or body) really holds the term."""
+        if not len(locals_):
+            return locals_
+        if pattern is None and len(term) <= 2:
+            return locals_  # a one- or two-character gram posting is already exact
+        starts, mids = self.starts, self.mids
+        idx = np.asarray(locals_)
+        if heading:
+            lo, hi = np.asarray(starts)[idx].tolist(), np.asarray(mids)[idx].tolist()
+        else:
+            lo, hi = (np.asarray(mids)[idx] + 1).tolist(), (np.asarray(starts)[idx + 1] - 1).tolist()
+        if pattern is None:
+            find = self.text.find
+            keep = [find(term, a, b) >= 0 for a, b in zip(lo, hi, strict=True)]
+        else:
+            search, text = pattern.search, self.text
+            keep = [search(text, a, b) is not None for a, b in zip(lo, hi, strict=True)]
+        return idx[np.fromiter(keep, dtype=bool, count=len(keep))]
+
+    def count(self, local: int, term: str, pattern: re.Pattern | None, heading: bool) -> int:
+        a = int(self.starts[local]) if heading else int(self.mids[local]) + 1
+        b = int(self.mids[local]) if heading else int(self.starts[local + 1]) - 1
+        if pattern is None:
+            return self.text.count(term, a, b)
+        return len(pattern.findall(self.text, a, b))
+
+
+def _lookup(keys, ptr, post, tf, wanted: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    lists = []
+    for key in wanted:
+        i = int(np.searchsorted(keys, key))
+        if i >= len(keys) or int(keys[i]) != key:
+            return np.empty(0, dtype=np.uint32), np.empty(0, dtype=np.uint16)
+        a, b = int(ptr[i]), int(ptr[i + 1])
+        lists.append((np.asarray(post[a:b]), np.asarray(tf[a:b]) if tf is not None else None))
+    lists.sort(key=lambda p: len(p[0]))
+    result, counts = lists[0]
+    for other, other_tf in lists[1:]:
+        if not len(result):
+            break
+        idx = np.minimum(np.searchsorted(other, result), len(other) - 1)
+        keep = other[idx] == result
+        result = result[keep]
+        if counts is not None:
+            counts = np.minimum(counts[keep], other_tf[idx[keep]])
+    return result, counts if counts is not None else np.empty(0, dtype=np.uint16)
+
+
+def _table(codes: np.ndarray, section: np.ndarray, mask: np.ndarray):
+    """Sorted (gram, section) postings with counts, for the positions in mask."""
+    ok = mask & (codes != 0)
+    uni = (codes[ok] << np.uint64(_SID_BITS)) | section[ok]
+    pair = ok[:-1] & ok[1:]
+    bi = (((codes[:-1][pair] << np.uint64(_CHAR_BITS)) | codes[1:][pair]) << np.uint64(_SID_BITS)) | section[:-1][pair]
+    combined = np.concatenate([uni, bi])
+    combined.sort(kind="stable")
+    if not len(combined):
+        empty = np.empty(0, dtype=np.uint64)
+        return empty, np.zeros(1, dtype=np.int64), empty.astype(np.uint32), empty.astype(np.uint16)
+    new = np.empty(len(combined), dtype=bool)
+    new[0] = True
+    np.not_equal(combined[1:], combined[:-1], out=new[1:])
+    firsts = np.flatnonzero(new)
+    counts = np.diff(np.append(firsts, len(combined)))
+    pairs = combined[firsts]
+    keys_all = pairs >> np.uint64(_SID_BITS)
+    post = (pairs & np.uint64(MAX_SEGMENT_SECTIONS - 1)).astype(np.uint32)
+    knew = np.empty(len(keys_all), dtype=bool)
+    knew[0] = True
+    np.not_equal(keys_all[1:], keys_all[:-1], out=knew[1:])
+    kfirst = np.flatnonzero(knew)
+    ptr = np.append(kfirst, len(keys_all)).astype(np.int64)
+    return keys_all[kfirst], ptr, post, np.minimum(counts, 65535).astype(np.uint16)

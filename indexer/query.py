@@ -1,0 +1,302 @@
+"""Query text → a small tree, never an exception.
+
+Language: a run of characters is an exact string; space means AND; OR; -term
+and NOT term; "quoted phrases" (also “…”); parentheses; title:…; year:2019,
+year:2015-2020, year:2015-, year:unknown; type:…, region:…. Latin words and
+numbers match as whole words, case-insensitively; a trailing * on a Latin word
+makes it a prefix. Whatever cannot be understood is read as plain text, and
+the notices say what was done.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .normalize import fold_text
+
+MAX_QUERY_CHARS = 1000
+MAX_TERM_CHARS = 100
+MAX_TERMS = 32
+FIELDS = {"title": "title", "标题": "title", "year": "year", "年份": "year", "type": "doc_type",
+          "doc_type": "doc_type", "类型": "doc_type", "region": "region", "地区": "region"}
+_YEAR_RANGE = re.compile(r"^(\d{4})?\s*(?:-|–|—|~|～|到|至)\s*(\d{4})?$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+_WILDCARDS = "*?？＊"
+
+
+@dataclass
+class Term:
+    text: str  # folded: what is matched
+    raw: str  # as typed: what is shown
+    prefix: bool = False  # Latin word with a trailing *
+
+
+@dataclass
+class Title:
+    term: Term
+
+
+@dataclass
+class Facet:
+    name: str  # doc_type | region
+    value: str
+
+
+@dataclass
+class Year:
+    lo: int | None
+    hi: int | None
+    unknown: bool = False
+
+
+@dataclass
+class Not:
+    child: Node
+
+
+@dataclass
+class And:
+    children: list[Node]
+
+
+@dataclass
+class Or:
+    children: list[Node]
+
+
+Node = Term | Title | Facet | Year | Not | And | Or
+
+
+@dataclass
+class ParsedQuery:
+    root: Node | None
+    notices: list[str] = field(default_factory=list)
+
+    def positive_terms(self) -> list[Term]:
+        """Terms a result must or may contain (not those under NOT), for ranking and marks."""
+        out: list[Term] = []
+
+        def walk(n: Node | None, neg: bool) -> None:
+            if isinstance(n, Term) and not neg:
+                if all(t.text != n.text for t in out):
+                    out.append(n)
+            elif isinstance(n, Not):
+                walk(n.child, not neg)
+            elif isinstance(n, And | Or):
+                for c in n.children:
+                    walk(c, neg)
+
+        walk(self.root, False)
+        return out
+
+    def title_terms(self) -> list[Term]:
+        out: list[Term] = []
+
+        def walk(n: Node | None, neg: bool) -> None:
+            if isinstance(n, Title) and not neg:
+                out.append(n.term)
+            elif isinstance(n, Not):
+                walk(n.child, not neg)
+            elif isinstance(n, And | Or):
+                for c in n.children:
+                    walk(c, neg)
+
+        walk(self.root, False)
+        return out
+
+
+# -- tokens -----------------------------------------------------------------------
+
+
+@dataclass
+class _Tok:
+    kind: str  # WORD PHRASE LP RP OR AND NOT NEG
+    text: str = ""
+    field: str | None = None
+
+
+def _tokens(q: str, notices: list[str]) -> list[_Tok]:
+    toks: list[_Tok] = []
+    i, n = 0, len(q)
+    while i < n:
+        c = q[i]
+        if c.isspace():
+            i += 1
+        elif c in "(（":
+            toks.append(_Tok("LP"))
+            i += 1
+        elif c in ")）":
+            toks.append(_Tok("RP"))
+            i += 1
+        elif c in '"“”「」':
+            i, text = _phrase(q, i, notices)
+            toks.append(_Tok("PHRASE", text))
+        elif c in "-－" and i + 1 < n and not q[i + 1].isspace() and (not toks or toks[-1].kind != "WORD" or q[i - 1].isspace()):
+            toks.append(_Tok("NEG"))
+            i += 1
+        else:
+            j = i
+            while j < n and not q[j].isspace() and q[j] not in '()（）"“”「」':
+                j += 1
+            word = q[i:j]
+            i = j
+            name, sep, value = word.partition(":") if ":" in word else word.partition("：")
+            if sep and name.lower() in FIELDS:
+                if not value and i < n and q[i] in '"“”「」':
+                    i, value = _phrase(q, i, notices)
+                toks.append(_Tok("FIELD", value, FIELDS[name.lower()]))
+            elif word in ("OR", "|", "||"):
+                toks.append(_Tok("OR"))
+            elif word in ("AND", "&&"):
+                toks.append(_Tok("AND"))
+            elif word == "NOT":
+                toks.append(_Tok("NOT"))
+            else:
+                toks.append(_Tok("WORD", word))
+    return toks
+
+
+def _phrase(q: str, i: int, notices: list[str]) -> tuple[int, str]:
+    close = {'"': '"', "“": "”", "”": "”", "「": "」", "」": "」"}[q[i]]
+    end = q.find(close, i + 1)
+    if close == "”" and end < 0:
+        end = q.find('"', i + 1)
+    if end < 0:
+        notices.append("引号没有配对，已把引号后的全部内容当作一个短语。")
+        return len(q), q[i + 1:]
+    return end + 1, q[i + 1:end]
+
+
+# -- grammar ---------------------------------------------------------------------
+
+
+class _Parser:
+    def __init__(self, toks: list[_Tok], notices: list[str]):
+        self.toks, self.i, self.notices, self.terms = toks, 0, notices, 0
+
+    def peek(self) -> _Tok | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def take(self) -> _Tok:
+        t = self.toks[self.i]
+        self.i += 1
+        return t
+
+    def parse(self) -> Node | None:
+        nodes = []
+        while self.peek() is not None:
+            node = self.or_expr()
+            if node is not None:
+                nodes.append(node)
+            if self.peek() is not None and self.peek().kind == "RP":
+                self.take()
+                self.notices.append("多余的右括号已忽略。")
+        return _and(nodes)
+
+    def or_expr(self) -> Node | None:
+        parts = [self.and_expr()]
+        while self.peek() is not None and self.peek().kind == "OR":
+            self.take()
+            parts.append(self.and_expr())
+        parts = [p for p in parts if p is not None]
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else Or(parts)
+
+    def and_expr(self) -> Node | None:
+        parts = []
+        while (t := self.peek()) is not None and t.kind not in ("OR", "RP"):
+            if t.kind == "AND":
+                self.take()
+                continue
+            node = self.unary()
+            if node is not None:
+                parts.append(node)
+        return _and(parts)
+
+    def unary(self) -> Node | None:
+        t = self.take()
+        if t.kind in ("NEG", "NOT"):
+            nxt = self.peek()
+            if nxt is None or nxt.kind in ("OR", "RP", "AND"):
+                self.notices.append(f"“{'-' if t.kind == 'NEG' else 'NOT'}”后面没有检索词，已忽略。")
+                return None
+            child = self.unary()
+            return Not(child) if child is not None else None
+        if t.kind == "LP":
+            inner = self.or_expr()
+            if self.peek() is not None and self.peek().kind == "RP":
+                self.take()
+            else:
+                self.notices.append("括号没有配对，已按补齐处理。")
+            return inner
+        if t.kind == "FIELD":
+            return self.field(t)
+        if t.kind in ("WORD", "PHRASE"):
+            return self.term(t.text, phrase=t.kind == "PHRASE")
+        return None
+
+    def field(self, t: _Tok) -> Node | None:
+        value = t.text.strip()
+        if not value:
+            self.notices.append(f"“{t.field}:”后面没有内容，已忽略。")
+            return None
+        if t.field == "year":
+            return self.year(value)
+        if t.field == "title":
+            term = self.term(value, phrase=True)
+            return Title(term) if isinstance(term, Term) else None
+        return Facet(t.field, value)
+
+    def year(self, value: str) -> Node | None:
+        v = fold_text(value)
+        if v in ("unknown", "未知", "不详", "null", "none"):
+            return Year(None, None, unknown=True)
+        if v.isdigit() and len(v) == 4:
+            return Year(int(v), int(v))
+        m = _YEAR_RANGE.match(v)
+        if m and (m.group(1) or m.group(2)):
+            lo, hi = (int(m.group(1)) if m.group(1) else None), (int(m.group(2)) if m.group(2) else None)
+            if lo is not None and hi is not None and lo > hi:
+                lo, hi = hi, lo
+            return Year(lo, hi)
+        self.notices.append(f"年份“{value}”看不懂（可写 year:2019 或 year:2015-2020），已忽略。")
+        return None
+
+    def term(self, raw: str, phrase: bool) -> Node | None:
+        text = fold_text(raw)
+        prefix = False
+        if any(c in text for c in _WILDCARDS):
+            stripped = text.rstrip(_WILDCARDS)
+            prefix = stripped != text and bool(stripped) and stripped[-1].isascii() and stripped[-1].isalnum()
+            text = "".join(c for c in stripped if c not in _WILDCARDS)
+            self.notices.append("通配符 * ? 不需要：检索本来就按字符串匹配（拉丁词末尾的 * 表示前缀）。")
+        if not text:
+            return None
+        if len(text) > MAX_TERM_CHARS:
+            text = text[:MAX_TERM_CHARS]
+            self.notices.append(f"检索词过长，只用了前 {MAX_TERM_CHARS} 个字。")
+        self.terms += 1
+        if self.terms > MAX_TERMS:
+            if self.terms == MAX_TERMS + 1:
+                self.notices.append(f"检索词过多，只用了前 {MAX_TERMS} 个。")
+            return None
+        return Term(text, raw, prefix)
+
+
+def _and(nodes: list[Node]) -> Node | None:
+    nodes = [n for n in nodes if n is not None]
+    if not nodes:
+        return None
+    return nodes[0] if len(nodes) == 1 else And(nodes)
+
+
+def parse_query(q: str) -> ParsedQuery:
+    notices: list[str] = []
+    q = _CONTROL.sub(" ", q or "")
+    if len(q) > MAX_QUERY_CHARS:
+        q = q[:MAX_QUERY_CHARS]
+        notices.append(f"检索式过长，只用了前 {MAX_QUERY_CHARS} 个字符。")
+    root = _Parser(_tokens(q, notices), notices).parse()
+    return ParsedQuery(root, notices)

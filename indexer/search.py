@@ -1,0 +1,343 @@
+"""The one search function the CLI and the web app share.
+
+query → parse → match (exact index) → facets → rank → snippets → response.
+
+Matching is exact and complete: a section is a result if and only if its
+(folded) text holds the query strings. Ranking has two stages: every match is
+scored from exact occurrences (BM25 over the query strings, heading and title
+above body), then the best RERANK are re-scored with Whoosh's BM25F over the
+jieba-analysed words of title, heading and body, which is what orders a page.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict, dataclass, field
+from urllib.parse import quote
+
+import numpy as np
+from whoosh import query as wq
+
+from . import facets as facet_mod
+from .analysis import query_words
+from .exact import term_pattern
+from .facets import Filters
+from .query import And, Facet, Node, Not, Or, ParsedQuery, Term, Title, Year, parse_query
+from .schema import FIELD_BOOSTS, WORD_FIELDS
+from .searcher import IndexReader
+from .snippet import Needle, snippet
+
+RERANK = 100
+K1, B = 1.2, 0.75
+HEADING_BOOST = 2.0  # a heading (or title) holding the query counts like that many body hits
+MAX_PER_PAGE = 10000
+MAX_PAGE = 100000
+
+
+@dataclass
+class Hit:
+    doc_id: str
+    section_id: str
+    title: str
+    year: int | None
+    doc_type: str
+    heading_path: list[str]
+    source: str
+    url: str
+    snippet_html: str
+    score: float
+
+
+@dataclass
+class SearchResponse:
+    query: str
+    total: int
+    total_documents: int
+    took_ms: float
+    page: int
+    per_page: int
+    notice: str | None
+    facets: dict
+    hits: list[Hit] = field(default_factory=list)
+    mode: str = "exact"  # exact | words | empty: how the hits were found (not part of the JSON)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d.pop("mode")
+        return d
+
+
+def doc_url(doc_id: str, section_id: str | None = None) -> str:
+    return "/doc/" + quote(doc_id, safe="/~") + (f"#{section_id}" if section_id else "")
+
+
+def search(reader: IndexReader, q: str, filters: Filters | None = None, page: int = 1, per_page: int = 10) -> SearchResponse:
+    t0 = time.perf_counter()
+    filters = filters or Filters()
+    page = min(max(1, int(page)), MAX_PAGE)
+    per_page = min(max(1, int(per_page)), MAX_PER_PAGE)
+    parsed = parse_query(q)
+    notices = list(parsed.notices)
+    ev = _Evaluator(reader)
+    terms = parsed.positive_terms()
+    if parsed.root is None or not (terms or parsed.title_terms()):
+        notices.append("请输入检索词。" if parsed.root is None else "只有排除词或筛选条件，请至少输入一个检索词。")
+        empty = np.zeros(0, dtype=np.int64)
+        return _respond(reader, q, t0, page, per_page, notices, (empty, np.zeros(0)), None, [], filters, "empty")
+    matched = ev.node(parsed.root) & reader.live
+    if not terms:  # title:… alone: one hit per report, its first section
+        matched &= ev.first_sections()
+    section_filter = ev.filter_mask(filters)
+    sids = np.flatnonzero(matched & section_filter)
+    mode = "exact"
+    needles = [Needle(t.text, t.prefix) for t in terms + parsed.title_terms()]
+    if len(sids) == 0 and terms:
+        words = query_words(" ".join(t.text for t in terms), reader.dict_hash)
+        sids, order_scores, matched = _words_fallback(reader, ev, parsed, words, section_filter)
+        if len(sids):
+            mode = "words"
+            shown = " / ".join(words)
+            notices.append(f"没有找到与检索词完全一致的内容；以下是按词（{shown}）匹配的结果，词与词之间可能不相连。")
+            needles = [Needle(w) for w in words if len(w) > 1] or [Needle(w) for w in words]
+        order = np.argsort(-order_scores, kind="stable")
+        ranked = (sids[order], order_scores[order])
+    else:
+        ranked = _rank(reader, ev, terms, sids, page * per_page)
+    return _respond(reader, q, t0, page, per_page, notices, ranked, matched, needles, filters, mode)
+
+
+# -- matching -------------------------------------------------------------------
+
+
+@dataclass
+class _TermHits:
+    head: np.ndarray  # global sids whose heading (or, for a first section, title) holds the term
+    body: np.ndarray  # global sids whose body holds it, sorted
+    body_tf: np.ndarray  # count upper bound per body sid
+
+
+class _Evaluator:
+    def __init__(self, reader: IndexReader):
+        self.r = reader
+        self.hits: dict[tuple[str, bool], _TermHits] = {}
+
+    def node(self, n: Node) -> np.ndarray:
+        r = self.r
+        if isinstance(n, Term):
+            th = self.term(n)
+            m = np.zeros(r.n, dtype=bool)
+            m[th.head] = True
+            m[th.body] = True
+            return m
+        if isinstance(n, Title):
+            return self.sections_of(self.title_reports(n.term))
+        if isinstance(n, Facet):
+            f = Filters(doc_type=n.value) if n.name == "doc_type" else Filters(region=n.value)
+            return self.sections_of(facet_mod.report_filter(r.facts, f))
+        if isinstance(n, Year):
+            return self.sections_of(facet_mod.year_mask(r.facts, n.lo, n.hi, n.unknown))
+        if isinstance(n, Not):
+            return ~self.node(n.child)
+        if isinstance(n, And):
+            m = self.node(n.children[0])
+            for c in n.children[1:]:
+                m &= self.node(c)
+            return m
+        if isinstance(n, Or):
+            m = self.node(n.children[0])
+            for c in n.children[1:]:
+                m |= self.node(c)
+            return m
+        raise TypeError(n)
+
+    def term(self, t: Term) -> _TermHits:
+        key = (t.text, t.prefix)
+        if key in self.hits:
+            return self.hits[key]
+        pattern = term_pattern(t.text, t.prefix)
+        heads, bodies, tfs = [], [], []
+        for seg in self.r.segments:
+            c = seg.candidates(t.text)
+            head = seg.verify(c.head, t.text, pattern, heading=True)
+            body = seg.verify(c.body, t.text, pattern, heading=False)
+            tf = c.body_tf[np.searchsorted(c.body, body)] if len(body) else c.body_tf[:0]
+            heads.append(head.astype(np.int64) + seg.base)
+            bodies.append(body.astype(np.int64) + seg.base)
+            tfs.append(tf)
+        th = _TermHits(_cat(heads), _cat(bodies), _cat(tfs, np.uint16))
+        self.hits[key] = th
+        return th
+
+    def title_reports(self, t: Term) -> np.ndarray:
+        pattern = term_pattern(t.text, t.prefix)
+        titles = self.r.titles_folded
+        if pattern is None:
+            return np.fromiter((t.text in x for x in titles), dtype=bool, count=len(titles))
+        return np.fromiter((pattern.search(x) is not None for x in titles), dtype=bool, count=len(titles))
+
+    def sections_of(self, report_mask: np.ndarray) -> np.ndarray:
+        return report_mask[self.r.catalog.section_report]
+
+    def first_sections(self) -> np.ndarray:
+        m = np.zeros(self.r.n, dtype=bool)
+        for row in self.r.catalog.reports:
+            m[row.first_sid] = True
+        return m
+
+    def filter_mask(self, f: Filters, skip: str | None = None) -> np.ndarray:
+        return self.sections_of(facet_mod.report_filter(self.r.facts, f, skip))
+
+
+def _cat(parts: list[np.ndarray], dtype=np.int64) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
+
+
+# -- ranking --------------------------------------------------------------------
+
+
+def _rank(reader: IndexReader, ev: _Evaluator, terms: list[Term], sids: np.ndarray, need: int):
+    """(sids best first, their scores): exact-occurrence BM25 for all, plus Whoosh BM25F on words for the top."""
+    if not len(sids):
+        return sids, np.zeros(0)
+    s1 = _exact_scores(reader, ev, terms, sids)
+    order = np.lexsort((sids, -s1))
+    depth = max(RERANK, min(need, 1000))
+    top = sids[order[:depth]]
+    words = query_words(" ".join(t.text for t in terms), reader.dict_hash)
+    s2 = _word_scores(reader, words, top) + s1[order[:depth]]
+    keys = [(-round(float(s), 9), *_stable_key(reader, int(sid))) for s, sid in zip(s2, top, strict=True)]
+    top_order = sorted(range(len(top)), key=keys.__getitem__)
+    ranked = np.concatenate([top[top_order], sids[order[depth:]]])
+    return ranked, np.concatenate([s2[top_order], s1[order[depth:]]])
+
+
+def _stable_key(reader: IndexReader, sid: int) -> tuple[str, int]:
+    row = reader.catalog.reports[int(reader.catalog.section_report[sid])]
+    return row.doc_id, sid - row.first_sid
+
+
+def _exact_scores(reader: IndexReader, ev: _Evaluator, terms: list[Term], sids: np.ndarray) -> np.ndarray:
+    n_live = max(int(reader.live.sum()), 1)
+    bl = reader.body_len[sids].astype(np.float64)
+    norm = K1 * (1 - B + B * bl / reader.avg_body_len)
+    score = np.zeros(len(sids))
+    for t in terms:
+        th = ev.term(t)
+        df = len(np.union1d(th.head, th.body))
+        idf = math.log(1 + (n_live - df + 0.5) / (df + 0.5))
+        tf = np.zeros(len(sids))
+        pos = np.searchsorted(sids, th.body)
+        ok = (pos < len(sids)) & (sids[np.minimum(pos, len(sids) - 1)] == th.body)
+        tf[pos[ok]] = th.body_tf[ok]
+        in_head = np.isin(sids, th.head)
+        score += idf * (tf * (K1 + 1) / (tf + norm) + HEADING_BOOST * in_head)
+    return score
+
+
+def _word_scores(reader: IndexReader, words: list[str], sids: np.ndarray) -> np.ndarray:
+    """Whoosh BM25F (title 3, heading 2, body 1) of just these sections, by skipping through postings."""
+    scores = np.zeros(len(sids))
+    if not words or not len(sids):
+        return scores
+    searcher = reader.searcher()
+    docs = reader.sid_to_doc[sids].astype(np.int64)
+    order = np.argsort(docs)
+    for fieldname in WORD_FIELDS:
+        boost = FIELD_BOOSTS[fieldname]
+        for w in words:
+            if not searcher.doc_frequency(fieldname, w):
+                continue
+            m = searcher.postings(fieldname, w, weighting=searcher.weighting)
+            for i in order:
+                d = int(docs[i])
+                if not m.is_active():
+                    break
+                if m.id() < d:
+                    m.skip_to(d)
+                    if not m.is_active():
+                        break
+                if m.id() == d:
+                    scores[i] += boost * m.score()
+    return scores
+
+
+def _words_fallback(reader: IndexReader, ev: _Evaluator, parsed: ParsedQuery, words: list[str], section_filter):
+    """Sections holding every jieba word of the query, anywhere: offered when nothing matches exactly."""
+    empty = np.empty(0, dtype=np.int64)
+    if not words:
+        return empty, np.empty(0), np.zeros(reader.n, dtype=bool)
+    q = wq.And([wq.Or([wq.Term(f, w, boost=FIELD_BOOSTS[f]) for f in WORD_FIELDS]) for w in words])
+    results = reader.searcher().search(q, limit=None)
+    docs = np.array([h.docnum for h in results], dtype=np.int64)
+    scores = np.array([h.score for h in results], dtype=np.float64)
+    sids = reader.doc_to_sid[docs].astype(np.int64) if len(docs) else empty
+    matched = np.zeros(reader.n, dtype=bool)
+    ok = sids >= 0
+    sids, scores = sids[ok], scores[ok]
+    matched[sids] = True
+    matched &= reader.live
+    # the query's other conditions (title:, year:, NOT …) still apply
+    rest = _without_terms(parsed.root)
+    if rest is not None:
+        matched &= ev.node(rest)
+    keep = (matched & section_filter)[sids]
+    return sids[keep], scores[keep], matched
+
+
+def _without_terms(n: Node | None) -> Node | None:
+    if n is None or isinstance(n, Term):
+        return None
+    if isinstance(n, And):
+        kids = [k for k in (_without_terms(c) for c in n.children) if k is not None]
+        return None if not kids else kids[0] if len(kids) == 1 else And(kids)
+    if isinstance(n, Or):
+        return None if any(_without_terms(c) is None for c in n.children) else n
+    return n
+
+
+# -- response --------------------------------------------------------------------
+
+
+def _respond(reader, q, t0, page, per_page, notices, ranking, matched, needles, filters, mode) -> SearchResponse:
+    ranked, scores = ranking
+    total = len(ranked)
+    sr = reader.catalog.section_report
+    docs = int(len(np.unique(sr[ranked]))) if total else 0
+    facet_rows = _facets(reader, matched, filters) if matched is not None else facet_mod.counts(
+        reader.facts, np.zeros(len(reader.catalog.reports), dtype=bool))
+    start = (page - 1) * per_page
+    chosen = [int(s) for s in ranked[start:start + per_page]]
+    hits = _hits(reader, chosen, needles, [float(x) for x in scores[start:start + per_page]])
+    took = round((time.perf_counter() - t0) * 1000, 2)
+    return SearchResponse(q, total, docs, took, page, per_page, " ".join(notices) or None, facet_rows, hits, mode)
+
+
+def _facets(reader: IndexReader, matched: np.ndarray, filters: Filters) -> dict:
+    """Each facet counts matching reports under every filter but its own, so the
+    year chart still shows all years while one is selected."""
+    sr = reader.catalog.section_report
+    out = {}
+    for name in ("year", "doc_type", "region"):
+        rm = facet_mod.report_filter(reader.facts, filters, skip=name)
+        sections = matched & rm[sr]
+        reports = np.zeros(len(reader.catalog.reports), dtype=bool)
+        reports[sr[sections]] = True
+        out[name] = facet_mod.counts(reader.facts, reports)[name]
+    return out
+
+
+def _hits(reader: IndexReader, sids: list[int], needles: list[Needle], scores: list[float]) -> list[Hit]:
+    out = []
+    for sid, stored, score in zip(sids, reader.stored(sids), scores, strict=True):
+        row = reader.catalog.reports[int(reader.catalog.section_report[sid])]
+        text = stored.get("text") or ""
+        body_snip = snippet(text, needles)
+        if "<mark>" not in body_snip:
+            head = stored.get("heading") or row.title
+            hs = snippet(head, needles)
+            body_snip = hs + (" — " + body_snip if text else "") if "<mark>" in hs else body_snip
+        out.append(Hit(row.doc_id, stored["section_id"], row.title, row.year, row.doc_type,
+                       list(stored.get("heading_path") or []), row.source, doc_url(row.doc_id, stored["section_id"]),
+                       body_snip, round(float(score), 4)))
+    return out

@@ -1,0 +1,128 @@
+"""An opened index generation: Whoosh, the exact index and the catalog together.
+
+Opening is cheap (memory-mapped arrays, jieba state from a marshal cache), and
+`Library` keeps the live generation open, switching to a new one as soon as a
+reindex publishes it, without a restart.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from whoosh import index as whoosh_index
+from whoosh import scoring
+
+from . import store
+from .analysis import load_jieba
+from .catalog import Catalog, Facts
+from .exact import ExactSegment
+
+
+@dataclass
+class Stats:
+    files: int
+    reports: int
+    sections: int
+    years: tuple[int | None, int | None]
+    unknown_year_reports: int
+    index_bytes: int
+    dictionary_hash: str
+    created: str
+    generation: str
+    skipped: list[dict]
+    sources: list[str]
+
+
+class IndexReader:
+    def __init__(self, gen: Path):
+        self.gen = gen
+        self.manifest = json.loads((gen / store.MANIFEST).read_text(encoding="utf-8"))
+        self.dict_hash = self.manifest["dictionary_hash"]
+        load_jieba(gen / "userdict.txt")
+        self.whoosh = whoosh_index.open_dir(gen / "whoosh")
+        self.segments = [ExactSegment.load(gen / d) for d in self.manifest["segments"]]
+        self.catalog = Catalog.concat([Catalog.load(gen / d) for d in self.manifest["segments"]])
+        self.facts = Facts.of(self.catalog.reports)
+        self.titles_folded = [r.title_folded for r in self.catalog.reports]
+        self.live = np.load(gen / "live.npy")
+        self.sid_to_doc = np.load(gen / "sid_to_doc.npy", mmap_mode="r")
+        self.doc_to_sid = np.load(gen / "doc_to_sid.npy", mmap_mode="r")
+        self.n = int(self.manifest["next_sid"])
+        self.body_len = np.concatenate([s.body_length() for s in self.segments]) if self.segments else np.zeros(0)
+        live_len = self.body_len[self.live[: len(self.body_len)]]
+        self.avg_body_len = float(live_len.mean()) if len(live_len) else 1.0
+        self.report_live = np.zeros(len(self.catalog.reports), dtype=bool)
+        self.report_live[self.catalog.section_report[self.live]] = True
+        self._local = threading.local()
+        self._doc_index: dict[str, int] | None = None
+        self._lock = threading.Lock()
+
+    # Whoosh searchers are not shared between threads
+    def searcher(self):
+        s = getattr(self._local, "searcher", None)
+        if s is None:
+            s = self.whoosh.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
+            self._local.searcher = s
+        return s
+
+    def segment_of(self, sid: int) -> tuple[ExactSegment, int]:
+        for seg in self.segments:
+            if seg.base <= sid < seg.base + seg.size:
+                return seg, sid - seg.base
+        raise KeyError(sid)
+
+    def report_index(self, doc_id: str) -> int | None:
+        if self._doc_index is None:
+            with self._lock:
+                if self._doc_index is None:
+                    self._doc_index = {r.doc_id: i for i, r in enumerate(self.catalog.reports)
+                                       if self.report_live[i]}
+        return self._doc_index.get(doc_id)
+
+    def stored(self, sids: list[int]) -> list[dict]:
+        s = self.searcher()
+        return [s.stored_fields(int(self.sid_to_doc[sid])) for sid in sids]
+
+    def report_sections(self, report: int) -> list[dict]:
+        row = self.catalog.reports[report]
+        return self.stored(list(range(row.first_sid, row.first_sid + row.n_sections)))
+
+    def stats(self) -> Stats:
+        years = [r.year for i, r in enumerate(self.catalog.reports) if self.report_live[i] and r.year]
+        size = sum(p.stat().st_size for p in self.gen.rglob("*") if p.is_file())
+        c = self.manifest["counts"]
+        return Stats(c["files"], c["reports"], c["sections"], (min(years, default=None), max(years, default=None)),
+                     int(sum(1 for i, r in enumerate(self.catalog.reports) if self.report_live[i] and not r.year)),
+                     size, self.dict_hash, self.manifest["created"], self.gen.name, self.manifest.get("skipped", []),
+                     self.manifest.get("sources", []))
+
+    def close(self) -> None:
+        s = getattr(self._local, "searcher", None)
+        if s is not None:
+            s.close()
+
+
+class Library:
+    """The live index of a folder, reopened when a reindex publishes a new one."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self._lock = threading.Lock()
+        self._token = ""
+        self._reader: IndexReader | None = None
+
+    def reader(self) -> IndexReader:
+        token = store.current_token(self.root)
+        if self._reader is None or token != self._token:
+            with self._lock:
+                token = store.current_token(self.root)
+                if self._reader is None or token != self._token:
+                    gen = store.require_current(self.root)
+                    self._reader = IndexReader(gen)
+                    self._token = token
+        return self._reader
+
