@@ -33,6 +33,7 @@ FORMAT = 1
 PARALLEL_MIN_SECTIONS = 3000  # below this, one process is faster than starting two
 COMPACT_SEGMENTS = 8
 COMPACT_DEAD_SHARE = 0.3
+REWRITTEN = (store.MANIFEST, "userdict.txt", "live.npy", "doc_to_sid.npy", "sid_to_doc.npy")
 
 
 class SourceMissing(Exception):
@@ -268,8 +269,8 @@ class _Build:
                 keep[f.key] = prev
             else:
                 changed.append(f)
-        store.link_tree(live_gen, self.gen, skip=(store.MANIFEST, "userdict.txt"))
-        live = np.load(self.gen / "live.npy").copy()
+        store.link_tree(live_gen, self.gen, skip=REWRITTEN)
+        live = np.load(live_gen / "live.npy").copy()
         changed_keys = {f.key for f in changed}
         dropped = [k for k in old_files if k not in keep]
         for key in dropped:
@@ -312,7 +313,7 @@ class _Build:
                 headings.append(seg.heading_text(local) if alive else "")
                 bodies.append(seg.body_text(local) if alive else "")
             parts.append(Catalog.load(self.gen / seg_dir))
-        seg_dir = f"exact/seg-c{len(headings):06d}-{int(time.time())}"
+        seg_dir = f"exact/seg-c{len(headings):06d}-{self.gen.name}"
         ExactSegment.build(0, headings, bodies).save(self.gen / seg_dir)
         Catalog.concat(parts).save(self.gen / seg_dir)
         for old_dir in segments:
@@ -375,7 +376,7 @@ class _Build:
         bar.close()
 
     def _finish(self, entries: dict, segments: list[str], live: np.ndarray, next_sid: int) -> None:
-        np.save(self.gen / "live.npy", live, allow_pickle=False)
+        store.save_array(self.gen / "live.npy", live)
         _write_docmap(self.gen, next_sid)
         files = len(entries)
         reports = sum(e["reports"] for e in entries.values())
@@ -410,8 +411,8 @@ def _write_docmap(gen: Path, next_sid: int) -> None:
     sid_to_doc = np.full(next_sid, -1, dtype=np.int64)
     ok = doc_to_sid >= 0
     sid_to_doc[doc_to_sid[ok]] = np.flatnonzero(ok)
-    np.save(gen / "doc_to_sid.npy", doc_to_sid.astype(np.int32), allow_pickle=False)
-    np.save(gen / "sid_to_doc.npy", sid_to_doc.astype(np.int32), allow_pickle=False)
+    store.save_array(gen / "doc_to_sid.npy", doc_to_sid.astype(np.int32))
+    store.save_array(gen / "sid_to_doc.npy", sid_to_doc.astype(np.int32))
 
 
 class _NoBar:

@@ -112,6 +112,17 @@ def write_json(path: Path, data) -> None:
     os.replace(tmp, path)
 
 
+def save_array(path: Path, array) -> None:
+    """np.save into a new inode: generations share files by hard link, so a file
+    is replaced, never rewritten in place."""
+    import numpy as np
+
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as fh:
+        np.save(fh, array, allow_pickle=False)
+    os.replace(tmp, path)
+
+
 def publish(root: Path, gen: Path) -> None:
     """Make gen the live generation, atomically, then drop old ones."""
     _fsync_tree(gen)

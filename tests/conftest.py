@@ -17,3 +17,20 @@ GOV = SEEDS / "gov-work-reports"
 @pytest.fixture
 def seed_text() -> str:
     return SEED_003.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def index_dir(tmp_path_factory):
+    """A real index of the bundled corpus plus the full-width-digit government reports."""
+    from indexer.builder import reindex
+
+    root = tmp_path_factory.mktemp("index")
+    reindex(root, [SEEDS, FIXTURES / "gov-work-reports-alt"], progress=False)
+    return root
+
+
+@pytest.fixture(scope="session")
+def reader(index_dir):
+    from indexer.searcher import Library
+
+    return Library(index_dir).reader()

@@ -1,0 +1,163 @@
+"""Reindexing does only the work a change needs, and a reader never sees half an index."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from conftest import FIXTURES, GOV, SEED_000, SEED_003
+
+from indexer import store
+from indexer.builder import SourceMissing, reindex
+from indexer.cli import main
+from indexer.search import search
+from indexer.searcher import IndexReader, Library
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    src = tmp_path / "corpus"
+    (src / "gov").mkdir(parents=True)
+    shutil.copy(SEED_000, src)
+    shutil.copy(SEED_003, src)
+    for name in ("2019_2019年中华人民共和国国务院政府工作报告.txt", "2020_第十三届全国人民代表大会第三次会议关于政府工作报告的决议.txt"):
+        shutil.copy(GOV / name, src / "gov" / name)
+    shutil.copy(FIXTURES / "laws" / "国歌法(2017-09-01).md", src)
+    return src
+
+
+def hits(root, q):
+    return search(Library(root).reader(), q, per_page=1000)
+
+
+def exact(root, q) -> int:
+    """Exact matches only (a word-level fallback answer counts as none)."""
+    res = hits(root, q)
+    return res.total if res.mode == "exact" else 0
+
+
+def test_unchanged_corpus_reindexes_nothing(tmp_path, corpus):
+    root = tmp_path / "index"
+    first = reindex(root, [corpus], progress=False)
+    assert first.full and first.indexed == 5
+    again = reindex(root, progress=False)  # sources remembered
+    assert not again.full
+    assert (again.indexed, again.unchanged, again.removed) == (0, 5, 0)
+    assert again.sections == first.sections
+
+
+def test_touch_without_change_is_skipped_by_hash(tmp_path, corpus):
+    root = tmp_path / "index"
+    reindex(root, [corpus], progress=False)
+    f = corpus / SEED_003.name
+    os.utime(f, (f.stat().st_atime + 100, f.stat().st_mtime + 100))
+    assert reindex(root, progress=False).indexed == 0
+
+
+def test_one_changed_file_is_the_only_one_reindexed(tmp_path, corpus):
+    root = tmp_path / "index"
+    reindex(root, [corpus], progress=False)
+    assert exact(root, "暑期防溺水家访") == 0
+    f = corpus / SEED_003.name
+    f.write_text(f.read_text(encoding="utf-8") + "\n　　四、暑期防溺水家访\n　　全县教师开展暑期防溺水家访。\n", encoding="utf-8")
+    s = reindex(root, progress=False)
+    assert (s.indexed, s.unchanged, s.removed) == (1, 4, 0)
+    res = hits(root, "暑期防溺水家访")
+    assert res.total == 1 and res.hits[0].heading_path == ["四、暑期防溺水家访"]
+    # the file's old sections were replaced, not duplicated
+    assert hits(root, "2024年工作思路").total == 1
+
+
+def test_deleted_file_sections_are_gone(tmp_path, corpus):
+    root = tmp_path / "index"
+    reindex(root, [corpus], progress=False)
+    assert hits(root, "国歌").total > 0
+    (corpus / "国歌法(2017-09-01).md").unlink()
+    s = reindex(root, progress=False)
+    assert s.removed == 1 and s.indexed == 0
+    assert exact(root, "国歌") == 0
+    assert all("国歌法" not in h.doc_id for h in hits(root, "第一条").hits)
+
+
+def test_new_file_is_added(tmp_path, corpus):
+    root = tmp_path / "index"
+    reindex(root, [corpus], progress=False)
+    shutil.copy(GOV / "1999_1999年中华人民共和国国务院政府工作报告.txt", corpus / "gov")
+    s = reindex(root, progress=False)
+    assert (s.indexed, s.unchanged) == (1, 5)
+    assert {h.year for h in hits(root, "1998年工作回顾").hits} == {1999}
+
+
+def test_many_incremental_runs_stay_correct(tmp_path, corpus):
+    """Enough small changes to trigger compaction of the exact index."""
+    root = tmp_path / "index"
+    reindex(root, [corpus], progress=False)
+    f = corpus / "gov" / "2019_2019年中华人民共和国国务院政府工作报告.txt"
+    base = f.read_text(encoding="utf-8")
+    for n in range(10):
+        f.write_text(base + f"\n十一、第{n}次补充说明\n补充内容编号{n}号。\n", encoding="utf-8")
+        reindex(root, progress=False)
+        assert hits(root, f"补充内容编号{n}号").total == 1
+        if n:
+            assert exact(root, f"补充内容编号{n - 1}号") == 0
+    assert hits(root, "国歌").total > 0
+
+
+def test_dictionary_change_rebuilds_everything(tmp_path, corpus):
+    root = tmp_path / "index"
+    reindex(root, [corpus], progress=False)
+    words = tmp_path / "words.txt"
+    words.write_text("应急疏散演练 100 n\n", encoding="utf-8")
+    s = reindex(root, userdicts=[words], progress=False)
+    assert s.full and s.reason == "dictionary changed"
+    reader = Library(root).reader()
+    assert reader.dict_hash != IndexReader.__name__  # opened with the new dictionary
+    from indexer.analysis import query_words
+
+    assert "应急疏散演练" in query_words("应急疏散演练", reader.dict_hash)
+    assert reindex(root, progress=False).indexed == 0  # remembered
+
+
+def test_reader_keeps_its_generation_until_it_switches(tmp_path, corpus):
+    root = tmp_path / "index"
+    reindex(root, [corpus], progress=False)
+    lib = Library(root)
+    old = lib.reader()
+    (corpus / SEED_000.name).unlink()
+    reindex(root, progress=False)
+    # a reader opened before the switch still answers from its complete generation
+    assert search(old, "防溺水").total == 3
+    # the library moves to the new generation on its next request, without a restart
+    res = search(lib.reader(), "防溺水")
+    assert res.mode != "exact" or res.total == 0
+
+
+def test_missing_source_changes_nothing(tmp_path, corpus):
+    root = tmp_path / "index"
+    reindex(root, [corpus], progress=False)
+    before = store.current(root)
+    with pytest.raises(SourceMissing):
+        reindex(root, [tmp_path / "nope"], progress=False)
+    assert store.current(root) == before
+
+
+def test_unreadable_files_are_listed_and_skipped(tmp_path, corpus, capsys):
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" + bytes(range(256)) * 4)
+    root = tmp_path / "index"
+    assert main(["reindex", str(corpus), "--index", str(root)]) == 0
+    out, err = capsys.readouterr()
+    assert "skipped 2" in out
+    assert "empty.txt: empty file" in err and "image.txt: binary file" in err
+    assert hits(root, "防溺水").total == 3
+
+
+def test_reindex_cli_summary_line(tmp_path, corpus, capsys):
+    root = tmp_path / "index"
+    assert main(["reindex", str(corpus), "--index", str(root)]) == 0
+    line = capsys.readouterr().out.strip().splitlines()[-1]
+    assert line.startswith("full rebuild (new index): 5 files, 9 reports")
+    assert " s" in line
+    assert main(["reindex", "--index", str(root)]) == 0
+    assert "indexed 0, unchanged 5" in capsys.readouterr().out

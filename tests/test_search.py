@@ -1,0 +1,240 @@
+"""The search core against a brute-force scan of the same parsed text, on the bundled corpus
+plus real government reports written with full-width digits."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections import defaultdict
+
+import pytest
+from conftest import FIXTURES, SEED_000, SEEDS
+
+from indexer.cli import main
+from indexer.facets import Filters
+from indexer.normalize import fold_text
+from indexer.parse import parse_path
+from indexer.search import search
+
+QUERIES = [
+    "溺", "镕", "汛",  # one character
+    "教育", "溺水", "防汛", "校车",  # two
+    "防溺水", "校安工", "营养餐",  # three
+    "安全教育", "义务教育均衡", "社会主义市场经济", "防溺水专项治理",  # four and more
+    "2008年", "２００８年", "1998", "2008", "pm2.5", "public", "PUBLIC", "rcep", "4·20",  # digits and Latin
+]
+LATIN = re.compile(r"[0-9a-z\u00c0-\u024f]")
+
+
+def brute_sections(corpus_files, q: str) -> set[tuple[str, int]]:
+    """(doc_id, section position) of every section whose folded text holds q, by plain scanning."""
+    needle = fold_text(q)
+    found = set()
+    for report in corpus_files:
+        for pos, s in enumerate(report.sections):
+            heads = [fold_text(s.heading)] + ([fold_text(report.title)] if pos == 0 else [])
+            for hay in [*heads, fold_text(s.text)]:
+                if _holds(hay, needle):
+                    found.add((report.doc_id, pos))
+                    break
+    return found
+
+
+def _holds(hay: str, needle: str) -> bool:
+    i = hay.find(needle)
+    while i >= 0:
+        before = hay[i - 1] if i else ""
+        after = hay[i + len(needle)] if i + len(needle) < len(hay) else ""
+        left_ok = not (LATIN.match(needle[0]) and before and LATIN.match(before))
+        right_ok = not (LATIN.match(needle[-1]) and after and LATIN.match(after))
+        if left_ok and right_ok:
+            return True
+        i = hay.find(needle, i + 1)
+    return False
+
+
+@pytest.fixture(scope="module")
+def reports():
+    out = []
+    for root in (SEEDS, FIXTURES / "gov-work-reports-alt"):
+        for path in sorted(p for p in root.rglob("*.txt")):
+            out.extend(parse_path(path, root).reports)
+    return out
+
+
+def all_hits(reader, q, **kw):
+    res = search(reader, q, per_page=10000, **kw)
+    assert len(res.hits) == res.total
+    return res
+
+
+def section_positions(reader, res) -> set[tuple[str, int]]:
+    out = set()
+    for h in res.hits:
+        i = reader.report_index(h.doc_id)
+        row = reader.catalog.reports[i]
+        sections = reader.report_sections(i)
+        pos = next(k for k, s in enumerate(sections) if s["section_id"] == h.section_id)
+        out.add((row.doc_id, pos))
+    return out
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_exact_matches_equal_brute_force(reader, reports, q):
+    res = all_hits(reader, q)
+    truth = brute_sections(reports, q)
+    got = section_positions(reader, res)
+    assert got == truth, f"{q}: missed {sorted(truth - got)[:3]}, extra {sorted(got - truth)[:3]}"
+    assert res.total_documents == len({d for d, _ in truth})
+    assert res.mode == ("exact" if truth else res.mode)
+
+
+@pytest.mark.parametrize("q", ["防溺水", "2008年", "教育", "public"])
+def test_year_facet_counts_equal_brute_force(reader, reports, q):
+    res = all_hits(reader, q)
+    by_id = {r.doc_id: r for r in reports}
+    truth: dict = defaultdict(int)
+    for doc_id in {d for d, _ in brute_sections(reports, q)}:
+        truth[by_id[doc_id].year] += 1
+    assert {row["value"]: row["count"] for row in res.facets["year"]} == dict(truth)
+
+
+def test_full_width_digits_found_and_marked_exactly(reader):
+    res = all_hits(reader, "2008年")
+    alt = [h for h in res.hits if "２００８年" in html.unescape(h.snippet_html)]
+    assert alt, "the alt reports write ２００８年 and must be found by 2008年"
+    for h in alt:
+        assert "<mark>２００８年</mark>" in h.snippet_html
+
+
+def test_every_mark_is_a_query_string(reader):
+    for q in ["防溺水", "安全教育 校园", "2008年 OR 1998年", '"社会主义 市场经济"', "public"]:
+        terms = {fold_text(t) for t in re.findall(r'[^\s"()]+', q.replace('"社会主义 市场经济"', "社会主义市场经济")) if t != "OR"}
+        res = search(reader, q, per_page=50)
+        assert res.hits, q
+        marks = [fold_text(html.unescape(m)) for h in res.hits for m in re.findall(r"<mark>(.*?)</mark>", h.snippet_html)]
+        assert marks, q
+        assert set(marks) <= terms, (q, set(marks) - terms)
+
+
+def test_snippet_is_escaped_apart_from_marks(reader):
+    res = search(reader, "防溺水")
+    for h in res.hits:
+        assert "<" not in re.sub(r"</?mark>", "", h.snippet_html)
+
+
+def test_anquan_jiaoyu_returns_only_sections_containing_it(reader):
+    res = all_hits(reader, "安全教育")
+    assert res.total >= 3
+    for i in {reader.report_index(h.doc_id) for h in res.hits}:
+        for s in reader.report_sections(i):
+            hit = any(h.doc_id == reader.catalog.reports[i].doc_id and h.section_id == s["section_id"] for h in res.hits)
+            holds = "安全教育" in fold_text(s["heading"] + "\n" + s["text"]) or (s["order"] == 0 and "安全教育" in fold_text(reader.catalog.reports[i].title))
+            assert hit == holds, s["section_id"]
+
+
+def test_quoted_phrase_and_space_inside_chinese(reader):
+    plain = {(h.doc_id, h.section_id) for h in all_hits(reader, "防溺水专项治理").hits}
+    quoted = {(h.doc_id, h.section_id) for h in all_hits(reader, '"防溺水 专项治理"').hits}
+    assert plain == quoted and plain
+    # space means AND: more sections hold both words than the phrase
+    both = all_hits(reader, "防溺水 专项治理")
+    assert plain <= {(h.doc_id, h.section_id) for h in both.hits}
+
+
+def test_boolean_operators(reader):
+    a = {(h.doc_id, h.section_id) for h in all_hits(reader, "营养午餐").hits}
+    b = {(h.doc_id, h.section_id) for h in all_hits(reader, "校车").hits}
+    assert {(h.doc_id, h.section_id) for h in all_hits(reader, "营养午餐 OR 校车").hits} == a | b
+    c = {(h.doc_id, h.section_id) for h in all_hits(reader, "防溺水").hits}
+    d = {(h.doc_id, h.section_id) for h in all_hits(reader, "专项").hits}
+    assert {(h.doc_id, h.section_id) for h in all_hits(reader, "防溺水 -专项").hits} == c - d
+    assert {(h.doc_id, h.section_id) for h in all_hits(reader, "防溺水 NOT 专项").hits} == c - d
+    assert {(h.doc_id, h.section_id) for h in all_hits(reader, "(营养午餐 OR 校车) -校车").hits} == a - b
+
+
+def test_year_and_title_fields(reader):
+    res = all_hits(reader, "教育 year:2015-2020")
+    assert res.total and all(2015 <= h.year <= 2020 for h in res.hits)
+    one = all_hits(reader, "教育 year:2019")
+    assert {h.year for h in one.hits} == {2019}
+    res = all_hits(reader, "title:决议")
+    assert res.total == res.total_documents > 0  # one hit per report
+    assert all("决议" in h.title for h in res.hits)
+    res = all_hits(reader, "人民 title:决议")
+    assert res.total and all("决议" in h.title for h in res.hits)
+
+
+def test_filters_and_facets_as_filters(reader):
+    res = search(reader, "教育", Filters(year_lo=2010, year_hi=2012), per_page=100)
+    assert res.total and all(2010 <= h.year <= 2012 for h in res.hits)
+    # the year facet still shows other years, so the timeline can widen the choice
+    assert any(row["value"] and row["value"] < 2010 for row in res.facets["year"])
+    unknown = search(reader, "教育", Filters(year_unknown=True), per_page=100)
+    assert unknown.total and all(h.year is None for h in unknown.hits)
+    typed = search(reader, "教育", Filters(doc_type="工作总结"), per_page=100)
+    assert typed.total and {h.doc_type for h in typed.hits} == {"工作总结"}
+
+
+def test_heading_and_occurrences_rank_first(reader):
+    res = search(reader, "防溺水")
+    assert res.hits[0].heading_path[-1] == "（二）深入开展防溺水专项治理"
+    scores = [h.score for h in res.hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_ranking_is_stable(reader):
+    a = [(h.doc_id, h.section_id) for h in all_hits(reader, "教育").hits]
+    b = [(h.doc_id, h.section_id) for h in all_hits(reader, "教育").hits]
+    assert a == b
+    page2 = search(reader, "教育", page=2, per_page=10)
+    assert [(h.doc_id, h.section_id) for h in page2.hits] == a[10:20]
+
+
+def test_word_level_fallback_is_labelled(reader):
+    res = search(reader, "溺水防范")
+    assert res.total > 0 and res.mode == "words"
+    assert "按词" in res.notice
+    for h in res.hits:
+        assert "<mark>" in h.snippet_html
+
+
+@pytest.mark.parametrize("q", ['"防溺水', "防溺水)", "((教育", "OR", "AND", "NOT", "-", "-教育", "title:", "year:abc",
+                               "foo:bar", "*", "教育*", "???", "year:2030-2010 教育", "\x00\x07防溺水", "　", "", "教" * 5000])
+def test_broken_queries_are_answered(reader, q):
+    res = search(reader, q)
+    assert res.total >= 0
+    assert res.notice or res.total > 0 or q.strip() == "" or q == "foo:bar"
+
+
+def test_unbalanced_quote_still_finds(reader):
+    res = search(reader, '"防溺水')
+    assert res.total == 3 and "引号" in res.notice
+
+
+def test_cli_search_json_is_the_api_object(index_dir, capsys):
+    assert main(["search", "防溺水", "--index", str(index_dir), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == {"query", "total", "total_documents", "took_ms", "page", "per_page", "notice", "facets", "hits"}
+    assert set(out["facets"]) == {"year", "doc_type", "region"}
+    hit = out["hits"][0]
+    assert set(hit) == {"doc_id", "section_id", "title", "year", "doc_type", "heading_path", "source", "url", "snippet_html", "score"}
+    assert hit["url"].endswith("#" + hit["section_id"])
+    assert hit["source"] == SEED_000.name
+    assert hit["year"] is None
+
+
+def test_cli_search_text_and_limit(index_dir, capsys):
+    assert main(["search", "教育", "--index", str(index_dir), "--limit", "10000", "--year", "2000-2005"]) == 0
+    out = capsys.readouterr().out
+    assert "个章节" in out and "[教育]" in out
+    assert main(["search", "教育", "--index", str(index_dir), "--year", "abc"]) == 2
+
+
+def test_cli_stats(index_dir, capsys):
+    assert main(["stats", "--index", str(index_dir), "--json"]) == 0
+    st = json.loads(capsys.readouterr().out)
+    assert st["reports"] >= 78 and st["sections"] > 700
+    assert st["years"] == [1954, 2025]
+    assert len(st["dictionary_hash"]) == 16
