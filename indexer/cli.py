@@ -154,6 +154,31 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import logging
+
+    from waitress import serve
+
+    from webapp import create_app
+
+    from .builder import SourceMissing, reindex
+    from .store import current
+
+    root = index_dir(args)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    if current(root) is None:
+        print(f"edusearch: no index in {root}; building it from seeds/ first", file=sys.stderr)
+        try:
+            print(reindex(root).line(), file=sys.stderr)
+        except SourceMissing as e:
+            print(f"edusearch: {e}", file=sys.stderr)
+            return 2
+    app = create_app(root)
+    print(f"edusearch: serving {root} on http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
+    serve(app, host=args.host, port=args.port, threads=args.threads, ident="edusearch", clear_untrusted_proxy_headers=True)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="edusearch", description="Search Chinese education policy reports by section.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -179,6 +204,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--page", type=int, default=1)
     sp.add_argument("--json", action="store_true", help="print the same object as /api/search")
     sp.set_defaults(func=cmd_search)
+
+    sp = sub.add_parser("serve", help="serve the web interface (waitress)")
+    sp.add_argument("--index")
+    sp.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    sp.add_argument("--port", type=int, default=8000)
+    sp.add_argument("--threads", type=int, default=8)
+    sp.set_defaults(func=cmd_serve)
 
     sp = sub.add_parser("stats", help="what the index holds")
     sp.add_argument("--index")

@@ -67,8 +67,7 @@ def _report(src: SourceText, raw: RawReport, n: int, many: bool, markdown: bool)
 
 
 def _plain(s: Section) -> Section:
-    s.markdown = s.text
-    s.text = md_to_text(s.text)
+    s.text = md_to_text(s.markdown or "")
     return s
 
 

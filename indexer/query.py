@@ -132,7 +132,7 @@ def _tokens(q: str, notices: list[str]) -> list[_Tok]:
         elif c in '"“”「」':
             i, text = _phrase(q, i, notices)
             toks.append(_Tok("PHRASE", text))
-        elif c in "-－" and i + 1 < n and not q[i + 1].isspace() and (not toks or toks[-1].kind != "WORD" or q[i - 1].isspace()):
+        elif c in "-－":
             toks.append(_Tok("NEG"))
             i += 1
         else:

@@ -31,6 +31,7 @@ class _Node:
     path: list[int]
     heading_path: list[str]
     lines: list[str] = field(default_factory=list)
+    raw: list[str] = field(default_factory=list)  # Markdown source lines, blank lines kept
     children: int = 0
 
 
@@ -45,6 +46,7 @@ def build_sections(lines: list[str], markdown: bool = False) -> list[Section]:
         if h is None:
             if not _INFO_END.match(line):
                 nodes[-1].lines.append(clean_line(line))
+                nodes[-1].raw.append(line)
             continue
         depth = _place(stack, h)
         del stack[depth:]
@@ -54,9 +56,10 @@ def build_sections(lines: list[str], markdown: bool = False) -> list[Section]:
         node = _Node(h, depth + 1, parent.path + [number], parent.heading_path + [h.heading])
         if h.body:
             node.lines.append(h.body)
+            node.raw.append(h.body)
         stack.append(_Open(h.style, h.number, node))
         nodes.append(node)
-    return _to_sections(nodes)
+    return _to_sections(nodes, markdown)
 
 
 def _inside_article(stack: list[_Open], h: Heading) -> bool:
@@ -82,7 +85,7 @@ def _place(stack: list[_Open], h: Heading) -> int:
     return same[-1]
 
 
-def _to_sections(nodes: list[_Node]) -> list[Section]:
+def _to_sections(nodes: list[_Node], markdown: bool) -> list[Section]:
     sections: list[Section] = []
     seen: set[str] = set()
     for n in nodes:
@@ -96,5 +99,6 @@ def _to_sections(nodes: list[_Node]) -> list[Section]:
             sid = f"{base}_{k}"
         seen.add(sid)
         heading = n.heading.heading if n.heading else ""
-        sections.append(Section(sid, n.level, heading, n.heading_path, text))
+        source = "\n".join(n.raw).strip("\n") if markdown else None
+        sections.append(Section(sid, n.level, heading, n.heading_path, text, source))
     return sections

@@ -34,3 +34,17 @@ def reader(index_dir):
     from indexer.searcher import Library
 
     return Library(index_dir).reader()
+
+
+@pytest.fixture(scope="session")
+def app(index_dir):
+    from webapp import create_app
+
+    app = create_app(index_dir)
+    app.config.update(TESTING=True)
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

@@ -1,0 +1,213 @@
+"""Every route and error path through Flask's test client, on the real index."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import pytest
+
+DOC = "000_d895e07126d09c4a.txt~1"
+
+
+def text(resp) -> str:
+    return resp.get_data(as_text=True)
+
+
+def test_home(client):
+    r = client.get("/")
+    assert r.status_code == 200
+    body = text(r)
+    assert 'name="q"' in body and "报告" in body
+    assert 'lang="zh-CN"' in body
+
+
+def test_search_page_keeps_query_and_marks(client):
+    r = client.get("/search?q=防溺水")
+    body = text(r)
+    assert r.status_code == 200
+    assert 'value="防溺水"' in body
+    assert "<mark>防溺水</mark>" in body
+    assert "找到 <strong>3</strong> 个章节" in body
+    assert "深入开展防溺水专项治理" in body  # breadcrumb of the first hit
+    assert f'/doc/{quote(DOC, safe="/~")}?q=%E9%98%B2%E6%BA%BA%E6%B0%B4#s3-2' in body
+
+
+def test_root_with_query_is_the_search_page(client):
+    assert "<mark>防溺水</mark>" in text(client.get("/?q=防溺水"))
+
+
+def test_year_timeline_bars_link_to_their_year(client):
+    body = text(client.get("/search?q=教育公平"))
+    assert "<svg" in body and "<rect" in body
+    bars = re.findall(r'<a href="([^"]+)" class="bar[^"]*">\s*<rect[^>]*><title>(\d{4}) 年：(\d+) 篇报告</title>', body)
+    assert bars
+    for href, year, _ in bars:
+        assert f"year={year}" in href and "q=" in href
+    assert "年份不详" in body  # the seed reports of unknown year are shown apart
+
+
+def test_year_filter_keeps_other_parameters(client):
+    body = text(client.get("/search?q=教育&year=2010-2012&doc_type=政府工作报告"))
+    years = {int(y) for y in re.findall(r'<p class="meta">(\d{4}) ·', body)}
+    assert years and years <= {2010, 2011, 2012}
+    # facet links keep q and the other filter
+    assert re.search(r'href="/search\?q=%E6%95%99%E8%82%B2&amp;year=2010-2012&amp;doc_type=[^"]+&amp;region=', body)
+    assert "清除全部筛选" in body
+
+
+def test_unknown_year_filter(client):
+    body = text(client.get("/search?q=教育&year=unknown"))
+    assert "年份不详 · 工作总结" in body
+    assert not re.search(r'<p class="meta">\d{4} ·', body)
+
+
+def test_pagination(client):
+    p1 = text(client.get("/search?q=教育"))
+    p2 = text(client.get("/search?q=教育&page=2"))
+    assert 'rel="next"' in p1 and 'rel="prev"' in p2
+    assert '<ol class="hits" start="11">' in p2
+
+
+def test_word_level_notice(client):
+    body = text(client.get("/search?q=溺水防范"))
+    assert "按词" in body and "<mark>" in body
+
+
+@pytest.mark.parametrize("q", ["", "   ", "OR", '"', "(", "-", "title:", "year:abc 教育", "<script>alert(1)</script>"])
+def test_empty_or_unusable_query_is_answered(client, q):
+    r = client.get("/search", query_string={"q": q})
+    assert r.status_code == 200
+    body = text(r)
+    assert "<script>alert" not in body
+    assert 'class="notice"' in body or "没有找到" in body or "没有结果" in body
+
+
+def test_report_page_sections_toc_and_marks(client):
+    r = client.get(f"/doc/{DOC}?q=防溺水")
+    body = text(r)
+    assert r.status_code == 200
+    assert '<section id="s3-2"' in body and '<section id="s0"' in body
+    assert 'href="#s3-2"' in body  # table of contents
+    assert "<mark>防溺水</mark>" in body
+    assert "已标出“防溺水”的" in body
+    assert 'class="copy" data-href="/doc/' in body
+
+
+def test_report_page_without_query_has_no_marks(client):
+    assert "<mark>" not in text(client.get(f"/doc/{DOC}"))
+
+
+def test_markdown_report_is_rendered_and_sanitised(tmp_path):
+    from indexer.builder import reindex
+    from webapp import create_app
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "note.md").write_text(
+        "---\ntitle: 2021年校园安全工作要点\nyear: 2021\n---\n# 2021年校园安全工作要点\n\n"
+        "## 一、防溺水\n\n开展**防溺水**教育。<script>alert(1)</script> [点我](javascript:alert(1))\n\n"
+        "<img src=x onerror=alert(1)>\n", encoding="utf-8")
+    reindex(tmp_path / "ix", [src], progress=False)
+    c = create_app(tmp_path / "ix").test_client()
+    body = text(c.get("/doc/note.md?q=防溺水"))
+    assert "<strong><mark>防溺水</mark></strong>" in body
+    assert "<script>alert" not in body
+    assert not re.search(r"<[^>]*\bon\w+=", body) and not re.search(r'href="\s*javascript:', body)
+    hit = c.get("/api/search?q=开展防溺水教育").get_json()
+    assert hit["total"] == 1  # bold markers do not break an exact match
+
+
+def test_unknown_doc_is_404_page(client):
+    r = client.get("/doc/does-not-exist.txt")
+    assert r.status_code == 404
+    assert "没有编号为" in text(r) and "Traceback" not in text(r)
+
+
+@pytest.mark.parametrize("path", ["/doc/../../etc/passwd", "/doc/%2e%2e/%2e%2e/etc/passwd", "/api/doc/..%2Fmanifest.json",
+                                  "/doc/gov-work-reports/../000_d895e07126d09c4a.txt~1"])
+def test_doc_path_traversal_is_404(client, path):
+    r = client.get(path)
+    assert r.status_code == 404
+    assert "root:" not in text(r)
+
+
+def test_api_search_is_the_search_core_object(client):
+    data = client.get("/api/search?q=防溺水").get_json()
+    assert set(data) == {"query", "total", "total_documents", "took_ms", "page", "per_page", "notice", "facets", "hits"}
+    assert data["total"] == 3 and data["hits"][0]["section_id"] == "s3-2"
+    assert data["hits"][0]["url"].endswith("#s3-2")
+
+
+def test_api_search_same_as_cli(client, index_dir, capsys):
+    import json
+
+    from indexer.cli import main
+
+    main(["search", "2008年", "--index", str(index_dir), "--json", "--limit", "20"])
+    cli = json.loads(capsys.readouterr().out)
+    api = client.get("/api/search?q=2008年&per_page=20").get_json()
+    for d in (cli, api):
+        d.pop("took_ms")
+    assert cli == api
+
+
+@pytest.mark.parametrize("qs", ["per_page=101", "per_page=0", "page=0", "page=abc", "per_page=1e9", "year=20x9", "page=99999999"])
+def test_api_bad_parameters_are_400_json(client, qs):
+    r = client.get(f"/api/search?q=教育&{qs}")
+    assert r.status_code == 400
+    assert r.is_json and r.get_json()["message"]
+
+
+def test_api_doc_and_404(client):
+    d = client.get(f"/api/doc/{DOC}").get_json()
+    assert d["doc_id"] == DOC and d["sections"][0]["section_id"] == "s0"
+    assert {"section_id", "level", "heading", "heading_path", "text"} <= set(d["sections"][1])
+    r = client.get("/api/doc/nope")
+    assert r.status_code == 404 and r.is_json and "error" in r.get_json()
+
+
+def test_api_stats(client):
+    d = client.get("/api/stats").get_json()
+    assert d["reports"] >= 78 and "sources" not in d
+
+
+def test_help_page(client):
+    body = text(client.get("/help"))
+    for token in ("OR", "title:", "year:", "-词", "JSON"):
+        assert token in body
+
+
+def test_opensearch(client):
+    r = client.get("/opensearch.xml")
+    assert r.status_code == 200 and "opensearchdescription" in r.content_type
+    assert "/search?q={searchTerms}" in text(r)
+    assert 'rel="search"' in text(client.get("/"))
+
+
+def test_unknown_route_and_method(client):
+    assert client.get("/nope").status_code == 404
+    assert client.post("/api/search?q=x").status_code == 405
+    assert client.post("/search").status_code == 405
+
+
+def test_no_network_resources_in_pages(client):
+    for path in ("/", "/search?q=防溺水", f"/doc/{DOC}", "/help"):
+        body = text(client.get(path))
+        assert not re.search(r'(src|href)="(https?:)?//', body), path
+
+
+def test_security_headers(client):
+    r = client.get("/search?q=防溺水")
+    assert "default-src 'self'" in r.headers["Content-Security-Policy"]
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert r.headers["X-Frame-Options"] == "DENY"
+
+
+def test_missing_index_is_a_clear_503(tmp_path):
+    from webapp import create_app
+
+    c = create_app(tmp_path / "none").test_client()
+    r = c.get("/search?q=x")
+    assert r.status_code == 503 and "edusearch reindex" in text(r)
+    assert c.get("/api/search?q=x").status_code == 503

@@ -1,0 +1,59 @@
+"""edusearch web front end: a Flask application factory.
+
+Pages are rendered from what indexer.search / indexer.report return; the web
+layer never builds a Whoosh query. Every HTML page has a JSON twin under /api.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from pathlib import Path
+
+from flask import Flask, g, request
+
+from indexer.searcher import Library
+
+from . import errors, security
+
+log = logging.getLogger("edusearch.http")
+
+
+def create_app(index_dir: str | os.PathLike | None = None, **config) -> Flask:
+    app = Flask(__name__)
+    app.config.update(
+        INDEX_DIR=str(index_dir or os.environ.get("EDUSEARCH_INDEX") or "index"),
+        JSON_AS_ASCII=False,
+        MAX_CONTENT_LENGTH=64 * 1024,
+    )
+    app.config.update(config)
+    app.json.ensure_ascii = False
+    app.extensions["edusearch"] = Library(Path(app.config["INDEX_DIR"]))
+
+    from .api import bp as api_bp
+    from .views import bp as views_bp
+
+    app.register_blueprint(views_bp)
+    app.register_blueprint(api_bp)
+    errors.register(app)
+    security.register(app)
+
+    @app.before_request
+    def _start_timer():
+        g.t0 = time.perf_counter()
+
+    @app.after_request
+    def _log(response):
+        ms = (time.perf_counter() - g.get("t0", time.perf_counter())) * 1000
+        log.info('%s "%s %s" %s %d %.1fms', request.remote_addr, request.method,
+                 request.full_path.rstrip("?"), response.status_code, response.calculate_content_length() or 0, ms)
+        return response
+
+    return app
+
+
+def library() -> Library:
+    from flask import current_app
+
+    return current_app.extensions["edusearch"]

@@ -1,0 +1,37 @@
+"""JSON twins of the pages: /api/search, /api/doc/<doc_id>, /api/stats."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask import Blueprint, abort, request
+
+from indexer.report import get_report
+from indexer.search import search as run_search
+
+from . import library
+from .params import search_params
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.get("/search")
+def search():
+    params = search_params(request.args)
+    res = run_search(library().reader(), params.q, params.filters, params.page, params.per_page)
+    return res.to_dict()
+
+
+@bp.get("/doc/<path:doc_id>")
+def doc(doc_id: str):
+    view = get_report(library().reader(), doc_id)
+    if view is None:
+        abort(404, description=f"no report with doc_id {doc_id[:200]!r}")
+    return view.to_dict()
+
+
+@bp.get("/stats")
+def stats():
+    st = asdict(library().reader().stats())
+    st.pop("sources", None)  # where the files live on the server is not the reader's business
+    return st

@@ -1,0 +1,52 @@
+"""Errors as pages (or JSON under /api), never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from indexer.store import NoIndex
+
+from .params import BadParam
+
+log = logging.getLogger("edusearch.http")
+
+MESSAGES = {
+    400: "请求参数有误",
+    404: "没有找到这个页面",
+    405: "不支持这种请求方式",
+    413: "请求太大",
+    500: "服务器出了问题",
+    503: "索引尚未建立",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def respond(status: int, message: str):
+    if wants_json():
+        return {"error": MESSAGES.get(status, "错误"), "message": message, "status": status}, status
+    return render_template("error.html", status=status, title=MESSAGES.get(status, "错误"), message=message), status
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(BadParam)
+    def bad_param(e):
+        return respond(400, str(e))
+
+    @app.errorhandler(NoIndex)
+    def no_index(e):
+        return respond(503, "还没有索引：请先运行 edusearch reindex。")
+
+    @app.errorhandler(HTTPException)
+    def http_error(e):
+        return respond(e.code or 500, e.description or "")
+
+    @app.errorhandler(Exception)
+    def unexpected(e):
+        log.exception("unhandled error on %s", request.path)
+        return respond(500, "请稍后再试；这个错误已记录。")

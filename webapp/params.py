@@ -1,0 +1,77 @@
+"""Request arguments → search parameters. The URL holds all state."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from indexer.facets import Filters
+
+MAX_PER_PAGE = 100
+MAX_PAGE = 1000
+_YEAR = re.compile(r"^\s*(\d{4})?\s*-\s*(\d{4})?\s*$")
+
+
+class BadParam(ValueError):
+    """A parameter that cannot be used; the message says which and why."""
+
+
+@dataclass
+class SearchParams:
+    q: str
+    filters: Filters
+    year: str  # as in the URL, for links
+    doc_type: str
+    region: str
+    page: int
+    per_page: int
+
+    def args(self, **changes) -> dict:
+        """URL arguments for a link that keeps every other parameter."""
+        d = {"q": self.q, "year": self.year, "doc_type": self.doc_type, "region": self.region,
+             "page": self.page if self.page != 1 else "", "per_page": self.per_page if self.per_page != 10 else ""}
+        d.update({k: ("" if v is None else v) for k, v in changes.items()})
+        if "page" not in changes:
+            d["page"] = ""  # a changed filter starts at page 1
+        return {k: v for k, v in d.items() if v != ""}
+
+
+def _int(args, name: str, default: int, lo: int, hi: int) -> int:
+    raw = args.get(name, "")
+    if raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadParam(f"{name} must be a whole number, not {raw[:20]!r}") from None
+    if not lo <= value <= hi:
+        raise BadParam(f"{name} must be between {lo} and {hi}")
+    return value
+
+
+def year_filter(raw: str) -> Filters:
+    raw = (raw or "").strip()
+    if not raw:
+        return Filters()
+    if raw.lower() in ("unknown", "未知"):
+        return Filters(year_unknown=True)
+    if raw.isdigit() and len(raw) == 4:
+        return Filters(int(raw), int(raw))
+    m = _YEAR.match(raw)
+    if not m or not (m.group(1) or m.group(2)):
+        raise BadParam("year must look like 2019, 2015-2020, 2015-, -2020 or unknown")
+    lo, hi = (int(m.group(1)) if m.group(1) else None), (int(m.group(2)) if m.group(2) else None)
+    if lo is not None and hi is not None and lo > hi:
+        lo, hi = hi, lo
+    return Filters(lo, hi)
+
+
+def search_params(args, max_per_page: int = MAX_PER_PAGE) -> SearchParams:
+    q = args.get("q", "")[:2000]
+    year = args.get("year", "")[:20]
+    filters = year_filter(year)
+    filters.doc_type = args.get("doc_type", "")[:50] or None
+    filters.region = args.get("region", "")[:50] or None
+    page = _int(args, "page", 1, 1, MAX_PAGE)
+    per_page = _int(args, "per_page", 10, 1, max_per_page)
+    return SearchParams(q, filters, year, filters.doc_type or "", filters.region or "", page, per_page)

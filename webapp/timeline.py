@@ -1,0 +1,55 @@
+"""The year timeline: matching reports per year as an inline SVG bar chart.
+
+Geometry is computed here and drawn by the template, so the chart needs no
+JavaScript and every bar is a plain link that filters to its year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+WIDTH, HEIGHT, BASE = 720, 120, 100  # viewBox units; bars grow up from BASE
+MIN_BAR = 2
+
+
+@dataclass
+class Bar:
+    year: int
+    count: int
+    x: float
+    y: float
+    width: float
+    height: float
+    selected: bool
+
+
+@dataclass
+class Timeline:
+    bars: list[Bar]
+    unknown: int
+    first: int | None
+    last: int | None
+    ticks: list[tuple[int, float]]
+    max_count: int
+    width: int = WIDTH
+    height: int = HEIGHT
+    base: int = BASE
+
+
+def build(year_facet: list[dict], lo: int | None = None, hi: int | None = None) -> Timeline:
+    known = [(r["value"], r["count"]) for r in year_facet if r["value"] is not None]
+    unknown = sum(r["count"] for r in year_facet if r["value"] is None)
+    if not known:
+        return Timeline([], unknown, None, None, [], 0)
+    first, last = known[0][0], known[-1][0]
+    span = last - first + 1
+    slot = WIDTH / span
+    top = max(c for _, c in known)
+    bars = []
+    for year, count in known:
+        h = max(MIN_BAR, (BASE - 10) * count / top)
+        selected = (lo is not None or hi is not None) and (lo is None or year >= lo) and (hi is None or year <= hi)
+        bars.append(Bar(year, count, (year - first) * slot + slot * 0.1, BASE - h, max(slot * 0.8, 1), h, selected))
+    step = next(s for s in (1, 2, 5, 10, 20, 50, 100) if span / s <= 12)
+    ticks = [(y, (y - first) * slot + slot / 2) for y in range(first, last + 1) if y % step == 0 or span <= 3]
+    return Timeline(bars, unknown, first, last, ticks, top)
