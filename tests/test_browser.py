@@ -1,0 +1,125 @@
+"""A real browser against the real server: `edusearch serve` driven by Debian's Chromium via Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.browser
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(index_dir):
+    port = free_port()
+    exe = Path(sys.executable).with_name("edusearch")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "indexer.cli"]
+    proc = subprocess.Popen([*cmd, "serve", "--index", str(index_dir), "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url + "/", timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError("edusearch serve exited: " + proc.stdout.read()) from None
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        raise RuntimeError("edusearch serve did not start")
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert os.path.exists(CHROMIUM), "Debian's chromium is needed (apt-get install chromium); .ci/run installs it"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+def test_search_click_through_lands_on_section(server, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("requestfailed", lambda r: errors.append(r.url))
+    page.goto(server + "/")
+    page.fill("input[name=q]", "防溺水")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_selector(".hit")
+    first = page.locator(".hit").first
+    assert first.locator(".snippet mark").count() > 0
+    assert first.locator(".snippet mark").first.inner_text() == "防溺水"
+    page.screenshot(path=str(tmp_path / "results.png"), full_page=True)
+    first.locator("h3 a").click()
+    page.wait_for_load_state()
+    target = page.locator(":target")
+    assert target.count() == 1
+    section_id = page.evaluate("location.hash.slice(1)")
+    assert target.get_attribute("id") == section_id == "s3-2"
+    assert target.is_visible()
+    box = target.bounding_box()
+    assert box is not None and 0 <= box["y"] < 900  # scrolled into the viewport
+    assert target.locator("mark").count() > 0  # the term is marked in the report too
+    assert not errors
+
+
+def test_timeline_bar_filters_by_year(server, browser):
+    page = browser.new_page()
+    page.goto(server + "/search?q=教育公平")
+    bars = page.locator("svg a.bar")
+    assert bars.count() > 1
+    year = bars.first.locator("title").text_content()[:4]
+    bars.first.click()
+    page.wait_for_load_state()
+    assert f"year={year}" in page.url
+    metas = page.locator(".hit .meta").all_inner_texts()
+    assert metas and all(m.startswith(year) for m in metas)
+
+
+def test_copy_link_button(server, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server + "/doc/000_d895e07126d09c4a.txt~1")
+    page.on("dialog", lambda d: d.accept())  # http://127.0.0.1 may not expose the clipboard: falls back to a prompt
+    button = page.locator("#s3-2 button.copy")
+    href = button.get_attribute("data-href")
+    assert href.endswith("#s3-2")
+    button.click()
+    page.goto(server + href)
+    assert page.evaluate("document.querySelector(':target').id") == "s3-2"
+    context.close()
+
+
+def test_phone_layout_has_no_horizontal_scroll(server, browser):
+    page = browser.new_page(viewport={"width": 375, "height": 740})
+    page.goto(server + "/search?q=防溺水")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert page.locator(".hit").first.is_visible()
