@@ -236,29 +236,26 @@ def _exact_scores(reader: IndexReader, ev: _Evaluator, terms: list[Term], sids: 
 
 
 def _word_scores(reader: IndexReader, words: list[str], sids: np.ndarray) -> np.ndarray:
-    """Whoosh BM25F (title 3, heading 2, body 1) of just these sections, by skipping through postings."""
+    """Whoosh BM25F (title 3, heading 2, body 1) of just these sections."""
     scores = np.zeros(len(sids))
     if not words or not len(sids):
         return scores
     searcher = reader.searcher()
     docs = reader.sid_to_doc[sids].astype(np.int64)
-    order = np.argsort(docs)
     for fieldname in WORD_FIELDS:
         boost = FIELD_BOOSTS[fieldname]
         for w in words:
             if not searcher.doc_frequency(fieldname, w):
                 continue
-            m = searcher.postings(fieldname, w, weighting=searcher.weighting)
-            for i in order:
-                d = int(docs[i])
-                if not m.is_active():
-                    break
-                if m.id() < d:
-                    m.skip_to(d)
-                    if not m.is_active():
-                        break
-                if m.id() == d:
-                    scores[i] += boost * m.score()
+            ids, weights = reader.postings.get(searcher, fieldname, w)
+            pos = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
+            found = np.flatnonzero(ids[pos] == docs)
+            if not len(found):
+                continue
+            scorer = searcher.weighting.scorer(searcher, fieldname, w)
+            for i in found:
+                length = searcher.doc_field_length(int(docs[i]), fieldname, 1)
+                scores[i] += boost * scorer._score(float(weights[pos[i]]), length)
     return scores
 
 

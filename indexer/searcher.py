@@ -20,6 +20,7 @@ from . import store
 from .analysis import load_jieba
 from .catalog import Catalog, Facts
 from .exact import ExactSegment
+from .postings import PostingCache
 
 
 @dataclass
@@ -57,6 +58,7 @@ class IndexReader:
         self.avg_body_len = float(live_len.mean()) if len(live_len) else 1.0
         self.report_live = np.zeros(len(self.catalog.reports), dtype=bool)
         self.report_live[self.catalog.section_report[self.live]] = True
+        self.postings = PostingCache()
         self._local = threading.local()
         self._doc_index: dict[str, int] | None = None
         self._lock = threading.Lock()
