@@ -115,6 +115,11 @@ class _TermHits:
     head: np.ndarray  # global sids whose heading (or, for a first section, title) holds the term
     body: np.ndarray  # global sids whose body holds it, sorted
     body_tf: np.ndarray  # count upper bound per body sid
+    mask: np.ndarray  # over all sids: holds the term somewhere
+
+    @property
+    def df(self) -> int:
+        return int(np.count_nonzero(self.mask))
 
 
 class _Evaluator:
@@ -125,11 +130,7 @@ class _Evaluator:
     def node(self, n: Node) -> np.ndarray:
         r = self.r
         if isinstance(n, Term):
-            th = self.term(n)
-            m = np.zeros(r.n, dtype=bool)
-            m[th.head] = True
-            m[th.body] = True
-            return m
+            return self.term(n).mask.copy()
         if isinstance(n, Title):
             return self.sections_of(self.title_reports(n.term))
         if isinstance(n, Facet):
@@ -165,7 +166,11 @@ class _Evaluator:
             heads.append(head.astype(np.int64) + seg.base)
             bodies.append(body.astype(np.int64) + seg.base)
             tfs.append(tf)
-        th = _TermHits(_cat(heads), _cat(bodies), _cat(tfs, np.uint16))
+        head, body = _cat(heads), _cat(bodies)
+        mask = np.zeros(self.r.n, dtype=bool)
+        mask[head] = True
+        mask[body] = True
+        th = _TermHits(head, body, _cat(tfs, np.uint16), mask)
         self.hits[key] = th
         return th
 
@@ -224,7 +229,7 @@ def _exact_scores(reader: IndexReader, ev: _Evaluator, terms: list[Term], sids: 
     score = np.zeros(len(sids))
     for t in terms:
         th = ev.term(t)
-        df = len(np.union1d(th.head, th.body))
+        df = th.df
         idf = math.log(1 + (n_live - df + 0.5) / (df + 0.5))
         tf = np.zeros(len(sids))
         pos = np.searchsorted(sids, th.body)
@@ -244,6 +249,7 @@ def _word_scores(reader: IndexReader, words: list[str], sids: np.ndarray) -> np.
     docs = reader.sid_to_doc[sids].astype(np.int64)
     for fieldname in WORD_FIELDS:
         boost = FIELD_BOOSTS[fieldname]
+        lengths: dict[int, int] = {}
         for w in words:
             if not searcher.doc_frequency(fieldname, w):
                 continue
@@ -254,8 +260,10 @@ def _word_scores(reader: IndexReader, words: list[str], sids: np.ndarray) -> np.
                 continue
             scorer = searcher.weighting.scorer(searcher, fieldname, w)
             for i in found:
-                length = searcher.doc_field_length(int(docs[i]), fieldname, 1)
-                scores[i] += boost * scorer._score(float(weights[pos[i]]), length)
+                d = int(docs[i])
+                if d not in lengths:
+                    lengths[d] = searcher.doc_field_length(d, fieldname, 1)
+                scores[i] += boost * scorer._score(float(weights[pos[i]]), lengths[d])
     return scores
 
 
@@ -300,7 +308,7 @@ def _respond(reader, q, t0, page, per_page, notices, ranking, matched, needles, 
     ranked, scores = ranking
     total = len(ranked)
     sr = reader.catalog.section_report
-    docs = int(len(np.unique(sr[ranked]))) if total else 0
+    docs = int(np.count_nonzero(np.bincount(sr[ranked]))) if total else 0
     facet_rows = _facets(reader, matched, filters) if matched is not None else facet_mod.counts(
         reader.facts, np.zeros(len(reader.catalog.reports), dtype=bool))
     start = (page - 1) * per_page
@@ -312,16 +320,12 @@ def _respond(reader, q, t0, page, per_page, notices, ranking, matched, needles, 
 
 def _facets(reader: IndexReader, matched: np.ndarray, filters: Filters) -> dict:
     """Each facet counts matching reports under every filter but its own, so the
-    year chart still shows all years while one is selected."""
-    sr = reader.catalog.section_report
-    out = {}
-    for name in ("year", "doc_type", "region"):
-        rm = facet_mod.report_filter(reader.facts, filters, skip=name)
-        sections = matched & rm[sr]
-        reports = np.zeros(len(reader.catalog.reports), dtype=bool)
-        reports[sr[sections]] = True
-        out[name] = facet_mod.counts(reader.facts, reports)[name]
-    return out
+    year chart still shows all years while one is selected. Filters are per
+    report, so this works on reports, not sections."""
+    hit = np.zeros(len(reader.catalog.reports), dtype=bool)
+    hit[reader.catalog.section_report[np.flatnonzero(matched)]] = True
+    return {name: facet_mod.counts(reader.facts, hit & facet_mod.report_filter(reader.facts, filters, skip=name))[name]
+            for name in ("year", "doc_type", "region")}
 
 
 def _hits(reader: IndexReader, sids: list[int], needles: list[Needle], scores: list[float]) -> list[Hit]:
