@@ -8,11 +8,13 @@ queries on words mean what they say.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import importlib.util
 import logging
 import marshal
 import os
+import re
 import tempfile
 import threading
 from importlib import resources
@@ -48,6 +50,9 @@ _tokenizers: dict[str, jieba.Tokenizer] = {}  # by dictionary hash
 _short_cache: dict[tuple[str, str], list[tuple[str, int, int]]] = {}
 SHORT_TEXT = 64
 SHORT_CACHE_SIZE = 200_000
+_block_cache: dict[str, tuple[str, ...]] = {}
+BLOCK_CACHE_SIZE = 300_000
+_BLOCK = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+)")  # jieba's re_han_default: its unit of cutting
 
 
 def shipped_dictionary() -> str:
@@ -160,10 +165,57 @@ class TokenPositionChineseTokenizer(ChineseTokenizer):
             yield token
 
 
+class MemoChain(CompositeAnalyzer):
+    """jieba's analyzer chain, with its index-time output memoised per text block.
+
+    jieba cuts text block by block (runs split by its re_han pattern) and the
+    lowercase, stop and stem filters work token by token, so the chain's tokens
+    for a text are the concatenation of its tokens for each block. Whoosh's
+    frequency postings only need each token's text, and policy documents repeat
+    the same phrases endlessly, so indexing asks jieba once per distinct block.
+    Queries, and any call wanting positions or offsets, run the chain as is.
+    """
+
+    def __call__(self, value, no_morph=False, **kwargs):
+        if kwargs.get("mode") != "index" or kwargs.get("positions") or kwargs.get("chars") or no_morph:
+            return super().__call__(value, no_morph=no_morph, **kwargs)
+        return self._memoised(value, kwargs)
+
+    def _memoised(self, value, kwargs):
+        blocks = [b for b in _BLOCK.split(value) if b]
+        missing = [b for b in dict.fromkeys(blocks) if b not in _block_cache]
+        if missing:
+            self._analyse_blocks(missing, kwargs)
+        token = Token(False, False, removestops=kwargs.get("removestops", True), mode="index")
+        token.boost, token.stopped = 1.0, False
+        for block in blocks:
+            for text in _block_cache[block]:
+                token.text = text
+                yield token
+
+    def _analyse_blocks(self, blocks: list[str], kwargs) -> None:
+        """One chain run for all new blocks, joined by newlines (a block boundary
+        for jieba), tokens handed back to their blocks by character offset."""
+        joined = "\n".join(blocks)
+        starts, pos = [], 0
+        for b in blocks:
+            starts.append(pos)
+            pos += len(b) + 1
+        found: list[list[str]] = [[] for _ in blocks]
+        args = dict(kwargs, chars=True)
+        for t in CompositeAnalyzer.__call__(self, joined, **args):
+            if not t.stopped:
+                found[bisect.bisect_right(starts, t.startchar) - 1].append(t.text)
+        if len(_block_cache) + len(blocks) > BLOCK_CACHE_SIZE:
+            _block_cache.clear()
+        for b, texts in zip(blocks, found, strict=True):
+            _block_cache[b] = tuple(texts)
+
+
 def words_analyzer(dict_hash: str) -> CompositeAnalyzer:
     """jieba's ChineseAnalyzer chain (lowercase, stop words, stemming) on our tokenizer."""
     stock = ChineseAnalyzer()
-    return CompositeAnalyzer(TokenPositionChineseTokenizer(dict_hash), *stock.items[1:])
+    return MemoChain(TokenPositionChineseTokenizer(dict_hash), *stock.items[1:])
 
 
 def query_words(text: str, dict_hash: str) -> list[str]:

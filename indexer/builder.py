@@ -31,6 +31,7 @@ from .schema import build_schema
 
 FORMAT = 1
 PARALLEL_MIN_SECTIONS = 3000  # below this, one process is faster than starting two
+POOL_MB = 2048  # postings stay in memory; below this Whoosh pickles every posting through temp files
 COMPACT_SEGMENTS = 8
 COMPACT_DEAD_SHARE = 0.3
 REWRITTEN = (store.MANIFEST, "userdict.txt", "live.npy", "doc_to_sid.npy", "sid_to_doc.npy")
@@ -62,6 +63,7 @@ class Summary:
     seconds: float = 0.0
     full: bool = False
     reason: str = ""
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per step, for benchmarks
 
     def line(self) -> str:
         kind = f"full rebuild ({self.reason})" if self.full else "incremental"
@@ -231,20 +233,27 @@ class _Build:
     # full ------------------------------------------------------------------
 
     def full(self) -> Summary:
+        clock = _Clock(self.summary.phases)
         parsed = parse_all(self.files, self.workers, self.progress)
+        clock("parse")
         entries, catalog, headings, bodies, docs = self._collect(parsed, first_sid=0)
+        clock("collect")
         (self.gen / "whoosh").mkdir()
         ix = whoosh_index.create_in(self.gen / "whoosh", build_schema(self.dict_hash))
         writer = self._writer(ix, len(docs))
         self._add(writer, docs)
+        clock("whoosh_add")
         segment = ExactSegment.build(0, headings, bodies)  # runs while Whoosh's sub-writers work
+        clock("exact")
         writer.commit()
+        clock("whoosh_commit")
         seg_dir = "exact/seg-000000"
         segment.save(self.gen / seg_dir)
         catalog.save(self.gen / seg_dir)
         live = np.ones(len(headings), dtype=bool)
         self.summary.indexed = len(entries)
         self._finish(entries, [seg_dir], live, len(headings))
+        clock("finish")
         return self.summary
 
     # incremental -----------------------------------------------------------
@@ -365,8 +374,8 @@ class _Build:
 
     def _writer(self, ix, n_docs: int):
         if self.workers > 1 and n_docs >= PARALLEL_MIN_SECTIONS:
-            return ix.writer(procs=self.workers, multisegment=True, limitmb=256)
-        return ix.writer(limitmb=256)
+            return ix.writer(procs=self.workers, multisegment=True, limitmb=POOL_MB)
+        return ix.writer(limitmb=POOL_MB)
 
     def _add(self, writer, docs: list[dict]) -> None:
         bar = _bar(len(docs), "index", self.progress)
@@ -413,6 +422,16 @@ def _write_docmap(gen: Path, next_sid: int) -> None:
     sid_to_doc[doc_to_sid[ok]] = np.flatnonzero(ok)
     store.save_array(gen / "doc_to_sid.npy", doc_to_sid.astype(np.int32))
     store.save_array(gen / "sid_to_doc.npy", sid_to_doc.astype(np.int32))
+
+
+class _Clock:
+    def __init__(self, into: dict[str, float]):
+        self.into, self.t = into, time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.into[name] = round(now - self.t, 2)
+        self.t = now
 
 
 class _NoBar:

@@ -1,0 +1,60 @@
+"""jieba analysis: token positions, the shipped dictionary, the memoised index path."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from conftest import GOV, SEED_000
+
+from indexer import analysis
+from indexer.analysis import (
+    CompositeAnalyzer,
+    combined_dictionary,
+    dictionary_hash,
+    load_jieba,
+    query_words,
+    words_analyzer,
+)
+from indexer.normalize import fold_text
+
+
+@pytest.fixture(scope="module")
+def dict_hash(tmp_path_factory):
+    path = tmp_path_factory.mktemp("dict") / "userdict.txt"
+    path.write_text(combined_dictionary(), encoding="utf-8")
+    load_jieba(path)
+    return dictionary_hash(path.read_text(encoding="utf-8"))
+
+
+def test_domain_terms_are_single_words(dict_hash):
+    for term in ("防溺水", "一岗双责", "营养午餐", "校安工程", "双减"):
+        assert term in query_words(term, dict_hash)
+
+
+def test_positions_are_token_numbers_not_character_offsets(dict_hash):
+    tokens = [(t.text, t.pos, t.startchar) for t in words_analyzer(dict_hash)("加强防溺水专项治理", positions=True, chars=True)]
+    assert [p for _, p, _ in tokens] == list(range(len(tokens)))
+    assert ("防溺水", 2, 2) in tokens  # search mode emits 溺水 first, then 防溺水
+
+
+def test_user_dictionary_changes_hash_and_words(tmp_path):
+    extra = tmp_path / "mine.txt"
+    extra.write_text("应急疏散演练 100 n\n", encoding="utf-8")
+    text = combined_dictionary([extra])
+    assert dictionary_hash(text) != dictionary_hash(combined_dictionary())
+    path = tmp_path / "combined.txt"
+    path.write_text(text, encoding="utf-8")
+    load_jieba(path)
+    assert "应急疏散演练" in query_words("组织应急疏散演练", dictionary_hash(text))
+
+
+@pytest.mark.parametrize("path", [SEED_000, GOV / "1999_1999年中华人民共和国国务院政府工作报告.txt"])
+def test_memoised_index_path_gives_the_chain_tokens(dict_hash, path):
+    text = fold_text(path.read_text(encoding="utf-8"))
+    an = words_analyzer(dict_hash)
+    analysis._block_cache.clear()
+    plain = Counter(t.text for t in CompositeAnalyzer.__call__(an, text, mode="index") if not t.stopped)
+    cold = Counter(t.text for t in an(text, mode="index"))
+    warm = Counter(t.text for t in an(text, mode="index"))
+    assert plain == cold == warm and plain
