@@ -29,7 +29,7 @@ from .parse import parse_path
 from .reader import Unreadable, is_supported
 from .schema import build_schema
 
-FORMAT = 1
+FORMAT = 2  # 2: analysed title words in the catalog
 PARALLEL_MIN_SECTIONS = 3000  # below this, one process is faster than starting two
 POOL_MB = 2048  # postings stay in memory; below this Whoosh pickles every posting through temp files
 COMPACT_SEGMENTS = 8
@@ -349,9 +349,9 @@ class _Build:
             self.summary.warnings += [f"{f.doc_rel}: {w}" for w in res.warnings]
             first = sid
             for r in res.reports:
-                row = ReportRow(r.doc_id, r.title, r.year, r.doc_type, r.region, r.issuer, r.source, key,
-                                r.source_url, sid, len(r.sections))
                 title_folded = fold_text(r.title)
+                row = ReportRow(r.doc_id, r.title, r.year, r.doc_type, r.region, r.issuer, r.source, key,
+                                r.source_url, sid, len(r.sections), self._analyse(title_folded))
                 for order, s in enumerate(r.sections):
                     h, b = fold_text(s.heading), fold_text(s.text)
                     if order == 0:
@@ -371,6 +371,11 @@ class _Build:
             entries[key] = {"source": f.source, "rel": f.rel, "doc_rel": f.doc_rel, "sha256": digest,
                             "reports": len(res.reports), "sections": sid - first, "sids": [first, sid]}
         return entries, Catalog(reports, np.array(section_report, dtype=np.int32)), headings, bodies, docs
+
+    def _analyse(self, text: str) -> list[str]:
+        if not hasattr(self, "_title_analyzer"):
+            self._title_analyzer = build_schema(self.dict_hash)["title"].analyzer
+        return [t.text for t in self._title_analyzer(text, mode="index")]
 
     def _writer(self, ix, n_docs: int):
         if self.workers > 1 and n_docs >= PARALLEL_MIN_SECTIONS:

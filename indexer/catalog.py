@@ -28,6 +28,7 @@ class ReportRow:
     source_url: str | None
     first_sid: int
     n_sections: int
+    title_tokens: list[str] = field(default_factory=list)  # the title as Whoosh's title field analysed it
 
     @property
     def title_folded(self) -> str:

@@ -174,6 +174,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print(f"edusearch: {e}", file=sys.stderr)
             return 2
     app = create_app(root)
+    app.extensions["edusearch"].reader().warm()
     print(f"edusearch: serving {root} on http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
     serve(app, host=args.host, port=args.port, threads=args.threads, ident="edusearch", clear_untrusted_proxy_headers=True)
     return 0

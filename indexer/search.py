@@ -240,30 +240,52 @@ def _exact_scores(reader: IndexReader, ev: _Evaluator, terms: list[Term], sids: 
     return score
 
 
+def ranking_words(words: list[str]) -> list[str]:
+    """jieba's search mode adds the parts of long words (中华人民共和国 → 人民, 共和国 …);
+    as query evidence they repeat the whole word, so only the longest words rank."""
+    return [w for w in words if not any(w != o and w in o for o in words)]
+
+
 def _word_scores(reader: IndexReader, words: list[str], sids: np.ndarray) -> np.ndarray:
-    """Whoosh BM25F (title 3, heading 2, body 1) of just these sections."""
+    """Whoosh BM25F (title 3, heading 2, body 1) of just these sections.
+
+    Body term frequencies come from Whoosh's postings; a section's title and
+    heading are short, so their frequencies and lengths come from analysing
+    them again with the field's analyzer (what Whoosh indexed) instead of from
+    posting lists that repeat a report's title on every section. The BM25F
+    arithmetic is Whoosh's own scorer either way."""
     scores = np.zeros(len(sids))
+    words = ranking_words(words)
     if not words or not len(sids):
         return scores
     searcher = reader.searcher()
     docs = reader.sid_to_doc[sids].astype(np.int64)
-    for fieldname in WORD_FIELDS:
-        boost = FIELD_BOOSTS[fieldname]
-        lengths: dict[int, int] = {}
-        for w in words:
-            if not searcher.doc_frequency(fieldname, w):
-                continue
-            ids, weights = reader.postings.get(searcher, fieldname, w)
-            pos = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
-            found = np.flatnonzero(ids[pos] == docs)
-            if not len(found):
-                continue
-            scorer = searcher.weighting.scorer(searcher, fieldname, w)
-            for i in found:
-                d = int(docs[i])
-                if d not in lengths:
-                    lengths[d] = searcher.doc_field_length(d, fieldname, 1)
-                scores[i] += boost * scorer._score(float(weights[pos[i]]), lengths[d])
+    weighting = searcher.weighting
+    for fieldname in ("title", "heading"):
+        live = [w for w in words if searcher.doc_frequency(fieldname, w)]
+        if not live:
+            continue
+        scorers = {w: weighting.scorer(searcher, fieldname, w) for w in live}
+        for i, tokens in enumerate(reader.field_tokens(sids, fieldname)):
+            for w in live:
+                tf = tokens.count(w)
+                if tf:
+                    scores[i] += FIELD_BOOSTS[fieldname] * scorers[w]._score(float(tf), len(tokens))
+    lengths: dict[int, int] = {}
+    for w in words:
+        if not searcher.doc_frequency("body", w):
+            continue
+        ids, weights = reader.postings.get(searcher, "body", w)
+        pos = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
+        found = np.flatnonzero(ids[pos] == docs)
+        if not len(found):
+            continue
+        scorer = weighting.scorer(searcher, "body", w)
+        for i in found:
+            d = int(docs[i])
+            if d not in lengths:
+                lengths[d] = searcher.doc_field_length(d, "body", 1)
+            scores[i] += FIELD_BOOSTS["body"] * scorer._score(float(weights[pos[i]]), lengths[d])
     return scores
 
 

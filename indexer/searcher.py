@@ -89,6 +89,29 @@ class IndexReader:
         s = self.searcher()
         return [s.stored_fields(int(self.sid_to_doc[sid])) for sid in sids]
 
+    def field_tokens(self, sids, fieldname: str) -> list[list[str]]:
+        """The words Whoosh indexed in the title or heading field of these sections."""
+        sr = self.catalog.section_report
+        analyzer = self.whoosh.schema[fieldname].analyzer
+        if fieldname == "title":
+            rows = [self.catalog.reports[int(sr[s])] for s in sids]
+            return [r.title_tokens or [t.text for t in analyzer(r.title_folded, mode="index")] for r in rows]
+        out = []
+        for s in sids:
+            seg, local = self.segment_of(int(s))
+            head = seg.heading_text(local)
+            if int(s) == self.catalog.reports[int(sr[s])].first_sid:
+                # the exact index puts the title before a first section's heading
+                head = head[len(self.titles_folded[int(sr[s])]):].lstrip(" ")
+            out.append([t.text for t in analyzer(head, mode="index")])
+        return out
+
+    def warm(self) -> None:
+        """Touch what the first query would otherwise pay for: a server calls this at start."""
+        from .search import search
+
+        search(self, "教育")
+
     def report_sections(self, report: int) -> list[dict]:
         row = self.catalog.reports[report]
         return self.stored(list(range(row.first_sid, row.first_sid + row.n_sections)))

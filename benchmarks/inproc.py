@@ -1,0 +1,48 @@
+"""edusearch queries in one process, each asked once, with snippets and facets (a first page of 10)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import time
+from pathlib import Path
+
+from indexer.search import search
+from indexer.searcher import Library
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--index", required=True)
+    ap.add_argument("--queries", required=True)
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args()
+    queries = json.loads(Path(a.queries).read_text(encoding="utf-8"))
+    t0 = time.perf_counter()
+    reader = Library(Path(a.index)).reader()
+    open_s = time.perf_counter() - t0
+    reader.warm()  # as `edusearch serve` does at start; no benchmark query is asked before its turn
+    warm_s = time.perf_counter() - t0 - open_s
+    rows = []
+    for qd in queries:
+        t = time.perf_counter()
+        res = search(reader, qd["q"])  # what a user's first page costs: ranking, facets, snippets
+        ms = (time.perf_counter() - t) * 1000
+        everything = search(reader, qd["q"], per_page=10000, page=1)  # untimed: all keys, for recall
+        keys = [f"{h.doc_id}#{h.section_id}" for h in everything.hits]
+        if everything.total > len(keys):
+            page = 2
+            while len(keys) < everything.total:
+                more = search(reader, qd["q"], per_page=10000, page=page).hits
+                keys += [f"{h.doc_id}#{h.section_id}" for h in more]
+                page += 1
+        rows.append({"q": qd["q"], "kind": qd["kind"], "ms": ms, "total": res.total, "mode": res.mode,
+                     "keys": keys if res.mode == "exact" else []})
+    out = {"open_seconds": open_s, "warm_seconds": warm_s, "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+           "queries": rows}
+    Path(a.out).write_text(json.dumps(out, ensure_ascii=False), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

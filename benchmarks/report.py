@@ -1,0 +1,155 @@
+"""results.json → docs/benchmarks.md and its plots."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .run import TARGETS, pct
+
+LABELS = {"edusearch": "edusearch", "brute": "brute-force scan", "sqlite": "SQLite FTS5 trigram",
+          "tantivy": "tantivy + jieba", "whoosh274": "Whoosh 2.7.4 + jieba (obvious)"}
+KINDS = ["1char", "2char", "3char", "4plus", "multi", "quoted", "year", "latin"]
+
+
+def _engines(full: dict) -> dict[str, dict]:
+    """name → {build_s, bytes, rss, ms(list)} at the full corpus size."""
+    b = full["edusearch_build"]
+    out = {"edusearch": {"build_s": b["seconds"], "bytes": full["edusearch_bytes"], "rss": b["peak_rss_bytes"],
+                         "ms": [q["ms"] for q in full["edusearch_inproc"]["queries"]]}}
+    for name, p in full["peers"].items():
+        out[name] = {"build_s": p["build_seconds"], "bytes": p["index_bytes"], "rss": p["peak_rss_bytes"], "ms": p["query_ms"]}
+    return out
+
+
+def write_report(results: dict, queries: list[dict], docs: Path) -> None:
+    docs.mkdir(exist_ok=True)
+    full = results["sizes"][-1]
+    engines = _engines(full)
+    _plot_latency(engines, queries, docs / "bench-latency-by-kind.png")
+    _plot_build(results, docs / "bench-index-time.png")
+    m = results["machine"]
+    brute_p50 = pct(engines["brute"]["ms"], 50) if "brute" in engines else float("nan")
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured {m['date']} on {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, Python {m['python']}",
+        f"({m['platform']}). Corpus: `{Path(results['corpus']).name}` — {full['files']} files, {full['sections']:,} sections,",
+        f"{full['chars']:,} characters. {results['queries']} queries, each asked once, in the same order for every engine.",
+        "",
+        "Reproduce (one command; creates a venv for Whoosh 2.7.4 beside the project's whoosh3):",
+        "",
+        "    .venv/bin/pip install -e '.[bench]' && .venv/bin/python -m benchmarks.run --corpus ../shared/corpus/laws",
+        "",
+        "This machine is small and shared: read medians and ratios, not single figures. Ratios are against",
+        "the brute-force scan measured in the same run.",
+        "",
+        "## Engines side by side (full corpus)",
+        "",
+        "| engine | build s | chars/s | index MB | peak RSS MB | p50 ms | p95 ms | p99 ms | p50 vs scan | recall | precision |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, e in engines.items():
+        q = results["quality"].get(name, {})
+        p50 = pct(e["ms"], 50)
+        lines.append(
+            f"| {LABELS.get(name, name)} | {e['build_s']:.1f} | {full['chars'] / e['build_s']:,.0f} | {e['bytes'] / 1e6:.0f} | "
+            f"{e['rss'] / 1e6:.0f} | {p50:.1f} | {pct(e['ms'], 95):.1f} | {pct(e['ms'], 99):.1f} | "
+            f"{p50 / brute_p50:.2f}× | {q.get('recall', float('nan')):.4f} | {q.get('precision', float('nan')):.4f} |")
+    lines += [
+        "",
+        "edusearch's query figures include what a user's first page costs: exact matching, two-stage ranking,",
+        "year/type/region facets and ten snippets. Peers return the set of matching keys only.",
+        "Recall and precision are over (query, section) pairs against the brute-force scan of the same",
+        "folded text (whole-word rule for Latin and digits).",
+        "",
+        "## edusearch against its targets",
+        "",
+        "| figure | measured | target | |",
+        "|---|---:|---:|---|",
+    ]
+    inc, http, cold = full["edusearch_incremental"], full["edusearch_http"], full["edusearch_cold"]
+    inproc_ms = engines["edusearch"]["ms"]
+    rows = [
+        ("full reindex (s)", full["edusearch_build"]["seconds"], TARGETS["full_reindex_s"]),
+        ("one changed file re-indexed (s, median of 3)", inc["seconds"], TARGETS["incremental_s"]),
+        ("in-process query p95 (ms)", pct(inproc_ms, 95), TARGETS["inproc_p95_ms"]),
+        ("HTTP /api/search p95 (ms)", http["p95"], TARGETS["http_p95_ms"]),
+        ("cold `edusearch search` to first result (s, median of 5)", cold["seconds"], TARGETS["cold_s"]),
+        ("server memory, peak RSS (MB)", http["rss_peak_mb"], TARGETS["server_rss_mb"]),
+        ("recall against brute force", results["quality"]["edusearch"]["recall"], TARGETS["recall"]),
+    ]
+    for label, value, target in rows:
+        ok = value >= target if label.startswith("recall") else value <= target
+        lines.append(f"| {label} | {value:.3f} | {target} | {'met' if ok else 'missed'} |")
+    b = full["edusearch_build"]
+    lines += [
+        "",
+        f"In-process p50/p95/p99: {pct(inproc_ms, 50):.1f} / {pct(inproc_ms, 95):.1f} / {pct(inproc_ms, 99):.1f} ms; "
+        f"HTTP p50/p95/p99: {http['p50']:.1f} / {http['p95']:.1f} / {http['p99']:.1f} ms; "
+        f"index opened in {full['edusearch_inproc']['open_seconds']:.2f} s.",
+        f"Full reindex phases (s): {', '.join(f'{k} {v}' for k, v in b['phases'].items())}; peak RSS {b['peak_rss_bytes'] / 1e6:.0f} MB.",
+        "",
+        "## Latency by query kind (p50 ms)",
+        "",
+        "| kind | n | " + " | ".join(LABELS.get(n, n) for n in engines) + " |",
+        "|---|---:|" + "---:|" * len(engines),
+    ]
+    for kind in KINDS:
+        idx = [i for i, q in enumerate(queries) if q["kind"] == kind]
+        cells = [f"{np.median([e['ms'][i] for i in idx]):.1f}" for e in engines.values()]
+        lines.append(f"| {kind} | {len(idx)} | " + " | ".join(cells) + " |")
+    lines += ["", "![latency by query kind](bench-latency-by-kind.png)", "", "## Index time by corpus size", "",
+              "| fraction | sections | chars | " + " | ".join(LABELS.get(n, n) for n in engines) + " |",
+              "|---:|---:|---:|" + "---:|" * len(engines)]
+    for row in results["sizes"]:
+        cells = [f"{row['edusearch_build']['seconds']:.1f}"] + [
+            f"{row['peers'][n]['build_seconds']:.1f}" if n in row["peers"] else "" for n in list(engines)[1:]]
+        lines.append(f"| {row['fraction']} | {row['sections']:,} | {row['chars']:,} | " + " | ".join(cells) + " |")
+    lines += ["", "![index time by corpus size](bench-index-time.png)", ""]
+    misses = results["quality"]["edusearch"]["queries_missing_results"]
+    lines += [f"Queries where edusearch missed a section the scan found: {', '.join(misses) if misses else 'none'}.", ""]
+    (docs / "benchmarks.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+def _plot_latency(engines: dict, queries: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(10, 4.5))
+    width = 0.8 / len(engines)
+    x = np.arange(len(KINDS))
+    for k, (name, e) in enumerate(engines.items()):
+        vals = [np.median([e["ms"][i] for i, q in enumerate(queries) if q["kind"] == kind]) for kind in KINDS]
+        ax.bar(x + k * width, vals, width, label=LABELS.get(name, name))
+    ax.set_xticks(x + width * (len(engines) - 1) / 2, KINDS)
+    ax.set_yscale("log")
+    ax.set_ylabel("median latency per query (ms, log)")
+    ax.legend(fontsize=8)
+    ax.set_title("Query latency by kind")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _plot_build(results: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    chars = [r["chars"] / 1e6 for r in results["sizes"]]
+    ax.plot(chars, [r["edusearch_build"]["seconds"] for r in results["sizes"]], "o-", label="edusearch")
+    for name in results["sizes"][-1]["peers"]:
+        ax.plot(chars, [r["peers"][name]["build_seconds"] for r in results["sizes"]], "o-", label=LABELS.get(name, name))
+    ax.set_xlabel("corpus size (million characters)")
+    ax.set_ylabel("full index build (s)")
+    ax.legend(fontsize=8)
+    ax.set_title("Index time by corpus size")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
