@@ -416,17 +416,44 @@ def _write_docmap(gen: Path, next_sid: int) -> None:
     (sub-writers and merges decide Whoosh's numbering, not us)."""
     ix = whoosh_index.open_dir(gen / "whoosh")
     with ix.reader() as reader:
-        n = reader.doc_count_all()
-        col = reader.column_reader("sid")
-        doc_to_sid = np.fromiter((col[d] for d in range(n)), dtype=np.int64, count=n)
-        deleted = np.ones(n, dtype=bool)
-        deleted[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = False
-    doc_to_sid[deleted] = -1
+        parts = []
+        for leaf, _offset in reader.leaf_readers():
+            sids = _sid_column(leaf)
+            deleted = list(_deleted(leaf)) if leaf.has_deletions() else []
+            sids[deleted] = -1
+            parts.append(sids)
+    doc_to_sid = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
     sid_to_doc = np.full(next_sid, -1, dtype=np.int64)
     ok = doc_to_sid >= 0
     sid_to_doc[doc_to_sid[ok]] = np.flatnonzero(ok)
     store.save_array(gen / "doc_to_sid.npy", doc_to_sid.astype(np.int32))
     store.save_array(gen / "sid_to_doc.npy", sid_to_doc.astype(np.int32))
+
+
+def _deleted(leaf) -> frozenset[int] | set[int]:
+    found = getattr(leaf, "deleted_docs_set", None)
+    if found is None:
+        return {d for d in range(leaf.doc_count_all()) if leaf.is_deleted(d)}
+    return found() if callable(found) else found
+
+
+def _sid_column(leaf) -> np.ndarray:
+    """One segment's sid column as an array. Whoosh stores a numeric column as
+    fixed-width big-endian values, so it is read in one go (checked against the
+    public per-document reader on a sample); any other layout takes the slow path."""
+    n = leaf.doc_count_all()
+    col = leaf.column_reader("sid")
+    inner = getattr(col, "_reader", col)
+    if n and all(hasattr(inner, a) for a in ("_dbfile", "_basepos", "_count", "_fixedlen", "_typecode", "_default")):
+        data = inner._dbfile.get(inner._basepos, inner._count * inner._fixedlen)
+        values = np.frombuffer(data, dtype=">" + inner._typecode).astype(np.int64)
+        if len(values) < n:
+            values = np.concatenate([values, np.full(n - len(values), inner._default, dtype=np.int64)])
+        values = values[:n].copy()
+        sample = np.unique(np.linspace(0, n - 1, num=min(n, 64), dtype=np.int64))
+        if all(col[int(d)] == values[d] for d in sample):
+            return values
+    return np.fromiter((col[d] for d in range(n)), dtype=np.int64, count=n)
 
 
 class _Clock:

@@ -161,3 +161,21 @@ def test_reindex_cli_summary_line(tmp_path, corpus, capsys):
     assert " s" in line
     assert main(["reindex", "--index", str(root)]) == 0
     assert "indexed 0, unchanged 5" in capsys.readouterr().out
+
+
+def test_docmap_matches_whoosh_column(tmp_path, corpus):
+    """The sid column read in one go equals Whoosh's own per-document reader, after deletions too."""
+    import numpy as np
+    from whoosh import index as whoosh_index
+
+    root = tmp_path / "index"
+    reindex(root, [corpus], progress=False)
+    (corpus / SEED_000.name).unlink()
+    reindex(root, progress=False)
+    gen = store.current(root)
+    doc_to_sid = np.load(gen / "doc_to_sid.npy")
+    with whoosh_index.open_dir(gen / "whoosh").reader() as r:
+        col = r.column_reader("sid")
+        expected = [col[d] if not r.is_deleted(d) else -1 for d in range(r.doc_count_all())]
+    assert doc_to_sid.tolist() == expected
+    assert (doc_to_sid == -1).sum() > 0
