@@ -15,7 +15,7 @@ from .model import SourceText
 
 SUPPORTED = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
 META_KEYS = ("title", "year", "region", "doc_type", "issuer", "source_url")
-MAX_BYTES = 64 * 1024 * 1024
+MAX_BYTES = 16 * 1024 * 1024  # a report is never this big; a bigger file is most likely not a report
 
 
 class Unreadable(Exception):
@@ -28,6 +28,9 @@ def is_supported(path: Path) -> bool:
 
 def read_file(path: Path, rel: str) -> SourceText:
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:  # say so without reading it
+            raise Unreadable(f"too large: {size / 1e6:.0f} MB, the limit is {MAX_BYTES / 1e6:.0f} MB (split it into reports)")
         data = path.read_bytes()
     except FileNotFoundError:
         raise Unreadable("file vanished before it could be read") from None
@@ -38,7 +41,7 @@ def read_file(path: Path, rel: str) -> SourceText:
 
 def read_bytes(data: bytes, rel: str, fmt: str) -> SourceText:
     if len(data) > MAX_BYTES:
-        raise Unreadable(f"too large ({len(data) // (1024 * 1024)} MB > {MAX_BYTES // (1024 * 1024)} MB)")
+        raise Unreadable(f"too large: {len(data) / 1e6:.0f} MB, the limit is {MAX_BYTES / 1e6:.0f} MB (split it into reports)")
     text, encoding, warnings = decode(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     meta: dict = {}
