@@ -71,7 +71,8 @@ def live_gen_bytes(index: Path) -> int:
 
 def incremental(corpus: Path, index: Path) -> dict:
     """Change one file's content, reindex, time it (median of 3 different edits)."""
-    target = sorted(corpus.rglob("*.md"))[len(list(corpus.rglob("*.md"))) // 2]
+    files = sorted(p for p in corpus.rglob("*") if p.suffix in (".md", ".txt"))
+    target = files[len(files) // 2]
     original = target.read_text(encoding="utf-8")
     times = []
     for n in range(3):

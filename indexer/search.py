@@ -85,10 +85,7 @@ def search(reader: IndexReader, q: str, filters: Filters | None = None, page: in
         notices.append("请输入检索词。" if parsed.root is None else "只有排除词或筛选条件，请至少输入一个检索词。")
         empty = np.zeros(0, dtype=np.int64)
         return _respond(reader, q, t0, page, per_page, notices, (empty, np.zeros(0)), None, [], filters, "empty")
-    matched = ev.node(parsed.root) & reader.live
-    if not terms:  # title:… alone: one hit per report, its first section
-        matched &= ev.first_sections()
-    section_filter = ev.filter_mask(filters)
+    matched, section_filter = _match(ev, parsed, filters)
     sids = np.flatnonzero(matched & section_filter)
     mode = "exact"
     needles = [Needle(t.text, t.prefix) for t in terms + parsed.title_terms()]
@@ -108,6 +105,24 @@ def search(reader: IndexReader, q: str, filters: Filters | None = None, page: in
 
 
 # -- matching -------------------------------------------------------------------
+
+
+def matching_sections(reader: IndexReader, q: str, filters: Filters | None = None) -> np.ndarray:
+    """Just the exact matching step: the sids a query's results are made of, unranked."""
+    parsed = parse_query(q)
+    if parsed.root is None or not (parsed.positive_terms() or parsed.title_terms()):
+        return np.zeros(0, dtype=np.int64)
+    matched, section_filter = _match(_Evaluator(reader), parsed, filters or Filters())
+    return np.flatnonzero(matched & section_filter)
+
+
+def _match(ev: _Evaluator, parsed: ParsedQuery, filters: Filters) -> tuple[np.ndarray, np.ndarray]:
+    """(sections the query matches, sections the facet filters allow), as masks over sids."""
+    matched = ev.node(parsed.root) & ev.r.live
+    if not parsed.positive_terms():  # title:… alone: one hit per report, its first section
+        matched &= ev.first_sections()
+    return matched, ev.filter_mask(filters)
+
 
 
 @dataclass
