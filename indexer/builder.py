@@ -350,8 +350,9 @@ class _Build:
             first = sid
             for r in res.reports:
                 title_folded = fold_text(r.title)
-                row = ReportRow(r.doc_id, r.title, r.year, r.doc_type, r.region, r.issuer, r.source, key,
-                                r.source_url, sid, len(r.sections), self._analyse(title_folded))
+                row = ReportRow(r.doc_id, r.title, r.year, r.doc_type, r.region, r.issuer, r.source, r.source_url,
+                                file_key=key, first_sid=sid, n_sections=len(r.sections),
+                                title_tokens=self._analyse(title_folded))
                 for order, s in enumerate(r.sections):
                     h, b = fold_text(s.heading), fold_text(s.text)
                     if order == 0:

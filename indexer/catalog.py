@@ -10,24 +10,17 @@ from pathlib import Path
 
 import numpy as np
 
+from .model import ReportMeta
 from .normalize import fold_text
 
 UNKNOWN_YEAR = 0
 
 
 @dataclass
-class ReportRow:
-    doc_id: str
-    title: str
-    year: int | None
-    doc_type: str
-    region: str | None
-    issuer: str | None
-    source: str
-    file_key: str
-    source_url: str | None
-    first_sid: int
-    n_sections: int
+class ReportRow(ReportMeta):
+    file_key: str = ""
+    first_sid: int = 0
+    n_sections: int = 0
     title_tokens: list[str] = field(default_factory=list)  # the title as Whoosh's title field analysed it
 
     @property

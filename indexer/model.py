@@ -33,7 +33,9 @@ class Section:
 
 
 @dataclass
-class Report:
+class ReportMeta:
+    """What is known of a report as a whole; shared by the parser's Report and the index's rows."""
+
     doc_id: str
     title: str
     year: int | None
@@ -41,8 +43,12 @@ class Report:
     region: str | None
     issuer: str | None
     source: str
-    number: int = 1  # position of the report within its file
     source_url: str | None = None
+
+
+@dataclass
+class Report(ReportMeta):
+    number: int = 1  # position of the report within its file
     sections: list[Section] = field(default_factory=list)
 
     def to_dict(self) -> dict:

@@ -76,26 +76,21 @@ class ParsedQuery:
     def positive_terms(self) -> list[Term]:
         """Terms a result must or may contain (not those under NOT), for ranking and marks."""
         out: list[Term] = []
-
-        def walk(n: Node | None, neg: bool) -> None:
-            if isinstance(n, Term) and not neg:
-                if all(t.text != n.text for t in out):
-                    out.append(n)
-            elif isinstance(n, Not):
-                walk(n.child, not neg)
-            elif isinstance(n, And | Or):
-                for c in n.children:
-                    walk(c, neg)
-
-        walk(self.root, False)
+        for t in self._positive(Term):
+            if all(o.text != t.text for o in out):
+                out.append(t)
         return out
 
     def title_terms(self) -> list[Term]:
-        out: list[Term] = []
+        return [t.term for t in self._positive(Title)]
+
+    def _positive(self, kind: type) -> list:
+        """Leaves of this kind that are not under a NOT, in query order."""
+        out: list = []
 
         def walk(n: Node | None, neg: bool) -> None:
-            if isinstance(n, Title) and not neg:
-                out.append(n.term)
+            if isinstance(n, kind) and not neg:
+                out.append(n)
             elif isinstance(n, Not):
                 walk(n.child, not neg)
             elif isinstance(n, And | Or):
