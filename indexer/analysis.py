@@ -183,17 +183,24 @@ class MemoChain(CompositeAnalyzer):
 
     def _memoised(self, value, kwargs):
         blocks = [b for b in _BLOCK.split(value) if b]
-        missing = [b for b in dict.fromkeys(blocks) if b not in _block_cache]
+        known: dict[str, tuple[str, ...]] = {}
+        missing = []
+        for b in dict.fromkeys(blocks):
+            hit = _block_cache.get(b)
+            if hit is None:
+                missing.append(b)
+            else:
+                known[b] = hit
         if missing:
-            self._analyse_blocks(missing, kwargs)
+            known.update(self._analyse_blocks(missing, kwargs))
         token = Token(False, False, removestops=kwargs.get("removestops", True), mode="index")
         token.boost, token.stopped = 1.0, False
         for block in blocks:
-            for text in _block_cache[block]:
+            for text in known[block]:
                 token.text = text
                 yield token
 
-    def _analyse_blocks(self, blocks: list[str], kwargs) -> None:
+    def _analyse_blocks(self, blocks: list[str], kwargs) -> dict[str, tuple[str, ...]]:
         """One chain run for all new blocks, joined by newlines (a block boundary
         for jieba), tokens handed back to their blocks by character offset."""
         joined = "\n".join(blocks)
@@ -206,10 +213,11 @@ class MemoChain(CompositeAnalyzer):
         for t in CompositeAnalyzer.__call__(self, joined, **args):
             if not t.stopped:
                 found[bisect.bisect_right(starts, t.startchar) - 1].append(t.text)
-        if len(_block_cache) + len(blocks) > BLOCK_CACHE_SIZE:
+        result = {b: tuple(texts) for b, texts in zip(blocks, found, strict=True)}
+        if len(_block_cache) + len(result) > BLOCK_CACHE_SIZE:
             _block_cache.clear()
-        for b, texts in zip(blocks, found, strict=True):
-            _block_cache[b] = tuple(texts)
+        _block_cache.update(result)
+        return result
 
 
 def words_analyzer(dict_hash: str) -> CompositeAnalyzer:

@@ -386,13 +386,14 @@ class _Build:
     def _add(self, writer, docs: list[dict]) -> None:
         bar = _bar(len(docs), "index", self.progress)
         for d in docs:
+            _check_workers(writer)
             writer.add_document(**d)
             bar.update(1)
         bar.close()
 
     def _finish(self, entries: dict, segments: list[str], live: np.ndarray, next_sid: int) -> None:
         store.save_array(self.gen / "live.npy", live)
-        _write_docmap(self.gen, next_sid)
+        _write_docmap(self.gen, next_sid, live)
         files = len(entries)
         reports = sum(e["reports"] for e in entries.values())
         sections = int(live.sum())
@@ -412,7 +413,7 @@ class _Build:
         store.write_json(self.gen / store.MANIFEST, manifest)
 
 
-def _write_docmap(gen: Path, next_sid: int) -> None:
+def _write_docmap(gen: Path, next_sid: int, live: np.ndarray) -> None:
     """Whoosh document numbers ↔ sids, read back from the sid column after commit
     (sub-writers and merges decide Whoosh's numbering, not us)."""
     ix = whoosh_index.open_dir(gen / "whoosh")
@@ -427,6 +428,9 @@ def _write_docmap(gen: Path, next_sid: int) -> None:
     sid_to_doc = np.full(next_sid, -1, dtype=np.int64)
     ok = doc_to_sid >= 0
     sid_to_doc[doc_to_sid[ok]] = np.flatnonzero(ok)
+    lost = int(np.count_nonzero(sid_to_doc[live] < 0))
+    if lost:
+        raise IndexWorkerFailed(f"{lost} sections never reached the Whoosh index; nothing was published")
     store.save_array(gen / "doc_to_sid.npy", doc_to_sid.astype(np.int32))
     store.save_array(gen / "sid_to_doc.npy", sid_to_doc.astype(np.int32))
 
@@ -443,6 +447,8 @@ def _sid_column(leaf) -> np.ndarray:
     fixed-width big-endian values, so it is read in one go (checked against the
     public per-document reader on a sample); any other layout takes the slow path."""
     n = leaf.doc_count_all()
+    if not leaf.has_column("sid"):
+        return np.full(n, -1, dtype=np.int64)
     col = leaf.column_reader("sid")
     inner = getattr(col, "_reader", col)
     if n and all(hasattr(inner, a) for a in ("_dbfile", "_basepos", "_count", "_fixedlen", "_typecode", "_default")):
@@ -455,6 +461,22 @@ def _sid_column(leaf) -> np.ndarray:
         if all(col[int(d)] == values[d] for d in sample):
             return values
     return np.fromiter((col[d] for d in range(n)), dtype=np.int64, count=n)
+
+
+class IndexWorkerFailed(RuntimeError):
+    """A Whoosh sub-writer process died; nothing is published."""
+
+
+def _check_workers(writer) -> None:
+    """whoosh3's MpWriter waits forever on a job queue whose readers have died,
+    and drops a dead worker's segment without a word: check before each batch."""
+    tasks, buffer = getattr(writer, "tasks", None), getattr(writer, "docbuffer", None)
+    if not tasks or buffer is None or len(buffer) + 1 < getattr(writer, "batchsize", 1):
+        return
+    dead = [t for t in tasks if t.exitcode is not None]
+    if dead:
+        writer.cancel()
+        raise IndexWorkerFailed(f"an indexing worker process exited (code {dead[0].exitcode}); nothing was published")
 
 
 class _Clock:

@@ -58,3 +58,14 @@ def test_memoised_index_path_gives_the_chain_tokens(dict_hash, path):
     cold = Counter(t.text for t in an(text, mode="index"))
     warm = Counter(t.text for t in an(text, mode="index"))
     assert plain == cold == warm and plain
+
+
+def test_memoised_path_survives_its_cache_being_cleared(dict_hash, monkeypatch):
+    """Full corpora fill the block cache; clearing it halfway through a text must not lose blocks."""
+    monkeypatch.setattr(analysis, "BLOCK_CACHE_SIZE", 7)
+    an = words_analyzer(dict_hash)
+    for path in (SEED_000, GOV / "1999_1999年中华人民共和国国务院政府工作报告.txt"):
+        text = fold_text(path.read_text(encoding="utf-8"))
+        plain = Counter(t.text for t in CompositeAnalyzer.__call__(an, text, mode="index") if not t.stopped)
+        for _ in range(2):
+            assert Counter(t.text for t in an(text, mode="index")) == plain

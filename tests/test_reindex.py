@@ -179,3 +179,30 @@ def test_docmap_matches_whoosh_column(tmp_path, corpus):
         expected = [col[d] if not r.is_deleted(d) else -1 for d in range(r.doc_count_all())]
     assert doc_to_sid.tolist() == expected
     assert (doc_to_sid == -1).sum() > 0
+
+
+def test_a_dead_indexing_worker_fails_the_run_instead_of_hanging(tmp_path, corpus, monkeypatch):
+    """whoosh3's MpWriter would wait forever (or drop the worker's documents): the run must stop,
+    say why, and publish nothing."""
+    import indexer.analysis as analysis
+    from indexer import builder
+
+    root = tmp_path / "index"
+    reindex(root, [corpus], progress=False)
+    before = store.current(root)
+    monkeypatch.setattr(builder, "PARALLEL_MIN_SECTIONS", 10)
+    real = analysis.TokenPositionChineseTokenizer._words
+
+    def dies_in_a_worker(self, text):
+        if os.getpid() != parent:
+            os._exit(3)  # the worker process dies abruptly
+        return real(self, text)
+
+    parent = os.getpid()
+    monkeypatch.setattr(analysis.TokenPositionChineseTokenizer, "_words", dies_in_a_worker)
+    monkeypatch.setattr(analysis, "_block_cache", {})  # what the workers inherit: nothing analysed yet
+    monkeypatch.setattr(analysis, "_short_cache", {})
+    with pytest.raises(builder.IndexWorkerFailed):
+        reindex(root, [corpus], full=True, progress=False, workers=2)
+    assert store.current(root) == before
+    assert hits(root, "防溺水").total == 3
