@@ -18,6 +18,7 @@ from .normalize import fold_text
 MAX_QUERY_CHARS = 1000
 MAX_TERM_CHARS = 100
 MAX_TERMS = 32
+MAX_DEPTH = 20  # nesting of parentheses; deeper ones are read as plain grouping of their contents
 FIELDS = {"title": "title", "标题": "title", "year": "year", "年份": "year", "type": "doc_type",
           "doc_type": "doc_type", "类型": "doc_type", "region": "region", "地区": "region"}
 _YEAR_RANGE = re.compile(r"^(\d{4})?\s*(?:-|–|—|~|～|到|至)\s*(\d{4})?$")
@@ -168,7 +169,7 @@ def _phrase(q: str, i: int, notices: list[str]) -> tuple[int, str]:
 
 class _Parser:
     def __init__(self, toks: list[_Tok], notices: list[str]):
-        self.toks, self.i, self.notices, self.terms = toks, 0, notices, 0
+        self.toks, self.i, self.notices, self.terms, self.depth = toks, 0, notices, 0, 0
 
     def peek(self) -> _Tok | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -211,16 +212,28 @@ class _Parser:
         return _and(parts)
 
     def unary(self) -> Node | None:
+        negate = False
         t = self.take()
-        if t.kind in ("NEG", "NOT"):
+        while t.kind in ("NEG", "NOT"):  # -x, NOT x, - -x …: a run of negations, read without recursion
             nxt = self.peek()
             if nxt is None or nxt.kind in ("OR", "RP", "AND"):
                 self.notices.append(f"“{'-' if t.kind == 'NEG' else 'NOT'}”后面没有检索词，已忽略。")
                 return None
-            child = self.unary()
-            return Not(child) if child is not None else None
+            negate = not negate
+            t = self.take()
+        node = self.primary(t)
+        return Not(node) if negate and node is not None else node
+
+    def primary(self, t: _Tok) -> Node | None:
         if t.kind == "LP":
+            if self.depth >= MAX_DEPTH:
+                if self.depth == MAX_DEPTH:
+                    self.notices.append(f"括号嵌套超过 {MAX_DEPTH} 层，更深的括号已忽略。")
+                    self.depth += 1
+                return None
+            self.depth += 1
             inner = self.or_expr()
+            self.depth -= 1
             if self.peek() is not None and self.peek().kind == "RP":
                 self.take()
             else:
@@ -294,4 +307,4 @@ def parse_query(q: str) -> ParsedQuery:
         q = q[:MAX_QUERY_CHARS]
         notices.append(f"检索式过长，只用了前 {MAX_QUERY_CHARS} 个字符。")
     root = _Parser(_tokens(q, notices), notices).parse()
-    return ParsedQuery(root, notices)
+    return ParsedQuery(root, list(dict.fromkeys(notices)))

@@ -18,6 +18,7 @@ import fcntl
 import json
 import os
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -59,8 +60,35 @@ def current_token(root: Path) -> str:
         return ""
 
 
+_held_fd: int | None = None  # the LOCK descriptor while this process holds it
+
+
+def _after_fork_in_child() -> None:
+    """Worker processes forked during a reindex (parsing, Whoosh's sub-writers) must
+    neither keep the lock alive nor outlive a reindex that was killed: they drop
+    their copy of the lock and exit when their parent is gone."""
+    global _held_fd
+    if _held_fd is None:
+        return
+    with contextlib.suppress(OSError):
+        os.close(_held_fd)
+    _held_fd = None
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(ppid: int) -> None:
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != ppid:
+            os._exit(1)
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 @contextlib.contextmanager
 def locked(root: Path):
+    global _held_fd
     root.mkdir(parents=True, exist_ok=True)
     fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -70,8 +98,10 @@ def locked(root: Path):
             raise IndexLocked(f"another reindex is running on {root}") from None
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
+        _held_fd = fd
         yield
     finally:
+        _held_fd = None
         os.close(fd)  # closing releases the lock; so does the process dying
 
 

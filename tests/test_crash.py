@@ -1,0 +1,435 @@
+"""Crash safety: `edusearch reindex` SIGKILLed at every stage leaves the live index as it was,
+searchable with the same answers, and nothing that blocks the next run; two at once are refused.
+
+Each kill runs `edusearch reindex --full` on a corpus that takes a few seconds (the seed reports
+plus every fourth government work report) over a small live index, in its own session so that
+whatever it leaves behind can be found and, at teardown, ended.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, GOV, SEED_000, SEED_003
+
+from indexer import store
+from indexer.builder import reindex
+from indexer.search import search
+from indexer.searcher import Library
+
+pytestmark = pytest.mark.slow
+
+EXE = Path(sys.executable).with_name("edusearch")
+CMD = [str(EXE)] if EXE.exists() else [sys.executable, "-m", "indexer.cli"]
+QUERIES = ["防溺水", "教育公平", "国歌", "工作总结", "人民", "政府工作报告", "1998年"]
+LAW = FIXTURES / "laws" / "国歌法(2017-09-01).md"
+EXTRA = sorted(GOV.iterdir())[::4]  # ~18 reports: a full build takes a few seconds
+LOCK_GRACE_S = 3.0  # time a killed run's lock may take to be released
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+def answers(root: Path) -> dict:
+    """What the served index says, through a fresh Library as the web app would open it."""
+    reader = Library(root).reader()
+    out = {}
+    for q in QUERIES:
+        res = search(reader, q, per_page=50)
+        out[q] = (res.total, res.mode, [(h.doc_id, h.section_id, h.snippet_html) for h in res.hits])
+    return out
+
+
+def lock_is_free(root: Path) -> bool:
+    fd = os.open(root / store.LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return True
+    finally:
+        os.close(fd)
+
+
+def wait_lock_free(root: Path, timeout: float = LOCK_GRACE_S) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if lock_is_free(root):
+            return True
+        time.sleep(0.05)
+    return lock_is_free(root)
+
+
+def children(pid: int) -> list[int]:
+    try:
+        return [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def new_gens(root: Path, old: set[str]) -> list[Path]:
+    return [p for p in root.glob("gen-*") if p.name not in old]
+
+
+class Run:
+    """One `edusearch …` subprocess in its own session; every process it started is ended at close()."""
+
+    def __init__(self, args: list[str], code: str | None = None):
+        cmd = [sys.executable, "-c", code, *args] if code else [*CMD, *args]
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                     start_new_session=True)
+        self.pid = self.proc.pid
+        self.t0 = time.monotonic()
+        self.kids: set[int] = set()
+
+    def watch(self) -> None:
+        self.kids.update(children(self.pid))
+
+    def kill(self) -> bool:
+        """SIGKILL the reindex process itself (not its group): True if it was still running."""
+        self.watch()
+        running = self.proc.poll() is None
+        if running:
+            os.kill(self.pid, signal.SIGKILL)
+        self.proc.wait(timeout=30)
+        return running
+
+    def survivors(self, wait: float = 2.0) -> list[int]:
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline and any(alive(k) for k in self.kids):
+            time.sleep(0.05)
+        return [k for k in self.kids if alive(k)]
+
+    def close(self) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.pid, signal.SIGKILL)
+        with contextlib.suppress(Exception):
+            self.proc.kill()
+        with contextlib.suppress(Exception):
+            self.proc.communicate(timeout=10)
+
+
+def wait_for(run: Run, cond, timeout: float = 120.0) -> bool:
+    """Poll cond() every 2 ms; False if the run ended (or time ran out) first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        run.watch()
+        if cond():
+            return True
+        if run.proc.poll() is not None:
+            return cond()
+        time.sleep(0.002)
+    return False
+
+
+# -- fixtures ---------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    """A source folder (3 files indexed, ~18 more added since) and its small live index, with its answers."""
+    tmp = tmp_path_factory.mktemp("crash")
+    src = tmp / "src"
+    src.mkdir()
+    for f in (SEED_000, SEED_003, LAW):
+        shutil.copy(f, src)
+    root = tmp / "index"
+    reindex(root, [src], progress=False)
+    for f in EXTRA:
+        shutil.copy(f, src)
+    return src, root, answers(root)
+
+
+@pytest.fixture
+def root(base, tmp_path):
+    """A private copy of the base index (CURRENT points to the same generation name)."""
+    _src, base_root, _ = base
+    dst = tmp_path / "index"
+    shutil.copytree(base_root, dst, symlinks=True)
+    return dst
+
+
+@pytest.fixture
+def runs():
+    started: list[Run] = []
+    yield started
+    for r in started:
+        r.close()
+
+
+def start(runs: list, args: list[str], code: str | None = None) -> Run:
+    r = Run(args, code)
+    runs.append(r)
+    return r
+
+
+def assert_unchanged(root: Path, live_name: str, expected: dict, where: str) -> None:
+    gen = store.current(root)
+    assert gen is not None and gen.name == live_name, f"{where}: live generation changed to {gen}"
+    assert answers(root) == expected, f"{where}: the served index answers differently"
+
+
+def assert_next_reindex_works(root: Path, where: str) -> None:
+    """The next run is not refused: the lock is free (a refused run exits 2 at once)."""
+    free = wait_lock_free(root)
+    holder = (root / store.LOCK).read_text().strip()
+    assert free, f"{where}: index/LOCK still held {LOCK_GRACE_S} s after the kill (pid file says {holder})"
+
+
+# -- kills at timed points of a full rebuild ----------------------------------------------------------
+
+def _trigger(point: str, root: Path, old: set[str], run: Run):
+    if point == "startup":  # interpreter start, imports, dictionary load
+        return lambda: time.monotonic() - run.t0 > 0.5
+    if point == "scan":  # lock taken, generation folder made
+        return lambda: bool(new_gens(root, old))
+
+    def gen_has(pattern: str, delay: float = 0.0):
+        seen: list[float] = []
+
+        def cond() -> bool:
+            if not seen:
+                for g in new_gens(root, old):
+                    if any(g.glob(pattern)):
+                        seen.append(time.monotonic())
+                        break
+                if not seen:
+                    return False
+            return time.monotonic() - seen[0] >= delay
+        return cond
+
+    if point == "parse":  # worker processes parsing files (or, without any, just after parsing)
+        after_parse = gen_has("whoosh")
+        return lambda: bool(children(run.pid)) or after_parse()
+    if point == "index":  # Whoosh documents being added, 2 s in
+        return gen_has("whoosh", 2.0)
+    if point == "commit":  # Whoosh writing its segment
+        return gen_has("whoosh/*.col", 0.2)
+    if point == "finish":  # exact index saved, manifest and docmap being written
+        return gen_has("exact")
+    raise ValueError(point)
+
+
+@pytest.mark.parametrize("point", ["startup", "scan", "parse", "index", "commit", "finish"])
+def test_kill_during_full_rebuild(base, root, runs, point):
+    _src, _base_root, expected = base
+    live = store.current(root).name
+    old = {p.name for p in root.glob("gen-*")}
+    before_lib = Library(root)
+    before_reader = before_lib.reader()
+
+    run = start(runs, ["reindex", "--index", str(root), "--full"])
+    hit = wait_for(run, _trigger(point, root, old, run))
+    was_running = run.kill()
+    assert hit and was_running, f"kill point {point!r} not reached before the run ended (rc {run.proc.returncode})"
+
+    current = store.current(root)
+    print(f"killed at {point} after {time.monotonic() - run.t0:.2f} s; live generation "
+          f"{'unchanged' if current.name == live else 'replaced (the kill came after the swap)'}")
+    if point == "finish" and current.name != live:
+        # the kill landed after the atomic swap: then the new generation must be complete
+        assert (current / store.MANIFEST).is_file()
+        assert answers(root)["政府工作报告"][0] > 0
+    else:
+        assert_unchanged(root, live, expected, f"kill at {point}")
+        # a reader opened before the kill keeps answering, and the library keeps its generation
+        assert before_lib.reader() is before_reader
+        assert search(before_reader, "防溺水").total == expected["防溺水"][0]
+    assert (root / store.CURRENT).read_text().strip() == current.name
+
+    try:
+        assert_next_reindex_works(root, f"kill at {point}")
+    finally:
+        run.close()  # end orphans (if any) so the other tests are not blocked
+
+
+def kill_while_parsing(root: Path, runs: list) -> Run:
+    """Start a full rebuild and SIGKILL it while its worker processes parse files."""
+    run = start(runs, ["reindex", "--index", str(root), "--full"])
+    old = {p.name for p in root.glob("gen-*")}
+    if not wait_for(run, lambda: bool(children(run.pid)) or any((g / "whoosh").exists() for g in new_gens(root, old))):
+        pytest.fail(f"the run ended before parsing: rc {run.proc.returncode}")
+    run.watch()
+    if not run.kids:
+        run.close()
+    assert run.kids, "the corpus has more than 8 files, so parsing runs in worker processes"
+    assert run.kill()
+    return run
+
+
+def test_kill_during_parse_then_next_reindex_is_not_refused(base, root, runs):
+    """The user-visible effect of a kill while files are being parsed: `edusearch reindex` again."""
+    run = kill_while_parsing(root, runs)
+    try:
+        nxt = subprocess.run([*CMD, "reindex", "--index", str(root)], capture_output=True, text=True, timeout=180)
+        assert "another reindex is running" not in nxt.stderr, (
+            f"stale lock: a reindex killed during parsing left {run.survivors(0)} holding index/LOCK")
+        assert nxt.returncode == 0, nxt.stderr
+    finally:
+        run.close()
+
+
+def test_kill_during_parse_leaves_no_orphan_workers(base, root, runs):
+    """The parse workers of a killed run end with it rather than living on (holding memory and index/LOCK)."""
+    run = kill_while_parsing(root, runs)
+    try:
+        survivors = run.survivors(wait=3.0)
+        assert not survivors, f"worker processes of the killed run still alive 3 s later: {survivors}"
+    finally:
+        run.close()
+
+
+# -- kills at exact points of publishing (deterministic, through a wrapper) ----------------------------
+
+HOOK = r"""
+import os, sys, time
+from pathlib import Path
+import indexer.store as store
+marker = Path(os.environ["EDUSEARCH_TEST_MARKER"])
+point = os.environ["EDUSEARCH_TEST_POINT"]
+
+def pause():
+    marker.write_text(point)
+    time.sleep(120)
+
+if point == "before-pointer":
+    real_fsync_tree = store._fsync_tree
+    def _fsync_tree(gen):
+        real_fsync_tree(gen)
+        pause()
+    store._fsync_tree = _fsync_tree
+elif point == "pointer-written":
+    real_replace = os.replace
+    def replace(src, dst, *a, **k):
+        if Path(dst).name == store.CURRENT:
+            pause()
+        return real_replace(src, dst, *a, **k)
+    os.replace = replace
+elif point == "after-swap":
+    real_cleanup = store.cleanup
+    calls = []
+    def cleanup(root):
+        calls.append(root)
+        if len(calls) == 2:  # the one publish() makes after swapping CURRENT
+            pause()
+        return real_cleanup(root)
+    store.cleanup = cleanup
+from indexer.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.fixture
+def small(tmp_path):
+    """A 3-file corpus and its index, quick to update incrementally."""
+    src = tmp_path / "small"
+    src.mkdir()
+    for f in (SEED_000, SEED_003, LAW):
+        shutil.copy(f, src)
+    root = tmp_path / "small-index"
+    reindex(root, [src], progress=False)
+    return src, root
+
+
+@pytest.mark.parametrize("point", ["before-pointer", "pointer-written", "after-swap"])
+def test_kill_while_publishing(small, runs, tmp_path, monkeypatch, point):
+    src, root = small
+    expected = answers(root)
+    live = store.current(root).name
+    f = src / SEED_003.name
+    f.write_text(f.read_text(encoding="utf-8") + "\n　　四、暑期防溺水家访\n　　全县教师开展暑期防溺水家访。\n",
+                 encoding="utf-8")
+    marker = tmp_path / "marker"
+    monkeypatch.setenv("EDUSEARCH_TEST_MARKER", str(marker))
+    monkeypatch.setenv("EDUSEARCH_TEST_POINT", point)
+    run = start(runs, ["reindex", "--index", str(root)], code=HOOK)
+    reached = wait_for(run, marker.exists, timeout=120)
+    assert run.kill() and reached, f"pause point {point!r} not reached: {run.proc.stderr.read()[-2000:]}"
+
+    if point == "after-swap":
+        gen = store.current(root)
+        assert gen.name != live and (gen / store.MANIFEST).is_file()
+        assert search(Library(root).reader(), "暑期防溺水家访").total == 1
+    else:
+        assert_unchanged(root, live, expected, f"kill at {point}")
+        assert search(Library(root).reader(), "暑期防溺水家访").total == 0
+    assert_next_reindex_works(root, f"kill at {point}")
+
+    nxt = subprocess.run([*CMD, "reindex", "--index", str(root)], capture_output=True, text=True, timeout=120)
+    assert nxt.returncode == 0, nxt.stderr
+    assert search(Library(root).reader(), "暑期防溺水家访").total == 1
+    assert answers(root)["国歌"] == expected["国歌"]
+    # what the killed run left is gone: only complete generations, the live one and at most KEEP_OLD more
+    gens = list(root.glob("gen-*"))
+    assert all((g / store.MANIFEST).is_file() for g in gens), gens
+    assert len(gens) <= 1 + store.KEEP_OLD
+
+
+# -- repeated kills, then a run that completes -----------------------------------------------------------
+
+def test_repeated_kills_then_complete_run(base, root, runs):
+    src, _base_root, expected = base
+    live = store.current(root).name
+    old = {p.name for p in root.glob("gen-*")}
+    for point in ("scan", "commit"):
+        run = start(runs, ["reindex", "--index", str(root), "--full"])
+        assert wait_for(run, _trigger(point, root, old, run)) and run.kill(), point
+        run.survivors()
+        run.close()
+        assert_unchanged(root, live, expected, f"kill at {point}")
+    leftovers = new_gens(root, old)
+    assert leftovers and not any((g / store.MANIFEST).exists() for g in leftovers)
+
+    done = subprocess.run([*CMD, "reindex", "--index", str(root)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert f"indexed {len(EXTRA)}, unchanged 3" in done.stdout, done.stdout
+    after = answers(root)
+    assert after["政府工作报告"][0] > 0 and after["国歌"][0] == expected["国歌"][0]
+    assert after["防溺水"] == expected["防溺水"]
+    assert store.current(root).name != live
+    for g in leftovers:
+        assert not g.exists(), f"unfinished generation {g.name} was not removed"
+    stats = Library(root).reader().stats()
+    assert stats.files == 3 + len(EXTRA)
+
+
+# -- two at once -----------------------------------------------------------------------------------------
+
+def test_second_concurrent_reindex_is_refused(base, root, runs):
+    from indexer.store import IndexLocked
+
+    src, _base_root, expected = base
+    live = store.current(root).name
+    first = start(runs, ["reindex", "--index", str(root), "--full"])
+    assert wait_for(first, lambda: not lock_is_free(root), timeout=60), "first reindex never took the lock"
+
+    second = subprocess.run([*CMD, "reindex", "--index", str(root)], capture_output=True, text=True, timeout=60)
+    assert second.returncode == 2
+    assert "another reindex is running" in second.stderr and "Traceback" not in second.stderr
+    with pytest.raises(IndexLocked):
+        reindex(root, progress=False)
+    assert_unchanged(root, live, expected, "while the first run holds the lock")
+
+    out, err = first.proc.communicate(timeout=300)
+    assert first.proc.returncode == 0, err
+    assert out.strip().startswith(f"full rebuild (--full): {3 + len(EXTRA)} files"), out
+    after = answers(root)
+    assert after["政府工作报告"][0] > 0 and after["防溺水"] == expected["防溺水"]
+    assert lock_is_free(root)
