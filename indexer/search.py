@@ -262,6 +262,11 @@ def ranking_words(words: list[str]) -> list[str]:
 
 
 def _word_scores(reader: IndexReader, words: list[str], sids: np.ndarray) -> np.ndarray:
+    with reader.lock:
+        return _word_scores_locked(reader, words, sids)
+
+
+def _word_scores_locked(reader: IndexReader, words: list[str], sids: np.ndarray) -> np.ndarray:
     """Whoosh BM25F (title 3, heading 2, body 1) of just these sections.
 
     Body term frequencies come from Whoosh's postings; a section's title and
@@ -310,9 +315,10 @@ def _words_fallback(reader: IndexReader, ev: _Evaluator, parsed: ParsedQuery, wo
     if not words:
         return empty, np.empty(0), np.zeros(reader.n, dtype=bool)
     q = wq.And([wq.Or([wq.Term(f, w, boost=FIELD_BOOSTS[f]) for f in WORD_FIELDS]) for w in words])
-    results = reader.searcher().search(q, limit=None)
-    docs = np.array([h.docnum for h in results], dtype=np.int64)
-    scores = np.array([h.score for h in results], dtype=np.float64)
+    with reader.lock:
+        results = reader.searcher().search(q, limit=None)
+        docs = np.array([h.docnum for h in results], dtype=np.int64)
+        scores = np.array([h.score for h in results], dtype=np.float64)
     sids = reader.doc_to_sid[docs].astype(np.int64) if len(docs) else empty
     matched = np.zeros(reader.n, dtype=bool)
     ok = sids >= 0

@@ -59,17 +59,23 @@ class IndexReader:
         self.report_live = np.zeros(len(self.catalog.reports), dtype=bool)
         self.report_live[self.catalog.section_report[self.live]] = True
         self.postings = PostingCache()
-        self._local = threading.local()
+        self.lock = threading.RLock()  # Whoosh readers seek and read shared files: one thread at a time
+        self._searcher = None
         self._doc_index: dict[str, int] | None = None
         self._lock = threading.Lock()
 
-    # Whoosh searchers are not shared between threads
     def searcher(self):
-        s = getattr(self._local, "searcher", None)
-        if s is None:
-            s = self.whoosh.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
-            self._local.searcher = s
-        return s
+        """The one Whoosh searcher of this generation; use it under `self.lock`.
+
+        A Whoosh searcher holds its term tables and stored-field index in
+        memory (about 220 MB on 20 M characters), so one per server thread
+        costs gigabytes; the Whoosh part of a query takes milliseconds, so
+        threads take turns instead."""
+        if self._searcher is None:
+            with self.lock:
+                if self._searcher is None:
+                    self._searcher = self.whoosh.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
+        return self._searcher
 
     def segment_of(self, sid: int) -> tuple[ExactSegment, int]:
         for seg in self.segments:
@@ -87,7 +93,8 @@ class IndexReader:
 
     def stored(self, sids: list[int]) -> list[dict]:
         s = self.searcher()
-        return [s.stored_fields(int(self.sid_to_doc[sid])) for sid in sids]
+        with self.lock:
+            return [s.stored_fields(int(self.sid_to_doc[sid])) for sid in sids]
 
     def field_tokens(self, sids, fieldname: str) -> list[list[str]]:
         """The words Whoosh indexed in the title or heading field of these sections."""
@@ -126,9 +133,8 @@ class IndexReader:
                      self.manifest.get("sources", []))
 
     def close(self) -> None:
-        s = getattr(self._local, "searcher", None)
-        if s is not None:
-            s.close()
+        if self._searcher is not None:
+            self._searcher.close()
 
 
 class Library:
