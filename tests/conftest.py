@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,50 @@ def app(index_dir):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def edusearch_command() -> list[str]:
+    import sys
+
+    exe = Path(sys.executable).with_name("edusearch")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "indexer.cli"]
+
+
+@contextlib.contextmanager
+def running_server(index_dir: Path, logfile: Path):
+    """`edusearch serve` on a free localhost port, ready to answer; yields (url, process)."""
+    import subprocess
+    import time
+    import urllib.request
+
+    port = free_port()
+    with open(logfile, "w") as log:  # a file, not a pipe: a full pipe would block the server
+        proc = subprocess.Popen([*edusearch_command(), "serve", "--index", str(index_dir), "--port", str(port)],
+                                stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        try:
+            while True:
+                try:
+                    urllib.request.urlopen(url + "/api/stats", timeout=2).read()
+                    break
+                except OSError:
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError("edusearch serve did not start: " + logfile.read_text()) from None
+                    time.sleep(0.1)
+            yield url, proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)

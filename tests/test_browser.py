@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
+from conftest import running_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -20,38 +15,10 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
 pytestmark = pytest.mark.browser
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def server(index_dir):
-    port = free_port()
-    exe = Path(sys.executable).with_name("edusearch")
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "indexer.cli"]
-    proc = subprocess.Popen([*cmd, "serve", "--index", str(index_dir), "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError("edusearch serve exited: " + proc.stdout.read()) from None
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        raise RuntimeError("edusearch serve did not start")
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+def server(index_dir, tmp_path_factory):
+    with running_server(index_dir, tmp_path_factory.mktemp("browser") / "serve.log") as (url, _proc):
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import FIXTURES, GOV, SEED_000, SEED_003
+from conftest import FIXTURES, GOV, SEED_000, SEED_003, edusearch_command, running_server
 
 from indexer import store
 from indexer.builder import reindex
@@ -25,8 +22,7 @@ from indexer.searcher import Library
 
 pytestmark = pytest.mark.slow
 
-EXE = Path(sys.executable).with_name("edusearch")
-CMD = [str(EXE)] if EXE.exists() else [sys.executable, "-m", "indexer.cli"]
+CMD = edusearch_command()
 REMOVED = FIXTURES / "laws" / "国歌法(2017-09-01).md"
 ADDED = FIXTURES / "laws" / "陆地国界法(2021-10-23).md"
 REMOVED_TEXT = "国歌"  # only in the removed file
@@ -36,11 +32,6 @@ THREADS = 4
 MAX_REQUESTS = 4000  # bound on the whole load, whatever happens
 MAX_SECONDS = 60
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def get_json(url: str, timeout: float = 10.0) -> tuple[int, dict]:
@@ -62,29 +53,8 @@ def corpus(tmp_path):
 @pytest.fixture
 def server(corpus, tmp_path):
     _src, root = corpus
-    port = free_port()
-    log = open(tmp_path / "serve.log", "w")  # noqa: SIM115 (closed at teardown; a pipe could fill and block the server)
-    proc = subprocess.Popen([*CMD, "serve", "--index", str(root), "--port", str(port)], stdout=log,
-                            stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url + "/api/stats", timeout=2).read()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError("edusearch serve did not start: " + (tmp_path / "serve.log").read_text()) from None
-            time.sleep(0.1)
-    yield url, proc
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
-    log.close()
+    with running_server(root, tmp_path / "serve.log") as running:
+        yield running
 
 
 class Load:

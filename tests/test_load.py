@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import json
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -17,11 +14,10 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
+from conftest import running_server
 
 pytestmark = pytest.mark.slow
 
-EXE = Path(sys.executable).with_name("edusearch")
-CMD = [str(EXE)] if EXE.exists() else [sys.executable, "-m", "indexer.cli"]
 CLIENTS = 16
 SECONDS = 30.0
 WARMUP_SECONDS = 3.0
@@ -33,11 +29,6 @@ QUERIES = ["防溺水", "教育公平", "义务教育", "2008年", "２００８
            "OR", "", '"未闭合', "教育" * 30]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def rss_kb(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -48,30 +39,8 @@ def rss_kb(pid: int) -> int:
 
 @pytest.fixture(scope="module")
 def server(index_dir, tmp_path_factory):
-    port = free_port()
-    logfile = tmp_path_factory.mktemp("load") / "serve.log"
-    log = open(logfile, "w")  # noqa: SIM115 (closed at teardown; a pipe would fill and block the server)
-    proc = subprocess.Popen([*CMD, "serve", "--index", str(index_dir), "--port", str(port)], stdout=log,
-                            stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url + "/api/stats", timeout=2).read()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError("edusearch serve did not start: " + logfile.read_text()) from None
-            time.sleep(0.1)
-    yield url, proc
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
-    log.close()
+    with running_server(index_dir, tmp_path_factory.mktemp("load") / "serve.log") as running:
+        yield running
 
 
 def request_mix(url: str, doc_ids: list[str], rng: random.Random) -> str:
