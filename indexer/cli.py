@@ -21,26 +21,6 @@ def index_dir(args: argparse.Namespace) -> Path:
     return Path(args.index or os.environ.get("EDUSEARCH_INDEX") or DEFAULT_INDEX)
 
 
-def parse_year(value: str | None):
-    """'2019' → (2019, 2019); '2015-2020' → (2015, 2020); 'unknown' → unknown; else ValueError."""
-    from .facets import Filters
-
-    if not value:
-        return Filters()
-    v = value.strip().lower()
-    if v in ("unknown", "未知", "null", "none"):
-        return Filters(year_unknown=True)
-    m = re.fullmatch(r"(\d{4})?\s*-\s*(\d{4})?|(\d{4})", v)
-    if not m or not any(m.groups()):
-        raise ValueError(f"year must look like 2019, 2015-2020, 2015-, -2020 or unknown, not {value!r}")
-    if m.group(3):
-        return Filters(int(m.group(3)), int(m.group(3)))
-    lo, hi = (int(m.group(1)) if m.group(1) else None), (int(m.group(2)) if m.group(2) else None)
-    if lo is not None and hi is not None and lo > hi:
-        lo, hi = hi, lo
-    return Filters(lo, hi)
-
-
 def cmd_parse(args: argparse.Namespace) -> int:
     path = Path(args.file)
     try:
@@ -91,12 +71,13 @@ def _terminal(snippet_html: str, color: bool) -> str:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    from .facets import Filters
     from .search import search
     from .searcher import IndexReader
     from .store import NoIndex, require_current
 
     try:
-        filters = parse_year(args.year)
+        filters = Filters.for_year(args.year)
     except ValueError as e:
         print(f"edusearch: {e}", file=sys.stderr)
         return 2

@@ -2,11 +2,37 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from .catalog import UNKNOWN_YEAR, Facts
+from .normalize import fold_text
+
+_YEAR_RANGE = re.compile(r"^(\d{4})?\s*(?:-|–|—|~|～|到|至)\s*(\d{4})?$")
+_UNKNOWN = ("unknown", "未知", "不详", "null", "none")
+YEAR_HELP = "2019, 2015-2020, 2015-, -2020 or unknown"
+
+
+def parse_year(value: str) -> tuple[int | None, int | None, bool] | None:
+    """A year or year range as people write it → (lo, hi, unknown); None if unreadable.
+
+    The one reading of years for the query language (year:…), the URL (?year=…) and the CLI (--year)."""
+    v = fold_text(value or "")
+    if not v:
+        return None, None, False
+    if v in _UNKNOWN:
+        return None, None, True
+    if v.isdigit() and len(v) == 4:
+        return int(v), int(v), False
+    m = _YEAR_RANGE.match(v)
+    if not m or not (m.group(1) or m.group(2)):
+        return None
+    lo, hi = (int(m.group(1)) if m.group(1) else None), (int(m.group(2)) if m.group(2) else None)
+    if lo is not None and hi is not None and lo > hi:
+        lo, hi = hi, lo
+    return lo, hi, False
 
 
 @dataclass
@@ -18,6 +44,15 @@ class Filters:
     year_unknown: bool = False
     doc_type: str | None = None
     region: str | None = None
+
+    @classmethod
+    def for_year(cls, value: str | None) -> Filters:
+        """Filters for a year or range; ValueError saying what is accepted when unreadable."""
+        parsed = parse_year(value or "")
+        if parsed is None:
+            raise ValueError(f"year must look like {YEAR_HELP}, not {value!r}")
+        lo, hi, unknown = parsed
+        return cls(lo, hi, unknown)
 
     def year_active(self) -> bool:
         return self.year_unknown or self.year_lo is not None or self.year_hi is not None

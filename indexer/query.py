@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .facets import parse_year
 from .normalize import fold_text
 
 MAX_QUERY_CHARS = 1000
@@ -21,7 +22,6 @@ MAX_TERMS = 32
 MAX_DEPTH = 20  # nesting of parentheses; deeper ones are read as plain grouping of their contents
 FIELDS = {"title": "title", "标题": "title", "year": "year", "年份": "year", "type": "doc_type",
           "doc_type": "doc_type", "类型": "doc_type", "region": "region", "地区": "region"}
-_YEAR_RANGE = re.compile(r"^(\d{4})?\s*(?:-|–|—|~|～|到|至)\s*(\d{4})?$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 _WILDCARDS = "*?？＊"
 
@@ -258,19 +258,11 @@ class _Parser:
         return Facet(t.field, value)
 
     def year(self, value: str) -> Node | None:
-        v = fold_text(value)
-        if v in ("unknown", "未知", "不详", "null", "none"):
-            return Year(None, None, unknown=True)
-        if v.isdigit() and len(v) == 4:
-            return Year(int(v), int(v))
-        m = _YEAR_RANGE.match(v)
-        if m and (m.group(1) or m.group(2)):
-            lo, hi = (int(m.group(1)) if m.group(1) else None), (int(m.group(2)) if m.group(2) else None)
-            if lo is not None and hi is not None and lo > hi:
-                lo, hi = hi, lo
-            return Year(lo, hi)
-        self.notices.append(f"年份“{value}”看不懂（可写 year:2019 或 year:2015-2020），已忽略。")
-        return None
+        parsed = parse_year(value)
+        if parsed is None:
+            self.notices.append(f"年份“{value}”看不懂（可写 year:2019 或 year:2015-2020），已忽略。")
+            return None
+        return Year(*parsed)
 
     def term(self, raw: str, phrase: bool) -> Node | None:
         text = fold_text(raw)

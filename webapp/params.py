@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from indexer.facets import Filters
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
-_YEAR = re.compile(r"^\s*(\d{4})?\s*-\s*(\d{4})?\s*$")
 
 
 class BadParam(ValueError):
@@ -50,20 +48,10 @@ def _int(args, name: str, default: int, lo: int, hi: int) -> int:
 
 
 def year_filter(raw: str) -> Filters:
-    raw = (raw or "").strip()
-    if not raw:
-        return Filters()
-    if raw.lower() in ("unknown", "未知"):
-        return Filters(year_unknown=True)
-    if raw.isdigit() and len(raw) == 4:
-        return Filters(int(raw), int(raw))
-    m = _YEAR.match(raw)
-    if not m or not (m.group(1) or m.group(2)):
-        raise BadParam("year must look like 2019, 2015-2020, 2015-, -2020 or unknown")
-    lo, hi = (int(m.group(1)) if m.group(1) else None), (int(m.group(2)) if m.group(2) else None)
-    if lo is not None and hi is not None and lo > hi:
-        lo, hi = hi, lo
-    return Filters(lo, hi)
+    try:
+        return Filters.for_year(raw)
+    except ValueError as e:
+        raise BadParam(str(e)) from None
 
 
 def search_params(args, max_per_page: int = MAX_PER_PAGE) -> SearchParams:
