@@ -22,11 +22,11 @@ from whoosh import index as whoosh_index
 from . import store
 from .analysis import combined_dictionary, dictionary_hash, load_jieba
 from .catalog import Catalog, ReportRow
-from .exact import ExactSegment
+from .exact import ExactSegment, exact_heading
 from .model import ParsedFile, Skipped
 from .normalize import fold_text
-from .parse import parse_path
-from .reader import Unreadable, is_supported
+from .parse import parse_source
+from .reader import Unreadable, is_supported, read_file
 from .schema import build_schema
 
 FORMAT = 2  # 2: analysed title words in the catalog
@@ -117,23 +117,13 @@ def content_hash(path: Path) -> str:
 
 def _parse_one(job: tuple[str, str, str]) -> tuple[str, str, ParsedFile | Skipped]:
     key, path, doc_rel = job
-    p = Path(path)
     try:
-        digest = content_hash(p)
-        parsed = parse_path(p, None)
+        parsed = parse_source(read_file(Path(path), doc_rel))
     except Unreadable as e:
         return key, "", Skipped(doc_rel, str(e))
-    except FileNotFoundError:
-        return key, "", Skipped(doc_rel, "file vanished during the run")
-    except OSError as e:
-        return key, "", Skipped(doc_rel, f"cannot read: {e.strerror or e}")
     except Exception as e:  # a parser bug must not stop the run; say which file
         return key, "", Skipped(doc_rel, f"could not be parsed: {type(e).__name__}: {e}")
-    parsed.source = doc_rel
-    for n, r in enumerate(parsed.reports, start=1):
-        r.source = doc_rel
-        r.doc_id = f"{doc_rel}~{n}" if len(parsed.reports) > 1 else doc_rel
-    return key, digest, parsed
+    return key, parsed.sha256, parsed
 
 
 def parse_all(files: list[SourceFile], workers: int, progress: bool) -> list[tuple[str, str, ParsedFile | Skipped]]:
@@ -171,7 +161,7 @@ def reindex(
     with store.locked(root):
         store.cleanup(root)
         live = store.current(root)
-        old = _read_manifest(live) if live else None
+        old = store.read_manifest(live) if live else None
         srcs = _resolve_sources(sources, old)
         dicts = [Path(p).resolve() for p in (userdicts if userdicts is not None else (old or {}).get("userdicts", []))]
         dict_text = combined_dictionary(dicts)
@@ -216,12 +206,6 @@ def _resolve_sources(sources: list[Path] | None, old: dict | None) -> list[Path]
     if missing:
         raise SourceMissing("source folder not found: " + ", ".join(missing) + " (nothing was changed)")
     return srcs
-
-
-def _read_manifest(gen: Path) -> dict:
-    import json
-
-    return json.loads((gen / store.MANIFEST).read_text(encoding="utf-8"))
 
 
 class _Build:
@@ -354,16 +338,14 @@ class _Build:
                                 file_key=key, first_sid=sid, n_sections=len(r.sections),
                                 title_tokens=self._analyse(title_folded))
                 for order, s in enumerate(r.sections):
-                    h, b = fold_text(s.heading), fold_text(s.text)
-                    if order == 0:
-                        h = f"{title_folded} {h}".strip() if h else title_folded
-                    headings.append(h)
+                    fh, b = fold_text(s.heading), fold_text(s.text)
+                    headings.append(exact_heading(title_folded, fh) if order == 0 else fh)
                     bodies.append(b)
                     section_report.append(len(reports))
                     docs.append(dict(
                         sid=sid, file_key=key, doc_id=r.doc_id, section_id=s.section_id, order=order,
                         level=s.level, heading_path=list(s.heading_path), text=s.text, markdown=s.markdown,
-                        title=title_folded, heading=fold_text(s.heading), _stored_heading=s.heading,
+                        title=title_folded, heading=fh, _stored_heading=s.heading,
                         body=b, year=r.year if r.year is not None else 0, doc_type=r.doc_type,
                         region=r.region or "", source=r.source,
                     ))

@@ -46,6 +46,17 @@ def term_pattern(term: str, prefix: bool = False) -> re.Pattern | None:
     return re.compile(("(?<!" + w + ")" if left else "") + re.escape(term) + ("(?!" + w + ")" if right else ""))
 
 
+def exact_heading(title: str, heading: str) -> str:
+    """What the exact index holds as a report's first heading: the title before it,
+    so a query that only the title holds finds the top of the report."""
+    return f"{title} {heading}".strip() if heading else title
+
+
+def own_heading(title: str, stored: str) -> str:
+    """The section's own heading back out of exact_heading(title, heading)."""
+    return stored[len(title):].lstrip(" ")
+
+
 def gram_keys(term: str) -> list[int]:
     if len(term) == 1:
         return [ord(term)]
@@ -150,13 +161,6 @@ class ExactSegment:
             search, text = pattern.search, self.text
             keep = [search(text, a, b) is not None for a, b in zip(lo, hi, strict=True)]
         return idx[np.fromiter(keep, dtype=bool, count=len(keep))]
-
-    def count(self, local: int, term: str, pattern: re.Pattern | None, heading: bool) -> int:
-        a = int(self.starts[local]) if heading else int(self.mids[local]) + 1
-        b = int(self.mids[local]) if heading else int(self.starts[local + 1]) - 1
-        if pattern is None:
-            return self.text.count(term, a, b)
-        return len(pattern.findall(self.text, a, b))
 
 
 def _lookup(keys, ptr, post, tf, wanted: list[int]) -> tuple[np.ndarray, np.ndarray]:

@@ -15,6 +15,7 @@ class SourceText:
     fmt: str  # "txt" | "md" | "html"
     meta: dict = field(default_factory=dict)  # front matter / <title>
     warnings: list[str] = field(default_factory=list)
+    sha256: str = ""  # of the bytes read: what reindexing compares
 
 
 @dataclass
@@ -63,6 +64,7 @@ class ParsedFile:
     source: str
     reports: list[Report]
     warnings: list[str] = field(default_factory=list)
+    sha256: str = ""
 
     def to_dict(self) -> dict:
         return {"source": self.source, "reports": [r.to_dict() for r in self.reports]}

@@ -35,7 +35,7 @@ def parse_source(src: SourceText) -> ParsedFile:
     reports = [
         _report(src, raw, n, many, markdown) for n, raw in enumerate(raws, start=1)
     ]
-    return ParsedFile(src.path, reports, list(src.warnings))
+    return ParsedFile(src.path, reports, list(src.warnings), src.sha256)
 
 
 def file_title(rel: str) -> str:

@@ -4,6 +4,7 @@ everything downstream sees plain lines of text with Markdown-style headings."""
 from __future__ import annotations
 
 import codecs
+import hashlib
 import html
 import re
 from html.parser import HTMLParser
@@ -52,7 +53,7 @@ def read_bytes(data: bytes, rel: str, fmt: str) -> SourceText:
         text, meta = html_to_text(text)
     if not text.strip():
         raise Unreadable("no text" if data.strip() else "empty file")
-    return SourceText(rel, text, encoding, fmt, meta, warnings)
+    return SourceText(rel, text, encoding, fmt, meta, warnings, hashlib.sha256(data).hexdigest())
 
 
 # --- decoding ---------------------------------------------------------------

@@ -7,7 +7,6 @@ reindex publishes it, without a restart.
 
 from __future__ import annotations
 
-import json
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,7 @@ from whoosh import scoring
 from . import store
 from .analysis import load_jieba
 from .catalog import Catalog, Facts
-from .exact import ExactSegment
+from .exact import ExactSegment, own_heading
 from .postings import PostingCache
 
 
@@ -41,7 +40,7 @@ class Stats:
 class IndexReader:
     def __init__(self, gen: Path):
         self.gen = gen
-        self.manifest = json.loads((gen / store.MANIFEST).read_text(encoding="utf-8"))
+        self.manifest = store.read_manifest(gen)
         self.dict_hash = self.manifest["dictionary_hash"]
         load_jieba(gen / "userdict.txt")
         self.whoosh = whoosh_index.open_dir(gen / "whoosh")
@@ -108,8 +107,7 @@ class IndexReader:
             seg, local = self.segment_of(int(s))
             head = seg.heading_text(local)
             if int(s) == self.catalog.reports[int(sr[s])].first_sid:
-                # the exact index puts the title before a first section's heading
-                head = head[len(self.titles_folded[int(sr[s])]):].lstrip(" ")
+                head = own_heading(self.titles_folded[int(sr[s])], head)
             out.append([t.text for t in analyzer(head, mode="index")])
         return out
 

@@ -52,6 +52,10 @@ def require_current(root: Path) -> Path:
     return gen
 
 
+def read_manifest(gen: Path) -> dict:
+    return json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
+
+
 def current_token(root: Path) -> str:
     """Cheap check for readers: changes whenever a new generation is published."""
     try:
