@@ -269,18 +269,17 @@ def small(tmp_path):
     return src
 
 
-@pytest.mark.parametrize("when", ["before-hash", "before-read"])
-def test_file_vanishing_mid_run(small, tmp_path, monkeypatch, capsys, when):
+def test_file_vanishing_mid_run(small, tmp_path, monkeypatch, capsys):
+    """The file is listed by the scan and gone when the builder reads it (its one read)."""
     victim = small / "victim.txt"
-    target = "content_hash" if when == "before-hash" else "parse_path"
-    real = getattr(builder, target)
+    real = builder.read_file
 
     def vanish_then(path, *args):
         if Path(path).name == "victim.txt" and victim.exists():
             victim.unlink()
         return real(path, *args)
 
-    monkeypatch.setattr(builder, target, vanish_then)
+    monkeypatch.setattr(builder, "read_file", vanish_then)
     root = tmp_path / "index"
     assert main(["reindex", str(small), "--index", str(root)]) == 0
     out, err = capsys.readouterr()
@@ -298,14 +297,14 @@ def test_file_vanishing_during_incremental_run(small, tmp_path, monkeypatch, cap
     reindex(root, [small], progress=False)
     victim = small / "victim.txt"
     victim.write_text(victim.read_text(encoding="utf-8") + "\n补充说明。\n", encoding="utf-8")
-    real = builder.parse_path
+    real = builder.read_file
 
     def vanish_then(path, *args):
         if Path(path).name == "victim.txt" and victim.exists():
             victim.unlink()
         return real(path, *args)
 
-    monkeypatch.setattr(builder, "parse_path", vanish_then)
+    monkeypatch.setattr(builder, "read_file", vanish_then)
     s = reindex(root, progress=False, workers=1)
     assert any(x.path == "victim.txt" and "vanish" in x.reason for x in s.skipped), s.skipped
     rd = Library(root).reader()
