@@ -9,6 +9,7 @@ queries on words mean what they say.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import importlib.util
 import logging
@@ -47,9 +48,6 @@ ChineseAnalyzer, ChineseTokenizer, accepted_chars = _jw.ChineseAnalyzer, _jw.Chi
 SHIPPED_DICT = "userdict.txt"
 _lock = threading.Lock()
 _tokenizers: dict[str, jieba.Tokenizer] = {}  # by dictionary hash
-_short_cache: dict[tuple[str, str], list[tuple[str, int, int]]] = {}
-SHORT_TEXT = 64
-SHORT_CACHE_SIZE = 200_000
 _block_cache: dict[str, tuple[str, ...]] = {}
 BLOCK_CACHE_SIZE = 300_000
 _BLOCK = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+)")  # jieba's re_han_default: its unit of cutting
@@ -131,18 +129,6 @@ class TokenPositionChineseTokenizer(ChineseTokenizer):
                 raise RuntimeError(f"jieba dictionary {self.dict_hash} is not loaded; open the index first")
         return tok
 
-    def _words(self, text: str) -> list[tuple[str, int, int]]:
-        """jieba search-mode words with offsets; short texts (titles, headings) are memoised."""
-        if len(text) > SHORT_TEXT:
-            return self._jieba().tokenize(text, mode="search")
-        words = _short_cache.get((self.dict_hash, text))
-        if words is None:
-            words = list(self._jieba().tokenize(text, mode="search"))
-            if len(_short_cache) > SHORT_CACHE_SIZE:
-                _short_cache.clear()
-            _short_cache[(self.dict_hash, text)] = words
-        return words
-
     def __eq__(self, other):
         return type(self) is type(other) and self.dict_hash == other.dict_hash
 
@@ -150,7 +136,7 @@ class TokenPositionChineseTokenizer(ChineseTokenizer):
                  start_pos=0, start_char=0, mode="", **kwargs):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pos = start_pos
-        for w, start, end in self._words(text):
+        for w, start, end in self._jieba().tokenize(text, mode="search"):
             if len(w) <= 1 and not accepted_chars.match(w):
                 continue
             token.original = token.text = w
@@ -220,6 +206,7 @@ class MemoChain(CompositeAnalyzer):
         return result
 
 
+@functools.lru_cache(maxsize=8)
 def words_analyzer(dict_hash: str) -> CompositeAnalyzer:
     """jieba's ChineseAnalyzer chain (lowercase, stop words, stemming) on our tokenizer."""
     stock = ChineseAnalyzer()

@@ -74,6 +74,10 @@ class ParsedQuery:
     root: Node | None
     notices: list[str] = field(default_factory=list)
 
+    def searchable(self) -> bool:
+        """Something to look for: a term or title: term not under NOT (filters alone are not)."""
+        return self.root is not None and bool(self.positive_terms() or self.title_terms())
+
     def positive_terms(self) -> list[Term]:
         """Terms a result must or may contain (not those under NOT), for ranking and marks."""
         out: list[Term] = []

@@ -81,7 +81,7 @@ def search(reader: IndexReader, q: str, filters: Filters | None = None, page: in
     notices = list(parsed.notices)
     ev = _Evaluator(reader)
     terms = parsed.positive_terms()
-    if parsed.root is None or not (terms or parsed.title_terms()):
+    if not parsed.searchable():
         notices.append("请输入检索词。" if parsed.root is None else "只有排除词或筛选条件，请至少输入一个检索词。")
         empty = np.zeros(0, dtype=np.int64)
         return _respond(reader, q, t0, page, per_page, notices, (empty, np.zeros(0)), None, [], filters, "empty")
@@ -110,7 +110,7 @@ def search(reader: IndexReader, q: str, filters: Filters | None = None, page: in
 def matching_sections(reader: IndexReader, q: str, filters: Filters | None = None) -> np.ndarray:
     """Just the exact matching step: the sids a query's results are made of, unranked."""
     parsed = parse_query(q)
-    if parsed.root is None or not (parsed.positive_terms() or parsed.title_terms()):
+    if not parsed.searchable():
         return np.zeros(0, dtype=np.int64)
     matched, section_filter = _match(_Evaluator(reader), parsed, filters or Filters())
     return np.flatnonzero(matched & section_filter)
@@ -120,7 +120,7 @@ def _match(ev: _Evaluator, parsed: ParsedQuery, filters: Filters) -> tuple[np.nd
     """(sections the query matches, sections the facet filters allow), as masks over sids."""
     matched = ev.node(parsed.root) & ev.r.live
     if not parsed.positive_terms():  # title:… alone: one hit per report, its first section
-        matched &= ev.first_sections()
+        matched &= ev.r.first_sections
     return matched, ev.filter_mask(filters)
 
 
@@ -198,12 +198,6 @@ class _Evaluator:
 
     def sections_of(self, report_mask: np.ndarray) -> np.ndarray:
         return report_mask[self.r.catalog.section_report]
-
-    def first_sections(self) -> np.ndarray:
-        m = np.zeros(self.r.n, dtype=bool)
-        for row in self.r.catalog.reports:
-            m[row.first_sid] = True
-        return m
 
     def filter_mask(self, f: Filters, skip: str | None = None) -> np.ndarray:
         return self.sections_of(facet_mod.report_filter(self.r.facts, f, skip))

@@ -61,7 +61,8 @@ class IndexReader:
         self.lock = threading.RLock()  # Whoosh readers seek and read shared files: one thread at a time
         self._searcher = None
         self._doc_index: dict[str, int] | None = None
-        self._lock = threading.Lock()
+        self.first_sections = np.zeros(self.n, dtype=bool)  # each report's first section
+        self.first_sections[[r.first_sid for r in self.catalog.reports]] = True
 
     def searcher(self):
         """The one Whoosh searcher of this generation; use it under `self.lock`.
@@ -84,7 +85,7 @@ class IndexReader:
 
     def report_index(self, doc_id: str) -> int | None:
         if self._doc_index is None:
-            with self._lock:
+            with self.lock:
                 if self._doc_index is None:
                     self._doc_index = {r.doc_id: i for i, r in enumerate(self.catalog.reports)
                                        if self.report_live[i]}

@@ -191,17 +191,16 @@ def test_a_dead_indexing_worker_fails_the_run_instead_of_hanging(tmp_path, corpu
     reindex(root, [corpus], progress=False)
     before = store.current(root)
     monkeypatch.setattr(builder, "PARALLEL_MIN_SECTIONS", 10)
-    real = analysis.TokenPositionChineseTokenizer._words
+    real = analysis.TokenPositionChineseTokenizer._jieba
 
-    def dies_in_a_worker(self, text):
+    def dies_in_a_worker(self):
         if os.getpid() != parent:
             os._exit(3)  # the worker process dies abruptly
-        return real(self, text)
+        return real(self)
 
     parent = os.getpid()
-    monkeypatch.setattr(analysis.TokenPositionChineseTokenizer, "_words", dies_in_a_worker)
+    monkeypatch.setattr(analysis.TokenPositionChineseTokenizer, "_jieba", dies_in_a_worker)
     monkeypatch.setattr(analysis, "_block_cache", {})  # what the workers inherit: nothing analysed yet
-    monkeypatch.setattr(analysis, "_short_cache", {})
     with pytest.raises(builder.IndexWorkerFailed):
         reindex(root, [corpus], full=True, progress=False, workers=2)
     assert store.current(root) == before
