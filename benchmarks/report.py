@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import numpy as np
@@ -99,9 +100,9 @@ def write_report(results: dict, queries: list[dict], docs: Path) -> None:
         "|---|---:|" + "---:|" * len(engines),
     ]
     for kind in KINDS:
-        idx = [i for i, q in enumerate(queries) if q["kind"] == kind]
-        cells = [f"{np.median([e['ms'][i] for i in idx]):.1f}" for e in engines.values()]
-        lines.append(f"| {kind} | {len(idx)} | " + " | ".join(cells) + " |")
+        cells = [f"{_kind_median(e['ms'], queries, kind):.1f}" for e in engines.values()]
+        n = sum(q["kind"] == kind for q in queries)
+        lines.append(f"| {kind} | {n} | " + " | ".join(cells) + " |")
     lines += ["", "![latency by query kind](bench-latency-by-kind.png)", "", "## Index time by corpus size", "",
               "| fraction | sections | chars | edusearch | " + " | ".join(LABELS.get(n, n) for n in list(engines)[2:]) + " |",
               "|---:|---:|---:|" + "---:|" * (len(engines) - 1)]
@@ -115,43 +116,45 @@ def write_report(results: dict, queries: list[dict], docs: Path) -> None:
     (docs / "benchmarks.md").write_text("\n".join(lines), encoding="utf-8")
 
 
-def _plot_latency(engines: dict, queries: list[dict], path: Path) -> None:
+def _kind_median(ms: list[float], queries: list[dict], kind: str) -> float:
+    return float(np.median([ms[i] for i, q in enumerate(queries) if q["kind"] == kind]))
+
+
+@contextlib.contextmanager
+def _figure(path: Path, size: tuple[float, float], title: str, xlabel: str, ylabel: str):
+    """A matplotlib axes to draw on, labelled and saved as PNG on exit."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(10, 4.5))
-    width = 0.8 / len(engines)
-    x = np.arange(len(KINDS))
-    for k, (name, e) in enumerate(engines.items()):
-        vals = [np.median([e["ms"][i] for i, q in enumerate(queries) if q["kind"] == kind]) for kind in KINDS]
-        ax.bar(x + k * width, vals, width, label=LABELS.get(name, name))
-    ax.set_xticks(x + width * (len(engines) - 1) / 2, KINDS)
-    ax.set_yscale("log")
-    ax.set_ylabel("median latency per query (ms, log)")
+    fig, ax = plt.subplots(figsize=size)
+    yield ax
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     ax.legend(fontsize=8)
-    ax.set_title("Query latency by kind")
+    ax.set_title(title)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def _plot_latency(engines: dict, queries: list[dict], path: Path) -> None:
+    with _figure(path, (10, 4.5), "Query latency by kind", "query kind", "median latency per query (ms, log)") as ax:
+        width = 0.8 / len(engines)
+        x = np.arange(len(KINDS))
+        for k, (name, e) in enumerate(engines.items()):
+            ax.bar(x + k * width, [_kind_median(e["ms"], queries, kind) for kind in KINDS], width,
+                   label=LABELS.get(name, name))
+        ax.set_xticks(x + width * (len(engines) - 1) / 2, KINDS)
+        ax.set_yscale("log")
 
 
 def _plot_build(results: dict, path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    chars = [r["chars"] / 1e6 for r in results["sizes"]]
-    ax.plot(chars, [r["edusearch_build"]["seconds"] for r in results["sizes"]], "o-", label="edusearch")
-    for name in results["sizes"][-1]["peers"]:
-        ax.plot(chars, [r["peers"][name]["build_seconds"] for r in results["sizes"]], "o-", label=LABELS.get(name, name))
-    ax.set_xlabel("corpus size (million characters)")
-    ax.set_ylabel("full index build (s)")
-    ax.legend(fontsize=8)
-    ax.set_title("Index time by corpus size")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    sizes = results["sizes"]
+    chars = [r["chars"] / 1e6 for r in sizes]
+    with _figure(path, (8, 4.5), "Index time by corpus size", "corpus size (million characters)",
+                 "full index build (s)") as ax:
+        ax.plot(chars, [r["edusearch_build"]["seconds"] for r in sizes], "o-", label="edusearch")
+        for name in sizes[-1]["peers"]:
+            ax.plot(chars, [r["peers"][name]["build_seconds"] for r in sizes], "o-", label=LABELS.get(name, name))
