@@ -142,16 +142,21 @@ def wait_for(run: Run, cond, timeout: float = 120.0) -> bool:
 
 # -- fixtures ---------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    """A source folder (3 files indexed, ~18 more added since) and its small live index, with its answers."""
-    tmp = tmp_path_factory.mktemp("crash")
+def three_file_index(tmp: Path) -> tuple[Path, Path]:
+    """Two seed pages and a law in tmp/src, indexed in tmp/index."""
     src = tmp / "src"
     src.mkdir()
     for f in (SEED_000, SEED_003, LAW):
         shutil.copy(f, src)
     root = tmp / "index"
     reindex(root, [src], progress=False)
+    return src, root
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    """A source folder (3 files indexed, ~18 more added since) and its small live index, with its answers."""
+    src, root = three_file_index(tmp_path_factory.mktemp("crash"))
     for f in EXTRA:
         shutil.copy(f, src)
     return src, root, answers(root)
@@ -339,13 +344,7 @@ sys.exit(main(sys.argv[1:]))
 @pytest.fixture
 def small(tmp_path):
     """A 3-file corpus and its index, quick to update incrementally."""
-    src = tmp_path / "small"
-    src.mkdir()
-    for f in (SEED_000, SEED_003, LAW):
-        shutil.copy(f, src)
-    root = tmp_path / "small-index"
-    reindex(root, [src], progress=False)
-    return src, root
+    return three_file_index(tmp_path)
 
 
 @pytest.mark.parametrize("point", ["before-pointer", "pointer-written", "after-swap"])
