@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.scoring import bm25
 
 from . import facets as facet_mod
 from .analysis import query_words
@@ -97,7 +98,7 @@ def search(reader: IndexReader, q: str, filters: Filters | None = None, page: in
             shown = " / ".join(words)
             notices.append(f"没有找到与检索词完全一致的内容；以下是按词（{shown}）匹配的结果，词与词之间可能不相连。")
             needles = [Needle(w) for w in words if len(w) > 1] or [Needle(w) for w in words]
-        order = np.argsort(-order_scores, kind="stable")
+        order = _best_first(reader, sids, order_scores)
         ranked = (sids[order], order_scores[order])
     else:
         ranked = _rank(reader, ev, terms, sids, page * per_page)
@@ -185,6 +186,7 @@ class _Evaluator:
         mask = np.zeros(self.r.n, dtype=bool)
         mask[head] = True
         mask[body] = True
+        mask &= self.r.live  # a removed file's text stays in its exact segment until compaction
         th = _TermHits(head, body, _cat(tfs, np.uint16), mask)
         self.hits[key] = th
         return th
@@ -215,20 +217,20 @@ def _rank(reader: IndexReader, ev: _Evaluator, terms: list[Term], sids: np.ndarr
     if not len(sids):
         return sids, np.zeros(0)
     s1 = _exact_scores(reader, ev, terms, sids)
-    order = np.lexsort((sids, -s1))
+    order = _best_first(reader, sids, s1)
     depth = max(RERANK, min(need, 1000))
     top = sids[order[:depth]]
     words = query_words(" ".join(t.text for t in terms), reader.dict_hash)
     s2 = _word_scores(reader, words, top) + s1[order[:depth]]
-    keys = [(-round(float(s), 9), *_stable_key(reader, int(sid))) for s, sid in zip(s2, top, strict=True)]
-    top_order = sorted(range(len(top)), key=keys.__getitem__)
+    top_order = _best_first(reader, top, s2)
     ranked = np.concatenate([top[top_order], sids[order[depth:]]])
     return ranked, np.concatenate([s2[top_order], s1[order[depth:]]])
 
 
-def _stable_key(reader: IndexReader, sid: int) -> tuple[str, int]:
-    row = reader.catalog.reports[int(reader.catalog.section_report[sid])]
-    return row.doc_id, sid - row.first_sid
+def _best_first(reader: IndexReader, sids: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """Indices ordering sids by score, ties by report and section order (never by the sid,
+    which depends on the order files were indexed in)."""
+    return np.lexsort((reader.order_key[sids], -np.round(scores, 9)))
 
 
 def _exact_scores(reader: IndexReader, ev: _Evaluator, terms: list[Term], sids: np.ndarray) -> np.ndarray:
@@ -261,45 +263,41 @@ def _word_scores(reader: IndexReader, words: list[str], sids: np.ndarray) -> np.
 
 
 def _word_scores_locked(reader: IndexReader, words: list[str], sids: np.ndarray) -> np.ndarray:
-    """Whoosh BM25F (title 3, heading 2, body 1) of just these sections.
+    """Whoosh's BM25F formula (title 3, heading 2, body 1) for just these sections.
 
     Body term frequencies come from Whoosh's postings; a section's title and
     heading are short, so their frequencies and lengths come from analysing
     them again with the field's analyzer (what Whoosh indexed) instead of from
-    posting lists that repeat a report's title on every section. The BM25F
-    arithmetic is Whoosh's own scorer either way."""
+    posting lists that repeat a report's title on every section. Document
+    frequencies and average lengths count live sections only (the reader's),
+    so an index updated incrementally ranks exactly like a full rebuild."""
     scores = np.zeros(len(sids))
     words = ranking_words(words)
     if not words or not len(sids):
         return scores
-    searcher = reader.searcher()
-    docs = reader.sid_to_doc[sids].astype(np.int64)
-    weighting = searcher.weighting
+    B, K1 = reader.searcher().weighting.B, reader.searcher().weighting.K1
     for fieldname in ("title", "heading"):
-        live = [w for w in words if searcher.doc_frequency(fieldname, w)]
+        idfs = {w: reader.word_idf(fieldname, w) for w in words}
+        live = [w for w in words if idfs[w]]
         if not live:
             continue
-        scorers = {w: weighting.scorer(searcher, fieldname, w) for w in live}
+        avgfl = reader.avg_field_len[fieldname]
         for i, tokens in enumerate(reader.field_tokens(sids, fieldname)):
             for w in live:
                 tf = tokens.count(w)
                 if tf:
-                    scores[i] += FIELD_BOOSTS[fieldname] * scorers[w]._score(float(tf), len(tokens))
-    lengths: dict[int, int] = {}
+                    scores[i] += FIELD_BOOSTS[fieldname] * bm25(idfs[w], float(tf), len(tokens), avgfl, B, K1)
+    docs = reader.sid_to_doc[sids].astype(np.int64)
+    lengths = reader.field_len[WORD_FIELDS.index("body")][sids]
     for w in words:
-        if not searcher.doc_frequency("body", w):
+        ids, weights = reader.word_postings("body", w)
+        if not len(ids):
             continue
-        ids, weights = reader.postings.get(searcher, "body", w)
+        idf = reader.word_idf("body", w)
         pos = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
-        found = np.flatnonzero(ids[pos] == docs)
-        if not len(found):
-            continue
-        scorer = weighting.scorer(searcher, "body", w)
-        for i in found:
-            d = int(docs[i])
-            if d not in lengths:
-                lengths[d] = searcher.doc_field_length(d, "body", 1)
-            scores[i] += FIELD_BOOSTS["body"] * scorer._score(float(weights[pos[i]]), lengths[d])
+        for i in np.flatnonzero(ids[pos] == docs):
+            scores[i] += FIELD_BOOSTS["body"] * bm25(idf, float(weights[pos[i]]), int(lengths[i]),
+                                                     reader.avg_field_len["body"], B, K1)
     return scores
 
 
@@ -310,21 +308,18 @@ def _words_fallback(reader: IndexReader, ev: _Evaluator, parsed: ParsedQuery, wo
         return empty, np.empty(0), np.zeros(reader.n, dtype=bool)
     q = wq.And([wq.Or([wq.Term(f, w, boost=FIELD_BOOSTS[f]) for f in WORD_FIELDS]) for w in words])
     with reader.lock:
-        results = reader.searcher().search(q, limit=None)
-        docs = np.array([h.docnum for h in results], dtype=np.int64)
-        scores = np.array([h.score for h in results], dtype=np.float64)
+        docs = np.fromiter(reader.searcher().docs_for_query(q), dtype=np.int64)
     sids = reader.doc_to_sid[docs].astype(np.int64) if len(docs) else empty
     matched = np.zeros(reader.n, dtype=bool)
-    ok = sids >= 0
-    sids, scores = sids[ok], scores[ok]
+    sids = np.sort(sids[sids >= 0])
     matched[sids] = True
     matched &= reader.live
     # the query's other conditions (title:, year:, NOT …) still apply
     rest = _without_terms(parsed.root)
     if rest is not None:
         matched &= ev.node(rest)
-    keep = (matched & section_filter)[sids]
-    return sids[keep], scores[keep], matched
+    sids = sids[(matched & section_filter)[sids]]
+    return sids, _word_scores(reader, words, sids), matched
 
 
 def _without_terms(n: Node | None) -> Node | None:

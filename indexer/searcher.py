@@ -7,6 +7,7 @@ reindex publishes it, without a restart.
 
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from .analysis import load_jieba
 from .catalog import Catalog, Facts
 from .exact import ExactSegment, own_heading
 from .postings import PostingCache
+from .schema import WORD_FIELDS
 
 
 @dataclass
@@ -63,6 +65,11 @@ class IndexReader:
         self._doc_index: dict[str, int] | None = None
         self.first_sections = np.zeros(self.n, dtype=bool)  # each report's first section
         self.first_sections[[r.first_sid for r in self.catalog.reports]] = True
+        self.n_live = max(int(self.live.sum()), 1)
+        self.order_key = _order_key(self.catalog, self.n)
+        self.field_len = np.load(gen / "field_len.npy", mmap_mode="r")  # Whoosh's word counts, per sid
+        self.avg_field_len = {f: float(self.field_len[i][self.live].sum()) / self.n_live or 1.0
+                              for i, f in enumerate(WORD_FIELDS)}
 
     def searcher(self):
         """The one Whoosh searcher of this generation; use it under `self.lock`.
@@ -76,6 +83,17 @@ class IndexReader:
                 if self._searcher is None:
                     self._searcher = self.whoosh.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
         return self._searcher
+
+    def word_postings(self, fieldname: str, word: str) -> tuple[np.ndarray, np.ndarray]:
+        """(Whoosh document numbers, weights) of a word's live postings; call under `self.lock`."""
+        return self.postings.get(self.searcher(), fieldname, word)
+
+    def word_idf(self, fieldname: str, word: str) -> float:
+        """Whoosh's idf, counted over live sections only: Whoosh's own statistics
+        still count deleted documents until their segment is merged away, so an
+        incremental index would rank differently from a full rebuild."""
+        df = len(self.word_postings(fieldname, word)[0])
+        return math.log(self.n_live / (df + 1)) + 1 if df else 0.0
 
     def segment_of(self, sid: int) -> tuple[ExactSegment, int]:
         for seg in self.segments:
@@ -134,6 +152,17 @@ class IndexReader:
     def close(self) -> None:
         if self._searcher is not None:
             self._searcher.close()
+
+
+def _order_key(catalog: Catalog, n: int) -> np.ndarray:
+    """Per sid, its place in (doc_id, section order): the tie-break of ranking, which
+    must not depend on the order in which files happened to be indexed."""
+    reports = catalog.reports
+    rank = np.empty(len(reports), dtype=np.int64)
+    rank[sorted(range(len(reports)), key=lambda i: reports[i].doc_id)] = np.arange(len(reports))
+    first = np.array([r.first_sid for r in reports], dtype=np.int64)
+    sr = catalog.section_report[:n].astype(np.int64)
+    return rank[sr] * (1 << 32) + (np.arange(len(sr)) - first[sr])
 
 
 class Library:

@@ -205,3 +205,23 @@ def test_a_dead_indexing_worker_fails_the_run_instead_of_hanging(tmp_path, corpu
         reindex(root, [corpus], full=True, progress=False, workers=2)
     assert store.current(root) == before
     assert hits(root, "防溺水").total == 3
+
+
+def test_search_after_removing_a_folder_and_adding_a_report(tmp_path):
+    """A word whose Whoosh postings are all in removed sections, while a new report holds the
+    string in its heading only: search used to raise IndexError (500 on the web)."""
+    from webapp import create_app
+
+    src = tmp_path / "src"
+    shutil.copytree(GOV.parent, src)
+    root = tmp_path / "index"
+    reindex(root, [src], progress=False)
+    shutil.rmtree(src / GOV.name)
+    reindex(root, progress=False)
+    (src / "2022双减.txt").write_text("一、双减工作\n我县全面落实减负政策。\n", encoding="utf-8")
+    reindex(root, progress=False)
+    res = hits(root, "双减")
+    assert [(h.doc_id, h.section_id) for h in res.hits] == [("2022双减.txt", "s1")]
+    client = create_app(root).test_client()
+    for q in ("双减", "学前教育", "营养改善计划"):
+        assert client.get("/search", query_string={"q": q}).status_code == 200
