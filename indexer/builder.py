@@ -21,6 +21,7 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.util.numeric import byte_to_length
 
+from . import sources as source_list
 from . import store
 from .analysis import combined_dictionary, dictionary_hash, load_jieba
 from .catalog import Catalog, ReportRow
@@ -30,6 +31,7 @@ from .normalize import fold_text
 from .parse import parse_source
 from .reader import Unreadable, is_supported, read_file
 from .schema import WORD_FIELDS, build_schema
+from .sources import SourceMissing, SourcePlan
 
 FORMAT = 3  # 2: analysed title words in the catalog; 3: live word-field lengths
 PARALLEL_MIN_SECTIONS = 3000  # below this, one process is faster than starting two
@@ -39,14 +41,10 @@ COMPACT_DEAD_SHARE = 0.3
 REWRITTEN = (store.MANIFEST, "userdict.txt", "live.npy", "doc_to_sid.npy", "sid_to_doc.npy", "field_len.npy")
 
 
-class SourceMissing(Exception):
-    """A source folder is gone; nothing is deleted on the strength of that."""
-
-
 @dataclass
 class SourceFile:
     key: str  # stable identity: source folder + relative path
-    source: int  # index into the source list
+    source: Path  # the source folder (or file) it was found under
     rel: str  # path relative to its source folder
     doc_rel: str  # what doc_ids are built from (rel, made unique across sources)
     path: Path
@@ -66,6 +64,8 @@ class Summary:
     full: bool = False
     reason: str = ""
     phases: dict[str, float] = field(default_factory=dict)  # seconds per step, for benchmarks
+    index: Path | None = None  # the index folder written
+    sources: SourcePlan | None = None
 
     def line(self) -> str:
         kind = f"full rebuild ({self.reason})" if self.full else "incremental"
@@ -77,17 +77,20 @@ class Summary:
         skipped = "; ".join(f"{s.path}: {s.reason}" for s in self.skipped[:5])
         more = f" (+{len(self.skipped) - 5} more)" if len(self.skipped) > 5 else ""
         tail = f" [{skipped}{more}]" if skipped else ""
-        return f"{kind}: " + ", ".join(parts) + f"{tail} in {self.seconds:.1f} s"
+        where = f" → {self.index}" if self.index else ""
+        return f"{kind}: " + ", ".join(parts) + f"{tail} in {self.seconds:.1f} s{where}"
 
 
 # -- scanning ------------------------------------------------------------------
 
 
-def scan(sources: list[Path]) -> tuple[list[SourceFile], list[Skipped]]:
+def scan(sources: list[Path], taken: set[str] | frozenset[str] = frozenset()) -> tuple[list[SourceFile], list[Skipped]]:
+    """Every readable-looking file under the sources; `taken` holds doc paths already used
+    (by a missing folder's kept files), so a new file never takes over their links."""
     files: list[SourceFile] = []
     skipped: list[Skipped] = []
-    seen: set[str] = set()
-    for i, src in enumerate(sources):
+    seen: set[str] = set(taken)
+    for src in sources:
         paths = [src] if src.is_file() else sorted(p for p in src.rglob("*") if p.is_file() or p.is_symlink())
         base = src.parent if src.is_file() else src
         for p in paths:
@@ -102,7 +105,7 @@ def scan(sources: list[Path]) -> tuple[list[SourceFile], list[Skipped]]:
             doc_rel = rel if rel not in seen else f"{src.name}/{rel}"
             seen.add(doc_rel)
             key = hashlib.sha1(f"{src}\0{rel}".encode()).hexdigest()[:20]
-            files.append(SourceFile(key, i, rel, doc_rel, p))
+            files.append(SourceFile(key, src, rel, doc_rel, p))
     return files, skipped
 
 
@@ -155,7 +158,11 @@ def reindex(
     userdicts: list[Path] | None = None,
     progress: bool | None = None,
     workers: int | None = None,
+    replace: bool = False,
+    remove: list[Path] | None = None,
 ) -> Summary:
+    """Bring the index in line with its sources. Given sources are added to the
+    remembered ones (`replace` replaces them, `remove` takes some out)."""
     t0 = time.perf_counter()
     progress = sys.stderr.isatty() if progress is None else progress
     workers = workers or min(2, os.cpu_count() or 1)
@@ -164,50 +171,48 @@ def reindex(
         store.cleanup(root)
         live = store.current(root)
         old = store.read_manifest(live) if live else None
-        srcs = _resolve_sources(sources, old)
+        remembered = source_list.remembered(old)
+        plan = source_list.without(remembered, remove) if remove else source_list.plan(sources, remembered, replace)
+        missing = source_list.missing(plan.sources)
         dicts = [Path(p).resolve() for p in (userdicts if userdicts is not None else (old or {}).get("userdicts", []))]
         dict_text = combined_dictionary(dicts)
         dict_hash = dictionary_hash(dict_text)
-        files, skipped = scan(srcs)
-        reason = ""
-        if old is None:
-            reason = "new index"
-        elif full:
-            reason = "--full"
-        elif old.get("dictionary_hash") != dict_hash:
-            reason = "dictionary changed"
-        elif old.get("format") != FORMAT:
-            reason = "index format changed"
+        reason = _full_reason(old, full, dict_hash)
+        if missing and reason:
+            raise SourceMissing(f"source folder not found: {', '.join(map(str, missing))}; a full rebuild ({reason}) "
+                                "would drop its documents. Restore it, or `edusearch sources remove` it "
+                                "(nothing was changed)")
+        taken = {e["doc_rel"] for e in (old or {}).get("files", {}).values() if Path(e.get("src", "")) in missing}
+        files, skipped = scan([s for s in plan.sources if s not in missing], taken)
         gen = store.new_generation(root)
         try:
             (gen / "userdict.txt").write_text(dict_text, encoding="utf-8")
             load_jieba(gen / "userdict.txt")
             os.environ["EDUSEARCH_JIEBA_DICT"] = str(gen / "userdict.txt")  # for Whoosh's sub-writers
-            build = _Build(gen, dict_hash, srcs, dicts, files, skipped, workers, progress)
-            summary = build.full() if reason else build.incremental(live, old)
+            build = _Build(gen, dict_hash, plan.sources, dicts, files, skipped, workers, progress)
+            summary = build.full() if reason else build.incremental(live, old, missing)
             summary.full, summary.reason = bool(reason), reason
             store.publish(root, gen)
         except BaseException:
             shutil.rmtree(gen, ignore_errors=True)
             raise
+    summary.index, summary.sources = root.resolve(), plan
+    summary.warnings += [f"source folder not found: {m}; its documents are kept as they were "
+                         f"(`edusearch sources remove {m}` drops them)" for m in missing]
     summary.seconds = time.perf_counter() - t0
     return summary
 
 
-def _resolve_sources(sources: list[Path] | None, old: dict | None) -> list[Path]:
-    if sources:
-        srcs = [Path(s).resolve() for s in sources]
-    elif old and old.get("sources"):
-        srcs = [Path(s) for s in old["sources"]]
-    else:
-        default = Path("seeds").resolve()
-        if not default.is_dir():
-            raise SourceMissing("no sources given, none remembered, and no seeds/ folder here")
-        srcs = [default]
-    missing = [str(s) for s in srcs if not s.exists()]
-    if missing:
-        raise SourceMissing("source folder not found: " + ", ".join(missing) + " (nothing was changed)")
-    return srcs
+def _full_reason(old: dict | None, full: bool, dict_hash: str) -> str:
+    if old is None:
+        return "new index"
+    if full:
+        return "--full"
+    if old.get("dictionary_hash") != dict_hash:
+        return "dictionary changed"
+    if old.get("format") != FORMAT:
+        return "index format changed"
+    return ""
 
 
 class _Build:
@@ -244,9 +249,11 @@ class _Build:
 
     # incremental -----------------------------------------------------------
 
-    def incremental(self, live_gen: Path, old: dict) -> Summary:
+    def incremental(self, live_gen: Path, old: dict, missing: list[Path]) -> Summary:
         old_files: dict = old["files"]
-        changed, keep = [], {}
+        gone = {str(m) for m in missing}
+        keep = {k: e for k, e in old_files.items() if e.get("src") in gone}  # nothing dropped on a missing folder
+        changed = []
         for f in self.files:
             prev = old_files.get(f.key)
             if prev is None:
@@ -353,7 +360,7 @@ class _Build:
                     ))
                     sid += 1
                 reports.append(row)
-            entries[key] = {"source": f.source, "rel": f.rel, "doc_rel": f.doc_rel, "sha256": digest,
+            entries[key] = {"src": str(f.source), "rel": f.rel, "doc_rel": f.doc_rel, "sha256": digest,
                             "reports": len(res.reports), "sections": sid - first, "sids": [first, sid]}
         return entries, Catalog(reports, np.array(section_report, dtype=np.int32)), headings, bodies, docs
 

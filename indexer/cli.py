@@ -45,12 +45,16 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
+    return _reindex(args, sources=[Path(p) for p in args.sources] or None, replace=args.replace,
+                    full=args.full, userdicts=[Path(p) for p in args.userdict] if args.userdict else None)
+
+
+def _reindex(args: argparse.Namespace, **how) -> int:
     from .builder import SourceMissing, reindex
     from .store import IndexLocked
 
     try:
-        summary = reindex(index_dir(args), [Path(p) for p in args.sources] or None, full=args.full,
-                          userdicts=[Path(p) for p in args.userdict] if args.userdict else None)
+        summary = reindex(index_dir(args), **how)
     except (SourceMissing, IndexLocked, FileNotFoundError) as e:
         print(f"edusearch: {e}", file=sys.stderr)
         return 2
@@ -58,7 +62,40 @@ def cmd_reindex(args: argparse.Namespace) -> int:
         print(f"edusearch: warning: {w}", file=sys.stderr)
     for s in summary.skipped:
         print(f"edusearch: skipped {s.path}: {s.reason}", file=sys.stderr)
+    plan = summary.sources
+    for note in plan.notes:
+        print(f"edusearch: {note}", file=sys.stderr)
+    if plan.added or plan.dropped:
+        changes = [f"added {p}" for p in plan.added] + [f"dropped {p}" for p in plan.dropped]
+        print(f"sources: {'; '.join(changes)} (now {len(plan.sources)}; `edusearch sources` lists them)")
     print(summary.line())
+    return 0
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    if args.action == "add":
+        return _reindex(args, sources=[Path(p) for p in args.paths])
+    if args.action == "remove":
+        return _reindex(args, remove=[Path(p) for p in args.paths])
+    from .store import current, read_manifest
+
+    gen = current(index_dir(args))
+    if gen is None:
+        print(f"edusearch: no index in {index_dir(args)}: run `edusearch reindex SOURCE` first", file=sys.stderr)
+        return 2
+    manifest = read_manifest(gen)
+    rows = []
+    for src in manifest.get("sources", []):
+        entries = [e for e in manifest["files"].values() if e.get("src") == src]
+        rows.append({"path": src, "exists": Path(src).exists(), "files": len(entries),
+                     "sections": sum(e["sections"] for e in entries)})
+    if args.json:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    for r in rows:
+        state = "" if r["exists"] else "  (missing: its documents are kept until it is removed)"
+        print(f"{r['path']}  {r['files']} files, {r['sections']} sections{state}")
     return 0
 
 
@@ -170,11 +207,21 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_parse)
 
     sp = sub.add_parser("reindex", help="build or refresh the index from source folders")
-    sp.add_argument("sources", nargs="*", help="folders (or files) of reports; default: the ones indexed last time, else seeds/")
+    sp.add_argument("sources", nargs="*", help="folders (or files) of reports to add to the remembered sources; "
+                                               "none: refresh the remembered ones (seeds/ the first time)")
     sp.add_argument("--index", help=f"index folder (default: $EDUSEARCH_INDEX or ./{DEFAULT_INDEX})")
     sp.add_argument("--full", action="store_true", help="rebuild everything, not only what changed")
     sp.add_argument("--userdict", action="append", help="extra jieba dictionary (word [freq] [tag] per line); repeatable")
+    sp.add_argument("--replace", "--only", action="store_true",
+                    help="index only the SOURCEs given, dropping the other remembered sources and their documents")
     sp.set_defaults(func=cmd_reindex)
+
+    sp = sub.add_parser("sources", help="list the source folders the index remembers; add or remove one")
+    sp.add_argument("action", nargs="?", choices=["list", "add", "remove"], default="list")
+    sp.add_argument("paths", nargs="*", help="folders to add or remove")
+    sp.add_argument("--index")
+    sp.add_argument("--json", action="store_true")
+    sp.set_defaults(func=cmd_sources)
 
     sp = sub.add_parser("search", help="search the index")
     sp.add_argument("query")

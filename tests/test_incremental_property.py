@@ -18,6 +18,7 @@ from indexer.builder import reindex
 from indexer.search import search
 from indexer.searcher import IndexReader
 from indexer.store import require_current
+from webapp import create_app
 
 POOL = [
     SEED_000,
@@ -116,6 +117,8 @@ def test_incremental_runs_answer_like_a_full_rebuild(tmp_path, seed):
         reindex(inc, progress=False)
         full = tmp_path / f"full-{run}"
         reindex(full, [folder.path], full=True, progress=False)
+        client = create_app(inc).test_client()
         for q in QUERIES:
             assert _answer(inc, q) == _answer(full, q), f"run {run}, query {q!r}, after: {folder.log}"
+            assert client.get("/search", query_string={"q": q}).status_code == 200, (q, folder.log)
         shutil.rmtree(full)

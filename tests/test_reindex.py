@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 
@@ -225,3 +226,71 @@ def test_search_after_removing_a_folder_and_adding_a_report(tmp_path):
     client = create_app(root).test_client()
     for q in ("双减", "学前教育", "营养改善计划"):
         assert client.get("/search", query_string={"q": q}).status_code == 200
+
+
+def test_a_new_source_is_added_not_swapped_in(tmp_path, corpus, capsys):
+    root = tmp_path / "index"
+    assert main(["reindex", str(corpus), "--index", str(root)]) == 0
+    more = tmp_path / "reports"
+    more.mkdir()
+    shutil.copy(GOV / "1999_1999年中华人民共和国国务院政府工作报告.txt", more)
+    capsys.readouterr()
+    assert main(["reindex", str(more), "--index", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert f"added {more.resolve()}" in out
+    assert "indexed 1, unchanged 5, removed 0" in out
+    assert out.rstrip().endswith(f"→ {root.resolve()}")  # the summary names the index it wrote
+    assert hits(root, "防溺水").total == 3 and hits(root, "1998年工作回顾").total >= 1
+    assert main(["sources", "--index", str(root), "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [r["path"] for r in listed] == [str(corpus.resolve()), str(more.resolve())]
+    assert [r["files"] for r in listed] == [5, 1]
+    # --replace (or --only) is the explicit way to drop the others
+    assert main(["reindex", str(more), "--replace", "--index", str(root)]) == 0
+    assert "removed 5" in capsys.readouterr().out
+    assert exact(root, "防溺水") == 0
+
+
+def test_sources_remove_drops_its_documents(tmp_path, corpus, capsys):
+    root = tmp_path / "index"
+    more = tmp_path / "reports"
+    more.mkdir()
+    shutil.copy(GOV / "1999_1999年中华人民共和国国务院政府工作报告.txt", more)
+    reindex(root, [corpus], progress=False)
+    reindex(root, [more], progress=False)
+    assert main(["sources", "remove", str(more), "--index", str(root)]) == 0
+    assert "removed 1" in capsys.readouterr().out
+    assert exact(root, "1998年工作回顾") == 0 and hits(root, "防溺水").total == 3
+    assert main(["sources", "remove", str(tmp_path / "never"), "--index", str(root)]) == 2
+    assert "not a source of this index" in capsys.readouterr().err
+    assert main(["sources", "remove", str(corpus), "--index", str(root)]) == 2  # the last one
+    assert hits(root, "防溺水").total == 3
+
+
+def test_a_folder_inside_a_source_is_not_indexed_twice(tmp_path, corpus, capsys):
+    root = tmp_path / "index"
+    reindex(root, [corpus], progress=False)
+    s = reindex(root, [corpus / "gov"], progress=False)
+    assert (s.indexed, s.unchanged, s.files) == (0, 5, 5)
+    assert "already indexed as part of" in s.sources.notes[0]
+
+
+def test_a_missing_source_keeps_its_documents(tmp_path, corpus, capsys):
+    root = tmp_path / "index"
+    more = tmp_path / "reports"
+    more.mkdir()
+    shutil.copy(GOV / "1999_1999年中华人民共和国国务院政府工作报告.txt", more)
+    reindex(root, [corpus], progress=False)
+    reindex(root, [more], progress=False)
+    shutil.rmtree(more)
+    (corpus / SEED_000.name).unlink()
+    s = reindex(root, progress=False)
+    assert (s.indexed, s.removed) == (0, 1)  # the deleted file goes, the missing folder's file stays
+    assert any("source folder not found" in w for w in s.warnings)
+    assert hits(root, "1998年工作回顾").total >= 1
+    before = store.current(root)
+    with pytest.raises(SourceMissing, match="would drop its documents"):
+        reindex(root, full=True, progress=False)
+    assert store.current(root) == before
+    assert main(["sources", "--index", str(root)]) == 0
+    assert "missing" in capsys.readouterr().out
