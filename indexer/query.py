@@ -21,7 +21,10 @@ MAX_TERM_CHARS = 100
 MAX_TERMS = 32
 MAX_DEPTH = 20  # nesting of parentheses; deeper ones are read as plain grouping of their contents
 FIELDS = {"title": "title", "标题": "title", "year": "year", "年份": "year", "type": "doc_type",
-          "doc_type": "doc_type", "类型": "doc_type", "region": "region", "地区": "region"}
+          "doc_type": "doc_type", "类型": "doc_type", "region": "region", "地区": "region",
+          "issuer": "issuer", "发文机关": "issuer", "机关": "issuer"}
+KNOWN_FIELDS = "title: year: type: region: issuer:"
+_FIELD_LIKE = re.compile(r"^[A-Za-z_]{2,15}$")  # what someone means as a field name (not 注意：…, not http://)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 _WILDCARDS = "*?？＊"
 
@@ -40,7 +43,7 @@ class Title:
 
 @dataclass
 class Facet:
-    name: str  # doc_type | region
+    name: str  # doc_type | region | issuer (issuer: the report's issuer holds the value)
     value: str
 
 
@@ -146,6 +149,10 @@ def _tokens(q: str, notices: list[str]) -> list[_Tok]:
                 if not value and i < n and q[i] in '"“”「」':
                     i, value = _phrase(q, i, notices)
                 toks.append(_Tok("FIELD", value, FIELDS[name.lower()]))
+            elif sep and _FIELD_LIKE.match(name) and value and not value.startswith("//"):
+                notices.append(f"没有“{name}:”这个字段{_closest_field(name)}，已把“{word}”当作普通文字检索。"
+                               f"可用的字段：{KNOWN_FIELDS}")
+                toks.append(_Tok("WORD", word))
             elif word in ("OR", "|", "||"):
                 toks.append(_Tok("OR"))
             elif word in ("AND", "&&"):
@@ -155,6 +162,13 @@ def _tokens(q: str, notices: list[str]) -> list[_Tok]:
             else:
                 toks.append(_Tok("WORD", word))
     return toks
+
+
+def _closest_field(name: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name.lower(), [f for f in FIELDS if f.isascii()], n=1, cutoff=0.6)
+    return f"（是不是想写 {close[0]}:？）" if close else ""
 
 
 def _phrase(q: str, i: int, notices: list[str]) -> tuple[int, str]:

@@ -24,6 +24,7 @@ from . import facets as facet_mod
 from .analysis import query_words
 from .exact import term_pattern
 from .facets import Filters
+from .normalize import fold_text
 from .query import And, Facet, Node, Not, Or, ParsedQuery, Term, Title, Year, parse_query
 from .schema import FIELD_BOOSTS, WORD_FIELDS
 from .searcher import IndexReader
@@ -90,7 +91,10 @@ def search(reader: IndexReader, q: str, filters: Filters | None = None, page: in
     sids = np.flatnonzero(matched & section_filter)
     mode = "exact"
     needles = [Needle(t.text, t.prefix) for t in terms + parsed.title_terms()]
-    if len(sids) == 0 and terms:
+    if len(sids) == 0 and terms and (why := _why_nothing(ev, parsed, terms, section_filter)):
+        notices.append(why)
+        ranked = (sids, np.zeros(0))
+    elif len(sids) == 0 and terms:
         words = query_words(" ".join(t.text for t in terms), reader.dict_hash)
         sids, order_scores, matched = _words_fallback(reader, ev, parsed, words, section_filter)
         if len(sids):
@@ -103,6 +107,42 @@ def search(reader: IndexReader, q: str, filters: Filters | None = None, page: in
     else:
         ranked = _rank(reader, ev, terms, sids, page * per_page)
     return _respond(reader, q, t0, page, per_page, notices, ranked, matched, needles, filters, mode)
+
+
+def _why_nothing(ev: _Evaluator, parsed: ParsedQuery, terms: list[Term], section_filter: np.ndarray) -> str | None:
+    """When every query string occurs somewhere, say what kept them out (an exclusion, a
+    filter, never together); None when one occurs nowhere: then matching words may help."""
+    if any(not ev.term(t).df for t in terms):
+        return None
+    shown = "、".join(t.raw for t in terms)
+    positive = _prune(parsed.root, (Not,))
+    if positive is not None and (n := int(np.count_nonzero(ev.node(positive) & ev.r.live & section_filter))):
+        excluded = "或".join(dict.fromkeys(_negated(parsed.root))) or "排除条件"
+        return f"{n} 个章节含{shown}，但都含有{excluded}，已全部排除。"
+    strings = _prune(parsed.root, (Not, Title, Facet, Year))
+    if strings is not None and (n := int(np.count_nonzero(ev.node(strings) & ev.r.live))):
+        return f"{n} 个章节含{shown}，但都不符合所选的年份、类型、地区等筛选条件。"
+    return f"{shown}都出现过，但没有一个章节同时含有它们。"
+
+
+def _prune(n: Node | None, kinds: tuple[type, ...]) -> Node | None:
+    """The query without its nodes of these kinds (for explaining an empty answer)."""
+    if n is None or isinstance(n, kinds):
+        return None
+    if isinstance(n, And | Or):
+        kids = [k for k in (_prune(c, kinds) for c in n.children) if k is not None]
+        return None if not kids else kids[0] if len(kids) == 1 else type(n)(kids)
+    return n
+
+
+def _negated(n: Node | None, neg: bool = False) -> list[str]:
+    if isinstance(n, Term):
+        return [n.raw] if neg else []
+    if isinstance(n, Not):
+        return _negated(n.child, not neg)
+    if isinstance(n, And | Or):
+        return [t for c in n.children for t in _negated(c, neg)]
+    return []
 
 
 # -- matching -------------------------------------------------------------------
@@ -149,6 +189,8 @@ class _Evaluator:
             return self.term(n).mask.copy()
         if isinstance(n, Title):
             return self.sections_of(self.title_reports(n.term))
+        if isinstance(n, Facet) and n.name == "issuer":
+            return self.sections_of(self.issuer_reports(n.value))
         if isinstance(n, Facet):
             f = Filters(doc_type=n.value) if n.name == "doc_type" else Filters(region=n.value)
             return self.sections_of(facet_mod.report_filter(r.facts, f))
@@ -197,6 +239,12 @@ class _Evaluator:
         if pattern is None:
             return np.fromiter((t.text in x for x in titles), dtype=bool, count=len(titles))
         return np.fromiter((pattern.search(x) is not None for x in titles), dtype=bool, count=len(titles))
+
+    def issuer_reports(self, value: str) -> np.ndarray:
+        """Reports whose issuer holds the value (people type 教育局 for 某某县教育局)."""
+        v = fold_text(value)
+        return np.fromiter((bool(v) and v in x for x in self.r.issuers_folded), dtype=bool,
+                           count=len(self.r.issuers_folded))
 
     def sections_of(self, report_mask: np.ndarray) -> np.ndarray:
         return report_mask[self.r.catalog.section_report]

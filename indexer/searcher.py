@@ -20,6 +20,7 @@ from . import store
 from .analysis import load_jieba
 from .catalog import Catalog, Facts
 from .exact import ExactSegment, own_heading
+from .normalize import fold_text
 from .postings import PostingCache
 from .schema import WORD_FIELDS
 
@@ -50,6 +51,7 @@ class IndexReader:
         self.catalog = Catalog.concat([Catalog.load(gen / d) for d in self.manifest["segments"]])
         self.facts = Facts.of(self.catalog.reports)
         self.titles_folded = [r.title_folded for r in self.catalog.reports]
+        self.issuers_folded = [fold_text(r.issuer or "") for r in self.catalog.reports]
         self.live = np.load(gen / "live.npy")
         self.sid_to_doc = np.load(gen / "sid_to_doc.npy", mmap_mode="r")
         self.doc_to_sid = np.load(gen / "doc_to_sid.npy", mmap_mode="r")

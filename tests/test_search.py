@@ -238,3 +238,42 @@ def test_cli_stats(index_dir, capsys):
     assert st["reports"] >= 78 and st["sections"] > 700
     assert st["years"] == [1954, 2025]
     assert len(st["dictionary_hash"]) == 16
+
+
+def test_an_exclusion_that_removes_every_match_answers_zero_and_says_why(reader):
+    plain = all_hits(reader, "安全教育").total
+    with_both = all_hits(reader, "安全教育 交通").total
+    assert plain > 0 and with_both == plain  # on this corpus every 安全教育 section also mentions 交通
+    res = all_hits(reader, "安全教育 -交通")
+    assert res.total == 0 and res.mode == "exact"  # not widened to sections that merely hold 安全 and 教育
+    assert res.notice == f"{plain} 个章节含安全教育，但都含有交通，已全部排除。"
+
+
+def test_excluding_every_match_never_widens_to_words(reader):
+    res = all_hits(reader, "防溺水 -安全")
+    assert res.total == 0 and res.mode == "exact"
+    assert res.notice.startswith(f"{all_hits(reader, '防溺水').total} 个章节含防溺水，但都含有安全")
+    res = all_hits(reader, "防溺水 year:1990")
+    assert res.total == 0 and res.mode == "exact" and "筛选条件" in res.notice
+    res = all_hits(reader, "防溺水 人民代表大会")
+    assert res.total == 0 and res.mode == "exact" and "同时含有" in res.notice
+
+
+@pytest.mark.parametrize(("q", "field", "hint"), [("校车 yaer:2012", "yaer", "year:"),
+                                                  ("titel:工作总结 校车", "titel", "title:"),
+                                                  ("校车 regoin:县", "regoin", "region:")])
+def test_a_mistyped_field_is_named_with_the_known_ones(reader, q, field, hint):
+    res = search(reader, q)
+    assert f"没有“{field}:”这个字段" in res.notice and hint in res.notice
+    assert "issuer:" in res.notice
+
+
+def test_issuer_is_a_field(reader):
+    by_issuer = all_hits(reader, "教育 issuer:县教育局")
+    assert by_issuer.total > 0
+    rows = {r.doc_id: r for r in reader.catalog.reports}
+    assert all("县教育局" in (rows[h.doc_id].issuer or "") for h in by_issuer.hits)
+    everything = all_hits(reader, "教育")
+    expected = {(h.doc_id, h.section_id) for h in everything.hits if "县教育局" in (rows[h.doc_id].issuer or "")}
+    assert {(h.doc_id, h.section_id) for h in by_issuer.hits} == expected
+    assert "字段" not in (search(reader, "校车 issuer:国务院").notice or "")
