@@ -23,6 +23,9 @@ def index_dir(args: argparse.Namespace) -> Path:
 
 def cmd_parse(args: argparse.Namespace) -> int:
     path = Path(args.file)
+    if not path.exists():
+        print(f"edusearch: {'broken link' if path.is_symlink() else 'no such file'}: {path}", file=sys.stderr)
+        return 2
     try:
         parsed = parse_path(path)
     except Unreadable as e:
@@ -137,6 +140,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     years = " ".join(f"{y['value'] or '未知'}:{y['count']}" for y in res.facets["year"])
     if years:
         print(f"年份：{years}")
+    if res.total and not res.hits:
+        last = -(-res.total // res.per_page)
+        print(f"第 {res.page} 页超出范围：{res.total} 个章节共 {last} 页（每页 {res.per_page} 个，用 --page {last} 看最后一页）。")
     for i, h in enumerate(res.hits, start=first + 1):
         path = " › ".join([h.title, *h.heading_path])
         print(f"\n{i}. {path}  ({h.year or '年份不详'} · {h.doc_type})")

@@ -89,6 +89,9 @@ class ParsedQuery:
                 out.append(t)
         return out
 
+    def facets(self) -> list[Facet]:
+        return self._positive(Facet)
+
     def title_terms(self) -> list[Term]:
         return [t.term for t in self._positive(Title)]
 

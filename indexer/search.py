@@ -80,7 +80,7 @@ def search(reader: IndexReader, q: str, filters: Filters | None = None, page: in
     page = min(max(1, int(page)), MAX_PAGE)
     per_page = min(max(1, int(per_page)), MAX_PER_PAGE)
     parsed = parse_query(q)
-    notices = list(parsed.notices)
+    notices = list(parsed.notices) + _unknown_values(reader, parsed, filters)
     ev = _Evaluator(reader)
     terms = parsed.positive_terms()
     if not parsed.searchable():
@@ -107,6 +107,24 @@ def search(reader: IndexReader, q: str, filters: Filters | None = None, page: in
     else:
         ranked = _rank(reader, ev, terms, sids, page * per_page)
     return _respond(reader, q, t0, page, per_page, notices, ranked, matched, needles, filters, mode)
+
+
+_FACET_LABELS = {"doc_type": "文件类型", "region": "地区层级"}
+
+
+def _unknown_values(reader: IndexReader, parsed: ParsedQuery, filters: Filters) -> list[str]:
+    """A type or region the index has never seen matches nothing: name the ones it has."""
+    facts = reader.facts
+    known = {"doc_type": facts.doc_types, "region": [r for r in facts.regions if r]}
+    asked = [("doc_type", filters.doc_type), ("region", filters.region)]
+    asked += [(f.name, f.value) for f in parsed.facets() if f.name in known]
+    out = []
+    for name, value in asked:
+        if value is None or value in ("unknown", "未知") or value in known[name]:
+            continue
+        label = _FACET_LABELS[name]
+        out.append(f"没有“{value}”这个{label}；索引中的{label}有：{'、'.join(known[name]) or '（无）'}。")
+    return list(dict.fromkeys(out))
 
 
 def _why_nothing(ev: _Evaluator, parsed: ParsedQuery, terms: list[Term], section_filter: np.ndarray) -> str | None:

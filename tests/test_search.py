@@ -277,3 +277,18 @@ def test_issuer_is_a_field(reader):
     expected = {(h.doc_id, h.section_id) for h in everything.hits if "县教育局" in (rows[h.doc_id].issuer or "")}
     assert {(h.doc_id, h.section_id) for h in by_issuer.hits} == expected
     assert "字段" not in (search(reader, "校车 issuer:国务院").notice or "")
+
+
+def test_cli_page_past_the_end_and_unknown_type(index_dir, capsys):
+    assert main(["search", "防溺水", "--index", str(index_dir), "--page", "999"]) == 0
+    out = capsys.readouterr().out
+    assert "第 999 页超出范围" in out and "--page 1" in out
+    assert main(["search", "教育", "--index", str(index_dir), "--type", "总结"]) == 0
+    out = capsys.readouterr().out
+    assert "没有“总结”这个文件类型" in out and "工作总结" in out
+
+
+def test_cli_parse_of_a_file_that_does_not_exist(tmp_path, capsys):
+    assert main(["parse", str(tmp_path / "nope.txt")]) == 2
+    err = capsys.readouterr().err
+    assert "no such file" in err and "vanished" not in err

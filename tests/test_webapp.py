@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import quote
 
@@ -211,3 +212,36 @@ def test_missing_index_is_a_clear_503(tmp_path):
     r = c.get("/search?q=x")
     assert r.status_code == 503 and "edusearch reindex" in text(r)
     assert c.get("/api/search?q=x").status_code == 503
+
+
+def test_a_page_past_the_end_says_so_and_links_to_the_last(client):
+    total = client.get("/api/search?q=防溺水").get_json()["total"]
+    assert 0 < total <= 10
+    body = text(client.get("/search?q=防溺水&page=7"))
+    assert "第 7 页超出范围" in body and f"{total} 个章节共 1 页" in body
+    last = re.search(r'href="([^"]+)">回到最后一页', body).group(1)
+    back = text(client.get(html.unescape(last)))
+    assert back.count('class="hit"') == total
+
+
+@pytest.mark.parametrize("qs", ["per_page=101", "page=0", "page=abc", "page=1001", "year=20x9"])
+def test_parameter_errors_are_chinese(client, qs):
+    r = client.get(f"/search?q=教育&{qs}")
+    assert r.status_code == 400
+    body = text(r)
+    assert re.search(r"[\u4e00-\u9fff]", re.sub(r"<[^>]+>", "", body.split("<main", 1)[-1]))
+    assert "must be" not in body
+
+
+def test_skip_reasons_have_their_chinese_form():
+    from webapp.reasons import zh_reason
+
+    assert zh_reason("binary file (NUL bytes)") == "二进制文件（含 NUL 字节），不是文本"
+    assert zh_reason("too large: 50 MB, the limit is 17 MB (split it into reports)").startswith("文件太大：50 MB")
+    assert zh_reason("something new").startswith("无法读取：")
+
+
+def test_an_unknown_type_lists_the_known_ones(client):
+    d = client.get("/api/search?q=教育&doc_type=总结").get_json()
+    assert d["total"] == 0
+    assert "没有“总结”这个文件类型" in d["notice"] and "工作总结" in d["notice"]

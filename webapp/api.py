@@ -11,6 +11,7 @@ from indexer.search import search as run_search
 
 from . import library
 from .params import search_params
+from .reasons import zh_reason
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -26,7 +27,7 @@ def search():
 def doc(doc_id: str):
     view = get_report(library().reader(), doc_id)
     if view is None:
-        abort(404, description=f"no report with doc_id {doc_id[:200]!r}")
+        abort(404, description=f"没有编号为“{doc_id[:200]}”的报告。")
     return view.to_dict()
 
 
@@ -34,4 +35,5 @@ def doc(doc_id: str):
 def stats():
     st = asdict(library().reader().stats())
     st.pop("sources", None)  # where the files live on the server is not the reader's business
+    st["skipped"] = [dict(row, reason_zh=zh_reason(row["reason"])) for row in st["skipped"]]
     return st

@@ -41,17 +41,17 @@ def _int(args, name: str, default: int, lo: int, hi: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise BadParam(f"{name} must be a whole number, not {raw[:20]!r}") from None
+        raise BadParam(f"参数 {name} 应是整数，而不是“{raw[:20]}”。") from None
     if not lo <= value <= hi:
-        raise BadParam(f"{name} must be between {lo} and {hi}")
+        raise BadParam(f"参数 {name} 应在 {lo} 到 {hi} 之间（现在是 {value}）。")
     return value
 
 
 def year_filter(raw: str) -> Filters:
     try:
         return Filters.for_year(raw)
-    except ValueError as e:
-        raise BadParam(str(e)) from None
+    except ValueError:
+        raise BadParam(f"年份“{raw}”看不懂：可写 2019、2015-2020、2015-、-2020 或 unknown（年份不详）。") from None
 
 
 def search_params(args, max_per_page: int = MAX_PER_PAGE) -> SearchParams:
