@@ -21,8 +21,8 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.util.numeric import byte_to_length
 
+from . import checkpoints, store
 from . import sources as source_list
-from . import store
 from .analysis import combined_dictionary, dictionary_hash, load_jieba
 from .catalog import Catalog, ReportRow
 from .exact import ExactSegment, exact_heading
@@ -140,10 +140,14 @@ def parse_all(files: list[SourceFile], workers: int, progress: bool) -> list[tup
             for res in pool.map(_parse_one, jobs, chunksize=8):
                 out.append(res)
                 bar.update(1)
+                if len(out) == 1:
+                    checkpoints.reached("parse")
     else:
         for job in jobs:
             out.append(_parse_one(job))
             bar.update(1)
+            if len(out) == 1:
+                checkpoints.reached("parse")
     bar.close()
     return out
 
@@ -167,6 +171,7 @@ def reindex(
     progress = sys.stderr.isatty() if progress is None else progress
     workers = workers or min(2, os.cpu_count() or 1)
     root = Path(root)
+    checkpoints.reached("start")
     with store.locked(root):
         store.cleanup(root)
         live = store.current(root)
@@ -185,6 +190,7 @@ def reindex(
         taken = {e["doc_rel"] for e in (old or {}).get("files", {}).values() if Path(e.get("src", "")) in missing}
         files, skipped = scan([s for s in plan.sources if s not in missing], taken)
         gen = store.new_generation(root)
+        checkpoints.reached("scan")
         try:
             (gen / "userdict.txt").write_text(dict_text, encoding="utf-8")
             load_jieba(gen / "userdict.txt")
@@ -376,15 +382,19 @@ class _Build:
 
     def _add(self, writer, docs: list[dict]) -> None:
         bar = _bar(len(docs), "index", self.progress)
-        for d in docs:
+        for i, d in enumerate(docs):
             _check_workers(writer)
             writer.add_document(**d)
             bar.update(1)
+            if i == len(docs) // 2:
+                checkpoints.reached("index")
         bar.close()
+        checkpoints.reached("commit")
 
     def _finish(self, entries: dict, segments: list[str], live: np.ndarray, next_sid: int) -> None:
         store.save_array(self.gen / "live.npy", live)
         _write_docmap(self.gen, next_sid, live)
+        checkpoints.reached("finish")
         files = len(entries)
         reports = sum(e["reports"] for e in entries.values())
         sections = int(live.sum())

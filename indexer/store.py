@@ -22,6 +22,8 @@ import threading
 import time
 from pathlib import Path
 
+from . import checkpoints
+
 CURRENT = "CURRENT"
 LOCK = "LOCK"
 MANIFEST = "manifest.json"
@@ -160,13 +162,16 @@ def save_array(path: Path, array) -> None:
 def publish(root: Path, gen: Path) -> None:
     """Make gen the live generation, atomically, then drop old ones."""
     _fsync_tree(gen)
+    checkpoints.reached("before-pointer")
     tmp = root / (CURRENT + ".tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
         fh.write(gen.name + "\n")
         fh.flush()
         os.fsync(fh.fileno())
+    checkpoints.reached("pointer-written")
     os.replace(tmp, root / CURRENT)
     _fsync_dir(root)
+    checkpoints.reached("after-swap")
     cleanup(root)
 
 

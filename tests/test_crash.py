@@ -1,9 +1,11 @@
 """Crash safety: `edusearch reindex` SIGKILLed at every stage leaves the live index as it was,
 searchable with the same answers, and nothing that blocks the next run; two at once are refused.
 
-Each kill runs `edusearch reindex --full` on a corpus that takes a few seconds (the seed reports
-plus every fourth government work report) over a small live index, in its own session so that
-whatever it leaves behind can be found and, at teardown, ended.
+Each kill stops `edusearch reindex` at a named point of the builder (indexer.checkpoints: the run
+writes a marker and waits there), then SIGKILLs it, so every test kills at the same place on a fast
+or a slow machine. The corpus (the seed reports plus every fourth government work report) is large
+enough for worker processes; each run has its own session so that whatever it leaves behind can be
+found and, at teardown, ended.
 """
 
 from __future__ import annotations
@@ -32,8 +34,8 @@ EXE = Path(sys.executable).with_name("edusearch")
 CMD = [str(EXE)] if EXE.exists() else [sys.executable, "-m", "indexer.cli"]
 QUERIES = ["防溺水", "教育公平", "国歌", "工作总结", "人民", "政府工作报告", "1998年"]
 LAW = FIXTURES / "laws" / "国歌法(2017-09-01).md"
-EXTRA = sorted(GOV.iterdir())[::4]  # ~18 reports: a full build takes a few seconds
-LOCK_GRACE_S = 3.0  # time a killed run's lock may take to be released
+EXTRA = sorted(GOV.iterdir())[::4]  # ~18 reports: parsing runs in worker processes
+LOCK_GRACE_S = 60.0  # an upper bound on the release of a killed run's lock (it is immediate)
 
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -90,15 +92,31 @@ def new_gens(root: Path, old: set[str]) -> list[Path]:
 
 
 class Run:
-    """One `edusearch …` subprocess in its own session; every process it started is ended at close()."""
+    """One `edusearch …` subprocess in its own session; every process it started is ended at close().
 
-    def __init__(self, args: list[str], code: str | None = None):
-        cmd = [sys.executable, "-c", code, *args] if code else [*CMD, *args]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                     start_new_session=True)
+    With `stop_at`, the reindex stops at that named point of the builder (indexer.checkpoints):
+    it writes `marker` and waits there, so the test acts at the same place on any machine."""
+
+    def __init__(self, args: list[str], stop_at: str | None = None, marker: Path | None = None):
+        env = dict(os.environ)
+        if stop_at:
+            env.update(EDUSEARCH_STOP_AT=stop_at, EDUSEARCH_STOP_MARKER=str(marker))
+        self.marker = marker
+        self.proc = subprocess.Popen([*CMD, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                     start_new_session=True, env=env)
         self.pid = self.proc.pid
         self.t0 = time.monotonic()
         self.kids: set[int] = set()
+
+    def wait_stopped(self) -> None:
+        """Until the run reports its stop point; fails with its output if it ended first."""
+        if not wait_for(self, self.marker.exists):
+            out, err = self.proc.communicate(timeout=30) if self.proc.poll() is not None else ("", "")
+            pytest.fail(f"stop point not reached (rc {self.proc.returncode}): {err[-2000:]}")
+        self.watch()
+
+    def resume(self) -> None:
+        self.marker.with_name(self.marker.name + ".go").write_text("go")
 
     def watch(self) -> None:
         self.kids.update(children(self.pid))
@@ -112,7 +130,7 @@ class Run:
         self.proc.wait(timeout=30)
         return running
 
-    def survivors(self, wait: float = 2.0) -> list[int]:
+    def survivors(self, wait: float = 60.0) -> list[int]:
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline and any(alive(k) for k in self.kids):
             time.sleep(0.05)
@@ -179,8 +197,8 @@ def runs():
         r.close()
 
 
-def start(runs: list, args: list[str], code: str | None = None) -> Run:
-    r = Run(args, code)
+def start(runs: list, args: list[str], stop_at: str | None = None, marker: Path | None = None) -> Run:
+    r = Run(args, stop_at, marker)
     runs.append(r)
     return r
 
@@ -198,90 +216,42 @@ def assert_next_reindex_works(root: Path, where: str) -> None:
     assert free, f"{where}: index/LOCK still held {LOCK_GRACE_S} s after the kill (pid file says {holder})"
 
 
-# -- kills at timed points of a full rebuild ----------------------------------------------------------
+# -- kills at each named point of a full rebuild ------------------------------------------------------
 
-def _trigger(point: str, root: Path, old: set[str], run: Run):
-    if point == "startup":  # interpreter start, imports, dictionary load
-        return lambda: time.monotonic() - run.t0 > 0.5
-    if point == "scan":  # lock taken, generation folder made
-        return lambda: bool(new_gens(root, old))
-
-    def gen_has(pattern: str, delay: float = 0.0):
-        seen: list[float] = []
-
-        def cond() -> bool:
-            if not seen:
-                for g in new_gens(root, old):
-                    if any(g.glob(pattern)):
-                        seen.append(time.monotonic())
-                        break
-                if not seen:
-                    return False
-            return time.monotonic() - seen[0] >= delay
-        return cond
-
-    if point == "parse":  # worker processes parsing files (or, without any, just after parsing)
-        after_parse = gen_has("whoosh")
-        return lambda: bool(children(run.pid)) or after_parse()
-    if point == "index":  # Whoosh documents being added, 2 s in
-        return gen_has("whoosh", 2.0)
-    if point == "commit":  # Whoosh writing its segment
-        return gen_has("whoosh/*.col", 0.2)
-    if point == "finish":  # exact index saved, manifest and docmap being written
-        return gen_has("exact")
-    raise ValueError(point)
-
-
-@pytest.mark.parametrize("point", ["startup", "scan", "parse", "index", "commit", "finish"])
-def test_kill_during_full_rebuild(base, root, runs, point):
+@pytest.mark.parametrize("point", ["start", "scan", "parse", "index", "commit", "finish"])
+def test_kill_during_full_rebuild(base, root, runs, tmp_path, point):
     _src, _base_root, expected = base
     live = store.current(root).name
-    old = {p.name for p in root.glob("gen-*")}
     before_lib = Library(root)
     before_reader = before_lib.reader()
 
-    run = start(runs, ["reindex", "--index", str(root), "--full"])
-    hit = wait_for(run, _trigger(point, root, old, run))
-    was_running = run.kill()
-    assert hit and was_running, f"kill point {point!r} not reached before the run ended (rc {run.proc.returncode})"
+    run = start(runs, ["reindex", "--index", str(root), "--full"], point, tmp_path / "marker")
+    run.wait_stopped()
+    assert run.kill(), f"the run ended at {point!r} instead of waiting there"
 
-    current = store.current(root)
-    print(f"killed at {point} after {time.monotonic() - run.t0:.2f} s; live generation "
-          f"{'unchanged' if current.name == live else 'replaced (the kill came after the swap)'}")
-    if point == "finish" and current.name != live:
-        # the kill landed after the atomic swap: then the new generation must be complete
-        assert (current / store.MANIFEST).is_file()
-        assert answers(root)["政府工作报告"][0] > 0
-    else:
-        assert_unchanged(root, live, expected, f"kill at {point}")
-        # a reader opened before the kill keeps answering, and the library keeps its generation
-        assert before_lib.reader() is before_reader
-        assert search(before_reader, "防溺水").total == expected["防溺水"][0]
-    assert (root / store.CURRENT).read_text().strip() == current.name
-
+    assert_unchanged(root, live, expected, f"kill at {point}")
+    # a reader opened before the kill keeps answering, and the library keeps its generation
+    assert before_lib.reader() is before_reader
+    assert search(before_reader, "防溺水").total == expected["防溺水"][0]
+    assert (root / store.CURRENT).read_text().strip() == live
     try:
         assert_next_reindex_works(root, f"kill at {point}")
     finally:
         run.close()  # end orphans (if any) so the other tests are not blocked
 
 
-def kill_while_parsing(root: Path, runs: list) -> Run:
+def kill_while_parsing(root: Path, runs: list, marker: Path) -> Run:
     """Start a full rebuild and SIGKILL it while its worker processes parse files."""
-    run = start(runs, ["reindex", "--index", str(root), "--full"])
-    old = {p.name for p in root.glob("gen-*")}
-    if not wait_for(run, lambda: bool(children(run.pid)) or any((g / "whoosh").exists() for g in new_gens(root, old))):
-        pytest.fail(f"the run ended before parsing: rc {run.proc.returncode}")
-    run.watch()
-    if not run.kids:
-        run.close()
+    run = start(runs, ["reindex", "--index", str(root), "--full"], "parse", marker)
+    run.wait_stopped()
     assert run.kids, "the corpus has more than 8 files, so parsing runs in worker processes"
     assert run.kill()
     return run
 
 
-def test_kill_during_parse_then_next_reindex_is_not_refused(base, root, runs):
+def test_kill_during_parse_then_next_reindex_is_not_refused(base, root, runs, tmp_path):
     """The user-visible effect of a kill while files are being parsed: `edusearch reindex` again."""
-    run = kill_while_parsing(root, runs)
+    run = kill_while_parsing(root, runs, tmp_path / "marker")
     try:
         nxt = subprocess.run([*CMD, "reindex", "--index", str(root)], capture_output=True, text=True, timeout=180)
         assert "another reindex is running" not in nxt.stderr, (
@@ -291,55 +261,17 @@ def test_kill_during_parse_then_next_reindex_is_not_refused(base, root, runs):
         run.close()
 
 
-def test_kill_during_parse_leaves_no_orphan_workers(base, root, runs):
+def test_kill_during_parse_leaves_no_orphan_workers(base, root, runs, tmp_path):
     """The parse workers of a killed run end with it rather than living on (holding memory and index/LOCK)."""
-    run = kill_while_parsing(root, runs)
+    run = kill_while_parsing(root, runs, tmp_path / "marker")
     try:
-        survivors = run.survivors(wait=3.0)
-        assert not survivors, f"worker processes of the killed run still alive 3 s later: {survivors}"
+        survivors = run.survivors()
+        assert not survivors, f"worker processes of the killed run still alive a minute later: {survivors}"
     finally:
         run.close()
 
 
-# -- kills at exact points of publishing (deterministic, through a wrapper) ----------------------------
-
-HOOK = r"""
-import os, sys, time
-from pathlib import Path
-import indexer.store as store
-marker = Path(os.environ["EDUSEARCH_TEST_MARKER"])
-point = os.environ["EDUSEARCH_TEST_POINT"]
-
-def pause():
-    marker.write_text(point)
-    time.sleep(120)
-
-if point == "before-pointer":
-    real_fsync_tree = store._fsync_tree
-    def _fsync_tree(gen):
-        real_fsync_tree(gen)
-        pause()
-    store._fsync_tree = _fsync_tree
-elif point == "pointer-written":
-    real_replace = os.replace
-    def replace(src, dst, *a, **k):
-        if Path(dst).name == store.CURRENT:
-            pause()
-        return real_replace(src, dst, *a, **k)
-    os.replace = replace
-elif point == "after-swap":
-    real_cleanup = store.cleanup
-    calls = []
-    def cleanup(root):
-        calls.append(root)
-        if len(calls) == 2:  # the one publish() makes after swapping CURRENT
-            pause()
-        return real_cleanup(root)
-    store.cleanup = cleanup
-from indexer.cli import main
-sys.exit(main(sys.argv[1:]))
-"""
-
+# -- kills at exact points of publishing -----------------------------------------------------------------
 
 @pytest.fixture
 def small(tmp_path):
@@ -348,19 +280,16 @@ def small(tmp_path):
 
 
 @pytest.mark.parametrize("point", ["before-pointer", "pointer-written", "after-swap"])
-def test_kill_while_publishing(small, runs, tmp_path, monkeypatch, point):
+def test_kill_while_publishing(small, runs, tmp_path, point):
     src, root = small
     expected = answers(root)
     live = store.current(root).name
     f = src / SEED_003.name
     f.write_text(f.read_text(encoding="utf-8") + "\n　　四、暑期防溺水家访\n　　全县教师开展暑期防溺水家访。\n",
                  encoding="utf-8")
-    marker = tmp_path / "marker"
-    monkeypatch.setenv("EDUSEARCH_TEST_MARKER", str(marker))
-    monkeypatch.setenv("EDUSEARCH_TEST_POINT", point)
-    run = start(runs, ["reindex", "--index", str(root)], code=HOOK)
-    reached = wait_for(run, marker.exists, timeout=120)
-    assert run.kill() and reached, f"pause point {point!r} not reached: {run.proc.stderr.read()[-2000:]}"
+    run = start(runs, ["reindex", "--index", str(root)], point, tmp_path / "marker")
+    run.wait_stopped()
+    assert run.kill()
 
     if point == "after-swap":
         gen = store.current(root)
@@ -383,13 +312,14 @@ def test_kill_while_publishing(small, runs, tmp_path, monkeypatch, point):
 
 # -- repeated kills, then a run that completes -----------------------------------------------------------
 
-def test_repeated_kills_then_complete_run(base, root, runs):
+def test_repeated_kills_then_complete_run(base, root, runs, tmp_path):
     src, _base_root, expected = base
     live = store.current(root).name
     old = {p.name for p in root.glob("gen-*")}
     for point in ("scan", "commit"):
-        run = start(runs, ["reindex", "--index", str(root), "--full"])
-        assert wait_for(run, _trigger(point, root, old, run)) and run.kill(), point
+        run = start(runs, ["reindex", "--index", str(root), "--full"], point, tmp_path / f"marker-{point}")
+        run.wait_stopped()
+        assert run.kill(), point
         run.survivors()
         run.close()
         assert_unchanged(root, live, expected, f"kill at {point}")
@@ -411,13 +341,14 @@ def test_repeated_kills_then_complete_run(base, root, runs):
 
 # -- two at once -----------------------------------------------------------------------------------------
 
-def test_second_concurrent_reindex_is_refused(base, root, runs):
+def test_second_concurrent_reindex_is_refused(base, root, runs, tmp_path):
     from indexer.store import IndexLocked
 
     src, _base_root, expected = base
     live = store.current(root).name
-    first = start(runs, ["reindex", "--index", str(root), "--full"])
-    assert wait_for(first, lambda: not lock_is_free(root), timeout=60), "first reindex never took the lock"
+    first = start(runs, ["reindex", "--index", str(root), "--full"], "scan", tmp_path / "marker")
+    first.wait_stopped()  # holding the lock, waiting
+    assert not lock_is_free(root)
 
     second = subprocess.run([*CMD, "reindex", "--index", str(root)], capture_output=True, text=True, timeout=60)
     assert second.returncode == 2
@@ -426,6 +357,7 @@ def test_second_concurrent_reindex_is_refused(base, root, runs):
         reindex(root, progress=False)
     assert_unchanged(root, live, expected, "while the first run holds the lock")
 
+    first.resume()
     out, err = first.proc.communicate(timeout=300)
     assert first.proc.returncode == 0, err
     assert out.strip().startswith(f"full rebuild (--full): {3 + len(EXTRA)} files"), out
