@@ -1,5 +1,6 @@
-"""Load: 16 concurrent clients for 30 s against `edusearch serve` on the bundled corpus index, mixing
-/api/search, /search and /doc pages. No errors, latency printed (p50/p99), server memory flat."""
+"""Load: 16 concurrent clients, a fixed number of requests each, against `edusearch serve` on the
+bundled corpus index, mixing /api/search, /search and /doc pages. No errors and server memory flat;
+latency (p50/p99) and throughput are printed as figures, not asserted: they depend on the machine."""
 
 from __future__ import annotations
 
@@ -19,9 +20,8 @@ from conftest import running_server
 pytestmark = pytest.mark.slow
 
 CLIENTS = 16
-SECONDS = 30.0
-WARMUP_SECONDS = 3.0
-P99_LIMIT_S = 5.0
+REQUESTS = 120  # per client
+WARMUP_REQUESTS = 15
 RSS_GROWTH = 1.5
 QUERIES = ["防溺水", "教育公平", "义务教育", "2008年", "２００８年", "营养午餐 OR 食堂供餐", "安全教育 -交通", '"义务教育 均衡"',
            "(校车 OR 交通) 安全", "title:政府工作报告", "title:工作总结 教育", "year:2015-2020 教育", "type:工作总结 安全",
@@ -65,8 +65,8 @@ def request_mix(url: str, doc_ids: list[str], rng: random.Random) -> str:
 
 
 class Clients:
-    def __init__(self, url: str, doc_ids: list[str], seconds: float, seed: int):
-        self.url, self.doc_ids, self.seconds = url, doc_ids, seconds
+    def __init__(self, url: str, doc_ids: list[str], requests: int, seed: int):
+        self.url, self.doc_ids, self.requests = url, doc_ids, requests
         self.latencies: list[float] = []
         self.errors: list[str] = []
         self.lock = threading.Lock()
@@ -74,8 +74,7 @@ class Clients:
 
     def worker(self, n: int) -> None:
         rng = random.Random(self.seed * 100 + n)
-        end = time.monotonic() + self.seconds
-        while time.monotonic() < end:
+        for _ in range(self.requests):
             target = request_mix(self.url, self.doc_ids, rng)
             t0 = time.perf_counter()
             try:
@@ -101,7 +100,7 @@ class Clients:
         for t in threads:
             t.start()
         for t in threads:
-            t.join(timeout=self.seconds + 120)
+            t.join(timeout=600)  # a bound on a hung client, not a trigger
         assert not any(t.is_alive() for t in threads), "a client hung"
         return self
 
@@ -111,27 +110,28 @@ def pct(values: list[float], p: float) -> float:
     return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
 
 
-def test_sixteen_clients_thirty_seconds(server):
+def test_sixteen_clients(server):
     url, proc = server
     data = json.loads(urllib.request.urlopen(f"{url}/api/search?q={quote('教育')}&per_page=100", timeout=30).read())
     doc_ids = sorted({h["doc_id"] for h in data["hits"]})
     assert len(doc_ids) >= 10
 
-    warm = Clients(url, doc_ids, WARMUP_SECONDS, seed=1).run()
+    warm = Clients(url, doc_ids, WARMUP_REQUESTS, seed=1).run()
     assert not warm.errors, warm.errors[:5]
     rss_start = rss_kb(proc.pid)
 
-    load = Clients(url, doc_ids, SECONDS, seed=2).run()
+    t0 = time.perf_counter()
+    load = Clients(url, doc_ids, REQUESTS, seed=2).run()
+    seconds = time.perf_counter() - t0
     rss_end = rss_kb(proc.pid)
     lat = load.latencies
     n = len(lat) + len(load.errors)
     p50, p99 = pct(lat, 50), pct(lat, 99)
-    print(f"\n{CLIENTS} clients, {SECONDS:.0f} s: {n} requests ({n / SECONDS:.0f}/s), {len(load.errors)} errors; "
+    print(f"\n{CLIENTS} clients: {n} requests in {seconds:.1f} s ({n / seconds:.0f}/s), {len(load.errors)} errors; "
           f"latency p50 {p50 * 1000:.0f} ms, p90 {pct(lat, 90) * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, "
           f"max {max(lat) * 1000:.0f} ms, mean {statistics.mean(lat) * 1000:.0f} ms; "
           f"server RSS {rss_start / 1024:.0f} MB after warm-up → {rss_end / 1024:.0f} MB at the end")
     assert proc.poll() is None, "the server died"
     assert not load.errors, load.errors[:10]
-    assert n >= CLIENTS * 10
-    assert p99 < P99_LIMIT_S
+    assert n == CLIENTS * REQUESTS
     assert rss_end <= rss_start * RSS_GROWTH, f"server memory grew from {rss_start} kB to {rss_end} kB"
