@@ -245,3 +245,17 @@ def test_an_unknown_type_lists_the_known_ones(client):
     d = client.get("/api/search?q=教育&doc_type=总结").get_json()
     assert d["total"] == 0
     assert "没有“总结”这个文件类型" in d["notice"] and "工作总结" in d["notice"]
+
+
+def test_home_lists_skipped_files_in_chinese(tmp_path):
+    from indexer.builder import reindex
+    from webapp import create_app
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "report.txt").write_text("一、防溺水\n开展防溺水教育。\n", encoding="utf-8")
+    (src / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" + bytes(range(256)) * 4)
+    reindex(tmp_path / "index", [src], progress=False)
+    body = text(create_app(tmp_path / "index").test_client().get("/"))
+    assert "另有 1 个文件未能读取" in body and "image.txt：二进制文件" in body
+    assert "NUL bytes" not in body

@@ -9,6 +9,7 @@ from indexer.search import search as run_search
 
 from . import library, timeline
 from .params import search_params
+from .reasons import zh_reason
 
 bp = Blueprint("views", __name__)
 
@@ -18,7 +19,7 @@ def home():
     if request.args.get("q") is not None:
         return search()
     reader = library().reader()
-    return render_template("home.html", stats=reader.stats())
+    return render_template("home.html", stats=reader.stats(), zh_reason=zh_reason)
 
 
 @bp.get("/search")
