@@ -114,8 +114,10 @@ _FACET_LABELS = {"doc_type": "文件类型", "region": "地区层级"}
 
 def _unknown_values(reader: IndexReader, parsed: ParsedQuery, filters: Filters) -> list[str]:
     """A type or region the index has never seen matches nothing: name the ones it has."""
-    facts = reader.facts
-    known = {"doc_type": facts.doc_types, "region": [r for r in facts.regions if r]}
+    facts, live = reader.facts, reader.report_live
+    known = {name: [vocab[i] for i in np.unique(codes[live]) if vocab[i]]  # of reports still indexed
+             for name, vocab, codes in (("doc_type", facts.doc_types, facts.doc_type),
+                                        ("region", facts.regions, facts.region))}
     asked = [("doc_type", filters.doc_type), ("region", filters.region)]
     asked += [(f.name, f.value) for f in parsed.facets() if f.name in known]
     out = []
