@@ -251,13 +251,20 @@ def test_a_new_source_is_added_not_swapped_in(tmp_path, corpus, capsys):
     assert exact(root, "防溺水") == 0
 
 
-def test_sources_remove_drops_its_documents(tmp_path, corpus, capsys):
+@pytest.fixture
+def two_sources(tmp_path, corpus):
+    """An index of `corpus` to which a second folder with one report was added."""
     root = tmp_path / "index"
     more = tmp_path / "reports"
     more.mkdir()
     shutil.copy(GOV / "1999_1999年中华人民共和国国务院政府工作报告.txt", more)
     reindex(root, [corpus], progress=False)
     reindex(root, [more], progress=False)
+    return root, corpus, more
+
+
+def test_sources_remove_drops_its_documents(two_sources, tmp_path, capsys):
+    root, corpus, more = two_sources
     assert main(["sources", "remove", str(more), "--index", str(root)]) == 0
     assert "removed 1" in capsys.readouterr().out
     assert exact(root, "1998年工作回顾") == 0 and hits(root, "防溺水").total == 3
@@ -275,13 +282,8 @@ def test_a_folder_inside_a_source_is_not_indexed_twice(tmp_path, corpus, capsys)
     assert "already indexed as part of" in s.sources.notes[0]
 
 
-def test_a_missing_source_keeps_its_documents(tmp_path, corpus, capsys):
-    root = tmp_path / "index"
-    more = tmp_path / "reports"
-    more.mkdir()
-    shutil.copy(GOV / "1999_1999年中华人民共和国国务院政府工作报告.txt", more)
-    reindex(root, [corpus], progress=False)
-    reindex(root, [more], progress=False)
+def test_a_missing_source_keeps_its_documents(two_sources, capsys):
+    root, corpus, more = two_sources
     shutil.rmtree(more)
     (corpus / SEED_000.name).unlink()
     s = reindex(root, progress=False)
