@@ -182,6 +182,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .store import current
 
     root = index_dir(args)
+    if args.base_url and not re.match(r"^https?://[^\s/]+(/\S*)?$", args.base_url):
+        print(f"edusearch: --base-url must look like https://example.org/edusearch, not {args.base_url!r}", file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     if current(root) is None:
         print(f"edusearch: no index in {root}; building it from seeds/ first", file=sys.stderr)
@@ -190,7 +193,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         except SourceMissing as e:
             print(f"edusearch: {e}", file=sys.stderr)
             return 2
-    app = create_app(root)
+    app = create_app(root, BASE_URL=args.base_url or "")
     app.extensions["edusearch"].reader().warm()
     print(f"edusearch: serving {root} on http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
     serve(app, host=args.host, port=args.port, threads=args.threads, ident="edusearch", clear_untrusted_proxy_headers=True)
@@ -240,6 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     sp.add_argument("--port", type=int, default=8000)
     sp.add_argument("--threads", type=int, default=8)
+    sp.add_argument("--base-url", help="public address of this server (https://…): makes copied links and exports absolute")
     sp.set_defaults(func=cmd_serve)
 
     sp = sub.add_parser("stats", help="what the index holds")
