@@ -415,12 +415,13 @@ def _respond(reader, q, t0, shape: _Shape, notices, ranking, matched, needles, f
 
 
 def _sorted(reader: IndexReader, ranked: np.ndarray, scores: np.ndarray, sort: str) -> tuple[np.ndarray, np.ndarray]:
-    """Reorder by report year, newest or oldest first, relevance within a year; unknown years last."""
+    """By report year, newest or oldest first (unknown years last), then report, then the sections in
+    their order in the report: a listing that reads like the reports and pages the same at any depth."""
     if sort == "relevance" or not len(ranked):
         return ranked, scores
     years = reader.facts.year[reader.catalog.section_report[ranked]].astype(np.int64)
     key = -years if sort == "newest" else np.where(years == 0, 1 << 20, years)  # UNKNOWN_YEAR is 0
-    order = np.lexsort((np.arange(len(ranked)), key))
+    order = np.lexsort((ranked, key))  # sids run in report and section order
     return ranked[order], scores[order]
 
 

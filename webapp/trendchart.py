@@ -15,6 +15,7 @@ SLOT = 18  # viewBox units per year: drawn 1:1 on a phone
 MIN_WIDTH = 720
 TOP, BASE = 14, 160  # the plot grows up from BASE
 STRIP = 26  # under the axis: reports indexed per year, as small grey bars
+PAD = 16  # right of the last year, so its tick label is not cut
 HEIGHT = BASE + STRIP + 26
 
 
@@ -61,7 +62,7 @@ def build(tr: Trend) -> Chart | None:
         return None
     n = len(tr.years)
     slot = max(SLOT, MIN_WIDTH / n)
-    width = slot * n
+    width = slot * n + PAD
     m = tr.measure
     values = [p.value(m) for s in tr.series for p in s.points if p.value(m) is not None]
     top = max(values, default=0) or 1
