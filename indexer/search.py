@@ -110,7 +110,7 @@ def search(reader: IndexReader, q: str, filters: Filters | None = None, page: in
     notices = list(parsed.notices)
     ev = _Evaluator(reader)
     terms = parsed.positive_terms()
-    if not _has_target(parsed):
+    if not has_target(parsed):
         notices.append("请输入检索词。" if parsed.root is None else "只有排除词，请至少输入一个检索词或筛选条件。")
         empty = np.zeros(0, dtype=np.int64)
         return _respond(reader, q, t0, shape, notices, (empty, np.zeros(0)), None, [], filters, "empty")
@@ -149,7 +149,7 @@ class _Shape:
 def matching_sections(reader: IndexReader, q: str, filters: Filters | None = None) -> np.ndarray:
     """Just the exact matching step: the sids a query's results are made of, unranked."""
     parsed = parse_query(q)
-    if not _has_target(parsed):
+    if not has_target(parsed):
         return np.zeros(0, dtype=np.int64)
     matched, section_filter = _match(_Evaluator(reader), parsed, filters or Filters())
     return np.flatnonzero(matched & section_filter)
@@ -163,7 +163,7 @@ def _match(ev: _Evaluator, parsed: ParsedQuery, filters: Filters) -> tuple[np.nd
     return matched, ev.filter_mask(filters)
 
 
-def _has_target(parsed: ParsedQuery) -> bool:
+def has_target(parsed: ParsedQuery) -> bool:
     """Something to look for: a term, a title: term, or a filter (type:, region:, year:) not under NOT.
     A query of exclusions alone would list nearly everything, so it is still refused."""
     return parsed.searchable() or (parsed.root is not None and _positive_filter(parsed.root))
