@@ -264,3 +264,19 @@ def test_search_page_links_to_trend_exports_group_and_sort(client):
     assert '<li class="group">' in grouped and re.search(r"另有 \d+ 个章节", grouped)
     assert client.get("/search?q=安全&sort=bad").status_code == 400
     assert client.get("/api/search?q=type:工作总结").get_json()["total"] > 0
+
+
+@pytest.mark.parametrize("path", ["/trend?q=<script>alert(1)</script>", '/trend?q="&q=(&q=OR', "/trend?q=" + "教" * 3000,
+                                  "/trend?" + "&".join(f"q=x{i}" for i in range(40)), "/trend?q=教育&year=2030-2010",
+                                  "/trend?q=教育&year=unknown", "/trend?q=-教育", "/export.csv?q=OR", "/export.jsonl?q=(",
+                                  "/export.csv?q=<b>&sort=newest", "/trend.csv", "/api/trend?q=\x00"])
+def test_odd_trend_and_export_requests_are_answered(client, path):
+    r = client.get(path)
+    assert r.status_code == 200, path
+    body = r.get_data(as_text=True)
+    assert "<script>alert" not in body and "Traceback" not in body
+
+
+def test_serve_refuses_a_base_url_that_is_not_http(tmp_path, capsys):
+    assert main(["serve", "--index", str(tmp_path / "none"), "--base-url", "javascript:alert(1)"]) == 2
+    assert "--base-url" in capsys.readouterr().err
