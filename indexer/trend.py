@@ -8,7 +8,7 @@ axis (share undefined there); reports of unknown year are counted apart.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
@@ -47,8 +47,8 @@ class TrendSeries:
     notice: str | None = None
 
     def total(self, measure: str) -> int:
-        pts = self.points + ([self.unknown] if self.unknown else [])
-        return sum(getattr(p, measure) for p in pts) if measure != "share" else sum(p.reports for p in pts)
+        """Reports, sections or mentions over every year shown, unknown year included."""
+        return sum(getattr(p, measure) for p in self.points + ([self.unknown] if self.unknown else []))
 
 
 @dataclass
@@ -148,7 +148,3 @@ def table(tr: Trend, measure: str | None = None) -> tuple[list[str], list[list]]
 def _cell(p: TrendPoint, measure: str):
     v = p.value(measure)
     return "" if v is None else (f"{v:.4f}" if measure == "share" else v)
-
-
-def with_measure(tr: Trend, measure: str) -> Trend:
-    return replace(tr, measure=measure if measure in MEASURES else tr.default_measure)
