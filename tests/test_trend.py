@@ -260,6 +260,8 @@ def test_search_page_links_to_trend_exports_group_and_sort(client):
     assert 'href="/trend?q=%E9%98%B2%E6%BA%BA%E6%B0%B4&amp;doc_type=' in body
     assert 'href="/export.csv?q=%E9%98%B2%E6%BA%BA%E6%B0%B4&amp;doc_type=' in body and "/export.jsonl?" in body
     assert "group=report" in body and "sort=newest" in body
+    chart = re.search(r"<svg.*?</svg>", client.get("/search?q=教育").get_data(as_text=True), re.S).group(0)
+    assert chart.count('tabindex="0"') == 1 and chart.count('tabindex="-1"') > 40  # one Tab stop, arrow keys within
     grouped = client.get("/search?q=安全&group=report").get_data(as_text=True)
     assert '<li class="group">' in grouped and re.search(r"另有 \d+ 个章节", grouped)
     assert client.get("/search?q=安全&sort=bad").status_code == 400
