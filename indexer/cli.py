@@ -151,6 +151,42 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_trend(args: argparse.Namespace) -> int:
+    from .export import trend_csv
+    from .facets import Filters
+    from .searcher import IndexReader
+    from .store import NoIndex, require_current
+    from .trend import MEASURE_LABELS, table, trend
+
+    try:
+        filters = Filters.for_year(args.year)
+        reader = IndexReader(require_current(index_dir(args)))
+    except (ValueError, NoIndex) as e:
+        print(f"edusearch: {e}", file=sys.stderr)
+        return 2
+    filters.doc_type, filters.region = args.type, args.region
+    tr = trend(reader, args.queries, filters, args.by)
+    for note in [*tr.notices, *(f"{s.query}: {s.notice}" for s in tr.series if s.notice)]:
+        print(f"edusearch: {note}", file=sys.stderr)
+    if args.csv:
+        sys.stdout.write("".join(trend_csv(tr)).removeprefix("\ufeff"))
+        return 0
+    header, rows = table(tr)
+    print(f"口径：{MEASURE_LABELS[tr.measure]}" + ("" if args.by else "（默认）"))
+    text = [[str(c) for c in header], *[[str(c) for c in r] for r in rows]]
+    widths = [max(_width(r[i]) for r in text) for i in range(len(header))]
+    for r in text:
+        print("  ".join(" " * (w - _width(c)) + c for c, w in zip(r, widths, strict=True)))
+    return 0
+
+
+def _width(text: str) -> int:
+    """Columns a string takes on a terminal: CJK characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     from .searcher import IndexReader
     from .store import NoIndex, require_current
@@ -189,6 +225,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .store import current
 
     root = index_dir(args)
+    if args.base_url and not re.match(r"^https?://[^\s/]+(/\S*)?$", args.base_url):
+        print(f"edusearch: --base-url must look like https://example.org/edusearch, not {args.base_url!r}", file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     if current(root) is None:
         print(f"edusearch: no index in {root}; building it from seeds/ first", file=sys.stderr)
@@ -197,7 +236,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         except SourceMissing as e:
             print(f"edusearch: {e}", file=sys.stderr)
             return 2
-    app = create_app(root)
+    app = create_app(root, BASE_URL=args.base_url or "")
     app.extensions["edusearch"].reader().warm()
     print(f"edusearch: serving {root} on http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
     serve(app, host=args.host, port=args.port, threads=args.threads, ident="edusearch", clear_untrusted_proxy_headers=True)
@@ -240,11 +279,24 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true", help="print the same object as /api/search")
     sp.set_defaults(func=cmd_search)
 
+    sp = sub.add_parser("trend", help="per-year table of one or more queries")
+    sp.add_argument("queries", nargs="+", metavar="QUERY", help="up to 6 queries, each one argument")
+    sp.add_argument("--index")
+    sp.add_argument("--by", choices=["reports", "sections", "mentions", "share"],
+                    help="reports that mention it, sections, mentions, or share of the year's reports "
+                         "(default: share when years hold different numbers of reports, else reports)")
+    sp.add_argument("--year", help="2010-2024, 2015-, or one year")
+    sp.add_argument("--type", help="document type, e.g. 工作总结")
+    sp.add_argument("--region", help="region level: 全国 省 市 县 区")
+    sp.add_argument("--csv", action="store_true", help="CSV (no BOM) instead of an aligned table")
+    sp.set_defaults(func=cmd_trend)
+
     sp = sub.add_parser("serve", help="serve the web interface (waitress)")
     sp.add_argument("--index")
     sp.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     sp.add_argument("--port", type=int, default=8000)
     sp.add_argument("--threads", type=int, default=8)
+    sp.add_argument("--base-url", help="public address of this server (https://…): makes copied links and exports absolute")
     sp.set_defaults(func=cmd_serve)
 
     sp = sub.add_parser("stats", help="what the index holds")

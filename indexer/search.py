@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field, replace
 from urllib.parse import quote
 
 import numpy as np
@@ -35,6 +36,9 @@ K1, B = 1.2, 0.75
 HEADING_BOOST = 2.0  # a heading (or title) holding the query counts like that many body hits
 MAX_PER_PAGE = 10000
 MAX_PAGE = 100000
+SORTS = ("relevance", "newest", "oldest")
+GROUP_MAX = 30  # sections listed under one report card; the report page has the rest
+EXPORT_BATCH = 200
 
 
 @dataclass
@@ -52,6 +56,20 @@ class Hit:
 
 
 @dataclass
+class ReportGroup:
+    """One report of a grouped result page and its matching sections, best (or newest) first."""
+
+    doc_id: str
+    title: str
+    year: int | None
+    doc_type: str
+    region: str | None
+    url: str
+    total: int  # matching sections in this report; hits holds the first GROUP_MAX
+    hits: list[Hit] = field(default_factory=list)
+
+
+@dataclass
 class SearchResponse:
     query: str
     total: int
@@ -63,10 +81,18 @@ class SearchResponse:
     facets: dict
     hits: list[Hit] = field(default_factory=list)
     mode: str = "exact"  # exact | words | empty: how the hits were found (not part of the JSON)
+    groups: list[ReportGroup] | None = None  # with group="report": one card per report, hits left empty
+    # every matching sid in result order, their scores and the marks to cut snippets with: for exports
+    ranked: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)
+    scores: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+    needles: list[Needle] = field(default_factory=list, repr=False)
 
     def to_dict(self) -> dict:
-        d = asdict(self)
-        d.pop("mode")
+        d = asdict(replace(self, ranked=None, scores=None, needles=[]))
+        for name in ("mode", "ranked", "scores", "needles"):
+            d.pop(name)
+        if self.groups is None:
+            d.pop("groups")
         return d
 
 
@@ -74,19 +100,22 @@ def doc_url(doc_id: str, section_id: str | None = None) -> str:
     return "/doc/" + quote(doc_id, safe="/~") + (f"#{section_id}" if section_id else "")
 
 
-def search(reader: IndexReader, q: str, filters: Filters | None = None, page: int = 1, per_page: int = 10) -> SearchResponse:
+def search(reader: IndexReader, q: str, filters: Filters | None = None, page: int = 1, per_page: int = 10,
+           sort: str = "relevance", group: str | None = None) -> SearchResponse:
+    """sort: relevance | newest | oldest (unknown years last); group="report": one entry per report."""
     t0 = time.perf_counter()
     filters = filters or Filters()
     page = min(max(1, int(page)), MAX_PAGE)
     per_page = min(max(1, int(per_page)), MAX_PER_PAGE)
+    shape = _Shape(page, per_page, sort if sort in SORTS else "relevance", group if group == "report" else None)
     parsed = parse_query(q)
     notices = list(parsed.notices) + _unknown_values(reader, parsed, filters)
     ev = _Evaluator(reader)
     terms = parsed.positive_terms()
-    if not parsed.searchable():
-        notices.append("请输入检索词。" if parsed.root is None else "只有排除词或筛选条件，请至少输入一个检索词。")
+    if not has_target(parsed):
+        notices.append("请输入检索词。" if parsed.root is None else "只有排除词，请至少输入一个检索词或筛选条件。")
         empty = np.zeros(0, dtype=np.int64)
-        return _respond(reader, q, t0, page, per_page, notices, (empty, np.zeros(0)), None, [], filters, "empty")
+        return _respond(reader, q, t0, shape, notices, (empty, np.zeros(0)), None, [], filters, "empty")
     matched, section_filter = _match(ev, parsed, filters)
     sids = np.flatnonzero(matched & section_filter)
     mode = "exact"
@@ -106,7 +135,17 @@ def search(reader: IndexReader, q: str, filters: Filters | None = None, page: in
         ranked = (sids[order], order_scores[order])
     else:
         ranked = _rank(reader, ev, terms, sids, page * per_page)
-    return _respond(reader, q, t0, page, per_page, notices, ranked, matched, needles, filters, mode)
+    return _respond(reader, q, t0, shape, notices, ranked, matched, needles, filters, mode)
+
+
+@dataclass
+class _Shape:
+    """Which part of the results a response holds, in what order."""
+
+    page: int
+    per_page: int
+    sort: str
+    group: str | None
 
 
 _FACET_LABELS = {"doc_type": "文件类型", "region": "地区层级"}
@@ -171,7 +210,7 @@ def _negated(n: Node | None, neg: bool = False) -> list[str]:
 def matching_sections(reader: IndexReader, q: str, filters: Filters | None = None) -> np.ndarray:
     """Just the exact matching step: the sids a query's results are made of, unranked."""
     parsed = parse_query(q)
-    if not parsed.searchable():
+    if not has_target(parsed):
         return np.zeros(0, dtype=np.int64)
     matched, section_filter = _match(_Evaluator(reader), parsed, filters or Filters())
     return np.flatnonzero(matched & section_filter)
@@ -180,9 +219,25 @@ def matching_sections(reader: IndexReader, q: str, filters: Filters | None = Non
 def _match(ev: _Evaluator, parsed: ParsedQuery, filters: Filters) -> tuple[np.ndarray, np.ndarray]:
     """(sections the query matches, sections the facet filters allow), as masks over sids."""
     matched = ev.node(parsed.root) & ev.r.live
-    if not parsed.positive_terms():  # title:… alone: one hit per report, its first section
+    if not parsed.positive_terms():  # title:…, type:…, year:… alone: one hit per report, its first section
         matched &= ev.r.first_sections
     return matched, ev.filter_mask(filters)
+
+
+def has_target(parsed: ParsedQuery) -> bool:
+    """Something to look for: a term, a title: term, or a filter (type:, region:, year:) not under NOT.
+    A query of exclusions alone would list nearly everything, so it is still refused."""
+    return parsed.searchable() or (parsed.root is not None and _positive_filter(parsed.root))
+
+
+def _positive_filter(n: Node, neg: bool = False) -> bool:
+    if isinstance(n, Facet | Year):
+        return not neg
+    if isinstance(n, Not):
+        return _positive_filter(n.child, not neg)
+    if isinstance(n, And | Or):
+        return any(_positive_filter(c, neg) for c in n.children)
+    return False
 
 
 
@@ -404,18 +459,62 @@ def _without_terms(n: Node | None) -> Node | None:
 # -- response --------------------------------------------------------------------
 
 
-def _respond(reader, q, t0, page, per_page, notices, ranking, matched, needles, filters, mode) -> SearchResponse:
-    ranked, scores = ranking
+def _respond(reader, q, t0, shape: _Shape, notices, ranking, matched, needles, filters, mode) -> SearchResponse:
+    ranked, scores = _sorted(reader, *ranking, shape.sort)
     total = len(ranked)
     sr = reader.catalog.section_report
     docs = int(np.count_nonzero(np.bincount(sr[ranked]))) if total else 0
     facet_rows = _facets(reader, matched, filters) if matched is not None else facet_mod.counts(
         reader.facts, np.zeros(len(reader.catalog.reports), dtype=bool))
-    start = (page - 1) * per_page
-    chosen = [int(s) for s in ranked[start:start + per_page]]
-    hits = _hits(reader, chosen, needles, [float(x) for x in scores[start:start + per_page]])
-    took = round((time.perf_counter() - t0) * 1000, 2)
-    return SearchResponse(q, total, docs, took, page, per_page, " ".join(notices) or None, facet_rows, hits, mode)
+    start = (shape.page - 1) * shape.per_page
+    res = SearchResponse(q, total, docs, 0.0, shape.page, shape.per_page, " ".join(notices) or None, facet_rows, [],
+                         mode, None, ranked, scores, needles)
+    if shape.group == "report":
+        res.groups = _groups(reader, res, start, start + shape.per_page)
+    else:
+        res.hits = page_hits(reader, res, start, start + shape.per_page)
+    res.took_ms = round((time.perf_counter() - t0) * 1000, 2)
+    return res
+
+
+def _sorted(reader: IndexReader, ranked: np.ndarray, scores: np.ndarray, sort: str) -> tuple[np.ndarray, np.ndarray]:
+    """By report year, newest or oldest first (unknown years last), then report, then the sections in
+    their order in the report: a listing that reads like the reports and pages the same at any depth."""
+    if sort == "relevance" or not len(ranked):
+        return ranked, scores
+    years = reader.facts.year[reader.catalog.section_report[ranked]].astype(np.int64)
+    key = -years if sort == "newest" else np.where(years == 0, 1 << 20, years)  # UNKNOWN_YEAR is 0
+    order = np.lexsort((ranked, key))  # sids run in report and section order
+    return ranked[order], scores[order]
+
+
+def page_hits(reader: IndexReader, res: SearchResponse, start: int, stop: int) -> list[Hit]:
+    """Hits start..stop of a response's full result order, snippets cut now."""
+    return _hits(reader, [int(s) for s in res.ranked[start:stop]], res.needles,
+                 [float(x) for x in res.scores[start:stop]])
+
+
+def iter_hits(reader: IndexReader, res: SearchResponse, batch: int = EXPORT_BATCH) -> Iterator[tuple[np.ndarray, list[Hit]]]:
+    """Every hit of a search in result order, as (sids, hits) batches with snippets cut batch by
+    batch: for exports, so a hundred thousand hits never sit in memory together."""
+    for start in range(0, len(res.ranked), batch):
+        yield res.ranked[start:start + batch], page_hits(reader, res, start, start + batch)
+
+
+def _groups(reader: IndexReader, res: SearchResponse, start: int, stop: int) -> list[ReportGroup]:
+    """Reports in the order of their first hit (best or newest first), each with its sections."""
+    rep = reader.catalog.section_report[res.ranked]
+    uniq, first = np.unique(rep, return_index=True)
+    chosen = uniq[np.argsort(first, kind="stable")][start:stop]
+    out = []
+    for r in chosen:
+        where = np.flatnonzero(rep == r)
+        row = reader.catalog.reports[int(r)]
+        keep = where[:GROUP_MAX]
+        hits = _hits(reader, [int(s) for s in res.ranked[keep]], res.needles, [float(x) for x in res.scores[keep]])
+        out.append(ReportGroup(row.doc_id, row.title, row.year, row.doc_type, row.region, doc_url(row.doc_id),
+                               len(where), hits))
+    return out
 
 
 def _facets(reader: IndexReader, matched: np.ndarray, filters: Filters) -> dict:

@@ -45,8 +45,8 @@ def test_search_click_through_lands_on_section(server, browser, tmp_path):
     assert first.locator(".snippet mark").count() > 0
     assert first.locator(".snippet mark").first.inner_text() == "防溺水"
     page.screenshot(path=str(tmp_path / "results.png"), full_page=True)
-    first.locator("h3 a").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        first.locator("h3 a").click()
     target = page.locator(":target")
     assert target.count() == 1
     section_id = page.evaluate("location.hash.slice(1)")
@@ -64,8 +64,8 @@ def test_timeline_bar_filters_by_year(server, browser):
     bars = page.locator("svg a.bar")
     assert bars.count() > 1
     year = bars.first.locator("title").text_content()[:4]
-    bars.first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        bars.first.click()
     assert f"year={year}" in page.url
     metas = page.locator(".hit .meta").all_inner_texts()
     assert metas and all(m.startswith(year) for m in metas)

@@ -41,7 +41,7 @@ def test_root_with_query_is_the_search_page(client):
 def test_year_timeline_bars_link_to_their_year(client):
     body = text(client.get("/search?q=教育公平"))
     assert "<svg" in body and "<rect" in body
-    bars = re.findall(r'<a href="([^"]+)" class="bar[^"]*">\s*<rect[^>]*><title>(\d{4}) 年：(\d+) 篇报告</title>', body)
+    bars = re.findall(r'<a href="([^"]+)" class="bar[^"]*"[^>]*>\s*(?:<rect[^>]*class="hitarea"/>\s*)?<rect[^>]*><title>(\d{4}) 年：(\d+) 篇报告</title>', body)
     assert bars
     for href, year, _ in bars:
         assert f"year={year}" in href and "q=" in href

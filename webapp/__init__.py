@@ -28,14 +28,17 @@ def create_app(index_dir: str | os.PathLike | None = None, **config) -> Flask:
         MAX_CONTENT_LENGTH=64 * 1024,
     )
     app.config.update(config)
+    app.config["BASE_URL"] = (app.config.get("BASE_URL") or "").rstrip("/")  # `serve --base-url`: links made absolute
     app.json.ensure_ascii = False
     app.extensions["edusearch"] = Library(Path(app.config["INDEX_DIR"]))
 
     from .api import bp as api_bp
+    from .downloads import bp as downloads_bp
     from .views import bp as views_bp
 
     app.register_blueprint(views_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(downloads_bp)
     errors.register(app)
     security.register(app)
 
@@ -51,6 +54,13 @@ def create_app(index_dir: str | os.PathLike | None = None, **config) -> Flask:
         return response
 
     return app
+
+
+def public_base() -> str:
+    """The server's public base URL (`serve --base-url`), "" when links stay relative."""
+    from flask import current_app
+
+    return current_app.config.get("BASE_URL", "")
 
 
 def library() -> Library:

@@ -1,4 +1,4 @@
-"""JSON twins of the pages: /api/search, /api/doc/<doc_id>, /api/stats."""
+"""JSON twins of the pages: /api/search, /api/trend, /api/doc/<doc_id>, /api/stats."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from flask import Blueprint, abort, request
 
 from indexer.report import get_report
 from indexer.search import search as run_search
+from indexer.trend import trend as run_trend
 
 from . import library
-from .params import search_params
+from .params import search_params, trend_params
 from .reasons import zh_reason
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -19,8 +20,15 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @bp.get("/search")
 def search():
     params = search_params(request.args)
-    res = run_search(library().reader(), params.q, params.filters, params.page, params.per_page)
+    res = run_search(library().reader(), params.q, params.filters, params.page, params.per_page, params.sort,
+                     params.group or None)
     return res.to_dict()
+
+
+@bp.get("/trend")
+def trend():
+    params = trend_params(request.args)
+    return run_trend(library().reader(), params.queries, params.filters, params.by or None).to_dict()
 
 
 @bp.get("/doc/<path:doc_id>")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from indexer.facets import Filters
+from indexer.search import SORTS
+from indexer.trend import MAX_QUERIES, MEASURES
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
@@ -23,10 +25,13 @@ class SearchParams:
     region: str
     page: int
     per_page: int
+    sort: str = "relevance"
+    group: str = ""  # "report": one card per report
 
     def args(self, **changes) -> dict:
         """URL arguments for a link that keeps every other parameter."""
         d = {"q": self.q, "year": self.year, "doc_type": self.doc_type, "region": self.region,
+             "sort": self.sort if self.sort != "relevance" else "", "group": self.group,
              "page": self.page if self.page != 1 else "", "per_page": self.per_page if self.per_page != 10 else ""}
         d.update({k: ("" if v is None else v) for k, v in changes.items()})
         if "page" not in changes:
@@ -62,4 +67,40 @@ def search_params(args, max_per_page: int = MAX_PER_PAGE) -> SearchParams:
     filters.region = args.get("region", "")[:50] or None
     page = _int(args, "page", 1, 1, MAX_PAGE)
     per_page = _int(args, "per_page", 10, 1, max_per_page)
-    return SearchParams(q, filters, year, filters.doc_type or "", filters.region or "", page, per_page)
+    sort = _choice(args, "sort", SORTS)
+    group = _choice(args, "group", ("", "report"))
+    return SearchParams(q, filters, year, filters.doc_type or "", filters.region or "", page, per_page, sort, group)
+
+
+def _choice(args, name: str, allowed: tuple[str, ...]) -> str:
+    raw = args.get(name, "") or allowed[0]
+    if raw not in allowed:
+        raise BadParam(f"{name} must be one of {', '.join(a for a in allowed if a)}, not {raw[:20]!r}")
+    return raw
+
+
+@dataclass
+class TrendParams:
+    queries: list[str]
+    filters: Filters
+    year: str
+    doc_type: str
+    region: str
+    by: str  # "" for the default measure
+
+    def args(self, **changes) -> dict:
+        d = {"q": self.queries, "year": self.year, "doc_type": self.doc_type, "region": self.region, "by": self.by}
+        d.update({k: ("" if v is None else v) for k, v in changes.items()})
+        return {k: v for k, v in d.items() if v not in ("", [])}
+
+
+def trend_params(args) -> TrendParams:
+    queries = [q[:2000] for q in args.getlist("q") if q.strip()][:MAX_QUERIES * 4]  # trend() says when it drops some
+    year = args.get("year", "")[:20]
+    filters = year_filter(year)
+    filters.doc_type = args.get("doc_type", "")[:50] or None
+    filters.region = args.get("region", "")[:50] or None
+    by = args.get("by", "")
+    if by and by not in MEASURES:
+        raise BadParam(f"by must be one of {', '.join(MEASURES)}, not {by[:20]!r}")
+    return TrendParams(queries, filters, year, filters.doc_type or "", filters.region or "", by)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 WIDTH, HEIGHT, BASE = 720, 120, 100  # viewBox units; bars grow up from BASE
 MIN_BAR = 2
+MIN_SLOT = 16  # viewBox units per year; a phone draws the chart 1:1 and scrolls it sideways
 
 
 @dataclass
@@ -31,7 +32,7 @@ class Timeline:
     last: int | None
     ticks: list[tuple[int, float]]
     max_count: int
-    width: int = WIDTH
+    width: float = WIDTH
     height: int = HEIGHT
     base: int = BASE
 
@@ -43,13 +44,14 @@ def build(year_facet: list[dict], lo: int | None = None, hi: int | None = None) 
         return Timeline([], unknown, None, None, [], 0)
     first, last = known[0][0], known[-1][0]
     span = last - first + 1
-    slot = WIDTH / span
+    width = max(WIDTH, span * MIN_SLOT)
+    slot = width / span
     top = max(c for _, c in known)
     bars = []
     for year, count in known:
         h = max(MIN_BAR, (BASE - 10) * count / top)
         selected = (lo is not None or hi is not None) and (lo is None or year >= lo) and (hi is None or year <= hi)
         bars.append(Bar(year, count, (year - first) * slot + slot * 0.1, BASE - h, max(slot * 0.8, 1), h, selected))
-    step = next(s for s in (1, 2, 5, 10, 20, 50, 100) if span / s <= 12)
+    step = next(s for s in (1, 2, 5, 10, 20, 50, 100) if span / s <= max(12, width / 60))
     ticks = [(y, (y - first) * slot + slot / 2) for y in range(first, last + 1) if y % step == 0 or span <= 3]
-    return Timeline(bars, unknown, first, last, ticks, top)
+    return Timeline(bars, unknown, first, last, ticks, top, width)

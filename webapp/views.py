@@ -5,10 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
 from indexer.report import get_report
+from indexer.search import GROUP_MAX
 from indexer.search import search as run_search
+from indexer.trend import MEASURE_LABELS, MEASURES, trend
 
-from . import library, timeline
-from .params import search_params
+from . import library, public_base, timeline, trendchart
+from .params import search_params, trend_params
 from .reasons import zh_reason
 
 bp = Blueprint("views", __name__)
@@ -26,11 +28,23 @@ def home():
 def search():
     params = search_params(request.args)
     reader = library().reader()
-    res = run_search(reader, params.q, params.filters, params.page, params.per_page)
+    res = run_search(reader, params.q, params.filters, params.page, params.per_page, params.sort, params.group or None)
     chart = timeline.build(res.facets["year"], params.filters.year_lo, params.filters.year_hi)
-    pages = max(1, -(-res.total // params.per_page))
-    return render_template("search.html", p=params, res=res, chart=chart, pages=pages,
+    shown = res.total_documents if params.group else res.total
+    pages = max(1, -(-shown // params.per_page))
+    trend_args = {"q": params.q, "doc_type": params.doc_type, "region": params.region}
+    return render_template("search.html", p=params, res=res, chart=chart, pages=pages, group_max=GROUP_MAX,
+                           trend_url=url_for("views.trend_page", **{k: v for k, v in trend_args.items() if v}),
                            api_url=url_for("api.search", **params.args(page=params.page if params.page > 1 else None)))
+
+
+@bp.get("/trend")
+def trend_page():
+    params = trend_params(request.args)
+    tr = trend(library().reader(), params.queries, params.filters, params.by or None)
+    return render_template("trend.html", p=params, tr=tr, chart=trendchart.build(tr), measures=MEASURES,
+                           labels=MEASURE_LABELS, api_url=url_for("api.trend", **params.args()),
+                           csv_url=url_for("downloads.trend_csv", **params.args(by=tr.measure)))
 
 
 @bp.get("/doc/<path:doc_id>")
@@ -39,7 +53,7 @@ def doc(doc_id: str):
     view = get_report(library().reader(), doc_id, q or None)
     if view is None:
         abort(404, description=f"没有编号为“{doc_id[:200]}”的报告。")
-    return render_template("doc.html", r=view, q=q, api_url=url_for("api.doc", doc_id=doc_id))
+    return render_template("doc.html", r=view, q=q, base=public_base(), api_url=url_for("api.doc", doc_id=doc_id))
 
 
 @bp.get("/help")
@@ -54,5 +68,5 @@ def favicon():
 
 @bp.get("/opensearch.xml")
 def opensearch():
-    body = render_template("opensearch.xml", root=request.url_root.rstrip("/"))
+    body = render_template("opensearch.xml", root=public_base() or request.url_root.rstrip("/"))
     return Response(body, mimetype="application/opensearchdescription+xml")

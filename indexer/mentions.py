@@ -1,0 +1,38 @@
+"""How many times a section holds the query strings: the "mentions" of a trend and the
+occurrence count of an export row.
+
+Counted on the folded text the exact index matched (heading, with the report's title for its
+first section, and body), non-overlapping, with the same whole-word rule for Latin and digits,
+so every matching section has at least one mention of what it matched.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .exact import term_pattern
+from .searcher import IndexReader
+from .snippet import Needle
+
+
+def count_mentions(reader: IndexReader, sids: np.ndarray, needles: list[Needle]) -> np.ndarray:
+    """Occurrences of all needles in each of these sections (int64, one per sid)."""
+    out = np.zeros(len(sids), dtype=np.int64)
+    if not needles or not len(sids):
+        return out
+    finders = [(n.text, term_pattern(n.text, n.prefix)) for n in needles if n.text]
+    for seg in reader.segments:
+        idx = np.flatnonzero((sids >= seg.base) & (sids < seg.base + seg.size))
+        if not len(idx):
+            continue
+        local = np.asarray(sids)[idx] - seg.base
+        lo = np.asarray(seg.starts)[local].tolist()
+        hi = (np.asarray(seg.starts)[local + 1] - 1).tolist()
+        text = seg.text
+        for text_term, pattern in finders:
+            if pattern is None:
+                counts = [text.count(text_term, a, b) for a, b in zip(lo, hi, strict=True)]
+            else:
+                counts = [len(pattern.findall(text, a, b)) for a, b in zip(lo, hi, strict=True)]
+            out[idx] += np.asarray(counts, dtype=np.int64)
+    return out
