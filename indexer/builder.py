@@ -29,7 +29,7 @@ from .parse import parse_source
 from .reader import Unreadable, is_supported, read_file
 from .schema import build_schema
 
-FORMAT = 2  # 2: analysed title words in the catalog
+FORMAT = 3  # 2: analysed title words in the catalog; 3: traditional characters folded to simplified
 PARALLEL_MIN_SECTIONS = 3000  # below this, one process is faster than starting two
 POOL_MB = 2048  # postings stay in memory; below this Whoosh pickles every posting through temp files
 COMPACT_SEGMENTS = 8
