@@ -347,7 +347,7 @@ class _Build:
                         level=s.level, heading_path=list(s.heading_path), text=s.text, markdown=s.markdown,
                         title=title_folded, heading=fh, _stored_heading=s.heading,
                         body=b, year=r.year if r.year is not None else 0, doc_type=r.doc_type,
-                        region=r.region or "", source=r.source,
+                        region=r.region or "", source=r.source, **({"page": s.page} if s.page else {}),
                     ))
                     sid += 1
                 reports.append(row)

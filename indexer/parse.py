@@ -28,9 +28,14 @@ def parse_path(path: Path, root: Path | None = None) -> ParsedFile:
     return parse_source(read_file(path, rel))
 
 
+# How each format's text is laid out: Markdown-style headings, or plain lines as in a .txt file.
+_LAYOUT = {"md": "md", "html": "md", "docx": "md", "txt": "txt", "pdf": "txt", "doc": "txt"}
+
+
 def parse_source(src: SourceText) -> ParsedFile:
-    markdown = src.fmt in ("md", "html")
-    raws = split_reports(src.text, src.fmt)
+    layout = _LAYOUT.get(src.fmt, "txt")
+    markdown = layout == "md"
+    raws = split_reports(src.text, layout)
     many = len(raws) > 1
     reports = [
         _report(src, raw, n, many, markdown) for n, raw in enumerate(raws, start=1)
@@ -44,7 +49,7 @@ def file_title(rel: str) -> str:
 
 
 def _report(src: SourceText, raw: RawReport, n: int, many: bool, markdown: bool) -> Report:
-    sections = build_sections(raw.lines, markdown)
+    sections = build_sections(raw.lines, markdown, paged=src.fmt == "pdf")
     if markdown:
         sections = [_plain(s) for s in sections]
     title = _title(src, raw, many, n)

@@ -14,7 +14,13 @@ import yaml
 
 from .model import SourceText
 
-SUPPORTED = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+SUPPORTED = {
+    ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
+    ".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "doc",
+}
+# What `parse` and `reindex` say they read.
+FORMATS = "文本 .txt .text · Markdown .md .markdown · 网页 .html .htm · PDF .pdf · Word .docx .doc .wps"
+BINARY = {"pdf", "docx", "doc"}  # formats with their own reader (indexer/pdf.py, indexer/word.py)
 META_KEYS = ("title", "year", "region", "doc_type", "issuer", "source_url")
 MAX_BYTES = 16 * 1024 * 1024  # a report is never this big; a bigger file is most likely not a report
 
@@ -43,6 +49,8 @@ def read_file(path: Path, rel: str) -> SourceText:
 def read_bytes(data: bytes, rel: str, fmt: str) -> SourceText:
     if len(data) > MAX_BYTES:
         raise Unreadable(f"too large: {len(data) / 1e6:.0f} MB, the limit is {MAX_BYTES / 1e6:.0f} MB (split it into reports)")
+    if fmt in BINARY:
+        return _read_document(data, rel, fmt)
     text, encoding, warnings = decode(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     meta: dict = {}
@@ -54,6 +62,21 @@ def read_bytes(data: bytes, rel: str, fmt: str) -> SourceText:
     if not text.strip():
         raise Unreadable("no text" if data.strip() else "empty file")
     return SourceText(rel, text, encoding, fmt, meta, warnings, hashlib.sha256(data).hexdigest())
+
+
+def _read_document(data: bytes, rel: str, fmt: str) -> SourceText:
+    if not data.strip():
+        raise Unreadable("empty file")
+    if fmt == "pdf":
+        from .pdf import pdf_to_text as convert
+    elif fmt == "docx":
+        from .word import docx_to_text as convert
+    else:
+        from .word import doc_to_text as convert
+    text, meta, warnings = convert(data)
+    if not text.strip():
+        raise Unreadable("no text")
+    return SourceText(rel, text, fmt, fmt, meta, warnings, hashlib.sha256(data).hexdigest())
 
 
 # --- decoding ---------------------------------------------------------------

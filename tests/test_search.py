@@ -229,7 +229,9 @@ def test_cli_search_json_is_the_api_object(index_dir, capsys):
     assert set(out) == {"query", "total", "total_documents", "took_ms", "page", "per_page", "notice", "facets", "hits"}
     assert set(out["facets"]) == {"year", "doc_type", "region"}
     hit = out["hits"][0]
-    assert set(hit) == {"doc_id", "section_id", "title", "year", "doc_type", "heading_path", "source", "url", "snippet_html", "score"}
+    assert set(hit) == {"doc_id", "section_id", "title", "year", "doc_type", "heading_path", "source", "url", "snippet_html", "score",
+                        "page"}
+    assert hit["page"] is None  # a text file has no pages
     assert hit["url"].endswith("#" + hit["section_id"])
     assert hit["source"] == SEED_000.name
     assert hit["year"] is None
