@@ -50,6 +50,16 @@ def t2s_chars() -> dict[str, str]:
     return table
 
 
+@functools.cache
+def _t2s_translate() -> dict[int, str]:
+    return {ord(k): v for k, v in t2s_chars().items()}
+
+
+def simplified(text: str) -> str:
+    """Traditional characters as simplified, nothing else changed: for rules written in simplified (总结, 报告)."""
+    return text.translate(_t2s_translate())
+
+
 def _fold_one(ch: str) -> str:
     f = unicodedata.normalize("NFKC", ch).casefold()
     return t2s_chars().get(f, f) if len(f) == 1 else f

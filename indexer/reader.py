@@ -67,6 +67,8 @@ def read_bytes(data: bytes, rel: str, fmt: str) -> SourceText:
 def _read_document(data: bytes, rel: str, fmt: str) -> SourceText:
     if not data.strip():
         raise Unreadable("empty file")
+    if fmt == "doc" and _is_web_page(data):
+        return read_bytes(data, rel, "html")  # sites serve HTML saved as .doc
     if fmt == "pdf":
         from .pdf import pdf_to_text as convert
     elif fmt == "docx":
@@ -77,6 +79,11 @@ def _read_document(data: bytes, rel: str, fmt: str) -> SourceText:
     if not text.strip():
         raise Unreadable("no text")
     return SourceText(rel, text, fmt, fmt, meta, warnings, hashlib.sha256(data).hexdigest())
+
+
+def _is_web_page(data: bytes) -> bool:
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<html", b"<!doctype html", b"<?xml", b"<meta")) or b"<html" in head
 
 
 # --- decoding ---------------------------------------------------------------

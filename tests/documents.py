@@ -115,3 +115,76 @@ def make_empty_pages_pdf(path: Path, pages: int) -> Path:
         c.showPage()
     c.save()
     return path
+
+
+PLAN_TITLE = "2024年绿水县教育局工作要点"
+PLAN_TABLE = [["指标", "2023年", "2024年目标"], ["普惠性幼儿园覆盖率", "90%", "92%"], ["义务教育巩固率", "98.6%", "99%"]]
+# (style, numbering level or None, text): numbering is Word's, not typed
+PLAN = [
+    ("Title", None, PLAN_TITLE),
+    ("Normal", None, "2024年全县教育工作的总体思路是：坚持立德树人，推动教育高质量发展。"),
+    ("Heading 1", 0, "总体要求"),
+    ("Normal", None, "以办好人民满意的教育为目标，深化教育改革，促进教育公平。"),
+    ("Heading 1", 0, "重点任务"),
+    ("Heading 2", 1, "推进学前教育普及普惠"),
+    ("Normal", None, "新建公办幼儿园3所，扩大普惠性学前教育资源。主要指标如下表。"),
+    ("table", None, ""),
+    ("Heading 2", 1, "加强校园安全管理"),
+    ("Normal", None, "深入开展防溺水专项治理，落实“七不准”要求，强化家校共育。"),
+    ("标题 1", 0, "保障措施"),
+    ("Normal", None, "加大教育经费投入，确保一般公共预算教育支出逐年只增不减。"),
+]
+PLAN_HEADINGS = ["一、总体要求", "二、重点任务", "（一）推进学前教育普及普惠", "（二）加强校园安全管理", "三、保障措施"]
+
+_NUMBERING = """<w:abstractNum xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" w:abstractNumId="90">
+  <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>
+  <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>
+</w:abstractNum>"""
+_NUM = """<w:num xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" w:numId="90">
+  <w:abstractNumId w:val="90"/></w:num>"""
+
+
+def make_plan_docx(path: Path) -> Path:
+    """A .docx as Word writes it: Title and heading styles (one named 标题 1), Word's own
+    numbering (一、 （一）, not in the text), a table, and core properties that are not the report's."""
+    import datetime
+
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
+
+    doc = docx.Document()
+    numbering = doc.part.numbering_part.element
+    numbering.insert(0, parse_xml(_NUMBERING))
+    numbering.append(parse_xml(_NUM))
+    cn_heading = doc.styles.add_style("标题 1", WD_STYLE_TYPE.PARAGRAPH)
+    cn_heading.base_style = doc.styles["Normal"]
+    for style, level, text in PLAN:
+        if style == "table":
+            table = doc.add_table(rows=len(PLAN_TABLE), cols=len(PLAN_TABLE[0]))
+            for r, row in enumerate(PLAN_TABLE):
+                for c, value in enumerate(row):
+                    table.cell(r, c).text = value
+            continue
+        p = doc.add_paragraph(text, style=style)
+        if level is not None:
+            num_pr = p._p.get_or_add_pPr().get_or_add_numPr()
+            num_pr.get_or_add_ilvl().set(qn("w:val"), str(level))
+            num_pr.get_or_add_numId().set(qn("w:val"), "90")
+    doc.core_properties.title = "模板"
+    doc.core_properties.created = datetime.datetime(2019, 3, 1)
+    doc.save(str(path))
+    return path
+
+
+def make_docx_bomb(path: Path, unpacked_mb: int = 200) -> Path:
+    """A real .docx plus one part that unpacks to far more than any report."""
+    import zipfile
+
+    make_plan_docx(path)
+    zero = bytes(1 << 20)
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as z, z.open("word/media/bomb.bin", "w") as f:
+        for _ in range(unpacked_mb):
+            f.write(zero)
+    return path

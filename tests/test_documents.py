@@ -5,17 +5,26 @@ from __future__ import annotations
 
 import re
 import shutil
+import zipfile
 
 import pytest
+from conftest import FIXTURES, SEED_003
 from documents import (
     COUNTY,
     COUNTY_TITLE,
+    PLAN,
+    PLAN_HEADINGS,
+    PLAN_TABLE,
+    PLAN_TITLE,
     county_paragraphs,
     make_county_pdf,
+    make_docx_bomb,
     make_empty_pages_pdf,
     make_encrypted_pdf,
+    make_plan_docx,
     make_scanned_pdf,
 )
+from test_search import brute_sections
 
 from indexer.builder import reindex
 from indexer.cli import main
@@ -23,6 +32,9 @@ from indexer.parse import parse_path
 from indexer.reader import Unreadable, read_file
 from indexer.search import search
 from indexer.searcher import Library
+from indexer.word import OLE_MAGIC, doc_to_text
+
+TRADITIONAL = FIXTURES / "formats" / "2019年澳門教育暨青年局工作總結.txt"
 
 COUNTY_HEADINGS = [h for h, _ in COUNTY if h]
 
@@ -114,3 +126,96 @@ def test_parse_cli_reads_a_pdf_and_lists_the_formats(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["parse", "--help"])
     assert ".pdf" in capsys.readouterr().out
+
+
+# --- Word ---------------------------------------------------------------------------
+
+
+def test_docx_headings_numbering_and_table(tmp_path):
+    path = make_plan_docx(tmp_path / "plan.docx")
+    with zipfile.ZipFile(path) as z:  # Word generates the numbers: they are not in the text
+        assert "一、" not in z.read("word/document.xml").decode()
+    [r] = parse_path(path, tmp_path).reports
+    assert (r.title, r.year, r.doc_type, r.region) == (PLAN_TITLE, 2024, "工作要点", "县")  # not 模板, not 2019
+    assert [s.heading for s in r.sections if s.heading] == PLAN_HEADINGS
+    assert [s.level for s in r.sections if s.heading] == [1, 1, 2, 2, 1]
+    by_heading = {s.heading: s for s in r.sections}
+    rows = [" | ".join(row) for row in PLAN_TABLE]
+    table_section = by_heading["（一）推进学前教育普及普惠"].text.split("\n")
+    assert table_section[1:] == rows  # cells kept apart, one row a line
+    body = [text for style, _, text in PLAN if style == "Normal"]
+    assert [s.text for s in r.sections if s.text and s.heading != "（一）推进学前教育普及普惠"] == [
+        b for b in body if "主要指标" not in b]
+    assert all("\\" not in s.text and "#" not in s.text for s in r.sections)
+
+
+def test_docx_zip_bomb_is_refused_quickly_nothing_else_lost(tmp_path, capsys):
+    src = tmp_path / "src"
+    src.mkdir()
+    make_docx_bomb(src / "bomb.docx")
+    make_plan_docx(src / "plan.docx")
+    (src / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    assert main(["reindex", str(src), "--index", str(tmp_path / "ix")]) == 0
+    out = capsys.readouterr()
+    reasons = dict(re.findall(r"^edusearch: skipped (\S+): (.*)$", out.err, re.M))
+    assert "zip bomb" in reasons["bomb.docx"] and "corrupt .docx" in reasons["broken.docx"]
+    assert "1 files, 1 reports" in out.out
+    assert search(Library(tmp_path / "ix").reader(), "防溺水专项治理").total == 1
+
+
+def test_doc_without_a_converter_names_the_package(tmp_path, monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    f = tmp_path / "old.doc"
+    f.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    with pytest.raises(Unreadable, match="apt-get install antiword"):
+        read_file(f, "old.doc")
+
+
+@pytest.mark.skipif(not (shutil.which("antiword") or shutil.which("catdoc")), reason="antiword/catdoc not installed")
+def test_doc_that_is_not_word_is_reported(tmp_path):
+    with pytest.raises(Unreadable, match="could not be converted"):
+        doc_to_text(OLE_MAGIC + b" this is not a Word file" * 10)
+
+
+# --- traditional characters -------------------------------------------------------------
+
+
+def test_traditional_report_sections_and_metadata():
+    [r] = parse_path(TRADITIONAL, TRADITIONAL.parent).reports
+    assert (r.title, r.year, r.doc_type) == ("2019年澳門特別行政區教育暨青年局工作總結", 2019, "工作总结")
+    assert [s.heading for s in r.sections if s.level == 1] == ["一、優化學校環境", "二、加強學生安全", "三、來年工作計劃"]
+    assert "學校敎育質素" in r.sections[0].text  # shown as written
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    """A folder of every kind: traditional text, simplified text, PDF and .docx; its index and parsed reports."""
+    base = tmp_path_factory.mktemp("mixed")
+    src = base / "src"
+    src.mkdir()
+    shutil.copy(TRADITIONAL, src)
+    shutil.copy(SEED_003, src)
+    make_county_pdf(src / "county.pdf", lines_per_page=9)
+    make_plan_docx(src / "plan.docx")
+    reindex(base / "ix", [src], progress=False, workers=1)
+    reports = [r for p in sorted(src.iterdir()) for r in parse_path(p, src).reports]
+    return Library(base / "ix").reader(), reports
+
+
+@pytest.mark.parametrize("q", ["学校", "學校", "敎育", "教育", "卫生", "衞生", "衛生", "防溺水", "資訊科技", "资讯科技",
+                               "工作总结", "工作總結", "2023年", '"覆盖率 | 90% | 92%"', "人民满意"])
+def test_every_format_found_exactly_as_the_folded_scan(mixed, q):
+    reader, reports = mixed
+    res = search(reader, q, per_page=10000)
+    got = {(h.doc_id, next(i for i, s in enumerate(reader.report_sections(reader.report_index(h.doc_id)))
+                           if s["section_id"] == h.section_id)) for h in res.hits}
+    assert got == brute_sections(reports, q.strip('"'))  # a quoted phrase: spaces and | are text
+    assert got or q.startswith("工作")  # the queries are there to be found
+
+
+def test_simplified_query_marks_the_traditional_characters(mixed):
+    reader, _ = mixed
+    res = search(reader, "学校教育")
+    hits = [h for h in res.hits if h.source.endswith("總結.txt")]
+    assert hits and all("<mark>學校敎育</mark>" in h.snippet_html for h in hits)
+    assert {row["value"] for row in res.facets["year"]} >= {2019}
