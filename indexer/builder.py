@@ -12,6 +12,7 @@ import os
 import shutil
 import sys
 import time
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,24 +65,32 @@ class Summary:
     full: bool = False
     reason: str = ""
     phases: dict[str, float] = field(default_factory=dict)  # seconds per step, for benchmarks
+    other_types: Counter = field(default_factory=Counter)  # files of a type not read, by extension
 
     def line(self) -> str:
         kind = f"full rebuild ({self.reason})" if self.full else "incremental"
         parts = [
             f"{self.files} files, {self.reports} reports, {self.sections} sections",
             f"indexed {self.indexed}, unchanged {self.unchanged}, removed {self.removed}",
-            f"skipped {len(self.skipped)}",
+            f"skipped {len(self.skipped)}" if not self.other_types else self._skipped_with_types(),
         ]
         skipped = "; ".join(f"{s.path}: {s.reason}" for s in self.skipped[:5])
         more = f" (+{len(self.skipped) - 5} more)" if len(self.skipped) > 5 else ""
         tail = f" [{skipped}{more}]" if skipped else ""
         return f"{kind}: " + ", ".join(parts) + f"{tail} in {self.seconds:.1f} s"
 
+    def _skipped_with_types(self) -> str:
+        """skipped 3 (2 .xlsx, 1 unreadable): files of a type not read are counted, not listed."""
+        kinds = [f"{n} {ext}" for ext, n in self.other_types.most_common()]
+        if self.skipped:
+            kinds.append(f"{len(self.skipped)} unreadable")
+        return f"skipped {len(self.skipped) + sum(self.other_types.values())} ({', '.join(kinds)})"
+
 
 # -- scanning ------------------------------------------------------------------
 
 
-def scan(sources: list[Path]) -> tuple[list[SourceFile], list[Skipped]]:
+def scan(sources: list[Path], other_types: Counter | None = None) -> tuple[list[SourceFile], list[Skipped]]:
     files: list[SourceFile] = []
     skipped: list[Skipped] = []
     seen: set[str] = set()
@@ -93,6 +102,8 @@ def scan(sources: list[Path]) -> tuple[list[SourceFile], list[Skipped]]:
             if any(part.startswith(".") for part in Path(rel).parts):
                 continue
             if not is_supported(p):
+                if other_types is not None:
+                    other_types[p.suffix.lower() or "(no extension)"] += 1
                 continue
             if not p.is_file():
                 skipped.append(Skipped(rel, "broken link or not a regular file"))
@@ -166,7 +177,8 @@ def reindex(
         dicts = [Path(p).resolve() for p in (userdicts if userdicts is not None else (old or {}).get("userdicts", []))]
         dict_text = combined_dictionary(dicts)
         dict_hash = dictionary_hash(dict_text)
-        files, skipped = scan(srcs)
+        other_types: Counter = Counter()
+        files, skipped = scan(srcs, other_types)
         reason = ""
         if old is None:
             reason = "new index"
@@ -184,6 +196,7 @@ def reindex(
             build = _Build(gen, dict_hash, srcs, dicts, files, skipped, workers, progress)
             summary = build.full() if reason else build.incremental(live, old)
             summary.full, summary.reason = bool(reason), reason
+            summary.other_types = other_types
             store.publish(root, gen)
         except BaseException:
             shutil.rmtree(gen, ignore_errors=True)

@@ -248,3 +248,23 @@ def test_frame_words_inside_report_sentences_are_kept(tmp_path):
                     "<div class='footer'>版权所有</div></body></html>", encoding="utf-8")
     [r] = parse_path(page, tmp_path).reports
     assert [s.text for s in r.sections] == [sentence]
+
+
+# --- what is read, and what is not ----------------------------------------------------------
+
+
+def test_files_of_other_types_are_counted_and_named(tmp_path, capsys):
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(SEED_003, src)
+    make_plan_docx(src / "plan.docx")
+    for name in ("经费.xlsx", "名单.xlsx", "照片.jpg"):
+        (src / name).write_bytes(b"PK\x03\x04 not read")
+    (src / "empty.txt").write_bytes(b"")
+    assert main(["reindex", str(src), "--index", str(tmp_path / "ix")]) == 0
+    out = capsys.readouterr().out
+    assert "2 files, 4 reports" in out and "skipped 4 (2 .xlsx, 1 .jpg, 1 unreadable)" in out
+    with pytest.raises(SystemExit):
+        main(["reindex", "--help"])
+    help_text = capsys.readouterr().out
+    assert all(ext in help_text for ext in (".txt", ".md", ".html", ".pdf", ".docx", ".doc", ".wps"))
