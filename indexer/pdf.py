@@ -33,12 +33,17 @@ _DIGITS = re.compile(r"\d+")
 class _Line:
     page: int
     text: str
+    size: float = 0.0  # largest font size on the line (first page only)
 
 
 def pdf_to_text(data: bytes) -> tuple[str, dict, list[str]]:
     """(text with page markers, metadata, warnings); Unreadable with the reason otherwise."""
-    pages = _page_lines(data)
-    kept = _drop_running_lines(pages)
+    pages, sizes = _page_lines(data)
+    kept = _drop_running_lines(pages, sizes)
+    meta = {}
+    title, kept = _large_title(kept)
+    if title:
+        meta["title"] = title
     paragraphs = _join_wrapped(kept)
     out: list[str] = []
     page = 1
@@ -47,10 +52,11 @@ def pdf_to_text(data: bytes) -> tuple[str, dict, list[str]]:
             page = p.page
             out.append(f"{PAGE_MARK}{page}")
         out.append(p.text)
-    return "\n".join(out), {}, []
+    return "\n".join(out), meta, []
 
 
-def _page_lines(data: bytes) -> list[list[str]]:
+def _page_lines(data: bytes) -> tuple[list[list[str]], list[float]]:
+    """Each page's lines, and the font size of each line of the first page."""
     import pypdfium2 as pdfium
 
     try:
@@ -61,13 +67,16 @@ def _page_lines(data: bytes) -> list[list[str]]:
         n = len(doc)
         if n > MAX_PAGES:
             raise Unreadable(f"PDF has {n} pages, the limit is {MAX_PAGES} (split it into reports)")
-        pages, images = [], 0
+        pages, images, sizes = [], 0, []
         for i in range(n):
             page = doc[i]
             try:
-                text = page.get_textpage().get_text_range()
+                textpage = page.get_textpage()
+                text = textpage.get_text_range()
                 if not text.strip():
                     images += _has_image(page)
+                if i == 0:
+                    sizes = _line_sizes(textpage, text)
             finally:
                 page.close()
             pages.append([line.strip() for line in re.split(r"\r\n|\r|\n", text)])
@@ -77,7 +86,23 @@ def _page_lines(data: bytes) -> list[list[str]]:
         doc.close()
     if not any(line for lines in pages for line in lines):
         raise Unreadable("scanned PDF, no text layer" if images else "PDF without text")
-    return pages
+    return pages, sizes
+
+
+def _line_sizes(textpage, text: str) -> list[float]:
+    """Largest font size per line; PDFium numbers the characters of get_text_range in order."""
+    import pypdfium2.raw as raw
+
+    if textpage.count_chars() != len(text):
+        return []
+    sizes, start = [], 0
+    for m in re.finditer(r"\r\n|\r|\n|$", text):
+        sizes.append(max((raw.FPDFText_GetFontSize(textpage.raw, i) for i in range(start, m.start())
+                          if not text[i].isspace()), default=0.0))
+        start = m.end()
+        if m.end() == len(text):
+            break
+    return sizes
 
 
 def _load_error(e) -> str:
@@ -99,7 +124,7 @@ def _has_image(page) -> bool:
     return any(True for _ in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=3))
 
 
-def _drop_running_lines(pages: list[list[str]]) -> list[_Line]:
+def _drop_running_lines(pages: list[list[str]], sizes: list[float]) -> list[_Line]:
     """Page numbers anywhere near a page's edge, and a line repeated at the top or
     bottom of most pages (digits ignored: 第3页 and 第4页 are the same line)."""
     edges = Counter()
@@ -111,13 +136,30 @@ def _drop_running_lines(pages: list[list[str]]) -> list[_Line]:
     running = {x for x, c in edges.items() if c >= need} if len(pages) >= 2 else set()
     out: list[_Line] = []
     for no, lines in enumerate(pages, start=1):
-        body = [x for x in lines if x]
+        page_sizes = sizes if no == 1 and len(sizes) == len(lines) else [0.0] * len(lines)
+        body = [(x, size) for x, size in zip(lines, page_sizes, strict=True) if x]
         edge = set(range(_RUNNING_LINES)) | set(range(len(body) - _RUNNING_LINES, len(body)))
-        for i, x in enumerate(body):
+        for i, (x, size) in enumerate(body):
             if i in edge and (_PAGE_NUMBER.match(x) or _shape(x) in running):
                 continue
-            out.append(_Line(no, x))
+            out.append(_Line(no, x, size))
     return out
+
+
+def _large_title(lines: list[_Line]) -> tuple[str, list[_Line]]:
+    """The lines set larger than the text at the top of the first page are the title,
+    however many lines (at most three) it was wrapped over."""
+    first = [x.size for x in lines if x.page == 1 and x.size]
+    if len(first) < 3:
+        return "", lines
+    body = sorted(first)[len(first) // 2]
+    n = 0
+    while n < min(3, len(lines)) and lines[n].page == 1 and lines[n].size >= 1.25 * body:
+        n += 1
+    title = "".join(x.text for x in lines[:n])
+    if not n or parse_heading(title) is not None:
+        return "", lines
+    return title, lines[n:]
 
 
 def _shape(line: str) -> str:

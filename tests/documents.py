@@ -44,7 +44,8 @@ def wrap(paragraph: str, width: int = CHARS_PER_LINE) -> list[str]:
     return lines
 
 
-def make_county_pdf(path: Path, lines_per_page: int = 14, footer: str = "- {n} -") -> Path:
+def make_county_pdf(path: Path, lines_per_page: int = 14, footer: str = "- {n} -",
+                    title: tuple[str, ...] = (COUNTY_TITLE,)) -> Path:
     """The county report set in STSong-Light: hard-wrapped lines, a running header, '- N -' footers."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
@@ -52,7 +53,7 @@ def make_county_pdf(path: Path, lines_per_page: int = 14, footer: str = "- {n} -
     from reportlab.pdfgen import canvas
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    rows: list[tuple[str, int]] = [(COUNTY_TITLE, 18)]
+    rows: list[tuple[str, int]] = [(line, 18) for line in title]
     for heading, paragraphs in COUNTY:
         if heading:
             rows.append((heading, 14))

@@ -58,6 +58,15 @@ def test_text_pdf_gives_sections_year_and_clean_text(tmp_path, footer):
     assert all(line.endswith("。") for s in r.sections for line in s.text.split("\n") if line)
 
 
+def test_title_set_large_and_wrapped_over_two_lines(tmp_path):
+    title = ("青山县教育局关于2023年度全县教育系统", "重点工作完成情况的报告")
+    pdf = make_county_pdf(tmp_path / "county.pdf", title=title)
+    [r] = parse_path(pdf, tmp_path).reports
+    assert (r.title, r.year) == ("".join(title), 2023)
+    assert [s.heading for s in r.sections if s.heading] == COUNTY_HEADINGS
+    assert _joined("\n".join(s.text for s in r.sections)) == "".join(county_paragraphs())
+
+
 def test_sections_remember_their_page_and_hits_say_it(tmp_path):
     src = tmp_path / "src"
     src.mkdir()
