@@ -277,3 +277,14 @@ def test_files_of_other_types_are_counted_and_named(tmp_path, capsys):
         main(["reindex", "--help"])
     help_text = capsys.readouterr().out
     assert all(ext in help_text for ext in (".txt", ".md", ".html", ".pdf", ".docx", ".doc", ".wps"))
+
+
+def test_doc_that_is_a_web_page_or_rtf(tmp_path):
+    page = tmp_path / "年报.doc"
+    page.write_bytes(GOV_PAGE.read_bytes())  # sites serve HTML under a .doc name
+    [r] = parse_path(page, tmp_path).reports
+    assert r.title == "南溪县教育局2023年政府信息公开工作年度报告" and "版权所有" not in r.sections[-1].text
+    rtf = tmp_path / "x.wps"
+    rtf.write_bytes(b"{\\rtf1\\ansi 2023}")
+    with pytest.raises(Unreadable, match="RTF"):
+        read_file(rtf, "x.wps")
