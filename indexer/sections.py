@@ -36,8 +36,9 @@ class _Node:
     page: int | None = None  # where the section starts, for paged sources
 
 
-def build_sections(lines: list[str], markdown: bool = False, paged: bool = False) -> list[Section]:
-    page = 1 if paged else None
+def build_sections(lines: list[str], markdown: bool = False, first_page: int | None = None) -> list[Section]:
+    """first_page: the page the lines start on, for paged sources (PDF); None for the others."""
+    paged, page = first_page is not None, first_page
     root = _Node(None, 0, [], [], page=page)
     nodes = [root]
     stack: list[_Open] = []

@@ -288,3 +288,15 @@ def test_doc_that_is_a_web_page_or_rtf(tmp_path):
     rtf.write_bytes(b"{\\rtf1\\ansi 2023}")
     with pytest.raises(Unreadable, match="RTF"):
         read_file(rtf, "x.wps")
+
+
+def test_second_report_in_a_pdf_keeps_counting_pages():
+    from indexer.model import SourceText
+    from indexer.parse import parse_source
+
+    text = ("2023年青山县教育局工作总结\n一、学前教育\n新建幼儿园6所。\n\f2\n覆盖率达到92.5%。\n"
+            "2024年青山县教育局工作要点\n一、总体要求\n办好人民满意的教育。\n\f3\n二、重点任务\n推进优质均衡。")
+    first, second = parse_source(SourceText("two.pdf", text, "pdf", "pdf")).reports
+    assert [(s.heading, s.page) for s in first.sections] == [("一、学前教育", 1)]
+    assert first.sections[0].text == "新建幼儿园6所。\n覆盖率达到92.5%。"
+    assert [(s.heading, s.page) for s in second.sections] == [("一、总体要求", 2), ("二、重点任务", 3)]
