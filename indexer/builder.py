@@ -12,6 +12,7 @@ import os
 import shutil
 import sys
 import time
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +34,7 @@ from .reader import Unreadable, is_supported, read_file
 from .schema import WORD_FIELDS, build_schema
 from .sources import SourceMissing, SourcePlan
 
-FORMAT = 3  # 2: analysed title words in the catalog; 3: live word-field lengths
+FORMAT = 4  # 2: analysed title words in the catalog; 3: live word-field lengths; 4: traditional folded to simplified
 PARALLEL_MIN_SECTIONS = 3000  # below this, one process is faster than starting two
 POOL_MB = 2048  # postings stay in memory; below this Whoosh pickles every posting through temp files
 COMPACT_SEGMENTS = 8
@@ -64,6 +65,7 @@ class Summary:
     full: bool = False
     reason: str = ""
     phases: dict[str, float] = field(default_factory=dict)  # seconds per step, for benchmarks
+    other_types: Counter = field(default_factory=Counter)  # files of a type not read, by extension
     index: Path | None = None  # the index folder written
     sources: SourcePlan | None = None
 
@@ -72,7 +74,7 @@ class Summary:
         parts = [
             f"{self.files} files, {self.reports} reports, {self.sections} sections",
             f"indexed {self.indexed}, unchanged {self.unchanged}, removed {self.removed}",
-            f"skipped {len(self.skipped)}",
+            f"skipped {len(self.skipped)}" if not self.other_types else self._skipped_with_types(),
         ]
         skipped = "; ".join(f"{s.path}: {s.reason}" for s in self.skipped[:5])
         more = f" (+{len(self.skipped) - 5} more)" if len(self.skipped) > 5 else ""
@@ -80,13 +82,22 @@ class Summary:
         where = f" → {self.index}" if self.index else ""
         return f"{kind}: " + ", ".join(parts) + f"{tail} in {self.seconds:.1f} s{where}"
 
+    def _skipped_with_types(self) -> str:
+        """skipped 3 (2 .xlsx, 1 unreadable): files of a type not read are counted, not listed."""
+        kinds = [f"{n} {ext}" for ext, n in self.other_types.most_common()]
+        if self.skipped:
+            kinds.append(f"{len(self.skipped)} unreadable")
+        return f"skipped {len(self.skipped) + sum(self.other_types.values())} ({', '.join(kinds)})"
+
 
 # -- scanning ------------------------------------------------------------------
 
 
-def scan(sources: list[Path], taken: set[str] | frozenset[str] = frozenset()) -> tuple[list[SourceFile], list[Skipped]]:
+def scan(sources: list[Path], taken: set[str] | frozenset[str] = frozenset(),
+         other_types: Counter | None = None) -> tuple[list[SourceFile], list[Skipped]]:
     """Every readable-looking file under the sources; `taken` holds doc paths already used
-    (by a missing folder's kept files), so a new file never takes over their links."""
+    (by a missing folder's kept files), so a new file never takes over their links; files of
+    types not read are counted by extension in `other_types`."""
     files: list[SourceFile] = []
     skipped: list[Skipped] = []
     seen: set[str] = set(taken)
@@ -98,6 +109,8 @@ def scan(sources: list[Path], taken: set[str] | frozenset[str] = frozenset()) ->
             if any(part.startswith(".") for part in Path(rel).parts):
                 continue
             if not is_supported(p):
+                if other_types is not None:
+                    other_types[p.suffix.lower() or "(no extension)"] += 1
                 continue
             if not p.is_file():
                 skipped.append(Skipped(rel, "broken link or not a regular file"))
@@ -188,7 +201,8 @@ def reindex(
                                 "would drop its documents. Restore it, or `edusearch sources remove` it "
                                 "(nothing was changed)")
         taken = {e["doc_rel"] for e in (old or {}).get("files", {}).values() if Path(e.get("src", "")) in missing}
-        files, skipped = scan([s for s in plan.sources if s not in missing], taken)
+        other_types: Counter = Counter()
+        files, skipped = scan([s for s in plan.sources if s not in missing], taken, other_types)
         gen = store.new_generation(root)
         checkpoints.reached("scan")
         try:
@@ -198,6 +212,7 @@ def reindex(
             build = _Build(gen, dict_hash, plan.sources, dicts, files, skipped, workers, progress)
             summary = build.full() if reason else build.incremental(live, old, missing)
             summary.full, summary.reason = bool(reason), reason
+            summary.other_types = other_types
             store.publish(root, gen)
         except BaseException:
             shutil.rmtree(gen, ignore_errors=True)
@@ -362,7 +377,7 @@ class _Build:
                         level=s.level, heading_path=list(s.heading_path), text=s.text, markdown=s.markdown,
                         title=title_folded, heading=fh, _stored_heading=s.heading,
                         body=b, year=r.year if r.year is not None else 0, doc_type=r.doc_type,
-                        region=r.region or "", source=r.source,
+                        region=r.region or "", source=r.source, **({"page": s.page} if s.page else {}),
                     ))
                     sid += 1
                 reports.append(row)

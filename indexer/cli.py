@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .parse import parse_path
-from .reader import Unreadable
+from .reader import FORMATS, Unreadable
 
 DEFAULT_INDEX = "index"
 
@@ -43,7 +43,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
         print(f"\n[{r.doc_id}] {r.title}  ({year} · {r.doc_type} · {r.region or '-'} · {r.issuer or '-'})")
         for s in r.sections:
             label = s.heading or "（开头）"
-            print(f"  {'  ' * s.level}{s.section_id:<10} {label}  [{len(s.text)} 字]")
+            page = f" 第 {s.page} 页" if s.page else ""
+            print(f"  {'  ' * s.level}{s.section_id:<10} {label}  [{len(s.text)} 字{page}]")
     return 0
 
 
@@ -145,7 +146,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(f"第 {res.page} 页超出范围：{res.total} 个章节共 {last} 页（每页 {res.per_page} 个，用 --page {last} 看最后一页）。")
     for i, h in enumerate(res.hits, start=first + 1):
         path = " › ".join([h.title, *h.heading_path])
-        print(f"\n{i}. {path}  ({h.year or '年份不详'} · {h.doc_type})")
+        page = f" · 第 {h.page} 页" if h.page else ""
+        print(f"\n{i}. {path}  ({h.year or '年份不详'} · {h.doc_type}{page})")
         print(f"   {_terminal(h.snippet_html, color)}")
         print(f"   {unquote(h.url)}")
     return 0
@@ -246,12 +248,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="edusearch", description="Search Chinese education policy reports by section.")
     sub = p.add_subparsers(dest="command", required=True)
-    sp = sub.add_parser("parse", help="show how a file is understood: reports, metadata, sections")
+    reads = f"reads: {FORMATS}"
+    sp = sub.add_parser("parse", help="show how a file is understood: reports, metadata, sections", epilog=reads)
     sp.add_argument("file")
     sp.add_argument("--json", action="store_true", help="machine-readable output")
     sp.set_defaults(func=cmd_parse)
 
-    sp = sub.add_parser("reindex", help="build or refresh the index from source folders")
+    sp = sub.add_parser("reindex", help="build or refresh the index from source folders", epilog=reads)
     sp.add_argument("sources", nargs="*", help="folders (or files) of reports to add to the remembered sources; "
                                                "none: refresh the remembered ones (seeds/ the first time)")
     sp.add_argument("--index", help=f"index folder (default: $EDUSEARCH_INDEX or ./{DEFAULT_INDEX})")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN = "零〇一二两三四五六七八九十百千"
+PAGE_MARK = "\f"  # a line "\f5": page 5 starts here (from PDFs); blank to everything but the section builder
 LEAD = " \t\u3000\u00a0\u200b\u200c\u200d\u2060\ufeff>＞"  # indentation, invisible marks, the scraper's quotes
 
 _PATTERNS = [
@@ -54,7 +55,13 @@ def cn_number(s: str) -> int:
     return total + digit
 
 
+def is_page_mark(line: str) -> bool:
+    return line[:1] == PAGE_MARK and line[1:].isdigit()
+
+
 def clean_line(line: str) -> str:
+    if is_page_mark(line):
+        return ""
     return line.strip(LEAD).lstrip(LEAD).strip(LEAD.replace(">", "").replace("＞", ""))
 
 

@@ -7,7 +7,7 @@ import re
 import markdown as _markdown
 import nh3
 
-from .reader import html_to_text
+from .webpage import html_to_text
 
 # Anything that Markdown would turn into something other than the same characters.
 _SYNTAX = re.compile(r"[*_`\[\]<>&\\|~]|^\s{0,3}(?:[-+]\s|\d+\.\s|>|#|={3,}|-{3,})", re.M)

@@ -12,7 +12,7 @@ class SourceText:
     path: str  # relative to the corpus root, POSIX separators
     text: str
     encoding: str
-    fmt: str  # "txt" | "md" | "html"
+    fmt: str  # "txt" | "md" | "html" | "pdf" | "docx" | "doc"
     meta: dict = field(default_factory=dict)  # front matter / <title>
     warnings: list[str] = field(default_factory=list)
     sha256: str = ""  # of the bytes read: what reindexing compares
@@ -26,10 +26,13 @@ class Section:
     heading_path: list[str]
     text: str
     markdown: str | None = None  # the Markdown source, where the file was Markdown
+    page: int | None = None  # the page it starts on, where the file has pages (PDF)
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d.pop("markdown")
+        if d["page"] is None:
+            d.pop("page")
         return d
 
 

@@ -1,16 +1,19 @@
-"""Matching form of text: NFKC + casefold, whitespace next to CJK removed.
+"""Matching form of text: NFKC + casefold, traditional → simplified, whitespace next to CJK removed.
 
-Matching happens on the folded form (so ２００８年 finds 2008年 and 防 溺水 finds
-防溺水), but display uses the original, so every folded character keeps a link
-back to the original characters it came from.
+Matching happens on the folded form (so ２００８年 finds 2008年, 防 溺水 finds
+防溺水 and 學校 finds 学校), but display uses the original, so every folded
+character keeps a link back to the original characters it came from.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+
+import opencc
 
 # CJK ideographs, CJK punctuation, kana, Hangul, and full-width forms that survive NFKC.
 _CJK = (
@@ -20,14 +23,53 @@ _CJK = (
 )
 _CJK_CHAR = re.compile(f"[{_CJK}]")
 _WS = re.compile(r"\s+")
+# Ideograph blocks whose traditional forms and variants OpenCC maps to simplified.
+_HAN_BLOCKS = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2EBEF), (0x30000, 0x3134F))
+# t2s first; the Hong Kong table adds variants it leaves alone (衞 → 卫). The Taiwan one is left out:
+# it folds simplified characters too (么 → 幺 would turn 什么 into 什幺).
+_OPENCC_CONFIGS = ("t2s", "hk2s")
 
+
+@functools.cache
+def t2s_chars() -> dict[str, str]:
+    """OpenCC's traditional → simplified mapping, one character to one character.
+
+    Phrase rules (乾隆 stays 乾隆) are left out on purpose: a fold that keeps the
+    length keeps every offset and mark exact, and the query is folded the same way.
+    """
+    chars = [chr(c) for lo, hi in _HAN_BLOCKS for c in range(lo, hi + 1)]
+    table: dict[str, str] = {}
+    for config in _OPENCC_CONFIGS:
+        # one call per table; a newline between characters keeps phrases from forming
+        converted = opencc.OpenCC(config).convert("\n".join(chars)).split("\n")
+        if len(converted) != len(chars):
+            continue  # a table that merged lines cannot be lined up; the others still apply
+        for ch, out in zip(chars, converted, strict=True):
+            if out != ch and len(out) == 1 and ch not in table:
+                table[ch] = out
+    return table
+
+
+@functools.cache
+def _t2s_translate() -> dict[int, str]:
+    return {ord(k): v for k, v in t2s_chars().items()}
+
+
+def simplified(text: str) -> str:
+    """Traditional characters as simplified, nothing else changed: for rules written in simplified (总结, 报告)."""
+    return text.translate(_t2s_translate())
+
+
+def _fold_one(ch: str) -> str:
+    f = unicodedata.normalize("NFKC", ch).casefold()
+    return t2s_chars().get(f, f) if len(f) == 1 else f
 
 
 class _FoldTable(dict):
     """str.translate table filled on first sight of each character."""
 
     def __missing__(self, code: int) -> str:
-        f = unicodedata.normalize("NFKC", chr(code)).casefold()
+        f = _fold_one(chr(code))
         self[code] = f
         return f
 

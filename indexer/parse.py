@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path, PurePosixPath
 
+from .headings import is_page_mark
 from .markup import md_to_text
 from .metadata import (
     doc_type_of,
@@ -28,13 +29,20 @@ def parse_path(path: Path, root: Path | None = None) -> ParsedFile:
     return parse_source(read_file(path, rel))
 
 
+# How each format's text is laid out: Markdown-style headings, or plain lines as in a .txt file.
+_LAYOUT = {"md": "md", "html": "md", "docx": "md", "txt": "txt", "pdf": "txt", "doc": "txt"}
+
+
 def parse_source(src: SourceText) -> ParsedFile:
-    markdown = src.fmt in ("md", "html")
-    raws = split_reports(src.text, src.fmt)
+    layout = _LAYOUT.get(src.fmt, "txt")
+    markdown = layout == "md"
+    raws = split_reports(src.text, layout)
     many = len(raws) > 1
-    reports = [
-        _report(src, raw, n, many, markdown) for n, raw in enumerate(raws, start=1)
-    ]
+    reports = []
+    page = 1 if src.fmt == "pdf" else None
+    for n, raw in enumerate(raws, start=1):
+        reports.append(_report(src, raw, n, many, markdown, page))
+        page = _last_page(raw.lines, page)
     return ParsedFile(src.path, reports, list(src.warnings), src.sha256)
 
 
@@ -43,8 +51,15 @@ def file_title(rel: str) -> str:
     return _YEAR_PREFIX.sub("", stem)
 
 
-def _report(src: SourceText, raw: RawReport, n: int, many: bool, markdown: bool) -> Report:
-    sections = build_sections(raw.lines, markdown)
+def _last_page(lines: list[str], page: int | None) -> int | None:
+    """The page a PDF's next report starts on: the last page mark before it."""
+    if page is None:
+        return None
+    return next((int(x[1:]) for x in reversed(lines) if is_page_mark(x)), page)
+
+
+def _report(src: SourceText, raw: RawReport, n: int, many: bool, markdown: bool, page: int | None) -> Report:
+    sections = build_sections(raw.lines, markdown, first_page=page)
     if markdown:
         sections = [_plain(s) for s in sections]
     title = _title(src, raw, many, n)

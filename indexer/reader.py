@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import html
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import yaml
 
 from .model import SourceText
+from .webpage import page_to_text
 
-SUPPORTED = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+SUPPORTED = {
+    ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
+    ".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "doc",
+}
+# What `parse` and `reindex` say they read.
+FORMATS = "文本 .txt .text · Markdown .md .markdown · 网页 .html .htm · PDF .pdf · Word .docx .doc .wps"
+BINARY = {"pdf", "docx", "doc"}  # formats with their own reader (indexer/pdf.py, indexer/word.py)
 META_KEYS = ("title", "year", "region", "doc_type", "issuer", "source_url")
 MAX_BYTES = 16 * 1024 * 1024  # a report is never this big; a bigger file is most likely not a report
 
@@ -43,6 +48,8 @@ def read_file(path: Path, rel: str) -> SourceText:
 def read_bytes(data: bytes, rel: str, fmt: str) -> SourceText:
     if len(data) > MAX_BYTES:
         raise Unreadable(f"too large: {len(data) / 1e6:.0f} MB, the limit is {MAX_BYTES / 1e6:.0f} MB (split it into reports)")
+    if fmt in BINARY:
+        return _read_document(data, rel, fmt)
     text, encoding, warnings = decode(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     meta: dict = {}
@@ -50,10 +57,32 @@ def read_bytes(data: bytes, rel: str, fmt: str) -> SourceText:
         text, meta, w = split_front_matter(text)
         warnings += w
     elif fmt == "html":
-        text, meta = html_to_text(text)
+        text, meta = page_to_text(text)
     if not text.strip():
         raise Unreadable("no text" if data.strip() else "empty file")
     return SourceText(rel, text, encoding, fmt, meta, warnings, hashlib.sha256(data).hexdigest())
+
+
+def _read_document(data: bytes, rel: str, fmt: str) -> SourceText:
+    if not data.strip():
+        raise Unreadable("empty file")
+    if fmt == "doc" and _is_web_page(data):
+        return read_bytes(data, rel, "html")  # sites serve HTML saved as .doc
+    if fmt == "pdf":
+        from .pdf import pdf_to_text as convert
+    elif fmt == "docx":
+        from .word import docx_to_text as convert
+    else:
+        from .word import doc_to_text as convert
+    text, meta, warnings = convert(data)
+    if not text.strip():
+        raise Unreadable("no text")
+    return SourceText(rel, text, fmt, fmt, meta, warnings, hashlib.sha256(data).hexdigest())
+
+
+def _is_web_page(data: bytes) -> bool:
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<html", b"<!doctype html", b"<?xml", b"<meta")) or b"<html" in head
 
 
 # --- decoding ---------------------------------------------------------------
@@ -132,58 +161,3 @@ def split_front_matter(text: str) -> tuple[str, dict, list[str]]:
     meta = {k: data[k] for k in META_KEYS if data.get(k) not in (None, "")}
     # keep line numbers meaningful: the front matter becomes blank lines
     return "\n" * m.group(0).count("\n") + text[m.end():], meta, []
-
-
-# --- HTML ---------------------------------------------------------------------
-
-_BLOCK = {"p", "div", "br", "li", "tr", "section", "article", "blockquote", "pre", "table", "ul", "ol", "dd", "dt"}
-_SKIP = {"script", "style", "noscript", "template", "head", "nav", "footer", "iframe", "svg", "object"}
-
-
-class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.title = ""
-        self._in_title = False
-        self._in_heading = False
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "title":
-            self._in_title = True
-        elif tag in _SKIP:
-            self._skip += 1
-        elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-            self.parts.append("\n\n" + "#" * int(tag[1]) + " ")
-            self._in_heading = True
-        elif tag in _BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag):
-        if tag == "title":
-            self._in_title = False
-        elif tag in _SKIP:
-            self._skip = max(0, self._skip - 1)
-        elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-            self._in_heading = False
-            self.parts.append("\n")
-        elif tag in _BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data):
-        if self._in_title:
-            self.title += data
-        elif not self._skip:
-            # a heading stays on one line
-            self.parts.append(data.replace("\n", " ") if self._in_heading else data)
-
-
-def html_to_text(markup: str) -> tuple[str, dict]:
-    p = _TextExtractor()
-    p.feed(markup)
-    p.close()
-    text = "".join(p.parts)
-    text = re.sub(r"[ \t]*\n[ \t]*(?=\n)", "\n", text)
-    meta = {"title": html.unescape(p.title).strip()} if p.title.strip() else {}
-    return text, meta

@@ -34,4 +34,5 @@ def build_schema(dict_hash: str) -> fields.Schema:
         doc_type=fields.ID(stored=True),
         region=fields.ID(stored=True),
         source=fields.STORED(),
+        page=fields.STORED(),  # where the section starts, for PDFs
     )

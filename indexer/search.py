@@ -53,6 +53,7 @@ class Hit:
     url: str
     snippet_html: str
     score: float
+    page: int | None = None  # the page the section starts on, for PDFs
 
 
 @dataclass
@@ -539,5 +540,5 @@ def _hits(reader: IndexReader, sids: list[int], needles: list[Needle], scores: l
             body_snip = hs + (" — " + body_snip if text else "") if "<mark>" in hs else body_snip
         out.append(Hit(row.doc_id, stored["section_id"], row.title, row.year, row.doc_type,
                        list(stored.get("heading_path") or []), row.source, doc_url(row.doc_id, stored["section_id"]),
-                       body_snip, round(float(score), 4)))
+                       body_snip, round(float(score), 4), stored.get("page")))
     return out

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .headings import Heading, clean_line, parse_heading
+from .headings import Heading, clean_line, is_page_mark, parse_heading
 from .model import Section
 
 _INFO_END = re.compile(r"^\s*<!--.*?-->\s*$")
@@ -33,13 +33,21 @@ class _Node:
     lines: list[str] = field(default_factory=list)
     raw: list[str] = field(default_factory=list)  # Markdown source lines, blank lines kept
     children: int = 0
+    page: int | None = None  # where the section starts, for paged sources
 
 
-def build_sections(lines: list[str], markdown: bool = False) -> list[Section]:
-    root = _Node(None, 0, [], [])
+def build_sections(lines: list[str], markdown: bool = False, first_page: int | None = None) -> list[Section]:
+    """first_page: the page the lines start on, for paged sources (PDF); None for the others."""
+    paged, page = first_page is not None, first_page
+    root = _Node(None, 0, [], [], page=page)
     nodes = [root]
     stack: list[_Open] = []
     for line in lines:
+        if paged and is_page_mark(line):
+            page = int(line[1:])
+            if not any(root.lines) and len(nodes) == 1:
+                root.page = page  # the opening starts on this page
+            continue
         h = parse_heading(line, markdown)
         if h is not None and _inside_article(stack, h):
             h = None  # 项 and 目 of an article: list items, not sections
@@ -53,7 +61,7 @@ def build_sections(lines: list[str], markdown: bool = False) -> list[Section]:
         parent = stack[-1].node if stack else root
         parent.children += 1
         number = h.number if h.number is not None else parent.children
-        node = _Node(h, depth + 1, parent.path + [number], parent.heading_path + [h.heading])
+        node = _Node(h, depth + 1, parent.path + [number], parent.heading_path + [h.heading], page=page)
         if h.body:
             node.lines.append(h.body)
             node.raw.append(h.body)
@@ -100,5 +108,5 @@ def _to_sections(nodes: list[_Node], markdown: bool) -> list[Section]:
         seen.add(sid)
         heading = n.heading.heading if n.heading else ""
         source = "\n".join(n.raw).strip("\n") if markdown else None
-        sections.append(Section(sid, n.level, heading, n.heading_path, text, source))
+        sections.append(Section(sid, n.level, heading, n.heading_path, text, source, n.page))
     return sections

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .headings import clean_line, parse_heading
+from .normalize import simplified
 
 _MARKER = re.compile(r"^【\s*(?:篇|第)?\s*([一二三四五六七八九十\d]+)\s*篇?\s*】\s*(.*)$")
 _BOILERPLATE = re.compile(r"以下是.{0,12}为大家整理|欢迎品鉴|希望对大家有所帮助|为大家精心准备|欢迎阅读|仅供参考|欢迎大家阅读")
@@ -36,7 +37,7 @@ class RawReport:
 
 def is_title_line(line: str) -> bool:
     s = clean_line(line)
-    return bool(_TITLE_LINE.match(s)) and parse_heading(s) is None
+    return bool(_TITLE_LINE.match(simplified(s))) and parse_heading(s) is None
 
 
 def page_topic(line: str) -> str | None:

@@ -32,3 +32,18 @@ def test_expanding_characters_map_to_whole_original():
     f = fold("等等…还有")
     i = f.text.index("...")
     assert f.orig_span(i, i + 3) == (2, 3)
+
+
+def test_traditional_folds_to_simplified_one_character_each():
+    text = "我國的學校敎育和衞生事業"
+    f = fold(text)
+    assert f.text == "我国的学校教育和卫生事业"
+    assert len(f.text) == len(text)
+    i = f.text.index("学校教育")
+    assert text[slice(*f.orig_span(i, i + 4))] == "學校敎育"
+
+
+def test_simplified_text_is_left_as_it_is():
+    text = (FIXTURES / "gov-work-reports-alt" / "2009政府工作报告_温家宝.txt").read_text(encoding="utf-8")
+    changed = {ch for ch in set(text) if "\u4e00" <= ch <= "\u9fff" and fold_text(ch) != ch}
+    assert not changed, changed

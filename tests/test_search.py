@@ -23,6 +23,7 @@ QUERIES = [
     "防溺水", "校安工", "营养餐",  # three
     "安全教育", "义务教育均衡", "社会主义市场经济", "防溺水专项治理",  # four and more
     "2008年", "２００８年", "1998", "2008", "pm2.5", "public", "PUBLIC", "rcep", "4·20",  # digits and Latin
+    "学校", "學校", "敎育", "国务院", "國務院",  # simplified and traditional fold to one form
 ]
 LATIN = re.compile(r"[0-9a-z\u00c0-\u024f]")
 
@@ -90,7 +91,7 @@ def test_exact_matches_equal_brute_force(reader, reports, q):
     assert res.mode == ("exact" if truth else res.mode)
 
 
-@pytest.mark.parametrize("q", ["防溺水", "2008年", "教育", "public"])
+@pytest.mark.parametrize("q", ["防溺水", "2008年", "教育", "public", "学校"])
 def test_year_facet_counts_equal_brute_force(reader, reports, q):
     res = all_hits(reader, q)
     by_id = {r.doc_id: r for r in reports}
@@ -98,6 +99,15 @@ def test_year_facet_counts_equal_brute_force(reader, reports, q):
     for doc_id in {d for d, _ in brute_sections(reports, q)}:
         truth[by_id[doc_id].year] += 1
     assert {row["value"]: row["count"] for row in res.facets["year"]} == dict(truth)
+
+
+@pytest.mark.parametrize("q, written", [("学校", "學校"), ("學校", "學校"), ("教育", "敎育"), ("敎育", "敎育")])
+def test_traditional_and_simplified_find_each_other_marked_as_written(reader, q, written):
+    res = all_hits(reader, q)
+    assert 1954 in {row["value"] for row in res.facets["year"]}
+    hits_1954 = [h for h in res.hits if h.year == 1954]
+    assert hits_1954 and all(f"<mark>{written}</mark>" in h.snippet_html for h in hits_1954)
+    assert any(h.year and h.year > 2000 for h in res.hits)  # and the simplified reports still
 
 
 def test_full_width_digits_found_and_marked_exactly(reader):
@@ -219,7 +229,9 @@ def test_cli_search_json_is_the_api_object(index_dir, capsys):
     assert set(out) == {"query", "total", "total_documents", "took_ms", "page", "per_page", "notice", "facets", "hits"}
     assert set(out["facets"]) == {"year", "doc_type", "region"}
     hit = out["hits"][0]
-    assert set(hit) == {"doc_id", "section_id", "title", "year", "doc_type", "heading_path", "source", "url", "snippet_html", "score"}
+    assert set(hit) == {"doc_id", "section_id", "title", "year", "doc_type", "heading_path", "source", "url", "snippet_html", "score",
+                        "page"}
+    assert hit["page"] is None  # a text file has no pages
     assert hit["url"].endswith("#" + hit["section_id"])
     assert hit["source"] == SEED_000.name
     assert hit["year"] is None

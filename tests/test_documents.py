@@ -1,0 +1,302 @@
+"""PDF and Word files: sections, year and clean text as a reader sees them; scans, locked,
+broken and oversized files reported and skipped with the reason, nothing else lost."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+
+import pytest
+from conftest import FIXTURES, SEED_003
+from documents import (
+    COUNTY,
+    COUNTY_TITLE,
+    PLAN,
+    PLAN_HEADINGS,
+    PLAN_TABLE,
+    PLAN_TITLE,
+    county_paragraphs,
+    make_county_pdf,
+    make_docx_bomb,
+    make_empty_pages_pdf,
+    make_encrypted_pdf,
+    make_plan_docx,
+    make_scanned_pdf,
+)
+from test_search import brute_sections
+
+from indexer.builder import reindex
+from indexer.cli import main
+from indexer.parse import parse_path
+from indexer.reader import Unreadable, read_file
+from indexer.search import search
+from indexer.searcher import Library
+from indexer.word import OLE_MAGIC, doc_to_text
+
+TRADITIONAL = FIXTURES / "formats" / "2019年澳門教育暨青年局工作總結.txt"
+GOV_PAGE = FIXTURES / "formats" / "县教育局2023年政府信息公开工作年度报告.html"
+
+COUNTY_HEADINGS = [h for h, _ in COUNTY if h]
+
+
+def _joined(text: str) -> str:
+    return text.replace("\n", "")
+
+
+@pytest.mark.parametrize("footer", ["- {n} -", "第 {n} 页 共 {total} 页", "{n}"])
+def test_text_pdf_gives_sections_year_and_clean_text(tmp_path, footer):
+    pdf = make_county_pdf(tmp_path / "county.pdf", lines_per_page=9, footer=footer)
+    [r] = parse_path(pdf, tmp_path).reports
+    assert (r.title, r.year, r.doc_type, r.region) == (COUNTY_TITLE, 2023, "工作总结", "县")
+    assert [s.heading for s in r.sections if s.heading] == COUNTY_HEADINGS
+    assert [s.level for s in r.sections if s.heading] == [1, 2, 2, 2, 1, 1]
+    whole = "\n".join(s.text for s in r.sections)
+    # the report's own text and nothing else: no running header, no page number, no lost line
+    assert _joined(whole) == "".join(county_paragraphs())
+    # no wrapped fragment left: each paragraph of the report ends its sentence
+    assert all(line.endswith("。") for s in r.sections for line in s.text.split("\n") if line)
+
+
+def test_title_set_large_and_wrapped_over_two_lines(tmp_path):
+    title = ("青山县教育局关于2023年度全县教育系统", "重点工作完成情况的报告")
+    pdf = make_county_pdf(tmp_path / "county.pdf", title=title)
+    [r] = parse_path(pdf, tmp_path).reports
+    assert (r.title, r.year) == ("".join(title), 2023)
+    assert [s.heading for s in r.sections if s.heading] == COUNTY_HEADINGS
+    assert _joined("\n".join(s.text for s in r.sections)) == "".join(county_paragraphs())
+
+
+def test_sections_remember_their_page_and_hits_say_it(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    pdf = make_county_pdf(src / "county.pdf", lines_per_page=9)
+    r = parse_path(pdf, src).reports[0]
+    pages = {s.heading: s.page for s in r.sections}
+    assert pages[""] == 1 and pages["一、主要工作成效"] == 1
+    assert sorted(pages.values()) == list(pages.values())  # in reading order
+    last = pages["三、2024年工作打算"]
+    assert last > 1
+    reindex(tmp_path / "ix", [src], progress=False, workers=1)
+    res = search(Library(tmp_path / "ix").reader(), "办好人民满意的教育")
+    [hit] = res.hits
+    assert hit.section_id == "s3" and hit.page == last
+    assert res.to_dict()["hits"][0]["page"] == last
+    from webapp import create_app
+
+    body = create_app(tmp_path / "ix").test_client().get("/search?q=办好人民满意的教育").get_data(as_text=True)
+    assert f"工作总结 · 第 {last} 页</p>" in body
+
+
+@pytest.mark.parametrize("make, reason", [
+    (make_scanned_pdf, "scanned PDF, no text layer"),
+    (make_encrypted_pdf, "encrypted PDF"),
+])
+def test_scanned_and_encrypted_pdfs_are_skipped_with_reason(tmp_path, make, reason):
+    pdf = make(tmp_path / "x.pdf")
+    with pytest.raises(Unreadable, match=reason):
+        read_file(pdf, "x.pdf")
+
+
+@pytest.mark.parametrize("cut", [0.9, 0.5, 0.1])
+def test_truncated_pdfs_are_skipped_with_reason(tmp_path, cut):
+    whole = make_county_pdf(tmp_path / "whole.pdf").read_bytes()
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(whole[: int(len(whole) * cut)])
+    with pytest.raises(Unreadable, match="corrupt or truncated PDF"):
+        read_file(bad, "bad.pdf")
+
+
+def test_folder_with_bad_pdfs_indexes_the_rest(tmp_path, capsys):
+    src = tmp_path / "src"
+    src.mkdir()
+    make_county_pdf(src / "county.pdf")
+    make_scanned_pdf(src / "scan.pdf")
+    make_encrypted_pdf(src / "locked.pdf")
+    make_empty_pages_pdf(src / "blank.pdf", 10_000)
+    (src / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog")
+    shutil.copy(src / "county.pdf", src / "copy.pdf")
+    assert main(["reindex", str(src), "--index", str(tmp_path / "ix")]) == 0
+    out = capsys.readouterr()
+    assert "2 files, 2 reports" in out.out and "skipped 4" in out.out
+    reasons = dict(re.findall(r"^edusearch: skipped (\S+): (.*)$", out.err, re.M))
+    assert reasons["scan.pdf"] == "scanned PDF, no text layer"
+    assert reasons["locked.pdf"].startswith("encrypted PDF")
+    assert "10000 pages" in reasons["blank.pdf"]
+    assert "PDF" in reasons["broken.pdf"]
+    res = search(Library(tmp_path / "ix").reader(), "防溺水专项治理")
+    assert {h.source for h in res.hits} == {"county.pdf", "copy.pdf"}
+
+
+def test_parse_cli_reads_a_pdf_and_lists_the_formats(tmp_path, capsys):
+    pdf = make_county_pdf(tmp_path / "county.pdf")
+    assert main(["parse", str(pdf)]) == 0
+    out = capsys.readouterr().out
+    assert "%PDF" not in out and "（一）学前教育普惠发展" in out and "第 1 页" in out
+    with pytest.raises(SystemExit):
+        main(["parse", "--help"])
+    assert ".pdf" in capsys.readouterr().out
+
+
+# --- Word ---------------------------------------------------------------------------
+
+
+def test_docx_headings_numbering_and_table(tmp_path):
+    path = make_plan_docx(tmp_path / "plan.docx")
+    with zipfile.ZipFile(path) as z:  # Word generates the numbers: they are not in the text
+        assert "一、" not in z.read("word/document.xml").decode()
+    [r] = parse_path(path, tmp_path).reports
+    assert (r.title, r.year, r.doc_type, r.region) == (PLAN_TITLE, 2024, "工作要点", "县")  # not 模板, not 2019
+    assert [s.heading for s in r.sections if s.heading] == PLAN_HEADINGS
+    assert [s.level for s in r.sections if s.heading] == [1, 1, 2, 2, 1]
+    by_heading = {s.heading: s for s in r.sections}
+    rows = [" | ".join(row) for row in PLAN_TABLE]
+    table_section = by_heading["（一）推进学前教育普及普惠"].text.split("\n")
+    assert table_section[1:] == rows  # cells kept apart, one row a line
+    body = [text for style, _, text in PLAN if style == "Normal"]
+    assert [s.text for s in r.sections if s.text and s.heading != "（一）推进学前教育普及普惠"] == [
+        b for b in body if "主要指标" not in b]
+    assert all("\\" not in s.text and "#" not in s.text for s in r.sections)
+
+
+def test_docx_zip_bomb_is_refused_quickly_nothing_else_lost(tmp_path, capsys):
+    src = tmp_path / "src"
+    src.mkdir()
+    make_docx_bomb(src / "bomb.docx")
+    make_plan_docx(src / "plan.docx")
+    (src / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    assert main(["reindex", str(src), "--index", str(tmp_path / "ix")]) == 0
+    out = capsys.readouterr()
+    reasons = dict(re.findall(r"^edusearch: skipped (\S+): (.*)$", out.err, re.M))
+    assert "zip bomb" in reasons["bomb.docx"] and "corrupt .docx" in reasons["broken.docx"]
+    assert "1 files, 1 reports" in out.out
+    assert search(Library(tmp_path / "ix").reader(), "防溺水专项治理").total == 1
+
+
+def test_doc_without_a_converter_names_the_package(tmp_path, monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    f = tmp_path / "old.doc"
+    f.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    with pytest.raises(Unreadable, match="apt-get install antiword"):
+        read_file(f, "old.doc")
+
+
+@pytest.mark.skipif(not (shutil.which("antiword") or shutil.which("catdoc")), reason="antiword/catdoc not installed")
+def test_doc_that_is_not_word_is_reported(tmp_path):
+    with pytest.raises(Unreadable, match="could not be converted"):
+        doc_to_text(OLE_MAGIC + b" this is not a Word file" * 10)
+
+
+# --- traditional characters -------------------------------------------------------------
+
+
+def test_traditional_report_sections_and_metadata():
+    [r] = parse_path(TRADITIONAL, TRADITIONAL.parent).reports
+    assert (r.title, r.year, r.doc_type) == ("2019年澳門特別行政區教育暨青年局工作總結", 2019, "工作总结")
+    assert [s.heading for s in r.sections if s.level == 1] == ["一、優化學校環境", "二、加強學生安全", "三、來年工作計劃"]
+    assert "學校敎育質素" in r.sections[0].text  # shown as written
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    """A folder of every kind: traditional text, simplified text, PDF and .docx; its index and parsed reports."""
+    base = tmp_path_factory.mktemp("mixed")
+    src = base / "src"
+    src.mkdir()
+    shutil.copy(TRADITIONAL, src)
+    shutil.copy(GOV_PAGE, src)
+    shutil.copy(SEED_003, src)
+    make_county_pdf(src / "county.pdf", lines_per_page=9)
+    make_plan_docx(src / "plan.docx")
+    reindex(base / "ix", [src], progress=False, workers=1)
+    reports = [r for p in sorted(src.iterdir()) for r in parse_path(p, src).reports]
+    return Library(base / "ix").reader(), reports
+
+
+@pytest.mark.parametrize("q", ["学校", "學校", "敎育", "教育", "卫生", "衞生", "衛生", "防溺水", "資訊科技", "资讯科技",
+                               "工作总结", "工作總結", "2023年", '"覆盖率 | 90% | 92%"', '"主动公开 | 312"', "人民满意", "首页",
+                               "版权所有"])
+def test_every_format_found_exactly_as_the_folded_scan(mixed, q):
+    reader, reports = mixed
+    res = search(reader, q, per_page=10000)
+    got = {(h.doc_id, next(i for i, s in enumerate(reader.report_sections(reader.report_index(h.doc_id)))
+                           if s["section_id"] == h.section_id)) for h in res.hits}
+    assert got == brute_sections(reports, q.strip('"'))  # a quoted phrase: spaces and | are text
+    assert got or q.startswith("工作") or q in ("首页", "版权所有")  # the others are there to be found
+
+
+def test_simplified_query_marks_the_traditional_characters(mixed):
+    reader, _ = mixed
+    res = search(reader, "学校教育")
+    hits = [h for h in res.hits if h.source.endswith("總結.txt")]
+    assert hits and all("<mark>學校敎育</mark>" in h.snippet_html for h in hits)
+    assert {row["value"] for row in res.facets["year"]} >= {2019}
+
+
+# --- web pages --------------------------------------------------------------------------
+
+
+def test_web_page_without_the_site_frame_and_with_table_cells_apart():
+    [r] = parse_path(GOV_PAGE, GOV_PAGE.parent).reports
+    assert (r.title, r.year, r.doc_type, r.region) == ("南溪县教育局2023年政府信息公开工作年度报告", 2023, "信息公开年报", "县")
+    assert [s.heading for s in r.sections if s.heading] == ["一、总体情况", "二、主动公开政府信息情况", "三、存在的主要问题及改进情况"]
+    whole = "\n".join(s.text for s in r.sections)
+    for frame in ("首页", "政务公开 >", "当前位置", "分享到", "微信", "打印本页", "版权所有", "ICP备", "公网安备",
+                  "网站标识码", "主办单位", "浏览次数", "字号", "不是正文", "互动交流", "南溪县人民政府"):
+        assert frame not in whole, frame
+    table = next(s for s in r.sections if s.heading == "二、主动公开政府信息情况").text.split("\n")
+    assert table == ["信息内容 | 本年制发件数 | 本年废止件数", "规章 | 0 | 0", "行政规范性文件 | 3 | 1", "主动公开 | 312 | —"]
+    assert r.sections[0].text.startswith("本报告依据《中华人民共和国政府信息公开条例》编制")
+
+
+def test_frame_words_inside_report_sentences_are_kept(tmp_path):
+    sentence = ("会议指出，要依法保护教材著作权，出版单位对其出版的教材依法享有版权所有者的各项权利，任何单位不得擅自翻印，"
+                "各学校要把好教材征订关，坚决杜绝盗版教辅进入校园，同时做好教材循环使用工作，减轻学生家庭负担，推进绿色校园建设。")
+    page = tmp_path / "p.html"
+    page.write_text(f"<html><body><h1>2022年教材工作总结</h1><div class='position-relative'><p>{sentence}</p></div>"
+                    "<div class='footer'>版权所有</div></body></html>", encoding="utf-8")
+    [r] = parse_path(page, tmp_path).reports
+    assert [s.text for s in r.sections] == [sentence]
+
+
+# --- what is read, and what is not ----------------------------------------------------------
+
+
+def test_files_of_other_types_are_counted_and_named(tmp_path, capsys):
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(SEED_003, src)
+    make_plan_docx(src / "plan.docx")
+    for name in ("经费.xlsx", "名单.xlsx", "照片.jpg"):
+        (src / name).write_bytes(b"PK\x03\x04 not read")
+    (src / "empty.txt").write_bytes(b"")
+    assert main(["reindex", str(src), "--index", str(tmp_path / "ix")]) == 0
+    out = capsys.readouterr().out
+    assert "2 files, 4 reports" in out and "skipped 4 (2 .xlsx, 1 .jpg, 1 unreadable)" in out
+    with pytest.raises(SystemExit):
+        main(["reindex", "--help"])
+    help_text = capsys.readouterr().out
+    assert all(ext in help_text for ext in (".txt", ".md", ".html", ".pdf", ".docx", ".doc", ".wps"))
+
+
+def test_doc_that_is_a_web_page_or_rtf(tmp_path):
+    page = tmp_path / "年报.doc"
+    page.write_bytes(GOV_PAGE.read_bytes())  # sites serve HTML under a .doc name
+    [r] = parse_path(page, tmp_path).reports
+    assert r.title == "南溪县教育局2023年政府信息公开工作年度报告" and "版权所有" not in r.sections[-1].text
+    rtf = tmp_path / "x.wps"
+    rtf.write_bytes(b"{\\rtf1\\ansi 2023}")
+    with pytest.raises(Unreadable, match="RTF"):
+        read_file(rtf, "x.wps")
+
+
+def test_second_report_in_a_pdf_keeps_counting_pages():
+    from indexer.model import SourceText
+    from indexer.parse import parse_source
+
+    text = ("2023年青山县教育局工作总结\n一、学前教育\n新建幼儿园6所。\n\f2\n覆盖率达到92.5%。\n"
+            "2024年青山县教育局工作要点\n一、总体要求\n办好人民满意的教育。\n\f3\n二、重点任务\n推进优质均衡。")
+    first, second = parse_source(SourceText("two.pdf", text, "pdf", "pdf")).reports
+    assert [(s.heading, s.page) for s in first.sections] == [("一、学前教育", 1)]
+    assert first.sections[0].text == "新建幼儿园6所。\n覆盖率达到92.5%。"
+    assert [(s.heading, s.page) for s in second.sections] == [("一、总体要求", 2), ("二、重点任务", 3)]
