@@ -267,6 +267,18 @@ def doc_to_text(data: bytes) -> tuple[str, dict, list[str]]:
             err = done.stderr.decode("utf-8", "replace").strip().splitlines()
             refused = any("not a Word Document" in e for e in err)  # catdoc then dumps the raw bytes
             if done.returncode == 0 and text.strip() and not refused:
-                return text.replace("\r\n", "\n").replace("\r", "\n"), {}, []
+                return _antiword_tables(text.replace("\r\n", "\n").replace("\r", "\n")), {}, []
             errors.append(f"{name}: {err[0] if err else 'no text'}")
     raise Unreadable("Word 97-2003/WPS file could not be converted (" + "; ".join(errors) + ")")
+
+
+_ANTIWORD_ROW = re.compile(r"^\|(.*)\|\s*$")
+
+
+def _antiword_tables(text: str) -> str:
+    """antiword draws table rows as |cell   |cell   |: cells apart, as the .docx reader writes them."""
+    lines = []
+    for line in text.split("\n"):
+        m = _ANTIWORD_ROW.match(line)
+        lines.append(" | ".join(c.strip() for c in m.group(1).split("|")) if m else line)
+    return "\n".join(lines)

@@ -300,3 +300,20 @@ def test_second_report_in_a_pdf_keeps_counting_pages():
     assert [(s.heading, s.page) for s in first.sections] == [("一、学前教育", 1)]
     assert first.sections[0].text == "新建幼儿园6所。\n覆盖率达到92.5%。"
     assert [(s.heading, s.page) for s in second.sections] == [("一、总体要求", 2), ("二、重点任务", 3)]
+
+
+WORD97 = FIXTURES / "formats" / "2024年绿水县教育局工作要点.doc"  # the plan .docx saved as Word 97-2003 by LibreOffice
+
+
+@pytest.mark.skipif(not (shutil.which("antiword") or shutil.which("catdoc")), reason="antiword/catdoc not installed")
+def test_a_real_word_97_file_is_read_through_the_debian_tool(tmp_path):
+    [r] = parse_path(WORD97, WORD97.parent).reports
+    assert (r.title, r.year) == (PLAN_TITLE, 2024)
+    text = "\n".join(s.text for s in r.sections)
+    for _style, _level, para in PLAN[1:]:
+        assert para in text
+    for row in PLAN_TABLE:
+        assert " | ".join(row) in text  # cells apart, as the .docx reader writes them
+    shutil.copy(WORD97, tmp_path)
+    reindex(tmp_path / "ix", [tmp_path], progress=False)
+    assert search(Library(tmp_path / "ix").reader(), "防溺水专项治理").total == 1
