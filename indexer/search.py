@@ -4,14 +4,14 @@ query → parse → match (exact index) → facets → rank → snippets → res
 
 Matching is exact and complete: a section is a result if and only if its
 (folded) text holds the query strings. Ranking has two stages: every match is
-scored from exact occurrences (BM25 over the query strings, heading and title
-above body), then the best RERANK are re-scored with Whoosh's BM25F over the
-jieba-analysed words of title, heading and body, which is what orders a page.
+scored from the exact index's arrays (BM25 over the query strings, heading and
+title above body), then the text of the best RERANK is read for the evidence
+in ranking.py, which is what orders a page. Ranking never changes which
+sections match, only their order.
 """
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import asdict, dataclass, field
 from urllib.parse import quote
@@ -20,6 +20,7 @@ import numpy as np
 from whoosh import query as wq
 
 from . import facets as facet_mod
+from . import ranking
 from .analysis import query_words
 from .exact import term_pattern
 from .facets import Filters
@@ -28,9 +29,7 @@ from .schema import FIELD_BOOSTS, WORD_FIELDS
 from .searcher import IndexReader
 from .snippet import Needle, snippet
 
-RERANK = 100
-K1, B = 1.2, 0.75
-HEADING_BOOST = 2.0  # a heading (or title) holding the query counts like that many body hits
+RERANK = 100  # matches whose text the second stage reads
 MAX_PER_PAGE = 10000
 MAX_PAGE = 100000
 
@@ -211,19 +210,30 @@ def _cat(parts: list[np.ndarray], dtype=np.int64) -> np.ndarray:
 
 
 def _rank(reader: IndexReader, ev: _Evaluator, terms: list[Term], sids: np.ndarray, need: int):
-    """(sids best first, their scores): exact-occurrence BM25 for all, plus Whoosh BM25F on words for the top."""
+    """(sids best first, their scores): index-array BM25 for all, then the text of the best RERANK read
+    for heading, lead-sentence, cited-title and closeness evidence (ranking.py)."""
     if not len(sids):
         return sids, np.zeros(0)
     s1 = _exact_scores(reader, ev, terms, sids)
     order = np.lexsort((sids, -s1))
     depth = max(RERANK, min(need, 1000))
     top = sids[order[:depth]]
-    words = query_words(" ".join(t.text for t in terms), reader.dict_hash)
-    s2 = _word_scores(reader, words, top) + s1[order[:depth]]
+    s2 = np.array(_text_scores(reader, ev, terms, top))
     keys = [(-round(float(s), 9), *_stable_key(reader, int(sid))) for s, sid in zip(s2, top, strict=True)]
     top_order = sorted(range(len(top)), key=keys.__getitem__)
     ranked = np.concatenate([top[top_order], sids[order[depth:]]])
     return ranked, np.concatenate([s2[top_order], s1[order[depth:]]])
+
+
+def _text_scores(reader: IndexReader, ev: _Evaluator, terms: list[Term], sids: np.ndarray) -> list[float]:
+    n_live = max(int(reader.live.sum()), 1)
+    stats = [ranking.TermStats(t.text, ranking.idf(n_live, ev.term(t).df), term_pattern(t.text, t.prefix))
+             for t in terms]
+    texts = []
+    for sid in sids:
+        seg, local = reader.segment_of(int(sid))
+        texts.append((seg.heading_text(local), seg.body_text(local)))
+    return ranking.score_sections(texts, stats, reader.avg_body_len)
 
 
 def _stable_key(reader: IndexReader, sid: int) -> tuple[str, int]:
@@ -232,75 +242,22 @@ def _stable_key(reader: IndexReader, sid: int) -> tuple[str, int]:
 
 
 def _exact_scores(reader: IndexReader, ev: _Evaluator, terms: list[Term], sids: np.ndarray) -> np.ndarray:
+    """BM25 from the index's count bounds, with ranking.py's length floor: cheap enough for every match."""
     n_live = max(int(reader.live.sum()), 1)
-    bl = reader.body_len[sids].astype(np.float64)
-    norm = K1 * (1 - B + B * bl / reader.avg_body_len)
+    bl = np.maximum(reader.body_len[sids].astype(np.float64), ranking.LENGTH_FLOOR * reader.avg_body_len)
+    k1, b = ranking.K1, ranking.B
+    norm = k1 * (1 - b + b * bl / reader.avg_body_len)
     score = np.zeros(len(sids))
     for t in terms:
         th = ev.term(t)
-        df = th.df
-        idf = math.log(1 + (n_live - df + 0.5) / (df + 0.5))
+        idf = ranking.idf(n_live, th.df)
         tf = np.zeros(len(sids))
         pos = np.searchsorted(sids, th.body)
         ok = (pos < len(sids)) & (sids[np.minimum(pos, len(sids) - 1)] == th.body)
         tf[pos[ok]] = th.body_tf[ok]
         in_head = np.isin(sids, th.head)
-        score += idf * (tf * (K1 + 1) / (tf + norm) + HEADING_BOOST * in_head)
+        score += idf * (tf * (k1 + 1) / (tf + norm) + ranking.HEADING * in_head)
     return score
-
-
-def ranking_words(words: list[str]) -> list[str]:
-    """jieba's search mode adds the parts of long words (中华人民共和国 → 人民, 共和国 …);
-    as query evidence they repeat the whole word, so only the longest words rank."""
-    return [w for w in words if not any(w != o and w in o for o in words)]
-
-
-def _word_scores(reader: IndexReader, words: list[str], sids: np.ndarray) -> np.ndarray:
-    with reader.lock:
-        return _word_scores_locked(reader, words, sids)
-
-
-def _word_scores_locked(reader: IndexReader, words: list[str], sids: np.ndarray) -> np.ndarray:
-    """Whoosh BM25F (title 3, heading 2, body 1) of just these sections.
-
-    Body term frequencies come from Whoosh's postings; a section's title and
-    heading are short, so their frequencies and lengths come from analysing
-    them again with the field's analyzer (what Whoosh indexed) instead of from
-    posting lists that repeat a report's title on every section. The BM25F
-    arithmetic is Whoosh's own scorer either way."""
-    scores = np.zeros(len(sids))
-    words = ranking_words(words)
-    if not words or not len(sids):
-        return scores
-    searcher = reader.searcher()
-    docs = reader.sid_to_doc[sids].astype(np.int64)
-    weighting = searcher.weighting
-    for fieldname in ("title", "heading"):
-        live = [w for w in words if searcher.doc_frequency(fieldname, w)]
-        if not live:
-            continue
-        scorers = {w: weighting.scorer(searcher, fieldname, w) for w in live}
-        for i, tokens in enumerate(reader.field_tokens(sids, fieldname)):
-            for w in live:
-                tf = tokens.count(w)
-                if tf:
-                    scores[i] += FIELD_BOOSTS[fieldname] * scorers[w]._score(float(tf), len(tokens))
-    lengths: dict[int, int] = {}
-    for w in words:
-        if not searcher.doc_frequency("body", w):
-            continue
-        ids, weights = reader.postings.get(searcher, "body", w)
-        pos = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
-        found = np.flatnonzero(ids[pos] == docs)
-        if not len(found):
-            continue
-        scorer = weighting.scorer(searcher, "body", w)
-        for i in found:
-            d = int(docs[i])
-            if d not in lengths:
-                lengths[d] = searcher.doc_field_length(d, "body", 1)
-            scores[i] += FIELD_BOOSTS["body"] * scorer._score(float(weights[pos[i]]), lengths[d])
-    return scores
 
 
 def _words_fallback(reader: IndexReader, ev: _Evaluator, parsed: ParsedQuery, words: list[str], section_filter):

@@ -18,8 +18,7 @@ from whoosh import scoring
 from . import store
 from .analysis import load_jieba
 from .catalog import Catalog, Facts
-from .exact import ExactSegment, own_heading
-from .postings import PostingCache
+from .exact import ExactSegment
 
 
 @dataclass
@@ -57,7 +56,6 @@ class IndexReader:
         self.avg_body_len = float(live_len.mean()) if len(live_len) else 1.0
         self.report_live = np.zeros(len(self.catalog.reports), dtype=bool)
         self.report_live[self.catalog.section_report[self.live]] = True
-        self.postings = PostingCache()
         self.lock = threading.RLock()  # Whoosh readers seek and read shared files: one thread at a time
         self._searcher = None
         self._doc_index: dict[str, int] | None = None
@@ -95,22 +93,6 @@ class IndexReader:
         s = self.searcher()
         with self.lock:
             return [s.stored_fields(int(self.sid_to_doc[sid])) for sid in sids]
-
-    def field_tokens(self, sids, fieldname: str) -> list[list[str]]:
-        """The words Whoosh indexed in the title or heading field of these sections."""
-        sr = self.catalog.section_report
-        analyzer = self.whoosh.schema[fieldname].analyzer
-        if fieldname == "title":
-            rows = [self.catalog.reports[int(sr[s])] for s in sids]
-            return [r.title_tokens or [t.text for t in analyzer(r.title_folded, mode="index")] for r in rows]
-        out = []
-        for s in sids:
-            seg, local = self.segment_of(int(s))
-            head = seg.heading_text(local)
-            if int(s) == self.catalog.reports[int(sr[s])].first_sid:
-                head = own_heading(self.titles_folded[int(sr[s])], head)
-            out.append([t.text for t in analyzer(head, mode="index")])
-        return out
 
     def warm(self) -> None:
         """Touch what the first query would otherwise pay for: a server calls this at start."""
