@@ -20,7 +20,7 @@ import numpy as np
 from whoosh import query as wq
 
 from . import facets as facet_mod
-from . import ranking
+from . import ranking, suggest
 from .analysis import query_words
 from .exact import term_pattern
 from .facets import Filters
@@ -59,6 +59,7 @@ class SearchResponse:
     notice: str | None
     facets: dict
     hits: list[Hit] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)  # whole queries to try when nothing matched
     mode: str = "exact"  # exact | words | empty: how the hits were found (not part of the JSON)
 
     def to_dict(self) -> dict:
@@ -100,7 +101,8 @@ def search(reader: IndexReader, q: str, filters: Filters | None = None, page: in
         ranked = (sids[order], order_scores[order])
     else:
         ranked = _rank(reader, ev, terms, sids, page * per_page)
-    return _respond(reader, q, t0, page, per_page, notices, ranked, matched, needles, filters, mode)
+    tips = _suggestions(reader, ev, parsed, q, filters) if len(ranked[0]) == 0 and terms else []
+    return _respond(reader, q, t0, page, per_page, notices, ranked, matched, needles, filters, mode, tips)
 
 
 # -- matching -------------------------------------------------------------------
@@ -295,10 +297,40 @@ def _without_terms(n: Node | None) -> Node | None:
     return n
 
 
+# -- suggestions -------------------------------------------------------------------
+
+
+def _suggestions(reader: IndexReader, ev: _Evaluator, parsed: ParsedQuery, q: str, filters: Filters) -> list[str]:
+    """Whole queries that do find something (suggest.py): typo fixes first, else the keywords of a long text."""
+    def occurs(text: str) -> int:
+        return ev.term(Term(text, text)).df
+
+    def matches(query: str) -> bool:
+        return len(matching_sections(reader, query, filters)) > 0
+
+    out: list[str] = []
+    for t in parsed.positive_terms():
+        if ev.term(t).df or t.raw not in q:
+            continue
+        for fix in suggest.typo_fixes(reader.segments, t.text, occurs):
+            candidate = q.replace(t.raw, fix, 1)
+            if candidate not in out and matches(candidate):
+                out.append(candidate)
+            if len(out) == suggest.MAX_SUGGESTIONS:
+                return out
+    if not out:
+        text = " ".join(t.text for t in parsed.positive_terms())
+        words = suggest.keywords(text, reader.dict_hash, occurs, matches)
+        if words and words != q.strip():
+            out.append(words)
+    return out
+
+
 # -- response --------------------------------------------------------------------
 
 
-def _respond(reader, q, t0, page, per_page, notices, ranking, matched, needles, filters, mode) -> SearchResponse:
+def _respond(reader, q, t0, page, per_page, notices, ranking, matched, needles, filters, mode,
+             suggestions=()) -> SearchResponse:
     ranked, scores = ranking
     total = len(ranked)
     sr = reader.catalog.section_report
@@ -309,7 +341,8 @@ def _respond(reader, q, t0, page, per_page, notices, ranking, matched, needles, 
     chosen = [int(s) for s in ranked[start:start + per_page]]
     hits = _hits(reader, chosen, needles, [float(x) for x in scores[start:start + per_page]])
     took = round((time.perf_counter() - t0) * 1000, 2)
-    return SearchResponse(q, total, docs, took, page, per_page, " ".join(notices) or None, facet_rows, hits, mode)
+    return SearchResponse(q, total, docs, took, page, per_page, " ".join(notices) or None, facet_rows, hits,
+                          list(suggestions), mode)
 
 
 def _facets(reader: IndexReader, matched: np.ndarray, filters: Filters) -> dict:
