@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import math
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -43,6 +45,7 @@ def open_reader(index: str | None) -> IndexReader:
     from indexer.builder import reindex
 
     root = Path(tempfile.mkdtemp(prefix="edusearch-relevance-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
     reindex(root, [ROOT / "seeds"], progress=False)
     return Library(root).reader()
 
