@@ -14,6 +14,7 @@ import hashlib
 import importlib.util
 import logging
 import marshal
+import math
 import os
 import re
 import tempfile
@@ -220,3 +221,10 @@ def query_words(text: str, dict_hash: str) -> list[str]:
         if t.text not in seen:
             seen.append(t.text)
     return seen
+
+
+def word_specificity(words: list[str], dict_hash: str) -> dict[str, float]:
+    """How specific each word is in general language: -log of its jieba dictionary frequency
+    (我们, 进行 low; 溺水, 留守儿童 high). Words jieba does not list count as rare."""
+    tok = _tokenizers[dict_hash]
+    return {w: math.log(tok.total / max(tok.FREQ.get(w) or 1, 1)) for w in words}

@@ -19,8 +19,6 @@ from pathlib import Path
 
 import numpy as np
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN
-from whoosh.util.numeric import byte_to_length
 
 from . import checkpoints, store
 from . import sources as source_list
@@ -31,15 +29,15 @@ from .model import ParsedFile, Skipped
 from .normalize import fold_text
 from .parse import parse_source
 from .reader import Unreadable, is_supported, read_file
-from .schema import WORD_FIELDS, build_schema
+from .schema import build_schema
 from .sources import SourceMissing, SourcePlan
 
-FORMAT = 4  # 2: analysed title words in the catalog; 3: live word-field lengths; 4: traditional folded to simplified
+FORMAT = 4  # 2: analysed title words in the catalog; 4: traditional characters folded to simplified
 PARALLEL_MIN_SECTIONS = 3000  # below this, one process is faster than starting two
 POOL_MB = 2048  # postings stay in memory; below this Whoosh pickles every posting through temp files
 COMPACT_SEGMENTS = 8
 COMPACT_DEAD_SHARE = 0.3
-REWRITTEN = (store.MANIFEST, "userdict.txt", "live.npy", "doc_to_sid.npy", "sid_to_doc.npy", "field_len.npy")
+REWRITTEN = (store.MANIFEST, "userdict.txt", "live.npy", "doc_to_sid.npy", "sid_to_doc.npy")
 
 
 @dataclass
@@ -431,17 +429,15 @@ class _Build:
 
 def _write_docmap(gen: Path, next_sid: int, live: np.ndarray) -> None:
     """Whoosh document numbers ↔ sids, read back from the sid column after commit
-    (sub-writers and merges decide Whoosh's numbering, not us), and each live
-    section's word-field lengths, so ranking statistics count live sections only."""
+    (sub-writers and merges decide Whoosh's numbering, not us)."""
     ix = whoosh_index.open_dir(gen / "whoosh")
     with ix.reader() as reader:
-        parts, lengths = [], []
+        parts = []
         for leaf, _offset in reader.leaf_readers():
             sids = _sid_column(leaf)
             deleted = list(_deleted(leaf)) if leaf.has_deletions() else []
             sids[deleted] = -1
             parts.append(sids)
-            lengths.append(np.stack([_length_column(leaf, f) for f in WORD_FIELDS]))
     doc_to_sid = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
     sid_to_doc = np.full(next_sid, -1, dtype=np.int64)
     ok = doc_to_sid >= 0
@@ -449,12 +445,8 @@ def _write_docmap(gen: Path, next_sid: int, live: np.ndarray) -> None:
     lost = int(np.count_nonzero(sid_to_doc[live] < 0))
     if lost:
         raise IndexWorkerFailed(f"{lost} sections never reached the Whoosh index; nothing was published")
-    doc_lengths = np.concatenate(lengths, axis=1) if lengths else np.zeros((len(WORD_FIELDS), 0), dtype=np.int32)
-    field_len = np.zeros((len(WORD_FIELDS), next_sid), dtype=np.int32)
-    field_len[:, doc_to_sid[ok]] = doc_lengths[:, ok]
     store.save_array(gen / "doc_to_sid.npy", doc_to_sid.astype(np.int32))
     store.save_array(gen / "sid_to_doc.npy", sid_to_doc.astype(np.int32))
-    store.save_array(gen / "field_len.npy", field_len)
 
 
 def _deleted(leaf) -> frozenset[int] | set[int]:
@@ -469,20 +461,6 @@ def _sid_column(leaf) -> np.ndarray:
     if not leaf.has_column("sid"):
         return np.full(n, -1, dtype=np.int64)
     return _fixed_column(leaf.column_reader("sid"), n)
-
-
-def _length_column(leaf, fieldname: str) -> np.ndarray:
-    """A field's per-document lengths as Whoosh stores them (one byte, decoded),
-    which is what its BM25F length normalisation uses."""
-    n = leaf.doc_count_all()
-    perdoc, name = getattr(leaf, "_perdoc", None), f"_{fieldname}_len"
-    if perdoc is None or not perdoc.has_column(name):
-        return np.array([leaf.doc_field_length(d, fieldname, 0) or 0 for d in range(n)], dtype=np.int32)
-    codes = _fixed_column(perdoc.column_reader(name, LENGTHS_COLUMN), n)
-    return _BYTE_TO_LENGTH[codes.clip(0, 255)]
-
-
-_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.int32)
 
 
 def _fixed_column(col, n: int) -> np.ndarray:

@@ -52,11 +52,6 @@ def exact_heading(title: str, heading: str) -> str:
     return f"{title} {heading}".strip() if heading else title
 
 
-def own_heading(title: str, stored: str) -> str:
-    """The section's own heading back out of exact_heading(title, heading)."""
-    return stored[len(title):].lstrip(" ")
-
-
 def gram_keys(term: str) -> list[int]:
     if len(term) == 1:
         return [ord(term)]

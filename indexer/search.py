@@ -4,14 +4,14 @@ query → parse → match (exact index) → facets → rank → snippets → res
 
 Matching is exact and complete: a section is a result if and only if its
 (folded) text holds the query strings. Ranking has two stages: every match is
-scored from exact occurrences (BM25 over the query strings, heading and title
-above body), then the best RERANK are re-scored with Whoosh's BM25F over the
-jieba-analysed words of title, heading and body, which is what orders a page.
+scored from the exact index's arrays (BM25 over the query strings, heading and
+title above body), then the text of the best RERANK is read for the evidence
+in ranking.py, which is what orders a page. Ranking never changes which
+sections match, only their order.
 """
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
@@ -19,9 +19,9 @@ from urllib.parse import quote
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.scoring import bm25
 
 from . import facets as facet_mod
+from . import ranking, suggest
 from .analysis import query_words
 from .exact import term_pattern
 from .facets import Filters
@@ -31,9 +31,7 @@ from .schema import FIELD_BOOSTS, WORD_FIELDS
 from .searcher import IndexReader
 from .snippet import Needle, snippet
 
-RERANK = 100
-K1, B = 1.2, 0.75
-HEADING_BOOST = 2.0  # a heading (or title) holding the query counts like that many body hits
+RERANK = 100  # matches whose text the second stage reads
 MAX_PER_PAGE = 10000
 MAX_PAGE = 100000
 SORTS = ("relevance", "newest", "oldest")
@@ -81,6 +79,7 @@ class SearchResponse:
     notice: str | None
     facets: dict
     hits: list[Hit] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)  # whole queries to try when nothing matched
     mode: str = "exact"  # exact | words | empty: how the hits were found (not part of the JSON)
     groups: list[ReportGroup] | None = None  # with group="report": one card per report, hits left empty
     # every matching sid in result order, their scores and the marks to cut snippets with: for exports
@@ -119,24 +118,25 @@ def search(reader: IndexReader, q: str, filters: Filters | None = None, page: in
         return _respond(reader, q, t0, shape, notices, (empty, np.zeros(0)), None, [], filters, "empty")
     matched, section_filter = _match(ev, parsed, filters)
     sids = np.flatnonzero(matched & section_filter)
-    mode = "exact"
+    mode, tips = "exact", []
     needles = [Needle(t.text, t.prefix) for t in terms + parsed.title_terms()]
-    if len(sids) == 0 and terms and (why := _why_nothing(ev, parsed, terms, section_filter)):
+    why = _why_nothing(ev, parsed, terms, section_filter) if len(sids) == 0 and terms else None
+    if why:  # the strings occur, but were excluded or filtered out: no widening, no suggestions
         notices.append(why)
         ranked = (sids, np.zeros(0))
     elif len(sids) == 0 and terms:
         words = query_words(" ".join(t.text for t in terms), reader.dict_hash)
-        sids, order_scores, matched = _words_fallback(reader, ev, parsed, words, section_filter)
+        sids, matched = _words_fallback(reader, ev, parsed, words, section_filter)
         if len(sids):
             mode = "words"
             shown = " / ".join(words)
             notices.append(f"没有找到与检索词完全一致的内容；以下是按词（{shown}）匹配的结果，词与词之间可能不相连。")
             needles = [Needle(w) for w in words if len(w) > 1] or [Needle(w) for w in words]
-        order = _best_first(reader, sids, order_scores)
-        ranked = (sids[order], order_scores[order])
+        ranked = _rank(reader, ev, [Term(w, w) for w in ranking_words(words)], sids, page * per_page)
+        tips = [] if len(sids) else _suggestions(reader, ev, parsed, q, filters)
     else:
         ranked = _rank(reader, ev, terms, sids, page * per_page)
-    return _respond(reader, q, t0, shape, notices, ranked, matched, needles, filters, mode)
+    return _respond(reader, q, t0, shape, notices, ranked, matched, needles, filters, mode, tips)
 
 
 @dataclass
@@ -337,15 +337,15 @@ def _cat(parts: list[np.ndarray], dtype=np.int64) -> np.ndarray:
 
 
 def _rank(reader: IndexReader, ev: _Evaluator, terms: list[Term], sids: np.ndarray, need: int):
-    """(sids best first, their scores): exact-occurrence BM25 for all, plus Whoosh BM25F on words for the top."""
+    """(sids best first, their scores): index-array BM25 for all, then the text of the best RERANK read
+    for heading, lead-sentence, cited-title and closeness evidence (ranking.py)."""
     if not len(sids):
         return sids, np.zeros(0)
     s1 = _exact_scores(reader, ev, terms, sids)
     order = _best_first(reader, sids, s1)
     depth = max(RERANK, min(need, 1000))
     top = sids[order[:depth]]
-    words = query_words(" ".join(t.text for t in terms), reader.dict_hash)
-    s2 = _word_scores(reader, words, top) + s1[order[:depth]]
+    s2 = np.array(_text_scores(reader, ev, terms, top))
     top_order = _best_first(reader, top, s2)
     ranked = np.concatenate([top[top_order], sids[order[depth:]]])
     return ranked, np.concatenate([s2[top_order], s1[order[depth:]]])
@@ -357,21 +357,33 @@ def _best_first(reader: IndexReader, sids: np.ndarray, scores: np.ndarray) -> np
     return np.lexsort((reader.order_key[sids], -np.round(scores, 9)))
 
 
-def _exact_scores(reader: IndexReader, ev: _Evaluator, terms: list[Term], sids: np.ndarray) -> np.ndarray:
+def _text_scores(reader: IndexReader, ev: _Evaluator, terms: list[Term], sids: np.ndarray) -> list[float]:
     n_live = max(int(reader.live.sum()), 1)
-    bl = reader.body_len[sids].astype(np.float64)
-    norm = K1 * (1 - B + B * bl / reader.avg_body_len)
+    stats = [ranking.TermStats(t.text, ranking.idf(n_live, ev.term(t).df), term_pattern(t.text, t.prefix))
+             for t in terms]
+    texts = []
+    for sid in sids:
+        seg, local = reader.segment_of(int(sid))
+        texts.append((seg.heading_text(local), seg.body_text(local)))
+    return ranking.score_sections(texts, stats, reader.avg_body_len)
+
+
+def _exact_scores(reader: IndexReader, ev: _Evaluator, terms: list[Term], sids: np.ndarray) -> np.ndarray:
+    """BM25 from the index's count bounds, with ranking.py's length floor: cheap enough for every match."""
+    n_live = max(int(reader.live.sum()), 1)
+    bl = np.maximum(reader.body_len[sids].astype(np.float64), ranking.LENGTH_FLOOR * reader.avg_body_len)
+    k1, b = ranking.K1, ranking.B
+    norm = k1 * (1 - b + b * bl / reader.avg_body_len)
     score = np.zeros(len(sids))
     for t in terms:
         th = ev.term(t)
-        df = th.df
-        idf = math.log(1 + (n_live - df + 0.5) / (df + 0.5))
+        idf = ranking.idf(n_live, th.df)
         tf = np.zeros(len(sids))
         pos = np.searchsorted(sids, th.body)
         ok = (pos < len(sids)) & (sids[np.minimum(pos, len(sids) - 1)] == th.body)
         tf[pos[ok]] = th.body_tf[ok]
         in_head = np.isin(sids, th.head)
-        score += idf * (tf * (K1 + 1) / (tf + norm) + HEADING_BOOST * in_head)
+        score += idf * (tf * (k1 + 1) / (tf + norm) + ranking.HEADING * in_head)
     return score
 
 
@@ -381,55 +393,11 @@ def ranking_words(words: list[str]) -> list[str]:
     return [w for w in words if not any(w != o and w in o for o in words)]
 
 
-def _word_scores(reader: IndexReader, words: list[str], sids: np.ndarray) -> np.ndarray:
-    with reader.lock:
-        return _word_scores_locked(reader, words, sids)
-
-
-def _word_scores_locked(reader: IndexReader, words: list[str], sids: np.ndarray) -> np.ndarray:
-    """Whoosh's BM25F formula (title 3, heading 2, body 1) for just these sections.
-
-    Body term frequencies come from Whoosh's postings; a section's title and
-    heading are short, so their frequencies and lengths come from analysing
-    them again with the field's analyzer (what Whoosh indexed) instead of from
-    posting lists that repeat a report's title on every section. Document
-    frequencies and average lengths count live sections only (the reader's),
-    so an index updated incrementally ranks exactly like a full rebuild."""
-    scores = np.zeros(len(sids))
-    words = ranking_words(words)
-    if not words or not len(sids):
-        return scores
-    B, K1 = reader.searcher().weighting.B, reader.searcher().weighting.K1
-    for fieldname in ("title", "heading"):
-        idfs = {w: reader.word_idf(fieldname, w) for w in words}
-        live = [w for w in words if idfs[w]]
-        if not live:
-            continue
-        avgfl = reader.avg_field_len[fieldname]
-        for i, tokens in enumerate(reader.field_tokens(sids, fieldname)):
-            for w in live:
-                tf = tokens.count(w)
-                if tf:
-                    scores[i] += FIELD_BOOSTS[fieldname] * bm25(idfs[w], float(tf), len(tokens), avgfl, B, K1)
-    docs = reader.sid_to_doc[sids].astype(np.int64)
-    lengths = reader.field_len[WORD_FIELDS.index("body")][sids]
-    for w in words:
-        ids, weights = reader.word_postings("body", w)
-        if not len(ids):
-            continue
-        idf = reader.word_idf("body", w)
-        pos = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
-        for i in np.flatnonzero(ids[pos] == docs):
-            scores[i] += FIELD_BOOSTS["body"] * bm25(idf, float(weights[pos[i]]), int(lengths[i]),
-                                                     reader.avg_field_len["body"], B, K1)
-    return scores
-
-
 def _words_fallback(reader: IndexReader, ev: _Evaluator, parsed: ParsedQuery, words: list[str], section_filter):
     """Sections holding every jieba word of the query, anywhere: offered when nothing matches exactly."""
     empty = np.empty(0, dtype=np.int64)
     if not words:
-        return empty, np.empty(0), np.zeros(reader.n, dtype=bool)
+        return empty, np.zeros(reader.n, dtype=bool)
     q = wq.And([wq.Or([wq.Term(f, w, boost=FIELD_BOOSTS[f]) for f in WORD_FIELDS]) for w in words])
     with reader.lock:
         docs = np.fromiter(reader.searcher().docs_for_query(q), dtype=np.int64)
@@ -442,8 +410,7 @@ def _words_fallback(reader: IndexReader, ev: _Evaluator, parsed: ParsedQuery, wo
     rest = _without_terms(parsed.root)
     if rest is not None:
         matched &= ev.node(rest)
-    sids = sids[(matched & section_filter)[sids]]
-    return sids, _word_scores(reader, words, sids), matched
+    return sids[(matched & section_filter)[sids]], matched
 
 
 def _without_terms(n: Node | None) -> Node | None:
@@ -457,10 +424,40 @@ def _without_terms(n: Node | None) -> Node | None:
     return n
 
 
+# -- suggestions -------------------------------------------------------------------
+
+
+def _suggestions(reader: IndexReader, ev: _Evaluator, parsed: ParsedQuery, q: str, filters: Filters) -> list[str]:
+    """Whole queries that do find something (suggest.py): typo fixes first, else the keywords of a long text."""
+    def occurs(text: str) -> int:
+        return ev.term(Term(text, text)).df
+
+    def matches(query: str) -> bool:
+        return len(matching_sections(reader, query, filters)) > 0
+
+    out: list[str] = []
+    for t in parsed.positive_terms():
+        if ev.term(t).df or t.raw not in q:
+            continue
+        for fix in suggest.typo_fixes(reader.segments, t.text, occurs):
+            candidate = q.replace(t.raw, fix, 1)
+            if candidate not in out and matches(candidate):
+                out.append(candidate)
+            if len(out) == suggest.MAX_SUGGESTIONS:
+                return out
+    if not out:
+        text = " ".join(t.text for t in parsed.positive_terms())
+        words = suggest.keywords(text, reader.dict_hash, occurs, matches)
+        if words and words != q.strip():
+            out.append(words)
+    return out
+
+
 # -- response --------------------------------------------------------------------
 
 
-def _respond(reader, q, t0, shape: _Shape, notices, ranking, matched, needles, filters, mode) -> SearchResponse:
+def _respond(reader, q, t0, shape: _Shape, notices, ranking, matched, needles, filters, mode,
+             suggestions=()) -> SearchResponse:
     ranked, scores = _sorted(reader, *ranking, shape.sort)
     total = len(ranked)
     sr = reader.catalog.section_report
@@ -469,7 +466,7 @@ def _respond(reader, q, t0, shape: _Shape, notices, ranking, matched, needles, f
         reader.facts, np.zeros(len(reader.catalog.reports), dtype=bool))
     start = (shape.page - 1) * shape.per_page
     res = SearchResponse(q, total, docs, 0.0, shape.page, shape.per_page, " ".join(notices) or None, facet_rows, [],
-                         mode, None, ranked, scores, needles)
+                         list(suggestions), mode, None, ranked, scores, needles)
     if shape.group == "report":
         res.groups = _groups(reader, res, start, start + shape.per_page)
     else:
@@ -485,7 +482,7 @@ def _sorted(reader: IndexReader, ranked: np.ndarray, scores: np.ndarray, sort: s
         return ranked, scores
     years = reader.facts.year[reader.catalog.section_report[ranked]].astype(np.int64)
     key = -years if sort == "newest" else np.where(years == 0, 1 << 20, years)  # UNKNOWN_YEAR is 0
-    order = np.lexsort((ranked, key))  # sids run in report and section order
+    order = np.lexsort((reader.order_key[ranked], key))  # then report and section order
     return ranked[order], scores[order]
 
 

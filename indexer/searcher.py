@@ -7,7 +7,6 @@ reindex publishes it, without a restart.
 
 from __future__ import annotations
 
-import math
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,10 +18,8 @@ from whoosh import scoring
 from . import store
 from .analysis import load_jieba
 from .catalog import Catalog, Facts
-from .exact import ExactSegment, own_heading
+from .exact import ExactSegment
 from .normalize import fold_text
-from .postings import PostingCache
-from .schema import WORD_FIELDS
 
 
 @dataclass
@@ -61,7 +58,6 @@ class IndexReader:
         self.avg_body_len = float(live_len.mean()) if len(live_len) else 1.0
         self.report_live = np.zeros(len(self.catalog.reports), dtype=bool)
         self.report_live[self.catalog.section_report[self.live]] = True
-        self.postings = PostingCache()
         self.lock = threading.RLock()  # Whoosh readers seek and read shared files: one thread at a time
         self._searcher = None
         self._doc_index: dict[str, int] | None = None
@@ -69,9 +65,6 @@ class IndexReader:
         self.first_sections[[r.first_sid for r in self.catalog.reports]] = True
         self.n_live = max(int(self.live.sum()), 1)
         self.order_key = _order_key(self.catalog, self.n)
-        self.field_len = np.load(gen / "field_len.npy", mmap_mode="r")  # Whoosh's word counts, per sid
-        self.avg_field_len = {f: float(self.field_len[i][self.live].sum()) / self.n_live or 1.0
-                              for i, f in enumerate(WORD_FIELDS)}
 
     def searcher(self):
         """The one Whoosh searcher of this generation; use it under `self.lock`.
@@ -85,17 +78,6 @@ class IndexReader:
                 if self._searcher is None:
                     self._searcher = self.whoosh.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
         return self._searcher
-
-    def word_postings(self, fieldname: str, word: str) -> tuple[np.ndarray, np.ndarray]:
-        """(Whoosh document numbers, weights) of a word's live postings; call under `self.lock`."""
-        return self.postings.get(self.searcher(), fieldname, word)
-
-    def word_idf(self, fieldname: str, word: str) -> float:
-        """Whoosh's idf, counted over live sections only: Whoosh's own statistics
-        still count deleted documents until their segment is merged away, so an
-        incremental index would rank differently from a full rebuild."""
-        df = len(self.word_postings(fieldname, word)[0])
-        return math.log(self.n_live / (df + 1)) + 1 if df else 0.0
 
     def segment_of(self, sid: int) -> tuple[ExactSegment, int]:
         for seg in self.segments:
@@ -115,22 +97,6 @@ class IndexReader:
         s = self.searcher()
         with self.lock:
             return [s.stored_fields(int(self.sid_to_doc[sid])) for sid in sids]
-
-    def field_tokens(self, sids, fieldname: str) -> list[list[str]]:
-        """The words Whoosh indexed in the title or heading field of these sections."""
-        sr = self.catalog.section_report
-        analyzer = self.whoosh.schema[fieldname].analyzer
-        if fieldname == "title":
-            rows = [self.catalog.reports[int(sr[s])] for s in sids]
-            return [r.title_tokens or [t.text for t in analyzer(r.title_folded, mode="index")] for r in rows]
-        out = []
-        for s in sids:
-            seg, local = self.segment_of(int(s))
-            head = seg.heading_text(local)
-            if int(s) == self.catalog.reports[int(sr[s])].first_sid:
-                head = own_heading(self.titles_folded[int(sr[s])], head)
-            out.append([t.text for t in analyzer(head, mode="index")])
-        return out
 
     def warm(self) -> None:
         """Touch what the first query would otherwise pay for: a server calls this at start."""

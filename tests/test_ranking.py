@@ -1,0 +1,58 @@
+"""The second ranking stage on small made-up sections: each kind of evidence moves a section the right way."""
+
+from indexer.exact import term_pattern
+from indexer.ranking import TermStats, score_sections
+
+AVG = 800.0
+FILLER = "加强基础设施建设,推进城乡协调发展。" * 30
+
+
+def stats(*texts: str) -> list[TermStats]:
+    return [TermStats(t, 2.0, term_pattern(t)) for t in texts]
+
+
+def scores(sections, *terms):
+    return score_sections(sections, stats(*terms), AVG)
+
+
+def test_lead_sentence_counts_like_a_heading_cue():
+    lead = ("", FILLER + "四是推进素质教育。各级各类教育都要着眼于人的全面发展。")
+    plain = ("", FILLER + "要推进素质教育,各级各类教育都要着眼于人的全面发展。")
+    first_sentence = ("", "一要全面实施素质教育,推进教育改革创新。" + FILLER)
+    s_lead, s_plain, s_first = scores([lead, plain, first_sentence], "素质教育")
+    assert s_lead > s_plain
+    assert s_first > s_plain
+
+
+def test_heading_beats_body():
+    in_head = ("二、推进中小学素质教育", FILLER)
+    in_body = ("二、其他工作", FILLER + "推进素质教育。")
+    assert scores([in_head, in_body], "素质教育")[0] > scores([in_head, in_body], "素质教育")[1]
+
+
+def test_cited_document_title_counts_less():
+    cited = ("", FILLER + "废止《关于加快学前教育改革与发展的若干意见》。")
+    discussed = ("", FILLER + "加快学前教育改革与发展,增加普惠资源。")
+    s_cited, s_discussed = scores([cited, discussed], "学前教育")
+    assert s_cited < s_discussed
+
+
+def test_tiny_section_does_not_win_on_one_mention():
+    tiny = ("", "办好特殊教育。")
+    longer = ("", FILLER[:400] + "全省特殊学校校长培训现场会在我市召开,办好特殊教育。")
+    s_tiny, s_longer = scores([tiny, longer], "特殊教育")
+    assert s_tiny <= s_longer  # below the length floor, shortness earns nothing
+
+
+def test_terms_in_one_sentence_beat_terms_far_apart():
+    together = ("", FILLER + "改善乡村教师待遇,农村教师每月发放补贴。" + FILLER)
+    apart = ("", "农村校舍改造。" + FILLER + "教师培训。" + FILLER + "提高退休人员待遇。")
+    s_together, s_apart = scores([together, apart], "农村", "教师", "待遇")
+    assert s_together > s_apart
+
+
+def test_latin_terms_count_whole_words_only():
+    whole = ("", FILLER + "细颗粒物(pm2.5)浓度下降。")
+    part = ("", FILLER + "细颗粒物(pm2.55)浓度下降。")
+    s_whole, s_part = scores([whole, part], "pm2.5")
+    assert s_whole > s_part
