@@ -32,7 +32,6 @@ from .reader import Unreadable, is_supported, read_file
 from .schema import build_schema
 from .sources import SourceMissing, SourcePlan
 
-FORMAT = 4  # 2: analysed title words in the catalog; 4: traditional characters folded to simplified
 PARALLEL_MIN_SECTIONS = 3000  # below this, one process is faster than starting two
 POOL_MB = 2048  # postings stay in memory; below this Whoosh pickles every posting through temp files
 COMPACT_SEGMENTS = 8
@@ -229,7 +228,7 @@ def _full_reason(old: dict | None, full: bool, dict_hash: str) -> str:
         return "--full"
     if old.get("dictionary_hash") != dict_hash:
         return "dictionary changed"
-    if old.get("format") != FORMAT:
+    if old.get("format") != store.FORMAT:
         return "index format changed"
     return ""
 
@@ -363,8 +362,7 @@ class _Build:
             for r in res.reports:
                 title_folded = fold_text(r.title)
                 row = ReportRow(r.doc_id, r.title, r.year, r.doc_type, r.region, r.issuer, r.source, r.source_url,
-                                file_key=key, first_sid=sid, n_sections=len(r.sections),
-                                title_tokens=self._analyse(title_folded))
+                                file_key=key, first_sid=sid, n_sections=len(r.sections))
                 for order, s in enumerate(r.sections):
                     fh, b = fold_text(s.heading), fold_text(s.text)
                     headings.append(exact_heading(title_folded, fh) if order == 0 else fh)
@@ -382,11 +380,6 @@ class _Build:
             entries[key] = {"src": str(f.source), "rel": f.rel, "doc_rel": f.doc_rel, "sha256": digest,
                             "reports": len(res.reports), "sections": sid - first, "sids": [first, sid]}
         return entries, Catalog(reports, np.array(section_report, dtype=np.int32)), headings, bodies, docs
-
-    def _analyse(self, text: str) -> list[str]:
-        if not hasattr(self, "_title_analyzer"):
-            self._title_analyzer = build_schema(self.dict_hash)["title"].analyzer
-        return [t.text for t in self._title_analyzer(text, mode="index")]
 
     def _writer(self, ix, n_docs: int):
         if self.workers > 1 and n_docs >= PARALLEL_MIN_SECTIONS:
@@ -413,7 +406,7 @@ class _Build:
         sections = int(live.sum())
         self.summary.files, self.summary.reports, self.summary.sections = files, reports, sections
         manifest = {
-            "format": FORMAT,
+            "format": store.FORMAT,
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "dictionary_hash": self.dict_hash,
             "userdicts": [str(p) for p in self.dicts],

@@ -21,7 +21,6 @@ class ReportRow(ReportMeta):
     file_key: str = ""
     first_sid: int = 0
     n_sections: int = 0
-    title_tokens: list[str] = field(default_factory=list)  # the title as Whoosh's title field analysed it
 
     @property
     def title_folded(self) -> str:

@@ -28,6 +28,8 @@ CURRENT = "CURRENT"
 LOCK = "LOCK"
 MANIFEST = "manifest.json"
 KEEP_OLD = 1  # previous generations kept for readers still switching over
+FORMAT = 5  # of a generation; another one is rebuilt by reindex and refused by readers
+# 4: traditional characters folded to simplified; 5: no analysed title words in the catalog
 
 
 class IndexLocked(Exception):
@@ -47,10 +49,19 @@ def current(root: Path) -> Path | None:
     return gen if name and (gen / MANIFEST).is_file() else None
 
 
+class OldIndex(NoIndex):
+    """The live generation was built by another version of edusearch."""
+
+
 def require_current(root: Path) -> Path:
+    """The live generation, if there is one this version can read."""
     gen = current(root)
     if gen is None:
         raise NoIndex(f"no index in {root}: run `edusearch reindex` first")
+    found = read_manifest(gen).get("format")
+    if found != FORMAT:
+        raise OldIndex(f"the index in {root} was built by another version of edusearch (format {found}, "
+                       f"this one reads {FORMAT}): run `edusearch reindex` to rebuild it")
     return gen
 
 

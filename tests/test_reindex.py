@@ -296,3 +296,21 @@ def test_a_missing_source_keeps_its_documents(two_sources, capsys):
     assert store.current(root) == before
     assert main(["sources", "--index", str(root)]) == 0
     assert "missing" in capsys.readouterr().out
+
+
+def test_an_index_from_another_version_is_refused_then_rebuilt(tmp_path, corpus, capsys):
+    from webapp import create_app
+
+    root = tmp_path / "index"
+    reindex(root, [corpus], progress=False)
+    gen = store.current(root)
+    manifest = store.read_manifest(gen)
+    manifest["format"] = store.FORMAT - 1  # as an older edusearch left it
+    store.write_json(gen / store.MANIFEST, manifest)
+    assert main(["search", "防溺水", "--index", str(root)]) == 2
+    assert "another version of edusearch" in capsys.readouterr().err
+    r = create_app(root).test_client().get("/search?q=防溺水")
+    assert r.status_code == 503 and "旧版本" in r.get_data(as_text=True)
+    s = reindex(root, progress=False)
+    assert s.full and s.reason == "index format changed"
+    assert hits(root, "防溺水").total == 3

@@ -7,7 +7,7 @@ import logging
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.store import NoIndex
+from indexer.store import NoIndex, OldIndex
 
 from .params import BadParam
 
@@ -40,6 +40,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(NoIndex)
     def no_index(e):
+        if isinstance(e, OldIndex):
+            return respond(503, "索引是旧版本的 edusearch 建立的：请运行 edusearch reindex 重建。")
         return respond(503, "还没有索引：请先运行 edusearch reindex。")
 
     @app.errorhandler(HTTPException)
