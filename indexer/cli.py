@@ -128,7 +128,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     except NoIndex as e:
         print(f"edusearch: {e}", file=sys.stderr)
         return 2
-    res = search(reader, args.query, filters, page=args.page, per_page=args.limit)
+    res = search(reader, args.query, filters, page=args.page, per_page=args.limit, sort=args.sort)
     if args.json:
         json.dump(res.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -281,6 +281,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--region", help="region level: 全国 省 市 县 区")
     sp.add_argument("--limit", type=int, default=10, help="results per page (up to 10000)")
     sp.add_argument("--page", type=int, default=1)
+    sp.add_argument("--sort", choices=["relevance", "newest", "oldest"], default="relevance",
+                    help="best first (default), or by report year")
     sp.add_argument("--json", action="store_true", help="print the same object as /api/search")
     sp.set_defaults(func=cmd_search)
 

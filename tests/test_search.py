@@ -305,3 +305,10 @@ def test_cli_parse_of_a_file_that_does_not_exist(tmp_path, capsys):
     assert main(["parse", str(tmp_path / "nope.txt")]) == 2
     err = capsys.readouterr().err
     assert "no such file" in err and "vanished" not in err
+
+
+def test_cli_sort_by_year(index_dir, capsys):
+    assert main(["search", "教育公平", "--index", str(index_dir), "--sort", "oldest", "--limit", "100", "--json"]) == 0
+    years = [h["year"] for h in json.loads(capsys.readouterr().out)["hits"]]
+    known = [y for y in years if y is not None]
+    assert len(known) > 3 and known == sorted(known) and years[:len(known)] == known  # unknown years last
