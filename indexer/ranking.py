@@ -33,6 +33,7 @@ MAX_OCCURRENCES = 20  # positions per term and section looked at for closeness (
 
 _STOPS = "。！？；!?;"
 _LEAD = re.compile(r"(?:[一二三四五六七八九十]+[是要来则]|第[一二三四五六七八九十]+[，、,]|首先|其次|再次|最后)")
+LEAD_AFTER = ":"  # a numbered lead also follows a colon (必须抓好三项工作：一要…), folded to ":"
 LEAD_REACH = 40  # characters: a term this close after a lead opening, in the same sentence, is in the lead
 TOPIC_LINE = 16  # characters: a sentence this short that opens a paragraph, with more after it, is a lead
 _CITED = re.compile(r"《[^《》]{0,80}》")
@@ -108,10 +109,10 @@ def _positions(body: str, t: TermStats) -> list[int]:
 
 
 def _in_lead(body: str, p: int) -> bool:
-    """A sentence that opens with 一是/二要/第三，/首先 … shortly before position p."""
+    """A sentence (or what follows its colon) that opens with 一是/二要/第三，/首先 … shortly before position p."""
     lo = max(0, p - LEAD_REACH)
     window = body[lo:p]
-    start = max(window.rfind(c) for c in _STOPS) + 1
+    start = max(window.rfind(c) for c in _STOPS + LEAD_AFTER) + 1
     if start == 0 and lo > 0:
         return False  # the sentence began further back than LEAD_REACH
     return _LEAD.match(window, start) is not None

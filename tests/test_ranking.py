@@ -91,3 +91,11 @@ def test_paragraph_breaks_of_stored_text_map_onto_the_folded_body():
     folded = fold_text(text)
     starts = paragraph_starts(text, folded)
     assert [folded[s:s + 4] for s in starts] == ["一是加强", "扎实推进", "办好pm"]
+
+
+def test_numbered_lead_after_a_colon_counts():
+    # 2008 report: 必须抓好三项工作：一要全面实施素质教育 …
+    after_colon = ("", FILLER + "必须抓好三项工作:一要全面实施素质教育,推进教育改革创新。深化考试和招生制度改革。")
+    plain = ("", FILLER + "必须抓好三项工作,全面实施素质教育,推进教育改革创新。深化考试和招生制度改革。")
+    s_colon, s_plain = scores([after_colon, plain], "素质教育")
+    assert s_colon > s_plain
