@@ -4,7 +4,8 @@ The first stage scores every match from index arrays; this one reads the text
 of the best hundred and asks what an analyst would: is the query in the
 heading or in a numbered lead sentence (一是… 二要… 第三，… 首先…, which
 government reports use as sub-headings)? is it only inside a cited document
-title 《…》? do several query terms share a sentence, or at least a passage?
+title 《…》, or only an item of an enumeration (办好特殊教育、继续教育)? do several
+query terms share a sentence, or at least a passage?
 A short sentence that opens a paragraph (扎实推进教育公平。) is an unnumbered
 lead and counts like one; the same sentence inside a paragraph is usually an
 item of a list and does not. Term counts are exact here, and the length
@@ -29,6 +30,7 @@ LEAD = 1.0  # an occurrence in a lead sentence counts this much extra
 IN_TITLE = 0.3  # an occurrence inside 《…》 counts only this much
 PROXIMITY = 0.5  # several terms in one sentence multiply the score by 1 + this, in one passage by 1 + half
 PASSAGE = 200  # characters: the folded text has no paragraph breaks, so a passage is a window
+LISTED = 0.5  # an occurrence that is an item of an enumeration (…、X、… or X等) counts only this much
 MAX_OCCURRENCES = 20  # positions per term and section looked at for closeness (counts are exact)
 
 _STOPS = "。！？；!?;"
@@ -80,6 +82,7 @@ def _score(head: str, body: str, terms: list[TermStats], avg_body: float, breaks
     for t in terms:
         positions.append(_positions(body, t))
         tf = _count(body, t) - (1 - IN_TITLE) * sum(_count(body, t, a, b) for a, b in cited)
+        tf -= (1 - LISTED) * sum(1 for p in positions[-1] if _listed(body, p, len(t.text)))
         if any(_in_lead(body, p) or _topic_line(body, p, breaks) for p in positions[-1]):
             tf += LEAD
         sat = tf * (K1 + 1) / (tf + norm) if tf else 0.0
@@ -129,6 +132,11 @@ def _topic_line(body: str, p: int, breaks: _Breaks | None) -> bool:
         return False
     nxt = bisect.bisect_right(breaks.starts, start)
     return (breaks.starts[nxt] if nxt < len(breaks.starts) else len(body)) > min(ends) + 1
+
+
+def _listed(body: str, p: int, n: int) -> bool:
+    """The occurrence at p is one item of an enumeration: 、 next to it, or 等 right after it."""
+    return body[p - 1:p] == "、" or body[p + n:p + n + 1] in ("、", "等")
 
 
 def _closeness(body: str, positions: list[list[int]]) -> float:

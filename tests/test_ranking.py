@@ -99,3 +99,14 @@ def test_numbered_lead_after_a_colon_counts():
     plain = ("", FILLER + "必须抓好三项工作,全面实施素质教育,推进教育改革创新。深化考试和招生制度改革。")
     s_colon, s_plain = scores([after_colon, plain], "素质教育")
     assert s_colon > s_plain
+
+
+def test_an_item_of_an_enumeration_counts_less():
+    # 2001 report: 助学贷款 as one scheme in a list, against the 2022 sentence about it
+    listed = ("", FILLER + "健全奖学金、助学金和助学贷款等制度。")
+    discussed = ("", FILLER + "国家助学贷款每人每年最高额度增加4000元。")
+    s_listed, s_discussed = scores([listed, discussed], "助学贷款")
+    assert s_listed < s_discussed
+    after_comma = ("", FILLER + "办好特殊教育、继续教育,支持和规范民办教育发展。")
+    in_list = ("", FILLER + "办好民族教育、特殊教育、继续教育,支持和规范民办教育发展。")
+    assert scores([in_list], "特殊教育")[0] < scores([after_comma], "民办教育")[0]
