@@ -9,9 +9,10 @@ query terms share a sentence, or at least a passage?
 A short sentence that opens a paragraph (扎实推进教育公平。) is an unnumbered
 lead and counts like one; the same sentence inside a paragraph is usually an
 item of a list and does not. Term counts are exact here, and the length
-treatment has a floor so a tiny section does not win on one passing mention. Each weight below was kept only
-because it raised nDCG@10 on the judged set in benchmarks/relevance without
-lowering any query kind.
+treatment has a floor so a tiny section does not win on one passing mention.
+Each weight below was kept only because it raised nDCG@10 on the judged set
+in benchmarks/relevance without lowering any query kind (nor either half of
+the queries, for the later ones).
 """
 
 from __future__ import annotations
@@ -82,7 +83,8 @@ def _score(head: str, body: str, terms: list[TermStats], avg_body: float, breaks
     for t in terms:
         positions.append(_positions(body, t))
         tf = _count(body, t) - (1 - IN_TITLE) * sum(_count(body, t, a, b) for a, b in cited)
-        tf -= (1 - LISTED) * sum(1 for p in positions[-1] if _listed(body, p, len(t.text)))
+        tf -= (1 - LISTED) * sum(1 for p in positions[-1] if _listed(body, p, len(t.text))
+                                 and not any(a <= p < b for a, b in cited))  # a cited title is discounted already
         if any(_in_lead(body, p) or _topic_line(body, p, breaks) for p in positions[-1]):
             tf += LEAD
         sat = tf * (K1 + 1) / (tf + norm) if tf else 0.0
