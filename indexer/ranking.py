@@ -4,11 +4,15 @@ The first stage scores every match from index arrays; this one reads the text
 of the best hundred and asks what an analyst would: is the query in the
 heading or in a numbered lead sentence (一是… 二要… 第三，… 首先…, which
 government reports use as sub-headings)? is it only inside a cited document
-title 《…》? do several query terms share a sentence, or at least a passage?
-Term counts are exact here, and the length treatment has a floor so a tiny
-section does not win on one passing mention. Each weight below was kept only
-because it raised nDCG@10 on the judged set in benchmarks/relevance without
-lowering any query kind.
+title 《…》, or only an item of an enumeration (办好特殊教育、继续教育)? do several
+query terms share a sentence, or at least a passage?
+A short sentence that opens a paragraph (扎实推进教育公平。) is an unnumbered
+lead and counts like one; the same sentence inside a paragraph is usually an
+item of a list and does not. Term counts are exact here, and the length
+treatment has a floor so a tiny section does not win on one passing mention.
+Each weight below was kept only because it raised nDCG@10 on the judged set
+in benchmarks/relevance without lowering any query kind (nor either half of
+the queries, for the later ones).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 K1 = 3.0  # counts saturate slowly: a section that keeps returning to the topic is about it
@@ -26,11 +31,14 @@ LEAD = 1.0  # an occurrence in a lead sentence counts this much extra
 IN_TITLE = 0.3  # an occurrence inside 《…》 counts only this much
 PROXIMITY = 0.5  # several terms in one sentence multiply the score by 1 + this, in one passage by 1 + half
 PASSAGE = 200  # characters: the folded text has no paragraph breaks, so a passage is a window
+LISTED = 0.5  # an occurrence that is an item of an enumeration (…、X、… or X等) counts only this much
 MAX_OCCURRENCES = 20  # positions per term and section looked at for closeness (counts are exact)
 
 _STOPS = "。！？；!?;"
 _LEAD = re.compile(r"(?:[一二三四五六七八九十]+[是要来则]|第[一二三四五六七八九十]+[，、,]|首先|其次|再次|最后)")
+LEAD_AFTER = ":"  # a numbered lead also follows a colon (必须抓好三项工作：一要…), folded to ":"
 LEAD_REACH = 40  # characters: a term this close after a lead opening, in the same sentence, is in the lead
+TOPIC_LINE = 16  # characters: a sentence this short that opens a paragraph, with more after it, is a lead
 _CITED = re.compile(r"《[^《》]{0,80}》")
 
 
@@ -41,12 +49,33 @@ class TermStats:
     pattern: re.Pattern | None  # word-boundary pattern for Latin/digit terms, else plain find
 
 
-def score_sections(sections: list[tuple[str, str]], terms: list[TermStats], avg_body: float) -> list[float]:
-    """Scores of (heading, body) pairs, folded as the exact index holds them."""
-    return [_score(head, body, terms, avg_body) for head, body in sections]
+Paragraphs = Callable[[int], list[int]]  # section's place in the list -> where its paragraphs start in the body
 
 
-def _score(head: str, body: str, terms: list[TermStats], avg_body: float) -> float:
+def score_sections(sections: list[tuple[str, str]], terms: list[TermStats], avg_body: float,
+                   paragraphs: Paragraphs | None = None) -> list[float]:
+    """Scores of (heading, body) pairs, folded as the exact index holds them. The folded body has no
+    paragraph breaks: `paragraphs(i)` gives them, asked only for a section with a short sentence to place."""
+    return [_score(head, body, terms, avg_body, _Breaks(paragraphs, i))
+            for i, (head, body) in enumerate(sections)]
+
+
+class _Breaks:
+    """Paragraph starts of one section, fetched the first time they are needed."""
+
+    def __init__(self, source: Paragraphs | None, i: int):
+        self.source, self.i, self.starts = source, i, None
+
+    def opens(self, p: int) -> bool:
+        if self.source is None:
+            return False
+        if self.starts is None:
+            self.starts = self.source(self.i)
+        k = bisect.bisect_left(self.starts, p)
+        return k < len(self.starts) and self.starts[k] == p
+
+
+def _score(head: str, body: str, terms: list[TermStats], avg_body: float, breaks: _Breaks | None = None) -> float:
     length = max(len(body), LENGTH_FLOOR * avg_body)
     norm = K1 * (1 - B + B * length / max(avg_body, 1.0))
     cited = [m.span() for m in _CITED.finditer(body)] if "《" in body else []
@@ -54,7 +83,9 @@ def _score(head: str, body: str, terms: list[TermStats], avg_body: float) -> flo
     for t in terms:
         positions.append(_positions(body, t))
         tf = _count(body, t) - (1 - IN_TITLE) * sum(_count(body, t, a, b) for a, b in cited)
-        if any(_in_lead(body, p) for p in positions[-1]):
+        tf -= (1 - LISTED) * sum(1 for p in positions[-1] if _listed(body, p, len(t.text))
+                                 and not any(a <= p < b for a, b in cited))  # a cited title is discounted already
+        if any(_in_lead(body, p) or _topic_line(body, p, breaks) for p in positions[-1]):
             tf += LEAD
         sat = tf * (K1 + 1) / (tf + norm) if tf else 0.0
         in_head = _find(head, t, 0) >= 0
@@ -83,13 +114,31 @@ def _positions(body: str, t: TermStats) -> list[int]:
 
 
 def _in_lead(body: str, p: int) -> bool:
-    """A sentence that opens with 一是/二要/第三，/首先 … shortly before position p."""
+    """A sentence (or what follows its colon) that opens with 一是/二要/第三，/首先 … shortly before position p."""
     lo = max(0, p - LEAD_REACH)
     window = body[lo:p]
-    start = max(window.rfind(c) for c in _STOPS) + 1
+    start = max(window.rfind(c) for c in _STOPS + LEAD_AFTER) + 1
     if start == 0 and lo > 0:
         return False  # the sentence began further back than LEAD_REACH
     return _LEAD.match(window, start) is not None
+
+
+def _topic_line(body: str, p: int, breaks: _Breaks | None) -> bool:
+    """p lies in a sentence of at most TOPIC_LINE characters that opens a paragraph and is not its last."""
+    lo = max(0, p - TOPIC_LINE)
+    start = max(body.rfind(c, lo, p) for c in _STOPS) + 1
+    if start == 0 and lo > 0:
+        return False  # the sentence began further back
+    ends = [e for e in (body.find(c, p, start + TOPIC_LINE + 1) for c in _STOPS) if e >= 0]
+    if not ends or breaks is None or not breaks.opens(start):
+        return False
+    nxt = bisect.bisect_right(breaks.starts, start)
+    return (breaks.starts[nxt] if nxt < len(breaks.starts) else len(body)) > min(ends) + 1
+
+
+def _listed(body: str, p: int, n: int) -> bool:
+    """The occurrence at p is one item of an enumeration: 、 next to it, or 等 right after it."""
+    return body[p - 1:p] == "、" or body[p + n:p + n + 1] in ("、", "等")
 
 
 def _closeness(body: str, positions: list[list[int]]) -> float:

@@ -12,6 +12,7 @@ sections match, only their order.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
@@ -37,6 +38,8 @@ MAX_PAGE = 100000
 SORTS = ("relevance", "newest", "oldest")
 GROUP_MAX = 30  # sections listed under one report card; the report page has the rest
 EXPORT_BATCH = 200
+_BREAK = re.compile(r"\s*\n\s*")  # a line break in a section's stored text ends a paragraph
+PARAGRAPH_KEY = 16  # characters of a paragraph's opening looked up in the folded body
 
 
 @dataclass
@@ -365,7 +368,22 @@ def _text_scores(reader: IndexReader, ev: _Evaluator, terms: list[Term], sids: n
     for sid in sids:
         seg, local = reader.segment_of(int(sid))
         texts.append((seg.heading_text(local), seg.body_text(local)))
-    return ranking.score_sections(texts, stats, reader.avg_body_len)
+    return ranking.score_sections(texts, stats, reader.avg_body_len,
+                                  lambda i: paragraph_starts(reader.stored([int(sids[i])])[0]["text"], texts[i][1]))
+
+
+def paragraph_starts(text: str, body: str) -> list[int]:
+    """Where each paragraph of a section's stored text starts in its folded body (which has no breaks):
+    each paragraph's folded opening, found in order; cheaper than folding the whole text again."""
+    starts, pos = [0], 0
+    for par in _BREAK.split(text)[1:]:
+        opening = fold_text(par[:PARAGRAPH_KEY]).strip()
+        k = body.find(opening, pos) if len(opening) > 3 else -1  # a bare numeral line is found anywhere
+        if k > starts[-1]:
+            starts.append(k)
+        if k >= 0:
+            pos = k + len(opening)
+    return starts
 
 
 def _exact_scores(reader: IndexReader, ev: _Evaluator, terms: list[Term], sids: np.ndarray) -> np.ndarray:

@@ -1,7 +1,9 @@
 """The second ranking stage on small made-up sections: each kind of evidence moves a section the right way."""
 
 from indexer.exact import term_pattern
+from indexer.normalize import fold_text
 from indexer.ranking import TermStats, score_sections
+from indexer.search import paragraph_starts
 
 AVG = 800.0
 FILLER = "加强基础设施建设,推进城乡协调发展。" * 30
@@ -56,3 +58,55 @@ def test_latin_terms_count_whole_words_only():
     part = ("", FILLER + "细颗粒物(pm2.55)浓度下降。")
     s_whole, s_part = scores([whole, part], "pm2.5")
     assert s_whole > s_part
+
+
+def test_short_sentence_opening_a_paragraph_counts_like_a_lead():
+    # 2012 report: the paragraph opens with the topic, then sets out the measures
+    topic = "扎实推进教育公平。深入贯彻落实教育改革和发展规划纲要。免除3000多万名农村寄宿制学生住宿费。"
+    body = FILLER + topic
+    opens_paragraph = score_sections([("", body)], stats("教育公平"), AVG, lambda i: [0, len(FILLER)])
+    inside_paragraph = score_sections([("", body)], stats("教育公平"), AVG, lambda i: [0])
+    assert opens_paragraph[0] > inside_paragraph[0]
+
+
+def test_topic_line_needs_a_paragraph_after_it():
+    # a one-sentence paragraph is a list entry, not the lead of a discussion
+    item = "办好特殊教育。"
+    body = FILLER + item + FILLER
+    alone = score_sections([("", body)], stats("特殊教育"), AVG, lambda i: [0, len(FILLER), len(FILLER) + len(item)])
+    inside = score_sections([("", body)], stats("特殊教育"), AVG, lambda i: [0])
+    assert alone == inside
+
+
+def test_long_sentence_opening_a_paragraph_is_no_lead():
+    opening = "全面推进素质教育,各级各类学校都要加强德育工作,努力培养学生的创新精神和实践能力。"
+    body = FILLER + opening + FILLER
+    opens = score_sections([("", body)], stats("素质教育"), AVG, lambda i: [0, len(FILLER)])
+    inside = score_sections([("", body)], stats("素质教育"), AVG, lambda i: [0])
+    assert opens == inside
+
+
+def test_paragraph_breaks_of_stored_text_map_onto_the_folded_body():
+    text = "一是加强学校安全。\n　　扎实推进教育公平。深入贯彻落实规划纲要。\n\n办好ＰＭ2.5 监测。"
+    folded = fold_text(text)
+    starts = paragraph_starts(text, folded)
+    assert [folded[s:s + 4] for s in starts] == ["一是加强", "扎实推进", "办好pm"]
+
+
+def test_numbered_lead_after_a_colon_counts():
+    # 2008 report: 必须抓好三项工作：一要全面实施素质教育 …
+    after_colon = ("", FILLER + "必须抓好三项工作:一要全面实施素质教育,推进教育改革创新。深化考试和招生制度改革。")
+    plain = ("", FILLER + "必须抓好三项工作,全面实施素质教育,推进教育改革创新。深化考试和招生制度改革。")
+    s_colon, s_plain = scores([after_colon, plain], "素质教育")
+    assert s_colon > s_plain
+
+
+def test_an_item_of_an_enumeration_counts_less():
+    # 2001 report: 助学贷款 as one scheme in a list, against the 2022 sentence about it
+    listed = ("", FILLER + "健全奖学金、助学金和助学贷款等制度。")
+    discussed = ("", FILLER + "国家助学贷款每人每年最高额度增加4000元。")
+    s_listed, s_discussed = scores([listed, discussed], "助学贷款")
+    assert s_listed < s_discussed
+    after_comma = ("", FILLER + "办好特殊教育、继续教育,支持和规范民办教育发展。")
+    in_list = ("", FILLER + "办好民族教育、特殊教育、继续教育,支持和规范民办教育发展。")
+    assert scores([in_list], "特殊教育")[0] < scores([after_comma], "民办教育")[0]
