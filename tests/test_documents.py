@@ -32,6 +32,7 @@ from indexer.parse import parse_path
 from indexer.reader import Unreadable, read_file
 from indexer.search import search
 from indexer.searcher import Library
+from indexer.webpage import page_to_text
 from indexer.word import OLE_MAGIC, doc_to_text
 
 TRADITIONAL = FIXTURES / "formats" / "2019年澳門教育暨青年局工作總結.txt"
@@ -317,3 +318,22 @@ def test_a_real_word_97_file_is_read_through_the_debian_tool(tmp_path):
     shutil.copy(WORD97, tmp_path)
     reindex(tmp_path / "ix", [tmp_path], progress=False)
     assert search(Library(tmp_path / "ix").reader(), "防溺水专项治理").total == 1
+
+
+WEB_PAGES = sorted((FIXTURES / "formats" / "web").glob("*.html"))  # each with the report text a reader keeps: NAME.txt
+
+
+@pytest.mark.parametrize("page", WEB_PAGES, ids=lambda p: p.stem)
+def test_site_templates_keep_every_line_of_the_report_as_a_line(page):
+    """Layout tables, <article>, bare divs, sidebars of links: the report's title, headings, paragraphs and
+    table rows all come through, in order, each a line of its own (cells apart, headings not run into text)."""
+    text, _ = page_to_text(page.read_text(encoding="utf-8"))
+    got = [" ".join(x.lstrip("#").split()) for x in text.split("\n") if x.strip()]
+    expected = [x for x in page.with_suffix(".txt").read_text(encoding="utf-8").split("\n") if x]
+    it = iter(got)
+    assert [x for x in expected if x not in it] == []  # in order: each found after the previous one
+    [r] = parse_path(page, page.parent).reports
+    assert r.title == expected[0]
+    whole = "\n".join(s.text for s in r.sections)
+    for frame in ("ICP备", "版权所有", "当前位置", "上一篇", "分享", "扫一扫", "首页 >", "打印"):
+        assert frame not in whole, frame
