@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import zipfile
+from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, SEED_003
@@ -26,6 +27,7 @@ from documents import (
 )
 from test_search import brute_sections
 
+from indexer import word
 from indexer.builder import reindex
 from indexer.cli import main
 from indexer.parse import parse_path
@@ -307,7 +309,8 @@ WORD97 = FIXTURES / "formats" / "2024年绿水县教育局工作要点.doc"  # t
 
 
 @pytest.mark.skipif(not (shutil.which("antiword") or shutil.which("catdoc")), reason="antiword/catdoc not installed")
-def test_a_real_word_97_file_is_read_through_the_debian_tool(tmp_path):
+def test_a_real_word_97_file_is_read_through_the_debian_tool(tmp_path, monkeypatch):
+    monkeypatch.setattr(word, "_office", lambda: None)  # as on a machine without LibreOffice
     [r] = parse_path(WORD97, WORD97.parent).reports
     assert (r.title, r.year) == (PLAN_TITLE, 2024)
     text = "\n".join(s.text for s in r.sections)
@@ -337,3 +340,48 @@ def test_site_templates_keep_every_line_of_the_report_as_a_line(page):
     whole = "\n".join(s.text for s in r.sections)
     for frame in ("ICP备", "版权所有", "当前位置", "上一篇", "分享", "扫一扫", "首页 >", "打印"):
         assert frame not in whole, frame
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) not installed")
+@pytest.mark.parametrize("suffix", [".doc", ".wps"])
+def test_word_97_through_libreoffice_keeps_headings_and_numbering(tmp_path, suffix):
+    src = tmp_path / "src"
+    src.mkdir()
+    old = src / f"plan{suffix}"
+    shutil.copy(WORD97, old)
+    [r] = parse_path(old, src).reports
+    [new] = parse_path(make_plan_docx(tmp_path / "plan.docx"), tmp_path).reports
+    assert (r.title, r.year, r.doc_type) == (PLAN_TITLE, 2024, "工作要点")
+    assert [s.heading for s in r.sections if s.heading] == PLAN_HEADINGS  # Word's 一、（一） back
+    assert [s.level for s in r.sections if s.heading] == [1, 1, 2, 2, 1]
+    assert [(s.heading, s.text) for s in r.sections] == [(s.heading, s.text) for s in new.sections]
+    reindex(tmp_path / "ix", [src], progress=False)
+    [hit] = search(Library(tmp_path / "ix").reader(), "防溺水专项治理").hits
+    assert hit.heading_path[-1] == "（二）加强校园安全管理"
+
+
+@pytest.mark.skipif(not shutil.which("antiword"), reason="antiword not installed")
+def test_libreoffice_failing_falls_back_to_antiword_and_says_so(tmp_path, monkeypatch):
+    fake = tmp_path / "soffice"
+    fake.write_text("#!/bin/sh\necho 'Error: source file could not be loaded' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(word, "_office", lambda: str(fake))
+    text, _, warnings, layout = doc_to_text(WORD97.read_bytes())
+    assert layout == "doc" and "防溺水专项治理" in text
+    assert warnings == [f"LibreOffice could not convert it ({fake}: Error: source file could not be loaded): "
+                        "read without Word's numbering"]
+
+
+@pytest.mark.skipif(not shutil.which("antiword"), reason="antiword not installed")
+def test_libreoffice_that_hangs_is_killed_with_its_children(tmp_path, monkeypatch):
+    pid_file = tmp_path / "child.pid"
+    fake = tmp_path / "soffice"  # starts a child of its own, as soffice starts soffice.bin, and never ends
+    fake.write_text(f"#!/bin/sh\nsleep 100000 &\necho $! > {pid_file}\nwait\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(word, "_office", lambda: str(fake))
+    monkeypatch.setattr(word, "CONVERT_SECONDS", 3)
+    text, _, warnings, _ = doc_to_text(WORD97.read_bytes())
+    assert "防溺水专项治理" in text and "took over 3 s" in warnings[0]
+    child = int(pid_file.read_text())
+    status = Path(f"/proc/{child}/status")
+    assert not status.exists() or "\nState:\tZ" in status.read_text()  # gone, or a zombie waiting for init
