@@ -14,6 +14,7 @@ CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 
 CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN = "零〇一二两三四五六七八九十百千"
 PAGE_MARK = "\f"  # a line "\f5": page 5 starts here (from PDFs); blank to everything but the section builder
+HEADING_MARK = "\v"  # a line "\v总体要求": a heading its type shows (bold in a PDF), though it has no numbering
 LEAD = " \t\u3000\u00a0\u200b\u200c\u200d\u2060\ufeff>＞"  # indentation, invisible marks, the scraper's quotes
 
 _PATTERNS = [
@@ -67,6 +68,9 @@ def clean_line(line: str) -> str:
 
 def parse_heading(line: str, markdown: bool = False) -> Heading | None:
     """The heading on this line, or None if the line is body text."""
+    if line[:1] == HEADING_MARK:
+        text = clean_line(line[1:])
+        return Heading("typeset", None, text, "") if text else None
     s = clean_line(line)
     if not s:
         return None

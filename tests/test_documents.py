@@ -11,13 +11,17 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, SEED_003
 from documents import (
+    BOLD_HEADINGS,
+    BOLD_TITLE,
     COUNTY,
     COUNTY_TITLE,
     PLAN,
     PLAN_HEADINGS,
     PLAN_TABLE,
     PLAN_TITLE,
+    bold_report_paragraphs,
     county_paragraphs,
+    make_bold_pdf,
     make_county_pdf,
     make_docx_bomb,
     make_empty_pages_pdf,
@@ -89,6 +93,23 @@ def test_sections_remember_their_page_and_hits_say_it(tmp_path):
 
     body = create_app(tmp_path / "ix").test_client().get("/search?q=办好人民满意的教育").get_data(as_text=True)
     assert f"工作总结 · 第 {last} 页</p>" in body
+
+
+def test_bold_title_and_headings_where_the_words_do_not_tell(tmp_path):
+    [r] = parse_path(make_bold_pdf(tmp_path / "report.pdf"), tmp_path).reports
+    assert r.title == BOLD_TITLE  # a bold line at the top, no 工作总结 in it, no larger than the text
+    assert [s.heading for s in r.sections if s.heading] == BOLD_HEADINGS  # one of them wrapped over two lines
+    assert [s.level for s in r.sections] == [1, 1, 2, 2, 1]  # （一） under the bold heading before it
+    # a paragraph opening with bold words, and a bold sentence of its own, stay text
+    assert [x for s in r.sections for x in s.text.split("\n") if x] == bold_report_paragraphs()
+    assert not any("\v" in x for s in r.sections for x in (s.heading, s.text, *s.heading_path))
+
+
+def test_the_same_lines_not_bold_are_text(tmp_path):
+    [r] = parse_path(make_bold_pdf(tmp_path / "report.pdf", bold=False), tmp_path).reports
+    assert r.title != BOLD_TITLE
+    assert [s.heading for s in r.sections if s.heading] == ["（一）补足配齐教师", "（二）改善办学条件"]
+    assert "主要工作成效" in r.sections[0].text and "下一步打算" in r.sections[-1].text
 
 
 @pytest.mark.parametrize("make, reason", [
