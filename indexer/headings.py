@@ -26,6 +26,8 @@ _PATTERNS = [
     ("paren_arabic", re.compile(r"^[（(](\d{1,3})[）)]\s*(.*)$")),
     ("circled", re.compile(r"^([\u2460-\u2473])\s*(.*)$")),
 ]
+TABLE_CELLS = " | "  # between the cells of a table row, one row a line (web pages, Word files)
+_TOOL_NUMBER = re.compile(r"^(\d{1,3})\s+\S")
 _MD = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _SENTENCE_END = re.compile(r"[。！？；!?;]")
 _CLAUSE_END = re.compile(r"[，,：:]")
@@ -70,7 +72,10 @@ def parse_heading(line: str, markdown: bool = False) -> Heading | None:
     """The heading on this line, or None if the line is body text."""
     if line[:1] == HEADING_MARK:
         text = clean_line(line[1:])
-        return Heading("typeset", None, text, "") if text else None
+        m = _TOOL_NUMBER.match(text)  # 1 推进……: antiword's own rendering of Word's numbering
+        if not text:
+            return None
+        return Heading("typeset_arabic", int(m.group(1)), text, "") if m else Heading("typeset", None, text, "")
     s = clean_line(line)
     if not s:
         return None
@@ -81,6 +86,8 @@ def parse_heading(line: str, markdown: bool = False) -> Heading | None:
             inner = parse_heading(text) if text else None
             number = inner.number if inner and inner.style != "article" else None
             return Heading("md" + str(len(m.group(1))), number, text, "")
+    if TABLE_CELLS in s:
+        return None  # a table row whose first cell is numbered (一、本年新收申请数量 | 5 | 0), as readers write rows
     for style, rx in _PATTERNS:
         m = rx.match(s)
         if not m:

@@ -20,7 +20,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .headings import parse_heading
+from .headings import HEADING_MARK, parse_heading
 from .reader import Unreadable
 from .splitter import is_title_line
 
@@ -283,7 +283,10 @@ def doc_to_text(data: bytes) -> tuple[str, dict, list[str], str]:
             err = done.stderr.decode("utf-8", "replace").strip().splitlines()
             refused = any("not a Word Document" in e for e in err)  # catdoc then dumps the raw bytes
             if done.returncode == 0 and text.strip() and not refused:
-                return _antiword_tables(text.replace("\r\n", "\n").replace("\r", "\n")), {}, lost, "doc"
+                text = text.replace("\r\n", "\n").replace("\r", "\n")
+                if name == "antiword":
+                    text = _antiword_headings(text)
+                return _antiword_tables(text), {}, lost, "doc"
             errors.append(f"{name}: {err[0] if err else 'no text'}")
     raise Unreadable("Word 97-2003/WPS file could not be converted (" + "; ".join(errors) + ")")
 
@@ -322,6 +325,30 @@ def _office_to_docx(office: str, path: Path) -> tuple[bytes | None, str]:
 
 
 _ANTIWORD_ROW = re.compile(r"^\|(.*)\|\s*$")
+_ANTIWORD_NUMBER = re.compile(r"^\d{1,3}\s+\S")  # how antiword shows a numbered heading's number: 1 推进……
+_PARAGRAPH_END = tuple("。！？；：，、!?;:,")
+_SHORT = 30
+
+
+def _antiword_headings(text: str) -> str:
+    """Headings whose numbering Word generated come out of antiword as bare short lines
+    (总体要求, 1 推进……). A short paragraph that does not end a sentence is taken for a
+    heading when something is set under it: text or another heading, not a table (a
+    caption) and not more short lines (a signature and its date). docs/benchmarks.md
+    measures it on Word 97 files made from the web-page fixtures."""
+    lines = text.split("\n")
+    filled = [i for i, x in enumerate(lines) if x.strip()]
+    for k, i in enumerate(filled[1:-1], start=1):  # never the title, never the last line
+        s, after = lines[i].strip(), lines[filled[k + 1]].strip()
+        spaced = filled[k - 1] < i - 1 and filled[k + 1] > i + 1  # antiword separates paragraphs by a blank line
+        if spaced and _bare_short(s) and parse_heading(s) is None and not _ANTIWORD_ROW.match(after) and (
+                not _bare_short(after) or _ANTIWORD_NUMBER.match(after) or parse_heading(after) is not None):
+            lines[i] = HEADING_MARK + s
+    return "\n".join(lines)
+
+
+def _bare_short(line: str) -> bool:
+    return len(line) <= _SHORT and not line.endswith(_PARAGRAPH_END) and not _ANTIWORD_ROW.match(line)
 
 
 def _antiword_tables(text: str) -> str:

@@ -335,10 +335,14 @@ def test_a_real_word_97_file_is_read_through_the_debian_tool(tmp_path, monkeypat
     [r] = parse_path(WORD97, WORD97.parent).reports
     assert (r.title, r.year) == (PLAN_TITLE, 2024)
     text = "\n".join(s.text for s in r.sections)
-    for _style, _level, para in PLAN[1:]:
-        assert para in text
+    for style, _level, para in PLAN[1:]:
+        assert style != "Normal" or para in text
     for row in PLAN_TABLE:
         assert " | ".join(row) in text  # cells apart, as the .docx reader writes them
+    # antiword drops Word's numbering (and shows 1 for （一）); the short lines with text under them are headings
+    assert [s.heading for s in r.sections if s.heading] == ["总体要求", "重点任务", "1 推进学前教育普及普惠",
+                                                            "2 加强校园安全管理", "保障措施"]
+    assert [s.level for s in r.sections if s.heading] == [1, 1, 2, 2, 1]
     shutil.copy(WORD97, tmp_path)
     reindex(tmp_path / "ix", [tmp_path], progress=False)
     assert search(Library(tmp_path / "ix").reader(), "防溺水专项治理").total == 1
@@ -406,3 +410,20 @@ def test_libreoffice_that_hangs_is_killed_with_its_children(tmp_path, monkeypatc
     child = int(pid_file.read_text())
     status = Path(f"/proc/{child}/status")
     assert not status.exists() or "\nState:\tZ" in status.read_text()  # gone, or a zombie waiting for init
+
+
+@pytest.mark.skipif(not shutil.which("antiword"), reason="antiword not installed")
+def test_antiword_headings_are_never_a_signature_or_a_caption(monkeypatch):
+    """Word 97 files saved from two of the web pages' reports: 一、 headings numbered by Word."""
+    monkeypatch.setattr(word, "_office", lambda: None)
+    folder = FIXTURES / "formats" / "word97"
+    [signed] = parse_path(folder / "01-trs-div.doc", folder).reports
+    assert [s.heading for s in signed.sections if s.heading] == ["压实安全责任", "抓好防溺水工作", "排查整治隐患", "下一步工作"]
+    assert signed.sections[-1].text.endswith("\n青山县教育局\n2024年1月8日")  # the signature stays text
+    [tables] = parse_path(folder / "05-annual-report-tables.doc", folder).reports
+    found = [s.heading for s in tables.sections if s.heading]
+    # a heading right above a table or a caption line is missed (kept as text), never made up
+    assert {"总体情况", "存在的主要问题及改进情况"} <= set(found) <= {
+        "总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况", "存在的主要问题及改进情况"}
+    text = "\n".join(s.text for s in tables.sections)
+    assert "\n第二十条第（一）项\n信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数\n" in text
