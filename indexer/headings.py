@@ -15,7 +15,7 @@ CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN = "零〇一二两三四五六七八九十百千"
 PAGE_MARK = "\f"  # a line "\f5": page 5 starts here (from PDFs); blank to everything but the section builder
 HEADING_MARK = "\v"  # a line "\v总体要求": a heading its type shows (bold in a PDF), though it has no numbering
-LEAD = " \t\u3000\u00a0\u200b\u200c\u200d\u2060\ufeff>＞"  # indentation, invisible marks, the scraper's quotes
+LEAD = " \t\v\u3000\u00a0\u200b\u200c\u200d\u2060\ufeff>＞"  # indentation, invisible marks (HEADING_MARK too), the scraper's quotes
 
 _PATTERNS = [
     ("part", re.compile(rf"^第([{_CN}\d]+)([编章节])(?:[\s\u3000]+(.*))?$")),
