@@ -26,9 +26,10 @@ _FRAME_WORDS = {
 }
 _FRAME_PARTS = ("breadcrumb", "copyright", "share", "footer")
 _CELL_SEP = "\x1f"  # between cells while extracting; " | " in the text
-_CELL_BREAK = "\x1e"  # a block boundary inside a cell: a space in a data cell, a new line in a layout cell
+_CELL_BREAK = "\x1e"  # a block boundary inside a cell: a space in a data row, a new line in a page's layout
 _LINK_OPEN, _LINK_CLOSE = "\x02", "\x03"  # around link text while extracting, to measure a line's links
-_LAYOUT_CELL = 150  # a cell with more text than this is a page's layout, not a table's datum
+_BREAKS = re.compile(f"[ {_CELL_BREAK}]*{_CELL_BREAK}[ {_CELL_BREAK}]*")
+_LAYOUT_CELL = 150  # a cell of paragraphs with more text than this is a page's layout, not a table's datum
 _VOID = {"br", "img", "hr", "input", "meta", "link", "area", "base", "col", "embed", "source", "track", "wbr"}
 
 
@@ -42,7 +43,7 @@ class _TextExtractor(HTMLParser):
         self._in_heading = False
         self._skip = 0
         self._frame: list[str] = []  # tag of a frame element being skipped, and its nested namesakes
-        self._tables: list[list[int]] = []  # per open table: [cells seen in the current row, open cells]
+        self._tables: list[list[int]] = []  # per open table: [cells in the current row, open cells, row start]
         self._cells: list[int] = []  # where each open cell's text starts in parts
         self._link = 0
 
@@ -71,9 +72,9 @@ class _TextExtractor(HTMLParser):
             row[1] += 1
         elif tag in _BLOCK:
             if tag == "table":
-                self._tables.append([0, 0])
+                self._tables.append([0, 0, len(self.parts)])
             elif tag == "tr" and self._tables:
-                self._tables[-1][0] = 0
+                self._end_row()
             self.parts.append(_CELL_BREAK if self._in_cell() else "\n")
 
     def _in_cell(self) -> bool:
@@ -99,21 +100,29 @@ class _TextExtractor(HTMLParser):
             self._tables[-1][1] -= 1
             self._end_cell()
         elif tag in _BLOCK:
-            if tag == "table" and self._tables:
+            if tag in ("table", "tr") and self._tables:
                 while self._tables[-1][1]:  # cells left open
                     self._tables[-1][1] -= 1
                     self._end_cell()
-                self._tables.pop()
+                self._end_row()
+                if tag == "table":
+                    self._tables.pop()
             self.parts.append(_CELL_BREAK if self._in_cell() else "\n")
 
     def _end_cell(self) -> None:
-        """A data cell stays on its row's line; a layout cell's blocks become lines of their own."""
+        """A cell that holds a table or headings, or paragraphs of some length, is a page's
+        layout: its blocks become lines of their own, apart from the cells beside it."""
         start = self._cells.pop()
         cell = "".join(self.parts[start:])
-        layout = "\n" in cell or len(re.sub(r"[\s\x01-\x1f]", "", cell)) > _LAYOUT_CELL
-        if layout:
-            cell = "\n" + cell.lstrip(_CELL_SEP) + "\n"
-        self.parts[start:] = [cell.replace(_CELL_BREAK, "\n" if layout else " ")]
+        if "\n" in cell or _CELL_BREAK in cell and len(re.sub(r"[\s\x01-\x1f]", "", cell)) > _LAYOUT_CELL:
+            self.parts[start:] = ["\n" + cell.lstrip(_CELL_SEP).replace(_CELL_BREAK, "\n") + "\n"]
+
+    def _end_row(self) -> None:
+        """Cells side by side are a row of data, one line; a row of one cell is a page's layout."""
+        table = self._tables[-1]
+        if table[0] > 1:
+            self.parts[table[2]:] = [_BREAKS.sub(" ", "".join(self.parts[table[2]:]))]
+        table[0], table[2] = 0, len(self.parts)
 
     def handle_data(self, data):
         if self._in_title:
@@ -139,8 +148,8 @@ _NOT_COUNTED = re.compile(r"[\W_]")  # spaces, punctuation, bullets: neither lin
 
 def _mostly_links(line: str) -> bool:
     """A menu, a 上一篇 line, an item of a 相关链接 list; never a heading or a row of a table."""
-    if line.lstrip().startswith("#") or _CELL_SEP in line or _LINK_OPEN not in line:
-        return False
+    if line.lstrip().startswith("#") or _CELL_SEP in line or _LINK_OPEN not in line or "。" in line:
+        return False  # a sentence that cites a linked document is the report's
     linked = len(_NOT_COUNTED.sub("", "".join(_LINK_TEXT.findall(line))))
     total = len(_NOT_COUNTED.sub("", _LINK_MARKS.sub("", line)))
     return total > 0 and linked / total >= 0.5
@@ -173,7 +182,7 @@ _FRAME_LINE = re.compile(
     r"|^(?:来源|信息来源|文章来源|作者|索引号|发布机构|主题分类|发文字号|日期)\s*[:：]|转载(?:自|于)[:：]"
     r"|^\d{4}年\d{1,2}月\d{1,2}日\s*星期[一二三四五六日天]$|^欢迎(?:访问|光临|您)|欢迎您[!！]"
     r"|(?:主办|承办)[:：]|\s(?:主办|承办)(?:\s|$)|^地址[:：].*(?:电话|邮编)"
-    r"|^(?:上一篇|下一篇)[:：]|扫一扫|点击上方蓝字|^(?:文字|图片|编辑|责任编辑|责编|审核|校对)[:：]"
+    r"|^(?:上一篇|下一篇)[:：]|扫一扫|^建议(?:使用|采用).{0,30}(?:浏览|分辨率)|点击上方蓝字|^(?:文字|图片|编辑|责任编辑|责编|审核|校对)[:：]"
     r"|^(?:相关链接|相关阅读|相关文章|相关新闻|热点信息|热点新闻|最新发布|最新信息|往期推荐|推荐阅读|专题专栏|友情链接|栏目导航)$"
     r"|^(?:[【\[]?(?:加入收藏|打印本页|打印|关闭窗口|关闭|返回顶部|收藏)[】\]]?\s*)+$",
     re.I,

@@ -283,6 +283,30 @@ def test_frame_words_inside_report_sentences_are_kept(tmp_path):
     assert [s.text for s in r.sections] == [sentence]
 
 
+def test_links_in_a_sentence_are_text_a_list_of_links_is_not(tmp_path):
+    cited = "根据《青山县教育局关于开展2023年度中小学校安全隐患大排查大整治工作的通知》要求，全面排查。"
+    page = tmp_path / "p.html"
+    page.write_text("<html><body><h1>2023年安全工作总结</h1>"
+                    f"<p>{cited.replace('《', '<a href=x>《').replace('》', '》</a>')}</p>"
+                    "<ul><li><a href=y>关于做好2024年寒假期间学生安全工作的通知</a></li>"
+                    "<li><a href=z>青山县2023年秋季学期开学工作情况通报</a> 01-19</li></ul>"
+                    "<p>上一篇：<a href=w>关于表彰2022年度优秀教师的决定</a></p></body></html>", encoding="utf-8")
+    [r] = parse_path(page, tmp_path).reports
+    assert [s.text for s in r.sections] == [cited]
+
+
+def test_layout_table_cells_keep_their_lines_data_rows_stay_one_line(tmp_path):
+    report = ["一、基本情况", "全县共有中小学86所，在校学生5.2万人。", "二、主要指标"]
+    page = tmp_path / "p.html"
+    page.write_text("<html><body><table><tr><td><a href=a>首页</a> <a href=b>工作总结</a></td><td>"
+                    "<h1>2023年教育统计公报</h1>" + "".join(f"<p>{x}</p>" for x in report) +
+                    "<table><tr><td><p>指标</p></td><td><p>2022年</p><p>（调整后）</p></td></tr>"
+                    "<tr><td>毛入园率</td><td>91.2%</td></tr></table></td></tr></table></body></html>", encoding="utf-8")
+    text, meta = page_to_text(page.read_text(encoding="utf-8"))
+    lines = [x.strip() for x in text.split("\n") if x.strip()]
+    assert lines == ["# 2023年教育统计公报", *report, "指标 | 2022年 （调整后）", "毛入园率 | 91.2%"]
+
+
 # --- what is read, and what is not ----------------------------------------------------------
 
 
