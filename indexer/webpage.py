@@ -179,11 +179,14 @@ _FRAME_LINE = re.compile(
     r"|^字号[:：]|\[\s*大\s*中\s*小\s*\]|浏览次数[:：]|访问量[:：]"
     # what a page says about the article: when, from where, how often read
     r"|(?:发布时间|发布日期|更新时间|成文日期)[:：]\s*\d|(?:点击数|阅读次数|浏览量|阅读量|阅读)[:：]\s*[\d,]+"
-    r"|^(?:来源|信息来源|文章来源|作者|索引号|发布机构|主题分类|发文字号|日期)\s*[:：]|转载(?:自|于)[:：]"
+    r"|^(?:来源|信息来源|文章来源|作者|索引号|信息索引|发布机构|发文机关|主题分类|发文字号|生成日期|公开方式|公开范围|日期)\s*[:：]"
+    r"|转载(?:自|于)[:：]|^时间[:：].{0,30}来源[:：]|(?:阅读|浏览|点击)(?:量|数|次数)?\s*[:：]?\s*[\d,]+\s*次?$"
+    r"|^今天是|(?:晴|多云|阴|小雨|中雨|大雨|雪)\s*-?\d+\s*℃|^点赞\b|电子邮箱[:：]|^联系电话[:：].*(?:地址|邮箱|邮编)"
     r"|^\d{4}年\d{1,2}月\d{1,2}日\s*星期[一二三四五六日天]$|^欢迎(?:访问|光临|您)|欢迎您[!！]"
     r"|(?:主办|承办)[:：]|\s(?:主办|承办)(?:\s|$)|^地址[:：].*(?:电话|邮编)"
     r"|^(?:上一篇|下一篇)[:：]|扫一扫|^建议(?:使用|采用).{0,30}(?:浏览|分辨率)|点击上方蓝字|^(?:文字|图片|编辑|责任编辑|责编|审核|校对)[:：]"
-    r"|^(?:相关链接|相关阅读|相关文章|相关新闻|热点信息|热点新闻|最新发布|最新信息|往期推荐|推荐阅读|专题专栏|友情链接|栏目导航)$"
+    r"|^(?:相关链接|相关阅读|相关文章|相关新闻|相关附件|热点信息|热点新闻|最新发布|最新信息|更多资讯|往期推荐|推荐阅读|专题专栏"
+    r"|友情链接|栏目导航|信息公开目录)[:：]?$"
     r"|^(?:[【\[]?(?:加入收藏|打印本页|打印|关闭窗口|关闭|返回顶部|收藏)[】\]]?\s*)+$",
     re.I,
 )
@@ -195,7 +198,7 @@ def page_to_text(markup: str) -> tuple[str, dict]:
     """A whole web page: its text without the site's frame."""
     text, meta = html_to_text(markup, frames=True)
     lines = [line for line in text.split("\n")
-             if not (len(line.strip()) <= _FRAME_LINE_MAX and _FRAME_LINE.search(line.strip()))]
+             if not (len(line.strip()) <= _FRAME_LINE_MAX and _FRAME_LINE.search(line.strip().lstrip("#").strip()))]
     lines = _from_title(lines)
     if "title" in meta:
         # <title> is the page's heading plus the site's name or column: 报告标题_某某县人民政府, 【教育动态】报告标题
