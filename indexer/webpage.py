@@ -180,8 +180,8 @@ _FRAME_LINE = re.compile(
     # what a page says about the article: when, from where, how often read
     r"|(?:发布时间|发布日期|更新时间|成文日期)[:：]\s*\d|(?:点击数|阅读次数|浏览量|阅读量|阅读)[:：]\s*[\d,]+"
     r"|^(?:来源|信息来源|文章来源|作者|索引号|信息索引|发布机构|发文机关|主题分类|发文字号|生成日期|公开方式|公开范围|日期)\s*[:：]"
-    r"|转载(?:自|于)[:：]|^时间[:：].{0,30}来源[:：]|(?:阅读|浏览|点击)(?:量|数|次数)?\s*[:：]?\s*[\d,]+\s*次?$"
-    r"|^今天是|(?:晴|多云|阴|小雨|中雨|大雨|雪)\s*-?\d+\s*℃|^点赞\b|电子邮箱[:：]|^联系电话[:：].*(?:地址|邮箱|邮编)"
+    r"|转载(?:自|于)[:：]|^时间[:：].{0,30}来源[:：]|(?:阅读|浏览|点击)(?:量|数|次数)?(?:\s*[:：]\s*|\s+)[\d,]+\s*次?$"
+    r"|^今天是|(?:晴|多云|阴|小雨|中雨|大雨|雪)\s*-?\d+\s*℃|^点赞\s*\d*\s*(?:收藏|转发|分享|$)|^联系电话[:：].*(?:地址|邮箱|邮编)"
     r"|^\d{4}年\d{1,2}月\d{1,2}日\s*星期[一二三四五六日天]$|^欢迎(?:访问|光临|您)|欢迎您[!！]"
     r"|(?:主办|承办)[:：]|\s(?:主办|承办)(?:\s|$)|^地址[:：].*(?:电话|邮编)"
     r"|^(?:上一篇|下一篇)[:：]|扫一扫|^建议(?:使用|采用).{0,30}(?:浏览|分辨率)|点击上方蓝字|^(?:文字|图片|编辑|责任编辑|责编|审核|校对)[:：]"
@@ -192,13 +192,21 @@ _FRAME_LINE = re.compile(
 )
 _SITE_SUFFIX = re.compile(r"\s*[_|｜—–-]+\s*[^_|｜—–-]{2,30}(?:政府|门户网站|网站|网)\s*$")
 _FRAME_LINE_MAX = 120  # a longer line is a sentence of the report, whatever words it holds
+_FOOTER = re.compile(r"ICP备|公网安备|版权所有")  # a footer's, even as a sentence
+
+
+def _frame_line(line: str) -> bool:
+    """A short line that only a site's frame holds; a finished sentence is the report's, unless a footer's."""
+    s = line.strip().lstrip("#").strip()
+    if len(s) > _FRAME_LINE_MAX or s.endswith("。") and not _FOOTER.search(s):
+        return False
+    return _FRAME_LINE.search(s) is not None
 
 
 def page_to_text(markup: str) -> tuple[str, dict]:
     """A whole web page: its text without the site's frame."""
     text, meta = html_to_text(markup, frames=True)
-    lines = [line for line in text.split("\n")
-             if not (len(line.strip()) <= _FRAME_LINE_MAX and _FRAME_LINE.search(line.strip().lstrip("#").strip()))]
+    lines = [line for line in text.split("\n") if not _frame_line(line)]
     lines = _from_title(lines)
     if "title" in meta:
         # <title> is the page's heading plus the site's name or column: 报告标题_某某县人民政府, 【教育动态】报告标题

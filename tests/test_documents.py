@@ -295,6 +295,17 @@ def test_links_in_a_sentence_are_text_a_list_of_links_is_not(tmp_path):
     assert [s.text for s in r.sections] == [cited]
 
 
+def test_report_sentences_with_a_frames_words_are_kept(tmp_path):
+    report = ["如对本报告有疑问，请与县教育局办公室联系。", "联系电话：0871-6000000，电子邮箱：jyj@example.cn。",
+              "全县中小学生人均阅读课外书12本，阅读：写作课时比为2:1。"]
+    page = tmp_path / "p.html"
+    page.write_text("<html><body><h1>2023年政府信息公开工作年度报告</h1>" + "".join(f"<p>{x}</p>" for x in report) +
+                    "<p>联系电话：0871-6000001 电子邮箱：web@example.cn 地址：县城人民路1号</p>"
+                    "<p>版权所有：青山县教育局。</p></body></html>", encoding="utf-8")
+    [r] = parse_path(page, tmp_path).reports
+    assert [x for s in r.sections for x in s.text.split("\n") if x] == report
+
+
 def test_layout_table_cells_keep_their_lines_data_rows_stay_one_line(tmp_path):
     report = ["一、基本情况", "全县共有中小学86所，在校学生5.2万人。", "二、主要指标"]
     page = tmp_path / "p.html"
