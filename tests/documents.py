@@ -221,7 +221,7 @@ def bold_report_paragraphs() -> list[str]:
     return out
 
 
-def make_bold_pdf(path: Path, bold: bool = True) -> Path:
+def make_bold_pdf(path: Path, bold: bool = True, title: str = BOLD_TITLE) -> Path:
     """BOLD_REPORT in STSong-Light, every line the same size; with bold=False the title and
     headings are set like the text, and nothing but their words is left to tell them."""
     from reportlab.lib.pagesizes import A4
@@ -230,7 +230,7 @@ def make_bold_pdf(path: Path, bold: bool = True) -> Path:
     from reportlab.pdfgen import canvas
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    rows: list[list[tuple[str, bool]]] = [[(line, True)] for line in wrap(BOLD_TITLE)]
+    rows: list[list[tuple[str, bool]]] = [[(line, True)] for line in wrap(title)]
     for kind, text in BOLD_REPORT:
         if kind in ("bold", "plain"):
             rows += [[(line, kind == "bold")] for line in wrap(text)]

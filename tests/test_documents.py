@@ -95,9 +95,10 @@ def test_sections_remember_their_page_and_hits_say_it(tmp_path):
     assert f"工作总结 · 第 {last} 页</p>" in body
 
 
-def test_bold_title_and_headings_where_the_words_do_not_tell(tmp_path):
-    [r] = parse_path(make_bold_pdf(tmp_path / "report.pdf"), tmp_path).reports
-    assert r.title == BOLD_TITLE  # a bold line at the top, no 工作总结 in it, no larger than the text
+@pytest.mark.parametrize("title", [BOLD_TITLE, "青山县教育这一年：办好人民满意教育、推动城乡义务教育优质均衡发展的实践与回顾"])
+def test_bold_title_and_headings_where_the_words_do_not_tell(tmp_path, title):
+    [r] = parse_path(make_bold_pdf(tmp_path / "report.pdf", title=title), tmp_path).reports
+    assert r.title == title  # bold lines at the top (one, or two when wrapped), no 工作总结 in them, not larger
     assert [s.heading for s in r.sections if s.heading] == BOLD_HEADINGS  # one of them wrapped over two lines
     assert [s.level for s in r.sections] == [1, 1, 2, 2, 1]  # （一） under the bold heading before it
     # a paragraph opening with bold words, and a bold sentence of its own, stay text
