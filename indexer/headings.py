@@ -14,7 +14,8 @@ CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 
 CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN = "零〇一二两三四五六七八九十百千"
 PAGE_MARK = "\f"  # a line "\f5": page 5 starts here (from PDFs); blank to everything but the section builder
-LEAD = " \t\u3000\u00a0\u200b\u200c\u200d\u2060\ufeff>＞"  # indentation, invisible marks, the scraper's quotes
+HEADING_MARK = "\v"  # a line "\v总体要求": a heading its type shows (bold in a PDF), though it has no numbering
+LEAD = " \t\v\u3000\u00a0\u200b\u200c\u200d\u2060\ufeff>＞"  # indentation, invisible marks (HEADING_MARK too), the scraper's quotes
 
 _PATTERNS = [
     ("part", re.compile(rf"^第([{_CN}\d]+)([编章节])(?:[\s\u3000]+(.*))?$")),
@@ -25,6 +26,8 @@ _PATTERNS = [
     ("paren_arabic", re.compile(r"^[（(](\d{1,3})[）)]\s*(.*)$")),
     ("circled", re.compile(r"^([\u2460-\u2473])\s*(.*)$")),
 ]
+TABLE_CELLS = " | "  # between the cells of a table row, one row a line (web pages, Word files)
+_TOOL_NUMBER = re.compile(r"^(\d{1,3})\s+\S")
 _MD = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _SENTENCE_END = re.compile(r"[。！？；!?;]")
 _CLAUSE_END = re.compile(r"[，,：:]")
@@ -67,6 +70,12 @@ def clean_line(line: str) -> str:
 
 def parse_heading(line: str, markdown: bool = False) -> Heading | None:
     """The heading on this line, or None if the line is body text."""
+    if line[:1] == HEADING_MARK:
+        text = clean_line(line[1:])
+        m = _TOOL_NUMBER.match(text)  # 1 推进……: antiword's own rendering of Word's numbering
+        if not text:
+            return None
+        return Heading("typeset_arabic", int(m.group(1)), text, "") if m else Heading("typeset", None, text, "")
     s = clean_line(line)
     if not s:
         return None
@@ -77,6 +86,8 @@ def parse_heading(line: str, markdown: bool = False) -> Heading | None:
             inner = parse_heading(text) if text else None
             number = inner.number if inner and inner.style != "article" else None
             return Heading("md" + str(len(m.group(1))), number, text, "")
+    if TABLE_CELLS in s:
+        return None  # a table row whose first cell is numbered (一、本年新收申请数量 | 5 | 0), as readers write rows
     for style, rx in _PATTERNS:
         m = rx.match(s)
         if not m:

@@ -69,15 +69,22 @@ def _read_document(data: bytes, rel: str, fmt: str) -> SourceText:
     if fmt == "doc" and _is_web_page(data):
         return read_bytes(data, rel, "html")  # sites serve HTML saved as .doc
     if fmt == "pdf":
-        from .pdf import pdf_to_text as convert
+        from .pdf import pdf_to_text
+
+        text, meta, warnings = pdf_to_text(data)
+        layout = fmt
     elif fmt == "docx":
-        from .word import docx_to_text as convert
+        from .word import docx_to_text
+
+        text, meta, warnings = docx_to_text(data)
+        layout = fmt
     else:
-        from .word import doc_to_text as convert
-    text, meta, warnings = convert(data)
+        from .word import doc_to_text
+
+        text, meta, warnings, layout = doc_to_text(data)  # through LibreOffice, laid out as a .docx
     if not text.strip():
         raise Unreadable("no text")
-    return SourceText(rel, text, fmt, fmt, meta, warnings, hashlib.sha256(data).hexdigest())
+    return SourceText(rel, text, fmt, layout, meta, warnings, hashlib.sha256(data).hexdigest())
 
 
 def _is_web_page(data: bytes) -> bool:

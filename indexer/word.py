@@ -3,20 +3,24 @@
 .docx: python-docx gives paragraphs and tables in order. What Word shows but does
 not store in the text — the numbering it generates (一、 （一） 1.) — is put back,
 and heading styles (标题 1 / Heading 1) become Markdown headings, so the section
-builder sees what a reader sees. .doc and .wps go through antiword or catdoc.
+builder sees what a reader sees. .doc and .wps are turned into .docx by LibreOffice
+when it is installed, which keeps their heading styles and numbering; else they go
+through antiword or catdoc, which give the text without its numbering.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
 
-from .headings import parse_heading
+from .headings import HEADING_MARK, parse_heading
 from .reader import Unreadable
 from .splitter import is_title_line
 
@@ -193,7 +197,8 @@ _CN_DIGITS = "〇一二三四五六七八九"
 
 
 def _format(n: int, fmt: str) -> str:
-    if fmt in ("chineseCounting", "chineseCountingThousand", "chineseLegalSimplified", "taiwaneseCounting"):
+    if fmt in ("chineseCounting", "chineseCountingThousand", "chineseLegalSimplified", "taiwaneseCounting",
+               "taiwaneseCountingThousand"):  # the last is what LibreOffice writes for 一、
         return _chinese(n)
     if fmt == "ideographDigital":
         return "".join(_CN_DIGITS[int(d)] for d in str(n))
@@ -245,18 +250,29 @@ _TOOLS = (
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of .doc and .wps
 
 
-def doc_to_text(data: bytes) -> tuple[str, dict, list[str]]:
-    """Word 97-2003 and WPS files through the first Debian tool that reads them."""
+def doc_to_text(data: bytes) -> tuple[str, dict, list[str], str]:
+    """Word 97-2003 and WPS files through the first Debian tool that reads them; the last item says
+    how the text is laid out: "docx" (Markdown headings, from LibreOffice) or "doc" (plain lines)."""
     if not data.startswith(OLE_MAGIC):
         kind = "an RTF file" if data.lstrip().startswith(b"{\\rtf") else "not a Word 97-2003/WPS file"
         raise Unreadable(f"named .doc/.wps but {kind}")
     tools = [(name, cmd) for name, cmd in _TOOLS if shutil.which(name)]
-    if not tools:
+    office = _office()
+    if not tools and not office:
         raise Unreadable("Word 97-2003/WPS file: no converter installed (apt-get install antiword catdoc)")
     errors = []
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "in.doc"
         path.write_bytes(data)
+        if office:
+            docx, error = _office_to_docx(office, path)
+            if docx is not None:
+                try:
+                    return (*docx_to_text(docx), "docx")
+                except Unreadable as e:
+                    error = f"{office}: {e}"
+            errors.append(error)
+        lost = [f"LibreOffice could not convert it ({errors[0]}): read without Word's numbering"] if errors else []
         for name, cmd in tools:
             try:
                 done = subprocess.run([*cmd, str(path)], capture_output=True, timeout=CONVERT_SECONDS)
@@ -267,12 +283,72 @@ def doc_to_text(data: bytes) -> tuple[str, dict, list[str]]:
             err = done.stderr.decode("utf-8", "replace").strip().splitlines()
             refused = any("not a Word Document" in e for e in err)  # catdoc then dumps the raw bytes
             if done.returncode == 0 and text.strip() and not refused:
-                return _antiword_tables(text.replace("\r\n", "\n").replace("\r", "\n")), {}, []
+                text = text.replace("\r\n", "\n").replace("\r", "\n")
+                if name == "antiword":
+                    text = _antiword_headings(text)
+                return _antiword_tables(text), {}, lost, "doc"
             errors.append(f"{name}: {err[0] if err else 'no text'}")
     raise Unreadable("Word 97-2003/WPS file could not be converted (" + "; ".join(errors) + ")")
 
 
+def _office() -> str | None:
+    """LibreOffice's command, when it is installed: it keeps a .doc's heading styles and numbering."""
+    return next((name for name in ("soffice", "libreoffice") if shutil.which(name)), None)
+
+
+def _office_to_docx(office: str, path: Path) -> tuple[bytes | None, str]:
+    """The .docx LibreOffice makes of PATH, or None and why not.
+
+    A profile of its own in the temporary folder, so that conversions never share or lock one
+    (a user's open LibreOffice included); the whole process group is killed on timeout.
+    """
+    out = path.parent / "docx"
+    cmd = [office, "--headless", "--norestore", "--nologo", "--nolockcheck", "--nodefault",
+           f"-env:UserInstallation={(path.parent / 'profile').as_uri()}",
+           "--infilter=MS Word 97", "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), str(path)]
+    try:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
+    except OSError as e:
+        return None, f"{office}: {e.strerror or e}"
+    try:
+        _, err = proc.communicate(timeout=CONVERT_SECONDS)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        return None, f"{office} took over {CONVERT_SECONDS} s"
+    result = out / (path.stem + ".docx")
+    if proc.returncode == 0 and result.is_file():
+        return result.read_bytes(), ""
+    lines = [x for x in err.decode("utf-8", "replace").splitlines() if x.strip() and "javaldx" not in x]
+    return None, f"{office}: {lines[0] if lines else 'no .docx made'}"
+
+
 _ANTIWORD_ROW = re.compile(r"^\|(.*)\|\s*$")
+_ANTIWORD_NUMBER = re.compile(r"^\d{1,3}\s+\S")  # how antiword shows a numbered heading's number: 1 推进……
+_PARAGRAPH_END = tuple("。！？；：，、!?;:,")
+_SHORT = 30
+
+
+def _antiword_headings(text: str) -> str:
+    """Headings whose numbering Word generated come out of antiword as bare short lines
+    (总体要求, 1 推进……). A short paragraph that does not end a sentence is taken for a
+    heading when something is set under it: text or another heading, not a table (a
+    caption) and not more short lines (a signature and its date). docs/benchmarks.md
+    measures it on Word 97 files made from the web-page fixtures."""
+    lines = text.split("\n")
+    filled = [i for i, x in enumerate(lines) if x.strip()]
+    for k, i in enumerate(filled[1:-1], start=1):  # never the title, never the last line
+        s, after = lines[i].strip(), lines[filled[k + 1]].strip()
+        spaced = filled[k - 1] < i - 1 and filled[k + 1] > i + 1  # antiword separates paragraphs by a blank line
+        if spaced and _bare_short(s) and parse_heading(s) is None and not _ANTIWORD_ROW.match(after) and (
+                not _bare_short(after) or _ANTIWORD_NUMBER.match(after) or parse_heading(after) is not None):
+            lines[i] = HEADING_MARK + s
+    return "\n".join(lines)
+
+
+def _bare_short(line: str) -> bool:
+    return len(line) <= _SHORT and not line.endswith(_PARAGRAPH_END) and not _ANTIWORD_ROW.match(line)
 
 
 def _antiword_tables(text: str) -> str:

@@ -189,3 +189,69 @@ def make_docx_bomb(path: Path, unpacked_mb: int = 200) -> Path:
         for _ in range(unpacked_mb):
             f.write(zero)
     return path
+
+
+# The same kind of report with nothing in its words to say which lines are the title and the
+# headings: only their type does (bold, as Word makes a Chinese font bold: filled and outlined).
+BOLD_TITLE = "青山县教育这一年"
+BOLD_REPORT = [
+    ("bold", "主要工作成效"),
+    ("para", "全年新建、改扩建公办幼儿园6所，新增学位1260个，普惠性幼儿园覆盖率达到92.5%，较上年提高3.1个百分点。"),
+    ("lead", ("一是", "抓好校园安全，开展防溺水专项治理行动，组织家访教师2300余人次，在重点水域设立警示牌186块。")),
+    ("boldpara", "全年未发生一起学生溺水死亡事故。"),
+    ("bold", "关于进一步加强农村学校教师队伍建设和提高乡村教育质量的几点思考"),
+    ("plain", "（一）补足配齐教师"),
+    ("para", "农村学校教师结构性缺编问题仍然突出，音体美等学科专任教师不足，需要统筹调配编制资源。"),
+    ("plain", "（二）改善办学条件"),
+    ("para", "部分学校办学条件仍需改善，城区学位供给压力较大，要加快推进城区新建学校建设。"),
+    ("bold", "下一步打算"),
+    ("para", "坚持教育优先发展，持续深化教育教学改革，全面提高教育质量，办好人民满意的教育。"),
+]
+BOLD_HEADINGS = ["主要工作成效", "关于进一步加强农村学校教师队伍建设和提高乡村教育质量的几点思考", "（一）补足配齐教师",
+                 "（二）改善办学条件", "下一步打算"]
+
+
+def bold_report_paragraphs() -> list[str]:
+    out = []
+    for kind, text in BOLD_REPORT:
+        if kind in ("para", "boldpara"):
+            out.append(text)
+        elif kind == "lead":
+            out.append("".join(text))
+    return out
+
+
+def make_bold_pdf(path: Path, bold: bool = True, title: str = BOLD_TITLE) -> Path:
+    """BOLD_REPORT in STSong-Light, every line the same size; with bold=False the title and
+    headings are set like the text, and nothing but their words is left to tell them."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    rows: list[list[tuple[str, bool]]] = [[(line, True)] for line in wrap(title)]
+    for kind, text in BOLD_REPORT:
+        if kind in ("bold", "plain"):
+            rows += [[(line, kind == "bold")] for line in wrap(text)]
+        elif kind == "lead":  # a paragraph that opens with a few bold words
+            lines = wrap("\u3000\u3000" + "".join(text))
+            rows.append([("\u3000\u3000" + text[0], True), (lines[0][2 + len(text[0]):], False)])
+            rows += [[(line, False)] for line in lines[1:]]
+        else:
+            rows += [[(line, kind == "boldpara")] for line in wrap("\u3000\u3000" + text)]
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setLineWidth(0.35)
+    y = A4[1] - 90
+    for parts in rows:
+        t = c.beginText(72, y)
+        t.setFont("STSong-Light", 12)
+        for text, heavy in parts:
+            t.setTextRenderMode(2 if heavy and bold else 0)
+            t.textOut(text)
+        t.setTextRenderMode(0)
+        c.drawText(t)
+        y -= 12 * 2.2
+    c.showPage()
+    c.save()
+    return path

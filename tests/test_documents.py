@@ -6,17 +6,22 @@ from __future__ import annotations
 import re
 import shutil
 import zipfile
+from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, SEED_003
 from documents import (
+    BOLD_HEADINGS,
+    BOLD_TITLE,
     COUNTY,
     COUNTY_TITLE,
     PLAN,
     PLAN_HEADINGS,
     PLAN_TABLE,
     PLAN_TITLE,
+    bold_report_paragraphs,
     county_paragraphs,
+    make_bold_pdf,
     make_county_pdf,
     make_docx_bomb,
     make_empty_pages_pdf,
@@ -26,12 +31,14 @@ from documents import (
 )
 from test_search import brute_sections
 
+from indexer import word
 from indexer.builder import reindex
 from indexer.cli import main
 from indexer.parse import parse_path
 from indexer.reader import Unreadable, read_file
 from indexer.search import search
 from indexer.searcher import Library
+from indexer.webpage import page_to_text
 from indexer.word import OLE_MAGIC, doc_to_text
 
 TRADITIONAL = FIXTURES / "formats" / "2019年澳門教育暨青年局工作總結.txt"
@@ -86,6 +93,24 @@ def test_sections_remember_their_page_and_hits_say_it(tmp_path):
 
     body = create_app(tmp_path / "ix").test_client().get("/search?q=办好人民满意的教育").get_data(as_text=True)
     assert f"工作总结 · 第 {last} 页</p>" in body
+
+
+@pytest.mark.parametrize("title", [BOLD_TITLE, "青山县教育这一年：办好人民满意教育、推动城乡义务教育优质均衡发展的实践与回顾"])
+def test_bold_title_and_headings_where_the_words_do_not_tell(tmp_path, title):
+    [r] = parse_path(make_bold_pdf(tmp_path / "report.pdf", title=title), tmp_path).reports
+    assert r.title == title  # bold lines at the top (one, or two when wrapped), no 工作总结 in them, not larger
+    assert [s.heading for s in r.sections if s.heading] == BOLD_HEADINGS  # one of them wrapped over two lines
+    assert [s.level for s in r.sections] == [1, 1, 2, 2, 1]  # （一） under the bold heading before it
+    # a paragraph opening with bold words, and a bold sentence of its own, stay text
+    assert [x for s in r.sections for x in s.text.split("\n") if x] == bold_report_paragraphs()
+    assert not any("\v" in x for s in r.sections for x in (s.heading, s.text, *s.heading_path))
+
+
+def test_the_same_lines_not_bold_are_text(tmp_path):
+    [r] = parse_path(make_bold_pdf(tmp_path / "report.pdf", bold=False), tmp_path).reports
+    assert r.title != BOLD_TITLE
+    assert [s.heading for s in r.sections if s.heading] == ["（一）补足配齐教师", "（二）改善办学条件"]
+    assert "主要工作成效" in r.sections[0].text and "下一步打算" in r.sections[-1].text
 
 
 @pytest.mark.parametrize("make, reason", [
@@ -259,6 +284,41 @@ def test_frame_words_inside_report_sentences_are_kept(tmp_path):
     assert [s.text for s in r.sections] == [sentence]
 
 
+def test_links_in_a_sentence_are_text_a_list_of_links_is_not(tmp_path):
+    cited = "根据《青山县教育局关于开展2023年度中小学校安全隐患大排查大整治工作的通知》要求，全面排查。"
+    page = tmp_path / "p.html"
+    page.write_text("<html><body><h1>2023年安全工作总结</h1>"
+                    f"<p>{cited.replace('《', '<a href=x>《').replace('》', '》</a>')}</p>"
+                    "<ul><li><a href=y>关于做好2024年寒假期间学生安全工作的通知</a></li>"
+                    "<li><a href=z>青山县2023年秋季学期开学工作情况通报</a> 01-19</li></ul>"
+                    "<p>上一篇：<a href=w>关于表彰2022年度优秀教师的决定</a></p></body></html>", encoding="utf-8")
+    [r] = parse_path(page, tmp_path).reports
+    assert [s.text for s in r.sections] == [cited]
+
+
+def test_report_sentences_with_a_frames_words_are_kept(tmp_path):
+    report = ["如对本报告有疑问，请与县教育局办公室联系。", "联系电话：0871-6000000，电子邮箱：jyj@example.cn。",
+              "全县中小学生人均阅读课外书12本，阅读：写作课时比为2:1。"]
+    page = tmp_path / "p.html"
+    page.write_text("<html><body><h1>2023年政府信息公开工作年度报告</h1>" + "".join(f"<p>{x}</p>" for x in report) +
+                    "<p>联系电话：0871-6000001 电子邮箱：web@example.cn 地址：县城人民路1号</p>"
+                    "<p>版权所有：青山县教育局。</p></body></html>", encoding="utf-8")
+    [r] = parse_path(page, tmp_path).reports
+    assert [x for s in r.sections for x in s.text.split("\n") if x] == report
+
+
+def test_layout_table_cells_keep_their_lines_data_rows_stay_one_line(tmp_path):
+    report = ["一、基本情况", "全县共有中小学86所，在校学生5.2万人。", "二、主要指标"]
+    page = tmp_path / "p.html"
+    page.write_text("<html><body><table><tr><td><a href=a>首页</a> <a href=b>工作总结</a></td><td>"
+                    "<h1>2023年教育统计公报</h1>" + "".join(f"<p>{x}</p>" for x in report) +
+                    "<table><tr><td><p>指标</p></td><td><p>2022年</p><p>（调整后）</p></td></tr>"
+                    "<tr><td>毛入园率</td><td>91.2%</td></tr></table></td></tr></table></body></html>", encoding="utf-8")
+    text, meta = page_to_text(page.read_text(encoding="utf-8"))
+    lines = [x.strip() for x in text.split("\n") if x.strip()]
+    assert lines == ["# 2023年教育统计公报", *report, "指标 | 2022年 （调整后）", "毛入园率 | 91.2%"]
+
+
 # --- what is read, and what is not ----------------------------------------------------------
 
 
@@ -306,14 +366,100 @@ WORD97 = FIXTURES / "formats" / "2024年绿水县教育局工作要点.doc"  # t
 
 
 @pytest.mark.skipif(not (shutil.which("antiword") or shutil.which("catdoc")), reason="antiword/catdoc not installed")
-def test_a_real_word_97_file_is_read_through_the_debian_tool(tmp_path):
+def test_a_real_word_97_file_is_read_through_the_debian_tool(tmp_path, monkeypatch):
+    monkeypatch.setattr(word, "_office", lambda: None)  # as on a machine without LibreOffice
     [r] = parse_path(WORD97, WORD97.parent).reports
     assert (r.title, r.year) == (PLAN_TITLE, 2024)
     text = "\n".join(s.text for s in r.sections)
-    for _style, _level, para in PLAN[1:]:
-        assert para in text
+    for style, _level, para in PLAN[1:]:
+        assert style != "Normal" or para in text
     for row in PLAN_TABLE:
         assert " | ".join(row) in text  # cells apart, as the .docx reader writes them
+    # antiword drops Word's numbering (and shows 1 for （一）); the short lines with text under them are headings
+    assert [s.heading for s in r.sections if s.heading] == ["总体要求", "重点任务", "1 推进学前教育普及普惠",
+                                                            "2 加强校园安全管理", "保障措施"]
+    assert [s.level for s in r.sections if s.heading] == [1, 1, 2, 2, 1]
     shutil.copy(WORD97, tmp_path)
     reindex(tmp_path / "ix", [tmp_path], progress=False)
     assert search(Library(tmp_path / "ix").reader(), "防溺水专项治理").total == 1
+
+
+WEB_PAGES = sorted((FIXTURES / "formats" / "web").glob("*.html"))  # each with the report text a reader keeps: NAME.txt
+
+
+@pytest.mark.parametrize("page", WEB_PAGES, ids=lambda p: p.stem)
+def test_site_templates_keep_every_line_of_the_report_as_a_line(page):
+    """Layout tables, <article>, bare divs, sidebars of links: the report's title, headings, paragraphs and
+    table rows all come through, in order, each a line of its own (cells apart, headings not run into text)."""
+    text, _ = page_to_text(page.read_text(encoding="utf-8"))
+    got = [" ".join(x.lstrip("#").split()) for x in text.split("\n") if x.strip()]
+    expected = [x for x in page.with_suffix(".txt").read_text(encoding="utf-8").split("\n") if x]
+    it = iter(got)
+    assert [x for x in expected if x not in it] == []  # in order: each found after the previous one
+    [r] = parse_path(page, page.parent).reports
+    assert r.title == expected[0]
+    whole = "\n".join(s.text for s in r.sections)
+    for frame in ("ICP备", "版权所有", "当前位置", "上一篇", "分享", "扫一扫", "首页 >", "打印"):
+        assert frame not in whole, frame
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) not installed")
+@pytest.mark.parametrize("suffix", [".doc", ".wps"])
+def test_word_97_through_libreoffice_keeps_headings_and_numbering(tmp_path, suffix):
+    src = tmp_path / "src"
+    src.mkdir()
+    old = src / f"plan{suffix}"
+    shutil.copy(WORD97, old)
+    [r] = parse_path(old, src).reports
+    [new] = parse_path(make_plan_docx(tmp_path / "plan.docx"), tmp_path).reports
+    assert (r.title, r.year, r.doc_type) == (PLAN_TITLE, 2024, "工作要点")
+    assert [s.heading for s in r.sections if s.heading] == PLAN_HEADINGS  # Word's 一、（一） back
+    assert [s.level for s in r.sections if s.heading] == [1, 1, 2, 2, 1]
+    assert [(s.heading, s.text) for s in r.sections] == [(s.heading, s.text) for s in new.sections]
+    reindex(tmp_path / "ix", [src], progress=False)
+    [hit] = search(Library(tmp_path / "ix").reader(), "防溺水专项治理").hits
+    assert hit.heading_path[-1] == "（二）加强校园安全管理"
+
+
+@pytest.mark.skipif(not shutil.which("antiword"), reason="antiword not installed")
+def test_libreoffice_failing_falls_back_to_antiword_and_says_so(tmp_path, monkeypatch):
+    fake = tmp_path / "soffice"
+    fake.write_text("#!/bin/sh\necho 'Error: source file could not be loaded' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(word, "_office", lambda: str(fake))
+    text, _, warnings, layout = doc_to_text(WORD97.read_bytes())
+    assert layout == "doc" and "防溺水专项治理" in text
+    assert warnings == [f"LibreOffice could not convert it ({fake}: Error: source file could not be loaded): "
+                        "read without Word's numbering"]
+
+
+@pytest.mark.skipif(not shutil.which("antiword"), reason="antiword not installed")
+def test_libreoffice_that_hangs_is_killed_with_its_children(tmp_path, monkeypatch):
+    pid_file = tmp_path / "child.pid"
+    fake = tmp_path / "soffice"  # starts a child of its own, as soffice starts soffice.bin, and never ends
+    fake.write_text(f"#!/bin/sh\nsleep 100000 &\necho $! > {pid_file}\nwait\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(word, "_office", lambda: str(fake))
+    monkeypatch.setattr(word, "CONVERT_SECONDS", 3)
+    text, _, warnings, _ = doc_to_text(WORD97.read_bytes())
+    assert "防溺水专项治理" in text and "took over 3 s" in warnings[0]
+    child = int(pid_file.read_text())
+    status = Path(f"/proc/{child}/status")
+    assert not status.exists() or "\nState:\tZ" in status.read_text()  # gone, or a zombie waiting for init
+
+
+@pytest.mark.skipif(not shutil.which("antiword"), reason="antiword not installed")
+def test_antiword_headings_are_never_a_signature_or_a_caption(monkeypatch):
+    """Word 97 files saved from two of the web pages' reports: 一、 headings numbered by Word."""
+    monkeypatch.setattr(word, "_office", lambda: None)
+    folder = FIXTURES / "formats" / "word97"
+    [signed] = parse_path(folder / "01-trs-div.doc", folder).reports
+    assert [s.heading for s in signed.sections if s.heading] == ["压实安全责任", "抓好防溺水工作", "排查整治隐患", "下一步工作"]
+    assert signed.sections[-1].text.endswith("\n青山县教育局\n2024年1月8日")  # the signature stays text
+    [tables] = parse_path(folder / "05-annual-report-tables.doc", folder).reports
+    found = [s.heading for s in tables.sections if s.heading]
+    # a heading right above a table or a caption line is missed (kept as text), never made up
+    assert {"总体情况", "存在的主要问题及改进情况"} <= set(found) <= {
+        "总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况", "存在的主要问题及改进情况"}
+    text = "\n".join(s.text for s in tables.sections)
+    assert "\n第二十条第（一）项\n信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数\n" in text
