@@ -113,11 +113,23 @@ def scan(sources: list[Path], taken: set[str] | frozenset[str] = frozenset(),
             if not p.is_file():
                 skipped.append(Skipped(rel, "broken link or not a regular file"))
                 continue
-            doc_rel = rel if rel not in seen else f"{src.name}/{rel}"
+            doc_rel = _unique_doc_rel(rel, src, seen)
             seen.add(doc_rel)
             key = hashlib.sha1(f"{src}\0{rel}".encode()).hexdigest()[:20]
             files.append(SourceFile(key, src, rel, doc_rel, p))
     return files, skipped
+
+
+def _unique_doc_rel(rel: str, src: Path, seen: set[str]) -> str:
+    """The path doc ids are built from: `rel`, else prefixed by as many of the source's own folder
+    names as make it unique (three sources all called `reports` must not share an id), else numbered."""
+    base = src if src.is_dir() else src.parent
+    names = [p.name for p in [base, *base.parents] if p.name]
+    for n in range(len(names) + 1):
+        candidate = "/".join([*reversed(names[:n]), rel])
+        if candidate not in seen:
+            return candidate
+    return next(c for k in range(2, len(seen) + 3) if (c := f"{names[0] if names else 'source'}-{k}/{rel}") not in seen)
 
 
 def content_hash(path: Path) -> str:

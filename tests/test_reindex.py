@@ -12,6 +12,7 @@ from conftest import FIXTURES, GOV, SEED_000, SEED_003
 from indexer import store
 from indexer.builder import SourceMissing, reindex
 from indexer.cli import main
+from indexer.report import get_report
 from indexer.search import search
 from indexer.searcher import IndexReader, Library
 
@@ -296,3 +297,24 @@ def test_a_missing_source_keeps_its_documents(two_sources, capsys):
     assert store.current(root) == before
     assert main(["sources", "--index", str(root)]) == 0
     assert "missing" in capsys.readouterr().out
+
+
+def test_same_named_files_in_same_named_source_folders_keep_their_own_links(tmp_path):
+    """Three counties' folders all called `reports`, each holding `r.txt`: every report gets its own
+    doc id, so each hit's link opens that county's report and not another's."""
+    root = tmp_path / "index"
+    text = (GOV / "2019_2019年中华人民共和国国务院政府工作报告.txt").read_text(encoding="utf-8")
+    folders = []
+    for county in ("甲县", "乙县", "丙县"):
+        folder = tmp_path / county / "reports"
+        folder.mkdir(parents=True)
+        (folder / "r.txt").write_text(f"{county}标记行\n{text}", encoding="utf-8")
+        folders.append(folder)
+    reindex(root, folders, progress=False)
+    rd = Library(root).reader()
+    doc_ids = {}
+    for county in ("甲县", "乙县", "丙县"):
+        (hit,) = search(rd, f"{county}标记行").hits
+        doc_ids[county] = hit.doc_id
+        assert county in get_report(rd, hit.doc_id).sections[0].text  # the link opens this county's report
+    assert len(set(doc_ids.values())) == 3, doc_ids
