@@ -55,10 +55,12 @@ def get_report(reader: IndexReader, doc_id: str, q: str | None = None) -> Report
     if i is None:
         return None
     row = reader.catalog.reports[i]
-    needles = [Needle(t.text, t.prefix) for t in parse_query(q).positive_terms()] if q else []
+    parsed = parse_query(q) if q else None
+    needles = [Needle(t.text, t.prefix) for t in parsed.positive_terms()] if parsed else []
+    title_needles = needles + [Needle(t.text, t.prefix) for t in parsed.title_terms()] if parsed else []
     view = ReportView(row.doc_id, row.title, "", row.year, row.doc_type, row.region, row.issuer, row.source,
                       row.source_url)
-    view.title_html, n = _marked(row.title, needles)
+    view.title_html, n = _marked(row.title, title_needles)  # title:… terms are marked where they matched
     view.marks += n
     for s in reader.report_sections(i):
         heading = s.get("heading") or ""

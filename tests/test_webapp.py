@@ -95,6 +95,18 @@ def test_report_page_sections_toc_and_marks(client):
     assert 'class="copy" data-href="/doc/' in body
 
 
+def test_report_page_marks_a_title_query_in_the_title(client):
+    """A `title:` hit's link lands on the report with the title term marked, not "0 处"."""
+    body = text(client.get(f"/doc/{DOC}", query_string={"q": "title:年终工作总结 防溺水"}))
+    h1 = re.search(r"<h1>(.*?)</h1>", body).group(1)
+    assert h1 == "教育局<mark>年终工作总结</mark>"
+    assert "<mark>防溺水</mark>" in body
+    assert "的 0 处" not in body
+    body = text(client.get(f"/doc/{DOC}", query_string={"q": "title:年终工作总结"}))
+    assert re.search(r"<h1>(.*?)</h1>", body).group(1) == "教育局<mark>年终工作总结</mark>"
+    assert "已标出“title:年终工作总结”的 1 处" in body
+
+
 def test_report_page_without_query_has_no_marks(client):
     assert "<mark>" not in text(client.get(f"/doc/{DOC}"))
 
