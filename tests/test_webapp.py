@@ -272,3 +272,14 @@ def test_home_lists_skipped_files_in_chinese(tmp_path):
     body = text(create_app(tmp_path / "index").test_client().get("/"))
     assert "另有 1 个文件未能读取" in body and "image.txt：二进制文件" in body
     assert "NUL bytes" not in body
+
+
+@pytest.mark.parametrize("url", ["/search?q=学校&sort=date", "/api/search?q=学校&group=year", "/trend?q=学校&by=count",
+                                 "/api/trend?q=学校&by=count"])
+def test_a_bad_choice_is_explained_in_chinese(client, url):
+    """The interface is Chinese: a mistyped sort/group/by says so in Chinese and lists the choices."""
+    r = client.get(url)
+    assert r.status_code == 400
+    body = text(r)
+    assert "must be one of" not in body
+    assert "可选" in body and ("relevance" in body or "report" in body or "share" in body)
