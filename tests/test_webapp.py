@@ -283,3 +283,10 @@ def test_a_bad_choice_is_explained_in_chinese(client, url):
     body = text(r)
     assert "must be one of" not in body
     assert "可选" in body and ("relevance" in body or "report" in body or "share" in body)
+
+
+@pytest.mark.parametrize("url", ["/export.csv?q=防溺水", "/trend.csv?q=防溺水", "/export.jsonl?q=防溺水"])
+def test_downloads_name_their_charset_once(client, url):
+    """`text/csv; charset=utf-8; charset=utf-8` is a malformed header some clients reject."""
+    ctype = client.get(url).headers["Content-Type"]
+    assert ctype.count("charset") == 1 and ctype.endswith("charset=utf-8")
