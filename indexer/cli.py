@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .parse import parse_path
-from .reader import FORMATS, Unreadable
+from .reader import FORMATS, Unreadable, is_supported
 
 DEFAULT_INDEX = "index"
 
@@ -26,6 +26,10 @@ def cmd_parse(args: argparse.Namespace) -> int:
     if not path.exists():
         print(f"edusearch: {'broken link' if path.is_symlink() else 'no such file'}: {path}", file=sys.stderr)
         return 2
+    if path.is_file() and not is_supported(path):
+        print(f"edusearch: skipped {path}: {path.suffix or '(no extension)'} is not a type reindex reads "
+              f"(reads: {FORMATS})", file=sys.stderr)
+        return 1
     try:
         parsed = parse_path(path)
     except Unreadable as e:

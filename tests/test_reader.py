@@ -55,6 +55,16 @@ def test_parse_cli_reports_unreadable_file(tmp_path, capsys):
     assert "empty.txt" in err and "empty file" in err
 
 
+def test_parse_cli_refuses_a_type_reindex_skips(tmp_path, capsys):
+    """`parse notes.csv` showed a report that `reindex` would then skip as “1 .csv”: parse says what reindex does."""
+    f = tmp_path / "notes.csv"
+    f.write_text("2023年学校工作总结\n一、学校安全\n开展防溺水教育。\n", encoding="utf-8")
+    assert main(["parse", str(f)]) == 1
+    captured = capsys.readouterr()
+    assert "report(s)" not in captured.out
+    assert "notes.csv" in captured.err and ".csv" in captured.err and ".docx" in captured.err  # names what it reads
+
+
 def test_truncated_utf8_keeps_the_text_and_warns(tmp_path):
     f = tmp_path / "cut.txt"
     f.write_bytes(SEED_BYTES[:-2] if SEED_BYTES[-2] >= 0x80 else SEED_BYTES + "防".encode()[:2])
