@@ -131,6 +131,30 @@ def test_markdown_report_is_rendered_and_sanitised(tmp_path):
     assert hit["total"] == 1  # bold markers do not break an exact match
 
 
+def test_a_term_split_by_a_line_break_or_bold_is_marked_on_the_report_page(tmp_path):
+    """Search finds 防溺水 written 防⏎溺水 (a hard-wrapped line) or 防**溺水** and its snippet marks it; the
+    report page the hit links to marked nothing there (“已标出 0 处”)."""
+    from indexer.builder import reindex
+    from webapp import create_app
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "wrapped.txt").write_text("2022年青山县教育局工作总结\n一、校园安全\n全年开展防\n溺水专项教育，覆盖全部学校。\n",
+                                     encoding="utf-8")
+    (src / "note.md").write_text("---\ntitle: 2021年校园安全工作要点\nyear: 2021\n---\n## 一、安全\n\n"
+                                 "开展防**溺水专项**教育。\n", encoding="utf-8")
+    reindex(tmp_path / "ix", [src], progress=False)
+    c = create_app(tmp_path / "ix").test_client()
+    hits = c.get("/api/search?q=防溺水专项").get_json()["hits"]
+    assert sorted(h["doc_id"] for h in hits) == ["note.md", "wrapped.txt"]
+    body = text(c.get("/doc/wrapped.txt?q=防溺水专项"))
+    assert "<p>全年开展<mark>防</mark></p><p><mark>溺水专项</mark>教育，覆盖全部学校。</p>" in body
+    assert "已标出“防溺水专项”的 1 处" in body
+    body = text(c.get("/doc/note.md?q=防溺水专项"))
+    assert "开展<mark>防</mark><strong><mark>溺水专项</mark></strong>教育" in body
+    assert "已标出“防溺水专项”的 1 处" in body
+
+
 def test_unknown_doc_is_404_page(client):
     r = client.get("/doc/does-not-exist.txt")
     assert r.status_code == 404
