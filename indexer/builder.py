@@ -304,15 +304,15 @@ class _Build:
                 changed.append(f)
         store.link_tree(live_gen, self.gen, skip=REWRITTEN)
         live = np.load(live_gen / "live.npy").copy()
-        changed_keys = {f.key for f in changed}
         dropped = [k for k in old_files if k not in keep]
         for key in dropped:
             a, b = old_files[key]["sids"]
             live[a:b] = False
-            self.summary.removed += key not in changed_keys
         next_sid = int(old["next_sid"])
         parsed = parse_all(changed, self.workers, self.progress)
         entries, catalog, headings, bodies, docs = self._collect(parsed, first_sid=next_sid)
+        # gone, or changed into something unreadable (emptied, binary): its old sections left the index
+        self.summary.removed = sum(k not in entries for k in dropped)
         ix = whoosh_index.open_dir(self.gen / "whoosh")
         writer = self._writer(ix, len(docs))
         for key in dropped:

@@ -82,6 +82,17 @@ def test_deleted_file_sections_are_gone(tmp_path, corpus):
     assert all("国歌法" not in h.doc_id for h in hits(root, "第一条").hits)
 
 
+def test_a_file_emptied_since_the_last_run_is_counted_as_removed(tmp_path, corpus):
+    """Its sections leave the index, so the summary must not say `removed 0`."""
+    root = tmp_path / "index"
+    reindex(root, [corpus], progress=False)
+    (corpus / "国歌法(2017-09-01).md").write_bytes(b"")
+    s = reindex(root, progress=False)
+    assert exact(root, "国歌") == 0
+    assert (s.indexed, s.unchanged, s.removed) == (0, 4, 1)
+    assert "empty file" in s.line()
+
+
 def test_new_file_is_added(tmp_path, corpus):
     root = tmp_path / "index"
     reindex(root, [corpus], progress=False)
