@@ -162,7 +162,7 @@ def _unknown_values(reader: IndexReader, parsed: ParsedQuery, filters: Filters) 
     asked += [(f.name, f.value) for f in parsed.facets() if f.name in known]
     out = []
     for name, value in asked:
-        if value is None or value in ("unknown", "未知") or value in known[name]:
+        if value is None or value in ("unknown", "未知") or any(facet_mod.same_value(k, value) for k in known[name]):
             continue
         label = _FACET_LABELS[name]
         out.append(f"没有“{value}”这个{label}；索引中的{label}有：{'、'.join(known[name]) or '（无）'}。")

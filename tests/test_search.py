@@ -187,6 +187,19 @@ def test_filters_and_facets_as_filters(reader):
     assert typed.total and {h.doc_type for h in typed.hits} == {"工作总结"}
 
 
+@pytest.mark.parametrize("typed, simple", [("type:工作總結 教育", "type:工作总结 教育"), ("region:縣 學校", "region:县 学校"),
+                                            ("type:工作總結", "type:工作总结")])
+def test_a_traditional_type_or_region_filters_like_the_simplified_one(reader, typed, simple):
+    """學校 finds 学校, so type:工作總結 must not answer 0 with “没有‘工作總結’这个文件类型”."""
+    want = search(reader, simple, per_page=100)
+    got = search(reader, typed, per_page=100)
+    assert want.total > 0
+    assert [(h.doc_id, h.section_id) for h in got.hits] == [(h.doc_id, h.section_id) for h in want.hits]
+    assert not got.notice
+    via_url = search(reader, "教育", Filters(doc_type="工作總結", region="縣"), per_page=100)
+    assert via_url.total == search(reader, "教育", Filters(doc_type="工作总结", region="县"), per_page=100).total > 0
+
+
 def test_heading_and_occurrences_rank_first(reader):
     res = search(reader, "防溺水")
     assert res.hits[0].heading_path[-1] == "（二）深入开展防溺水专项治理"
