@@ -32,7 +32,8 @@ from .reader import Unreadable, is_supported, read_file
 from .schema import build_schema
 from .sources import SourceMissing, SourcePlan
 
-FORMAT = 4  # 2: analysed title words in the catalog; 4: traditional characters folded to simplified
+FORMAT = 5  # 2: analysed title words in the catalog; 4: traditional characters folded to simplified; 5: invisible
+# format characters (zero-width space, soft hyphen) dropped from the matching form
 PARALLEL_MIN_SECTIONS = 3000  # below this, one process is faster than starting two
 POOL_MB = 2048  # postings stay in memory; below this Whoosh pickles every posting through temp files
 COMPACT_SEGMENTS = 8
