@@ -93,13 +93,15 @@ class Summary:
 
 
 def scan(sources: list[Path], taken: set[str] | frozenset[str] = frozenset(),
-         other_types: Counter | None = None) -> tuple[list[SourceFile], list[Skipped]]:
+         other_types: Counter | None = None, previous: dict[str, str] | None = None,
+         ) -> tuple[list[SourceFile], list[Skipped]]:
     """Every readable-looking file under the sources; `taken` holds doc paths already used
-    (by a missing folder's kept files), so a new file never takes over their links; files of
-    types not read are counted by extension in `other_types`."""
-    files: list[SourceFile] = []
+    (by a missing folder's kept files), so a new file never takes over their links; `previous`
+    (file key → doc path of the last run) keeps a file's doc path, so links shared before stay
+    with their report when a same-named file elsewhere comes or goes; files of types not read
+    are counted by extension in `other_types`."""
+    found: list[tuple[str, Path, str, Path]] = []
     skipped: list[Skipped] = []
-    seen: set[str] = set(taken)
     for src in sources:
         paths = [src] if src.is_file() else sorted(p for p in src.rglob("*") if p.is_file() or p.is_symlink())
         base = src.parent if src.is_file() else src
@@ -114,10 +116,14 @@ def scan(sources: list[Path], taken: set[str] | frozenset[str] = frozenset(),
             if not p.is_file():
                 skipped.append(Skipped(rel, "broken link or not a regular file"))
                 continue
-            doc_rel = _unique_doc_rel(rel, src, seen)
-            seen.add(doc_rel)
-            key = hashlib.sha1(f"{src}\0{rel}".encode()).hexdigest()[:20]
-            files.append(SourceFile(key, src, rel, doc_rel, p))
+            found.append((hashlib.sha1(f"{src}\0{rel}".encode()).hexdigest()[:20], src, rel, p))
+    kept = {key: (previous or {})[key] for key, *_ in found if (previous or {}).get(key) not in (None, *taken)}
+    seen: set[str] = set(taken) | set(kept.values())
+    files: list[SourceFile] = []
+    for key, src, rel, p in found:
+        doc_rel = kept.get(key) or _unique_doc_rel(rel, src, seen)
+        seen.add(doc_rel)
+        files.append(SourceFile(key, src, rel, doc_rel, p))
     return files, skipped
 
 
@@ -213,7 +219,8 @@ def reindex(
                                 "(nothing was changed)")
         taken = {e["doc_rel"] for e in (old or {}).get("files", {}).values() if Path(e.get("src", "")) in missing}
         other_types: Counter = Counter()
-        files, skipped = scan([s for s in plan.sources if s not in missing], taken, other_types)
+        previous = {k: e["doc_rel"] for k, e in (old or {}).get("files", {}).items() if e.get("doc_rel")}
+        files, skipped = scan([s for s in plan.sources if s not in missing], taken, other_types, previous)
         gen = store.new_generation(root)
         checkpoints.reached("scan")
         try:

@@ -329,3 +329,23 @@ def test_same_named_files_in_same_named_source_folders_keep_their_own_links(tmp_
         doc_ids[county] = hit.doc_id
         assert county in get_report(rd, hit.doc_id).sections[0].text  # the link opens this county's report
     assert len(set(doc_ids.values())) == 3, doc_ids
+
+
+def test_a_report_link_survives_when_a_same_named_file_elsewhere_goes(tmp_path):
+    """Two counties each have 2023年工作总结.txt. When county A's file is deleted, county B's link
+    must keep opening B's report, and A's old link must not silently open B's report instead."""
+    root = tmp_path / "index"
+    text = (GOV / "2019_2019年中华人民共和国国务院政府工作报告.txt").read_text(encoding="utf-8")
+    a, b = tmp_path / "甲县", tmp_path / "乙县"
+    for folder in (a, b):
+        folder.mkdir()
+        (folder / "2023年工作总结.txt").write_text(f"{folder.name}标记行\n{text}", encoding="utf-8")
+    reindex(root, [a, b], progress=False)
+    before = {c: search(Library(root).reader(), f"{c}标记行").hits[0].doc_id for c in ("甲县", "乙县")}
+    assert before["甲县"] != before["乙县"]
+    (a / "2023年工作总结.txt").unlink()
+    for full in (False, True):
+        reindex(root, full=full, progress=False)
+        rd = Library(root).reader()
+        assert search(rd, "乙县标记行").hits[0].doc_id == before["乙县"]  # shared links keep working
+        assert get_report(rd, before["甲县"]) is None  # the deleted report's link is gone, not someone else's
