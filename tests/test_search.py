@@ -91,6 +91,18 @@ def test_exact_matches_equal_brute_force(reader, reports, q):
     assert res.mode == ("exact" if truth else res.mode)
 
 
+@pytest.mark.parametrize("q", ["（二）深入开展防溺水专项治理", "(二)深入开展防溺水", "（二）"])
+def test_a_pasted_heading_number_is_text_not_grouping(reader, reports, q):
+    """Pasting a heading such as （二）深入开展防溺水专项治理 read （二） as a group holding the term 二:
+    every section with 二 somewhere and the rest of the heading came back, each 二 marked."""
+    res = all_hits(reader, q)
+    truth = brute_sections(reports, q)
+    assert truth and section_positions(reader, res) == truth
+    for h in res.hits:
+        marks = re.findall(r"<mark>(.*?)</mark>", h.snippet_html)
+        assert marks and all(fold_text(html.unescape(m)) == fold_text(q) for m in marks), (h.doc_id, marks)
+
+
 @pytest.mark.parametrize("q", ["防溺水", "2008年", "教育", "public", "学校"])
 def test_year_facet_counts_equal_brute_force(reader, reports, q):
     res = all_hits(reader, q)
