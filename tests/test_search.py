@@ -263,6 +263,27 @@ def test_cli_search_json_is_the_api_object(index_dir, capsys):
     assert hit["year"] is None
 
 
+def test_cli_search_prints_links_that_open_the_section(tmp_path, capsys):
+    """A file named 报告 #2%?.txt: the printed /doc/报告 #2%?.txt#s1 cut the path at # when pasted."""
+    from urllib.parse import urlsplit
+
+    from indexer.builder import reindex
+    from webapp import create_app
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "报告（初稿） #2%?.txt").write_text("2022年青山县教育局工作总结\n一、校园安全\n开展防溺水专项教育。\n",
+                                           encoding="utf-8")
+    reindex(tmp_path / "ix", [src], progress=False)
+    assert main(["search", "防溺水专项", "--index", str(tmp_path / "ix")]) == 0
+    link = capsys.readouterr().out.strip().splitlines()[-1].strip()
+    assert link.startswith("/doc/报告（初稿）")  # still readable: Chinese is printed as it is
+    parts = urlsplit(link)
+    assert parts.fragment == "s1"
+    page = create_app(tmp_path / "ix").test_client().get(parts.path, query_string={"q": "防溺水专项"})
+    assert page.status_code == 200 and "<mark>防溺水专项</mark>" in page.get_data(as_text=True)
+
+
 def test_cli_search_text_and_limit(index_dir, capsys):
     assert main(["search", "教育", "--index", str(index_dir), "--limit", "10000", "--year", "2000-2005"]) == 0
     out = capsys.readouterr().out
