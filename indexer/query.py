@@ -11,6 +11,7 @@ the notices say what was done.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from .facets import parse_year
@@ -148,6 +149,8 @@ def _tokens(q: str, notices: list[str]) -> list[_Tok]:
             word = q[i:j]
             i = j
             name, sep, value = word.partition(":") if ":" in word else word.partition("：")
+            name = unicodedata.normalize("NFKC", name)  # ＴＩＴＬＥ, ＯＲ: typed in a full-width input mode
+            op = unicodedata.normalize("NFKC", word)
             if sep and name.lower() in FIELDS:
                 if not value and i < n and q[i] in '"“”「」':
                     i, value = _phrase(q, i, notices)
@@ -156,11 +159,11 @@ def _tokens(q: str, notices: list[str]) -> list[_Tok]:
                 notices.append(f"没有“{name}:”这个字段{_closest_field(name)}，已把“{word}”当作普通文字检索。"
                                f"可用的字段：{KNOWN_FIELDS}")
                 toks.append(_Tok("WORD", word))
-            elif word in ("OR", "|", "||"):
+            elif op in ("OR", "|", "||"):
                 toks.append(_Tok("OR"))
-            elif word in ("AND", "&&"):
+            elif op in ("AND", "&&"):
                 toks.append(_Tok("AND"))
-            elif word == "NOT":
+            elif op == "NOT":
                 toks.append(_Tok("NOT"))
             else:
                 toks.append(_Tok("WORD", word))

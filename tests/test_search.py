@@ -176,6 +176,16 @@ def test_boolean_operators(reader):
     assert {(h.doc_id, h.section_id) for h in all_hits(reader, "(营养午餐 OR 校车) -校车").hits} == a - b
 
 
+@pytest.mark.parametrize("full_width, plain", [("营养午餐 ＯＲ 校车", "营养午餐 OR 校车"), ("防溺水 ＮＯＴ 专项", "防溺水 NOT 专项"),
+                                                ("ＴＩＴＬＥ：工作总结", "title:工作总结"), ("教育 ＹＥＡＲ：２０１９", "教育 year:2019")])
+def test_operators_and_fields_typed_in_full_width_work(reader, full_width, plain):
+    """A Chinese input method in full-width mode types ＯＲ and ＴＩＴＬＥ：; they answered 0 with no notice."""
+    want = all_hits(reader, plain)
+    assert want.total
+    got = all_hits(reader, full_width)
+    assert [(h.doc_id, h.section_id) for h in got.hits] == [(h.doc_id, h.section_id) for h in want.hits]
+
+
 def test_year_and_title_fields(reader):
     res = all_hits(reader, "教育 year:2015-2020")
     assert res.total and all(2015 <= h.year <= 2020 for h in res.hits)
