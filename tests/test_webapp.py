@@ -314,3 +314,14 @@ def test_downloads_name_their_charset_once(client, url):
     """`text/csv; charset=utf-8; charset=utf-8` is a malformed header some clients reject."""
     ctype = client.get(url).headers["Content-Type"]
     assert ctype.count("charset") == 1 and ctype.endswith("charset=utf-8")
+
+
+@pytest.mark.parametrize("method, url", [("get", "/nope"), ("get", "/api/nope"), ("post", "/search?q=学校"),
+                                         ("post", "/api/search?q=学校")])
+def test_error_pages_speak_chinese(client, method, url):
+    """A mistyped address showed Werkzeug's “The requested URL was not found on the server…” in the Chinese pages."""
+    r = getattr(client, method)(url)
+    assert r.status_code in (404, 405)
+    body = text(r)
+    assert "The requested URL" not in body and "The method is not allowed" not in body
+    assert re.search(r"[\u4e00-\u9fff]", r.get_json()["message"] if url.startswith("/api/") else body)
