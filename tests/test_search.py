@@ -186,6 +186,19 @@ def test_operators_and_fields_typed_in_full_width_work(reader, full_width, plain
     assert [(h.doc_id, h.section_id) for h in got.hits] == [(h.doc_id, h.section_id) for h in want.hits]
 
 
+def test_a_title_term_is_marked_in_the_title_only(reader):
+    """title:工作总结 学校 marked 工作总结 inside a body sentence (…应急管理工作总结如下), where it matched nothing."""
+    res = all_hits(reader, "title:工作总结 学校")
+    assert res.total
+    for h in res.hits:
+        title_part, dash, body = h.snippet_html.partition(" — ")
+        body = body if dash else title_part
+        assert "<mark>工作总结</mark>" not in body, (h.doc_id, h.section_id, h.snippet_html[:200])
+        assert "<mark>学校</mark>" in h.snippet_html
+    alone = all_hits(reader, "title:工作总结")
+    assert alone.total and all(h.snippet_html.split(" — ")[0].count("<mark>工作总结</mark>") == 1 for h in alone.hits)
+
+
 def test_year_and_title_fields(reader):
     res = all_hits(reader, "教育 year:2015-2020")
     assert res.total and all(2015 <= h.year <= 2020 for h in res.hits)
