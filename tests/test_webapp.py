@@ -325,3 +325,16 @@ def test_error_pages_speak_chinese(client, method, url):
     body = text(r)
     assert "The requested URL" not in body and "The method is not allowed" not in body
     assert re.search(r"[\u4e00-\u9fff]", r.get_json()["message"] if url.startswith("/api/") else body)
+
+
+def test_a_link_survives_a_file_gaining_or_losing_reports(client):
+    """A file that held one report is /doc/x.txt; once a second report (【篇二】) is added it becomes
+    x.txt~1 and x.txt~2, and a link shared before answered 404. Same the other way round."""
+    multi = DOC.removesuffix("~1")
+    r = client.get(f"/doc/{multi}?q=防溺水")
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/doc/{DOC}?q=%E9%98%B2%E6%BA%BA%E6%B0%B4")
+    single = client.get("/api/search?q=year:2019").get_json()["hits"][0]["doc_id"]
+    assert "~" not in single
+    r = client.get(f"/doc/{quote(single)}~1")
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/doc/{quote(single)}")
+    assert client.get(f"/doc/{multi}~9").status_code == 404
