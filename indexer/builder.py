@@ -91,13 +91,15 @@ class Summary:
 
 
 def scan(sources: list[Path], taken: set[str] | frozenset[str] = frozenset(),
-         other_types: Counter | None = None) -> tuple[list[SourceFile], list[Skipped]]:
+         other_types: Counter | None = None, previous: dict[str, str] | None = None,
+         ) -> tuple[list[SourceFile], list[Skipped]]:
     """Every readable-looking file under the sources; `taken` holds doc paths already used
-    (by a missing folder's kept files), so a new file never takes over their links; files of
-    types not read are counted by extension in `other_types`."""
-    files: list[SourceFile] = []
+    (by a missing folder's kept files), so a new file never takes over their links; `previous`
+    (file key → doc path of the last run) keeps a file's doc path, so links shared before stay
+    with their report when a same-named file elsewhere comes or goes; files of types not read
+    are counted by extension in `other_types`."""
+    found: list[tuple[str, Path, str, Path]] = []
     skipped: list[Skipped] = []
-    seen: set[str] = set(taken)
     for src in sources:
         paths = [src] if src.is_file() else sorted(p for p in src.rglob("*") if p.is_file() or p.is_symlink())
         base = src.parent if src.is_file() else src
@@ -112,11 +114,27 @@ def scan(sources: list[Path], taken: set[str] | frozenset[str] = frozenset(),
             if not p.is_file():
                 skipped.append(Skipped(rel, "broken link or not a regular file"))
                 continue
-            doc_rel = rel if rel not in seen else f"{src.name}/{rel}"
-            seen.add(doc_rel)
-            key = hashlib.sha1(f"{src}\0{rel}".encode()).hexdigest()[:20]
-            files.append(SourceFile(key, src, rel, doc_rel, p))
+            found.append((hashlib.sha1(f"{src}\0{rel}".encode()).hexdigest()[:20], src, rel, p))
+    kept = {key: (previous or {})[key] for key, *_ in found if (previous or {}).get(key) not in (None, *taken)}
+    seen: set[str] = set(taken) | set(kept.values())
+    files: list[SourceFile] = []
+    for key, src, rel, p in found:
+        doc_rel = kept.get(key) or _unique_doc_rel(rel, src, seen)
+        seen.add(doc_rel)
+        files.append(SourceFile(key, src, rel, doc_rel, p))
     return files, skipped
+
+
+def _unique_doc_rel(rel: str, src: Path, seen: set[str]) -> str:
+    """The path doc ids are built from: `rel`, else prefixed by as many of the source's own folder
+    names as make it unique (three sources all called `reports` must not share an id), else numbered."""
+    base = src if src.is_dir() else src.parent
+    names = [p.name for p in [base, *base.parents] if p.name]
+    for n in range(len(names) + 1):
+        candidate = "/".join([*reversed(names[:n]), rel])
+        if candidate not in seen:
+            return candidate
+    return next(c for k in range(2, len(seen) + 3) if (c := f"{names[0] if names else 'source'}-{k}/{rel}") not in seen)
 
 
 def content_hash(path: Path) -> str:
@@ -199,7 +217,8 @@ def reindex(
                                 "(nothing was changed)")
         taken = {e["doc_rel"] for e in (old or {}).get("files", {}).values() if Path(e.get("src", "")) in missing}
         other_types: Counter = Counter()
-        files, skipped = scan([s for s in plan.sources if s not in missing], taken, other_types)
+        previous = {k: e["doc_rel"] for k, e in (old or {}).get("files", {}).items() if e.get("doc_rel")}
+        files, skipped = scan([s for s in plan.sources if s not in missing], taken, other_types, previous)
         gen = store.new_generation(root)
         checkpoints.reached("scan")
         try:
@@ -291,15 +310,15 @@ class _Build:
                 changed.append(f)
         store.link_tree(live_gen, self.gen, skip=REWRITTEN)
         live = np.load(live_gen / "live.npy").copy()
-        changed_keys = {f.key for f in changed}
         dropped = [k for k in old_files if k not in keep]
         for key in dropped:
             a, b = old_files[key]["sids"]
             live[a:b] = False
-            self.summary.removed += key not in changed_keys
         next_sid = int(old["next_sid"])
         parsed = parse_all(changed, self.workers, self.progress)
         entries, catalog, headings, bodies, docs = self._collect(parsed, first_sid=next_sid)
+        # gone, or changed into something unreadable (emptied, binary): its old sections left the index
+        self.summary.removed = sum(k not in entries for k in dropped)
         ix = whoosh_index.open_dir(self.gen / "whoosh")
         writer = self._writer(ix, len(docs))
         for key in dropped:

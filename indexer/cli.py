@@ -9,10 +9,10 @@ import os
 import re
 import sys
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from .parse import parse_path
-from .reader import FORMATS, Unreadable
+from .reader import FORMATS, Unreadable, is_supported
 
 DEFAULT_INDEX = "index"
 
@@ -26,6 +26,10 @@ def cmd_parse(args: argparse.Namespace) -> int:
     if not path.exists():
         print(f"edusearch: {'broken link' if path.is_symlink() else 'no such file'}: {path}", file=sys.stderr)
         return 2
+    if path.is_file() and not is_supported(path):
+        print(f"edusearch: skipped {path}: {path.suffix or '(no extension)'} is not a type reindex reads "
+              f"(reads: {FORMATS})", file=sys.stderr)
+        return 1
     try:
         parsed = parse_path(path)
     except Unreadable as e:
@@ -149,8 +153,18 @@ def cmd_search(args: argparse.Namespace) -> int:
         page = f" · 第 {h.page} 页" if h.page else ""
         print(f"\n{i}. {path}  ({h.year or '年份不详'} · {h.doc_type}{page})")
         print(f"   {_terminal(h.snippet_html, color)}")
-        print(f"   {unquote(h.url)}")
+        print(f"   {_readable_url(h.url)}")
     return 0
+
+
+def _readable_url(url: str) -> str:
+    """The link with Chinese shown as it is, but a space, #, % or ? of a file name still escaped,
+    so the printed link opens the section when pasted into a browser."""
+    def show(m: re.Match) -> str:
+        return "".join(c if ord(c) > 127 and c.isprintable() and not c.isspace() else quote(c, safe="")
+                       for c in unquote(m.group()))
+
+    return re.sub(r"(?:%[0-9A-Fa-f]{2})+", show, url)
 
 
 def cmd_trend(args: argparse.Namespace) -> int:

@@ -73,10 +73,13 @@ def year_mask(facts: Facts, lo: int | None, hi: int | None, unknown: bool) -> np
 def value_mask(codes: np.ndarray, vocab: list[str], value: str | None) -> np.ndarray:
     if value is None:
         return np.ones(len(codes), dtype=bool)
-    value = "" if value in ("unknown", "未知") else value
-    if value not in vocab:
-        return np.zeros(len(codes), dtype=bool)
-    return codes == vocab.index(value)
+    return np.isin(codes, [i for i, v in enumerate(vocab) if same_value(v, value)])
+
+
+def same_value(known: str, asked: str) -> bool:
+    """A type or region typed as it is written in traditional or full-width characters is the same one."""
+    asked = "" if asked in ("unknown", "未知") else asked
+    return known == asked or fold_text(known) == fold_text(asked)
 
 
 def report_filter(facts: Facts, f: Filters, skip: str | None = None) -> np.ndarray:

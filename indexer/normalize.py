@@ -61,6 +61,8 @@ def simplified(text: str) -> str:
 
 
 def _fold_one(ch: str) -> str:
+    if unicodedata.category(ch) == "Cf":  # zero-width space, soft hyphen, BOM…: invisible, so not there for a reader
+        return ""
     f = unicodedata.normalize("NFKC", ch).casefold()
     return t2s_chars().get(f, f) if len(f) == 1 else f
 

@@ -16,6 +16,7 @@ from .metadata import (
     year_in,
 )
 from .model import ParsedFile, Report, Section, SourceText
+from .normalize import simplified
 from .reader import read_file
 from .sections import build_sections
 from .splitter import RawReport, split_reports
@@ -71,8 +72,9 @@ def _report(src: SourceText, raw: RawReport, n: int, many: bool, markdown: bool,
         doc_id=f"{src.path}~{n}" if many else src.path,
         title=title,
         year=_year(src, raw, title, opening),
-        doc_type=str(meta.get("doc_type") or doc_type_of(title, is_law)),
-        region=str(meta["region"]) if meta.get("region") else region_of(title, title + "\n" + full_text[:3000]),
+        # declared labels in simplified, as the derived ones are: 工作總結 and 工作总结 are one facet
+        doc_type=simplified(str(meta["doc_type"])) if meta.get("doc_type") else doc_type_of(title, is_law),
+        region=simplified(str(meta["region"])) if meta.get("region") else region_of(title, title + "\n" + full_text[:3000]),
         issuer=str(meta["issuer"]) if meta.get("issuer") else issuer_of(title, opening),
         source=src.path,
         number=n,

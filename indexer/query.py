@@ -11,6 +11,7 @@ the notices say what was done.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from .facets import parse_year
@@ -27,6 +28,8 @@ KNOWN_FIELDS = "title: year: type: region: issuer:"
 _FIELD_LIKE = re.compile(r"^[A-Za-z_]{2,15}$")  # what someone means as a field name (not 注意：…, not http://)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 _WILDCARDS = "*?？＊"
+# （一） (2) as headings number them: text to find, not a group (nobody groups a lone numeral)
+_HEADING_NUMBER = re.compile(r"[(（]\s*(?:[一二三四五六七八九十百零〇]{1,4}|\d{1,3})\s*[)）]")
 
 
 @dataclass
@@ -129,7 +132,7 @@ def _tokens(q: str, notices: list[str]) -> list[_Tok]:
         c = q[i]
         if c.isspace():
             i += 1
-        elif c in "(（":
+        elif c in "(（" and not _HEADING_NUMBER.match(q, i):
             toks.append(_Tok("LP"))
             i += 1
         elif c in ")）":
@@ -142,12 +145,12 @@ def _tokens(q: str, notices: list[str]) -> list[_Tok]:
             toks.append(_Tok("NEG"))
             i += 1
         else:
-            j = i
-            while j < n and not q[j].isspace() and q[j] not in '()（）"“”「」':
-                j += 1
+            j = _word_end(q, i)
             word = q[i:j]
             i = j
             name, sep, value = word.partition(":") if ":" in word else word.partition("：")
+            name = unicodedata.normalize("NFKC", name)  # ＴＩＴＬＥ, ＯＲ: typed in a full-width input mode
+            op = unicodedata.normalize("NFKC", word)
             if sep and name.lower() in FIELDS:
                 if not value and i < n and q[i] in '"“”「」':
                     i, value = _phrase(q, i, notices)
@@ -156,15 +159,30 @@ def _tokens(q: str, notices: list[str]) -> list[_Tok]:
                 notices.append(f"没有“{name}:”这个字段{_closest_field(name)}，已把“{word}”当作普通文字检索。"
                                f"可用的字段：{KNOWN_FIELDS}")
                 toks.append(_Tok("WORD", word))
-            elif word in ("OR", "|", "||"):
+            elif op in ("OR", "|", "||"):
                 toks.append(_Tok("OR"))
-            elif word in ("AND", "&&"):
+            elif op in ("AND", "&&"):
                 toks.append(_Tok("AND"))
-            elif word == "NOT":
+            elif op == "NOT":
                 toks.append(_Tok("NOT"))
             else:
                 toks.append(_Tok("WORD", word))
     return toks
+
+
+def _word_end(q: str, i: int) -> int:
+    """Where a bare word starting at i ends: at a space, quote or parenthesis, unless the parenthesis
+    is a heading number such as （二）, which is part of the word."""
+    j = i
+    while j < len(q) and not q[j].isspace():
+        if q[j] in '()（）"“”「」':
+            m = _HEADING_NUMBER.match(q, j)
+            if not m:
+                break
+            j = m.end()
+        else:
+            j += 1
+    return j
 
 
 def _closest_field(name: str) -> str:

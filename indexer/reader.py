@@ -4,6 +4,7 @@ everything downstream sees plain lines of text with Markdown-style headings."""
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
 import re
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from .model import SourceText
+from .normalize import t2s_chars
 from .webpage import page_to_text
 
 SUPPORTED = {
@@ -122,14 +124,31 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
         if e.reason == "unexpected end of data" and e.start >= len(data) - 3:
             text = data[: e.start].decode("utf-8")
             return text, "utf-8", [f"truncated UTF-8: the last {len(data) - e.start} byte(s) were dropped"]
+    decoded = []
     for enc in ("gb18030", "big5"):
         try:
             text = data.decode(enc)
         except UnicodeDecodeError:
             continue
         if _looks_like_text(text):
-            return text, enc, []
+            decoded.append((_common_share(text), enc, text))
+    if decoded:  # Big5 bytes decode as GB18030 too, as rare characters: keep the reading made of common ones
+        _, enc, text = max(decoded, key=lambda d: d[0])  # first (gb18030) on a tie
+        return text, enc, []
     return _decode_detected(data)
+
+
+@functools.cache
+def _common_hanzi() -> frozenset[str]:
+    """GB2312's 3,755 level-1 characters (the common ones) and their traditional forms."""
+    level1 = {bytes([hi, lo]).decode("gb2312", "ignore") for hi in range(0xB0, 0xD8) for lo in range(0xA1, 0xFF)}
+    level1.discard("")
+    return frozenset(level1 | {t for t, s in t2s_chars().items() if s in level1})
+
+
+def _common_share(text: str) -> float:
+    han = [c for c in text[:20000] if "\u4e00" <= c <= "\u9fff" or "\ue000" <= c <= "\uf8ff"]
+    return sum(c in _common_hanzi() for c in han) / len(han) if han else 0.0
 
 
 def _decode_detected(data: bytes) -> tuple[str, str, list[str]]:

@@ -55,10 +55,12 @@ def get_report(reader: IndexReader, doc_id: str, q: str | None = None) -> Report
     if i is None:
         return None
     row = reader.catalog.reports[i]
-    needles = [Needle(t.text, t.prefix) for t in parse_query(q).positive_terms()] if q else []
+    parsed = parse_query(q) if q else None
+    needles = [Needle(t.text, t.prefix) for t in parsed.positive_terms()] if parsed else []
+    title_needles = needles + [Needle(t.text, t.prefix) for t in parsed.title_terms()] if parsed else []
     view = ReportView(row.doc_id, row.title, "", row.year, row.doc_type, row.region, row.issuer, row.source,
                       row.source_url)
-    view.title_html, n = _marked(row.title, needles)
+    view.title_html, n = _marked(row.title, title_needles)  # title:… terms are marked where they matched
     view.marks += n
     for s in reader.report_sections(i):
         heading = s.get("heading") or ""
@@ -78,13 +80,15 @@ def _marked(text: str, needles: list[Needle]) -> tuple[str, int]:
 def _body(stored: dict, needles: list[Needle]) -> tuple[str, int]:
     if stored.get("markdown"):
         return mark_html(md_to_html(stored["markdown"]), needles)
-    parts, count = [], 0
-    for para in (stored.get("text") or "").split("\n"):
+    # spans found on the whole text: an occurrence wrapped over two lines (防⏎溺水) is marked in both
+    text = stored.get("text") or ""
+    spans = find_spans(text, needles)
+    parts, pos = [], 0
+    for para in text.split("\n"):
         if para.strip():
-            h, n = _marked(para, needles)
-            parts.append(f"<p>{h}</p>")
-            count += n
-    return "".join(parts), count
+            parts.append(f"<p>{mark(text, spans, pos, pos + len(para))}</p>")
+        pos += len(para) + 1
+    return "".join(parts), len(spans)
 
 
 _TAG = re.compile(r"(<[^>]*>)")
@@ -94,13 +98,12 @@ def mark_html(markup: str, needles: list[Needle]) -> tuple[str, int]:
     """Mark needles in the text between tags of already-sanitised HTML."""
     if not needles:
         return markup, 0
-    out, count = [], 0
-    for piece in _TAG.split(markup):
-        if piece.startswith("<"):
-            out.append(piece)
-            continue
-        text = html.unescape(piece)
-        spans = find_spans(text, needles)
-        count += len(spans)
-        out.append(mark(text, spans))
-    return "".join(out), count
+    pieces = _TAG.split(markup)
+    texts = ["" if p.startswith("<") else html.unescape(p) for p in pieces]
+    whole = "".join(texts)  # as matching sees it: 防**溺水** is one occurrence, marked on both sides of the tag
+    spans = find_spans(whole, needles)
+    out, pos = [], 0
+    for piece, text in zip(pieces, texts, strict=True):
+        out.append(piece if piece.startswith("<") else mark(whole, spans, pos, pos + len(text)))
+        pos += len(text)
+    return "".join(out), len(spans)

@@ -122,7 +122,7 @@ def search(reader: IndexReader, q: str, filters: Filters | None = None, page: in
     matched, section_filter = _match(ev, parsed, filters)
     sids = np.flatnonzero(matched & section_filter)
     mode, tips = "exact", []
-    needles = [Needle(t.text, t.prefix) for t in terms + parsed.title_terms()]
+    needles = [Needle(t.text, t.prefix) for t in terms] + [Needle(t.text, t.prefix, True) for t in parsed.title_terms()]
     why = _why_nothing(ev, parsed, terms, section_filter) if len(sids) == 0 and terms else None
     if why:  # the strings occur, but were excluded or filtered out: no widening, no suggestions
         notices.append(why)
@@ -165,7 +165,7 @@ def _unknown_values(reader: IndexReader, parsed: ParsedQuery, filters: Filters) 
     asked += [(f.name, f.value) for f in parsed.facets() if f.name in known]
     out = []
     for name, value in asked:
-        if value is None or value in ("unknown", "未知") or value in known[name]:
+        if value is None or value in ("unknown", "未知") or any(facet_mod.same_value(k, value) for k in known[name]):
             continue
         label = _FACET_LABELS[name]
         out.append(f"没有“{value}”这个{label}；索引中的{label}有：{'、'.join(known[name]) or '（无）'}。")
@@ -548,10 +548,12 @@ def _hits(reader: IndexReader, sids: list[int], needles: list[Needle], scores: l
     for sid, stored, score in zip(sids, reader.stored(sids), scores, strict=True):
         row = reader.catalog.reports[int(reader.catalog.section_report[sid])]
         text = stored.get("text") or ""
-        body_snip = snippet(text, needles)
+        in_text = [n for n in needles if not n.title_only]
+        body_snip = snippet(text, in_text)
         if "<mark>" not in body_snip:
-            head = stored.get("heading") or row.title
-            hs = snippet(head, needles)
+            hs = snippet(stored["heading"], in_text) if stored.get("heading") else ""
+            if "<mark>" not in hs:
+                hs = snippet(row.title, needles)
             body_snip = hs + (" — " + body_snip if text else "") if "<mark>" in hs else body_snip
         out.append(Hit(row.doc_id, stored["section_id"], row.title, row.year, row.doc_type,
                        list(stored.get("heading_path") or []), row.source, doc_url(row.doc_id, stored["section_id"]),

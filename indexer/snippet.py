@@ -23,6 +23,7 @@ MAX_MATCHES = 500
 class Needle:
     text: str  # folded
     prefix: bool = False
+    title_only: bool = False  # from title:…: marked in a report title, not where the body happens to hold it
 
     def pattern(self) -> re.Pattern:
         return term_pattern(self.text, self.prefix) or re.compile(re.escape(self.text))

@@ -90,3 +90,29 @@ def test_phone_layout_has_no_horizontal_scroll(server, browser):
     page.goto(server + "/search?q=防溺水")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     assert page.locator(".hit").first.is_visible()
+
+
+LONG_CODE = "ABCDEFGHIJKLMNOPQRSTUVWXYZ" * 3
+LONG_NAME = "report-" + "x" * 90 + ".txt"
+
+
+def test_long_unbroken_latin_does_not_widen_the_phone_page(browser, tmp_path):
+    """A document number, a URL or a long file name is one unbroken string: at 375 px it wrapped
+    nowhere and pushed the page sideways (snippet, source file line, trend links)."""
+    from indexer.builder import reindex
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / LONG_NAME).write_text(
+        f"2022年青山县教育局工作总结\n一、信息公开 {LONG_CODE}\n详见 https://www.example.gov.cn/zwgk/{LONG_CODE.lower()}.html"
+        f" 以及编号{LONG_CODE}的文件，防溺水安全教育。\n", encoding="utf-8")
+    reindex(tmp_path / "ix", [src], progress=False)
+    with running_server(tmp_path / "ix", tmp_path / "serve.log") as (url, _proc):
+        page = browser.new_page(viewport={"width": 375, "height": 740})
+        for path in (f"/search?q={LONG_CODE}", "/search?q=防溺水&group=report", f"/doc/{LONG_NAME}?q={LONG_CODE}",
+                     f"/trend?q={LONG_CODE}&q=防溺水"):
+            page.goto(url + path)
+            assert page.locator("mark").count() > 0 or "trend" in path
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 376, f"{path}: page is {width} px wide"
+        page.close()

@@ -194,3 +194,18 @@ def test_phone_layout(server, browser):  # noqa: F811
     dot = page.locator("svg g.s0 a.pt .hitarea").first.bounding_box()
     assert dot["width"] >= 16
     assert not errors
+
+
+@pytest.mark.parametrize("path", ["/trend?q=学校&year=1980-2024", "/search?q=学校", "/trend?q=学校"])
+def test_year_labels_are_not_cut_at_the_chart_edges(server, browser, path):  # noqa: F811
+    """The first or last year label sat half outside the chart: 1980 read as “l980”, 2025 as “202”."""
+    for width in (375, 1280):
+        page, errors = strict_page(browser, viewport={"width": width, "height": 900})
+        page.goto(server + path)
+        boxes = page.evaluate("""[...document.querySelectorAll('svg text.tick')].map(t => {
+            const b = t.getBBox(); return [t.textContent, b.x, b.x + b.width, t.ownerSVGElement.viewBox.baseVal.width]; })""")
+        assert boxes
+        for label, left, right, chart_width in boxes:
+            assert left >= 0 and right <= chart_width, f"{path} at {width} px: {label} spans {left:.1f}–{right:.1f} of {chart_width}"
+        assert not errors
+        page.close()

@@ -47,3 +47,29 @@ def test_simplified_text_is_left_as_it_is():
     text = (FIXTURES / "gov-work-reports-alt" / "2009政府工作报告_温家宝.txt").read_text(encoding="utf-8")
     changed = {ch for ch in set(text) if "\u4e00" <= ch <= "\u9fff" and fold_text(ch) != ch}
     assert not changed, changed
+
+
+def test_invisible_characters_inside_a_word_do_not_hide_it(tmp_path):
+    """Web pages carry zero-width spaces, soft hyphens and BOMs inside words: the reader sees
+    防溺水, so search must find it and mark it whole."""
+    from indexer.builder import reindex
+    from indexer.report import get_report
+    from indexer.search import search
+    from indexer.searcher import Library
+
+    for invisible in ("\u200b", "\u00ad", "\ufeff", "\u2060", "\u200d"):
+        assert fold_text(f"防{invisible}溺水") == "防溺水"
+    text = "全年开展防\u200b溺水专项教育和安\u00ad全教育。"
+    f = fold(text)
+    i = f.text.index("防溺水")
+    assert text[slice(*f.orig_span(i, i + 3))] == "防\u200b溺水"
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "web.txt").write_text(f"2022年青山县教育局工作总结\n一、校园安全\n{text}\n", encoding="utf-8")
+    reindex(tmp_path / "ix", [src], progress=False)
+    rd = Library(tmp_path / "ix").reader()
+    for q in ("防溺水", "安全教育"):
+        (hit,) = search(rd, q).hits
+        assert hit.section_id == "s1"
+    body = get_report(rd, "web.txt", "防溺水").sections[-1].body_html
+    assert "<mark>防\u200b溺水</mark>" in body

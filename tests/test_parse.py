@@ -158,3 +158,13 @@ def test_parse_cli_text(capsys):
     out = capsys.readouterr().out
     assert "3 report(s)" in out
     assert "（二）深入开展防溺水专项治理" in out
+
+
+def test_a_type_or_region_declared_in_traditional_is_one_facet_with_the_simplified_one(tmp_path):
+    """doc_type: 工作總結 in front matter made a facet 工作總結 beside 工作总结, splitting the counts."""
+    f = tmp_path / "a.md"
+    f.write_text("---\ntitle: 2020年澳門教育工作總結\ndoc_type: 工作總結\nregion: 縣\nyear: 2020\n---\n"
+                 "# 2020年澳門教育工作總結\n\n## 一、學校\n\n學校建設。\n", encoding="utf-8")
+    [r] = parse_path(f, tmp_path).reports
+    assert (r.doc_type, r.region) == ("工作总结", "县")
+    assert r.title == "2020年澳門教育工作總結"  # the title is shown as written

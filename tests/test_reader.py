@@ -26,6 +26,19 @@ def test_encodings_decode_to_the_same_reports(tmp_path, encoding, prefix):
     assert read_file(f, "report.txt").text.replace("\ufeff", "") == SEED
 
 
+MACAO = (FIXTURES / "formats" / "2019年澳門教育暨青年局工作總結.txt").read_text(encoding="utf-8").replace("敎", "教").replace("衞", "衛")
+
+
+@pytest.mark.parametrize("text", [MACAO, "2021年澳門教育局工作總結\n一、學校安全\n開展防溺水教育。\n"])
+def test_a_big5_file_is_read_as_big5(tmp_path, text):
+    """Big5 bytes also decode as GB18030 without an error, as mojibake (2021緿毙▅Ы羆挡): a Taiwan or Hong Kong
+    report saved in Big5 was indexed as garbage and 學校 never found it."""
+    f = tmp_path / "big5.txt"
+    f.write_bytes(text.encode("big5"))
+    src = read_file(f, "big5.txt")
+    assert (src.text, src.encoding) == (text, "big5")
+
+
 def test_gbk_encoded_short_file(tmp_path):
     f = tmp_path / "gbk.txt"
     f.write_bytes("2019年县教育局工作要点\n一、总体要求\n坚持立德树人，加强防溺水安全教育。\n".encode("gbk"))
@@ -53,6 +66,16 @@ def test_parse_cli_reports_unreadable_file(tmp_path, capsys):
     assert main(["parse", str(f)]) == 1
     err = capsys.readouterr().err
     assert "empty.txt" in err and "empty file" in err
+
+
+def test_parse_cli_refuses_a_type_reindex_skips(tmp_path, capsys):
+    """`parse notes.csv` showed a report that `reindex` would then skip as “1 .csv”: parse says what reindex does."""
+    f = tmp_path / "notes.csv"
+    f.write_text("2023年学校工作总结\n一、学校安全\n开展防溺水教育。\n", encoding="utf-8")
+    assert main(["parse", str(f)]) == 1
+    captured = capsys.readouterr()
+    assert "report(s)" not in captured.out
+    assert "notes.csv" in captured.err and ".csv" in captured.err and ".docx" in captured.err  # names what it reads
 
 
 def test_truncated_utf8_keeps_the_text_and_warns(tmp_path):

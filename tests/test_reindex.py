@@ -12,6 +12,7 @@ from conftest import FIXTURES, GOV, SEED_000, SEED_003
 from indexer import store
 from indexer.builder import SourceMissing, reindex
 from indexer.cli import main
+from indexer.report import get_report
 from indexer.search import search
 from indexer.searcher import IndexReader, Library
 
@@ -79,6 +80,17 @@ def test_deleted_file_sections_are_gone(tmp_path, corpus):
     assert s.removed == 1 and s.indexed == 0
     assert exact(root, "国歌") == 0
     assert all("国歌法" not in h.doc_id for h in hits(root, "第一条").hits)
+
+
+def test_a_file_emptied_since_the_last_run_is_counted_as_removed(tmp_path, corpus):
+    """Its sections leave the index, so the summary must not say `removed 0`."""
+    root = tmp_path / "index"
+    reindex(root, [corpus], progress=False)
+    (corpus / "国歌法(2017-09-01).md").write_bytes(b"")
+    s = reindex(root, progress=False)
+    assert exact(root, "国歌") == 0
+    assert (s.indexed, s.unchanged, s.removed) == (0, 4, 1)
+    assert "empty file" in s.line()
 
 
 def test_new_file_is_added(tmp_path, corpus):
@@ -314,3 +326,44 @@ def test_an_index_from_another_version_is_refused_then_rebuilt(tmp_path, corpus,
     s = reindex(root, progress=False)
     assert s.full and s.reason == "index format changed"
     assert hits(root, "防溺水").total == 3
+
+
+def test_same_named_files_in_same_named_source_folders_keep_their_own_links(tmp_path):
+    """Three counties' folders all called `reports`, each holding `r.txt`: every report gets its own
+    doc id, so each hit's link opens that county's report and not another's."""
+    root = tmp_path / "index"
+    text = (GOV / "2019_2019年中华人民共和国国务院政府工作报告.txt").read_text(encoding="utf-8")
+    folders = []
+    for county in ("甲县", "乙县", "丙县"):
+        folder = tmp_path / county / "reports"
+        folder.mkdir(parents=True)
+        (folder / "r.txt").write_text(f"{county}标记行\n{text}", encoding="utf-8")
+        folders.append(folder)
+    reindex(root, folders, progress=False)
+    rd = Library(root).reader()
+    doc_ids = {}
+    for county in ("甲县", "乙县", "丙县"):
+        (hit,) = search(rd, f"{county}标记行").hits
+        doc_ids[county] = hit.doc_id
+        assert county in get_report(rd, hit.doc_id).sections[0].text  # the link opens this county's report
+    assert len(set(doc_ids.values())) == 3, doc_ids
+
+
+def test_a_report_link_survives_when_a_same_named_file_elsewhere_goes(tmp_path):
+    """Two counties each have 2023年工作总结.txt. When county A's file is deleted, county B's link
+    must keep opening B's report, and A's old link must not silently open B's report instead."""
+    root = tmp_path / "index"
+    text = (GOV / "2019_2019年中华人民共和国国务院政府工作报告.txt").read_text(encoding="utf-8")
+    a, b = tmp_path / "甲县", tmp_path / "乙县"
+    for folder in (a, b):
+        folder.mkdir()
+        (folder / "2023年工作总结.txt").write_text(f"{folder.name}标记行\n{text}", encoding="utf-8")
+    reindex(root, [a, b], progress=False)
+    before = {c: search(Library(root).reader(), f"{c}标记行").hits[0].doc_id for c in ("甲县", "乙县")}
+    assert before["甲县"] != before["乙县"]
+    (a / "2023年工作总结.txt").unlink()
+    for full in (False, True):
+        reindex(root, full=full, progress=False)
+        rd = Library(root).reader()
+        assert search(rd, "乙县标记行").hits[0].doc_id == before["乙县"]  # shared links keep working
+        assert get_report(rd, before["甲县"]) is None  # the deleted report's link is gone, not someone else's

@@ -91,6 +91,18 @@ def test_exact_matches_equal_brute_force(reader, reports, q):
     assert res.mode == ("exact" if truth else res.mode)
 
 
+@pytest.mark.parametrize("q", ["（二）深入开展防溺水专项治理", "(二)深入开展防溺水", "（二）"])
+def test_a_pasted_heading_number_is_text_not_grouping(reader, reports, q):
+    """Pasting a heading such as （二）深入开展防溺水专项治理 read （二） as a group holding the term 二:
+    every section with 二 somewhere and the rest of the heading came back, each 二 marked."""
+    res = all_hits(reader, q)
+    truth = brute_sections(reports, q)
+    assert truth and section_positions(reader, res) == truth
+    for h in res.hits:
+        marks = re.findall(r"<mark>(.*?)</mark>", h.snippet_html)
+        assert marks and all(fold_text(html.unescape(m)) == fold_text(q) for m in marks), (h.doc_id, marks)
+
+
 @pytest.mark.parametrize("q", ["防溺水", "2008年", "教育", "public", "学校"])
 def test_year_facet_counts_equal_brute_force(reader, reports, q):
     res = all_hits(reader, q)
@@ -164,6 +176,29 @@ def test_boolean_operators(reader):
     assert {(h.doc_id, h.section_id) for h in all_hits(reader, "(营养午餐 OR 校车) -校车").hits} == a - b
 
 
+@pytest.mark.parametrize("full_width, plain", [("营养午餐 ＯＲ 校车", "营养午餐 OR 校车"), ("防溺水 ＮＯＴ 专项", "防溺水 NOT 专项"),
+                                                ("ＴＩＴＬＥ：工作总结", "title:工作总结"), ("教育 ＹＥＡＲ：２０１９", "教育 year:2019")])
+def test_operators_and_fields_typed_in_full_width_work(reader, full_width, plain):
+    """A Chinese input method in full-width mode types ＯＲ and ＴＩＴＬＥ：; they answered 0 with no notice."""
+    want = all_hits(reader, plain)
+    assert want.total
+    got = all_hits(reader, full_width)
+    assert [(h.doc_id, h.section_id) for h in got.hits] == [(h.doc_id, h.section_id) for h in want.hits]
+
+
+def test_a_title_term_is_marked_in_the_title_only(reader):
+    """title:工作总结 学校 marked 工作总结 inside a body sentence (…应急管理工作总结如下), where it matched nothing."""
+    res = all_hits(reader, "title:工作总结 学校")
+    assert res.total
+    for h in res.hits:
+        title_part, dash, body = h.snippet_html.partition(" — ")
+        body = body if dash else title_part
+        assert "<mark>工作总结</mark>" not in body, (h.doc_id, h.section_id, h.snippet_html[:200])
+        assert "<mark>学校</mark>" in h.snippet_html
+    alone = all_hits(reader, "title:工作总结")
+    assert alone.total and all(h.snippet_html.split(" — ")[0].count("<mark>工作总结</mark>") == 1 for h in alone.hits)
+
+
 def test_year_and_title_fields(reader):
     res = all_hits(reader, "教育 year:2015-2020")
     assert res.total and all(2015 <= h.year <= 2020 for h in res.hits)
@@ -185,6 +220,19 @@ def test_filters_and_facets_as_filters(reader):
     assert unknown.total and all(h.year is None for h in unknown.hits)
     typed = search(reader, "教育", Filters(doc_type="工作总结"), per_page=100)
     assert typed.total and {h.doc_type for h in typed.hits} == {"工作总结"}
+
+
+@pytest.mark.parametrize("typed, simple", [("type:工作總結 教育", "type:工作总结 教育"), ("region:縣 學校", "region:县 学校"),
+                                            ("type:工作總結", "type:工作总结")])
+def test_a_traditional_type_or_region_filters_like_the_simplified_one(reader, typed, simple):
+    """學校 finds 学校, so type:工作總結 must not answer 0 with “没有‘工作總結’这个文件类型”."""
+    want = search(reader, simple, per_page=100)
+    got = search(reader, typed, per_page=100)
+    assert want.total > 0
+    assert [(h.doc_id, h.section_id) for h in got.hits] == [(h.doc_id, h.section_id) for h in want.hits]
+    assert not got.notice
+    via_url = search(reader, "教育", Filters(doc_type="工作總結", region="縣"), per_page=100)
+    assert via_url.total == search(reader, "教育", Filters(doc_type="工作总结", region="县"), per_page=100).total > 0
 
 
 def test_heading_and_occurrences_rank_first(reader):
@@ -236,6 +284,27 @@ def test_cli_search_json_is_the_api_object(index_dir, capsys):
     assert hit["url"].endswith("#" + hit["section_id"])
     assert hit["source"] == SEED_000.name
     assert hit["year"] is None
+
+
+def test_cli_search_prints_links_that_open_the_section(tmp_path, capsys):
+    """A file named 报告 #2%?.txt: the printed /doc/报告 #2%?.txt#s1 cut the path at # when pasted."""
+    from urllib.parse import urlsplit
+
+    from indexer.builder import reindex
+    from webapp import create_app
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "报告（初稿） #2%?.txt").write_text("2022年青山县教育局工作总结\n一、校园安全\n开展防溺水专项教育。\n",
+                                           encoding="utf-8")
+    reindex(tmp_path / "ix", [src], progress=False)
+    assert main(["search", "防溺水专项", "--index", str(tmp_path / "ix")]) == 0
+    link = capsys.readouterr().out.strip().splitlines()[-1].strip()
+    assert link.startswith("/doc/报告（初稿）")  # still readable: Chinese is printed as it is
+    parts = urlsplit(link)
+    assert parts.fragment == "s1"
+    page = create_app(tmp_path / "ix").test_client().get(parts.path, query_string={"q": "防溺水专项"})
+    assert page.status_code == 200 and "<mark>防溺水专项</mark>" in page.get_data(as_text=True)
 
 
 def test_cli_search_text_and_limit(index_dir, capsys):

@@ -95,6 +95,18 @@ def test_report_page_sections_toc_and_marks(client):
     assert 'class="copy" data-href="/doc/' in body
 
 
+def test_report_page_marks_a_title_query_in_the_title(client):
+    """A `title:` hit's link lands on the report with the title term marked, not "0 处"."""
+    body = text(client.get(f"/doc/{DOC}", query_string={"q": "title:年终工作总结 防溺水"}))
+    h1 = re.search(r"<h1>(.*?)</h1>", body).group(1)
+    assert h1 == "教育局<mark>年终工作总结</mark>"
+    assert "<mark>防溺水</mark>" in body
+    assert "的 0 处" not in body
+    body = text(client.get(f"/doc/{DOC}", query_string={"q": "title:年终工作总结"}))
+    assert re.search(r"<h1>(.*?)</h1>", body).group(1) == "教育局<mark>年终工作总结</mark>"
+    assert "已标出“title:年终工作总结”的 1 处" in body
+
+
 def test_report_page_without_query_has_no_marks(client):
     assert "<mark>" not in text(client.get(f"/doc/{DOC}"))
 
@@ -117,6 +129,30 @@ def test_markdown_report_is_rendered_and_sanitised(tmp_path):
     assert not re.search(r"<[^>]*\bon\w+=", body) and not re.search(r'href="\s*javascript:', body)
     hit = c.get("/api/search?q=开展防溺水教育").get_json()
     assert hit["total"] == 1  # bold markers do not break an exact match
+
+
+def test_a_term_split_by_a_line_break_or_bold_is_marked_on_the_report_page(tmp_path):
+    """Search finds 防溺水 written 防⏎溺水 (a hard-wrapped line) or 防**溺水** and its snippet marks it; the
+    report page the hit links to marked nothing there (“已标出 0 处”)."""
+    from indexer.builder import reindex
+    from webapp import create_app
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "wrapped.txt").write_text("2022年青山县教育局工作总结\n一、校园安全\n全年开展防\n溺水专项教育，覆盖全部学校。\n",
+                                     encoding="utf-8")
+    (src / "note.md").write_text("---\ntitle: 2021年校园安全工作要点\nyear: 2021\n---\n## 一、安全\n\n"
+                                 "开展防**溺水专项**教育。\n", encoding="utf-8")
+    reindex(tmp_path / "ix", [src], progress=False)
+    c = create_app(tmp_path / "ix").test_client()
+    hits = c.get("/api/search?q=防溺水专项").get_json()["hits"]
+    assert sorted(h["doc_id"] for h in hits) == ["note.md", "wrapped.txt"]
+    body = text(c.get("/doc/wrapped.txt?q=防溺水专项"))
+    assert "<p>全年开展<mark>防</mark></p><p><mark>溺水专项</mark>教育，覆盖全部学校。</p>" in body
+    assert "已标出“防溺水专项”的 1 处" in body
+    body = text(c.get("/doc/note.md?q=防溺水专项"))
+    assert "开展<mark>防</mark><strong><mark>溺水专项</mark></strong>教育" in body
+    assert "已标出“防溺水专项”的 1 处" in body
 
 
 def test_unknown_doc_is_404_page(client):
@@ -260,3 +296,45 @@ def test_home_lists_skipped_files_in_chinese(tmp_path):
     body = text(create_app(tmp_path / "index").test_client().get("/"))
     assert "另有 1 个文件未能读取" in body and "image.txt：二进制文件" in body
     assert "NUL bytes" not in body
+
+
+@pytest.mark.parametrize("url", ["/search?q=学校&sort=date", "/api/search?q=学校&group=year", "/trend?q=学校&by=count",
+                                 "/api/trend?q=学校&by=count"])
+def test_a_bad_choice_is_explained_in_chinese(client, url):
+    """The interface is Chinese: a mistyped sort/group/by says so in Chinese and lists the choices."""
+    r = client.get(url)
+    assert r.status_code == 400
+    body = text(r)
+    assert "must be one of" not in body
+    assert "可选" in body and ("relevance" in body or "report" in body or "share" in body)
+
+
+@pytest.mark.parametrize("url", ["/export.csv?q=防溺水", "/trend.csv?q=防溺水", "/export.jsonl?q=防溺水"])
+def test_downloads_name_their_charset_once(client, url):
+    """`text/csv; charset=utf-8; charset=utf-8` is a malformed header some clients reject."""
+    ctype = client.get(url).headers["Content-Type"]
+    assert ctype.count("charset") == 1 and ctype.endswith("charset=utf-8")
+
+
+@pytest.mark.parametrize("method, url", [("get", "/nope"), ("get", "/api/nope"), ("post", "/search?q=学校"),
+                                         ("post", "/api/search?q=学校")])
+def test_error_pages_speak_chinese(client, method, url):
+    """A mistyped address showed Werkzeug's “The requested URL was not found on the server…” in the Chinese pages."""
+    r = getattr(client, method)(url)
+    assert r.status_code in (404, 405)
+    body = text(r)
+    assert "The requested URL" not in body and "The method is not allowed" not in body
+    assert re.search(r"[\u4e00-\u9fff]", r.get_json()["message"] if url.startswith("/api/") else body)
+
+
+def test_a_link_survives_a_file_gaining_or_losing_reports(client):
+    """A file that held one report is /doc/x.txt; once a second report (【篇二】) is added it becomes
+    x.txt~1 and x.txt~2, and a link shared before answered 404. Same the other way round."""
+    multi = DOC.removesuffix("~1")
+    r = client.get(f"/doc/{multi}?q=防溺水")
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/doc/{DOC}?q=%E9%98%B2%E6%BA%BA%E6%B0%B4")
+    single = client.get("/api/search?q=year:2019").get_json()["hits"][0]["doc_id"]
+    assert "~" not in single
+    r = client.get(f"/doc/{quote(single)}~1")
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/doc/{quote(single)}")
+    assert client.get(f"/doc/{multi}~9").status_code == 404

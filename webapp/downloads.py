@@ -38,7 +38,7 @@ def _name(q: str) -> str:
 @bp.get("/export.csv")
 def export_csv():
     rows, name = _rows()
-    return _attachment(export.csv_text(rows), "text/csv; charset=utf-8", name + ".csv")
+    return _attachment(export.csv_text(rows), "text/csv", name + ".csv")
 
 
 @bp.get("/export.jsonl")
@@ -51,4 +51,4 @@ def export_jsonl():
 def trend_csv():
     params = trend_params(request.args)
     tr = run_trend(library().reader(), params.queries, params.filters, params.by or None)
-    return _attachment(export.trend_csv(tr), "text/csv; charset=utf-8", _name("-".join(params.queries)) + "-trend.csv")
+    return _attachment(export.trend_csv(tr), "text/csv", _name("-".join(params.queries)) + "-trend.csv")

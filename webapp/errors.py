@@ -23,6 +23,13 @@ MESSAGES = {
 }
 
 
+# what to say when Werkzeug only has its English default description
+DEFAULT_DETAILS = {
+    404: "地址有误，或这份报告已不在索引中。可以从首页重新检索。",
+    405: "这个地址只能用浏览器直接打开（GET 请求）。",
+}
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 
@@ -46,7 +53,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(e):
-        return respond(e.code or 500, e.description or "")
+        said = e.description if e.description != type(e).description else ""  # abort(…, description=…) is ours
+        return respond(e.code or 500, said or DEFAULT_DETAILS.get(e.code, MESSAGES.get(e.code, "出错了")))
 
     @app.errorhandler(Exception)
     def unexpected(e):

@@ -75,8 +75,12 @@ def search_params(args, max_per_page: int = MAX_PER_PAGE) -> SearchParams:
 def _choice(args, name: str, allowed: tuple[str, ...]) -> str:
     raw = args.get(name, "") or allowed[0]
     if raw not in allowed:
-        raise BadParam(f"{name} must be one of {', '.join(a for a in allowed if a)}, not {raw[:20]!r}")
+        raise BadParam(_not_a_choice(name, raw, allowed))
     return raw
+
+
+def _not_a_choice(name: str, raw: str, allowed: tuple[str, ...]) -> str:
+    return f"参数 {name} 不能是“{raw[:20]}”，可选：{'、'.join(a for a in allowed if a)}。"
 
 
 @dataclass
@@ -102,5 +106,5 @@ def trend_params(args) -> TrendParams:
     filters.region = args.get("region", "")[:50] or None
     by = args.get("by", "")
     if by and by not in MEASURES:
-        raise BadParam(f"by must be one of {', '.join(MEASURES)}, not {by[:20]!r}")
+        raise BadParam(_not_a_choice("by", by, MEASURES))
     return TrendParams(queries, filters, year, filters.doc_type or "", filters.region or "", by)

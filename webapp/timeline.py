@@ -11,6 +11,7 @@ from dataclasses import dataclass
 WIDTH, HEIGHT, BASE = 720, 120, 100  # viewBox units; bars grow up from BASE
 MIN_BAR = 2
 MIN_SLOT = 16  # viewBox units per year; a phone draws the chart 1:1 and scrolls it sideways
+LABEL_HALF = 14  # half a four-digit year label: its centre stays this far inside the chart
 
 
 @dataclass
@@ -53,5 +54,11 @@ def build(year_facet: list[dict], lo: int | None = None, hi: int | None = None) 
         selected = (lo is not None or hi is not None) and (lo is None or year >= lo) and (hi is None or year <= hi)
         bars.append(Bar(year, count, (year - first) * slot + slot * 0.1, BASE - h, max(slot * 0.8, 1), h, selected))
     step = next(s for s in (1, 2, 5, 10, 20, 50, 100) if span / s <= max(12, width / 60))
-    ticks = [(y, (y - first) * slot + slot / 2) for y in range(first, last + 1) if y % step == 0 or span <= 3]
+    ticks = [(y, tick_x((y - first) * slot + slot / 2, width)) for y in range(first, last + 1)
+             if y % step == 0 or span <= 3]
     return Timeline(bars, unknown, first, last, ticks, top, width)
+
+
+def tick_x(x: float, width: float) -> float:
+    """A year label centred under its bar, moved inward where it would be cut at an edge."""
+    return min(max(x, LABEL_HALF), width - LABEL_HALF)

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from indexer.trend import Trend
 
+from .timeline import tick_x
+
 SLOT = 18  # viewBox units per year: drawn 1:1 on a phone
 MIN_WIDTH = 720
 TOP, BASE = 14, 160  # the plot grows up from BASE
@@ -85,7 +87,7 @@ def build(tr: Trend) -> Chart | None:
         h = (STRIP - 6) * c / most
         strip.append((y, k * slot + slot * 0.2, BASE + STRIP - h, h, c))
     step = next(s for s in (1, 2, 5, 10, 20, 50, 100) if n / s <= max(6, width / 60))
-    ticks = [(y, (k + 0.5) * slot) for k, y in enumerate(tr.years) if y % step == 0 or n <= 3]
+    ticks = [(y, tick_x((k + 0.5) * slot, width)) for k, y in enumerate(tr.years) if y % step == 0 or n <= 3]
     grid = [(BASE - (BASE - TOP) * f, _fmt(round(top * f, 4) if m == "share" else round(top * f), m))
             for f in (0.5, 1.0)]
     return Chart(width, HEIGHT, BASE, lines, strip, ticks, grid, slot)

@@ -50,10 +50,21 @@ def trend_page():
 @bp.get("/doc/<path:doc_id>")
 def doc(doc_id: str):
     q = request.args.get("q", "")[:2000]
-    view = get_report(library().reader(), doc_id, q or None)
+    reader = library().reader()
+    view = get_report(reader, doc_id, q or None)
     if view is None:
+        moved = _same_report(reader, doc_id)
+        if moved:
+            return redirect(url_for("views.doc", doc_id=moved, **request.args))
         abort(404, description=f"没有编号为“{doc_id[:200]}”的报告。")
     return render_template("doc.html", r=view, q=q, base=public_base(), api_url=url_for("api.doc", doc_id=doc_id))
+
+
+def _same_report(reader, doc_id: str) -> str | None:
+    """A file's first report is x.txt while it holds one and x.txt~1 once it holds more: a link
+    shared before the file gained (or lost) a report still opens it."""
+    other = doc_id.removesuffix("~1") if doc_id.endswith("~1") else doc_id + "~1"
+    return other if reader.report_index(other) is not None else None
 
 
 @bp.get("/help")
