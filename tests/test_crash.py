@@ -50,6 +50,11 @@ def answers(root: Path) -> dict:
     return out
 
 
+def same_sections(a: tuple, b: tuple) -> bool:
+    """The same total, mode and sections with the same snippets, in any order."""
+    return a[:2] == b[:2] and sorted(a[2]) == sorted(b[2])
+
+
 def lock_is_free(root: Path) -> bool:
     fd = os.open(root / store.LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -331,7 +336,7 @@ def test_repeated_kills_then_complete_run(base, root, runs, tmp_path):
     assert f"indexed {len(EXTRA)}, unchanged 3" in done.stdout, done.stdout
     after = answers(root)
     assert after["政府工作报告"][0] > 0 and after["国歌"][0] == expected["国歌"][0]
-    assert after["防溺水"] == expected["防溺水"]
+    assert same_sections(after["防溺水"], expected["防溺水"])  # order may move: 18 more reports change the statistics
     assert store.current(root).name != live
     for g in leftovers:
         assert not g.exists(), f"unfinished generation {g.name} was not removed"
@@ -362,5 +367,5 @@ def test_second_concurrent_reindex_is_refused(base, root, runs, tmp_path):
     assert first.proc.returncode == 0, err
     assert out.strip().startswith(f"full rebuild (--full): {3 + len(EXTRA)} files"), out
     after = answers(root)
-    assert after["政府工作报告"][0] > 0 and after["防溺水"] == expected["防溺水"]
+    assert after["政府工作报告"][0] > 0 and same_sections(after["防溺水"], expected["防溺水"])
     assert lock_is_free(root)
