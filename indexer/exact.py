@@ -32,18 +32,29 @@ _LATIN = re.compile(r"[0-9a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
 _ARRAYS = ("starts", "mids", "head_keys", "head_ptr", "head_post", "body_keys", "body_ptr", "body_post", "body_tf")
 
 
+_LETTER = r"[a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]"
+_DIGIT = r"[0-9]"
+
+
 def is_word_char(ch: str) -> bool:
     """Latin letters and digits: terms that start or end in one match as whole words."""
     return bool(ch) and _LATIN.match(ch) is not None
 
 
 def term_pattern(term: str, prefix: bool = False) -> re.Pattern | None:
-    """A regex where the term needs word boundaries (Latin or digits at an end), else None."""
-    left, right = is_word_char(term[0]), is_word_char(term[-1]) and not prefix
+    """A regex where the term needs word boundaries, else None. A letter at an end must not
+    touch another letter, a digit another digit: edu is not inside education, 2008 not inside
+    120085, but 5000 is found in 5000m2 (5000㎡) and covid in covid19, as a reader would."""
+    left, right = _class(term[0]), None if prefix else _class(term[-1])
     if not (left or right):
         return None
-    w = _LATIN.pattern
-    return re.compile(("(?<!" + w + ")" if left else "") + re.escape(term) + ("(?!" + w + ")" if right else ""))
+    return re.compile(("(?<!" + left + ")" if left else "") + re.escape(term) + ("(?!" + right + ")" if right else ""))
+
+
+def _class(ch: str) -> str | None:
+    if re.match(_DIGIT, ch):
+        return _DIGIT
+    return _LETTER if re.match(_LETTER, ch) else None
 
 
 def exact_heading(title: str, heading: str) -> str:

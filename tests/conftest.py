@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,16 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED_000 = SEEDS / "000_d895e07126d09c4a.txt"
 SEED_003 = SEEDS / "003_b60ab74d721999db.txt"
 GOV = SEEDS / "gov-work-reports"
+
+
+_DIGIT = re.compile(r"[0-9]")
+_LETTER = re.compile(r"[a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
+
+
+def continues_word(a: str, b: str) -> bool:
+    """Would b next to a make one word? Letters join letters, digits join digits (the matching rule,
+    written independently of the code under test)."""
+    return bool(a and b) and any(c.match(a) and c.match(b) for c in (_DIGIT, _LETTER))
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import re
 from collections import defaultdict
 
 import pytest
-from conftest import FIXTURES, SEED_000, SEEDS
+from conftest import FIXTURES, SEED_000, SEEDS, continues_word
 
 from indexer.cli import main
 from indexer.facets import Filters
@@ -25,7 +25,6 @@ QUERIES = [
     "2008年", "２００８年", "1998", "2008", "pm2.5", "public", "PUBLIC", "rcep", "4·20",  # digits and Latin
     "学校", "學校", "敎育", "国务院", "國務院",  # simplified and traditional fold to one form
 ]
-LATIN = re.compile(r"[0-9a-z\u00c0-\u024f]")
 
 
 def brute_sections(corpus_files, q: str) -> set[tuple[str, int]]:
@@ -47,8 +46,8 @@ def _holds(hay: str, needle: str) -> bool:
     while i >= 0:
         before = hay[i - 1] if i else ""
         after = hay[i + len(needle)] if i + len(needle) < len(hay) else ""
-        left_ok = not (LATIN.match(needle[0]) and before and LATIN.match(before))
-        right_ok = not (LATIN.match(needle[-1]) and after and LATIN.match(after))
+        left_ok = not continues_word(needle[0], before)
+        right_ok = not continues_word(needle[-1], after)
         if left_ok and right_ok:
             return True
         i = hay.find(needle, i + 1)
@@ -381,3 +380,22 @@ def test_cli_sort_by_year(index_dir, capsys):
     years = [h["year"] for h in json.loads(capsys.readouterr().out)["hits"]]
     known = [y for y in years if y is not None]
     assert len(known) > 3 and known == sorted(known) and years[:len(known)] == known  # unknown years last
+
+
+def test_digits_and_letters_are_separate_words(tmp_path):
+    """What Ctrl-F finds across a letter/digit seam is found; a longer number or word is not a hit."""
+    from indexer.builder import reindex
+    from indexer.searcher import Library
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "r.txt").write_text(
+        "一、校舍\n新建校舍5000㎡，另有covid19防控专项经费。\n二、其他\n全年接待120085人次，开展education周活动。\n",
+        encoding="utf-8")
+    reindex(tmp_path / "ix", [tmp_path / "src"], progress=False)
+    reader = Library(tmp_path / "ix").reader()
+    assert [h.section_id for h in search(reader, "5000").hits] == ["s1"]
+    assert "<mark>5000</mark>㎡" in search(reader, "5000").hits[0].snippet_html
+    assert [h.section_id for h in search(reader, "m2").hits] == ["s1"]
+    assert [h.section_id for h in search(reader, "covid").hits] == ["s1"]
+    assert search(reader, "1200").total == 0  # not inside 120085
+    assert search(reader, "edu").total == 0  # not inside education

@@ -10,7 +10,7 @@ import re
 from collections import defaultdict
 
 import pytest
-from conftest import FIXTURES, SEEDS
+from conftest import FIXTURES, SEEDS, continues_word
 
 from indexer import search as search_mod
 from indexer.cli import main
@@ -20,7 +20,6 @@ from indexer.parse import parse_path
 from indexer.search import search
 from indexer.trend import trend
 
-LATIN = re.compile(r"[0-9a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
 QUERIES = ["防溺水", "教育公平", "2008年", "义务教育", "安全", "pm2.5", "教育"]
 
 
@@ -40,8 +39,7 @@ def count(hay: str, needle: str) -> int:
     while i >= 0:
         before = hay[i - 1] if i else ""
         after = hay[i + len(needle)] if i + len(needle) < len(hay) else ""
-        if not ((LATIN.match(needle[0]) and before and LATIN.match(before))
-                or (LATIN.match(needle[-1]) and after and LATIN.match(after))):
+        if not (continues_word(needle[0], before) or continues_word(needle[-1], after)):
             n += 1
             i = hay.find(needle, i + len(needle))
         else:
