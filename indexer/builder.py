@@ -36,7 +36,7 @@ from .sources import SourceMissing, SourcePlan
 
 FORMAT = 3  # 2: analysed title words in the catalog; 3: live word-field lengths
 PARALLEL_MIN_SECTIONS = 3000  # below this, one process is faster than starting two
-POOL_MB = 256  # per Whoosh writer process: postings beyond this are sorted into runs on disk, merged at commit
+POOL_MB = 128  # per Whoosh writer process: postings beyond this are sorted into runs on disk, merged at commit
 BATCH_BYTES = 12 << 20  # source bytes parsed, indexed and turned into one exact segment at a time
 BATCH_CHARS = 4_000_000  # live characters an exact segment may hold when compaction merges segments
 COMPACT_SEGMENTS = 8
@@ -211,6 +211,15 @@ def _needs_compaction(gen: Path, segments: list[str], live: np.ndarray) -> bool:
     return small > COMPACT_SEGMENTS or (1 - live.sum() / max(len(live), 1)) > COMPACT_DEAD_SHARE
 
 
+def _worker_pool(workers: int, n_files: int) -> ProcessPoolExecutor | None:
+    """Parse and exact-index workers, forked before jieba's dictionary is loaded so each stays small."""
+    if workers <= 1 or n_files <= 8:
+        return None
+    pool = ProcessPoolExecutor(max_workers=workers)
+    pool.submit(int).result()  # with fork, the first task starts every worker
+    return pool
+
+
 def _parse_batch(pool: ProcessPoolExecutor | None, files: list[SourceFile]):
     """Results in file order; with a pool the parsing starts now and runs while the caller works."""
     jobs = [(f.key, str(f.path), f.doc_rel) for f in files]
@@ -263,17 +272,21 @@ def reindex(
         files, skipped = scan([s for s in plan.sources if s not in missing], taken)
         gen = store.new_generation(root)
         checkpoints.reached("scan")
+        pool = _worker_pool(workers, len(files))
         try:
             (gen / "userdict.txt").write_text(dict_text, encoding="utf-8")
             load_jieba(gen / "userdict.txt")
             os.environ["EDUSEARCH_JIEBA_DICT"] = str(gen / "userdict.txt")  # for Whoosh's sub-writers
-            build = _Build(gen, dict_hash, plan.sources, dicts, files, skipped, workers, progress)
+            build = _Build(gen, dict_hash, plan.sources, dicts, files, skipped, workers, progress, pool)
             summary = build.full() if reason else build.incremental(live, old, missing)
             summary.full, summary.reason = bool(reason), reason
             store.publish(root, gen)
         except BaseException:
             shutil.rmtree(gen, ignore_errors=True)
             raise
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
     summary.index, summary.sources = root.resolve(), plan
     summary.warnings += [f"source folder not found: {m}; its documents are kept as they were "
                          f"(`edusearch sources remove {m}` drops them)" for m in missing]
@@ -294,11 +307,12 @@ def _full_reason(old: dict | None, full: bool, dict_hash: str) -> str:
 
 
 class _Build:
-    def __init__(self, gen, dict_hash, sources, dicts, files, skipped, workers, progress):
+    def __init__(self, gen, dict_hash, sources, dicts, files, skipped, workers, progress, pool=None):
         self.gen, self.dict_hash, self.sources, self.dicts = gen, dict_hash, sources, dicts
         self.files, self.skipped, self.workers, self.progress = files, list(skipped), workers, progress
         self.summary = Summary(skipped=self.skipped)
         self.by_key = {f.key: f for f in files}
+        self.pool = pool  # parse and exact-index workers
 
     # full ------------------------------------------------------------------
 
@@ -368,7 +382,7 @@ class _Build:
         Each batch becomes one exact segment with its catalog; sids run on from batch to batch."""
         clock = _Clock(self.summary.phases)
         batches = _batches(files, BATCH_BYTES)
-        pool = ProcessPoolExecutor(max_workers=self.workers) if self.workers > 1 and len(files) > 8 else None
+        pool = self.pool if len(files) > 8 else None
         entries: dict[str, dict] = {}
         segments: list[str] = []
         pending = []  # exact segments being built in the pool
@@ -416,8 +430,6 @@ class _Build:
             clock("whoosh_commit")
         finally:
             bar.close()
-            if pool is not None:
-                pool.shutdown(cancel_futures=True)
         return entries, segments, sid - first_sid
 
     def _take(self, parsing, first: bool) -> list:
