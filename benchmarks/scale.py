@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 from . import queries as query_list
+from . import run
 from .run import ROOT, dir_bytes, http, live_gen_bytes, machine, pct
 
 SAMPLE_S = 0.2
@@ -161,6 +162,7 @@ def main() -> None:
     ap.add_argument("--skip-queries", action="store_true")
     ap.add_argument("--out", type=Path, help="result file (default WORK/scale.json)")
     a = ap.parse_args()
+    run.edusearch_cmd = lambda: [sys.executable, "-m", "indexer.cli"]  # the server runs this checkout's code
     work = a.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
     qfile = work / "queries.json"
