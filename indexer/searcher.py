@@ -16,13 +16,15 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import scoring
 
-from . import store
+from . import mapped, store
 from .analysis import load_jieba
 from .catalog import Catalog, Facts
 from .exact import ExactSegment, own_heading
 from .normalize import fold_text
 from .postings import PostingCache
 from .schema import WORD_FIELDS
+
+mapped.install()  # Whoosh reads its segment files in place instead of copying them
 
 
 @dataclass
