@@ -42,6 +42,11 @@ class ViewReader(io.RawIOBase):
         self._pos = max(self._pos, end)
         return out
 
+    def peek(self, size: int = 1) -> bytes:
+        """What read would return, without moving: pickle prefetches with it instead of
+        reading its input a few bytes at a time (Whoosh pickles each posting block's header)."""
+        return bytes(self._view[self._pos: self._pos + max(size, 1)])
+
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
         base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: len(self._view)}[whence]
         self._pos = max(0, base + offset)

@@ -42,3 +42,15 @@ def test_opening_and_searching_does_not_copy_the_whoosh_files(tmp_path):
         tracemalloc.stop()
     assert whoosh_bytes > 2_000_000
     assert peak < 0.25 * whoosh_bytes, (peak, whoosh_bytes)
+
+
+def test_pickles_read_one_after_another_from_a_view():
+    import pickle
+
+    objs = [("info", 3, 2.5, b"\x00" * 50), list(range(1000)), {"k": "值"}]
+    buf = io.BytesIO()
+    for o in objs:
+        pickle.dump(o, buf, 2)
+    r = ViewReader(memoryview(buf.getvalue()))
+    assert [pickle.load(r) for _ in objs] == objs
+    assert r.tell() == len(buf.getvalue())
