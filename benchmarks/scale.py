@@ -170,6 +170,8 @@ def main() -> None:
     ap.add_argument("--skip-tantivy", action="store_true")
     ap.add_argument("--skip-queries", action="store_true")
     ap.add_argument("--out", type=Path, help="result file (default WORK/scale.json)")
+    ap.add_argument("--queries-only", action="store_true",
+                    help="re-measure queries and server memory on the indexes an earlier run left in WORK")
     a = ap.parse_args()
     run.edusearch_cmd = lambda: [sys.executable, "-m", "indexer.cli"]  # the server runs this checkout's code
     work = a.work.resolve()
@@ -178,6 +180,15 @@ def main() -> None:
     query_list.write(qfile)
     out = a.out or work / "scale.json"
     results = json.loads(out.read_text()) if out.exists() else {"machine": machine(), "corpus": str(a.corpus), "rows": []}
+    if a.queries_only:
+        for row in results["rows"]:
+            if str(row["times"]) in a.times.split(","):
+                row["edusearch"].update(edusearch_queries(work / f"index-{row['times']}x", qfile, work, a.code.resolve()))
+                row["queries_measured"] = time.strftime("%H:%M:%S")
+                print(f"[{row['times']}x] queries {json.dumps({k: round(v, 1) for k, v in row['edusearch'].items() if k.endswith(('_ms', '_mb'))})}",
+                      flush=True)
+                out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+        return
     for times in (int(x) for x in a.times.split(",")):
         corpus = make_corpus(a.corpus.resolve(), times, work / f"corpus-{times}x")
         index = work / f"index-{times}x"
