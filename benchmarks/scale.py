@@ -81,6 +81,7 @@ class TreeSampler:
 
     def __init__(self, pid: int):
         self.pid, self.peak_rss_kb, self.peak_pss_kb, self.peak_procs = pid, 0, 0, 0
+        self.t0, self.peak_at = time.perf_counter(), 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -89,7 +90,8 @@ class TreeSampler:
         while not self._stop.is_set():
             pids = _tree(self.pid)
             mem = [_mem_kb(p) for p in pids]
-            self.peak_rss_kb = max(self.peak_rss_kb, sum(m[0] for m in mem))
+            if sum(m[0] for m in mem) > self.peak_rss_kb:
+                self.peak_rss_kb, self.peak_at = sum(m[0] for m in mem), time.perf_counter() - self.t0
             self.peak_pss_kb = max(self.peak_pss_kb, sum(m[1] for m in mem))
             self.peak_procs = max(self.peak_procs, sum(1 for m in mem if m[0]))
             self._stop.wait(SAMPLE_S)
@@ -98,7 +100,7 @@ class TreeSampler:
         self._stop.set()
         self._thread.join()
         return {"tree_peak_rss_mb": self.peak_rss_kb / 1024, "tree_peak_pss_mb": self.peak_pss_kb / 1024,
-                "tree_procs": self.peak_procs}
+                "tree_procs": self.peak_procs, "tree_peak_at_s": self.peak_at}
 
 
 def measured(cmd: list[str], cwd: Path) -> tuple[dict, str]:

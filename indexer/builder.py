@@ -22,7 +22,7 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.util.numeric import byte_to_length
 
-from . import checkpoints, store
+from . import checkpoints, mapped, store
 from . import sources as source_list
 from .analysis import combined_dictionary, dictionary_hash, load_jieba
 from .catalog import Catalog, ReportRow
@@ -41,6 +41,8 @@ BATCH_BYTES = 12 << 20  # source bytes parsed, indexed and turned into one exact
 BATCH_CHARS = 4_000_000  # live characters an exact segment may hold when compaction merges segments
 COMPACT_SEGMENTS = 8
 COMPACT_DEAD_SHARE = 0.3
+mapped.install()  # reading back the Whoosh columns after commit must not copy whole segment parts
+
 REWRITTEN = (store.MANIFEST, "userdict.txt", "live.npy", "doc_to_sid.npy", "sid_to_doc.npy", "field_len.npy")
 
 
