@@ -63,17 +63,38 @@ def _has_blocks(m) -> bool:
     return all(hasattr(m, a) for a in ("_read_ids", "_read_weights", "_next_block", "_atend", "_blocklength"))
 
 
-def _leaf_blocks(m) -> tuple[list, list]:
-    """Whole blocks at a time from whoosh3's leaf matcher."""
-    ids: list = []
-    weights: list = []
+def _leaf_blocks(m) -> tuple[np.ndarray, np.ndarray]:
+    """Whole blocks at a time from whoosh3's leaf matcher, each block's ids
+    delta-decoded and its weights expanded by numpy rather than one by one."""
+    ids: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
     while m.is_active():
-        m._read_ids()
-        m._read_weights()
-        ids.extend(m._ids[m._i: m._blocklength])
-        weights.extend(m._weights[m._i: m._blocklength])
+        block_ids, block_weights = _block(m)
+        ids.append(block_ids[m._i: m._blocklength])
+        weights.append(block_weights[m._i: m._blocklength])
         m._i = m._blocklength - 1
         m.next()
+    if not ids:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+def _block(m) -> tuple[np.ndarray, np.ndarray]:
+    """(ids, weights) of the matcher's current block, as Whoosh's _read_ids/_read_weights mean them."""
+    data = getattr(m, "_data", None)
+    if getattr(m, "_byteids", True) or not hasattr(m, "_read_data"):
+        m._read_ids()
+        m._read_weights()
+        return np.asarray(m._ids, dtype=np.int64), np.asarray(m._weights, dtype=np.float32)
+    if data is None:
+        m._read_data()
+        data = m._data
+    ids = np.cumsum(np.asarray(data[0], dtype=np.int64))
+    w = data[1]
+    if w is None or isinstance(w, float):
+        weights = np.full(m._blocklength, 1.0 if w is None else w, dtype=np.float32)
+    else:
+        weights = np.asarray(w, dtype=np.float32)
     return ids, weights
 
 

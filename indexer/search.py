@@ -17,7 +17,6 @@ from dataclasses import asdict, dataclass, field
 from urllib.parse import quote
 
 import numpy as np
-from whoosh import query as wq
 from whoosh.scoring import bm25
 
 from . import facets as facet_mod
@@ -374,9 +373,11 @@ def _words_fallback(reader: IndexReader, ev: _Evaluator, parsed: ParsedQuery, wo
     empty = np.empty(0, dtype=np.int64)
     if not words:
         return empty, np.empty(0), np.zeros(reader.n, dtype=bool)
-    q = wq.And([wq.Or([wq.Term(f, w, boost=FIELD_BOOSTS[f]) for f in WORD_FIELDS]) for w in words])
-    with reader.lock:
-        docs = np.fromiter(reader.searcher().docs_for_query(q), dtype=np.int64)
+    with reader.lock:  # each word in any field: the cached posting arrays, not a Whoosh matcher walk
+        docs = None
+        for w in words:
+            has = np.unique(np.concatenate([reader.word_postings(f, w)[0] for f in WORD_FIELDS]))
+            docs = has if docs is None else np.intersect1d(docs, has, assume_unique=True)
     sids = reader.doc_to_sid[docs].astype(np.int64) if len(docs) else empty
     matched = np.zeros(reader.n, dtype=bool)
     sids = np.sort(sids[sids >= 0])
