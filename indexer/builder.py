@@ -413,6 +413,7 @@ class _Build:
                         pending.append(pool.submit(_save_exact, *job))  # built beside Whoosh's work
                     else:
                         _save_exact(*job)
+                    del job  # the batch's texts are the worker's (or gone) now
                     clock("exact")
                     sid += len(headings)
                 del headings, bodies, catalog
@@ -420,8 +421,8 @@ class _Build:
                 bar.update(len(batches[k]))
                 del docs
                 clock("whoosh_add")
-            for job in pending:
-                job.result()
+            for done in pending:
+                done.result()
             clock("exact")
             if writer is None:
                 writer = self._writer(ix, 0)
