@@ -113,7 +113,18 @@ def write_report(results: dict, queries: list[dict], docs: Path) -> None:
     lines += ["", "![index time by corpus size](bench-index-time.png)", ""]
     misses = results["quality"]["edusearch"]["queries_missing_results"]
     lines += [f"Queries where edusearch missed a section the scan found: {', '.join(misses) if misses else 'none'}.", ""]
+    lines += _kept_scaling_section(docs / "benchmarks.md")
     (docs / "benchmarks.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+def _kept_scaling_section(md: Path) -> list[str]:
+    """The scaling section (benchmarks.scale_report) survives a rewrite of the rest."""
+    from .scale_report import END, START
+
+    text = md.read_text(encoding="utf-8") if md.exists() else ""
+    if START not in text or END not in text:
+        return []
+    return ["", text[text.index(START): text.index(END) + len(END)], ""]
 
 
 def _kind_median(ms: list[float], queries: list[dict], kind: str) -> float:

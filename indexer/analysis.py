@@ -50,7 +50,7 @@ SHIPPED_DICT = "userdict.txt"
 _lock = threading.Lock()
 _tokenizers: dict[str, jieba.Tokenizer] = {}  # by dictionary hash
 _block_cache: dict[str, tuple[str, ...]] = {}
-BLOCK_CACHE_SIZE = 300_000
+BLOCK_CACHE_SIZE = 150_000
 _BLOCK = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+)")  # jieba's re_han_default: its unit of cutting
 
 

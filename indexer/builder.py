@@ -8,6 +8,7 @@ The new state becomes visible in one atomic step (store.publish).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import sys
@@ -20,11 +21,11 @@ from pathlib import Path
 import numpy as np
 from whoosh import index as whoosh_index
 
-from . import checkpoints, store
+from . import checkpoints, mapped, store
 from . import sources as source_list
 from .analysis import combined_dictionary, dictionary_hash, load_jieba
 from .catalog import Catalog, ReportRow
-from .exact import ExactSegment, exact_heading
+from .exact import MAX_SEGMENT_SECTIONS, ExactSegment, exact_heading
 from .model import ParsedFile, Skipped
 from .normalize import fold_text
 from .parse import parse_source
@@ -33,9 +34,13 @@ from .schema import build_schema
 from .sources import SourceMissing, SourcePlan
 
 PARALLEL_MIN_SECTIONS = 3000  # below this, one process is faster than starting two
-POOL_MB = 2048  # postings stay in memory; below this Whoosh pickles every posting through temp files
+POOL_MB = 128  # per Whoosh writer process: postings beyond this are sorted into runs on disk, merged at commit
+BATCH_BYTES = 12 << 20  # source bytes parsed, indexed and turned into one exact segment at a time
+BATCH_CHARS = 4_000_000  # live characters an exact segment may hold when compaction merges segments
 COMPACT_SEGMENTS = 8
 COMPACT_DEAD_SHARE = 0.3
+mapped.install()  # reading back the Whoosh columns after commit must not copy whole segment parts
+
 REWRITTEN = (store.MANIFEST, "userdict.txt", "live.npy", "doc_to_sid.npy", "sid_to_doc.npy")
 
 
@@ -180,6 +185,84 @@ def parse_all(files: list[SourceFile], workers: int, progress: bool) -> list[tup
     return out
 
 
+def _batches(files: list[SourceFile], limit: int) -> list[list[SourceFile]]:
+    """Consecutive runs of files (file order kept) of about `limit` bytes each."""
+    out: list[list[SourceFile]] = []
+    size = limit
+    for f in files:
+        try:
+            n = f.path.stat().st_size
+        except OSError:
+            n = 0
+        if size + n > limit and (not out or out[-1]):
+            out.append([])
+            size = 0
+        out[-1].append(f)
+        size += n
+    return [b for b in out if b]
+
+
+def _segment_chars(folder: Path, live: np.ndarray) -> tuple[int, int]:
+    """(live characters, sections) of an exact segment, from its arrays alone."""
+    meta = json.loads((folder / "segment.json").read_text())
+    starts = np.load(folder / "starts.npy", mmap_mode="r")
+    alive = live[meta["base"]: meta["base"] + meta["size"]]
+    return int(np.diff(np.asarray(starts))[alive].sum()), int(meta["size"])
+
+
+def _mostly_dead(folder: Path, live: np.ndarray) -> bool:
+    meta = json.loads((folder / "segment.json").read_text())
+    alive = live[meta["base"]: meta["base"] + meta["size"]]
+    return len(alive) > 0 and 1 - alive.mean() > COMPACT_DEAD_SHARE
+
+
+def _compaction_groups(gen: Path, segments: list[str], live: np.ndarray) -> list[list[str]]:
+    """Neighbouring small segments (sid order) grouped while their live text fits in BATCH_CHARS;
+    a segment of batch size stays on its own."""
+    groups: list[list[str]] = []
+    size = sections = 0
+    for seg_dir in segments:
+        chars, n = _segment_chars(gen / seg_dir, live)
+        if groups and _is_small(chars) and size + chars <= BATCH_CHARS and sections + n < MAX_SEGMENT_SECTIONS:
+            groups[-1].append(seg_dir)
+            size, sections = size + chars, sections + n
+        else:
+            groups.append([seg_dir])
+            size, sections = (chars, n) if _is_small(chars) else (BATCH_CHARS, MAX_SEGMENT_SECTIONS)
+    return groups
+
+
+def _is_small(chars: int) -> bool:
+    return chars < BATCH_CHARS // 2
+
+
+def _needs_compaction(gen: Path, segments: list[str], live: np.ndarray) -> bool:
+    small = sum(_is_small(_segment_chars(gen / d, live)[0]) for d in segments)
+    return small > COMPACT_SEGMENTS or (1 - live.sum() / max(len(live), 1)) > COMPACT_DEAD_SHARE
+
+
+def _worker_pool(workers: int, n_files: int) -> ProcessPoolExecutor | None:
+    """Parse and exact-index workers, forked before jieba's dictionary is loaded so each stays small."""
+    if workers <= 1 or n_files <= 8:
+        return None
+    pool = ProcessPoolExecutor(max_workers=workers)
+    pool.submit(int).result()  # with fork, the first task starts every worker
+    return pool
+
+
+def _parse_batch(pool: ProcessPoolExecutor | None, files: list[SourceFile]):
+    """Results in file order; with a pool the parsing starts now and runs while the caller works."""
+    jobs = [(f.key, str(f.path), f.doc_rel) for f in files]
+    if pool is None:
+        return map(_parse_one, jobs)
+    return pool.map(_parse_one, jobs, chunksize=8)
+
+
+def _save_exact(folder: str, base: int, headings: list[str], bodies: list[str], catalog: Catalog) -> None:
+    ExactSegment.build(base, headings, bodies).save(Path(folder))
+    catalog.save(Path(folder))
+
+
 # -- the reindex itself -------------------------------------------------------------
 
 
@@ -221,11 +304,12 @@ def reindex(
         files, skipped = scan([s for s in plan.sources if s not in missing], taken, other_types, previous)
         gen = store.new_generation(root)
         checkpoints.reached("scan")
+        pool = _worker_pool(workers, len(files))
         try:
             (gen / "userdict.txt").write_text(dict_text, encoding="utf-8")
             load_jieba(gen / "userdict.txt")
             os.environ["EDUSEARCH_JIEBA_DICT"] = str(gen / "userdict.txt")  # for Whoosh's sub-writers
-            build = _Build(gen, dict_hash, plan.sources, dicts, files, skipped, workers, progress)
+            build = _Build(gen, dict_hash, plan.sources, dicts, files, skipped, workers, progress, pool)
             summary = build.full() if reason else build.incremental(live, old, missing)
             summary.full, summary.reason = bool(reason), reason
             summary.other_types = other_types
@@ -233,6 +317,9 @@ def reindex(
         except BaseException:
             shutil.rmtree(gen, ignore_errors=True)
             raise
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
     summary.index, summary.sources = root.resolve(), plan
     summary.warnings += [f"source folder not found: {m}; its documents are kept as they were "
                          f"(`edusearch sources remove {m}` drops them)" for m in missing]
@@ -253,34 +340,23 @@ def _full_reason(old: dict | None, full: bool, dict_hash: str) -> str:
 
 
 class _Build:
-    def __init__(self, gen, dict_hash, sources, dicts, files, skipped, workers, progress):
+    def __init__(self, gen, dict_hash, sources, dicts, files, skipped, workers, progress, pool=None):
         self.gen, self.dict_hash, self.sources, self.dicts = gen, dict_hash, sources, dicts
         self.files, self.skipped, self.workers, self.progress = files, list(skipped), workers, progress
         self.summary = Summary(skipped=self.skipped)
+        self.by_key = {f.key: f for f in files}
+        self.pool = pool  # parse and exact-index workers
 
     # full ------------------------------------------------------------------
 
     def full(self) -> Summary:
-        clock = _Clock(self.summary.phases)
-        parsed = parse_all(self.files, self.workers, self.progress)
-        clock("parse")
-        entries, catalog, headings, bodies, docs = self._collect(parsed, first_sid=0)
-        clock("collect")
         (self.gen / "whoosh").mkdir()
         ix = whoosh_index.create_in(self.gen / "whoosh", build_schema(self.dict_hash))
-        writer = self._writer(ix, len(docs))
-        self._add(writer, docs)
-        clock("whoosh_add")
-        segment = ExactSegment.build(0, headings, bodies)  # runs while Whoosh's sub-writers work
-        clock("exact")
-        writer.commit()
-        clock("whoosh_commit")
-        seg_dir = "exact/seg-000000"
-        segment.save(self.gen / seg_dir)
-        catalog.save(self.gen / seg_dir)
-        live = np.ones(len(headings), dtype=bool)
+        entries, segments, n = self._index_in_batches(ix, self.files, first_sid=0)
+        live = np.ones(n, dtype=bool)
         self.summary.indexed = len(entries)
-        self._finish(entries, [seg_dir], live, len(headings))
+        clock = _Clock(self.summary.phases)
+        self._finish(entries, segments, live, n)
         clock("finish")
         return self.summary
 
@@ -315,25 +391,14 @@ class _Build:
             a, b = old_files[key]["sids"]
             live[a:b] = False
         next_sid = int(old["next_sid"])
-        parsed = parse_all(changed, self.workers, self.progress)
-        entries, catalog, headings, bodies, docs = self._collect(parsed, first_sid=next_sid)
+        ix = whoosh_index.open_dir(self.gen / "whoosh")
+        entries, new_segments, added = self._index_in_batches(ix, changed, first_sid=next_sid, dropped=dropped)
         # gone, or changed into something unreadable (emptied, binary): its old sections left the index
         self.summary.removed = sum(k not in entries for k in dropped)
-        ix = whoosh_index.open_dir(self.gen / "whoosh")
-        writer = self._writer(ix, len(docs))
-        for key in dropped:
-            writer.delete_by_term("file_key", key)
-        self._add(writer, docs)
-        writer.commit()
-        segments = list(old["segments"])
-        if headings:
-            seg_dir = f"exact/seg-{next_sid:06d}"
-            ExactSegment.build(next_sid, headings, bodies).save(self.gen / seg_dir)
-            catalog.save(self.gen / seg_dir)
-            segments.append(seg_dir)
-        live = np.concatenate([live, np.ones(len(headings), dtype=bool)])
-        total = next_sid + len(headings)
-        if len(segments) > COMPACT_SEGMENTS or (1 - live.sum() / max(total, 1)) > COMPACT_DEAD_SHARE:
+        segments = list(old["segments"]) + new_segments
+        live = np.concatenate([live, np.ones(added, dtype=bool)])
+        total = next_sid + added
+        if _needs_compaction(self.gen, segments, live):
             segments = self._compact(segments, live)
         self.summary.indexed = len(entries)
         self.summary.unchanged = len(keep)
@@ -342,22 +407,97 @@ class _Build:
         self._finish(all_entries, segments, live, total)
         return self.summary
 
+    # batches -----------------------------------------------------------------
+
+    def _index_in_batches(self, ix, files: list[SourceFile], first_sid: int, dropped: list[str] = ()):
+        """Parse, hand to Whoosh and build the exact index BATCH_BYTES of source at a time, in file
+        order, so memory holds one batch (two while the next is parsed) whatever the corpus size.
+        Each batch becomes one exact segment with its catalog; sids run on from batch to batch."""
+        clock = _Clock(self.summary.phases)
+        batches = _batches(files, BATCH_BYTES)
+        pool = self.pool if len(files) > 8 else None
+        entries: dict[str, dict] = {}
+        segments: list[str] = []
+        pending = []  # exact segments being built in the pool
+        writer = None
+        sid = first_sid
+        bar = _bar(len(files), "index", self.progress)
+        try:
+            parsing = _parse_batch(pool, batches[0]) if batches else iter(())
+            for k in range(len(batches)):
+                parsed = self._take(parsing, first=k == 0)
+                parsing = _parse_batch(pool, batches[k + 1]) if k + 1 < len(batches) else iter(())
+                clock("parse")
+                got, catalog, headings, bodies, docs = self._collect(parsed, first_sid=sid)
+                del parsed
+                entries.update(got)
+                clock("collect")
+                if writer is None:
+                    writer = self._writer(ix, len(docs) * len(batches))
+                    for key in dropped:
+                        writer.delete_by_term("file_key", key)
+                if headings:
+                    seg_dir = f"exact/seg-{sid:06d}"
+                    segments.append(seg_dir)
+                    job = (str(self.gen / seg_dir), sid, headings, bodies, catalog)
+                    if pool is not None and len(batches) > 1:
+                        pending.append(pool.submit(_save_exact, *job))  # built beside Whoosh's work
+                    else:
+                        _save_exact(*job)
+                    del job  # the batch's texts are the worker's (or gone) now
+                    clock("exact")
+                    sid += len(headings)
+                del headings, bodies, catalog
+                self._add(writer, docs, first=k == 0)
+                bar.update(len(batches[k]))
+                del docs
+                clock("whoosh_add")
+            for done in pending:
+                done.result()
+            clock("exact")
+            if writer is None:
+                writer = self._writer(ix, 0)
+                for key in dropped:
+                    writer.delete_by_term("file_key", key)
+            checkpoints.reached("commit")
+            writer.commit()
+            clock("whoosh_commit")
+        finally:
+            bar.close()
+        return entries, segments, sid - first_sid
+
+    def _take(self, parsing, first: bool) -> list:
+        out = []
+        for res in parsing:
+            out.append(res)
+            if first and len(out) == 1:
+                checkpoints.reached("parse")
+        return out
+
     def _compact(self, segments: list[str], live: np.ndarray) -> list[str]:
-        """Fold all exact segments into one; dead sections keep their sid with no text."""
-        headings, bodies, parts = [], [], []
-        for seg_dir in segments:
-            seg = ExactSegment.load(self.gen / seg_dir)
-            for local in range(seg.size):
-                alive = live[seg.base + local]
-                headings.append(seg.heading_text(local) if alive else "")
-                bodies.append(seg.body_text(local) if alive else "")
-            parts.append(Catalog.load(self.gen / seg_dir))
-        seg_dir = f"exact/seg-c{len(headings):06d}-{self.gen.name}"
-        ExactSegment.build(0, headings, bodies).save(self.gen / seg_dir)
-        Catalog.concat(parts).save(self.gen / seg_dir)
-        for old_dir in segments:
-            shutil.rmtree(self.gen / old_dir, ignore_errors=True)
-        return [seg_dir]
+        """Fold runs of neighbouring exact segments into one of at most BATCH_CHARS live characters
+        (dead sections keep their sid with no text), so memory stays bounded like a full build's."""
+        out: list[str] = []
+        for group in _compaction_groups(self.gen, segments, live):
+            if len(group) == 1 and not _mostly_dead(self.gen / group[0], live):
+                out.append(group[0])
+                continue
+            headings, bodies, parts = [], [], []
+            base = None
+            for seg_dir in group:
+                seg = ExactSegment.load(self.gen / seg_dir)
+                base = seg.base if base is None else base
+                for local in range(seg.size):
+                    alive = live[seg.base + local]
+                    headings.append(seg.heading_text(local) if alive else "")
+                    bodies.append(seg.body_text(local) if alive else "")
+                parts.append(Catalog.load(self.gen / seg_dir))
+            seg_dir = f"exact/seg-c{base:06d}-{self.gen.name}"
+            _save_exact(str(self.gen / seg_dir), base, headings, bodies, Catalog.concat(parts))
+            for old_dir in group:
+                shutil.rmtree(self.gen / old_dir, ignore_errors=True)
+            out.append(seg_dir)
+        return out
 
     # shared ---------------------------------------------------------------
 
@@ -369,7 +509,7 @@ class _Build:
         headings: list[str] = []
         bodies: list[str] = []
         docs: list[dict] = []
-        by_key = {f.key: f for f in self.files}
+        by_key = self.by_key
         sid = first_sid
         for key, digest, res in parsed:
             f = by_key[key]
@@ -405,16 +545,12 @@ class _Build:
             return ix.writer(procs=self.workers, multisegment=True, limitmb=POOL_MB)
         return ix.writer(limitmb=POOL_MB)
 
-    def _add(self, writer, docs: list[dict]) -> None:
-        bar = _bar(len(docs), "index", self.progress)
+    def _add(self, writer, docs: list[dict], first: bool = True) -> None:
         for i, d in enumerate(docs):
             _check_workers(writer)
             writer.add_document(**d)
-            bar.update(1)
-            if i == len(docs) // 2:
+            if first and i == len(docs) // 2:
                 checkpoints.reached("index")
-        bar.close()
-        checkpoints.reached("commit")
 
     def _finish(self, entries: dict, segments: list[str], live: np.ndarray, next_sid: int) -> None:
         store.save_array(self.gen / "live.npy", live)
@@ -514,7 +650,7 @@ class _Clock:
 
     def __call__(self, name: str) -> None:
         now = time.perf_counter()
-        self.into[name] = round(now - self.t, 2)
+        self.into[name] = round(self.into.get(name, 0.0) + now - self.t, 2)  # batches add up
         self.t = now
 
 

@@ -11,13 +11,16 @@ gram's count in that section, so ranking features for tens of thousands of
 candidates come from arrays rather than from a Python loop.
 
 One segment covers a contiguous run of section ids (sids). Arrays are saved as
-.npy files and memory-mapped, so opening an index is cheap and pages are only
-read when a query needs them.
+.npy files and memory-mapped, and so is the UTF-8 text that candidates are
+verified against (UTF-8 is self-synchronising: a byte match of a whole encoded
+term starts on a character boundary), so opening an index is cheap, pages are
+only read when a query needs them, and the kernel may drop them again.
 """
 
 from __future__ import annotations
 
 import json
+import mmap
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +33,7 @@ _SID_BITS = 21  # up to 2,097,152 sections per segment
 MAX_SEGMENT_SECTIONS = 1 << _SID_BITS
 _LATIN = re.compile(r"[0-9a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
 _ARRAYS = ("starts", "mids", "head_keys", "head_ptr", "head_post", "body_keys", "body_ptr", "body_post", "body_tf")
+_BYTE_ARRAYS = ("bstarts", "bmids")  # the same boundaries as byte offsets into text.utf8
 
 
 _LETTER = r"[a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]"
@@ -81,9 +85,9 @@ class Candidates:
 @dataclass
 class ExactSegment:
     base: int  # first sid
-    text: str  # each section is heading SEP body SEP
-    starts: np.ndarray  # int64, n+1: section k is text[starts[k]:starts[k+1]-1]
-    mids: np.ndarray  # int64, n: position of the SEP between heading and body
+    data: bytes | mmap.mmap  # UTF-8; each section is heading SEP body SEP
+    starts: np.ndarray  # int64, n+1: in characters, section k is text[starts[k]:starts[k+1]-1]
+    mids: np.ndarray  # int64, n: position (in characters) of the SEP between heading and body
     head_keys: np.ndarray
     head_ptr: np.ndarray
     head_post: np.ndarray
@@ -91,6 +95,8 @@ class ExactSegment:
     body_ptr: np.ndarray
     body_post: np.ndarray
     body_tf: np.ndarray
+    bstarts: np.ndarray  # starts, in bytes of data
+    bmids: np.ndarray  # mids, in bytes of data
 
     @property
     def size(self) -> int:
@@ -110,34 +116,48 @@ class ExactSegment:
         np.cumsum(hl + bl + 2, out=starts[1:])
         mids = starts[:-1] + hl
         text = "".join(f"{h}{SEP}{b}{SEP}" for h, b in zip(headings, bodies, strict=True))
-        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
-        section = np.repeat(np.arange(n, dtype=np.uint64), hl + bl + 2)
+        data = text.encode("utf-8", "surrogatepass")
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        del text
+        bstarts, bmids = _byte_offsets(codes, starts, mids)
+        section = np.repeat(np.arange(n, dtype=np.uint32), hl + bl + 2)
         in_head = np.repeat(np.tile(np.array([1, 0], dtype=bool), n), np.column_stack([hl + 1, bl + 1]).ravel())
         hk, hp, hpost, _ = _table(codes, section, in_head)
-        bk, bp, bpost, btf = _table(codes, section, ~in_head)
-        return cls(base, text, starts, mids, hk, hp, hpost, bk, bp, bpost, btf)
+        np.logical_not(in_head, out=in_head)
+        bk, bp, bpost, btf = _table(codes, section, in_head)
+        return cls(base, data, starts, mids, hk, hp, hpost, bk, bp, bpost, btf, bstarts, bmids)
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "text.utf8").write_bytes(self.text.encode("utf-8", "surrogatepass"))
-        for name in _ARRAYS:
+        (folder / "text.utf8").write_bytes(self.data)
+        for name in _ARRAYS + _BYTE_ARRAYS:
             np.save(folder / f"{name}.npy", getattr(self, name), allow_pickle=False)
         (folder / "segment.json").write_text(json.dumps({"base": self.base, "size": self.size}))
 
     @classmethod
     def load(cls, folder: Path) -> ExactSegment:
         meta = json.loads((folder / "segment.json").read_text())
-        text = (folder / "text.utf8").read_bytes().decode("utf-8", "surrogatepass")
         arrays = {n: np.load(folder / f"{n}.npy", mmap_mode="r", allow_pickle=False) for n in _ARRAYS}
-        return cls(meta["base"], text, **arrays)
+        data = _map(folder / "text.utf8")
+        if all((folder / f"{n}.npy").is_file() for n in _BYTE_ARRAYS):
+            for n in _BYTE_ARRAYS:
+                arrays[n] = np.load(folder / f"{n}.npy", mmap_mode="r", allow_pickle=False)
+        else:  # written before byte offsets were saved: derive them once
+            codes = np.frombuffer(bytes(data).decode("utf-8", "surrogatepass").encode("utf-32-le", "surrogatepass"),
+                                  dtype=np.uint32)
+            arrays["bstarts"], arrays["bmids"] = _byte_offsets(codes, arrays["starts"], arrays["mids"])
+        return cls(meta["base"], data, **arrays)
 
     # -- querying --------------------------------------------------------------
 
+    def _slice(self, a: int, b: int) -> str:
+        return self.data[a:b].decode("utf-8", "surrogatepass")
+
     def heading_text(self, local: int) -> str:
-        return self.text[int(self.starts[local]): int(self.mids[local])]
+        return self._slice(int(self.bstarts[local]), int(self.bmids[local]))
 
     def body_text(self, local: int) -> str:
-        return self.text[int(self.mids[local]) + 1: int(self.starts[local + 1]) - 1]
+        return self._slice(int(self.bmids[local]) + 1, int(self.bstarts[local + 1]) - 1)
 
     def body_length(self) -> np.ndarray:
         return np.asarray(self.starts[1:]) - np.asarray(self.mids) - 2
@@ -154,19 +174,35 @@ class ExactSegment:
             return locals_
         if pattern is None and len(term) <= 2:
             return locals_  # a one- or two-character gram posting is already exact
-        starts, mids = self.starts, self.mids
+        starts, mids = self.bstarts, self.bmids
         idx = np.asarray(locals_)
         if heading:
             lo, hi = np.asarray(starts)[idx].tolist(), np.asarray(mids)[idx].tolist()
         else:
             lo, hi = (np.asarray(mids)[idx] + 1).tolist(), (np.asarray(starts)[idx + 1] - 1).tolist()
         if pattern is None:
-            find = self.text.find
-            keep = [find(term, a, b) >= 0 for a, b in zip(lo, hi, strict=True)]
-        else:
-            search, text = pattern.search, self.text
-            keep = [search(text, a, b) is not None for a, b in zip(lo, hi, strict=True)]
+            find, needle = self.data.find, term.encode("utf-8", "surrogatepass")
+            keep = [find(needle, a, b) >= 0 for a, b in zip(lo, hi, strict=True)]
+        else:  # word boundaries are a matter of characters: decode just these sections
+            search, piece = pattern.search, self._slice
+            keep = [search(piece(a, b)) is not None for a, b in zip(lo, hi, strict=True)]
         return idx[np.fromiter(keep, dtype=bool, count=len(keep))]
+
+
+def _byte_offsets(codes: np.ndarray, starts: np.ndarray, mids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Character offsets → UTF-8 byte offsets, from the code points (a surrogate takes 3 bytes)."""
+    widths = 1 + (codes >= 0x80).astype(np.int64) + (codes >= 0x800) + (codes >= 0x10000)
+    cum = np.zeros(len(codes) + 1, dtype=np.int64)
+    np.cumsum(widths, out=cum[1:])
+    return cum[np.asarray(starts)], cum[np.asarray(mids)]
+
+
+def _map(path: Path) -> bytes | mmap.mmap:
+    """The file memory-mapped read-only (an empty file cannot be mapped)."""
+    with open(path, "rb") as fh:
+        if fh.seek(0, 2) == 0:
+            return b""
+        return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
 
 
 def _lookup(keys, ptr, post, tf, wanted: list[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -191,13 +227,24 @@ def _lookup(keys, ptr, post, tf, wanted: list[int]) -> tuple[np.ndarray, np.ndar
 
 
 def _table(codes: np.ndarray, section: np.ndarray, mask: np.ndarray):
-    """Sorted (gram, section) postings with counts, for the positions in mask."""
+    """Sorted (gram, section) postings with counts, for the positions in mask.
+    Unigrams and bigrams are packed into one preallocated uint64 array and sorted
+    in place: the build's memory is about 20 bytes per character, not 100."""
     ok = mask & (codes != 0)
-    uni = (codes[ok] << np.uint64(_SID_BITS)) | section[ok]
     pair = ok[:-1] & ok[1:]
-    bi = (((codes[:-1][pair] << np.uint64(_CHAR_BITS)) | codes[1:][pair]) << np.uint64(_SID_BITS)) | section[:-1][pair]
-    combined = np.concatenate([uni, bi])
-    combined.sort(kind="stable")
+    nu, nb = int(np.count_nonzero(ok)), int(np.count_nonzero(pair))
+    combined = np.empty(nu + nb, dtype=np.uint64)
+    uni, bi = combined[:nu], combined[nu:]
+    uni[:] = codes[ok]
+    uni <<= np.uint64(_SID_BITS)
+    uni |= section[ok]
+    bi[:] = codes[:-1][pair]
+    bi <<= np.uint64(_CHAR_BITS)
+    bi |= codes[1:][pair]
+    bi <<= np.uint64(_SID_BITS)
+    bi |= section[:-1][pair]
+    del ok, pair, uni, bi
+    combined.sort()
     if not len(combined):
         empty = np.empty(0, dtype=np.uint64)
         return empty, np.zeros(1, dtype=np.int64), empty.astype(np.uint32), empty.astype(np.uint16)
@@ -205,8 +252,10 @@ def _table(codes: np.ndarray, section: np.ndarray, mask: np.ndarray):
     new[0] = True
     np.not_equal(combined[1:], combined[:-1], out=new[1:])
     firsts = np.flatnonzero(new)
+    del new
     counts = np.diff(np.append(firsts, len(combined)))
     pairs = combined[firsts]
+    del combined, firsts
     keys_all = pairs >> np.uint64(_SID_BITS)
     post = (pairs & np.uint64(MAX_SEGMENT_SECTIONS - 1)).astype(np.uint32)
     knew = np.empty(len(keys_all), dtype=bool)

@@ -15,11 +15,13 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import scoring
 
-from . import store
+from . import mapped, store
 from .analysis import load_jieba
 from .catalog import Catalog, Facts
 from .exact import ExactSegment
 from .normalize import fold_text
+
+mapped.install()  # Whoosh reads its segment files in place instead of copying them
 
 
 @dataclass

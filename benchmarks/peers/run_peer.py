@@ -60,6 +60,12 @@ def peak_rss_bytes() -> int:
     return max(self_kb, children_kb) * 1024
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished workers (a forked pool is joined when it closes)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def run(name: str, sections_path: Path, queries_path: Path, workdir: Path) -> dict:
     peer = importlib.import_module(f"{__package__ or 'benchmarks.peers'}.{PEERS[name]}")
     sections = load_sections(sections_path)
@@ -69,9 +75,10 @@ def run(name: str, sections_path: Path, queries_path: Path, workdir: Path) -> di
         shutil.rmtree(index_dir)
     index_dir.mkdir(parents=True)
 
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), cpu_seconds()
     engine: Engine = peer.build(sections, index_dir)
     build_seconds = time.perf_counter() - t0
+    build_cpu_seconds = cpu_seconds() - cpu0
     index_bytes = disk_bytes(index_dir)
     if index_bytes == 0 and hasattr(engine, "memory_bytes"):
         index_bytes = engine.memory_bytes()
@@ -92,6 +99,7 @@ def run(name: str, sections_path: Path, queries_path: Path, workdir: Path) -> di
         row["keys"] = keys
         rows.append(row)
     return {"name": name, "version": peer.version(), "sections": n_sections, "build_seconds": build_seconds,
+            "build_cpu_seconds": build_cpu_seconds,
             "index_bytes": index_bytes, "peak_rss_bytes": peak_rss_bytes(), "queries": rows}
 
 

@@ -1,0 +1,214 @@
+"""How edusearch scales: the same corpus 1×, 2×, 4× over, edusearch and the tantivy peer in one run.
+
+    python -m benchmarks.scale --corpus ../shared/corpus/laws --times 1,2,4 [--work DIR] [--skip-queries]
+
+An N× corpus is N hard-linked copies of the corpus under different folder names (c1/, c2/, …),
+so every report is indexed N times under different doc ids. For each size, in this order and one
+at a time: a full edusearch reindex, the tantivy + jieba peer's build (and its queries), then
+edusearch's queries in-process and over HTTP. Build memory is the peak of the SUM of the resident
+memory of the whole process tree (parse workers and Whoosh sub-writers included), sampled from
+/proc every 0.2 s; PSS (shared pages counted once) is reported beside it. Results go to
+WORK/scale.json; `python -m benchmarks.scale_report WORK/scale.json` turns them into the docs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from . import queries as query_list
+from . import run
+from .run import ROOT, dir_bytes, http, live_gen_bytes, machine, pct
+
+SAMPLE_S = 0.2
+
+
+def make_corpus(corpus: Path, times: int, dest: Path) -> Path:
+    """`times` hard-linked copies of corpus under dest/c1 … dest/cN (no extra disk, same bytes)."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    for n in range(1, times + 1):
+        shutil.copytree(corpus, dest / f"c{n}", copy_function=os.link)
+    return dest
+
+
+def _children() -> dict[int, list[int]]:
+    kids: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        kids.setdefault(ppid, []).append(int(entry))
+    return kids
+
+
+def _tree(pid: int) -> list[int]:
+    kids, out, todo = _children(), [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(kids.get(p, []))
+    return out
+
+
+def _mem_kb(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of one process in kB; (0, 0) when it has gone."""
+    rss = pss = 0
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Rss:"):
+                rss = int(line.split()[1])
+            elif line.startswith("Pss:"):
+                pss = int(line.split()[1])
+    except OSError:
+        pass
+    return rss, pss
+
+
+class TreeSampler:
+    """Peak summed RSS/PSS of a process and all its descendants, sampled in a thread."""
+
+    def __init__(self, pid: int):
+        self.pid, self.peak_rss_kb, self.peak_pss_kb, self.peak_procs = pid, 0, 0, 0
+        self.t0, self.peak_at = time.perf_counter(), 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            pids = _tree(self.pid)
+            mem = [_mem_kb(p) for p in pids]
+            if sum(m[0] for m in mem) > self.peak_rss_kb:
+                self.peak_rss_kb, self.peak_at = sum(m[0] for m in mem), time.perf_counter() - self.t0
+            self.peak_pss_kb = max(self.peak_pss_kb, sum(m[1] for m in mem))
+            self.peak_procs = max(self.peak_procs, sum(1 for m in mem if m[0]))
+            self._stop.wait(SAMPLE_S)
+
+    def stop(self) -> dict:
+        self._stop.set()
+        self._thread.join()
+        return {"tree_peak_rss_mb": self.peak_rss_kb / 1024, "tree_peak_pss_mb": self.peak_pss_kb / 1024,
+                "tree_procs": self.peak_procs, "tree_peak_at_s": self.peak_at}
+
+
+def measured(cmd: list[str], cwd: Path) -> tuple[dict, str]:
+    """Run cmd, sampling its process tree; wall seconds and memory peaks, and its stdout."""
+    t, cpu = time.perf_counter(), _children_cpu()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sampler = TreeSampler(proc.pid)
+    out, err = proc.communicate()
+    mem = sampler.stop()
+    if proc.returncode:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-3000:]}")
+    return {"wall_seconds": time.perf_counter() - t, "cpu_seconds": _children_cpu() - cpu, **mem}, out
+
+
+def _children_cpu() -> float:
+    """CPU seconds of every waited-for descendant (workers are joined by their parents): on a
+    shared machine, a steadier measure of the work done than wall time."""
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def edusearch_build(corpus: Path, index: Path, code: Path) -> dict:
+    shutil.rmtree(index, ignore_errors=True)
+    mem, out = measured([sys.executable, "-m", "benchmarks.build", "--corpus", str(corpus), "--index", str(index),
+                         "--full"], code)
+    res = json.loads(out)
+    return {**res, **mem, "index_bytes": live_gen_bytes(index)}
+
+
+def tantivy_build(corpus: Path, qfile: Path, work: Path) -> dict:
+    sections = work / "sections.jsonl"
+    counts = json.loads(subprocess.run(
+        [sys.executable, "-c", "import json,sys; from pathlib import Path; from benchmarks.export import export; "
+         "print(json.dumps(export(Path(sys.argv[1]), Path(sys.argv[2]))))", str(corpus), str(sections)],
+        cwd=ROOT, capture_output=True, text=True, check=True).stdout)
+    wd, out = work / "peer-tantivy", work / "peer-tantivy.json"
+    shutil.rmtree(wd, ignore_errors=True)
+    wd.mkdir(parents=True)
+    mem, _ = measured([sys.executable, "-m", "benchmarks.peers.run_peer", "tantivy", "--sections", str(sections),
+                       "--queries", str(qfile), "--workdir", str(wd), "--out", str(out)], ROOT)
+    res = json.loads(out.read_text(encoding="utf-8"))
+    ms = [q["ms"] for q in res["queries"]]
+    shutil.rmtree(wd, ignore_errors=True)
+    sections.unlink()
+    return {"build_seconds": res["build_seconds"], "build_cpu_seconds": res.get("build_cpu_seconds"), "index_bytes": res["index_bytes"], **mem, **counts,
+            "query_p50_ms": pct(ms, 50), "query_p95_ms": pct(ms, 95)}
+
+
+def edusearch_queries(index: Path, qfile: Path, work: Path, code: Path) -> dict:
+    out = work / "inproc.json"
+    subprocess.run([sys.executable, "-m", "benchmarks.inproc", "--index", str(index), "--queries", str(qfile),
+                    "--out", str(out)], cwd=code, check=True, capture_output=True)
+    res = json.loads(out.read_text(encoding="utf-8"))
+    ms = [q["ms"] for q in res["queries"]]
+    served = http(index, json.loads(qfile.read_text(encoding="utf-8")))
+    return {"inproc_p50_ms": pct(ms, 50), "inproc_p95_ms": pct(ms, 95), "inproc_peak_rss_mb": res["peak_rss_bytes"] / 2**20,
+            "http_p50_ms": served["p50"], "http_p95_ms": served["p95"], "server_rss_start_mb": served["rss_start_mb"],
+            "server_rss_end_mb": served["rss_end_mb"], "server_rss_peak_mb": served["rss_peak_mb"]}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--corpus", required=True, type=Path)
+    ap.add_argument("--times", default="1,2,4")
+    ap.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "results" / "scale")
+    ap.add_argument("--code", type=Path, default=ROOT, help="edusearch checkout to build with (for before/after)")
+    ap.add_argument("--skip-tantivy", action="store_true")
+    ap.add_argument("--skip-queries", action="store_true")
+    ap.add_argument("--out", type=Path, help="result file (default WORK/scale.json)")
+    ap.add_argument("--queries-only", action="store_true",
+                    help="re-measure queries and server memory on the indexes an earlier run left in WORK")
+    a = ap.parse_args()
+    run.edusearch_cmd = lambda: [sys.executable, "-m", "indexer.cli"]  # the server runs this checkout's code
+    work = a.work.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    qfile = work / "queries.json"
+    query_list.write(qfile)
+    out = a.out or work / "scale.json"
+    results = json.loads(out.read_text()) if out.exists() else {"machine": machine(), "corpus": str(a.corpus), "rows": []}
+    if a.queries_only:
+        for row in results["rows"]:
+            if str(row["times"]) in a.times.split(","):
+                row["edusearch"].update(edusearch_queries(work / f"index-{row['times']}x", qfile, work, a.code.resolve()))
+                row["queries_measured"] = time.strftime("%H:%M:%S")
+                print(f"[{row['times']}x] queries {json.dumps({k: round(v, 1) for k, v in row['edusearch'].items() if k.endswith(('_ms', '_mb'))})}",
+                      flush=True)
+                out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+        return
+    for times in (int(x) for x in a.times.split(",")):
+        corpus = make_corpus(a.corpus.resolve(), times, work / f"corpus-{times}x")
+        index = work / f"index-{times}x"
+        row: dict = {"times": times, "corpus_bytes": dir_bytes(corpus), "started": time.strftime("%H:%M:%S")}
+        row["edusearch"] = edusearch_build(corpus, index, a.code.resolve())
+        print(f"[{times}x] edusearch {row['edusearch']['seconds']:.1f} s, "
+              f"tree peak RSS {row['edusearch']['tree_peak_rss_mb']:.0f} MB", flush=True)
+        if not a.skip_tantivy:
+            row["tantivy"] = tantivy_build(corpus, qfile, work)
+            print(f"[{times}x] tantivy {row['tantivy']['build_seconds']:.1f} s", flush=True)
+        if not a.skip_queries:
+            row["edusearch"].update(edusearch_queries(index, qfile, work, a.code.resolve()))
+            print(f"[{times}x] queries {json.dumps({k: round(v, 1) for k, v in row['edusearch'].items() if k.endswith(('_ms', '_mb'))})}",
+                  flush=True)
+        results["rows"].append(row)
+        out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+        shutil.rmtree(corpus, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
