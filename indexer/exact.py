@@ -150,14 +150,15 @@ class ExactSegment:
 
     # -- querying --------------------------------------------------------------
 
-    def _slice(self, a: int, b: int) -> str:
+    def text_between(self, a: int, b: int) -> str:
+        """The folded text between two UTF-8 offsets (bstarts, bmids)."""
         return self.data[a:b].decode("utf-8", "surrogatepass")
 
     def heading_text(self, local: int) -> str:
-        return self._slice(int(self.bstarts[local]), int(self.bmids[local]))
+        return self.text_between(int(self.bstarts[local]), int(self.bmids[local]))
 
     def body_text(self, local: int) -> str:
-        return self._slice(int(self.bmids[local]) + 1, int(self.bstarts[local + 1]) - 1)
+        return self.text_between(int(self.bmids[local]) + 1, int(self.bstarts[local + 1]) - 1)
 
     def body_length(self) -> np.ndarray:
         return np.asarray(self.starts[1:]) - np.asarray(self.mids) - 2
@@ -184,7 +185,7 @@ class ExactSegment:
             find, needle = self.data.find, term.encode("utf-8", "surrogatepass")
             keep = [find(needle, a, b) >= 0 for a, b in zip(lo, hi, strict=True)]
         else:  # word boundaries are a matter of characters: decode just these sections
-            search, piece = pattern.search, self._slice
+            search, piece = pattern.search, self.text_between
             keep = [search(piece(a, b)) is not None for a, b in zip(lo, hi, strict=True)]
         return idx[np.fromiter(keep, dtype=bool, count=len(keep))]
 

@@ -26,13 +26,9 @@ def count_mentions(reader: IndexReader, sids: np.ndarray, needles: list[Needle])
         if not len(idx):
             continue
         local = np.asarray(sids)[idx] - seg.base
-        lo = np.asarray(seg.starts)[local].tolist()
-        hi = (np.asarray(seg.starts)[local + 1] - 1).tolist()
-        text = seg.text
-        for text_term, pattern in finders:
-            if pattern is None:
-                counts = [text.count(text_term, a, b) for a, b in zip(lo, hi, strict=True)]
-            else:
-                counts = [len(pattern.findall(text, a, b)) for a, b in zip(lo, hi, strict=True)]
-            out[idx] += np.asarray(counts, dtype=np.int64)
+        lo = np.asarray(seg.bstarts)[local].tolist()  # UTF-8 offsets of the mapped text
+        hi = (np.asarray(seg.bstarts)[local + 1] - 1).tolist()
+        for i, a, b in zip(idx.tolist(), lo, hi, strict=True):
+            text = seg.text_between(a, b)
+            out[i] = sum(text.count(t) if p is None else len(p.findall(text)) for t, p in finders)
     return out
