@@ -188,13 +188,13 @@ def parse_all(files: list[SourceFile], workers: int, progress: bool) -> list[tup
 def _batches(files: list[SourceFile], limit: int) -> list[list[SourceFile]]:
     """Consecutive runs of files (file order kept) of about `limit` bytes each."""
     out: list[list[SourceFile]] = []
-    size = limit
+    size = 0
     for f in files:
         try:
             n = f.path.stat().st_size
         except OSError:
             n = 0
-        if size + n > limit and (not out or out[-1]):
+        if not out or (size + n > limit and out[-1]):
             out.append([])
             size = 0
         out[-1].append(f)
