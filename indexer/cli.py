@@ -181,6 +181,9 @@ def cmd_trend(args: argparse.Namespace) -> int:
         print(f"edusearch: {e}", file=sys.stderr)
         return 2
     filters.doc_type, filters.region = args.type, args.region
+    if not any(q.strip() for q in args.queries):
+        print("edusearch: give at least one query, e.g. `edusearch trend 防溺水 校园欺凌`", file=sys.stderr)
+        return 2
     tr = trend(reader, args.queries, filters, args.by)
     for note in [*tr.notices, *(f"{s.query}: {s.notice}" for s in tr.series if s.notice)]:
         print(f"edusearch: {note}", file=sys.stderr)
@@ -194,6 +197,16 @@ def cmd_trend(args: argparse.Namespace) -> int:
     for r in text:
         print("  ".join(" " * (w - _width(c)) + c for c, w in zip(r, widths, strict=True)))
     return 0
+
+
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a whole number is needed, not {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {n}")
+    return n
 
 
 def _width(text: str) -> int:
@@ -220,7 +233,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     print(f"files        {st.files}")
     print(f"reports      {st.reports}")
     print(f"sections     {st.sections}")
-    print(f"years        {lo}–{hi}" + (f" (+{st.unknown_year_reports} reports of unknown year)" if st.unknown_year_reports else ""))
+    print(f"years        {f'{lo}–{hi}' if lo else '(none known)'}" + (f" (+{st.unknown_year_reports} reports of unknown year)" if st.unknown_year_reports else ""))
     print(f"index size   {st.index_bytes / 1e6:.1f} MB")
     print(f"dictionary   {st.dictionary_hash}")
     print(f"built        {st.created} ({st.generation})")
@@ -293,8 +306,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--year", help="2019, 2015-2020, 2015-, -2020 or unknown")
     sp.add_argument("--type", help="document type, e.g. 工作总结")
     sp.add_argument("--region", help="region level: 全国 省 市 县 区")
-    sp.add_argument("--limit", type=int, default=10, help="results per page (up to 10000)")
-    sp.add_argument("--page", type=int, default=1)
+    sp.add_argument("--limit", type=_positive, default=10, help="results per page (up to 10000)")
+    sp.add_argument("--page", type=_positive, default=1)
     sp.add_argument("--sort", choices=["relevance", "newest", "oldest"], default="relevance",
                     help="best first (default), or by report year")
     sp.add_argument("--json", action="store_true", help="print the same object as /api/search")

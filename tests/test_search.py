@@ -399,3 +399,16 @@ def test_digits_and_letters_are_separate_words(tmp_path):
     assert [h.section_id for h in search(reader, "covid").hits] == ["s1"]
     assert search(reader, "1200").total == 0  # not inside 120085
     assert search(reader, "edu").total == 0  # not inside education
+
+
+@pytest.mark.parametrize(("args", "says"), [(["--limit", "0"], "must be 1 or more"), (["--page", "0"], "must be 1 or more"),
+                                            (["--page", "x"], "a whole number is needed")])
+def test_cli_refuses_page_and_limit_below_one(index_dir, capsys, args, says):
+    with pytest.raises(SystemExit) as e:
+        main(["search", "教育", "--index", str(index_dir), *args])
+    assert e.value.code == 2 and says in capsys.readouterr().err
+
+
+def test_cli_trend_without_a_query_says_so(index_dir, capsys):
+    assert main(["trend", "", "--index", str(index_dir)]) == 2
+    assert "at least one query" in capsys.readouterr().err
