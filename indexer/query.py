@@ -81,8 +81,10 @@ class ParsedQuery:
     notices: list[str] = field(default_factory=list)
 
     def searchable(self) -> bool:
-        """Something to look for: a term or title: term not under NOT (filters alone are not)."""
-        return self.root is not None and bool(self.positive_terms() or self.title_terms())
+        """Something to look for: a term, a title: term or a filter (type:, region:, year:, issuer:)
+        not under NOT. Exclusions alone would list nearly everything, so they are not."""
+        return self.root is not None and bool(self._positive(Term) or self._positive(Title)
+                                              or self._positive(Facet) or self._positive(Year))
 
     def positive_terms(self) -> list[Term]:
         """Terms a result must or may contain (not those under NOT), for ranking and marks."""

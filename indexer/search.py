@@ -115,7 +115,7 @@ def search(reader: IndexReader, q: str, filters: Filters | None = None, page: in
     notices = list(parsed.notices) + _unknown_values(reader, parsed, filters)
     ev = _Evaluator(reader)
     terms = parsed.positive_terms()
-    if not has_target(parsed):
+    if not parsed.searchable():
         notices.append("请输入检索词。" if parsed.root is None else "只有排除词，请至少输入一个检索词或筛选条件。")
         empty = np.zeros(0, dtype=np.int64)
         return _respond(reader, q, t0, shape, notices, (empty, np.zeros(0)), None, [], filters, "empty")
@@ -214,7 +214,7 @@ def _negated(n: Node | None, neg: bool = False) -> list[str]:
 def matching_sections(reader: IndexReader, q: str, filters: Filters | None = None) -> np.ndarray:
     """Just the exact matching step: the sids a query's results are made of, unranked."""
     parsed = parse_query(q)
-    if not has_target(parsed):
+    if not parsed.searchable():
         return np.zeros(0, dtype=np.int64)
     matched, section_filter = _match(_Evaluator(reader), parsed, filters or Filters())
     return np.flatnonzero(matched & section_filter)
@@ -226,22 +226,6 @@ def _match(ev: _Evaluator, parsed: ParsedQuery, filters: Filters) -> tuple[np.nd
     if not parsed.positive_terms():  # title:…, type:…, year:… alone: one hit per report, its first section
         matched &= ev.r.first_sections
     return matched, ev.filter_mask(filters)
-
-
-def has_target(parsed: ParsedQuery) -> bool:
-    """Something to look for: a term, a title: term, or a filter (type:, region:, year:) not under NOT.
-    A query of exclusions alone would list nearly everything, so it is still refused."""
-    return parsed.searchable() or (parsed.root is not None and _positive_filter(parsed.root))
-
-
-def _positive_filter(n: Node, neg: bool = False) -> bool:
-    if isinstance(n, Facet | Year):
-        return not neg
-    if isinstance(n, Not):
-        return _positive_filter(n.child, not neg)
-    if isinstance(n, And | Or):
-        return any(_positive_filter(c, neg) for c in n.children)
-    return False
 
 
 
@@ -361,8 +345,7 @@ def _best_first(reader: IndexReader, sids: np.ndarray, scores: np.ndarray) -> np
 
 
 def _text_scores(reader: IndexReader, ev: _Evaluator, terms: list[Term], sids: np.ndarray) -> list[float]:
-    n_live = max(int(reader.live.sum()), 1)
-    stats = [ranking.TermStats(t.text, ranking.idf(n_live, ev.term(t).df), term_pattern(t.text, t.prefix))
+    stats = [ranking.TermStats(t.text, ranking.idf(reader.n_live, ev.term(t).df), term_pattern(t.text, t.prefix))
              for t in terms]
     texts = []
     for sid in sids:
@@ -388,14 +371,13 @@ def paragraph_starts(text: str, body: str) -> list[int]:
 
 def _exact_scores(reader: IndexReader, ev: _Evaluator, terms: list[Term], sids: np.ndarray) -> np.ndarray:
     """BM25 from the index's count bounds, with ranking.py's length floor: cheap enough for every match."""
-    n_live = max(int(reader.live.sum()), 1)
     bl = np.maximum(reader.body_len[sids].astype(np.float64), ranking.LENGTH_FLOOR * reader.avg_body_len)
     k1, b = ranking.K1, ranking.B
     norm = k1 * (1 - b + b * bl / reader.avg_body_len)
     score = np.zeros(len(sids))
     for t in terms:
         th = ev.term(t)
-        idf = ranking.idf(n_live, th.df)
+        idf = ranking.idf(reader.n_live, th.df)
         tf = np.zeros(len(sids))
         pos = np.searchsorted(sids, th.body)
         ok = (pos < len(sids)) & (sids[np.minimum(pos, len(sids) - 1)] == th.body)

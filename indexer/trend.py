@@ -17,7 +17,7 @@ from .catalog import UNKNOWN_YEAR
 from .facets import Filters
 from .mentions import count_mentions
 from .query import parse_query
-from .search import has_target, matching_sections
+from .search import matching_sections
 from .searcher import IndexReader
 from .snippet import Needle
 
@@ -128,7 +128,7 @@ def _series(reader: IndexReader, q: str, filters: Filters, tr: Trend) -> TrendSe
     points = [point(y, n) for y, n in zip(tr.years, tr.indexed, strict=True)]
     unknown = point(UNKNOWN_YEAR, tr.unknown_indexed) if tr.unknown_indexed is not None else None
     notes = list(parsed.notices)
-    if parsed.root is not None and not has_target(parsed):
+    if parsed.root is not None and not parsed.searchable():
         notes.append("只有排除词，没有统计；请至少输入一个检索词或筛选条件。")
     return TrendSeries(q, points, unknown, " ".join(notes) or None)
 
