@@ -173,14 +173,10 @@ def parse_all(files: list[SourceFile], workers: int, progress: bool) -> list[tup
             for res in pool.map(_parse_one, jobs, chunksize=8):
                 out.append(res)
                 bar.update(1)
-                if len(out) == 1:
-                    checkpoints.reached("parse")
     else:
         for job in jobs:
             out.append(_parse_one(job))
             bar.update(1)
-            if len(out) == 1:
-                checkpoints.reached("parse")
     bar.close()
     return out
 

@@ -251,16 +251,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from webapp import create_app
 
     from .builder import SourceMissing, reindex
-    from .store import FORMAT, IndexLocked, current, read_manifest
+    from .store import IndexLocked, NoIndex, OldIndex, require_current
 
     root = index_dir(args)
     if args.base_url and not re.match(r"^https?://[^\s/]+(/\S*)?$", args.base_url):
         print(f"edusearch: --base-url must look like https://example.org/edusearch, not {args.base_url!r}", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
-    gen = current(root)
-    if gen is None or read_manifest(gen).get("format") != FORMAT:
-        why = "no index" if gen is None else "an index from another version of edusearch"
+    try:
+        require_current(root)
+        why = ""
+    except OldIndex:
+        why = "an index from another version of edusearch"
+    except NoIndex:
+        why = "no index"
+    if why:
         print(f"edusearch: {why} in {root}; building it first", file=sys.stderr)
         try:
             print(reindex(root).line(), file=sys.stderr)

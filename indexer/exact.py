@@ -31,18 +31,12 @@ SEP = "\x00"  # between sections, and between a section's heading and its body
 _CHAR_BITS = 21  # Unicode code points fit in 21 bits
 _SID_BITS = 21  # up to 2,097,152 sections per segment
 MAX_SEGMENT_SECTIONS = 1 << _SID_BITS
-_LATIN = re.compile(r"[0-9a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
 _ARRAYS = ("starts", "mids", "head_keys", "head_ptr", "head_post", "body_keys", "body_ptr", "body_post", "body_tf")
 _BYTE_ARRAYS = ("bstarts", "bmids")  # the same boundaries as byte offsets into text.utf8
 
 
 _LETTER = r"[a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]"
 _DIGIT = r"[0-9]"
-
-
-def is_word_char(ch: str) -> bool:
-    """Latin letters and digits: terms that start or end in one match as whole words."""
-    return bool(ch) and _LATIN.match(ch) is not None
 
 
 def term_pattern(term: str, prefix: bool = False) -> re.Pattern | None:
@@ -137,15 +131,8 @@ class ExactSegment:
     @classmethod
     def load(cls, folder: Path) -> ExactSegment:
         meta = json.loads((folder / "segment.json").read_text())
-        arrays = {n: np.load(folder / f"{n}.npy", mmap_mode="r", allow_pickle=False) for n in _ARRAYS}
+        arrays = {n: np.load(folder / f"{n}.npy", mmap_mode="r", allow_pickle=False) for n in _ARRAYS + _BYTE_ARRAYS}
         data = _map(folder / "text.utf8")
-        if all((folder / f"{n}.npy").is_file() for n in _BYTE_ARRAYS):
-            for n in _BYTE_ARRAYS:
-                arrays[n] = np.load(folder / f"{n}.npy", mmap_mode="r", allow_pickle=False)
-        else:  # written before byte offsets were saved: derive them once
-            codes = np.frombuffer(bytes(data).decode("utf-8", "surrogatepass").encode("utf-32-le", "surrogatepass"),
-                                  dtype=np.uint32)
-            arrays["bstarts"], arrays["bmids"] = _byte_offsets(codes, arrays["starts"], arrays["mids"])
         return cls(meta["base"], data, **arrays)
 
     # -- querying --------------------------------------------------------------
