@@ -214,6 +214,12 @@ def words_analyzer(dict_hash: str) -> CompositeAnalyzer:
     return MemoChain(TokenPositionChineseTokenizer(dict_hash), *stock.items[1:])
 
 
+def ranking_words(words: list[str]) -> list[str]:
+    """jieba's search mode adds the parts of long words (中华人民共和国 → 人民, 共和国 …);
+    as query evidence they repeat the whole word, so only the longest words count."""
+    return [w for w in words if not any(w != o and w in o for o in words)]
+
+
 def query_words(text: str, dict_hash: str) -> list[str]:
     """The words-field terms of a query string, exactly as the index analysed them."""
     seen: list[str] = []

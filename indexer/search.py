@@ -23,12 +23,12 @@ from whoosh import query as wq
 
 from . import facets as facet_mod
 from . import ranking, suggest
-from .analysis import query_words
+from .analysis import query_words, ranking_words
 from .exact import term_pattern
 from .facets import Filters
 from .normalize import fold_text
 from .query import And, Facet, Node, Not, Or, ParsedQuery, Term, Title, Year, parse_query
-from .schema import FIELD_BOOSTS, WORD_FIELDS
+from .schema import WORD_FIELDS
 from .searcher import IndexReader
 from .snippet import Needle, snippet
 
@@ -157,12 +157,14 @@ _FACET_LABELS = {"doc_type": "文件类型", "region": "地区层级"}
 
 def _unknown_values(reader: IndexReader, parsed: ParsedQuery, filters: Filters) -> list[str]:
     """A type or region the index has never seen matches nothing: name the ones it has."""
+    asked = [("doc_type", filters.doc_type), ("region", filters.region)]
+    asked += [(f.name, f.value) for f in parsed.facets() if f.name in _FACET_LABELS]
+    if not any(value for _name, value in asked):
+        return []
     facts, live = reader.facts, reader.report_live
     known = {name: [vocab[i] for i in np.unique(codes[live]) if vocab[i]]  # of reports still indexed
              for name, vocab, codes in (("doc_type", facts.doc_types, facts.doc_type),
                                         ("region", facts.regions, facts.region))}
-    asked = [("doc_type", filters.doc_type), ("region", filters.region)]
-    asked += [(f.name, f.value) for f in parsed.facets() if f.name in known]
     out = []
     for name, value in asked:
         if value is None or value in ("unknown", "未知") or any(facet_mod.same_value(k, value) for k in known[name]):
@@ -387,18 +389,12 @@ def _exact_scores(reader: IndexReader, ev: _Evaluator, terms: list[Term], sids: 
     return score
 
 
-def ranking_words(words: list[str]) -> list[str]:
-    """jieba's search mode adds the parts of long words (中华人民共和国 → 人民, 共和国 …);
-    as query evidence they repeat the whole word, so only the longest words rank."""
-    return [w for w in words if not any(w != o and w in o for o in words)]
-
-
 def _words_fallback(reader: IndexReader, ev: _Evaluator, parsed: ParsedQuery, words: list[str], section_filter):
     """Sections holding every jieba word of the query, anywhere: offered when nothing matches exactly."""
     empty = np.empty(0, dtype=np.int64)
     if not words:
         return empty, np.zeros(reader.n, dtype=bool)
-    q = wq.And([wq.Or([wq.Term(f, w, boost=FIELD_BOOSTS[f]) for f in WORD_FIELDS]) for w in words])
+    q = wq.And([wq.Or([wq.Term(f, w) for f in WORD_FIELDS]) for w in words])
     with reader.lock:
         docs = np.fromiter(reader.searcher().docs_for_query(q), dtype=np.int64)
     sids = reader.doc_to_sid[docs].astype(np.int64) if len(docs) else empty
@@ -527,10 +523,10 @@ def _facets(reader: IndexReader, matched: np.ndarray, filters: Filters) -> dict:
 
 def _hits(reader: IndexReader, sids: list[int], needles: list[Needle], scores: list[float]) -> list[Hit]:
     out = []
+    in_text = [n for n in needles if not n.title_only]
     for sid, stored, score in zip(sids, reader.stored(sids), scores, strict=True):
         row = reader.catalog.reports[int(reader.catalog.section_report[sid])]
         text = stored.get("text") or ""
-        in_text = [n for n in needles if not n.title_only]
         body_snip = snippet(text, in_text)
         if "<mark>" not in body_snip:
             hs = snippet(stored["heading"], in_text) if stored.get("heading") else ""

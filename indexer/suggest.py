@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .analysis import query_words, word_specificity
+from .analysis import query_words, ranking_words, word_specificity
 from .exact import _CHAR_BITS, ExactSegment
 from .normalize import is_cjk
 
@@ -76,7 +76,7 @@ def keywords(text: str, dict_hash: str, occurs: Callable[[str], int], matches: C
     words = [w for w in query_words(text, dict_hash) if len(w) > 1]
     known = {w: occurs(w) for w in words}
     known = {w: n for w, n in known.items() if n > 0}
-    known = {w: n for w, n in known.items() if not any(w != o and w in o for o in known)}
+    known = {w: known[w] for w in ranking_words(list(known))}
     specific = word_specificity(list(known), dict_hash)
     chosen: list[str] = []
     for w in sorted(known, key=lambda w: -specific[w]):
