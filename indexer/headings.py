@@ -27,7 +27,7 @@ _PATTERNS = [
     ("circled", re.compile(r"^([\u2460-\u2473])\s*(.*)$")),
 ]
 TABLE_CELLS = " | "  # between the cells of a table row, one row a line (web pages, Word files)
-_TOOL_NUMBER = re.compile(r"^(\d{1,3})\s+\S")
+TOOL_NUMBER = re.compile(r"^(\d{1,3})\s+\S")  # how antiword shows Word's heading numbers: 1 推进……
 _MD = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _SENTENCE_END = re.compile(r"[。！？；!?;]")
 _CLAUSE_END = re.compile(r"[，,：:]")
@@ -72,7 +72,7 @@ def parse_heading(line: str, markdown: bool = False) -> Heading | None:
     """The heading on this line, or None if the line is body text."""
     if line[:1] == HEADING_MARK:
         text = clean_line(line[1:])
-        m = _TOOL_NUMBER.match(text)  # 1 推进……: antiword's own rendering of Word's numbering
+        m = TOOL_NUMBER.match(text)  # 1 推进……: antiword's own rendering of Word's numbering
         if not text:
             return None
         return Heading("typeset_arabic", int(m.group(1)), text, "") if m else Heading("typeset", None, text, "")

@@ -148,7 +148,8 @@ def _common_hanzi() -> frozenset[str]:
 
 def _common_share(text: str) -> float:
     han = [c for c in text[:20000] if "\u4e00" <= c <= "\u9fff" or "\ue000" <= c <= "\uf8ff"]
-    return sum(c in _common_hanzi() for c in han) / len(han) if han else 0.0
+    common = _common_hanzi()
+    return sum(c in common for c in han) / len(han) if han else 0.0
 
 
 def _decode_detected(data: bytes) -> tuple[str, str, list[str]]:

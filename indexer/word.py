@@ -20,7 +20,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .headings import HEADING_MARK, parse_heading
+from .headings import HEADING_MARK, TOOL_NUMBER, parse_heading
 from .reader import Unreadable
 from .splitter import is_title_line
 
@@ -325,7 +325,6 @@ def _office_to_docx(office: str, path: Path) -> tuple[bytes | None, str]:
 
 
 _ANTIWORD_ROW = re.compile(r"^\|(.*)\|\s*$")
-_ANTIWORD_NUMBER = re.compile(r"^\d{1,3}\s+\S")  # how antiword shows a numbered heading's number: 1 推进……
 _PARAGRAPH_END = tuple("。！？；：，、!?;:,")
 _SHORT = 30
 
@@ -342,7 +341,7 @@ def _antiword_headings(text: str) -> str:
         s, after = lines[i].strip(), lines[filled[k + 1]].strip()
         spaced = filled[k - 1] < i - 1 and filled[k + 1] > i + 1  # antiword separates paragraphs by a blank line
         if spaced and _bare_short(s) and parse_heading(s) is None and not _ANTIWORD_ROW.match(after) and (
-                not _bare_short(after) or _ANTIWORD_NUMBER.match(after) or parse_heading(after) is not None):
+                not _bare_short(after) or TOOL_NUMBER.match(after) or parse_heading(after) is not None):
             lines[i] = HEADING_MARK + s
     return "\n".join(lines)
 

@@ -59,12 +59,18 @@ def year_filter(raw: str) -> Filters:
         raise BadParam(f"年份“{raw}”看不懂：可写 2019、2015-2020、2015-、-2020 或 unknown（年份不详）。") from None
 
 
-def search_params(args, max_per_page: int = MAX_PER_PAGE) -> SearchParams:
-    q = args.get("q", "")[:2000]
+def _filters(args) -> tuple[str, Filters]:
+    """The year (as written, for links) and the facet filters of a request."""
     year = args.get("year", "")[:20]
     filters = year_filter(year)
     filters.doc_type = args.get("doc_type", "")[:50] or None
     filters.region = args.get("region", "")[:50] or None
+    return year, filters
+
+
+def search_params(args, max_per_page: int = MAX_PER_PAGE) -> SearchParams:
+    q = args.get("q", "")[:2000]
+    year, filters = _filters(args)
     page = _int(args, "page", 1, 1, MAX_PAGE)
     per_page = _int(args, "per_page", 10, 1, max_per_page)
     sort = _choice(args, "sort", SORTS)
@@ -100,11 +106,6 @@ class TrendParams:
 
 def trend_params(args) -> TrendParams:
     queries = [q[:2000] for q in args.getlist("q") if q.strip()][:MAX_QUERIES * 4]  # trend() says when it drops some
-    year = args.get("year", "")[:20]
-    filters = year_filter(year)
-    filters.doc_type = args.get("doc_type", "")[:50] or None
-    filters.region = args.get("region", "")[:50] or None
-    by = args.get("by", "")
-    if by and by not in MEASURES:
-        raise BadParam(_not_a_choice("by", by, MEASURES))
+    year, filters = _filters(args)
+    by = _choice(args, "by", ("", *MEASURES))
     return TrendParams(queries, filters, year, filters.doc_type or "", filters.region or "", by)
