@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 from whoosh import index as whoosh_index
 
-from . import checkpoints, mapped, store
+from . import checkpoints, mapped, postpool, store
 from . import sources as source_list
 from .analysis import combined_dictionary, dictionary_hash, load_jieba
 from .catalog import Catalog, ReportRow
@@ -40,6 +40,7 @@ BATCH_CHARS = 4_000_000  # live characters an exact segment may hold when compac
 COMPACT_SEGMENTS = 8
 COMPACT_DEAD_SHARE = 0.3
 mapped.install()  # reading back the Whoosh columns after commit must not copy whole segment parts
+postpool.install()  # Whoosh writers group postings by term: no per-posting sort and pickling
 
 REWRITTEN = (store.MANIFEST, "userdict.txt", "live.npy", "doc_to_sid.npy", "sid_to_doc.npy")
 

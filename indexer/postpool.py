@@ -1,0 +1,132 @@
+"""Whoosh's posting pool, grouped by term instead of sorted posting by posting.
+
+Whoosh's PostingPool keeps every posting as its own tuple, sorts them all, and
+when its memory limit is passed pickles each posting to a run file and merges
+the runs back posting by posting through a heap: about a third of a build's CPU
+on the laws corpus. Documents reach a writer in document-number order, so the
+postings of one term already arrive sorted; grouping them under their term
+leaves only the terms to sort, and a run file holds one record per term. The
+pool keeps Whoosh's interface (add, iter_postings, save, runs, reduce_to,
+cleanup) and its memory limit, so a writer's memory stays bounded as before.
+`install()` makes Whoosh's writers use it.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import marshal
+from collections.abc import Iterable, Iterator
+from itertools import groupby
+from operator import itemgetter
+
+from whoosh import writing
+
+Key = tuple[str, bytes]
+Posting = tuple[int, float, bytes | None]  # docnum, weight, value bytes
+Record = tuple[Key, list[Posting]]
+
+_KEY_BYTES = 120  # a new term: the key tuple, its strings and its list
+_POSTING_BYTES = 90  # one posting: its tuple, a list slot, a float
+
+
+class TermPool(writing.PostingPool):
+    """Postings grouped per (field, term); spilled as sorted per-term records."""
+
+    def __init__(self, tempstore, segment, limitmb: int = 128, **kwargs):
+        super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
+        self.terms: dict[Key, list[Posting]] = {}
+
+    def add(self, item) -> None:
+        fieldname, text, docnum, weight, value = item
+        key = (fieldname, text)
+        posts = self.terms.get(key)
+        if posts is None:
+            self.terms[key] = posts = []
+            self.fieldnames.add(fieldname)
+            self.currentsize += _KEY_BYTES + len(text)
+        posts.append((docnum, weight, value))
+        self.currentsize += _POSTING_BYTES + len(value or b"")
+        if self.currentsize > self.limit:
+            self.save()
+
+    def save(self) -> None:
+        if self.terms:
+            path, f = self._new_run()
+            try:
+                for key in sorted(self.terms):
+                    marshal.dump((key, self.terms[key]), f)
+            finally:
+                f.close()
+            self.runs.append(path)
+            self.terms = {}
+        self.currentsize = 0
+
+    def _records(self, path: str) -> Iterator[Record]:
+        f = self._open_run(path)
+        try:
+            while True:
+                try:
+                    yield marshal.load(f)
+                except EOFError:
+                    return
+        finally:
+            f.close()
+            self._remove_run(path)
+
+    def _merged(self, paths: list[str]) -> Iterator[Record]:
+        """Records of several runs, one per term; a term's postings joined in run order
+        (runs were written in document order), sorted again only if they are not."""
+        streams = [self._records(p) for p in paths]
+        for key, group in groupby(heapq.merge(*streams, key=itemgetter(0)), key=itemgetter(0)):
+            posts: list[Posting] = []
+            for _, more in group:
+                posts.extend(more)
+            yield key, _in_order(posts)
+
+    def _read_run(self, path: str) -> Iterator:
+        return _flat(self._records(path))
+
+    def _merge_runs(self, paths: Iterable[str]) -> Iterator:
+        return _flat(self._merged(list(paths)))
+
+    def reduce_to(self, target: int, k: int) -> None:
+        while len(self.runs) > target:
+            tomerge = [self.runs.pop() for _ in range(min(k, len(self.runs)))][::-1]
+            path, f = self._new_run()
+            try:
+                for record in self._merged(tomerge):
+                    marshal.dump(record, f)
+            finally:
+                f.close()
+            self.runs.insert(0, path)
+
+    def items(self, maxfiles: int = 128):
+        if not self.runs:
+            terms, self.terms = self.terms, {}
+            return _flat((key, _in_order(terms[key])) for key in sorted(terms))
+        self.save()
+        if len(self.runs) > maxfiles:
+            self.reduce_to(maxfiles, maxfiles)
+        runs, self.runs = self.runs, []
+        return self._merge_runs(runs)
+
+    def iter_postings(self):
+        return self.items()
+
+
+def _in_order(posts: list[Posting]) -> list[Posting]:
+    if all(a[0] < b[0] for a, b in itertools.pairwise(posts)):
+        return posts
+    return sorted(posts, key=itemgetter(0))
+
+
+def _flat(records: Iterable[Record]) -> Iterator:
+    for (fieldname, text), posts in records:
+        for docnum, weight, value in posts:
+            yield fieldname, text, docnum, weight, value
+
+
+def install() -> None:
+    """Writers created from now on (in this process and the ones it forks) use TermPool."""
+    writing.PostingPool = TermPool
