@@ -14,6 +14,7 @@ cleanup) and its memory limit, so a writer's memory stays bounded as before.
 from __future__ import annotations
 
 import heapq
+import io
 import itertools
 import marshal
 from collections.abc import Iterable, Iterator
@@ -21,16 +22,21 @@ from itertools import groupby
 from operator import itemgetter
 
 from whoosh import writing
+from whoosh.codec import whoosh3
+from whoosh.util.numeric import byte_to_length
 
 Key = tuple[str, bytes]
 Posting = tuple[int, float, bytes | None]  # docnum, weight, value bytes
 Record = tuple[Key, list[Posting]]
 
+STOCK_POOL = writing.PostingPool  # Whoosh's own, kept for comparison
+STOCK_LENGTHS = whoosh3.W3PerDocReader.doc_field_length_reader
 _KEY_BYTES = 120  # a new term: the key tuple, its strings and its list
 _POSTING_BYTES = 90  # one posting: its tuple, a list slot, a float
+READ_BUFFER = 1 << 20
 
 
-class TermPool(writing.PostingPool):
+class TermPool(STOCK_POOL):
     """Postings grouped per (field, term); spilled as sorted per-term records."""
 
     def __init__(self, tempstore, segment, limitmb: int = 128, **kwargs):
@@ -55,7 +61,7 @@ class TermPool(writing.PostingPool):
             path, f = self._new_run()
             try:
                 for key in sorted(self.terms):
-                    marshal.dump((key, self.terms[key]), f)
+                    _dump((key, self.terms[key]), f)
             finally:
                 f.close()
             self.runs.append(path)
@@ -63,13 +69,11 @@ class TermPool(writing.PostingPool):
         self.currentsize = 0
 
     def _records(self, path: str) -> Iterator[Record]:
-        f = self._open_run(path)
+        raw = self._open_run(path)
+        f = io.BufferedReader(raw, READ_BUFFER) if isinstance(raw, io.RawIOBase) else raw
         try:
-            while True:
-                try:
-                    yield marshal.load(f)
-                except EOFError:
-                    return
+            while head := f.read(4):
+                yield marshal.loads(f.read(int.from_bytes(head, "little")))
         finally:
             f.close()
             self._remove_run(path)
@@ -96,7 +100,7 @@ class TermPool(writing.PostingPool):
             path, f = self._new_run()
             try:
                 for record in self._merged(tomerge):
-                    marshal.dump(record, f)
+                    _dump(record, f)
             finally:
                 f.close()
             self.runs.insert(0, path)
@@ -115,6 +119,14 @@ class TermPool(writing.PostingPool):
         return self.items()
 
 
+def _dump(record: Record, f) -> None:
+    """A length-prefixed marshal record: read back with one buffered read each, where
+    marshal.load on Whoosh's unbuffered run file reads a few bytes per call."""
+    data = marshal.dumps(record)
+    f.write(len(data).to_bytes(4, "little"))
+    f.write(data)
+
+
 def _in_order(posts: list[Posting]) -> list[Posting]:
     if all(a[0] < b[0] for a, b in itertools.pairwise(posts)):
         return posts
@@ -127,6 +139,18 @@ def _flat(records: Iterable[Record]) -> Iterator:
             yield fieldname, text, docnum, weight, value
 
 
+def _length_table(self, fieldname: str, default=0):
+    """whoosh3's per-posting field-length lookup (a column read and a decode for every posting
+    written), read once per field into a list instead."""
+    reader = self._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+    if reader is None:
+        return lambda docnum, _default=default: _default
+    table = [byte_to_length(b) if b else None for b in reader]
+    return table.__getitem__
+
+
 def install() -> None:
-    """Writers created from now on (in this process and the ones it forks) use TermPool."""
+    """Writers created from now on (in this process and the ones it forks) use TermPool and
+    read field lengths from a table."""
     writing.PostingPool = TermPool
+    whoosh3.W3PerDocReader.doc_field_length_reader = _length_table

@@ -1,10 +1,10 @@
 """The term-grouped posting pool writes the same index as Whoosh's own pool.
 
 Real sections from the bundled reports are indexed twice, once with Whoosh's
-PostingPool and once with TermPool, with a memory limit small enough that both
-spill many runs to disk; then documents are deleted and the segments merged
-(postings re-added through a document map). Every posting and field length
-must be the same.
+PostingPool and field-length reader and once with postpool's, with a memory
+limit small enough that the pool spills many runs to disk; then documents are
+deleted and the segments merged (postings re-added through a document map).
+Every posting, field length and per-term statistic must be the same.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import GOV, SEEDS
 from whoosh import index, writing
+from whoosh.codec import whoosh3
 
 from indexer import postpool
 from indexer.analysis import combined_dictionary, dictionary_hash, load_jieba
@@ -21,8 +22,6 @@ from indexer.normalize import fold_text
 from indexer.parse import parse_source
 from indexer.reader import read_file
 from indexer.schema import build_schema
-
-STOCK = writing.PostingPool
 
 
 @pytest.fixture(scope="module")
@@ -45,43 +44,50 @@ def docs():
     return out
 
 
-def _build(folder: Path, pool_class, dict_hash: str, docs: list[dict], limit: int):
+def _build(folder: Path, dict_hash: str, docs: list[dict], limit: int) -> tuple[list, list, int]:
+    folder.mkdir()
     ix = index.create_in(folder, build_schema(dict_hash))
-    halves = (docs[: len(docs) // 2], docs[len(docs) // 2:])
-    for part in halves:
+    runs = 0
+    for part in (docs[: len(docs) // 2], docs[len(docs) // 2:]):
         w = ix.writer()
-        w.pool = pool_class(w._tempstorage, w.newsegment, limitmb=1)
         w.pool.limit = limit
         for d in part:
             w.add_document(**d)
-        runs = len(w.pool.runs)
+        runs += len(w.pool.runs)
         w.commit(merge=False)
     w = ix.writer()
-    w.pool = pool_class(w._tempstorage, w.newsegment, limitmb=1)
     w.pool.limit = limit
     for n in range(0, len(docs), 7):
         w.delete_document(n)
     w.commit(optimize=True)  # merges both segments: postings go through the pool again, renumbered
     with ix.reader() as r:
         lengths = [[r.doc_field_length(n, f) for f in ("title", "heading", "body")] for n in range(r.doc_count_all())]
-        return list(r.iter_postings()), lengths, runs
+        stats = []  # what the posting writer computes from the field lengths (BM25F's norms)
+        for f, t in r.all_terms():
+            ti = r.term_info(f, t)
+            stats.append((f, t, ti.weight(), ti.doc_frequency(), ti.min_length(), ti.max_length()))
+        return list(r.iter_postings()), [lengths, stats], runs
 
 
-def test_term_pool_writes_what_whoosh_pool_writes(tmp_path, dict_hash, docs):
-    (tmp_path / "stock").mkdir()
-    (tmp_path / "terms").mkdir()
-    stock, stock_lengths, _ = _build(tmp_path / "stock", STOCK, dict_hash, docs, 200_000)
-    terms, term_lengths, runs = _build(tmp_path / "terms", postpool.TermPool, dict_hash, docs, 200_000)
+def _both(tmp_path, monkeypatch, dict_hash, docs, limit):
+    monkeypatch.setattr(writing, "PostingPool", postpool.STOCK_POOL)
+    monkeypatch.setattr(whoosh3.W3PerDocReader, "doc_field_length_reader", postpool.STOCK_LENGTHS)
+    stock = _build(tmp_path / "stock", dict_hash, docs, limit)
+    postpool.install()
+    assert writing.PostingPool is postpool.TermPool
+    return stock, _build(tmp_path / "terms", dict_hash, docs, limit)
+
+
+def test_term_pool_writes_what_whoosh_pool_writes(tmp_path, monkeypatch, dict_hash, docs):
+    (stock, stock_lengths, _), (terms, term_lengths, runs) = _both(tmp_path, monkeypatch, dict_hash, docs, 200_000)
     assert runs >= 3  # the spill-and-merge path was taken
     assert len(stock) > 10_000
     assert terms == stock
     assert term_lengths == stock_lengths
 
 
-def test_term_pool_in_memory_only(tmp_path, dict_hash, docs):
-    (tmp_path / "stock").mkdir()
-    (tmp_path / "terms").mkdir()
-    stock, _, _ = _build(tmp_path / "stock", STOCK, dict_hash, docs[:200], 1 << 30)
-    terms, _, runs = _build(tmp_path / "terms", postpool.TermPool, dict_hash, docs[:200], 1 << 30)
+def test_term_pool_in_memory_only(tmp_path, monkeypatch, dict_hash, docs):
+    (stock, stock_lengths, _), (terms, term_lengths, runs) = _both(tmp_path, monkeypatch, dict_hash, docs[:200], 1 << 30)
     assert runs == 0
     assert terms == stock
+    assert term_lengths == stock_lengths
