@@ -34,7 +34,7 @@ from .schema import build_schema
 from .sources import SourceMissing, SourcePlan
 
 PARALLEL_MIN_SECTIONS = 3000  # below this, one process is faster than starting two
-POOL_MB = 128  # per Whoosh writer process: postings beyond this are sorted into runs on disk, merged at commit
+POOL_MB = 64  # per Whoosh writer process: postings beyond this go to runs on disk, merged at commit
 BATCH_BYTES = 12 << 20  # source bytes parsed, indexed and turned into one exact segment at a time
 BATCH_CHARS = 4_000_000  # live characters an exact segment may hold when compaction merges segments
 COMPACT_SEGMENTS = 8

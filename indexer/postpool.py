@@ -17,6 +17,7 @@ import heapq
 import io
 import itertools
 import marshal
+from array import array
 from collections.abc import Iterable, Iterator
 from itertools import groupby
 from operator import itemgetter
@@ -26,13 +27,49 @@ from whoosh.codec import whoosh3
 from whoosh.util.numeric import byte_to_length
 
 Key = tuple[str, bytes]
-Posting = tuple[int, float, bytes | None]  # docnum, weight, value bytes
-Record = tuple[Key, list[Posting]]
+
+
+class Postings:
+    """One term's postings in document order: numbers and weights in typed arrays (16 bytes a
+    posting where a tuple of objects takes about 160), value bytes shared between equal values."""
+
+    __slots__ = ("docs", "weights", "values")
+
+    def __init__(self, docs=None, weights=None, values=None):
+        self.docs = docs if docs is not None else array("q")
+        self.weights = weights if weights is not None else array("d")
+        self.values: list[bytes | None] = values if values is not None else []
+
+    def extend(self, other: Postings) -> None:
+        self.docs.extend(other.docs)
+        self.weights.extend(other.weights)
+        self.values.extend(other.values)
+
+    def in_order(self) -> Postings:
+        docs = self.docs
+        if all(a < b for a, b in itertools.pairwise(docs)):
+            return self
+        order = sorted(range(len(docs)), key=docs.__getitem__)
+        return Postings(array("q", (docs[i] for i in order)), array("d", (self.weights[i] for i in order)),
+                        [self.values[i] for i in order])
+
+    def dumps(self) -> tuple:
+        return self.docs.tobytes(), self.weights.tobytes(), self.values
+
+    @classmethod
+    def loads(cls, data: tuple) -> Postings:
+        docs, weights = array("q"), array("d")
+        docs.frombytes(data[0])
+        weights.frombytes(data[1])
+        return cls(docs, weights, data[2])
+
+
+Record = tuple[Key, Postings]
 
 STOCK_POOL = writing.PostingPool  # Whoosh's own, kept for comparison
 STOCK_LENGTHS = whoosh3.W3PerDocReader.doc_field_length_reader
-_KEY_BYTES = 120  # a new term: the key tuple, its strings and its list
-_POSTING_BYTES = 90  # one posting: its tuple, a list slot, a float
+_KEY_BYTES = 400  # a new term: its key, dictionary entry, two arrays and a list
+_POSTING_BYTES = 28  # one posting: 8 + 8 bytes in the arrays, a list slot, growth slack
 READ_BUFFER = 1 << 20
 
 
@@ -41,18 +78,21 @@ class TermPool(STOCK_POOL):
 
     def __init__(self, tempstore, segment, limitmb: int = 128, **kwargs):
         super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
-        self.terms: dict[Key, list[Posting]] = {}
+        self.terms: dict[Key, Postings] = {}
+        self._values: dict[bytes | None, bytes | None] = {}
 
     def add(self, item) -> None:
         fieldname, text, docnum, weight, value = item
         key = (fieldname, text)
         posts = self.terms.get(key)
         if posts is None:
-            self.terms[key] = posts = []
+            self.terms[key] = posts = Postings()
             self.fieldnames.add(fieldname)
             self.currentsize += _KEY_BYTES + len(text)
-        posts.append((docnum, weight, value))
-        self.currentsize += _POSTING_BYTES + len(value or b"")
+        posts.docs.append(docnum)
+        posts.weights.append(weight)
+        posts.values.append(self._values.setdefault(value, value))
+        self.currentsize += _POSTING_BYTES
         if self.currentsize > self.limit:
             self.save()
 
@@ -65,7 +105,7 @@ class TermPool(STOCK_POOL):
             finally:
                 f.close()
             self.runs.append(path)
-            self.terms = {}
+            self.terms, self._values = {}, {}
         self.currentsize = 0
 
     def _records(self, path: str) -> Iterator[Record]:
@@ -73,7 +113,8 @@ class TermPool(STOCK_POOL):
         f = io.BufferedReader(raw, READ_BUFFER) if isinstance(raw, io.RawIOBase) else raw
         try:
             while head := f.read(4):
-                yield marshal.loads(f.read(int.from_bytes(head, "little")))
+                key, data = marshal.loads(f.read(int.from_bytes(head, "little")))
+                yield key, Postings.loads(data)
         finally:
             f.close()
             self._remove_run(path)
@@ -83,10 +124,10 @@ class TermPool(STOCK_POOL):
         (runs were written in document order), sorted again only if they are not."""
         streams = [self._records(p) for p in paths]
         for key, group in groupby(heapq.merge(*streams, key=itemgetter(0)), key=itemgetter(0)):
-            posts: list[Posting] = []
+            posts = Postings()
             for _, more in group:
                 posts.extend(more)
-            yield key, _in_order(posts)
+            yield key, posts.in_order()
 
     def _read_run(self, path: str) -> Iterator:
         return _flat(self._records(path))
@@ -107,8 +148,8 @@ class TermPool(STOCK_POOL):
 
     def items(self, maxfiles: int = 128):
         if not self.runs:
-            terms, self.terms = self.terms, {}
-            return _flat((key, _in_order(terms[key])) for key in sorted(terms))
+            terms, self.terms, self._values = self.terms, {}, {}
+            return _flat((key, terms[key].in_order()) for key in sorted(terms))
         self.save()
         if len(self.runs) > maxfiles:
             self.reduce_to(maxfiles, maxfiles)
@@ -122,20 +163,15 @@ class TermPool(STOCK_POOL):
 def _dump(record: Record, f) -> None:
     """A length-prefixed marshal record: read back with one buffered read each, where
     marshal.load on Whoosh's unbuffered run file reads a few bytes per call."""
-    data = marshal.dumps(record)
+    key, posts = record
+    data = marshal.dumps((key, posts.dumps()))
     f.write(len(data).to_bytes(4, "little"))
     f.write(data)
 
 
-def _in_order(posts: list[Posting]) -> list[Posting]:
-    if all(a[0] < b[0] for a, b in itertools.pairwise(posts)):
-        return posts
-    return sorted(posts, key=itemgetter(0))
-
-
 def _flat(records: Iterable[Record]) -> Iterator:
     for (fieldname, text), posts in records:
-        for docnum, weight, value in posts:
+        for docnum, weight, value in zip(posts.docs, posts.weights, posts.values, strict=True):
             yield fieldname, text, docnum, weight, value
 
 
