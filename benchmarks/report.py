@@ -43,7 +43,7 @@ def write_report(results: dict, queries: list[dict], docs: Path) -> None:
         "",
         "Reproduce (one command; creates a venv for Whoosh 2.7.4 beside the project's whoosh3):",
         "",
-        "    .venv/bin/pip install -e '.[bench]' && .venv/bin/python -m benchmarks.run --corpus ../shared/corpus/laws",
+        "    .venv/bin/pip install -U pip && .venv/bin/pip install -e '.[bench]' && .venv/bin/python -m benchmarks.run --corpus ../shared/corpus/laws",
         "",
         "This machine is small and shared: read medians and ratios, not single figures. Ratios are against",
         "the brute-force scan measured in the same run.",

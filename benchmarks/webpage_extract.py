@@ -7,7 +7,7 @@ precision = kept characters that are report text, recall = report characters kep
 the share of expected lines that come out as a line of their own, exactly: a heading run into
 its paragraph or table cells run together count as lost.
 
-    .venv/bin/pip install -e '.[bench]' && .venv/bin/python -m benchmarks.webpage_extract
+    .venv/bin/pip install -U pip && .venv/bin/pip install -e '.[bench]' && .venv/bin/python -m benchmarks.webpage_extract
 """
 
 from __future__ import annotations
