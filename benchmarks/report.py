@@ -26,6 +26,9 @@ def _engines(full: dict) -> dict[str, dict]:
     return out
 
 
+RUN_END = "<!-- run:end -->"  # the generated part ends here; the rest of the page is kept
+
+
 def write_report(results: dict, queries: list[dict], docs: Path) -> None:
     docs.mkdir(exist_ok=True)
     full = results["sizes"][-1]
@@ -113,15 +116,17 @@ def write_report(results: dict, queries: list[dict], docs: Path) -> None:
     lines += ["", "![index time by corpus size](bench-index-time.png)", ""]
     misses = results["quality"]["edusearch"]["queries_missing_results"]
     lines += [f"Queries where edusearch missed a section the scan found: {', '.join(misses) if misses else 'none'}.", ""]
-    lines += _kept_scaling_section(docs / "benchmarks.md")
+    lines += [RUN_END, *_kept_sections(docs / "benchmarks.md")]
     (docs / "benchmarks.md").write_text("\n".join(lines), encoding="utf-8")
 
 
-def _kept_scaling_section(md: Path) -> list[str]:
-    """The scaling section (benchmarks.scale_report) survives a rewrite of the rest."""
+def _kept_sections(md: Path) -> list[str]:
+    """What follows this run's part (the scaling section, ranking quality, …) survives a rewrite of it."""
     from .scale_report import END, START
 
     text = md.read_text(encoding="utf-8") if md.exists() else ""
+    if RUN_END in text:
+        return [text.split(RUN_END, 1)[1].lstrip("\n")]
     if START not in text or END not in text:
         return []
     return ["", text[text.index(START): text.index(END) + len(END)], ""]
