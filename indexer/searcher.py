@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from whoosh import index as whoosh_index
 from whoosh import scoring
 
 from . import mapped, store
@@ -45,15 +44,15 @@ class IndexReader:
         self.manifest = store.read_manifest(gen)
         self.dict_hash = self.manifest["dictionary_hash"]
         load_jieba(gen / "userdict.txt")
-        self.whoosh = whoosh_index.open_dir(gen / "whoosh")
+        self.whoosh = mapped.open_index(gen / "whoosh")
         self.segments = [ExactSegment.load(gen / d) for d in self.manifest["segments"]]
         self.catalog = Catalog.concat([Catalog.load(gen / d) for d in self.manifest["segments"]])
         self.facts = Facts.of(self.catalog.reports)
         self.titles_folded = [r.title_folded for r in self.catalog.reports]
         self.issuers_folded = [fold_text(r.issuer or "") for r in self.catalog.reports]
         self.live = np.load(gen / "live.npy")
-        self.sid_to_doc = np.load(gen / "sid_to_doc.npy", mmap_mode="r")
-        self.doc_to_sid = np.load(gen / "doc_to_sid.npy", mmap_mode="r")
+        self.sid_to_doc = np.load(gen / "sid_to_doc.npy")
+        self.doc_to_sid = np.load(gen / "doc_to_sid.npy")
         self.n = int(self.manifest["next_sid"])
         self.body_len = np.concatenate([s.body_length() for s in self.segments]) if self.segments else np.zeros(0)
         live_len = self.body_len[self.live[: len(self.body_len)]]
