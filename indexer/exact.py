@@ -18,11 +18,14 @@ reads the rest with os.pread, just the bytes a query asks for: a memory map
 would do the same work, but every page it touches stays in the process's
 resident set (and the kernel maps a file's cached pages in blocks of up to
 2 MB), so a server's RSS grew with the corpus as queries touched the index.
+Verification alone scans the text through a map, whose pages a reader drops
+again once they pass a budget (IndexReader.trim).
 """
 
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import re
 from dataclasses import dataclass
@@ -80,11 +83,25 @@ class Candidates:
 
 
 class FileBytes:
-    """A file's bytes read on demand with os.pread (data[a:b] is one call), never mapped."""
+    """A file's bytes read on demand with os.pread (data[a:b] is one call). `mapped` is the file
+    memory-mapped, for verification: it reads most of a segment's text for a common term, and
+    copying that out would cost more than the scan. The map's pages stay resident until `drop`."""
 
     def __init__(self, path: Path):
         self._fh = open(path, "rb", buffering=0)  # noqa: SIM115 (closed with the segment, when it is dropped)
         self._size = os.fstat(self._fh.fileno()).st_size
+        self._map: mmap.mmap | None = None
+
+    def mapped(self) -> mmap.mmap | bytes:
+        if self._map is None:
+            self._map = mmap.mmap(self._fh.fileno(), 0, access=mmap.ACCESS_READ) if self._size else b""
+        return self._map
+
+    def drop(self) -> None:
+        """Take the map's pages out of this process (they stay in the page cache; the next scan
+        maps them again)."""
+        if self._map:
+            self._map.madvise(mmap.MADV_DONTNEED)
 
     def __len__(self) -> int:
         return self._size
@@ -237,8 +254,8 @@ class ExactSegment:
         return Candidates(head, body, tf)
 
     def verify(self, locals_: np.ndarray, term: str, pattern: re.Pattern | None, heading: bool) -> np.ndarray:
-        """Those of the candidates whose heading (or body) really holds the term. Candidates close
-        together in the text are read with one call (a run), then searched one by one."""
+        """Those of the candidates whose heading (or body) really holds the term, searched for in
+        the segment's memory-mapped text."""
         if not len(locals_):
             return locals_
         if pattern is None and len(term) <= 2:
@@ -248,31 +265,20 @@ class ExactSegment:
             lo, hi = self.bstarts[idx], self.bmids[idx]
         else:
             lo, hi = self.bmids[idx] + 1, self.bstarts[idx + 1] - 1
-        needle = term.encode("utf-8", "surrogatepass")
-        keep: list[bool] = []
-        for run_lo, run_hi in _runs(lo, hi):
-            base = run_lo[0]
-            buf = self.data[base:run_hi[-1]]
-            if pattern is None:
-                find = buf.find
-                keep += [find(needle, a - base, b - base) >= 0 for a, b in zip(run_lo, run_hi, strict=True)]
-            else:  # word boundaries are a matter of characters: decode just these sections
-                search = pattern.search
-                keep += [search(buf[a - base:b - base].decode("utf-8", "surrogatepass")) is not None
-                         for a, b in zip(run_lo, run_hi, strict=True)]
+        lo, hi = lo.tolist(), hi.tolist()
+        data = self.data.mapped() if isinstance(self.data, FileBytes) else self.data
+        if pattern is None:
+            find, needle = data.find, term.encode("utf-8", "surrogatepass")
+            keep = [find(needle, a, b) >= 0 for a, b in zip(lo, hi, strict=True)]
+        else:  # word boundaries are a matter of characters: decode just these sections
+            search = pattern.search
+            keep = [search(data[a:b].decode("utf-8", "surrogatepass")) is not None for a, b in zip(lo, hi, strict=True)]
         return idx[np.fromiter(keep, dtype=bool, count=len(keep))]
 
-
-RUN_GAP = 1 << 14  # bytes: candidate sections closer than this in the text are read together
-RUN_SPAN = 1 << 20  # bytes: a run starts at most this far from the one before (bounds what a read holds)
-
-
-def _runs(lo: np.ndarray, hi: np.ndarray) -> list[tuple[list[int], list[int]]]:
-    """Sorted [lo, hi) byte ranges grouped into runs, each read with one call."""
-    cut = (lo[1:] - hi[:-1] > RUN_GAP) | (lo[1:] // RUN_SPAN != lo[:-1] // RUN_SPAN)
-    bounds = [0, *(np.flatnonzero(cut) + 1).tolist(), len(lo)]
-    los, his = lo.tolist(), hi.tolist()
-    return [(los[i:j], his[i:j]) for i, j in zip(bounds[:-1], bounds[1:], strict=True)]
+    def drop_pages(self) -> None:
+        """Take the pages verification mapped out of this process (see IndexReader.trim)."""
+        if isinstance(self.data, FileBytes):
+            self.data.drop()
 
 
 def _byte_offsets(codes: np.ndarray, starts: np.ndarray, mids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -294,6 +294,7 @@ class _Evaluator:
         mask[head] = True
         mask[body] = True
         mask &= self.r.live  # a removed file's text stays in its exact segment until compaction
+        self.r.trim()
         th = _TermHits(head, body, _cat(tfs, np.uint16), mask)
         self.hits[key] = th
         return th

@@ -7,6 +7,7 @@ reindex publishes it, without a restart.
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,8 @@ from .exact import ExactSegment
 from .normalize import fold_text
 
 mapped.install()  # Whoosh reads its segment files in place instead of copying them
+
+MAP_BUDGET = 64 << 20  # bytes of mapped index text a reader lets stay resident (see IndexReader.trim)
 
 
 @dataclass
@@ -66,6 +69,8 @@ class IndexReader:
         self.first_sections[[r.first_sid for r in self.catalog.reports]] = True
         self.n_live = max(int(self.live.sum()), 1)
         self.order_key = _order_key(self.catalog, self.n)
+        self.map_budget = MAP_BUDGET
+        self._mapped_at_open = file_resident_bytes()
 
     def searcher(self):
         """The one Whoosh searcher of this generation; use it under `self.lock`.
@@ -79,6 +84,16 @@ class IndexReader:
                 if self._searcher is None:
                     self._searcher = self.whoosh.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
         return self._searcher
+
+    def trim(self) -> None:
+        """Called after each verification: once the process's file-backed resident memory has grown
+        by more than map_budget since this reader opened, the exact text's mapped pages are dropped
+        from it. They stay in the page cache, and the next scans map what they need again, so the
+        server's RSS stays bounded whatever the size of the corpus."""
+        now = file_resident_bytes()
+        if now is None or now - self._mapped_at_open > self.map_budget:
+            for seg in self.segments:
+                seg.drop_pages()
 
     def segment_of(self, sid: int) -> tuple[ExactSegment, int]:
         for seg in self.segments:
@@ -121,6 +136,15 @@ class IndexReader:
     def close(self) -> None:
         if self._searcher is not None:
             self._searcher.close()
+
+
+def file_resident_bytes() -> int | None:
+    """File-backed (and shared) resident memory of this process, from /proc/self/statm; None elsewhere."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            return int(fh.read().split()[2]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _order_key(catalog: Catalog, n: int) -> np.ndarray:
