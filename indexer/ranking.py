@@ -40,6 +40,7 @@ LEAD_AFTER = ":"  # a numbered lead also follows a colon (必须抓好三项工�
 LEAD_REACH = 40  # characters: a term this close after a lead opening, in the same sentence, is in the lead
 TOPIC_LINE = 16  # characters: a sentence this short that opens a paragraph, with more after it, is a lead
 _CITED = re.compile(r"《[^《》]{0,80}》")
+_LEAD_STOP = re.compile("[" + re.escape(_STOPS + LEAD_AFTER) + "]")
 
 
 @dataclass
@@ -79,18 +80,29 @@ def _score(head: str, body: str, terms: list[TermStats], avg_body: float, breaks
     length = max(len(body), LENGTH_FLOOR * avg_body)
     norm = K1 * (1 - B + B * length / max(avg_body, 1.0))
     cited = [m.span() for m in _CITED.finditer(body)] if "《" in body else []
-    score, positions = 0.0, []
+    score, positions, stops = 0.0, [], None
     for t in terms:
         positions.append(_positions(body, t))
         tf = _count(body, t) - (1 - IN_TITLE) * sum(_count(body, t, a, b) for a, b in cited)
         tf -= (1 - LISTED) * sum(1 for p in positions[-1] if _listed(body, p, len(t.text))
                                  and not any(a <= p < b for a, b in cited))  # a cited title is discounted already
-        if any(_in_lead(body, p) or _topic_line(body, p, breaks) for p in positions[-1]):
+        if positions[-1] and stops is None:
+            stops = _Stops(body)
+        if any(_in_lead(body, p, stops) or _topic_line(body, p, breaks, stops) for p in positions[-1]):
             tf += LEAD
         sat = tf * (K1 + 1) / (tf + norm) if tf else 0.0
         in_head = _find(head, t, 0) >= 0
         score += t.idf * (sat + HEADING * in_head)
-    return score * (1 + PROXIMITY * _closeness(body, positions))
+    return score * (1 + PROXIMITY * _closeness(positions, stops))
+
+
+class _Stops:
+    """Where a body's sentences end, found once per section: `lead` holds the positions of _STOPS
+    and of LEAD_AFTER, `sentence` those of _STOPS alone (both sorted)."""
+
+    def __init__(self, body: str):
+        self.lead = [m.start() for m in _LEAD_STOP.finditer(body)]
+        self.sentence = [p for p in self.lead if body[p] != LEAD_AFTER]
 
 
 def _count(text: str, t: TermStats, start: int = 0, end: int | None = None) -> int:
@@ -113,27 +125,34 @@ def _positions(body: str, t: TermStats) -> list[int]:
     return out
 
 
-def _in_lead(body: str, p: int) -> bool:
+def _in_lead(body: str, p: int, stops: _Stops) -> bool:
     """A sentence (or what follows its colon) that opens with 一是/二要/第三，/首先 … shortly before position p."""
     lo = max(0, p - LEAD_REACH)
-    window = body[lo:p]
-    start = max(window.rfind(c) for c in _STOPS + LEAD_AFTER) + 1
-    if start == 0 and lo > 0:
+    k = bisect.bisect_left(stops.lead, p) - 1
+    if k >= 0 and stops.lead[k] >= lo:
+        start = stops.lead[k] + 1
+    elif lo > 0:
         return False  # the sentence began further back than LEAD_REACH
-    return _LEAD.match(window, start) is not None
+    else:
+        start = 0
+    return _LEAD.match(body, start, p) is not None  # the lead opening ends before p
 
 
-def _topic_line(body: str, p: int, breaks: _Breaks | None) -> bool:
+def _topic_line(body: str, p: int, breaks: _Breaks | None, stops: _Stops) -> bool:
     """p lies in a sentence of at most TOPIC_LINE characters that opens a paragraph and is not its last."""
     lo = max(0, p - TOPIC_LINE)
-    start = max(body.rfind(c, lo, p) for c in _STOPS) + 1
-    if start == 0 and lo > 0:
+    ends = stops.sentence
+    k = bisect.bisect_left(ends, p)
+    if k > 0 and ends[k - 1] >= lo:
+        start = ends[k - 1] + 1
+    elif lo > 0:
         return False  # the sentence began further back
-    ends = [e for e in (body.find(c, p, start + TOPIC_LINE + 1) for c in _STOPS) if e >= 0]
-    if not ends or breaks is None or not breaks.opens(start):
+    else:
+        start = 0
+    if k == len(ends) or ends[k] > start + TOPIC_LINE or breaks is None or not breaks.opens(start):
         return False
     nxt = bisect.bisect_right(breaks.starts, start)
-    return (breaks.starts[nxt] if nxt < len(breaks.starts) else len(body)) > min(ends) + 1
+    return (breaks.starts[nxt] if nxt < len(breaks.starts) else len(body)) > ends[k] + 1
 
 
 def _listed(body: str, p: int, n: int) -> bool:
@@ -141,15 +160,17 @@ def _listed(body: str, p: int, n: int) -> bool:
     return body[p - 1:p] == "、" or body[p + n:p + n + 1] in ("、", "等")
 
 
-def _closeness(body: str, positions: list[list[int]]) -> float:
+def _closeness(positions: list[list[int]], stops: _Stops | None) -> float:
     """1 when all terms share a sentence, 0.5 when they share a passage, else 0 (and 0 for one term)."""
-    if len(positions) < 2 or not all(positions):
+    if len(positions) < 2 or not all(positions) or stops is None:
         return 0.0
     best = 0.0
+    ends = stops.sentence
     for p in min(positions, key=len):
         near = [_nearest(ps, p) for ps in positions]
         lo, hi = min(near), max(near)
-        if not any(c in body[lo:hi] for c in _STOPS):
+        k = bisect.bisect_left(ends, lo)
+        if k == len(ends) or ends[k] >= hi:  # no sentence ends between them
             return 1.0
         if hi - lo <= PASSAGE:
             best = 0.5
