@@ -24,6 +24,7 @@ again once they pass a budget (IndexReader.trim).
 
 from __future__ import annotations
 
+import itertools
 import json
 import mmap
 import os
@@ -267,12 +268,12 @@ class ExactSegment:
             lo, hi = self.bmids[idx] + 1, self.bstarts[idx + 1] - 1
         lo, hi = lo.tolist(), hi.tolist()
         data = self.data.mapped() if isinstance(self.data, FileBytes) else self.data
-        if pattern is None:
-            find, needle = data.find, term.encode("utf-8", "surrogatepass")
-            keep = [find(needle, a, b) >= 0 for a, b in zip(lo, hi, strict=True)]
-        else:  # word boundaries are a matter of characters: decode just these sections
-            search = pattern.search
-            keep = [search(data[a:b].decode("utf-8", "surrogatepass")) is not None for a, b in zip(lo, hi, strict=True)]
+        if pattern is None:  # map() keeps the loop over thousands of candidates in C
+            found = map(data.find, itertools.repeat(term.encode("utf-8", "surrogatepass")), lo, hi)
+            return idx[np.fromiter(found, dtype=np.int64, count=len(lo)) >= 0]
+        # word boundaries are a matter of characters: decode just these sections
+        search = pattern.search
+        keep = [search(data[a:b].decode("utf-8", "surrogatepass")) is not None for a, b in zip(lo, hi, strict=True)]
         return idx[np.fromiter(keep, dtype=bool, count=len(keep))]
 
     def drop_pages(self) -> None:

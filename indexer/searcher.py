@@ -23,7 +23,7 @@ from .normalize import fold_text
 
 mapped.install()  # Whoosh reads its segment files in place instead of copying them
 
-MAP_BUDGET = 64 << 20  # bytes of mapped index text a reader lets stay resident (see IndexReader.trim)
+MAP_BUDGET = 128 << 20  # bytes of mapped index text a reader lets stay resident (see IndexReader.trim)
 
 
 @dataclass
