@@ -353,7 +353,7 @@ def _text_scores(reader: IndexReader, ev: _Evaluator, terms: list[Term], sids: n
     texts = []
     for sid in sids:
         seg, local = reader.segment_of(int(sid))
-        texts.append((seg.heading_text(local), seg.body_text(local)))
+        texts.append(seg.section_text(local))
     return ranking.score_sections(texts, stats, reader.avg_body_len,
                                   lambda i: paragraph_starts(reader.stored([int(sids[i])])[0]["text"], texts[i][1]))
 
