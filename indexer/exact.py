@@ -11,16 +11,23 @@ gram's count in that section, so ranking features for tens of thousands of
 candidates come from arrays rather than from a Python loop.
 
 One segment covers a contiguous run of section ids (sids). Arrays are saved as
-.npy files and memory-mapped, and so is the UTF-8 text that candidates are
-verified against (UTF-8 is self-synchronising: a byte match of a whole encoded
-term starts on a character boundary), so opening an index is cheap, pages are
-only read when a query needs them, and the kernel may drop them again.
+.npy files beside the UTF-8 text that candidates are verified against (UTF-8 is
+self-synchronising: a byte match of a whole encoded term starts on a character
+boundary). An opened segment keeps only its section boundaries in memory and
+reads the rest with os.pread, just the bytes a query asks for: a memory map
+would do the same work, but every page it touches stays in the process's
+resident set (and the kernel maps a file's cached pages in blocks of up to
+2 MB), so a server's RSS grew with the corpus as queries touched the index.
+Verification alone scans the text through a map, whose pages a reader drops
+again once they pass a budget (IndexReader.trim).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import mmap
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,20 +83,105 @@ class Candidates:
     body_tf: np.ndarray  # per body candidate: the smallest gram count, >= true count
 
 
+class FileBytes:
+    """A file's bytes read on demand with os.pread (data[a:b] is one call). `mapped` is the file
+    memory-mapped, for verification: it reads most of a segment's text for a common term, and
+    copying that out would cost more than the scan. The map's pages stay resident until `drop`."""
+
+    def __init__(self, path: Path):
+        self._fh = open(path, "rb", buffering=0)  # noqa: SIM115 (closed with the segment, when it is dropped)
+        self._size = os.fstat(self._fh.fileno()).st_size
+        self._map: mmap.mmap | None = None
+
+    def mapped(self) -> mmap.mmap | bytes:
+        if self._map is None:
+            self._map = mmap.mmap(self._fh.fileno(), 0, access=mmap.ACCESS_READ) if self._size else b""
+        return self._map
+
+    def drop(self) -> None:
+        """Take the map's pages out of this process (they stay in the page cache; the next scan
+        maps them again)."""
+        if self._map:
+            self._map.madvise(mmap.MADV_DONTNEED)
+
+    def __len__(self) -> int:
+        return self._size
+
+    def read(self, offset: int, n: int) -> bytes:
+        n = max(0, min(n, self._size - offset))
+        out = os.pread(self._fh.fileno(), n, offset)
+        while len(out) < n:  # a regular file returns everything at once; this is for the odd short read
+            more = os.pread(self._fh.fileno(), n - len(out), offset + len(out))
+            if not more:
+                break
+            out += more
+        return out
+
+    def __getitem__(self, key: slice) -> bytes:
+        a, b, _ = key.indices(self._size)
+        return self.read(a, b - a)
+
+
+class Column:
+    """A one-dimensional .npy array read with os.pread: col[a:b] and col[i] copy out just that part,
+    np.asarray(col) the whole array. `find` looks a value up in a sorted column with one read,
+    through every SAMPLE-th value kept in memory."""
+
+    SAMPLE = 512
+
+    def __init__(self, path: Path, sorted_: bool = False):
+        self._file = FileBytes(path)
+        fh = self._file._fh
+        version = np.lib.format.read_magic(fh)
+        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, _fortran, self.dtype = read_header(fh)
+        self._offset, self._n = fh.tell(), int(shape[0])
+        self._sample = np.asarray(self)[:: self.SAMPLE].copy() if sorted_ else None
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, key: int | slice) -> np.ndarray:
+        if isinstance(key, slice):
+            a, b, step = key.indices(self._n)
+            if step != 1:
+                raise IndexError("a column is read in contiguous runs")
+            b = max(a, b)
+            size = self.dtype.itemsize
+            return np.frombuffer(self._file.read(self._offset + a * size, (b - a) * size), dtype=self.dtype)
+        i = int(key) + (self._n if key < 0 else 0)
+        if not 0 <= i < self._n:
+            raise IndexError(key)
+        return self[i:i + 1][0]
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        out = self[:]
+        return out if dtype is None else out.astype(dtype)
+
+    def find(self, value: int) -> int:
+        """Where value is in this sorted column, or -1."""
+        j = int(np.searchsorted(self._sample, value, side="right")) - 1
+        if j < 0:
+            return -1
+        block = self[j * self.SAMPLE: (j + 1) * self.SAMPLE]
+        k = int(np.searchsorted(block, value))
+        return j * self.SAMPLE + k if k < len(block) and int(block[k]) == value else -1
+
+
 @dataclass
 class ExactSegment:
     base: int  # first sid
-    data: bytes | mmap.mmap  # UTF-8; each section is heading SEP body SEP
-    starts: np.ndarray  # int64, n+1: in characters, section k is text[starts[k]:starts[k+1]-1]
-    mids: np.ndarray  # int64, n: position (in characters) of the SEP between heading and body
-    head_keys: np.ndarray
-    head_ptr: np.ndarray
-    head_post: np.ndarray
-    body_keys: np.ndarray
-    body_ptr: np.ndarray
-    body_post: np.ndarray
-    body_tf: np.ndarray
-    bstarts: np.ndarray  # starts, in bytes of data
+    data: bytes | FileBytes  # UTF-8; each section is heading SEP body SEP
+    starts: np.ndarray | Column  # int64, n+1: in characters, section k is text[starts[k]:starts[k+1]-1]
+    mids: np.ndarray | Column  # int64, n: position (in characters) of the SEP between heading and body
+    head_keys: np.ndarray | Column
+    head_ptr: np.ndarray | Column
+    head_post: np.ndarray | Column
+    body_keys: np.ndarray | Column
+    body_ptr: np.ndarray | Column
+    body_post: np.ndarray | Column
+    body_tf: np.ndarray | Column
+    bstarts: np.ndarray  # starts, in bytes of data (in memory: every query's verification reads them)
     bmids: np.ndarray  # mids, in bytes of data
 
     @property
@@ -131,9 +223,9 @@ class ExactSegment:
     @classmethod
     def load(cls, folder: Path) -> ExactSegment:
         meta = json.loads((folder / "segment.json").read_text())
-        arrays = {n: np.load(folder / f"{n}.npy", mmap_mode="r", allow_pickle=False) for n in _ARRAYS + _BYTE_ARRAYS}
-        data = _map(folder / "text.utf8")
-        return cls(meta["base"], data, **arrays)
+        arrays = {n: Column(folder / f"{n}.npy", sorted_=n.endswith("_keys")) for n in _ARRAYS}
+        arrays.update({n: np.load(folder / f"{n}.npy", allow_pickle=False) for n in _BYTE_ARRAYS})
+        return cls(meta["base"], FileBytes(folder / "text.utf8"), **arrays)
 
     # -- querying --------------------------------------------------------------
 
@@ -147,6 +239,12 @@ class ExactSegment:
     def body_text(self, local: int) -> str:
         return self.text_between(int(self.bmids[local]) + 1, int(self.bstarts[local + 1]) - 1)
 
+    def section_text(self, local: int) -> tuple[str, str]:
+        """(heading, body) with one read."""
+        a, mid = int(self.bstarts[local]), int(self.bmids[local])
+        raw = self.data[a:int(self.bstarts[local + 1]) - 1]
+        return (raw[:mid - a].decode("utf-8", "surrogatepass"), raw[mid - a + 1:].decode("utf-8", "surrogatepass"))
+
     def body_length(self) -> np.ndarray:
         return np.asarray(self.starts[1:]) - np.asarray(self.mids) - 2
 
@@ -157,24 +255,31 @@ class ExactSegment:
         return Candidates(head, body, tf)
 
     def verify(self, locals_: np.ndarray, term: str, pattern: re.Pattern | None, heading: bool) -> np.ndarray:
-        """Those of the candidates whose heading (or body) really holds the term."""
+        """Those of the candidates whose heading (or body) really holds the term, searched for in
+        the segment's memory-mapped text."""
         if not len(locals_):
             return locals_
         if pattern is None and len(term) <= 2:
             return locals_  # a one- or two-character gram posting is already exact
-        starts, mids = self.bstarts, self.bmids
         idx = np.asarray(locals_)
         if heading:
-            lo, hi = np.asarray(starts)[idx].tolist(), np.asarray(mids)[idx].tolist()
+            lo, hi = self.bstarts[idx], self.bmids[idx]
         else:
-            lo, hi = (np.asarray(mids)[idx] + 1).tolist(), (np.asarray(starts)[idx + 1] - 1).tolist()
-        if pattern is None:
-            find, needle = self.data.find, term.encode("utf-8", "surrogatepass")
-            keep = [find(needle, a, b) >= 0 for a, b in zip(lo, hi, strict=True)]
-        else:  # word boundaries are a matter of characters: decode just these sections
-            search, piece = pattern.search, self.text_between
-            keep = [search(piece(a, b)) is not None for a, b in zip(lo, hi, strict=True)]
+            lo, hi = self.bmids[idx] + 1, self.bstarts[idx + 1] - 1
+        lo, hi = lo.tolist(), hi.tolist()
+        data = self.data.mapped() if isinstance(self.data, FileBytes) else self.data
+        if pattern is None:  # map() keeps the loop over thousands of candidates in C
+            found = map(data.find, itertools.repeat(term.encode("utf-8", "surrogatepass")), lo, hi)
+            return idx[np.fromiter(found, dtype=np.int64, count=len(lo)) >= 0]
+        # word boundaries are a matter of characters: decode just these sections
+        search = pattern.search
+        keep = [search(data[a:b].decode("utf-8", "surrogatepass")) is not None for a, b in zip(lo, hi, strict=True)]
         return idx[np.fromiter(keep, dtype=bool, count=len(keep))]
+
+    def drop_pages(self) -> None:
+        """Take the pages verification mapped out of this process (see IndexReader.trim)."""
+        if isinstance(self.data, FileBytes):
+            self.data.drop()
 
 
 def _byte_offsets(codes: np.ndarray, starts: np.ndarray, mids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -185,33 +290,37 @@ def _byte_offsets(codes: np.ndarray, starts: np.ndarray, mids: np.ndarray) -> tu
     return cum[np.asarray(starts)], cum[np.asarray(mids)]
 
 
-def _map(path: Path) -> bytes | mmap.mmap:
-    """The file memory-mapped read-only (an empty file cannot be mapped)."""
-    with open(path, "rb") as fh:
-        if fh.seek(0, 2) == 0:
-            return b""
-        return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-
-
 def _lookup(keys, ptr, post, tf, wanted: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    lists = []
+    """Sections whose postings hold every gram, and the smallest of their counts: the shortest
+    posting list is read first, and each longer one only while something is left."""
+    spans = []
     for key in wanted:
-        i = int(np.searchsorted(keys, key))
-        if i >= len(keys) or int(keys[i]) != key:
+        i = _find(keys, key)
+        if i < 0:
             return np.empty(0, dtype=np.uint32), np.empty(0, dtype=np.uint16)
-        a, b = int(ptr[i]), int(ptr[i + 1])
-        lists.append((np.asarray(post[a:b]), np.asarray(tf[a:b]) if tf is not None else None))
-    lists.sort(key=lambda p: len(p[0]))
-    result, counts = lists[0]
-    for other, other_tf in lists[1:]:
+        a, b = (int(x) for x in ptr[i:i + 2])
+        spans.append((b - a, a, b))
+    spans.sort()
+    _, a, b = spans[0]
+    result = np.asarray(post[a:b])
+    counts = np.asarray(tf[a:b]) if tf is not None else None
+    for _, a, b in spans[1:]:
         if not len(result):
             break
+        other = np.asarray(post[a:b])
         idx = np.minimum(np.searchsorted(other, result), len(other) - 1)
         keep = other[idx] == result
         result = result[keep]
         if counts is not None:
-            counts = np.minimum(counts[keep], other_tf[idx[keep]])
+            counts = np.minimum(counts[keep], np.asarray(tf[a:b])[idx[keep]])
     return result, counts if counts is not None else np.empty(0, dtype=np.uint16)
+
+
+def _find(keys: np.ndarray | Column, key: int) -> int:
+    if isinstance(keys, Column):
+        return keys.find(key)
+    i = int(np.searchsorted(keys, key))
+    return i if i < len(keys) and int(keys[i]) == key else -1
 
 
 def _table(codes: np.ndarray, section: np.ndarray, mask: np.ndarray):

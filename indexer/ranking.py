@@ -40,6 +40,11 @@ LEAD_AFTER = ":"  # a numbered lead also follows a colon (必须抓好三项工�
 LEAD_REACH = 40  # characters: a term this close after a lead opening, in the same sentence, is in the lead
 TOPIC_LINE = 16  # characters: a sentence this short that opens a paragraph, with more after it, is a lead
 _CITED = re.compile(r"《[^《》]{0,80}》")
+_SENTENCE_STOP = re.compile("[" + re.escape(_STOPS) + "]")
+_LEAD_STOP = re.compile("[" + re.escape(_STOPS + LEAD_AFTER) + "]")
+_LEAD_OPENING = re.compile(f"(?:^|(?<={_LEAD_STOP.pattern})){_LEAD.pattern}")  # LEAD where a sentence starts
+_SHORT_SENTENCE = re.compile(f"(?:^|(?<={_SENTENCE_STOP.pattern}))[^{re.escape(_STOPS)}]{{0,{TOPIC_LINE}}}"
+                             f"{_SENTENCE_STOP.pattern}")
 
 
 @dataclass
@@ -79,18 +84,48 @@ def _score(head: str, body: str, terms: list[TermStats], avg_body: float, breaks
     length = max(len(body), LENGTH_FLOOR * avg_body)
     norm = K1 * (1 - B + B * length / max(avg_body, 1.0))
     cited = [m.span() for m in _CITED.finditer(body)] if "《" in body else []
-    score, positions = 0.0, []
+    score, positions, sentences = 0.0, [], None
     for t in terms:
         positions.append(_positions(body, t))
         tf = _count(body, t) - (1 - IN_TITLE) * sum(_count(body, t, a, b) for a, b in cited)
         tf -= (1 - LISTED) * sum(1 for p in positions[-1] if _listed(body, p, len(t.text))
                                  and not any(a <= p < b for a, b in cited))  # a cited title is discounted already
-        if any(_in_lead(body, p) or _topic_line(body, p, breaks) for p in positions[-1]):
+        if positions[-1] and sentences is None:
+            sentences = _Sentences(body)
+        if positions[-1] and sentences.any_lead(body, positions[-1], breaks):
             tf += LEAD
         sat = tf * (K1 + 1) / (tf + norm) if tf else 0.0
         in_head = _find(head, t, 0) >= 0
         score += t.idf * (sat + HEADING * in_head)
     return score * (1 + PROXIMITY * _closeness(body, positions))
+
+
+class _Sentences:
+    """The places in a body where an occurrence is in a lead, found once per section with two regex
+    passes: `leads` holds, for each sentence opening with 一是/二要/第三，/首先 … (LEAD), the span of
+    positions from the end of that opening to the sentence's end, at most LEAD_REACH characters
+    after its start; `short` the sentences of at most TOPIC_LINE characters (start, position of the
+    stop that ends it), candidates for a topic line."""
+
+    def __init__(self, body: str):
+        self.leads = [(m.end(), min(_next_stop(body, m.start()), m.start() + LEAD_REACH - (m.start() > 0)))
+                      for m in _LEAD_OPENING.finditer(body)]
+        self.short = [(m.start(), m.end() - 1) for m in _SHORT_SENTENCE.finditer(body)]
+
+    def any_lead(self, body: str, positions: list[int], breaks: _Breaks | None) -> bool:
+        """Is one of these occurrences in a lead sentence or in a topic line?"""
+        for p in positions:
+            if any(a <= p <= b for a, b in self.leads):
+                return True
+            for start, stop in self.short:  # p must also lie within TOPIC_LINE of the sentence's start
+                if start <= p <= min(stop, start + TOPIC_LINE - (start > 0)) and _topic_line(body, start, stop, breaks):
+                    return True
+        return False
+
+
+def _next_stop(body: str, start: int) -> int:
+    m = _LEAD_STOP.search(body, start)
+    return m.start() if m else len(body)
 
 
 def _count(text: str, t: TermStats, start: int = 0, end: int | None = None) -> int:
@@ -113,27 +148,12 @@ def _positions(body: str, t: TermStats) -> list[int]:
     return out
 
 
-def _in_lead(body: str, p: int) -> bool:
-    """A sentence (or what follows its colon) that opens with 一是/二要/第三，/首先 … shortly before position p."""
-    lo = max(0, p - LEAD_REACH)
-    window = body[lo:p]
-    start = max(window.rfind(c) for c in _STOPS + LEAD_AFTER) + 1
-    if start == 0 and lo > 0:
-        return False  # the sentence began further back than LEAD_REACH
-    return _LEAD.match(window, start) is not None
-
-
-def _topic_line(body: str, p: int, breaks: _Breaks | None) -> bool:
-    """p lies in a sentence of at most TOPIC_LINE characters that opens a paragraph and is not its last."""
-    lo = max(0, p - TOPIC_LINE)
-    start = max(body.rfind(c, lo, p) for c in _STOPS) + 1
-    if start == 0 and lo > 0:
-        return False  # the sentence began further back
-    ends = [e for e in (body.find(c, p, start + TOPIC_LINE + 1) for c in _STOPS) if e >= 0]
-    if not ends or breaks is None or not breaks.opens(start):
+def _topic_line(body: str, start: int, stop: int, breaks: _Breaks | None) -> bool:
+    """The short sentence body[start:stop + 1] opens a paragraph and is not its last."""
+    if breaks is None or not breaks.opens(start):
         return False
     nxt = bisect.bisect_right(breaks.starts, start)
-    return (breaks.starts[nxt] if nxt < len(breaks.starts) else len(body)) > min(ends) + 1
+    return (breaks.starts[nxt] if nxt < len(breaks.starts) else len(body)) > stop + 1
 
 
 def _listed(body: str, p: int, n: int) -> bool:
@@ -149,7 +169,7 @@ def _closeness(body: str, positions: list[list[int]]) -> float:
     for p in min(positions, key=len):
         near = [_nearest(ps, p) for ps in positions]
         lo, hi = min(near), max(near)
-        if not any(c in body[lo:hi] for c in _STOPS):
+        if _SENTENCE_STOP.search(body, lo, hi) is None:
             return 1.0
         if hi - lo <= PASSAGE:
             best = 0.5

@@ -294,6 +294,7 @@ class _Evaluator:
         mask[head] = True
         mask[body] = True
         mask &= self.r.live  # a removed file's text stays in its exact segment until compaction
+        self.r.trim()
         th = _TermHits(head, body, _cat(tfs, np.uint16), mask)
         self.hits[key] = th
         return th
@@ -352,7 +353,7 @@ def _text_scores(reader: IndexReader, ev: _Evaluator, terms: list[Term], sids: n
     texts = []
     for sid in sids:
         seg, local = reader.segment_of(int(sid))
-        texts.append((seg.heading_text(local), seg.body_text(local)))
+        texts.append(seg.section_text(local))
     return ranking.score_sections(texts, stats, reader.avg_body_len,
                                   lambda i: paragraph_starts(reader.stored([int(sids[i])])[0]["text"], texts[i][1]))
 

@@ -7,12 +7,12 @@ reindex publishes it, without a restart.
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from whoosh import index as whoosh_index
 from whoosh import scoring
 
 from . import mapped, store
@@ -22,6 +22,8 @@ from .exact import ExactSegment
 from .normalize import fold_text
 
 mapped.install()  # Whoosh reads its segment files in place instead of copying them
+
+MAP_BUDGET = 128 << 20  # bytes of mapped index text a reader lets stay resident (see IndexReader.trim)
 
 
 @dataclass
@@ -45,15 +47,15 @@ class IndexReader:
         self.manifest = store.read_manifest(gen)
         self.dict_hash = self.manifest["dictionary_hash"]
         load_jieba(gen / "userdict.txt")
-        self.whoosh = whoosh_index.open_dir(gen / "whoosh")
+        self.whoosh = mapped.open_index(gen / "whoosh")
         self.segments = [ExactSegment.load(gen / d) for d in self.manifest["segments"]]
         self.catalog = Catalog.concat([Catalog.load(gen / d) for d in self.manifest["segments"]])
         self.facts = Facts.of(self.catalog.reports)
         self.titles_folded = [r.title_folded for r in self.catalog.reports]
         self.issuers_folded = [fold_text(r.issuer or "") for r in self.catalog.reports]
         self.live = np.load(gen / "live.npy")
-        self.sid_to_doc = np.load(gen / "sid_to_doc.npy", mmap_mode="r")
-        self.doc_to_sid = np.load(gen / "doc_to_sid.npy", mmap_mode="r")
+        self.sid_to_doc = np.load(gen / "sid_to_doc.npy")
+        self.doc_to_sid = np.load(gen / "doc_to_sid.npy")
         self.n = int(self.manifest["next_sid"])
         self.body_len = np.concatenate([s.body_length() for s in self.segments]) if self.segments else np.zeros(0)
         live_len = self.body_len[self.live[: len(self.body_len)]]
@@ -67,6 +69,8 @@ class IndexReader:
         self.first_sections[[r.first_sid for r in self.catalog.reports]] = True
         self.n_live = max(int(self.live.sum()), 1)
         self.order_key = _order_key(self.catalog, self.n)
+        self.map_budget = MAP_BUDGET
+        self._mapped_at_open = file_resident_bytes()
 
     def searcher(self):
         """The one Whoosh searcher of this generation; use it under `self.lock`.
@@ -80,6 +84,16 @@ class IndexReader:
                 if self._searcher is None:
                     self._searcher = self.whoosh.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
         return self._searcher
+
+    def trim(self) -> None:
+        """Called after each verification: once the process's file-backed resident memory has grown
+        by more than map_budget since this reader opened, the exact text's mapped pages are dropped
+        from it. They stay in the page cache, and the next scans map what they need again, so the
+        server's RSS stays bounded whatever the size of the corpus."""
+        now = file_resident_bytes()
+        if now is None or now - self._mapped_at_open > self.map_budget:
+            for seg in self.segments:
+                seg.drop_pages()
 
     def segment_of(self, sid: int) -> tuple[ExactSegment, int]:
         for seg in self.segments:
@@ -122,6 +136,15 @@ class IndexReader:
     def close(self) -> None:
         if self._searcher is not None:
             self._searcher.close()
+
+
+def file_resident_bytes() -> int | None:
+    """File-backed (and shared) resident memory of this process, from /proc/self/statm; None elsewhere."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            return int(fh.read().split()[2]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _order_key(catalog: Catalog, n: int) -> np.ndarray:

@@ -110,3 +110,42 @@ def test_an_item_of_an_enumeration_counts_less():
     after_comma = ("", FILLER + "办好特殊教育、继续教育,支持和规范民办教育发展。")
     in_list = ("", FILLER + "办好民族教育、特殊教育、继续教育,支持和规范民办教育发展。")
     assert scores([in_list], "特殊教育")[0] < scores([after_comma], "民办教育")[0]
+
+
+def _pad(n: int) -> str:
+    return ("加强基础设施建设" * 10)[:n]
+
+
+def test_a_lead_opening_reaches_forty_characters_into_its_sentence():
+    # 一是 … 素质教育: counted while the term starts at most LEAD_REACH - 1 characters after the sentence's start
+    def lead_and_plain(pad: int) -> tuple[float, float]:
+        lead = ("", FILLER + "一是" + _pad(pad) + "素质教育,提高质量。" + FILLER)
+        plain = ("", FILLER + "一项" + _pad(pad) + "素质教育,提高质量。" + FILLER)
+        s_lead, s_plain = scores([lead, plain], "素质教育")
+        return s_lead, s_plain
+
+    near, near_plain = lead_and_plain(37)
+    far, far_plain = lead_and_plain(38)
+    assert near > near_plain
+    assert far == far_plain
+
+
+def test_a_topic_line_is_at_most_sixteen_characters():
+    def opens_and_inside(pad: int) -> tuple[float, float]:
+        body = FILLER + "素质教育" + _pad(pad) + "。深入贯彻落实教育改革和发展规划纲要。" + FILLER
+        opens = score_sections([("", body)], stats("素质教育"), AVG, lambda i: [0, len(FILLER)])
+        inside = score_sections([("", body)], stats("素质教育"), AVG, lambda i: [0])
+        return opens[0], inside[0]
+
+    short, short_inside = opens_and_inside(12)  # 16 characters before the stop
+    long, long_inside = opens_and_inside(13)
+    assert short > short_inside
+    assert long == long_inside
+
+
+def test_terms_in_one_sentence_are_closer_than_across_a_stop():
+    same = ("", FILLER + "推进学前教育,保障校园安全,加强管理。" + FILLER)
+    across = ("", FILLER + "推进学前教育。保障校园安全,加强管理。" + FILLER)
+    apart = ("", "推进学前教育。" + FILLER + "保障校园安全。" + FILLER)
+    s_same, s_across, s_apart = scores([same, across, apart], "学前教育", "安全")
+    assert s_same > s_across > s_apart
