@@ -160,6 +160,7 @@ class Column:
 
     def find(self, value: int) -> int:
         """Where value is in this sorted column, or -1."""
+        value = self.dtype.type(value)  # a Python int makes numpy convert the whole array for the search
         j = int(np.searchsorted(self._sample, value, side="right")) - 1
         if j < 0:
             return -1
@@ -319,7 +320,7 @@ def _lookup(keys, ptr, post, tf, wanted: list[int]) -> tuple[np.ndarray, np.ndar
 def _find(keys: np.ndarray | Column, key: int) -> int:
     if isinstance(keys, Column):
         return keys.find(key)
-    i = int(np.searchsorted(keys, key))
+    i = int(np.searchsorted(keys, keys.dtype.type(key)))  # typed: an int would convert all of keys
     return i if i < len(keys) and int(keys[i]) == key else -1
 
 
