@@ -21,6 +21,7 @@ from .run import ROOT, machine
 START, END = "<!-- scaling:start -->", "<!-- scaling:end -->"
 SERVER_BUDGET_GB = 20  # of this machine's memory, leaving room for the system and a reindex
 HTTP_P95_LIMIT_MS = 100  # where search stops feeling instant
+BUILD_BUDGET_MB = 1536  # the build's memory target
 
 
 def _fit(x: list[float], y: list[float]) -> tuple[float, float]:
@@ -38,16 +39,17 @@ def section(res: dict, command: str) -> list[str]:
     chars = [r["tantivy"]["chars"] if "tantivy" in r else r["edusearch"].get("chars", 0) for r in rows]
     m = res.get("machine") or machine()
     out = [START, "## Scaling: the same corpus 1×, 2×, 4× over", "",
-           f"Measured {m['date']} on {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, shared with other work",
-           "(read the ratios, which come from the same run, more than the seconds). An N× corpus is N copies of",
+           f"Measured {m['date']} on {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB: one run, sizes one after",
+           "the other (read the ratios, which come from the same run, more than the seconds). An N× corpus is N copies of",
            "`laws` under different folder names, so every report is indexed N times under different ids.",
            "Build memory is the peak of the **sum** of the resident memory of the whole process tree (the build",
            "process, its parse workers and Whoosh's sub-writers), sampled every 0.2 s; PSS counts pages shared",
-           "by forked processes once. Server memory is the `edusearch serve` process after 110 API queries and",
-           "20 result pages. Query figures: each of the 110 queries asked once.", "",
+           "by forked processes once. Server memory is the RSS of the `edusearch serve` process after 110 API",
+           "queries and 20 result pages (in brackets: its peak, VmHWM). Query figures: each of the 110 queries",
+           "asked once.", "",
            "    " + command, "",
            "| corpus | characters | sections | edusearch build s (CPU s) | tantivy build s (CPU s) | ratio wall (CPU) | build peak RSS MB (sum) "
-           "| PSS MB | tantivy peak RSS MB | index MB | tantivy index MB | server RSS MB | in-process p50 / p95 ms "
+           "| PSS MB | tantivy peak RSS MB | index MB | tantivy index MB | server RSS MB (peak) | in-process p50 / p95 ms "
            "| HTTP p50 / p95 ms | tantivy p50 / p95 ms |",
            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|"]
     for r, c in zip(rows, chars, strict=True):
@@ -55,7 +57,7 @@ def section(res: dict, command: str) -> list[str]:
         ratio = e["seconds"] / t["build_seconds"] if t else float("nan")
         cpu_ratio = e["cpu_seconds"] / t["build_cpu_seconds"] if t.get("build_cpu_seconds") and e.get("cpu_seconds") else float("nan")
         q = (f"{e['inproc_p50_ms']:.1f} / {e['inproc_p95_ms']:.1f}", f"{e['http_p50_ms']:.1f} / {e['http_p95_ms']:.1f}",
-             f"{e['server_rss_end_mb']:.0f}") if "inproc_p50_ms" in e else ("–", "–", "–")
+             f"{e['server_rss_end_mb']:.0f} ({e.get('server_rss_peak_mb', float('nan')):.0f})") if "inproc_p50_ms" in e else ("–", "–", "–")
         out.append(f"| {r['times']}× laws | {c:,} | {e['sections']:,} | {e['seconds']:.0f} ({e.get('cpu_seconds', float('nan')):.0f}) | "
                    f"{t.get('build_seconds', float('nan')):.0f} ({t.get('build_cpu_seconds') or float('nan'):.0f}) | "
                    f"{ratio:.1f}× ({cpu_ratio:.1f}×) | {e['tree_peak_rss_mb']:.0f} | "
@@ -77,8 +79,9 @@ def _limits(rows: list[dict], chars: list[int]) -> list[str]:
     peaks = [r["edusearch"]["tree_peak_rss_mb"] for r in rows]
     a, b = _fit(mchars, peaks)
     lines.append(f"- Build memory stayed between {min(peaks):.0f} and {max(peaks):.0f} MB; what still grows "
-                 f"({b:.1f} MB per million characters: per-file and per-section bookkeeping) would reach "
-                 f"{a + b * 1000:,.0f} MB at 1,000 M characters, so it does not limit the size.")
+                 f"({b:.1f} MB per million characters) would reach {a + b * 150:,.0f} MB at 150 M characters and "
+                 f"{a + b * 1000:,.0f} MB at 1,000 M, past the 1.5 GB line from about "
+                 f"{_reach(a, b, BUILD_BUDGET_MB):,.0f} M characters; this machine's 24 GB is not what limits the size.")
     a, b = _fit(mchars, [r["edusearch"]["index_bytes"] / 1e6 for r in rows])
     lines.append(f"- The index takes {b:.1f} MB per million characters on disk (twice that while a full reindex "
                  "writes the next generation beside the live one).")
