@@ -70,7 +70,7 @@ STOCK_POOL = writing.PostingPool  # Whoosh's own, kept for comparison
 STOCK_LENGTHS = whoosh3.W3PerDocReader.doc_field_length_reader
 _KEY_BYTES = 400  # a new term: its key, dictionary entry, two arrays and a list
 _POSTING_BYTES = 28  # one posting: 8 + 8 bytes in the arrays, a list slot, growth slack
-READ_BUFFER = 1 << 20
+READ_BUFFER = 1 << 16  # per run being merged: a term record is read whole anyway
 
 
 class TermPool(STOCK_POOL):
