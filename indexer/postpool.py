@@ -177,12 +177,17 @@ def _flat(records: Iterable[Record]) -> Iterator:
 
 def _length_table(self, fieldname: str, default=0):
     """whoosh3's per-posting field-length lookup (a column read and a decode for every posting
-    written), read once per field into a list instead."""
+    written), read once per field: one byte a document, decoded through a 256-entry table."""
     reader = self._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
     if reader is None:
         return lambda docnum, _default=default: _default
-    table = [byte_to_length(b) if b else None for b in reader]
-    return table.__getitem__
+    codes = bytes(reader)
+    decoded = [None] + [byte_to_length(b) for b in range(1, 256)]  # a zero byte reads as None, as in whoosh3
+
+    def get(docnum: int, _codes=codes, _decoded=decoded):
+        return _decoded[_codes[docnum]]
+
+    return get
 
 
 def install() -> None:
