@@ -32,6 +32,17 @@ def seed_text() -> str:
 
 
 @pytest.fixture(scope="session")
+def dict_hash(tmp_path_factory) -> str:
+    """The shipped dictionary, loaded: what an index built without --userdict analyses with."""
+    from indexer.analysis import combined_dictionary, dictionary_hash, load_jieba
+
+    path = tmp_path_factory.mktemp("dict") / "userdict.txt"
+    path.write_text(combined_dictionary(), encoding="utf-8")
+    load_jieba(path)
+    return dictionary_hash(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
 def index_dir(tmp_path_factory):
     """A real index of the bundled corpus plus the full-width-digit government reports."""
     from indexer.builder import reindex

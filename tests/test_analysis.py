@@ -19,14 +19,6 @@ from indexer.analysis import (
 from indexer.normalize import fold_text
 
 
-@pytest.fixture(scope="module")
-def dict_hash(tmp_path_factory):
-    path = tmp_path_factory.mktemp("dict") / "userdict.txt"
-    path.write_text(combined_dictionary(), encoding="utf-8")
-    load_jieba(path)
-    return dictionary_hash(path.read_text(encoding="utf-8"))
-
-
 def test_domain_terms_are_single_words(dict_hash):
     for term in ("防溺水", "一岗双责", "营养午餐", "校安工程", "双减"):
         assert term in query_words(term, dict_hash)

@@ -17,19 +17,10 @@ from whoosh import index, writing
 from whoosh.codec import whoosh3
 
 from indexer import postpool
-from indexer.analysis import combined_dictionary, dictionary_hash, load_jieba
 from indexer.normalize import fold_text
 from indexer.parse import parse_source
 from indexer.reader import read_file
 from indexer.schema import build_schema
-
-
-@pytest.fixture(scope="module")
-def dict_hash(tmp_path_factory):
-    path = tmp_path_factory.mktemp("dict") / "userdict.txt"
-    path.write_text(combined_dictionary(), encoding="utf-8")
-    load_jieba(path)
-    return dictionary_hash(path.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
