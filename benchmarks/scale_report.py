@@ -38,7 +38,7 @@ def section(res: dict, command: str) -> list[str]:
     rows = sorted(res["rows"], key=lambda r: r["times"])
     chars = [r["tantivy"]["chars"] if "tantivy" in r else r["edusearch"].get("chars", 0) for r in rows]
     m = res.get("machine") or machine()
-    out = [START, "## Scaling: the same corpus 1×, 2×, 4× over", "",
+    out = [START, "## Scaling with the corpus size: the same corpus copied N times", "",
            f"Measured {m['date']} on {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB: one run, sizes one after",
            "the other (read the ratios, which come from the same run, more than the seconds). An N× corpus is N copies of",
            "`laws` under different folder names, so every report is indexed N times under different ids.",
