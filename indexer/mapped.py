@@ -26,12 +26,15 @@ from whoosh.filedb import compound, structfile
 from whoosh.filedb.filestore import FileStorage
 
 
-class ViewReader(io.RawIOBase):
-    """A read-only, seekable file over a memoryview."""
+class _RangeReader(io.RawIOBase):
+    """A read-only, seekable file over `length` bytes; subclasses say how a range is read."""
 
-    def __init__(self, view: memoryview):
+    def __init__(self, length: int):
         super().__init__()
-        self._view, self._pos = view, 0
+        self._length, self._pos = length, 0
+
+    def _read(self, start: int, end: int) -> bytes:
+        raise NotImplementedError
 
     def readable(self) -> bool:
         return True
@@ -39,30 +42,43 @@ class ViewReader(io.RawIOBase):
     def seekable(self) -> bool:
         return True
 
-    def readinto(self, b) -> int:
-        n = max(0, min(len(b), len(self._view) - self._pos))
-        b[:n] = self._view[self._pos: self._pos + n]
-        self._pos += n
-        return n
-
     def read(self, size: int | None = -1) -> bytes:
-        end = len(self._view) if size is None or size < 0 else min(self._pos + size, len(self._view))
-        out = bytes(self._view[self._pos: end]) if end > self._pos else b""
-        self._pos = max(self._pos, end)
+        end = self._length if size is None or size < 0 else min(self._pos + size, self._length)
+        if end <= self._pos:
+            return b""
+        out = self._read(self._pos, end)
+        self._pos += len(out)
         return out
+
+    def readinto(self, b) -> int:
+        data = self.read(len(b))
+        b[:len(data)] = data
+        return len(data)
 
     def peek(self, size: int = 1) -> bytes:
         """What read would return, without moving: pickle prefetches with it instead of
         reading its input a few bytes at a time (Whoosh pickles each posting block's header)."""
-        return bytes(self._view[self._pos: self._pos + max(size, 1)])
+        end = min(self._pos + max(size, 1), self._length)
+        return self._read(self._pos, end) if end > self._pos else b""
 
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: len(self._view)}[whence]
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._length}[whence]
         self._pos = max(0, base + offset)
         return self._pos
 
     def tell(self) -> int:
         return self._pos
+
+
+class ViewReader(_RangeReader):
+    """A read-only, seekable file over a memoryview."""
+
+    def __init__(self, view: memoryview):
+        super().__init__(len(view))
+        self._view = view
+
+    def _read(self, start: int, end: int) -> bytes:
+        return bytes(self._view[start:end])
 
     def close(self) -> None:
         self._view = memoryview(b"")  # the BufferFile releases the real view itself
@@ -76,47 +92,16 @@ def _buffer_file_init(self, buf, name=None, onclose=None) -> None:
     self.is_closed = False
 
 
-class PreadReader(io.RawIOBase):
+class PreadReader(_RangeReader):
     """A read-only, seekable file over part of an open file, read with os.pread: no shared
     file position, no buffer, no mapping."""
 
     def __init__(self, fd: int, offset: int, length: int):
-        super().__init__()
-        self._fd, self._offset, self._length, self._pos = fd, offset, length, 0
+        super().__init__(length)
+        self._fd, self._offset = fd, offset
 
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def read(self, size: int | None = -1) -> bytes:
-        end = self._length if size is None or size < 0 else min(self._pos + size, self._length)
-        if end <= self._pos:
-            return b""
-        out = os.pread(self._fd, end - self._pos, self._offset + self._pos)
-        self._pos += len(out)
-        return out
-
-    def readinto(self, b) -> int:
-        data = self.read(len(b))
-        b[:len(data)] = data
-        return len(data)
-
-    def peek(self, size: int = 1) -> bytes:
-        """As ViewReader.peek: lets pickle read a block header in one call."""
-        pos = self._pos
-        out = self.read(max(size, 1))
-        self._pos = pos
-        return out
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._length}[whence]
-        self._pos = max(0, base + offset)
-        return self._pos
-
-    def tell(self) -> int:
-        return self._pos
+    def _read(self, start: int, end: int) -> bytes:
+        return os.pread(self._fd, end - start, self._offset + start)
 
 
 class _PreadFile(structfile.StructFile):
