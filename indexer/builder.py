@@ -485,9 +485,9 @@ class _Build:
                 seg = ExactSegment.load(self.gen / seg_dir)
                 base = seg.base if base is None else base
                 for local in range(seg.size):
-                    alive = live[seg.base + local]
-                    headings.append(seg.heading_text(local) if alive else "")
-                    bodies.append(seg.body_text(local) if alive else "")
+                    heading, body = seg.section_text(local) if live[seg.base + local] else ("", "")
+                    headings.append(heading)
+                    bodies.append(body)
                 parts.append(Catalog.load(self.gen / seg_dir))
             seg_dir = f"exact/seg-c{base:06d}-{self.gen.name}"
             _save_exact(str(self.gen / seg_dir), base, headings, bodies, Catalog.concat(parts))

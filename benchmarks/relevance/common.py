@@ -58,7 +58,7 @@ def key(reader: IndexReader, sid: int) -> str:
 def folded(reader: IndexReader, sid: int) -> tuple[str, str]:
     """(heading, body) of a section as the exact index holds them (NFKC, casefolded)."""
     seg, local = reader.segment_of(int(sid))
-    return seg.heading_text(local), seg.body_text(local)
+    return seg.section_text(local)
 
 
 def count(text: str, term) -> int:
