@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import heapq
 import io
-import itertools
 import marshal
 from array import array
 from collections.abc import Iterable, Iterator
 from itertools import groupby
 from operator import itemgetter
 
+import numpy as np
 from whoosh import writing
 from whoosh.codec import whoosh3
 from whoosh.util.numeric import byte_to_length
@@ -46,11 +46,13 @@ class Postings:
         self.values.extend(other.values)
 
     def in_order(self) -> Postings:
-        docs = self.docs
-        if all(a < b for a, b in itertools.pairwise(docs)):
+        """Itself when its documents ascend (always, as writers add them); else sorted."""
+        docs = np.frombuffer(self.docs, dtype=np.int64)
+        if len(docs) < 2 or bool((docs[1:] > docs[:-1]).all()):
             return self
-        order = sorted(range(len(docs)), key=docs.__getitem__)
-        return Postings(array("q", (docs[i] for i in order)), array("d", (self.weights[i] for i in order)),
+        order = np.argsort(docs, kind="stable")
+        weights = np.frombuffer(self.weights, dtype=np.float64)
+        return Postings(array("q", docs[order].tobytes()), array("d", weights[order].tobytes()),
                         [self.values[i] for i in order])
 
     def dumps(self) -> tuple:
