@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 from whoosh import index as whoosh_index
+from whoosh.reading import SegmentReader
+from whoosh.writing import MERGE_SMALL
 
 from . import checkpoints, mapped, postpool, store
 from . import sources as source_list
@@ -457,7 +459,7 @@ class _Build:
                 for key in dropped:
                     writer.delete_by_term("file_key", key)
             checkpoints.reached("commit")
-            writer.commit()
+            writer.commit(mergetype=_merge_small_or_dead)
             clock("whoosh_commit")
         finally:
             bar.close()
@@ -570,6 +572,21 @@ class _Build:
             "counts": {"files": files, "reports": reports, "sections": sections},
         }
         store.write_json(self.gen / store.MANIFEST, manifest)
+
+
+def _merge_small_or_dead(writer, segments: list) -> list:
+    """Whoosh's merge policy (small segments merged), and also every segment whose documents are
+    mostly deleted rewritten with its live ones, as exact segments are compacted: removing a large
+    source frees its disk instead of keeping its postings as deleted documents."""
+    keep = []
+    for seg in segments:
+        if seg.deleted_count() > COMPACT_DEAD_SHARE * max(seg.doc_count_all(), 1):
+            reader = SegmentReader(writer.storage, writer.schema, seg)
+            writer.add_reader(reader)
+            reader.close()
+        else:
+            keep.append(seg)
+    return MERGE_SMALL(writer, keep)
 
 
 def _write_docmap(gen: Path, next_sid: int, live: np.ndarray) -> None:

@@ -183,7 +183,7 @@ def test_docmap_matches_whoosh_column(tmp_path, corpus):
 
     root = tmp_path / "index"
     reindex(root, [corpus], progress=False)
-    (corpus / SEED_000.name).unlink()
+    (corpus / "国歌法(2017-09-01).md").unlink()  # a few sections: Whoosh keeps them as deleted documents
     reindex(root, progress=False)
     gen = store.current(root)
     doc_to_sid = np.load(gen / "doc_to_sid.npy")
@@ -367,3 +367,31 @@ def test_a_report_link_survives_when_a_same_named_file_elsewhere_goes(tmp_path):
         rd = Library(root).reader()
         assert search(rd, "乙县标记行").hits[0].doc_id == before["乙县"]  # shared links keep working
         assert get_report(rd, before["甲县"]) is None  # the deleted report's link is gone, not someone else's
+
+
+def test_removing_most_documents_rewrites_their_whoosh_segments(tmp_path):
+    # the 72 government reports, then a bureau's two pages beside them; dropping the reports must
+    # free their postings (not keep them as deleted documents) and answer like a fresh build
+    root, bureau = tmp_path / "index", tmp_path / "bureau"
+    bureau.mkdir()
+    shutil.copy(SEED_000, bureau)
+    shutil.copy(SEED_003, bureau)
+    reindex(root, [GOV], progress=False, workers=1)
+    reindex(root, [bureau], progress=False, workers=1)
+    before = sum(f.stat().st_size for f in (store.current(root) / "whoosh").iterdir())
+    reindex(root, remove=[GOV], progress=False, workers=1)
+    gen = store.current(root)
+    reader = IndexReader(gen)
+    try:
+        with reader.whoosh.reader() as r:
+            assert r.doc_count_all() == r.doc_count()  # no deleted documents left behind
+        after = sum(f.stat().st_size for f in (gen / "whoosh").iterdir())
+        assert after < before / 4
+        fresh = tmp_path / "fresh"
+        reindex(fresh, [bureau], progress=False, workers=1)
+        for q in ("防溺水", "安全教育", "学校 安全"):
+            got = search(reader, q, per_page=1000)
+            assert got.total > 0
+            assert [(h.doc_id, h.section_id) for h in got.hits] == [(h.doc_id, h.section_id) for h in hits(fresh, q).hits]
+    finally:
+        reader.close()
