@@ -51,6 +51,7 @@ _lock = threading.Lock()
 _tokenizers: dict[str, jieba.Tokenizer] = {}  # by dictionary hash
 _block_cache: dict[str, tuple[str, ...]] = {}
 BLOCK_CACHE_SIZE = 150_000
+FILTERED_CACHE_SIZE = 500_000
 _BLOCK = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+)")  # jieba's re_han_default: its unit of cutting
 
 
@@ -122,24 +123,23 @@ class TokenPositionChineseTokenizer(ChineseTokenizer):
     def _jieba(self) -> jieba.Tokenizer:
         tok = _tokenizers.get(self.dict_hash)
         if tok is None:
-            # a fresh process (e.g. a Whoosh sub-writer): load the dictionary named by the builder
-            path = os.environ.get("EDUSEARCH_JIEBA_DICT")
-            if path and Path(path).is_file():
-                tok = load_jieba(Path(path))
-            if tok is None or _tokenizers.get(self.dict_hash) is None:
-                raise RuntimeError(f"jieba dictionary {self.dict_hash} is not loaded; open the index first")
+            raise RuntimeError(f"jieba dictionary {self.dict_hash} is not loaded; open the index first")
         return tok
 
     def __eq__(self, other):
         return type(self) is type(other) and self.dict_hash == other.dict_hash
 
+    def words(self, text: str):
+        """(word, start, end) for each token this tokenizer yields, before any filter."""
+        for w, start, end in self._jieba().tokenize(text, mode="search"):
+            if len(w) > 1 or accepted_chars.match(w):
+                yield w, start, end
+
     def __call__(self, text, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, mode="", **kwargs):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pos = start_pos
-        for w, start, end in self._jieba().tokenize(text, mode="search"):
-            if len(w) <= 1 and not accepted_chars.match(w):
-                continue
+        for w, start, end in self.words(text):
             token.original = token.text = w
             token.boost = 1.0
             token.stopped = False
@@ -159,9 +159,21 @@ class MemoChain(CompositeAnalyzer):
     lowercase, stop and stem filters work token by token, so the chain's tokens
     for a text are the concatenation of its tokens for each block. Whoosh's
     frequency postings only need each token's text, and policy documents repeat
-    the same phrases endlessly, so indexing asks jieba once per distinct block.
-    Queries, and any call wanting positions or offsets, run the chain as is.
+    the same phrases endlessly, so indexing asks jieba once per distinct block,
+    and the filters once per distinct word. Queries, and any call wanting
+    positions or offsets, run the chain as is.
     """
+
+    def __init__(self, *items):
+        super().__init__(*items)
+        self._filtered: dict[str, tuple[str, ...]] = {}  # word → the filters' output for it
+
+    def __getstate__(self):
+        return {k: v for k, v in self.__dict__.items() if k != "_filtered"}  # the schema is pickled
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._filtered = {}
 
     def __call__(self, value, no_morph=False, **kwargs):
         if kwargs.get("mode") != "index" or kwargs.get("positions") or kwargs.get("chars") or no_morph:
@@ -169,6 +181,15 @@ class MemoChain(CompositeAnalyzer):
         return self._memoised(value, kwargs)
 
     def _memoised(self, value, kwargs):
+        token = Token(False, False, removestops=kwargs.get("removestops", True), mode="index")
+        token.boost, token.stopped = 1.0, False
+        for text in self.index_words(value, kwargs):
+            token.text = text
+            yield token
+
+    def index_words(self, value: str, kwargs: dict | None = None) -> list[str]:
+        """The texts of the tokens indexing `value` yields, in order, without a Token per token."""
+        kwargs = {"mode": "index"} if kwargs is None else kwargs
         blocks = [b for b in _BLOCK.split(value) if b]
         known: dict[str, tuple[str, ...]] = {}
         missing = []
@@ -180,12 +201,24 @@ class MemoChain(CompositeAnalyzer):
                 known[b] = hit
         if missing:
             known.update(self._analyse_blocks(missing, kwargs))
-        token = Token(False, False, removestops=kwargs.get("removestops", True), mode="index")
-        token.boost, token.stopped = 1.0, False
+        out: list[str] = []
         for block in blocks:
-            for text in known[block]:
-                token.text = text
-                yield token
+            out += known[block]
+        return out
+
+    def _filter_word(self, word: str, kwargs) -> tuple[str, ...]:
+        """What the chain's filters make of one word (they see one token at a time), remembered."""
+        token = Token(False, True, removestops=kwargs.get("removestops", True), mode="index")
+        token.original = token.text = word
+        token.boost, token.stopped, token.startchar, token.endchar = 1.0, False, 0, len(word)
+        stream = iter([token])
+        for f in self.items[1:]:
+            stream = f(stream)
+        out = tuple(t.text for t in stream if not t.stopped)
+        if len(self._filtered) >= FILTERED_CACHE_SIZE:
+            self._filtered.clear()
+        self._filtered[word] = out
+        return out
 
     def _analyse_blocks(self, blocks: list[str], kwargs) -> dict[str, tuple[str, ...]]:
         """One chain run for all new blocks, joined by newlines (a block boundary
@@ -196,10 +229,13 @@ class MemoChain(CompositeAnalyzer):
             starts.append(pos)
             pos += len(b) + 1
         found: list[list[str]] = [[] for _ in blocks]
-        args = dict(kwargs, chars=True)
-        for t in CompositeAnalyzer.__call__(self, joined, **args):
-            if not t.stopped:
-                found[bisect.bisect_right(starts, t.startchar) - 1].append(t.text)
+        filtered = self._filtered
+        for w, start, _end in self.items[0].words(joined):
+            out = filtered.get(w)
+            if out is None:
+                out = self._filter_word(w, kwargs)
+            if out:
+                found[bisect.bisect_right(starts, start) - 1] += out
         result = {b: tuple(texts) for b, texts in zip(blocks, found, strict=True)}
         if len(_block_cache) + len(result) > BLOCK_CACHE_SIZE:
             _block_cache.clear()

@@ -14,7 +14,9 @@ import shutil
 import sys
 import time
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import wait as futures_wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +25,7 @@ from whoosh import index as whoosh_index
 from whoosh.reading import SegmentReader
 from whoosh.writing import MERGE_SMALL
 
-from . import checkpoints, mapped, postpool, store
+from . import checkpoints, mapped, postpool, segwriter, store
 from . import sources as source_list
 from .analysis import combined_dictionary, dictionary_hash, load_jieba
 from .catalog import Catalog, ReportRow
@@ -35,9 +37,10 @@ from .reader import Unreadable, is_supported, read_file
 from .schema import build_schema
 from .sources import SourceMissing, SourcePlan
 
-PARALLEL_MIN_SECTIONS = 3000  # below this, one process is faster than starting two
-POOL_MB = 64  # per Whoosh writer process: postings beyond this go to runs on disk, merged at commit
-BATCH_BYTES = 12 << 20  # source bytes parsed, indexed and turned into one exact segment at a time
+POOL_MB = 64  # Whoosh merges at commit: postings beyond this go to runs on disk
+BATCH_BYTES = 12 << 20  # source bytes parsed, indexed and turned into one exact + one Whoosh segment at a time
+PARALLEL_MIN_BYTES = 1 << 20  # from this much source on, at least one batch per worker process
+IN_FLIGHT = 2  # batches handed to the workers and not yet written: what the builder holds besides its own
 BATCH_CHARS = 4_000_000  # live characters an exact segment may hold when compaction merges segments
 COMPACT_SEGMENTS = 8
 COMPACT_DEAD_SHARE = 0.3
@@ -184,15 +187,21 @@ def parse_all(files: list[SourceFile], workers: int, progress: bool) -> list[tup
     return out
 
 
-def _batches(files: list[SourceFile], limit: int) -> list[list[SourceFile]]:
-    """Consecutive runs of files (file order kept) of about `limit` bytes each."""
-    out: list[list[SourceFile]] = []
-    size = 0
+def _batches(files: list[SourceFile], limit: int, workers: int = 1) -> list[list[SourceFile]]:
+    """Consecutive runs of files (file order kept) of about `limit` bytes each; with worker
+    processes and enough text, at least one for each, so they all analyse and write."""
+    sizes = []
     for f in files:
         try:
-            n = f.path.stat().st_size
+            sizes.append(f.path.stat().st_size)
         except OSError:
-            n = 0
+            sizes.append(0)
+    total = sum(sizes)
+    if workers > 1 and total >= PARALLEL_MIN_BYTES:
+        limit = min(limit, -(-total // workers))
+    out: list[list[SourceFile]] = []
+    size = 0
+    for f, n in zip(files, sizes, strict=True):
         if not out or (size + n > limit and out[-1]):
             out.append([])
             size = 0
@@ -262,6 +271,16 @@ def _save_exact(folder: str, base: int, headings: list[str], bodies: list[str], 
     catalog.save(Path(folder))
 
 
+def _build_batch(gen: str, seg_dir: str, base: int, headings: list[str], bodies: list[str], catalog: Catalog,
+                 docs: list[dict]):
+    """One batch's exact segment and Whoosh segment (in a worker process when there is a pool);
+    returns the Whoosh segment for the builder's writer to add at commit."""
+    _save_exact(str(Path(gen) / seg_dir), base, headings, bodies, catalog)
+    del headings, bodies, catalog
+    load_jieba(Path(gen) / "userdict.txt")
+    return segwriter.write_segment(Path(gen) / "whoosh", docs)
+
+
 # -- the reindex itself -------------------------------------------------------------
 
 
@@ -307,7 +326,6 @@ def reindex(
         try:
             (gen / "userdict.txt").write_text(dict_text, encoding="utf-8")
             load_jieba(gen / "userdict.txt")
-            os.environ["EDUSEARCH_JIEBA_DICT"] = str(gen / "userdict.txt")  # for Whoosh's sub-writers
             build = _Build(gen, dict_hash, plan.sources, dicts, files, skipped, workers, progress, pool)
             summary = build.full() if reason else build.incremental(live, old, missing)
             summary.full, summary.reason = bool(reason), reason
@@ -409,19 +427,24 @@ class _Build:
     # batches -----------------------------------------------------------------
 
     def _index_in_batches(self, ix, files: list[SourceFile], first_sid: int, dropped: list[str] = ()):
-        """Parse, hand to Whoosh and build the exact index BATCH_BYTES of source at a time, in file
-        order, so memory holds one batch (two while the next is parsed) whatever the corpus size.
-        Each batch becomes one exact segment with its catalog; sids run on from batch to batch."""
+        """Parse, analyse and index BATCH_BYTES of source at a time, in file order, so memory holds a
+        few batches whatever the corpus size. Each batch becomes one exact segment with its catalog
+        and one Whoosh segment, written by a worker while the next batch is parsed; sids run on from
+        batch to batch. The builder's own Whoosh writer deletes the dropped files' sections and
+        commits the new segments."""
         clock = _Clock(self.summary.phases)
-        batches = _batches(files, BATCH_BYTES)
         pool = self.pool if len(files) > 8 else None
+        batches = _batches(files, BATCH_BYTES, self.workers if pool is not None else 1)
         entries: dict[str, dict] = {}
         segments: list[str] = []
-        pending = []  # exact segments being built in the pool
-        writer = None
+        built: list = []  # Whoosh segments, in sid order
+        pending: list[Future] = []
         sid = first_sid
+        writer = ix.writer(limitmb=POOL_MB)
         bar = _bar(len(files), "index", self.progress)
         try:
+            for key in dropped:
+                writer.delete_by_term("file_key", key)
             parsing = _parse_batch(pool, batches[0]) if batches else iter(())
             for k in range(len(batches)):
                 parsed = self._take(parsing, first=k == 0)
@@ -431,36 +454,33 @@ class _Build:
                 del parsed
                 entries.update(got)
                 clock("collect")
-                if writer is None:
-                    writer = self._writer(ix, len(docs) * len(batches))
-                    for key in dropped:
-                        writer.delete_by_term("file_key", key)
                 if headings:
                     seg_dir = f"exact/seg-{sid:06d}"
                     segments.append(seg_dir)
-                    job = (str(self.gen / seg_dir), sid, headings, bodies, catalog)
-                    if pool is not None and len(batches) > 1:
-                        pending.append(pool.submit(_save_exact, *job))  # built beside Whoosh's work
-                    else:
-                        _save_exact(*job)
-                    del job  # the batch's texts are the worker's (or gone) now
-                    clock("exact")
+                    job = (str(self.gen), seg_dir, sid, headings, bodies, catalog, docs)
                     sid += len(headings)
-                del headings, bodies, catalog
-                self._add(writer, docs, first=k == 0)
+                    del headings, bodies, catalog, docs
+                    if pool is None:
+                        built.append(_build_batch(*job))
+                    else:
+                        pending.append(pool.submit(_build_batch, *job))
+                        built += _wait(pending, keep=IN_FLIGHT)
+                    del job
+                    checkpoints.reached("index")
                 bar.update(len(batches[k]))
-                del docs
-                clock("whoosh_add")
-            for done in pending:
-                done.result()
-            clock("exact")
-            if writer is None:
-                writer = self._writer(ix, 0)
-                for key in dropped:
-                    writer.delete_by_term("file_key", key)
+                clock("index")
+            built += _wait(pending, keep=0)
+            clock("index")
             checkpoints.reached("commit")
-            writer.commit(mergetype=_merge_small_or_dead)
+            writer.commit(mergetype=lambda w, segs: _merge_small_or_dead(w, segs) + built)
             clock("whoosh_commit")
+        except BrokenProcessPool as e:
+            raise IndexWorkerFailed(f"a worker process exited ({e}); nothing was published") from e
+        except BaseException:
+            _settle(pending)
+            if not writer.is_closed:
+                writer.cancel()
+            raise
         finally:
             bar.close()
         return entries, segments, sid - first_sid
@@ -538,18 +558,6 @@ class _Build:
             entries[key] = {"src": str(f.source), "rel": f.rel, "doc_rel": f.doc_rel, "sha256": digest,
                             "reports": len(res.reports), "sections": sid - first, "sids": [first, sid]}
         return entries, Catalog(reports, np.array(section_report, dtype=np.int32)), headings, bodies, docs
-
-    def _writer(self, ix, n_docs: int):
-        if self.workers > 1 and n_docs >= PARALLEL_MIN_SECTIONS:
-            return ix.writer(procs=self.workers, multisegment=True, limitmb=POOL_MB)
-        return ix.writer(limitmb=POOL_MB)
-
-    def _add(self, writer, docs: list[dict], first: bool = True) -> None:
-        for i, d in enumerate(docs):
-            _check_workers(writer)
-            writer.add_document(**d)
-            if first and i == len(docs) // 2:
-                checkpoints.reached("index")
 
     def _finish(self, entries: dict, segments: list[str], live: np.ndarray, next_sid: int) -> None:
         store.save_array(self.gen / "live.npy", live)
@@ -643,19 +651,25 @@ def _fixed_column(col, n: int) -> np.ndarray:
 
 
 class IndexWorkerFailed(RuntimeError):
-    """A Whoosh sub-writer process died; nothing is published."""
+    """A worker process died while indexing; nothing is published."""
 
 
-def _check_workers(writer) -> None:
-    """whoosh3's MpWriter waits forever on a job queue whose readers have died,
-    and drops a dead worker's segment without a word: check before each batch."""
-    tasks, buffer = getattr(writer, "tasks", None), getattr(writer, "docbuffer", None)
-    if not tasks or buffer is None or len(buffer) + 1 < getattr(writer, "batchsize", 1):
-        return
-    dead = [t for t in tasks if t.exitcode is not None]
-    if dead:
-        writer.cancel()
-        raise IndexWorkerFailed(f"an indexing worker process exited (code {dead[0].exitcode}); nothing was published")
+def _wait(pending: list[Future], keep: int) -> list:
+    """Results of the oldest pending batches, until at most `keep` are left (in order)."""
+    out = []
+    try:
+        while len(pending) > keep:
+            out.append(pending.pop(0).result())
+    except BrokenProcessPool as e:
+        raise IndexWorkerFailed(f"an indexing worker process exited ({e}); nothing was published") from e
+    return out
+
+
+def _settle(pending: list[Future]) -> None:
+    """On failure: no batch still being written into the generation about to be removed."""
+    for f in pending:
+        f.cancel()
+    futures_wait(pending)
 
 
 class _Clock:

@@ -52,6 +52,17 @@ def test_memoised_index_path_gives_the_chain_tokens(dict_hash, path):
     assert plain == cold == warm and plain
 
 
+def test_index_words_are_the_chains_tokens_in_order(dict_hash):
+    """Lowercase, stop words and stemming run once per distinct word; the tokens must be the chain's."""
+    text = fold_text(SEED_000.read_text(encoding="utf-8")) + " The Schools are Running AND 的 了 Teachers teaching 2024年"
+    an = words_analyzer(dict_hash)
+    plain = [t.text for t in CompositeAnalyzer.__call__(an, text, mode="index") if not t.stopped]
+    assert {"school", "teacher"} <= set(plain) and "the" not in plain
+    analysis._block_cache.clear()
+    assert an.index_words(text) == plain
+    assert an.index_words(text) == plain
+
+
 def test_memoised_path_survives_its_cache_being_cleared(dict_hash, monkeypatch):
     """Full corpora fill the block cache; clearing it halfway through a text must not lose blocks."""
     monkeypatch.setattr(analysis, "BLOCK_CACHE_SIZE", 7)
