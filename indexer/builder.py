@@ -188,8 +188,9 @@ def parse_all(files: list[SourceFile], workers: int, progress: bool) -> list[tup
 
 
 def _batches(files: list[SourceFile], limit: int, workers: int = 1) -> list[list[SourceFile]]:
-    """Consecutive runs of files (file order kept) of about `limit` bytes each; with worker
-    processes and enough text, at least one for each, so they all analyse and write."""
+    """Consecutive runs of files (file order kept), of at most `limit` bytes unless one file is
+    larger, cut into even parts; with worker processes and enough text, into a multiple of their
+    number, so that all of them analyse and write until the end."""
     sizes = []
     for f in files:
         try:
@@ -197,17 +198,23 @@ def _batches(files: list[SourceFile], limit: int, workers: int = 1) -> list[list
         except OSError:
             sizes.append(0)
     total = sum(sizes)
+    n = -(-total // limit)
     if workers > 1 and total >= PARALLEL_MIN_BYTES:
-        limit = min(limit, -(-total // workers))
+        n = workers * -(-n // workers)
+    n = max(n, 1)
     out: list[list[SourceFile]] = []
-    size = 0
-    for f, n in zip(files, sizes, strict=True):
-        if not out or (size + n > limit and out[-1]):
+    pos = held = 0
+    part = -1
+    for f, size in zip(files, sizes, strict=True):
+        at = min(n - 1, pos * n // max(total, 1))  # which of n even parts the file starts in
+        if at != part or (held + size > limit and out[-1]):
             out.append([])
-            size = 0
+            held = 0
+        part = at
         out[-1].append(f)
-        size += n
-    return [b for b in out if b]
+        held += size
+        pos += size
+    return out
 
 
 def _segment_chars(folder: Path, live: np.ndarray) -> tuple[int, int]:

@@ -79,6 +79,10 @@ class _FoldTable(dict):
 _TABLE = _FoldTable()
 
 
+_SEEN: set[str] = set()  # characters looked up in _TABLE so far
+_ODD: set[str] = set()  # of those, the ones (not whitespace) that fold to more or fewer than one character
+
+
 def fold_char(ch: str) -> str:
     return _TABLE[ord(ch)]
 
@@ -129,7 +133,12 @@ def _special_positions(text: str) -> list[tuple[int, int, str]]:
     """Runs whose folded length differs from their length: whitespace runs and
     characters that NFKC/casefold expand or drop. Returned as (start, end, kind)."""
     specials = [(m.start(), m.end(), "ws") for m in _WS.finditer(text)]
-    odd = [ch for ch in set(text) if len(fold_char(ch)) != 1 and not ch.isspace()]
+    chars = set(text)
+    new = chars - _SEEN
+    if new:
+        _ODD.update(ch for ch in new if len(fold_char(ch)) != 1 and not ch.isspace())
+        _SEEN.update(new)
+    odd = chars & _ODD
     for ch in odd:
         i = text.find(ch)
         while i >= 0:

@@ -2,12 +2,12 @@
 
 title, heading and body are analysed by jieba (analysis.words_analyzer) for
 BM25F ranking and word-level search; the original text and metadata are stored
-for display; sid links a Whoosh document to the exact index.
+for display; sid, a column only, links a Whoosh document to the exact index.
 """
 
 from __future__ import annotations
 
-from whoosh import fields
+from whoosh import columns, fields
 
 from .analysis import words_analyzer
 
@@ -18,7 +18,7 @@ FIELD_BOOSTS = {"title": 3.0, "heading": 2.0, "body": 1.0}
 def build_schema(dict_hash: str) -> fields.Schema:
     words = words_analyzer(dict_hash)
     return fields.Schema(
-        sid=fields.NUMERIC(int, bits=32, signed=False, stored=True, sortable=True),
+        sid=fields.COLUMN(columns.NumericColumn("I")),  # read back for the docmap, never searched
         file_key=fields.ID(),
         doc_id=fields.ID(stored=True),
         section_id=fields.STORED(),

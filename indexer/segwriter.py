@@ -28,6 +28,7 @@ from whoosh.writing import SegmentWriter
 
 from .analysis import MemoChain
 
+MEMO_VALUES = 100_000  # distinct metadata values remembered per field
 BLOCK = 128  # postings per block: whoosh3's default blocklimit, checked against the codec
 _DECODED_LENGTH = np.array([0] + [byte_to_length(b) for b in range(1, 256)], dtype=np.int64)
 
@@ -46,6 +47,7 @@ class _FieldPostings:
     docs: array = field(default_factory=lambda: array("q"))  # per tid, or per run of tokens (words)
     runs: array = field(default_factory=lambda: array("q"))  # tokens per document (words)
     weights: array = field(default_factory=lambda: array("d"))  # per tid (other fields)
+    memo: dict = field(default_factory=dict)  # value → its (tid, freq, weight) items (other fields)
 
 
 class BatchSegmentWriter(SegmentWriter):
@@ -92,9 +94,14 @@ class BatchSegmentWriter(SegmentWriter):
             posts.docs.append(docnum)
             posts.runs.append(len(tokens))
             return len(tokens)
+        items = posts.memo.get(value)
+        if items is None:  # metadata repeats from section to section: its terms are looked up once
+            items = [(posts.terms[tbytes], freq, weight) for tbytes, freq, weight, _vbytes in fobj.index(value)]
+            if len(posts.memo) < MEMO_VALUES:
+                posts.memo[value] = items
         length = 0
-        for tbytes, freq, weight, _vbytes in fobj.index(value):
-            posts.tids.append(posts.terms[tbytes])
+        for tid, freq, weight in items:
+            posts.tids.append(tid)
             posts.docs.append(docnum)
             posts.weights.append(weight)
             length += freq

@@ -94,3 +94,18 @@ def test_batches_keep_file_order_and_size(tmp_path):
     batches = _batches(files, 100)
     assert [f for b in batches for f in b] == files
     assert [[f.key for f in b] for b in batches] == [["0", "1"], ["2"], ["3", "4", "5"], ["6"], ["7"]]
+
+
+def test_batches_come_in_a_multiple_of_the_workers_of_even_size(tmp_path, monkeypatch):
+    """The last batch must not be left to one worker while the other waits: 7 files of 100 bytes
+    and a limit of 300 make 3 batches for one process, 4 of at most 2 files for two."""
+    monkeypatch.setattr(builder, "PARALLEL_MIN_BYTES", 500)
+    files = []
+    for n in range(7):
+        p = tmp_path / f"{n}.txt"
+        p.write_bytes(b"x" * 100)
+        files.append(SourceFile(str(n), tmp_path, p.name, p.name, p))
+    assert [len(b) for b in _batches(files, 300)] == [3, 2, 2]
+    two = _batches(files, 300, workers=2)
+    assert len(two) == 4 and [f for b in two for f in b] == files and max(map(len, two)) == 2
+    assert len(_batches(files[:3], 300, workers=2)) == 1  # under PARALLEL_MIN_BYTES: as for one process
