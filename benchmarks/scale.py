@@ -6,7 +6,7 @@ An N× corpus is N hard-linked copies of the corpus under different folder names
 so every report is indexed N times under different doc ids. For each size, in this order and one
 at a time: a full edusearch reindex, the tantivy + jieba peer's build (and its queries), then
 edusearch's queries in-process and over HTTP. Build memory is the peak of the SUM of the resident
-memory of the whole process tree (parse workers and Whoosh sub-writers included), sampled from
+memory of the whole process tree (the worker processes included), sampled from
 /proc every 0.2 s; PSS (shared pages counted once) is reported beside it. Results go to
 WORK/scale.json; `python -m benchmarks.scale_report WORK/scale.json` turns them into the docs.
 """

@@ -43,7 +43,7 @@ def section(res: dict, command: str) -> list[str]:
            "the other (read the ratios, which come from the same run, more than the seconds). An N× corpus is N copies of",
            "`laws` under different folder names, so every report is indexed N times under different ids.",
            "Build memory is the peak of the **sum** of the resident memory of the whole process tree (the build",
-           "process, its parse workers and Whoosh's sub-writers), sampled every 0.2 s; PSS counts pages shared",
+           "process and its two workers, which parse, analyse and write the batches), sampled every 0.2 s; PSS counts pages shared",
            "by forked processes once. Server memory is the RSS of the `edusearch serve` process after 110 API",
            "queries and 20 result pages (in brackets: its peak, VmHWM). Query figures: each of the 110 queries",
            "asked once.", "",

@@ -481,12 +481,12 @@ class _Build:
             checkpoints.reached("commit")
             writer.commit(mergetype=lambda w, segs: _merge_small_or_dead(w, segs) + built)
             clock("whoosh_commit")
-        except BrokenProcessPool as e:
-            raise IndexWorkerFailed(f"a worker process exited ({e}); nothing was published") from e
-        except BaseException:
+        except BaseException as e:
             _settle(pending)
             if not writer.is_closed:
                 writer.cancel()
+            if isinstance(e, BrokenProcessPool):
+                raise IndexWorkerFailed(f"a worker process exited ({e}); nothing was published") from e
             raise
         finally:
             bar.close()
@@ -606,7 +606,7 @@ def _merge_small_or_dead(writer, segments: list) -> list:
 
 def _write_docmap(gen: Path, next_sid: int, live: np.ndarray) -> None:
     """Whoosh document numbers ↔ sids, read back from the sid column after commit
-    (sub-writers and merges decide Whoosh's numbering, not us)."""
+    (the segment order and merges decide Whoosh's numbering, not us)."""
     ix = whoosh_index.open_dir(gen / "whoosh")
     with ix.reader() as reader:
         parts = []
@@ -664,11 +664,8 @@ class IndexWorkerFailed(RuntimeError):
 def _wait(pending: list[Future], keep: int) -> list:
     """Results of the oldest pending batches, until at most `keep` are left (in order)."""
     out = []
-    try:
-        while len(pending) > keep:
-            out.append(pending.pop(0).result())
-    except BrokenProcessPool as e:
-        raise IndexWorkerFailed(f"an indexing worker process exited ({e}); nothing was published") from e
+    while len(pending) > keep:
+        out.append(pending.pop(0).result())
     return out
 
 

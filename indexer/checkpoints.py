@@ -19,8 +19,8 @@ POINTS = (
     "start",  # in reindex(), before the lock is taken
     "scan",  # lock held, new generation folder made, files listed
     "parse",  # the first file parsed; worker processes (if any) still parsing the rest
-    "index",  # half of the sections handed to Whoosh
-    "commit",  # all sections handed over, Whoosh about to write its segments
+    "index",  # the first batch's sections handed over to be analysed and written
+    "commit",  # every batch's segments written, Whoosh about to commit them
     "finish",  # Whoosh committed, exact index saved, manifest not yet written
     "before-pointer",  # the new generation complete and synced, CURRENT not yet replaced
     "pointer-written",  # CURRENT.tmp written, not yet renamed over CURRENT

@@ -82,7 +82,7 @@ _held_fd: int | None = None  # the LOCK descriptor while this process holds it
 
 
 def _after_fork_in_child() -> None:
-    """Worker processes forked during a reindex (parsing, Whoosh's sub-writers) must
+    """Worker processes forked during a reindex (parsing, analysing and writing batches) must
     neither keep the lock alive nor outlive a reindex that was killed: they drop
     their copy of the lock and exit when their parent is gone."""
     global _held_fd
