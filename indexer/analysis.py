@@ -52,6 +52,7 @@ _tokenizers: dict[str, jieba.Tokenizer] = {}  # by dictionary hash
 _block_cache: dict[str, tuple[str, ...]] = {}
 BLOCK_CACHE_SIZE = 150_000
 FILTERED_CACHE_SIZE = 500_000
+_filtered_words: dict[str, dict[str, tuple[str, ...]]] = {}  # by the chain's filters
 _BLOCK = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+)")  # jieba's re_han_default: its unit of cutting
 
 
@@ -164,16 +165,17 @@ class MemoChain(CompositeAnalyzer):
     positions or offsets, run the chain as is.
     """
 
-    def __init__(self, *items):
-        super().__init__(*items)
-        self._filtered: dict[str, tuple[str, ...]] = {}  # word → the filters' output for it
+    @property
+    def _filtered(self) -> dict[str, tuple[str, ...]]:
+        """word → the filters' output for it; shared by every copy of the same chain (each batch
+        writer unpickles its own from the index's schema)."""
+        key = self.__dict__.get("_filters_key")
+        if key is None:
+            key = self.__dict__["_filters_key"] = repr([_settings(f) for f in self.items[1:]])
+        return _filtered_words.setdefault(key, {})
 
     def __getstate__(self):
-        return {k: v for k, v in self.__dict__.items() if k != "_filtered"}  # the schema is pickled
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        self._filtered = {}
+        return {k: v for k, v in self.__dict__.items() if k != "_filters_key"}  # the schema is pickled
 
     def __call__(self, value, no_morph=False, **kwargs):
         if kwargs.get("mode") != "index" or kwargs.get("positions") or kwargs.get("chars") or no_morph:
@@ -215,9 +217,10 @@ class MemoChain(CompositeAnalyzer):
         for f in self.items[1:]:
             stream = f(stream)
         out = tuple(t.text for t in stream if not t.stopped)
-        if len(self._filtered) >= FILTERED_CACHE_SIZE:
-            self._filtered.clear()
-        self._filtered[word] = out
+        cache = self._filtered
+        if len(cache) >= FILTERED_CACHE_SIZE:
+            cache.clear()
+        cache[word] = out
         return out
 
     def _analyse_blocks(self, blocks: list[str], kwargs) -> dict[str, tuple[str, ...]]:
@@ -241,6 +244,13 @@ class MemoChain(CompositeAnalyzer):
             _block_cache.clear()
         _block_cache.update(result)
         return result
+
+
+def _settings(f) -> tuple:
+    """A filter's type and public settings, sets sorted: equal for equal filters in one process."""
+    items = sorted((k, sorted(v) if isinstance(v, (set, frozenset)) else v)
+                   for k, v in vars(f).items() if not k.startswith("_"))
+    return type(f).__qualname__, items
 
 
 @functools.lru_cache(maxsize=8)

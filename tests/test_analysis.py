@@ -72,3 +72,15 @@ def test_memoised_path_survives_its_cache_being_cleared(dict_hash, monkeypatch):
         plain = Counter(t.text for t in CompositeAnalyzer.__call__(an, text, mode="index") if not t.stopped)
         for _ in range(2):
             assert Counter(t.text for t in an(text, mode="index")) == plain
+
+
+def test_copies_of_the_chain_share_what_the_filters_made_of_each_word(dict_hash):
+    """Each batch writer unpickles the chain from the index's schema; what the filters made of a
+    word must not be worked out again for every batch, nor leak into the pickled schema."""
+    import pickle
+
+    an = words_analyzer(dict_hash)
+    an.index_words("学校 Teachers")
+    copy = pickle.loads(pickle.dumps(an))
+    assert copy == an and copy._filtered is an._filtered and b"eacher" not in pickle.dumps(an)
+    assert copy._filtered["Teachers"] == ("teacher",)
