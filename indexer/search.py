@@ -19,7 +19,6 @@ from dataclasses import asdict, dataclass, field, replace
 from urllib.parse import quote
 
 import numpy as np
-from whoosh import query as wq
 
 from . import facets as facet_mod
 from . import ranking, suggest
@@ -395,12 +394,8 @@ def _words_fallback(reader: IndexReader, ev: _Evaluator, parsed: ParsedQuery, wo
     empty = np.empty(0, dtype=np.int64)
     if not words:
         return empty, np.zeros(reader.n, dtype=bool)
-    q = wq.And([wq.Or([wq.Term(f, w) for f in WORD_FIELDS]) for w in words])
-    with reader.lock:
-        docs = np.fromiter(reader.searcher().docs_for_query(q), dtype=np.int64)
-    sids = reader.doc_to_sid[docs].astype(np.int64) if len(docs) else empty
+    sids = reader.sections_with_words(words, WORD_FIELDS)
     matched = np.zeros(reader.n, dtype=bool)
-    sids = np.sort(sids[sids >= 0])
     matched[sids] = True
     matched &= reader.live
     # the query's other conditions (title:, year:, NOT …) still apply

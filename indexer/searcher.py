@@ -10,10 +10,13 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
 from whoosh import scoring
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
 
 from . import mapped, store
 from .analysis import load_jieba
@@ -109,6 +112,25 @@ class IndexReader:
                                        if self.report_live[i]}
         return self._doc_index.get(doc_id)
 
+    def sections_with_words(self, words: list[str], fields: tuple[str, ...]) -> np.ndarray:
+        """Sorted sids of the sections holding every word in one of `fields` (removed sections
+        included: callers apply `live`). Postings are read block by block and combined with numpy;
+        Whoosh's And/Or matchers walk the same ids in Python one call at a time."""
+        s = self.searcher()
+        found: np.ndarray | None = None
+        with self.lock:
+            leaves = s.reader().leaf_readers()
+            for w in words:
+                parts = [_posting_ids(leaf, f, w) + offset for leaf, offset in leaves for f in fields]
+                docs = np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
+                found = docs if found is None else np.intersect1d(found, docs, assume_unique=True)
+                if not len(found):
+                    break
+        if found is None or not len(found):
+            return np.empty(0, dtype=np.int64)
+        sids = self.doc_to_sid[found].astype(np.int64)
+        return np.sort(sids[sids >= 0])
+
     def stored(self, sids: list[int]) -> list[dict]:
         s = self.searcher()
         with self.lock:
@@ -136,6 +158,23 @@ class IndexReader:
     def close(self) -> None:
         if self._searcher is not None:
             self._searcher.close()
+
+
+def _posting_ids(leaf, field: str, word: str) -> np.ndarray:
+    """Every document number of one term's postings in a Whoosh segment, deleted ones included."""
+    if (field, word) not in leaf:
+        return np.empty(0, dtype=np.int64)
+    m = leaf.postings(field, word)
+    m = m.child if isinstance(m, FilterMatcher) else m  # the deleted-documents filter
+    if not isinstance(m, W3LeafMatcher):
+        return np.fromiter(m.all_ids(), dtype=np.int64)
+    blocks = []
+    while m.is_active():
+        if m._ids is None:
+            m._read_ids()
+        blocks.append(m._ids)
+        m._next_block()
+    return np.fromiter(chain.from_iterable(blocks), dtype=np.int64)
 
 
 def file_resident_bytes() -> int | None:

@@ -14,6 +14,7 @@ itself is never changed):
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 
 import numpy as np
@@ -23,7 +24,8 @@ from .exact import _CHAR_BITS, ExactSegment
 from .normalize import is_cjk
 
 MAX_SUGGESTIONS = 3
-MAX_VARIANTS = 40  # per position of a term: the variants with the most common bigrams are checked
+MAX_VARIANTS = 40  # per position of a term: the characters with the most common bigrams around it
+MAX_CHECKED = 60  # variants looked up in the index, the likeliest of all positions first
 LONG_QUERY = 8  # characters: from here on a query is treated as a pasted sentence
 MAX_KEYWORDS = 4
 _MASK = (1 << _CHAR_BITS) - 1
@@ -33,19 +35,25 @@ def typo_fixes(segments: list[ExactSegment], term: str, occurs: Callable[[str], 
     """Strings one character away from `term` that occur, most sections first."""
     if not 2 <= len(term) <= 12 or not all(is_cjk(c) for c in term):
         return []
-    found: dict[str, int] = {}
+    likely: dict[str, int] = {}  # variant → how common the bigrams around its new character are
     for i in range(len(term)):
-        for c in _between(segments, term[i - 1] if i else None, term[i + 1] if i + 1 < len(term) else None):
-            if c == term[i] or not is_cjk(c):
-                continue
-            variant = term[:i] + c + term[i + 1:]
-            if variant not in found:
-                found[variant] = occurs(variant)
+        for c, weight in _between(segments, term[i - 1] if i else None, term[i + 1] if i + 1 < len(term) else None):
+            if c != term[i] and _is_han(c):
+                variant = term[:i] + c + term[i + 1:]
+                likely[variant] = max(weight, likely.get(variant, 0))
+    checked = sorted(likely, key=lambda v: -likely[v])[:MAX_CHECKED]
+    found = {v: occurs(v) for v in checked}
     return [v for v, n in sorted(found.items(), key=lambda kv: -kv[1]) if n > 0]
 
 
-def _between(segments: list[ExactSegment], left: str | None, right: str | None) -> list[str]:
-    """Characters c such that the index holds the bigrams left+c and c+right, most common first."""
+def _is_han(c: str) -> bool:
+    """An ideograph: a typo fix never puts punctuation (、。) or a kana in a word."""
+    return is_cjk(c) and unicodedata.category(c) == "Lo" and not "\u3040" <= c <= "\u30ff"
+
+
+def _between(segments: list[ExactSegment], left: str | None, right: str | None) -> list[tuple[str, int]]:
+    """Characters c such that the index holds the bigrams left+c and c+right, most common first,
+    with how common (the smaller count of the two, summed over segments)."""
     weight: dict[int, int] = {}
     for seg in segments:
         for keys, ptr in ((seg.body_keys, seg.body_ptr), (seg.head_keys, seg.head_ptr)):
@@ -66,7 +74,7 @@ def _between(segments: list[ExactSegment], left: str | None, right: str | None) 
             for c, k in zip(chars.tolist(), n.tolist(), strict=True):
                 weight[c] = weight.get(c, 0) + k
     best = sorted(weight, key=lambda c: -weight[c])[:MAX_VARIANTS]
-    return [chr(c) for c in best]
+    return [(chr(c), weight[c]) for c in best]
 
 
 def keywords(text: str, dict_hash: str, occurs: Callable[[str], int], matches: Callable[[str], bool]) -> str | None:

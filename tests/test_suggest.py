@@ -50,3 +50,44 @@ def test_page_links_each_suggestion(client):
     assert "试试：" in html
     assert 'href="/search?q=' + quote("留守儿童") + '"' in html
     assert 'value="留手儿童"' in html  # the search box still holds what was typed
+
+
+@pytest.mark.parametrize("typo", ["弱水", "防弱", "教肓"])
+def test_typo_fixes_are_words_not_punctuation(reader, typo):
+    """弱水 once offered 、水: a bigram with punctuation is common, but no one means to search it."""
+    res = search(reader, typo)
+    assert res.total == 0 and res.suggestions
+    for s in res.suggestions:
+        assert all("\u4e00" <= c <= "\u9fff" for c in s), s
+
+
+def test_words_fallback_finds_what_whooshs_own_query_finds(tmp_path):
+    """sections_with_words reads postings block by block; it must agree with Whoosh's And/Or query,
+    also on an index where Whoosh still keeps the postings of removed sections."""
+    import shutil
+
+    from conftest import GOV, SEED_000
+    from whoosh import query as wq
+
+    from indexer.builder import reindex
+    from indexer.schema import WORD_FIELDS
+    from indexer.searcher import Library
+
+    src = tmp_path / "src"
+    shutil.copytree(GOV, src)
+    shutil.copy(SEED_000, src)
+    root = tmp_path / "index"
+    reindex(root, [src], progress=False)
+    (src / sorted(p.name for p in src.glob("20*.txt"))[-1]).unlink()
+    reindex(root, progress=False)
+    reader = Library(root).reader()
+    assert reader.searcher().reader().has_deletions()
+    checked = 0
+    for words in (["教育"], ["学校", "安全"], ["人民", "政府", "工作"], ["溺水"], ["教育", "没有这个词"], ["改革", "开放", "经济"]):
+        q = wq.And([wq.Or([wq.Term(f, w) for f in WORD_FIELDS]) for w in words])
+        docs = list(reader.searcher().docs_for_query(q))
+        expected = sorted(int(reader.doc_to_sid[d]) for d in docs if reader.doc_to_sid[d] >= 0)
+        got = reader.sections_with_words(words, WORD_FIELDS)
+        assert got.tolist() == expected
+        checked += len(expected)
+    assert checked > 1000
