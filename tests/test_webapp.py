@@ -338,3 +338,21 @@ def test_a_link_survives_a_file_gaining_or_losing_reports(client):
     r = client.get(f"/doc/{quote(single)}~1")
     assert r.status_code == 302 and r.headers["Location"].endswith(f"/doc/{quote(single)}")
     assert client.get(f"/doc/{multi}~9").status_code == 404
+
+
+def test_a_result_link_and_the_reports_back_link_keep_the_whole_search(client):
+    """Filters, sort and page travel with a result into its report, and 返回检索结果 goes back to
+    the same results page, not to the bare query."""
+    import html
+    import re
+
+    page = "/search?q=%E6%95%99%E8%82%B2&year=2000-2020&sort=newest&page=2"
+    body = text(client.get(page))
+    link = html.unescape(re.search(r'<h3><a href="(/doc/[^"]+)"', body).group(1))
+    assert "year=2000-2020" in link and "sort=newest" in link and "page=2" in link
+    doc = text(client.get(link.split("#")[0]))
+    back = html.unescape(re.search(r'<a href="([^"]+)">返回检索结果</a>', doc).group(1))
+    from urllib.parse import parse_qs, urlsplit
+
+    assert urlsplit(back).path == "/search"
+    assert parse_qs(urlsplit(back).query) == parse_qs(urlsplit(page).query)

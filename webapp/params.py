@@ -9,6 +9,7 @@ from indexer.search import SORTS
 from indexer.trend import MAX_QUERIES, MEASURES
 
 MAX_PER_PAGE = 100
+SEARCH_ARGS = ("q", "year", "doc_type", "region", "sort", "group", "page", "per_page")  # a results page's URL
 MAX_PAGE = 1000
 
 
