@@ -112,7 +112,7 @@ def scan(sources: list[Path], taken: set[str] | frozenset[str] = frozenset(),
     found: list[tuple[str, Path, str, Path]] = []
     skipped: list[Skipped] = []
     for src in sources:
-        paths = [src] if src.is_file() else sorted(p for p in src.rglob("*") if p.is_file() or p.is_symlink())
+        paths = [src] if src.is_file() else _files_under(src)
         base = src.parent if src.is_file() else src
         for p in paths:
             rel = p.relative_to(base).as_posix()
@@ -134,6 +134,23 @@ def scan(sources: list[Path], taken: set[str] | frozenset[str] = frozenset(),
         seen.add(doc_rel)
         files.append(SourceFile(key, src, rel, doc_rel, p))
     return files, skipped
+
+
+def _files_under(folder: Path) -> list[Path]:
+    """Every file (and broken link) under `folder`, sorted, following linked folders: reports
+    gathered by symlinks are read like the rest. Each real folder is read once, so a link
+    pointing back up does not loop."""
+    seen: set[tuple[int, int]] = set()
+    out: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
+        st = os.stat(dirpath)
+        if (st.st_dev, st.st_ino) in seen:
+            dirnames[:] = []
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]  # hidden folders are not read
+        out += [Path(dirpath, f) for f in filenames]
+    return sorted(out)
 
 
 def _unique_doc_rel(rel: str, src: Path, seen: set[str]) -> str:

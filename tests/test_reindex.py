@@ -400,3 +400,22 @@ def test_removing_most_documents_rewrites_their_whoosh_segments(tmp_path):
             assert [(h.doc_id, h.section_id) for h in got.hits] == [(h.doc_id, h.section_id) for h in hits(fresh, q).hits]
     finally:
         reader.close()
+
+
+def test_linked_folders_are_read_and_a_link_loop_ends(tmp_path):
+    """Reports gathered into a source folder by symlinks are indexed like the rest (they were
+    counted as one skipped file without an extension); a link back up does not loop."""
+    src, elsewhere = tmp_path / "src", tmp_path / "elsewhere"
+    src.mkdir()
+    elsewhere.mkdir()
+    shutil.copy(SEED_000, elsewhere)
+    shutil.copy(SEED_003, src)
+    (src / "linked").symlink_to(elsewhere, target_is_directory=True)
+    (elsewhere / "back").symlink_to(src, target_is_directory=True)
+    root = tmp_path / "index"
+    s = reindex(root, [src], progress=False)
+    assert s.files == 2 and not s.skipped and not s.other_types
+    assert hits(root, "防溺水").total == 3
+    (elsewhere / SEED_000.name).write_text("一、新的标题\n双减工作全面落实。\n", encoding="utf-8")
+    s = reindex(root, progress=False)
+    assert s.indexed == 1 and hits(root, "双减").total == 1 and hits(root, "防溺水").total == 0
