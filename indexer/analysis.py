@@ -8,7 +8,6 @@ queries on words mean what they say.
 
 from __future__ import annotations
 
-import bisect
 import functools
 import hashlib
 import importlib.util
@@ -133,8 +132,18 @@ class TokenPositionChineseTokenizer(ChineseTokenizer):
     def words(self, text: str):
         """(word, start, end) for each token this tokenizer yields, before any filter."""
         for w, start, end in self._jieba().tokenize(text, mode="search"):
-            if len(w) > 1 or accepted_chars.match(w):
+            if self.keeps(w):
                 yield w, start, end
+
+    def search_words(self, text: str):
+        """jieba's search-mode words of `text`, as `words` finds them before it drops any, without
+        their offsets (jieba's cut_for_search: tokenize(mode="search") without the tuples)."""
+        return self._jieba().cut_for_search(text)
+
+    @staticmethod
+    def keeps(w: str) -> bool:
+        """jieba's Whoosh tokenizer drops single characters that are not word characters."""
+        return len(w) > 1 or accepted_chars.match(w) is not None
 
     def __call__(self, text, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, mode="", **kwargs):
@@ -171,7 +180,7 @@ class MemoChain(CompositeAnalyzer):
         writer unpickles its own from the index's schema)."""
         key = self.__dict__.get("_filters_key")
         if key is None:
-            key = self.__dict__["_filters_key"] = repr([_settings(f) for f in self.items[1:]])
+            key = self.__dict__["_filters_key"] = repr([_settings(f) for f in self.items])
         return _filtered_words.setdefault(key, {})
 
     def __getstate__(self):
@@ -224,21 +233,23 @@ class MemoChain(CompositeAnalyzer):
         return out
 
     def _analyse_blocks(self, blocks: list[str], kwargs) -> dict[str, tuple[str, ...]]:
-        """One chain run for all new blocks, joined by newlines (a block boundary
-        for jieba), tokens handed back to their blocks by character offset."""
-        joined = "\n".join(blocks)
-        starts, pos = [], 0
-        for b in blocks:
-            starts.append(pos)
-            pos += len(b) + 1
-        found: list[list[str]] = [[] for _ in blocks]
+        """One jieba pass over all new blocks joined by newlines (a block boundary for jieba,
+        which it yields as a word of its own), each word through the filters as remembered."""
         filtered = self._filtered
-        for w, start, _end in self.items[0].words(joined):
-            out = filtered.get(w)
+        get, keep = filtered.get, self.items[0].keeps
+        found: list[list[str]] = []
+        cur: list[str] = []
+        for w in self.items[0].search_words("\n".join(blocks)):
+            if w == "\n":
+                found.append(cur)
+                cur = []
+                continue
+            out = get(w)
             if out is None:
-                out = self._filter_word(w, kwargs)
+                out = filtered[w] = self._filter_word(w, kwargs) if keep(w) else ()
             if out:
-                found[bisect.bisect_right(starts, start) - 1] += out
+                cur += out
+        found.append(cur)
         result = {b: tuple(texts) for b, texts in zip(blocks, found, strict=True)}
         if len(_block_cache) + len(result) > BLOCK_CACHE_SIZE:
             _block_cache.clear()
