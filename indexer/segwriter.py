@@ -22,15 +22,14 @@ from pathlib import Path
 import numpy as np
 from whoosh import formats
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
+from . import postpool
 from .analysis import MemoChain
 
 MEMO_VALUES = 100_000  # distinct metadata values remembered per field
 BLOCK = 128  # postings per block: whoosh3's default blocklimit, checked against the codec
-_DECODED_LENGTH = np.array([0] + [byte_to_length(b) for b in range(1, 256)], dtype=np.int64)
+_DECODED_LENGTH = np.array([0, *postpool.LENGTHS[1:]], dtype=np.int64)
 
 
 def _numbering() -> defaultdict:
@@ -163,10 +162,8 @@ def _is_words(name: str, fobj) -> bool:
 def _doc_lengths(pdr, name: str) -> np.ndarray | None:
     """Each document's field length as the postings writer sees it: the stored byte, decoded
     (whoosh3 reads it back per posting); None for a field without lengths."""
-    col = pdr._cached_reader(_lenfield(name), LENGTHS_COLUMN)
-    if col is None:
-        return None
-    return _DECODED_LENGTH[np.frombuffer(bytes(col), dtype=np.uint8)]
+    codes = postpool.length_codes(pdr, name)
+    return None if codes is None else _DECODED_LENGTH[np.frombuffer(codes, dtype=np.uint8)]
 
 
 def _write_postings(pw, docs, weight, freq, lens, a: int, b: int) -> None:
