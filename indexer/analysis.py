@@ -218,24 +218,21 @@ class MemoChain(CompositeAnalyzer):
         return out
 
     def _filter_word(self, word: str, kwargs) -> tuple[str, ...]:
-        """What the chain's filters make of one word (they see one token at a time), remembered."""
+        """What the chain's filters make of one word (they see one token at a time)."""
         token = Token(False, True, removestops=kwargs.get("removestops", True), mode="index")
         token.original = token.text = word
         token.boost, token.stopped, token.startchar, token.endchar = 1.0, False, 0, len(word)
         stream = iter([token])
         for f in self.items[1:]:
             stream = f(stream)
-        out = tuple(t.text for t in stream if not t.stopped)
-        cache = self._filtered
-        if len(cache) >= FILTERED_CACHE_SIZE:
-            cache.clear()
-        cache[word] = out
-        return out
+        return tuple(t.text for t in stream if not t.stopped)
 
     def _analyse_blocks(self, blocks: list[str], kwargs) -> dict[str, tuple[str, ...]]:
         """One jieba pass over all new blocks joined by newlines (a block boundary for jieba,
         which it yields as a word of its own), each word through the filters as remembered."""
         filtered = self._filtered
+        if len(filtered) >= FILTERED_CACHE_SIZE:
+            filtered.clear()
         get, keep = filtered.get, self.items[0].keeps
         found: list[list[str]] = []
         cur: list[str] = []
