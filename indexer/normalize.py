@@ -91,6 +91,11 @@ def is_cjk(ch: str) -> bool:
     return bool(ch) and _CJK_CHAR.match(ch) is not None
 
 
+def is_han(ch: str) -> bool:
+    """An ideograph (not CJK punctuation, kana or hangul)."""
+    return len(ch) == 1 and any(lo <= ord(ch) <= hi for lo, hi in _HAN_BLOCKS)
+
+
 @dataclass
 class Folded:
     """Folded text plus the segments that map it back to the original.

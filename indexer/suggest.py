@@ -14,14 +14,13 @@ itself is never changed):
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 
 import numpy as np
 
 from .analysis import query_words, ranking_words, word_specificity
 from .exact import _CHAR_BITS, ExactSegment
-from .normalize import is_cjk
+from .normalize import is_cjk, is_han
 
 MAX_SUGGESTIONS = 3
 MAX_VARIANTS = 40  # per position of a term: the characters with the most common bigrams around it
@@ -38,17 +37,12 @@ def typo_fixes(segments: list[ExactSegment], term: str, occurs: Callable[[str], 
     likely: dict[str, int] = {}  # variant → how common the bigrams around its new character are
     for i in range(len(term)):
         for c, weight in _between(segments, term[i - 1] if i else None, term[i + 1] if i + 1 < len(term) else None):
-            if c != term[i] and _is_han(c):
+            if c != term[i] and is_han(c):  # a typo fix never puts punctuation (、。) in a word
                 variant = term[:i] + c + term[i + 1:]
                 likely[variant] = max(weight, likely.get(variant, 0))
     checked = sorted(likely, key=lambda v: -likely[v])[:MAX_CHECKED]
     found = {v: occurs(v) for v in checked}
     return [v for v, n in sorted(found.items(), key=lambda kv: -kv[1]) if n > 0]
-
-
-def _is_han(c: str) -> bool:
-    """An ideograph: a typo fix never puts punctuation (、。) or a kana in a word."""
-    return is_cjk(c) and unicodedata.category(c) == "Lo" and not "\u3040" <= c <= "\u30ff"
 
 
 def _between(segments: list[ExactSegment], left: str | None, right: str | None) -> list[tuple[str, int]]:
