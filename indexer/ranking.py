@@ -90,10 +90,10 @@ def _score(head: str, body: str, terms: list[TermStats], avg_body: float, breaks
         tf = _count(body, t) - (1 - IN_TITLE) * sum(_count(body, t, a, b) for a, b in cited)
         tf -= (1 - LISTED) * sum(1 for p in positions[-1] if _listed(body, p, len(t.text))
                                  and not any(a <= p < b for a, b in cited))  # a cited title is discounted already
-        if positions[-1] and sentences is None:
-            sentences = _Sentences(body)
-        if positions[-1] and sentences.any_lead(body, positions[-1], breaks):
-            tf += LEAD
+        if positions[-1]:
+            sentences = sentences or _Sentences(body)  # found once per section, when a term occurs
+            if sentences.any_lead(body, positions[-1], breaks):
+                tf += LEAD
         sat = tf * (K1 + 1) / (tf + norm) if tf else 0.0
         in_head = _find(head, t, 0) >= 0
         score += t.idf * (sat + HEADING * in_head)
