@@ -13,15 +13,20 @@ sub-writers: each returns its segment, and the one writer holding the lock adds 
 
 from __future__ import annotations
 
+import zlib
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
+from pickle import dumps
 
 import numpy as np
 from whoosh import formats
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.system import pack_int, pack_ushort
+from whoosh.util.numeric import _length_byte_cache
 from whoosh.writing import SegmentWriter
 
 from . import postpool
@@ -30,6 +35,9 @@ from .analysis import MemoChain
 MEMO_VALUES = 100_000  # distinct metadata values remembered per field
 BLOCK = 128  # postings per block: whoosh3's default blocklimit, checked against the codec
 _DECODED_LENGTH = np.array([0, *postpool.LENGTHS[1:]], dtype=np.int64)
+_NO_LENGTH = np.iinfo(np.int64).max
+_LENGTH_TABLE = np.array(_length_byte_cache, dtype=np.int64)
+_LENGTH_CAP = 106374  # from here on length_to_byte gives 255
 
 
 def _numbering() -> defaultdict:
@@ -139,13 +147,86 @@ class BatchSegmentWriter(SegmentWriter):
             by_key = np.argsort(key, kind="stable")
             key, weight, freq = key[by_key], np.frombuffer(posts.weights, dtype=np.float64)[by_key], None
         term_rank, docs = np.divmod(key, n)
-        bounds = np.flatnonzero(np.diff(term_rank)) + 1
-        starts, ends = [0, *bounds.tolist()], [*bounds.tolist(), len(key)]
-        lens = doc_len[docs] if doc_len is not None else None
-        for a, b in zip(starts, ends, strict=True):
-            fw.start_term(keys[order[int(term_rank[a])]])
-            _write_postings(fw._postwriter, docs, weight, freq, lens, a, b)
-            fw.finish_term()
+        starts = np.flatnonzero(np.r_[True, np.diff(term_rank) != 0])
+        terms = [keys[order[r]] for r in term_rank[starts].tolist()]
+        lens = None if doc_len is None else doc_len[docs]
+        _PostingsTable(docs, weight, freq, lens, starts, self.codec._compression).write(fw, terms)
+
+
+class _PostingsTable:
+    """A field's postings, sorted by term then document, cut into whoosh3's blocks (BLOCK postings
+    of one term each), with every block's and term's statistics computed at once. `write` turns
+    each block into the bytes W3PostingsWriter._write_block makes of it, and each term into the
+    W3TermInfo row W3FieldWriter.finish_term adds."""
+
+    def __init__(self, docs, weight, freq, lens, term_starts, compression: int):
+        term_ends = np.r_[term_starts[1:], len(docs)]
+        per_term = -(-(term_ends - term_starts) // BLOCK)
+        first_block = np.r_[0, np.cumsum(per_term)]
+        lo = np.repeat(term_starts, per_term) + (np.arange(first_block[-1]) - np.repeat(first_block[:-1], per_term)) * BLOCK
+        hi = np.minimum(lo + BLOCK, np.repeat(term_ends, per_term))
+        self.compression = compression
+        self.first_block, self.lo, self.hi, self.last_id = first_block.tolist(), lo.tolist(), hi.tolist(), docs[hi - 1].tolist()
+        delta = np.diff(docs, prepend=0)
+        delta[lo] = docs[lo]  # each block is delta-encoded from 0
+        self.delta = delta.tolist()
+        weights = weight.astype(np.float32).astype(np.float64)  # what whoosh3's array("f") holds
+        least, most = np.minimum.reduceat(weights, lo), np.maximum.reduceat(weights, lo)
+        self.weights, self.all_ones, self.all_same = weights.tolist(), (most == 1.0) & (least == 1.0), least == most
+        self.max_weight = np.maximum(np.maximum.reduceat(weight, lo), 0).tolist()
+        self.values = None if freq is None else freq.astype(">u4").tobytes()  # Frequency: 4 bytes per posting
+        if lens is None:  # a field without lengths: whoosh3 writes 0 for both
+            self.min_len = self.max_len = np.zeros(len(lo), dtype=np.int64)
+        else:  # a block's shortest and longest positive length, 0 for none
+            shortest = np.minimum.reduceat(np.where(lens > 0, lens, _NO_LENGTH), lo)
+            self.min_len, self.max_len = np.where(shortest == _NO_LENGTH, 0, shortest), np.maximum.reduceat(lens, lo)
+        self.min_byte = _length_bytes(self.min_len)
+        self.max_byte = _length_bytes(self.max_len)
+        self.term_weight = np.add.reduceat(weights, term_starts).tolist()
+        self.term_first = docs[term_starts].tolist()
+
+    def write(self, fw, terms: list[bytes]) -> None:
+        postfile, tindex, fieldid = fw._postfile, fw._tindex, pack_ushort(fw._fieldid)
+        for t, btext in enumerate(terms):
+            b0, b1 = self.first_block[t], self.first_block[t + 1]
+            parts = [WHOOSH3_HEADER_MAGIC]
+            for b in range(b0, b1):
+                parts += self._block(b, last=b == b1 - 1)
+            data = b"".join(parts)
+            info = self._terminfo(t, b0, b1)
+            info.set_extent(postfile.tell(), len(data))
+            postfile.write(data)
+            tindex.add(fieldid + btext, info.to_bytes())
+
+    def _block(self, b: int, last: bool) -> list[bytes]:
+        lo, hi = self.lo[b], self.hi[b]
+        if self.all_ones[b]:
+            weights = None
+        elif self.all_same[b]:
+            weights = self.weights[lo]
+        else:
+            weights = tuple(self.weights[lo:hi])
+        values = None if self.values is None else self.values[4 * lo: 4 * hi]
+        data = dumps((tuple(self.delta[lo:hi]), weights, values), 2)
+        comp = self.compression if len(data) >= COMPRESSION_MIN_SIZE else 0
+        if comp:
+            data = zlib.compress(data, comp)
+        info = dumps((hi - lo, self.last_id[b], self.max_weight[b], comp, self.min_byte[b], self.max_byte[b]), 2)
+        size = len(info) + len(data)
+        return [pack_int(-size if last else size), info, data]
+
+    def _terminfo(self, t: int, b0: int, b1: int) -> W3TermInfo:
+        """What W3TermInfo.add_block gathers block by block (the shortest length is the least
+        positive one, None when there is none)."""
+        shortest = [m for m in self.min_len[b0:b1].tolist() if m]
+        return W3TermInfo(weight=self.term_weight[t], df=self.hi[b1 - 1] - self.lo[b0],
+                          minlength=min(shortest) if shortest else None, maxlength=int(self.max_len[b0:b1].max()),
+                          maxweight=max(self.max_weight[b0:b1]), minid=self.term_first[t], maxid=self.last_id[b1 - 1])
+
+
+def _length_bytes(lengths: np.ndarray) -> list[int]:
+    """whoosh's length_to_byte of each length (0 → 0)."""
+    return np.where(lengths >= _LENGTH_CAP, 255, np.searchsorted(_LENGTH_TABLE, lengths, side="left")).tolist()
 
 
 def _is_words(name: str, fobj) -> bool:
@@ -164,26 +245,6 @@ def _doc_lengths(pdr, name: str) -> np.ndarray | None:
     (whoosh3 reads it back per posting); None for a field without lengths."""
     codes = postpool.length_codes(pdr, name)
     return None if codes is None else _DECODED_LENGTH[np.frombuffer(codes, dtype=np.uint8)]
-
-
-def _write_postings(pw, docs, weight, freq, lens, a: int, b: int) -> None:
-    """One term's postings through whoosh3's postings writer a block at a time: the writer
-    encodes each block, and the term's statistics, as it does for postings added one by one."""
-    for lo in range(a, b, BLOCK):
-        hi = min(lo + BLOCK, b)
-        if lo > a:
-            pw._write_block()
-        pw._ids = array("I", docs[lo:hi].tolist())
-        w = weight[lo:hi]
-        pw._weights = array("f", w.tolist())
-        pw._maxweight = max(0, float(w.max()))
-        if freq is not None:
-            pw._values = [freq[lo:hi].astype(">u4").tobytes()]
-        if lens is not None:
-            ln = lens[lo:hi]
-            ln = ln[ln > 0]
-            if len(ln):
-                pw._minlength, pw._maxlength = int(ln.min()), int(ln.max())
 
 
 def write_segment(folder: Path, docs: list[dict]):
