@@ -65,6 +65,7 @@ class BatchSegmentWriter(SegmentWriter):
         if getattr(self.codec, "_blocklimit", None) != BLOCK or getattr(self.codec, "_inlinelimit", None) != 1:
             raise TypeError("BatchSegmentWriter writes whoosh3 blocks of 128 postings, none inlined")
         self._posts: dict[str, _FieldPostings] = {}
+        self._plans: dict[tuple[str, ...], list[tuple]] = {}
         for name, fobj in self.schema.items():
             if fobj.indexed:
                 self._posts[name] = _FieldPostings(words=_is_words(name, fobj))
@@ -73,25 +74,37 @@ class BatchSegmentWriter(SegmentWriter):
         """As SegmentWriter.add_document (the same stored values, columns and lengths), with the
         postings kept for _flush_segment. Boosts are not supported."""
         self._check_state()
-        if any(k.endswith("_boost") for k in fields):
-            raise TypeError("boosts are not written in batches")
-        perdoc, schema, docnum = self.perdocwriter, self.schema, self.docnum
-        names = sorted(n for n in fields if not n.startswith("_"))
-        self._check_fields(schema, names)
+        plan = self._plans.get(tuple(fields)) or self._plan(tuple(fields))
+        perdoc, docnum = self.perdocwriter, self.docnum
         perdoc.start_doc(docnum)
-        for name in names:
+        for name, fobj, posts, stored_key, stored, scorable, column in plan:
             value = fields[name]
             if value is None:
                 continue
-            fobj = schema[name]
-            length = self._index_value(self._posts[name], fobj, value, docnum) if fobj.indexed else 0
-            stored = fields.get(f"_stored_{name}", value)
-            perdoc.add_field(name, fobj, stored if fobj.stored else None, length if fobj.scorable else 0)
-            if fobj.column_type and stored is not None:
-                perdoc.add_column_value(name, fobj.column_type, fobj.to_column_value(stored))
+            length = 0 if posts is None else self._index_value(posts, fobj, value, docnum)
+            kept = fields.get(stored_key, value)
+            if stored or (scorable and length):
+                perdoc.add_field(name, fobj, kept if stored else None, length if scorable else 0)
+            if column is not None and kept is not None:
+                perdoc.add_column_value(name, column, fobj.to_column_value(kept))
         perdoc.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def _plan(self, keys: tuple[str, ...]) -> list[tuple]:
+        """What add_document does with each field of a document with these keys (the builder's
+        documents all have the same few), checked and looked up once."""
+        if any(k.endswith("_boost") for k in keys):
+            raise TypeError("boosts are not written in batches")
+        names = sorted(n for n in keys if not n.startswith("_"))
+        self._check_fields(self.schema, names)
+        plan = []
+        for name in names:
+            fobj = self.schema[name]
+            plan.append((name, fobj, self._posts.get(name), f"_stored_{name}", fobj.stored, fobj.scorable,
+                         fobj.column_type or None))
+        self._plans[keys] = plan
+        return plan
 
     @staticmethod
     def _index_value(posts: _FieldPostings, fobj, value, docnum: int) -> int:
@@ -116,18 +129,24 @@ class BatchSegmentWriter(SegmentWriter):
 
     def _flush_segment(self):
         self.perdocwriter.close()
-        lengths = self.per_document_reader()
         fw = self.fieldwriter
-        try:
-            for name in sorted(self._posts):
-                posts = self._posts.pop(name)
-                if posts.tids:
-                    fw.start_field(name, self.schema[name])
-                    self._write_field(fw, posts, _doc_lengths(lengths, name))
-                    fw.finish_field()
-        finally:
-            lengths.close()
+        for name in sorted(self._posts):
+            posts = self._posts.pop(name)
+            if posts.tids:
+                fw.start_field(name, self.schema[name])
+                self._write_field(fw, posts, self._doc_lengths(posts))
+                fw.finish_field()
         fw.close()
+
+    def _doc_lengths(self, posts: _FieldPostings) -> np.ndarray | None:
+        """Each document's field length as whoosh3's postings writer reads it back (the stored
+        byte, decoded), from the token counts add_document wrote; None for a field without
+        lengths (only word fields have them here)."""
+        if not posts.words:
+            return None
+        lengths = np.zeros(self.docnum, dtype=np.int64)
+        lengths[np.frombuffer(posts.docs, dtype=np.int64)] = np.frombuffer(posts.runs, dtype=np.int64)
+        return _DECODED_LENGTH[_length_bytes(lengths)]
 
     def _write_field(self, fw, posts: _FieldPostings, doc_len: np.ndarray | None) -> None:
         """Every term of the field in byte order with its documents ascending, in blocks as
@@ -169,10 +188,10 @@ class _PostingsTable:
         self.first_block, self.lo, self.hi, self.last_id = first_block.tolist(), lo.tolist(), hi.tolist(), docs[hi - 1].tolist()
         delta = np.diff(docs, prepend=0)
         delta[lo] = docs[lo]  # each block is delta-encoded from 0
-        self.delta = delta.tolist()
+        self.delta = delta
         weights = weight.astype(np.float32).astype(np.float64)  # what whoosh3's array("f") holds
         least, most = np.minimum.reduceat(weights, lo), np.maximum.reduceat(weights, lo)
-        self.weights, self.all_ones, self.all_same = weights.tolist(), (most == 1.0) & (least == 1.0), least == most
+        self.weights, self.all_ones, self.all_same = weights, ((most == 1.0) & (least == 1.0)).tolist(), (least == most).tolist()
         self.max_weight = np.maximum(np.maximum.reduceat(weight, lo), 0).tolist()
         self.values = None if freq is None else freq.astype(">u4").tobytes()  # Frequency: 4 bytes per posting
         if lens is None:  # a field without lengths: whoosh3 writes 0 for both
@@ -180,8 +199,8 @@ class _PostingsTable:
         else:  # a block's shortest and longest positive length, 0 for none
             shortest = np.minimum.reduceat(np.where(lens > 0, lens, _NO_LENGTH), lo)
             self.min_len, self.max_len = np.where(shortest == _NO_LENGTH, 0, shortest), np.maximum.reduceat(lens, lo)
-        self.min_byte = _length_bytes(self.min_len)
-        self.max_byte = _length_bytes(self.max_len)
+        self.min_byte = _length_bytes(self.min_len).tolist()
+        self.max_byte = _length_bytes(self.max_len).tolist()
         self.term_weight = np.add.reduceat(weights, term_starts).tolist()
         self.term_first = docs[term_starts].tolist()
 
@@ -203,11 +222,11 @@ class _PostingsTable:
         if self.all_ones[b]:
             weights = None
         elif self.all_same[b]:
-            weights = self.weights[lo]
+            weights = float(self.weights[lo])
         else:
-            weights = tuple(self.weights[lo:hi])
+            weights = tuple(self.weights[lo:hi].tolist())
         values = None if self.values is None else self.values[4 * lo: 4 * hi]
-        data = dumps((tuple(self.delta[lo:hi]), weights, values), 2)
+        data = dumps((tuple(self.delta[lo:hi].tolist()), weights, values), 2)
         comp = self.compression if len(data) >= COMPRESSION_MIN_SIZE else 0
         if comp:
             data = zlib.compress(data, comp)
@@ -224,9 +243,9 @@ class _PostingsTable:
                           maxweight=max(self.max_weight[b0:b1]), minid=self.term_first[t], maxid=self.last_id[b1 - 1])
 
 
-def _length_bytes(lengths: np.ndarray) -> list[int]:
+def _length_bytes(lengths: np.ndarray) -> np.ndarray:
     """whoosh's length_to_byte of each length (0 → 0)."""
-    return np.where(lengths >= _LENGTH_CAP, 255, np.searchsorted(_LENGTH_TABLE, lengths, side="left")).tolist()
+    return np.where(lengths >= _LENGTH_CAP, 255, np.searchsorted(_LENGTH_TABLE, lengths, side="left"))
 
 
 def _is_words(name: str, fobj) -> bool:
@@ -235,16 +254,9 @@ def _is_words(name: str, fobj) -> bool:
         raise TypeError(f"field {name!r}: a format boost is not written in batches")
     if isinstance(fmt, formats.Frequency) and isinstance(fobj.analyzer, MemoChain):
         return True
-    if type(fmt) is formats.Existence:
+    if type(fmt) is formats.Existence and not fobj.scorable:
         return False
     raise TypeError(f"field {name!r}: only Existence and jieba Frequency fields are written in batches")
-
-
-def _doc_lengths(pdr, name: str) -> np.ndarray | None:
-    """Each document's field length as the postings writer sees it: the stored byte, decoded
-    (whoosh3 reads it back per posting); None for a field without lengths."""
-    codes = postpool.length_codes(pdr, name)
-    return None if codes is None else _DECODED_LENGTH[np.frombuffer(codes, dtype=np.uint8)]
 
 
 def write_segment(folder: Path, docs: list[dict]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -419,3 +420,27 @@ def test_linked_folders_are_read_and_a_link_loop_ends(tmp_path):
     (elsewhere / SEED_000.name).write_text("一、新的标题\n双减工作全面落实。\n", encoding="utf-8")
     s = reindex(root, progress=False)
     assert s.indexed == 1 and hits(root, "双减").total == 1 and hits(root, "防溺水").total == 0
+
+
+def test_the_collector_runs_less_often_during_a_build_only(tmp_path, corpus, monkeypatch):
+    """A build raises Python's young-generation threshold while it runs (its workers fork with it)
+    and puts it back afterwards, also when the build fails, so a server in the same process keeps
+    the usual collector."""
+    from indexer import builder, checkpoints
+
+    before = gc.get_threshold()
+    seen = []
+    monkeypatch.setattr(checkpoints, "reached", lambda point: seen.append((point, gc.get_threshold())))
+    reindex(tmp_path / "ix", [corpus], progress=False)
+    during = dict(seen)
+    assert during["index"][0] == builder.GC_THRESHOLD > before[0]
+    assert during["index"][1:] == before[1:]
+    assert gc.get_threshold() == before
+
+    def fail(point):
+        if point == "commit":
+            raise RuntimeError("stop")
+    monkeypatch.setattr(checkpoints, "reached", fail)
+    with pytest.raises(RuntimeError):
+        reindex(tmp_path / "ix", [corpus], full=True, progress=False)
+    assert gc.get_threshold() == before
