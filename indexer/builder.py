@@ -43,7 +43,6 @@ POOL_MB = 64  # Whoosh merges at commit: postings beyond this go to runs on disk
 BATCH_BYTES = 12 << 20  # source bytes parsed, indexed and turned into one exact + one Whoosh segment at a time
 PARALLEL_MIN_BYTES = 1 << 20  # from this much source on, at least one batch per worker process
 GC_THRESHOLD = 100_000  # allocations between young-generation collections during a build (Python: 700)
-IN_FLIGHT = 2  # batches handed to the workers and not yet written: what the builder holds besides its own
 BATCH_CHARS = 4_000_000  # live characters an exact segment may hold when compaction merges segments
 COMPACT_SEGMENTS = 8
 COMPACT_DEAD_SHARE = 0.3
@@ -276,36 +275,102 @@ def _needs_compaction(gen: Path, segments: list[str], live: np.ndarray) -> bool:
     return small > COMPACT_SEGMENTS or (1 - live.sum() / max(len(live), 1)) > COMPACT_DEAD_SHARE
 
 
-def _worker_pool(workers: int, n_files: int) -> ProcessPoolExecutor | None:
-    """Parse and exact-index workers, forked before jieba's dictionary is loaded so each stays small."""
+def _worker_pool(workers: int, n_files: int) -> list[ProcessPoolExecutor] | None:
+    """One single-process executor per worker, so a batch is parsed and written by the same process
+    (see _index_in_batches); forked before jieba's dictionary is loaded so each stays small."""
     if workers <= 1 or n_files <= 8:
         return None
-    pool = ProcessPoolExecutor(max_workers=workers)
-    pool.submit(int).result()  # with fork, the first task starts every worker
-    return pool
+    pools = [ProcessPoolExecutor(max_workers=1) for _ in range(workers)]
+    for pool in pools:
+        pool.submit(int).result()  # with fork, the first task starts the worker
+    return pools
 
 
-def _parse_batch(pool: ProcessPoolExecutor | None, files: list[SourceFile]):
-    """Results in file order; with a pool the parsing starts now and runs while the caller works."""
-    jobs = [(f.key, str(f.path), f.doc_rel) for f in files]
-    if pool is None:
-        return map(_parse_one, jobs)
-    return pool.map(_parse_one, jobs, chunksize=8)
+@dataclass
+class FileBrief:
+    """What the builder needs of a parsed file to number its sections; the parse stays in the
+    worker that made it."""
+
+    key: str
+    digest: str
+    reports: int = 0
+    sections: int = 0
+    warnings: list[str] = field(default_factory=list)
+    skipped: Skipped | None = None
+
+
+_held: dict[int, list] = {}  # batch number → its parse results, kept in the process that parsed it
+
+
+def _parse_held(k: int, jobs: list[tuple[str, str, str]]) -> list[FileBrief]:
+    """Parse batch k's files and keep the results here until _write_held(k) numbers and writes them."""
+    parsed = [_parse_one(job) for job in jobs]
+    _held[k] = parsed
+    return [FileBrief(key, digest, skipped=res) if isinstance(res, Skipped) else
+            FileBrief(key, digest, len(res.reports), sum(len(r.sections) for r in res.reports), res.warnings)
+            for key, digest, res in parsed]
+
+
+def _write_held(k: int, gen: str, seg_dir: str, base: int):
+    """Batch k's exact and Whoosh segments, its sections numbered from `base`; None when it has none."""
+    catalog, headings, bodies, docs = _sections(_held.pop(k), base)
+    if not headings:
+        return None
+    _save_exact(str(Path(gen) / seg_dir), base, headings, bodies, catalog)
+    del headings, bodies, catalog
+    load_jieba(Path(gen) / "userdict.txt")
+    return segwriter.write_segment(Path(gen) / "whoosh", docs)
+
+
+def _sections(parsed: list, first_sid: int) -> tuple[Catalog, list[str], list[str], list[dict]]:
+    """Sids in file order from first_sid: the catalog, the exact index's texts and the Whoosh docs."""
+    reports: list[ReportRow] = []
+    section_report: list[int] = []
+    headings: list[str] = []
+    bodies: list[str] = []
+    docs: list[dict] = []
+    sid = first_sid
+    for key, _digest, res in parsed:
+        if isinstance(res, Skipped):
+            continue
+        for r in res.reports:
+            title_folded = fold_text(r.title)
+            reports.append(ReportRow(r.doc_id, r.title, r.year, r.doc_type, r.region, r.issuer, r.source,
+                                     r.source_url, file_key=key, first_sid=sid, n_sections=len(r.sections)))
+            for order, s in enumerate(r.sections):
+                fh, b = fold_text(s.heading), fold_text(s.text)
+                headings.append(exact_heading(title_folded, fh) if order == 0 else fh)
+                bodies.append(b)
+                section_report.append(len(reports) - 1)
+                docs.append(dict(
+                    sid=sid, file_key=key, doc_id=r.doc_id, section_id=s.section_id, order=order,
+                    level=s.level, heading_path=list(s.heading_path), text=s.text, markdown=s.markdown,
+                    title=title_folded, heading=fh, _stored_heading=s.heading,
+                    body=b, year=r.year if r.year is not None else 0, doc_type=r.doc_type,
+                    region=r.region or "", source=r.source, **({"page": s.page} if s.page else {}),
+                ))
+                sid += 1
+    return Catalog(reports, np.array(section_report, dtype=np.int32)), headings, bodies, docs
+
+
+class _Inline:
+    """The executor interface, running each task at once in this process (few files, one worker)."""
+
+    def submit(self, fn, *args) -> Future:
+        f: Future = Future()
+        try:
+            f.set_result(fn(*args))
+        except BaseException as e:  # handed to the caller through the future, as a pool would
+            f.set_exception(e)
+        return f
+
+    def shutdown(self, cancel_futures: bool = False) -> None:
+        pass
 
 
 def _save_exact(folder: str, base: int, headings: list[str], bodies: list[str], catalog: Catalog) -> None:
     ExactSegment.build(base, headings, bodies).save(Path(folder))
     catalog.save(Path(folder))
-
-
-def _build_batch(gen: str, seg_dir: str, base: int, headings: list[str], bodies: list[str], catalog: Catalog,
-                 docs: list[dict]):
-    """One batch's exact segment and Whoosh segment (in a worker process when there is a pool);
-    returns the Whoosh segment for the builder's writer to add at commit."""
-    _save_exact(str(Path(gen) / seg_dir), base, headings, bodies, catalog)
-    del headings, bodies, catalog
-    load_jieba(Path(gen) / "userdict.txt")
-    return segwriter.write_segment(Path(gen) / "whoosh", docs)
 
 
 # -- the reindex itself -------------------------------------------------------------
@@ -349,11 +414,11 @@ def reindex(
         files, skipped = scan([s for s in plan.sources if s not in missing], taken, other_types, previous)
         gen = store.new_generation(root)
         checkpoints.reached("scan")
-        pool = _worker_pool(workers, len(files))
+        pools = _worker_pool(workers, len(files))
         try:
             (gen / "userdict.txt").write_text(dict_text, encoding="utf-8")
             load_jieba(gen / "userdict.txt")
-            build = _Build(gen, dict_hash, plan.sources, dicts, files, skipped, workers, progress, pool)
+            build = _Build(gen, dict_hash, plan.sources, dicts, files, skipped, workers, progress, pools)
             summary = build.full() if reason else build.incremental(live, old, missing)
             summary.full, summary.reason = bool(reason), reason
             summary.other_types = other_types
@@ -362,7 +427,7 @@ def reindex(
             shutil.rmtree(gen, ignore_errors=True)
             raise
         finally:
-            if pool is not None:
+            for pool in pools or []:
                 pool.shutdown(cancel_futures=True)
     summary.index, summary.sources = root.resolve(), plan
     summary.warnings += [f"source folder not found: {m}; its documents are kept as they were "
@@ -397,12 +462,12 @@ def _full_reason(old: dict | None, full: bool, dict_hash: str) -> str:
 
 
 class _Build:
-    def __init__(self, gen, dict_hash, sources, dicts, files, skipped, workers, progress, pool=None):
+    def __init__(self, gen, dict_hash, sources, dicts, files, skipped, workers, progress, pools=None):
         self.gen, self.dict_hash, self.sources, self.dicts = gen, dict_hash, sources, dicts
         self.files, self.skipped, self.workers, self.progress = files, list(skipped), workers, progress
         self.summary = Summary(skipped=self.skipped)
         self.by_key = {f.key: f for f in files}
-        self.pool = pool  # parse and exact-index workers
+        self.pools = pools  # one executor per worker process
 
     # full ------------------------------------------------------------------
 
@@ -468,54 +533,51 @@ class _Build:
 
     def _index_in_batches(self, ix, files: list[SourceFile], first_sid: int, dropped: list[str] = ()):
         """Parse, analyse and index BATCH_BYTES of source at a time, in file order, so memory holds a
-        few batches whatever the corpus size. Each batch becomes one exact segment with its catalog
-        and one Whoosh segment, written by a worker while the next batch is parsed; sids run on from
-        batch to batch. The builder's own Whoosh writer deletes the dropped files' sections and
-        commits the new segments."""
+        few batches whatever the corpus size. Batch k goes to worker k mod N, which parses it and
+        keeps the result; once the batches before it are numbered, the builder gives it its first
+        sid and the same worker writes its exact segment (with its catalog) and its Whoosh segment.
+        The parsed text never crosses between processes. The builder's own Whoosh writer deletes
+        the dropped files' sections and commits the new segments."""
         clock = _Clock(self.summary.phases)
-        pool = self.pool if len(files) > 8 else None
-        batches = _batches(files, BATCH_BYTES, self.workers if pool is not None else 1)
+        pools = self.pools if self.pools and len(files) > 8 else [_Inline()]
+        batches = _batches(files, BATCH_BYTES, len(pools))
         entries: dict[str, dict] = {}
         segments: list[str] = []
         built: list = []  # Whoosh segments, in sid order
-        pending: list[Future] = []
+        pending: list[Future] = []  # writes, in batch order
         sid = first_sid
         writer = ix.writer(limitmb=POOL_MB)
         bar = _bar(len(files), "index", self.progress)
+        parsing: list[Future] = []  # parses, in batch order
         try:
+            parsing += [self._parse(pools, k, batches) for k in range(min(len(pools), len(batches)))]
             for key in dropped:
                 writer.delete_by_term("file_key", key)
-            parsing = _parse_batch(pool, batches[0]) if batches else iter(())
             for k in range(len(batches)):
-                parsed = self._take(parsing, first=k == 0)
-                parsing = _parse_batch(pool, batches[k + 1]) if k + 1 < len(batches) else iter(())
-                clock("parse")
-                got, catalog, headings, bodies, docs = self._collect(parsed, first_sid=sid)
-                del parsed
+                got, n = self._number(parsing[k].result(), first_sid=sid)
+                if k == 0:
+                    checkpoints.reached("parse")
                 entries.update(got)
-                clock("collect")
-                if headings:
-                    seg_dir = f"exact/seg-{sid:06d}"
+                seg_dir = f"exact/seg-{sid:06d}"
+                pending.append(pools[k % len(pools)].submit(_write_held, k, str(self.gen), seg_dir, sid))
+                if n:
                     segments.append(seg_dir)
-                    job = (str(self.gen), seg_dir, sid, headings, bodies, catalog, docs)
-                    sid += len(headings)
-                    del headings, bodies, catalog, docs
-                    if pool is None:
-                        built.append(_build_batch(*job))
-                    else:
-                        pending.append(pool.submit(_build_batch, *job))
-                        built += _wait(pending, keep=IN_FLIGHT)
-                    del job
+                    sid += n
                     checkpoints.reached("index")
+                if k + len(pools) < len(batches):  # queued behind batch k's write in the same worker
+                    parsing.append(self._parse(pools, k + len(pools), batches))
+                built += _wait(pending, keep=len(pools))  # done already: their worker has parsed since
                 bar.update(len(batches[k]))
-                clock("index")
+            clock("index")
             built += _wait(pending, keep=0)
             clock("index")
             checkpoints.reached("commit")
+            built = [seg for seg in built if seg is not None]
             writer.commit(mergetype=lambda w, segs: _merge_small_or_dead(w, segs) + built)
             clock("whoosh_commit")
         except BaseException as e:
-            _settle(pending)
+            _settle(parsing + pending)
+            _held.clear()  # what this process parsed for a batch never written
             if not writer.is_closed:
                 writer.cancel()
             if isinstance(e, BrokenProcessPool):
@@ -525,13 +587,10 @@ class _Build:
             bar.close()
         return entries, segments, sid - first_sid
 
-    def _take(self, parsing, first: bool) -> list:
-        out = []
-        for res in parsing:
-            out.append(res)
-            if first and len(out) == 1:
-                checkpoints.reached("parse")
-        return out
+    @staticmethod
+    def _parse(pools: list, k: int, batches: list[list[SourceFile]]) -> Future:
+        jobs = [(f.key, str(f.path), f.doc_rel) for f in batches[k]]
+        return pools[k % len(pools)].submit(_parse_held, k, jobs)
 
     def _compact(self, segments: list[str], live: np.ndarray) -> list[str]:
         """Fold runs of neighbouring exact segments into one of at most BATCH_CHARS live characters
@@ -560,44 +619,21 @@ class _Build:
 
     # shared ---------------------------------------------------------------
 
-    def _collect(self, parsed, first_sid: int):
-        """Assign sids in file order; build Whoosh docs, exact texts and the catalog."""
+    def _number(self, briefs: list[FileBrief], first_sid: int) -> tuple[dict[str, dict], int]:
+        """Each parsed file's manifest entry with its sid range, in file order from first_sid (as
+        _sections numbers them in the worker); skipped files and warnings go to the summary."""
         entries: dict[str, dict] = {}
-        reports: list[ReportRow] = []
-        section_report: list[int] = []
-        headings: list[str] = []
-        bodies: list[str] = []
-        docs: list[dict] = []
-        by_key = self.by_key
         sid = first_sid
-        for key, digest, res in parsed:
-            f = by_key[key]
-            if isinstance(res, Skipped):
-                self.skipped.append(res)
+        for b in briefs:
+            f = self.by_key[b.key]
+            if b.skipped is not None:
+                self.skipped.append(b.skipped)
                 continue
-            self.summary.warnings += [f"{f.doc_rel}: {w}" for w in res.warnings]
-            first = sid
-            for r in res.reports:
-                title_folded = fold_text(r.title)
-                row = ReportRow(r.doc_id, r.title, r.year, r.doc_type, r.region, r.issuer, r.source, r.source_url,
-                                file_key=key, first_sid=sid, n_sections=len(r.sections))
-                for order, s in enumerate(r.sections):
-                    fh, b = fold_text(s.heading), fold_text(s.text)
-                    headings.append(exact_heading(title_folded, fh) if order == 0 else fh)
-                    bodies.append(b)
-                    section_report.append(len(reports))
-                    docs.append(dict(
-                        sid=sid, file_key=key, doc_id=r.doc_id, section_id=s.section_id, order=order,
-                        level=s.level, heading_path=list(s.heading_path), text=s.text, markdown=s.markdown,
-                        title=title_folded, heading=fh, _stored_heading=s.heading,
-                        body=b, year=r.year if r.year is not None else 0, doc_type=r.doc_type,
-                        region=r.region or "", source=r.source, **({"page": s.page} if s.page else {}),
-                    ))
-                    sid += 1
-                reports.append(row)
-            entries[key] = {"src": str(f.source), "rel": f.rel, "doc_rel": f.doc_rel, "sha256": digest,
-                            "reports": len(res.reports), "sections": sid - first, "sids": [first, sid]}
-        return entries, Catalog(reports, np.array(section_report, dtype=np.int32)), headings, bodies, docs
+            self.summary.warnings += [f"{f.doc_rel}: {w}" for w in b.warnings]
+            entries[b.key] = {"src": str(f.source), "rel": f.rel, "doc_rel": f.doc_rel, "sha256": b.digest,
+                              "reports": b.reports, "sections": b.sections, "sids": [sid, sid + b.sections]}
+            sid += b.sections
+        return entries, sid - first_sid
 
     def _finish(self, entries: dict, segments: list[str], live: np.ndarray, next_sid: int) -> None:
         store.save_array(self.gen / "live.npy", live)

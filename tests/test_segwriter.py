@@ -24,9 +24,8 @@ def docs(dict_hash):
     files, _ = builder.scan([SEEDS, FIXTURES / "laws"])
     files = [f for f in files if f.path.parent in (SEEDS, FIXTURES / "laws")] + [
         f for f in files if f.path.parent == GOV][-24:]
-    build = builder._Build(Path("unused"), dict_hash, [SEEDS], [], files, [], 1, False)
     parsed = [builder._parse_one((f.key, str(f.path), f.doc_rel)) for f in files]
-    return build._collect(parsed, first_sid=0)[4]
+    return builder._sections(parsed, first_sid=0)[3]
 
 
 def _stock(folder: Path, dict_hash: str, docs: list[dict]):
