@@ -29,6 +29,7 @@ from whoosh.writing import MERGE_SMALL
 
 from . import checkpoints, mapped, postpool, segwriter, store
 from . import sources as source_list
+from . import texts as section_texts
 from .analysis import combined_dictionary, dictionary_hash, load_jieba
 from .catalog import Catalog, ReportRow
 from .exact import MAX_SEGMENT_SECTIONS, ExactSegment, exact_heading
@@ -38,6 +39,7 @@ from .parse import parse_source
 from .reader import Unreadable, is_supported, read_file
 from .schema import build_schema
 from .sources import SourceMissing, SourcePlan
+from .texts import SectionTexts
 
 POOL_MB = 64  # Whoosh merges at commit: postings beyond this go to runs on disk
 BATCH_BYTES = 12 << 20  # source bytes parsed, indexed and turned into one exact + one Whoosh segment at a time
@@ -313,21 +315,24 @@ def _parse_held(k: int, jobs: list[tuple[str, str, str]]) -> list[FileBrief]:
 
 def _write_held(k: int, gen: str, seg_dir: str, base: int):
     """Batch k's exact and Whoosh segments, its sections numbered from `base`; None when it has none."""
-    catalog, headings, bodies, docs = _sections(_held.pop(k), base)
+    catalog, headings, bodies, written, docs = _sections(_held.pop(k), base)
     if not headings:
         return None
-    _save_exact(str(Path(gen) / seg_dir), base, headings, bodies, catalog)
-    del headings, bodies, catalog
+    _save_exact(str(Path(gen) / seg_dir), base, headings, bodies, catalog, written)
+    del headings, bodies, catalog, written
     load_jieba(Path(gen) / "userdict.txt")
     return segwriter.write_segment(Path(gen) / "whoosh", docs)
 
 
-def _sections(parsed: list, first_sid: int) -> tuple[Catalog, list[str], list[str], list[dict]]:
-    """Sids in file order from first_sid: the catalog, the exact index's texts and the Whoosh docs."""
+def _sections(parsed: list, first_sid: int) -> tuple[Catalog, list[str], list[str], tuple[list, list], list[dict]]:
+    """Sids in file order from first_sid: the catalog, the exact index's folded headings and bodies,
+    the texts and Markdown sources as written (texts.py) and the Whoosh docs."""
     reports: list[ReportRow] = []
     section_report: list[int] = []
     headings: list[str] = []
     bodies: list[str] = []
+    texts: list[str] = []
+    markdowns: list[str | None] = []
     docs: list[dict] = []
     sid = first_sid
     for key, _digest, res in parsed:
@@ -341,16 +346,18 @@ def _sections(parsed: list, first_sid: int) -> tuple[Catalog, list[str], list[st
                 fh, b = fold_text(s.heading), fold_text(s.text)
                 headings.append(exact_heading(title_folded, fh) if order == 0 else fh)
                 bodies.append(b)
+                texts.append(s.text)
+                markdowns.append(s.markdown)
                 section_report.append(len(reports) - 1)
                 docs.append(dict(
                     sid=sid, file_key=key, doc_id=r.doc_id, section_id=s.section_id, order=order,
-                    level=s.level, heading_path=list(s.heading_path), text=s.text, markdown=s.markdown,
+                    level=s.level, heading_path=list(s.heading_path),
                     title=title_folded, heading=fh, _stored_heading=s.heading,
                     body=b, year=r.year if r.year is not None else 0, doc_type=r.doc_type,
                     region=r.region or "", source=r.source, **({"page": s.page} if s.page else {}),
                 ))
                 sid += 1
-    return Catalog(reports, np.array(section_report, dtype=np.int32)), headings, bodies, docs
+    return Catalog(reports, np.array(section_report, dtype=np.int32)), headings, bodies, (texts, markdowns), docs
 
 
 class _Inline:
@@ -368,9 +375,13 @@ class _Inline:
         pass
 
 
-def _save_exact(folder: str, base: int, headings: list[str], bodies: list[str], catalog: Catalog) -> None:
+def _save_exact(folder: str, base: int, headings: list[str], bodies: list[str], catalog: Catalog,
+                written: tuple[list, list]) -> None:
+    """An exact segment's folder: the exact index, its reports' catalog and its sections' texts
+    and Markdown sources."""
     ExactSegment.build(base, headings, bodies).save(Path(folder))
     catalog.save(Path(folder))
+    section_texts.save(Path(folder), *written)
 
 
 # -- the reindex itself -------------------------------------------------------------
@@ -600,18 +611,22 @@ class _Build:
             if len(group) == 1 and not _mostly_dead(self.gen / group[0], live):
                 out.append(group[0])
                 continue
-            headings, bodies, parts = [], [], []
+            headings, bodies, texts, markdowns, parts = [], [], [], [], []
             base = None
             for seg_dir in group:
-                seg = ExactSegment.load(self.gen / seg_dir)
+                seg, kept = ExactSegment.load(self.gen / seg_dir), SectionTexts(self.gen / seg_dir)
                 base = seg.base if base is None else base
                 for local in range(seg.size):
-                    heading, body = seg.section_text(local) if live[seg.base + local] else ("", "")
+                    alive = live[seg.base + local]
+                    heading, body = seg.section_text(local) if alive else ("", "")
                     headings.append(heading)
                     bodies.append(body)
+                    text, markdown = kept[local] if alive else ("", None)
+                    texts.append(text)
+                    markdowns.append(markdown)
                 parts.append(Catalog.load(self.gen / seg_dir))
             seg_dir = f"exact/seg-c{base:06d}-{self.gen.name}"
-            _save_exact(str(self.gen / seg_dir), base, headings, bodies, Catalog.concat(parts))
+            _save_exact(str(self.gen / seg_dir), base, headings, bodies, Catalog.concat(parts), (texts, markdowns))
             for old_dir in group:
                 shutil.rmtree(self.gen / old_dir, ignore_errors=True)
             out.append(seg_dir)

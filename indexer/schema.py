@@ -1,8 +1,8 @@
 """The Whoosh schema: one document per section.
 
 title, heading and body are analysed by jieba (analysis.words_analyzer) for
-BM25F ranking and word-level search; the original text and metadata are stored
-for display; sid, a column only, links a Whoosh document to the exact index.
+BM25F ranking and word-level search; metadata are stored for display (each
+section's text and Markdown source are kept beside the exact index: texts.py); sid, a column only, links a Whoosh document to the exact index.
 """
 
 from __future__ import annotations
@@ -25,8 +25,6 @@ def build_schema(dict_hash: str) -> fields.Schema:
         order=fields.STORED(),
         level=fields.STORED(),
         heading_path=fields.STORED(),
-        text=fields.STORED(),
-        markdown=fields.STORED(),
         title=fields.TEXT(analyzer=words, phrase=False),
         heading=fields.TEXT(analyzer=words, phrase=False, stored=True),
         body=fields.TEXT(analyzer=words, phrase=False),

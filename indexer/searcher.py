@@ -23,6 +23,7 @@ from .analysis import load_jieba
 from .catalog import Catalog, Facts
 from .exact import ExactSegment
 from .normalize import fold_text
+from .texts import SectionTexts
 
 mapped.install()  # Whoosh reads its segment files in place instead of copying them
 
@@ -52,6 +53,7 @@ class IndexReader:
         load_jieba(gen / "userdict.txt")
         self.whoosh = mapped.open_index(gen / "whoosh")
         self.segments = [ExactSegment.load(gen / d) for d in self.manifest["segments"]]
+        self.texts = [SectionTexts(gen / d) for d in self.manifest["segments"]]
         self.catalog = Catalog.concat([Catalog.load(gen / d) for d in self.manifest["segments"]])
         self.facts = Facts.of(self.catalog.reports)
         self.titles_folded = [r.title_folded for r in self.catalog.reports]
@@ -99,9 +101,13 @@ class IndexReader:
                 seg.drop_pages()
 
     def segment_of(self, sid: int) -> tuple[ExactSegment, int]:
-        for seg in self.segments:
+        seg = self.segments[self._segment_index(sid)]
+        return seg, sid - seg.base
+
+    def _segment_index(self, sid: int) -> int:
+        for i, seg in enumerate(self.segments):
             if seg.base <= sid < seg.base + seg.size:
-                return seg, sid - seg.base
+                return i
         raise KeyError(sid)
 
     def report_index(self, doc_id: str) -> int | None:
@@ -132,9 +138,17 @@ class IndexReader:
         return np.sort(sids[sids >= 0])
 
     def stored(self, sids: list[int]) -> list[dict]:
+        """Each section's stored fields, with its text and Markdown source as written (kept beside
+        the exact index, texts.py)."""
         s = self.searcher()
         with self.lock:
-            return [s.stored_fields(int(self.sid_to_doc[sid])) for sid in sids]
+            out = [s.stored_fields(int(self.sid_to_doc[sid])) for sid in sids]
+        for sid, fields in zip(sids, out, strict=True):
+            i = self._segment_index(int(sid))
+            fields["text"], markdown = self.texts[i][int(sid) - self.segments[i].base]
+            if markdown:
+                fields["markdown"] = markdown
+        return out
 
     def warm(self) -> None:
         """Touch what the first query would otherwise pay for: a server calls this at start."""

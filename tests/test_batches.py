@@ -38,6 +38,17 @@ def _answers(root: Path) -> list[tuple]:
         reader.close()
 
 
+def _texts(root: Path) -> dict[tuple[str, str], tuple]:
+    """Every live section's stored fields, its text as written among them, by (doc_id, section_id)."""
+    reader = IndexReader(require_current(root))
+    try:
+        return {(s["doc_id"], s["section_id"]): tuple(sorted(s.items()))
+                for i in range(len(reader.catalog.reports)) if reader.report_live[i]
+                for s in reader.report_sections(i)}
+    finally:
+        reader.close()
+
+
 def _sids(root: Path) -> dict[str, list[int]]:
     files = read_manifest(require_current(root))["files"]
     return {e["doc_rel"]: e["sids"] for e in files.values()}
@@ -83,6 +94,9 @@ def test_incremental_on_a_batched_index_compacts_and_answers_like_a_full_rebuild
     full = tmp_path / "full"
     reindex(full, [src], progress=False, workers=2)
     assert _answers(root) == _answers(full)
+    texts = _texts(root)
+    assert texts == _texts(full) and len(texts) > 500
+    assert sum("补充说明" in dict(fields)["text"] for fields in texts.values()) == 3
 
 
 def test_batches_keep_file_order_and_size(tmp_path):

@@ -1,0 +1,60 @@
+"""Each section's text and Markdown source as written, for display: one file per exact segment.
+
+Whoosh kept both in every section's stored record, pickled and zlib-compressed one section at a
+time: the largest part of writing a segment after jieba. Here a segment's sections are one UTF-8
+file and an array of byte spans, written in one call and read with os.pread just for the sections
+a page shows (a search's ten snippets, one report). A Markdown source that is the text itself (most
+sections of a Markdown file) is not written twice.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .exact import FileBytes
+
+DATA = "sections.utf8"
+SPANS = "sections.npy"
+_SAME = -1  # a Markdown span starting here: the Markdown source is the text
+
+
+def save(folder: Path, texts: list[str], markdowns: list[str | None]) -> None:
+    """The texts and Markdown sources (None where the file was not Markdown) of a segment's
+    sections, in sid order ("" and None for a removed section)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    parts: list[bytes] = []
+    spans = np.zeros((len(texts), 4), dtype=np.int64)
+    at = 0
+    for i, (text, md) in enumerate(zip(texts, markdowns, strict=True)):
+        for j, value in ((0, text), (2, md)):
+            if j == 2 and md == text:
+                spans[i, 2:] = _SAME
+                continue
+            raw = (value or "").encode("utf-8", "surrogatepass")
+            parts.append(raw)
+            spans[i, j:j + 2] = at, at + len(raw)
+            at += len(raw)
+    (folder / DATA).write_bytes(b"".join(parts))
+    np.save(folder / SPANS, spans, allow_pickle=False)
+
+
+class SectionTexts:
+    """A segment's section texts and Markdown sources, read on demand."""
+
+    def __init__(self, folder: Path):
+        self.data = FileBytes(folder / DATA)
+        self.spans = np.load(folder / SPANS, allow_pickle=False)
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+    def __getitem__(self, local: int) -> tuple[str, str]:
+        """(text, Markdown source): the source is "" where the file was not Markdown."""
+        ta, tb, ma, mb = (int(v) for v in self.spans[local])
+        text = self._read(ta, tb)
+        return text, text if ma == _SAME else self._read(ma, mb)
+
+    def _read(self, a: int, b: int) -> str:
+        return self.data[a:b].decode("utf-8", "surrogatepass")
