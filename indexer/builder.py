@@ -429,7 +429,7 @@ def reindex(
         try:
             (gen / "userdict.txt").write_text(dict_text, encoding="utf-8")
             load_jieba(gen / "userdict.txt")
-            build = _Build(gen, dict_hash, plan.sources, dicts, files, skipped, workers, progress, pools)
+            build = _Build(gen, dict_hash, plan.sources, dicts, files, skipped, progress, pools)
             summary = build.full() if reason else build.incremental(live, old, missing)
             summary.full, summary.reason = bool(reason), reason
             summary.other_types = other_types
@@ -473,9 +473,9 @@ def _full_reason(old: dict | None, full: bool, dict_hash: str) -> str:
 
 
 class _Build:
-    def __init__(self, gen, dict_hash, sources, dicts, files, skipped, workers, progress, pools=None):
+    def __init__(self, gen, dict_hash, sources, dicts, files, skipped, progress, pools=None):
         self.gen, self.dict_hash, self.sources, self.dicts = gen, dict_hash, sources, dicts
-        self.files, self.skipped, self.workers, self.progress = files, list(skipped), workers, progress
+        self.files, self.skipped, self.progress = files, list(skipped), progress
         self.summary = Summary(skipped=self.skipped)
         self.by_key = {f.key: f for f in files}
         self.pools = pools  # one executor per worker process

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .exact import FileBytes
+from .exact import Column, FileBytes
 
 DATA = "sections.utf8"
 SPANS = "sections.npy"
@@ -37,22 +37,23 @@ def save(folder: Path, texts: list[str], markdowns: list[str | None]) -> None:
             spans[i, j:j + 2] = at, at + len(raw)
             at += len(raw)
     (folder / DATA).write_bytes(b"".join(parts))
-    np.save(folder / SPANS, spans, allow_pickle=False)
+    np.save(folder / SPANS, spans.ravel(), allow_pickle=False)  # one dimension, for Column
 
 
 class SectionTexts:
-    """A segment's section texts and Markdown sources, read on demand."""
+    """A segment's section texts and Markdown sources, read on demand (the spans too: a server
+    holds none of it)."""
 
     def __init__(self, folder: Path):
         self.data = FileBytes(folder / DATA)
-        self.spans = np.load(folder / SPANS, allow_pickle=False)
+        self.spans = Column(folder / SPANS)
 
     def __len__(self) -> int:
-        return len(self.spans)
+        return len(self.spans) // 4
 
     def __getitem__(self, local: int) -> tuple[str, str]:
         """(text, Markdown source): the source is "" where the file was not Markdown."""
-        ta, tb, ma, mb = (int(v) for v in self.spans[local])
+        ta, tb, ma, mb = self.spans[4 * local: 4 * local + 4].tolist()
         text = self._read(ta, tb)
         return text, text if ma == _SAME else self._read(ma, mb)
 
