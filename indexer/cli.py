@@ -58,7 +58,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
 
 def _reindex(args: argparse.Namespace, **how) -> int:
-    from .builder import SourceMissing, reindex
+    from .builder import IndexWorkerFailed, SourceMissing, reindex
     from .store import IndexLocked
 
     try:
@@ -66,6 +66,13 @@ def _reindex(args: argparse.Namespace, **how) -> int:
     except (SourceMissing, IndexLocked, FileNotFoundError) as e:
         print(f"edusearch: {e}", file=sys.stderr)
         return 2
+    except IndexWorkerFailed as e:
+        print(f"edusearch: {e}; the index is unchanged", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("edusearch: interrupted; the index is unchanged (the next reindex starts this one over)",
+              file=sys.stderr)
+        return 130
     for w in summary.warnings:
         print(f"edusearch: warning: {w}", file=sys.stderr)
     for s in summary.skipped:

@@ -177,6 +177,30 @@ def test_reindex_cli_summary_line(tmp_path, corpus, capsys):
     assert "indexed 0, unchanged 5" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, "worker"])
+def test_an_interrupted_or_failed_cli_reindex_says_the_index_is_unchanged(tmp_path, corpus, capsys, monkeypatch, stop):
+    """Ctrl-C (or a worker that died) in the middle of `edusearch reindex`: one line that says what
+    happened and that nothing changed, not silence or a traceback, and the index answers as before."""
+    from indexer import builder, checkpoints
+
+    root = tmp_path / "index"
+    assert main(["reindex", str(corpus), "--index", str(root)]) == 0
+    before, found = store.current(root), hits(root, "防溺水").total
+    (corpus / "new.txt").write_text("某县教育局工作总结\n一、防溺水\n开展防溺水教育。\n", encoding="utf-8")
+    capsys.readouterr()
+
+    def stops(point):
+        if point == "index":
+            raise KeyboardInterrupt if stop is KeyboardInterrupt else builder.IndexWorkerFailed("a worker process exited")
+    monkeypatch.setattr(checkpoints, "reached", stops)
+    code = main(["reindex", "--index", str(root), "--full"])
+    err = capsys.readouterr().err
+    assert code == (130 if stop is KeyboardInterrupt else 1)
+    assert "the index is unchanged" in err and "Traceback" not in err
+    assert store.current(root) == before and hits(root, "防溺水").total == found
+    assert [p.name for p in root.glob("gen-*")] == [before.name]
+
+
 def test_docmap_matches_whoosh_column(tmp_path, corpus):
     """The sid column read in one go equals Whoosh's own per-document reader, after deletions too."""
     import numpy as np
