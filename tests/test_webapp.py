@@ -356,3 +356,18 @@ def test_a_result_link_and_the_reports_back_link_keep_the_whole_search(client):
 
     assert urlsplit(back).path == "/search"
     assert parse_qs(urlsplit(back).query) == parse_qs(urlsplit(page).query)
+
+
+def test_a_report_opened_with_a_broken_page_number_leads_back_to_its_query(client):
+    """A hand-edited link (page=abc) still opens the report, and 返回检索结果 goes to the query
+    rather than to a results page that would only say the page number is wrong."""
+    import html
+    import re
+
+    body = text(client.get("/search?q=%E6%95%99%E8%82%B2"))
+    link = html.unescape(re.search(r'<h3><a href="(/doc/[^"?#]+)', body).group(1))
+    doc = client.get(link + "?q=%E6%95%99%E8%82%B2&page=abc&year=2019")
+    assert doc.status_code == 200
+    back = html.unescape(re.search(r'<a href="([^"]+)">返回检索结果</a>', text(doc)).group(1))
+    assert back == "/search?q=%E6%95%99%E8%82%B2"
+    assert client.get(back).status_code == 200

@@ -9,7 +9,6 @@ from indexer.search import SORTS
 from indexer.trend import MAX_QUERIES, MEASURES
 
 MAX_PER_PAGE = 100
-SEARCH_ARGS = ("q", "year", "doc_type", "region", "sort", "group", "page", "per_page")  # a results page's URL
 MAX_PAGE = 1000
 
 
@@ -38,6 +37,11 @@ class SearchParams:
         if "page" not in changes:
             d["page"] = ""  # a changed filter starts at page 1
         return {k: v for k, v in d.items() if v != ""}
+
+    def here(self) -> dict:
+        """URL arguments of this very results page (its page number too): where a result's link
+        comes back to."""
+        return self.args(page=self.page if self.page > 1 else None)
 
 
 def _int(args, name: str, default: int, lo: int, hi: int) -> int:

@@ -10,7 +10,7 @@ from indexer.search import search as run_search
 from indexer.trend import MEASURE_LABELS, MEASURES, trend
 
 from . import library, public_base, timeline, trendchart
-from .params import SEARCH_ARGS, search_params, trend_params
+from .params import BadParam, search_params, trend_params
 from .reasons import zh_reason
 
 bp = Blueprint("views", __name__)
@@ -57,9 +57,17 @@ def doc(doc_id: str):
         if moved:
             return redirect(url_for("views.doc", doc_id=moved, **request.args))
         abort(404, description=f"没有编号为“{doc_id[:200]}”的报告。")
-    back = {k: v[:2000] for k in SEARCH_ARGS if (v := request.args.get(k, ""))}  # the results page it came from
+    back = _results_page(q)
     return render_template("doc.html", r=view, q=q, back=back, base=public_base(),
                            api_url=url_for("api.doc", doc_id=doc_id))
+
+
+def _results_page(q: str) -> dict:
+    """The URL arguments of the results page a report was opened from (its link carries them)."""
+    try:
+        return search_params(request.args).here()
+    except BadParam:
+        return {"q": q}
 
 
 def _same_report(reader, doc_id: str) -> str | None:
