@@ -315,25 +315,33 @@ def _parse_held(k: int, jobs: list[tuple[str, str, str]]) -> list[FileBrief]:
 
 def _write_held(k: int, gen: str, seg_dir: str, base: int):
     """Batch k's exact and Whoosh segments, its sections numbered from `base`; None when it has none."""
-    catalog, headings, bodies, written, docs = _sections(_held.pop(k), base)
-    if not headings:
+    batch = _sections(_held.pop(k), base)
+    if not batch.headings:
         return None
-    _save_exact(str(Path(gen) / seg_dir), base, headings, bodies, catalog, written)
-    del headings, bodies, catalog, written
+    _save_exact(str(Path(gen) / seg_dir), base, batch)
+    docs = batch.docs
+    del batch
     load_jieba(Path(gen) / "userdict.txt")
     return segwriter.write_segment(Path(gen) / "whoosh", docs)
 
 
-def _sections(parsed: list, first_sid: int) -> tuple[Catalog, list[str], list[str], tuple[list, list], list[dict]]:
-    """Sids in file order from first_sid: the catalog, the exact index's folded headings and bodies,
-    the texts and Markdown sources as written (texts.py) and the Whoosh docs."""
+@dataclass
+class BatchSections:
+    """A batch's sections in sid order, as each part of the index takes them."""
+
+    catalog: Catalog
+    headings: list[str] = field(default_factory=list)  # folded, for the exact index
+    bodies: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # as written, for display (texts.py)
+    markdowns: list[str | None] = field(default_factory=list)
+    docs: list[dict] = field(default_factory=list)  # Whoosh documents
+
+
+def _sections(parsed: list, first_sid: int) -> BatchSections:
+    """Sids in file order from first_sid."""
     reports: list[ReportRow] = []
     section_report: list[int] = []
-    headings: list[str] = []
-    bodies: list[str] = []
-    texts: list[str] = []
-    markdowns: list[str | None] = []
-    docs: list[dict] = []
+    out = BatchSections(Catalog(reports))
     sid = first_sid
     for key, _digest, res in parsed:
         if isinstance(res, Skipped):
@@ -344,12 +352,12 @@ def _sections(parsed: list, first_sid: int) -> tuple[Catalog, list[str], list[st
                                      r.source_url, file_key=key, first_sid=sid, n_sections=len(r.sections)))
             for order, s in enumerate(r.sections):
                 fh, b = fold_text(s.heading), fold_text(s.text)
-                headings.append(exact_heading(title_folded, fh) if order == 0 else fh)
-                bodies.append(b)
-                texts.append(s.text)
-                markdowns.append(s.markdown)
+                out.headings.append(exact_heading(title_folded, fh) if order == 0 else fh)
+                out.bodies.append(b)
+                out.texts.append(s.text)
+                out.markdowns.append(s.markdown)
                 section_report.append(len(reports) - 1)
-                docs.append(dict(
+                out.docs.append(dict(
                     sid=sid, file_key=key, doc_id=r.doc_id, section_id=s.section_id, order=order,
                     level=s.level, heading_path=list(s.heading_path),
                     title=title_folded, heading=fh, _stored_heading=s.heading,
@@ -357,7 +365,8 @@ def _sections(parsed: list, first_sid: int) -> tuple[Catalog, list[str], list[st
                     region=r.region or "", source=r.source, **({"page": s.page} if s.page else {}),
                 ))
                 sid += 1
-    return Catalog(reports, np.array(section_report, dtype=np.int32)), headings, bodies, (texts, markdowns), docs
+    out.catalog.section_report = np.array(section_report, dtype=np.int32)
+    return out
 
 
 class _Inline:
@@ -371,17 +380,13 @@ class _Inline:
             f.set_exception(e)
         return f
 
-    def shutdown(self, cancel_futures: bool = False) -> None:
-        pass
 
-
-def _save_exact(folder: str, base: int, headings: list[str], bodies: list[str], catalog: Catalog,
-                written: tuple[list, list]) -> None:
+def _save_exact(folder: str, base: int, batch: BatchSections) -> None:
     """An exact segment's folder: the exact index, its reports' catalog and its sections' texts
     and Markdown sources."""
-    ExactSegment.build(base, headings, bodies).save(Path(folder))
-    catalog.save(Path(folder))
-    section_texts.save(Path(folder), *written)
+    ExactSegment.build(base, batch.headings, batch.bodies).save(Path(folder))
+    batch.catalog.save(Path(folder))
+    section_texts.save(Path(folder), batch.texts, batch.markdowns)
 
 
 # -- the reindex itself -------------------------------------------------------------
@@ -579,7 +584,6 @@ class _Build:
                     parsing.append(self._parse(pools, k + len(pools), batches))
                 built += _wait(pending, keep=len(pools))  # done already: their worker has parsed since
                 bar.update(len(batches[k]))
-            clock("index")
             built += _wait(pending, keep=0)
             clock("index")
             checkpoints.reached("commit")
@@ -611,7 +615,8 @@ class _Build:
             if len(group) == 1 and not _mostly_dead(self.gen / group[0], live):
                 out.append(group[0])
                 continue
-            headings, bodies, texts, markdowns, parts = [], [], [], [], []
+            parts: list[Catalog] = []
+            batch = BatchSections(Catalog())
             base = None
             for seg_dir in group:
                 seg, kept = ExactSegment.load(self.gen / seg_dir), SectionTexts(self.gen / seg_dir)
@@ -619,14 +624,15 @@ class _Build:
                 for local in range(seg.size):
                     alive = live[seg.base + local]
                     heading, body = seg.section_text(local) if alive else ("", "")
-                    headings.append(heading)
-                    bodies.append(body)
+                    batch.headings.append(heading)
+                    batch.bodies.append(body)
                     text, markdown = kept[local] if alive else ("", None)
-                    texts.append(text)
-                    markdowns.append(markdown)
+                    batch.texts.append(text)
+                    batch.markdowns.append(markdown)
                 parts.append(Catalog.load(self.gen / seg_dir))
+            batch.catalog = Catalog.concat(parts)
             seg_dir = f"exact/seg-c{base:06d}-{self.gen.name}"
-            _save_exact(str(self.gen / seg_dir), base, headings, bodies, Catalog.concat(parts), (texts, markdowns))
+            _save_exact(str(self.gen / seg_dir), base, batch)
             for old_dir in group:
                 shutil.rmtree(self.gen / old_dir, ignore_errors=True)
             out.append(seg_dir)

@@ -7,6 +7,7 @@ reindex publishes it, without a restart.
 
 from __future__ import annotations
 
+import bisect
 import os
 import threading
 from dataclasses import dataclass
@@ -54,6 +55,7 @@ class IndexReader:
         self.whoosh = mapped.open_index(gen / "whoosh")
         self.segments = [ExactSegment.load(gen / d) for d in self.manifest["segments"]]
         self.texts = [SectionTexts(gen / d) for d in self.manifest["segments"]]
+        self._bases = [seg.base for seg in self.segments]  # ascending: segments are in sid order
         self.catalog = Catalog.concat([Catalog.load(gen / d) for d in self.manifest["segments"]])
         self.facts = Facts.of(self.catalog.reports)
         self.titles_folded = [r.title_folded for r in self.catalog.reports]
@@ -105,10 +107,10 @@ class IndexReader:
         return seg, sid - seg.base
 
     def _segment_index(self, sid: int) -> int:
-        for i, seg in enumerate(self.segments):
-            if seg.base <= sid < seg.base + seg.size:
-                return i
-        raise KeyError(sid)
+        i = bisect.bisect_right(self._bases, sid) - 1
+        if i < 0 or sid >= self.segments[i].base + self.segments[i].size:
+            raise KeyError(sid)
+        return i
 
     def report_index(self, doc_id: str) -> int | None:
         if self._doc_index is None:
@@ -143,9 +145,9 @@ class IndexReader:
         s = self.searcher()
         with self.lock:
             out = [s.stored_fields(int(self.sid_to_doc[sid])) for sid in sids]
-        for sid, fields in zip(sids, out, strict=True):
-            i = self._segment_index(int(sid))
-            fields["text"], markdown = self.texts[i][int(sid) - self.segments[i].base]
+        for sid, fields in zip(map(int, sids), out, strict=True):
+            i = self._segment_index(sid)
+            fields["text"], markdown = self.texts[i][sid - self._bases[i]]
             if markdown:
                 fields["markdown"] = markdown
         return out

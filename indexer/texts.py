@@ -25,17 +25,13 @@ def save(folder: Path, texts: list[str], markdowns: list[str | None]) -> None:
     sections, in sid order ("" and None for a removed section)."""
     folder.mkdir(parents=True, exist_ok=True)
     parts: list[bytes] = []
-    spans = np.zeros((len(texts), 4), dtype=np.int64)
+    spans = np.full((len(texts), 4), _SAME, dtype=np.int64)  # a Markdown span left at _SAME: the text
     at = 0
     for i, (text, md) in enumerate(zip(texts, markdowns, strict=True)):
-        for j, value in ((0, text), (2, md)):
-            if j == 2 and md == text:
-                spans[i, 2:] = _SAME
-                continue
-            raw = (value or "").encode("utf-8", "surrogatepass")
-            parts.append(raw)
-            spans[i, j:j + 2] = at, at + len(raw)
-            at += len(raw)
+        for j, value in enumerate([text] if md == text else [text, md or ""]):
+            parts.append(value.encode("utf-8", "surrogatepass"))
+            spans[i, 2 * j: 2 * j + 2] = at, at + len(parts[-1])
+            at += len(parts[-1])
     (folder / DATA).write_bytes(b"".join(parts))
     np.save(folder / SPANS, spans.ravel(), allow_pickle=False)  # one dimension, for Column
 

@@ -25,7 +25,7 @@ def docs(dict_hash):
     files = [f for f in files if f.path.parent in (SEEDS, FIXTURES / "laws")] + [
         f for f in files if f.path.parent == GOV][-24:]
     parsed = [builder._parse_one((f.key, str(f.path), f.doc_rel)) for f in files]
-    return builder._sections(parsed, first_sid=0)[4]
+    return builder._sections(parsed, first_sid=0).docs
 
 
 def _stock(folder: Path, dict_hash: str, docs: list[dict]):
