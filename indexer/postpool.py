@@ -180,19 +180,13 @@ def _flat(records: Iterable[Record]) -> Iterator:
 LENGTHS = [None] + [byte_to_length(b) for b in range(1, 256)]  # a length byte decoded; zero reads as None, as in whoosh3
 
 
-def length_codes(pdr, fieldname: str) -> bytes | None:
-    """Each document's length in the field as whoosh3 stores it, one byte a document (LENGTHS
-    decodes them); None for a field without lengths."""
-    reader = pdr._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
-    return None if reader is None else bytes(reader)
-
-
 def _length_table(self, fieldname: str, default=0):
     """whoosh3's per-posting field-length lookup (a column read and a decode for every posting
-    written), read once per field."""
-    codes = length_codes(self, fieldname)
-    if codes is None:
+    written), read once per field: one byte a document, decoded through LENGTHS."""
+    reader = self._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+    if reader is None:
         return lambda docnum, _default=default: _default
+    codes = bytes(reader)
 
     def get(docnum: int, _codes=codes, _decoded=LENGTHS):
         return _decoded[_codes[docnum]]

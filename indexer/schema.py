@@ -2,7 +2,8 @@
 
 title, heading and body are analysed by jieba (analysis.words_analyzer) for
 BM25F ranking and word-level search; metadata are stored for display (each
-section's text and Markdown source are kept beside the exact index: texts.py); sid, a column only, links a Whoosh document to the exact index.
+section's text and Markdown source are kept beside the exact index: texts.py);
+sid, a column only, links a Whoosh document to the exact index.
 """
 
 from __future__ import annotations

@@ -36,8 +36,7 @@ MEMO_VALUES = 100_000  # distinct metadata values remembered per field
 BLOCK = 128  # postings per block: whoosh3's default blocklimit, checked against the codec
 _DECODED_LENGTH = np.array([0, *postpool.LENGTHS[1:]], dtype=np.int64)
 _NO_LENGTH = np.iinfo(np.int64).max
-_LENGTH_TABLE = np.array(_length_byte_cache, dtype=np.int64)
-_LENGTH_CAP = 106374  # from here on length_to_byte gives 255
+_LENGTH_TABLE = np.array(_length_byte_cache, dtype=np.int64)  # length_to_byte's bisect table, 256 entries
 
 
 def _numbering() -> defaultdict:
@@ -244,8 +243,8 @@ class _PostingsTable:
 
 
 def _length_bytes(lengths: np.ndarray) -> np.ndarray:
-    """whoosh's length_to_byte of each length (0 → 0)."""
-    return np.where(lengths >= _LENGTH_CAP, 255, np.searchsorted(_LENGTH_TABLE, lengths, side="left"))
+    """whoosh's length_to_byte of each length (0 → 0): its bisect, capped at the last byte."""
+    return np.minimum(np.searchsorted(_LENGTH_TABLE, lengths, side="left"), len(_LENGTH_TABLE) - 1)
 
 
 def _is_words(name: str, fobj) -> bool:

@@ -91,3 +91,13 @@ def test_unsupported_field_kinds_are_refused(tmp_path, dict_hash):
     ix = index.create_in(folder, fields.Schema(t=fields.TEXT(phrase=True)))
     with pytest.raises(TypeError, match="only Existence and jieba Frequency"):
         segwriter.BatchSegmentWriter(ix, _lk=False)
+
+
+def test_field_lengths_are_coded_as_whoosh_codes_them():
+    """The batch writer codes every document's field length at once; each code must be
+    length_to_byte's, up to lengths past the last code."""
+    import numpy as np
+    from whoosh.util.numeric import length_to_byte
+
+    lengths = np.arange(0, 200_000, dtype=np.int64)
+    assert segwriter._length_bytes(lengths).tolist() == [length_to_byte(n) for n in range(200_000)]
