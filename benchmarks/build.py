@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from indexer.builder import reindex
+from indexer.store.build import reindex
 
 
 def main() -> None:

@@ -20,8 +20,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from indexer.headings import HEADING_MARK, parse_heading
-from indexer.word import _antiword_headings
+from indexer.ingest.headings import HEADING_MARK, parse_heading
+from indexer.ingest.word import _antiword_headings
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from indexer.builder import parse_all, scan
-from indexer.model import ParsedFile
-from indexer.normalize import fold_text
+from indexer.ingest.model import ParsedFile
+from indexer.store.build import parse_all, scan
+from indexer.text.normalize import fold_text
 
 
 def export(corpus: Path, out: Path, files_subset: list[str] | None = None) -> dict:

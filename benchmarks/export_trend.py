@@ -16,11 +16,11 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from indexer import export
-from indexer.builder import reindex
-from indexer.search import search
-from indexer.searcher import Library
-from indexer.trend import trend
+from indexer.search import export
+from indexer.search.engine import search
+from indexer.search.trend import trend
+from indexer.store.build import reindex
+from indexer.store.reader import Library
 
 WORDS = ["安全教育", "校园", "防溺水", "家长", "学校", "课程", "教师", "营养午餐", "督导", "均衡发展", "课后服务", "双减"]
 NUMS = "一二三四五六七八九十"

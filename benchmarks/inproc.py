@@ -8,8 +8,8 @@ import resource
 import time
 from pathlib import Path
 
-from indexer.search import matching_sections, search
-from indexer.searcher import Library
+from indexer.search.engine import matching_sections, search, warm
+from indexer.store.reader import Library
 
 
 def main() -> None:
@@ -22,7 +22,7 @@ def main() -> None:
     t0 = time.perf_counter()
     reader = Library(Path(a.index)).reader()
     open_s = time.perf_counter() - t0
-    reader.warm()  # as `edusearch serve` does at start; no benchmark query is asked before its turn
+    warm(reader)  # as `edusearch serve` does at start; no benchmark query is asked before its turn
     warm_s = time.perf_counter() - t0 - open_s
     rows = []
     for qd in queries:

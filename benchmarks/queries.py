@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from indexer.normalize import fold_text
+from indexer.text.normalize import fold_text
 
 ONE = "法税罚船矿粮债兵艺疫鱼桥邮酒枪"
 TWO = ["法院", "教育", "环境", "税收", "罚款", "药品", "土地", "医疗", "劳动", "安全", "合同", "专利", "森林", "海关",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .run import TARGETS, pct
+from .common import TARGETS, pct
 
 LABELS = {"edusearch": "edusearch (first page: rank, facets, snippets)", "edusearch_match": "edusearch (matching only)", "brute": "brute-force scan", "sqlite": "SQLite FTS5 trigram",
           "tantivy": "tantivy + jieba", "whoosh274": "Whoosh 2.7.4 + jieba (obvious)"}

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import shutil
 import socket
 import statistics
@@ -23,15 +21,11 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-import numpy as np
-
 from . import queries as query_list
+from .common import ROOT, machine, pct
 from .export import export
 
-ROOT = Path(__file__).resolve().parent.parent
 PEERS = ["brute", "sqlite", "tantivy", "whoosh274"]
-TARGETS = {"full_reindex_s": 90, "incremental_s": 2, "inproc_p95_ms": 30, "http_p95_ms": 60, "cold_s": 1.5,
-           "server_rss_mb": 400, "recall": 1.0}
 COLD_QUERIES = ["人民法院", "防溺水", "个人信息", "行政处罚 year:2010-2020", "pm2.5"]
 
 
@@ -42,10 +36,6 @@ def py(*args: str, **kw) -> subprocess.CompletedProcess:
 def edusearch_cmd() -> list[str]:
     exe = Path(sys.executable).with_name("edusearch")
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "indexer.cli"]
-
-
-def pct(values: list[float], p: float) -> float:
-    return float(np.percentile(values, p)) if values else float("nan")
 
 
 def summary(ms: list[float]) -> dict:
@@ -174,14 +164,6 @@ def quality(keys_by_q: dict[str, list[str]], truth: dict[str, list[str]]) -> dic
 
 
 # -- the run -------------------------------------------------------------------------------
-
-
-def machine() -> dict:
-    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
-                if ln.startswith("model name")), platform.processor())
-    mem = next((int(ln.split()[1]) for ln in Path("/proc/meminfo").read_text().splitlines() if ln.startswith("MemTotal")), 0)
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(mem / 1024 / 1024, 1), "python": platform.python_version(),
-            "date": time.strftime("%Y-%m-%d"), "platform": platform.platform()}
 
 
 def subset(files: list[Path], frac: float) -> list[Path]:

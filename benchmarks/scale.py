@@ -25,7 +25,8 @@ from pathlib import Path
 
 from . import queries as query_list
 from . import run
-from .run import ROOT, dir_bytes, http, live_gen_bytes, machine, pct
+from .common import ROOT, machine, pct
+from .run import dir_bytes, http, live_gen_bytes
 
 SAMPLE_S = 0.2
 

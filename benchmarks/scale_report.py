@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .run import ROOT, machine
+from .common import ROOT, machine
 
 START, END = "<!-- scaling:start -->", "<!-- scaling:end -->"
 SERVER_BUDGET_GB = 20  # of this machine's memory, leaving room for the system and a reindex

@@ -18,7 +18,7 @@ import re
 import statistics
 from pathlib import Path
 
-from indexer.webpage import html_to_text, page_to_text
+from indexer.ingest.webpage import html_to_text, page_to_text
 
 PAGES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "formats" / "web"
 

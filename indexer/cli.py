@@ -11,8 +11,9 @@ import sys
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from .parse import parse_path
-from .reader import FORMATS, Unreadable, is_supported
+from indexer.ingest.errors import Unreadable
+from indexer.ingest.files import FORMATS, is_supported
+from indexer.ingest.parse import parse_path
 
 DEFAULT_INDEX = "index"
 
@@ -58,8 +59,8 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
 
 def _reindex(args: argparse.Namespace, **how) -> int:
-    from .builder import IndexWorkerFailed, SourceMissing, reindex
-    from .store import IndexLocked
+    from indexer.store.build import IndexWorkerFailed, SourceMissing, reindex
+    from indexer.store.generations import IndexLocked
 
     try:
         summary = reindex(index_dir(args), **how)
@@ -92,7 +93,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
         return _reindex(args, sources=[Path(p) for p in args.paths])
     if args.action == "remove":
         return _reindex(args, remove=[Path(p) for p in args.paths])
-    from .store import current, read_manifest
+    from indexer.store.generations import current, read_manifest
 
     gen = current(index_dir(args))
     if gen is None:
@@ -123,10 +124,10 @@ def _terminal(snippet_html: str, color: bool) -> str:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from .facets import Filters
-    from .search import search
-    from .searcher import IndexReader
-    from .store import NoIndex, require_current
+    from indexer.search.engine import search
+    from indexer.search.facets import Filters
+    from indexer.store.generations import NoIndex, require_current
+    from indexer.store.reader import IndexReader
 
     try:
         filters = Filters.for_year(args.year)
@@ -175,11 +176,11 @@ def _readable_url(url: str) -> str:
 
 
 def cmd_trend(args: argparse.Namespace) -> int:
-    from .export import trend_csv
-    from .facets import Filters
-    from .searcher import IndexReader
-    from .store import NoIndex, require_current
-    from .trend import MEASURE_LABELS, table, trend
+    from indexer.search.export import trend_csv
+    from indexer.search.facets import Filters
+    from indexer.search.trend import MEASURE_LABELS, table, trend
+    from indexer.store.generations import NoIndex, require_current
+    from indexer.store.reader import IndexReader
 
     try:
         filters = Filters.for_year(args.year)
@@ -224,8 +225,8 @@ def _width(text: str) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from .searcher import IndexReader
-    from .store import NoIndex, require_current
+    from indexer.store.generations import NoIndex, require_current
+    from indexer.store.reader import IndexReader
 
     try:
         st = IndexReader(require_current(index_dir(args))).stats()
@@ -255,10 +256,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from waitress import serve
 
+    from indexer.search.engine import warm
+    from indexer.store.build import SourceMissing, reindex
+    from indexer.store.generations import IndexLocked, NoIndex, OldIndex, require_current
     from webapp import create_app
-
-    from .builder import SourceMissing, reindex
-    from .store import IndexLocked, NoIndex, OldIndex, require_current
 
     root = index_dir(args)
     if args.base_url and not re.match(r"^https?://[^\s/]+(/\S*)?$", args.base_url):
@@ -280,7 +281,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print(f"edusearch: {e}", file=sys.stderr)
             return 2
     app = create_app(root, BASE_URL=args.base_url or "")
-    app.extensions["edusearch"].reader().warm()
+    warm(app.extensions["edusearch"].reader())
     print(f"edusearch: serving {root} on http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
     serve(app, host=args.host, port=args.port, threads=args.threads, ident="edusearch", clear_untrusted_proxy_headers=True)
     return 0

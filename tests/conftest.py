@@ -34,7 +34,7 @@ def seed_text() -> str:
 @pytest.fixture(scope="session")
 def dict_hash(tmp_path_factory) -> str:
     """The shipped dictionary, loaded: what an index built without --userdict analyses with."""
-    from indexer.analysis import combined_dictionary, dictionary_hash, load_jieba
+    from indexer.text.analysis import combined_dictionary, dictionary_hash, load_jieba
 
     path = tmp_path_factory.mktemp("dict") / "userdict.txt"
     path.write_text(combined_dictionary(), encoding="utf-8")
@@ -45,7 +45,7 @@ def dict_hash(tmp_path_factory) -> str:
 @pytest.fixture(scope="session")
 def index_dir(tmp_path_factory):
     """A real index of the bundled corpus plus the full-width-digit government reports."""
-    from indexer.builder import reindex
+    from indexer.store.build import reindex
 
     root = tmp_path_factory.mktemp("index")
     reindex(root, [SEEDS, FIXTURES / "gov-work-reports-alt"], progress=False)
@@ -54,7 +54,7 @@ def index_dir(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def reader(index_dir):
-    from indexer.searcher import Library
+    from indexer.store.reader import Library
 
     return Library(index_dir).reader()
 

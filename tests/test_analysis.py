@@ -7,8 +7,8 @@ from collections import Counter
 import pytest
 from conftest import GOV, SEED_000
 
-from indexer import analysis
-from indexer.analysis import (
+from indexer.text import analysis
+from indexer.text.analysis import (
     CompositeAnalyzer,
     combined_dictionary,
     dictionary_hash,
@@ -16,7 +16,7 @@ from indexer.analysis import (
     query_words,
     words_analyzer,
 )
-from indexer.normalize import fold_text
+from indexer.text.normalize import fold_text
 
 
 def test_domain_terms_are_single_words(dict_hash):

@@ -14,12 +14,14 @@ from pathlib import Path
 import pytest
 from conftest import GOV, SEED_000, SEED_003
 
-from indexer import builder, reader, store
-from indexer.builder import reindex
 from indexer.cli import main
-from indexer.headings import parse_heading
-from indexer.search import search
-from indexer.searcher import Library
+from indexer.ingest import files as reader
+from indexer.ingest.headings import parse_heading
+from indexer.search.engine import search
+from indexer.store import build as builder
+from indexer.store import generations as store
+from indexer.store.build import reindex
+from indexer.store.reader import Library
 
 GB_SOURCE = GOV / "1992_1992年中华人民共和国国务院政府工作报告.txt"
 TRUNC_SOURCE = GOV / "1995_1995年中华人民共和国国务院政府工作报告.txt"

@@ -99,7 +99,7 @@ LONG_NAME = "report-" + "x" * 90 + ".txt"
 def test_long_unbroken_latin_does_not_widen_the_phone_page(browser, tmp_path):
     """A document number, a URL or a long file name is one unbroken string: at 375 px it wrapped
     nowhere and pushed the page sideways (snippet, source file line, trend links)."""
-    from indexer.builder import reindex
+    from indexer.store.build import reindex
 
     src = tmp_path / "src"
     src.mkdir()

@@ -23,10 +23,10 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, GOV, SEED_000, SEED_003
 
-from indexer import store
-from indexer.builder import reindex
-from indexer.search import search
-from indexer.searcher import Library
+from indexer.search.engine import search
+from indexer.store import generations as store
+from indexer.store.build import reindex
+from indexer.store.reader import Library
 
 pytestmark = pytest.mark.slow
 
@@ -347,7 +347,7 @@ def test_repeated_kills_then_complete_run(base, root, runs, tmp_path):
 # -- two at once -----------------------------------------------------------------------------------------
 
 def test_second_concurrent_reindex_is_refused(base, root, runs, tmp_path):
-    from indexer.store import IndexLocked
+    from indexer.store.generations import IndexLocked
 
     src, _base_root, expected = base
     live = store.current(root).name

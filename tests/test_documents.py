@@ -31,15 +31,16 @@ from documents import (
 )
 from test_search import brute_sections
 
-from indexer import word
-from indexer.builder import reindex
 from indexer.cli import main
-from indexer.parse import parse_path
-from indexer.reader import Unreadable, read_file
-from indexer.search import search
-from indexer.searcher import Library
-from indexer.webpage import page_to_text
-from indexer.word import OLE_MAGIC, doc_to_text
+from indexer.ingest import word
+from indexer.ingest.errors import Unreadable
+from indexer.ingest.files import read_file
+from indexer.ingest.parse import parse_path
+from indexer.ingest.webpage import page_to_text
+from indexer.ingest.word import OLE_MAGIC, doc_to_text
+from indexer.search.engine import search
+from indexer.store.build import reindex
+from indexer.store.reader import Library
 
 TRADITIONAL = FIXTURES / "formats" / "2019年澳門教育暨青年局工作總結.txt"
 GOV_PAGE = FIXTURES / "formats" / "县教育局2023年政府信息公开工作年度报告.html"
@@ -351,8 +352,8 @@ def test_doc_that_is_a_web_page_or_rtf(tmp_path):
 
 
 def test_second_report_in_a_pdf_keeps_counting_pages():
-    from indexer.model import SourceText
-    from indexer.parse import parse_source
+    from indexer.ingest.model import SourceText
+    from indexer.ingest.parse import parse_source
 
     text = ("2023年青山县教育局工作总结\n一、学前教育\n新建幼儿园6所。\n\f2\n覆盖率达到92.5%。\n"
             "2024年青山县教育局工作要点\n一、总体要求\n办好人民满意的教育。\n\f3\n二、重点任务\n推进优质均衡。")

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer.search import search
+from indexer.search.engine import search
 
 SLOWEST: dict[str, float] = {}
 

@@ -14,9 +14,9 @@ from urllib.parse import quote
 import pytest
 from conftest import SEED_003
 
-from indexer import store
-from indexer.builder import reindex
 from indexer.cli import build_parser, main
+from indexer.store import generations as store
+from indexer.store.build import reindex
 
 XSS = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"

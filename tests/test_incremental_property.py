@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, GOV, SEED_000, SEED_003
 
-from indexer.builder import reindex
-from indexer.search import search
-from indexer.searcher import IndexReader
-from indexer.store import require_current
+from indexer.search.engine import search
+from indexer.store.build import reindex
+from indexer.store.generations import require_current
+from indexer.store.reader import IndexReader
 from webapp import create_app
 
 POOL = [

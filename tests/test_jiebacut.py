@@ -8,8 +8,8 @@ from pathlib import Path
 import jieba
 import pytest
 
-from indexer import jiebacut
-from indexer.analysis import load_jieba
+from indexer.text import jiebacut
+from indexer.text.analysis import load_jieba
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXTS = sorted([*ROOT.glob("seeds/**/*.txt"), *ROOT.glob("tests/fixtures/laws/*.md"),

@@ -15,10 +15,10 @@ from urllib.parse import quote
 import pytest
 from conftest import FIXTURES, GOV, SEED_000, SEED_003, edusearch_command, running_server
 
-from indexer import store
-from indexer.builder import reindex
-from indexer.search import search
-from indexer.searcher import Library
+from indexer.search.engine import search
+from indexer.store import generations as store
+from indexer.store.build import reindex
+from indexer.store.reader import Library
 
 pytestmark = pytest.mark.slow
 

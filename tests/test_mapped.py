@@ -7,12 +7,12 @@ import tracemalloc
 
 from conftest import SEEDS
 
-from indexer.analysis import load_jieba
-from indexer.builder import reindex
-from indexer.mapped import ViewReader
-from indexer.search import search
-from indexer.searcher import IndexReader
-from indexer.store import require_current
+from indexer.search.engine import search
+from indexer.store.build import reindex
+from indexer.store.generations import require_current
+from indexer.store.reader import IndexReader
+from indexer.store.whoosh_io.mapped import ViewReader
+from indexer.text.analysis import load_jieba
 
 
 def test_view_reader_reads_like_bytesio():

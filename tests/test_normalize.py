@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import FIXTURES
 
-from indexer.normalize import fold, fold_text
+from indexer.text.normalize import fold, fold_text
 
 
 def test_full_width_and_case_fold():
@@ -52,10 +52,10 @@ def test_simplified_text_is_left_as_it_is():
 def test_invisible_characters_inside_a_word_do_not_hide_it(tmp_path):
     """Web pages carry zero-width spaces, soft hyphens and BOMs inside words: the reader sees
     防溺水, so search must find it and mark it whole."""
-    from indexer.builder import reindex
-    from indexer.report import get_report
-    from indexer.search import search
-    from indexer.searcher import Library
+    from indexer.search.engine import search
+    from indexer.search.report import get_report
+    from indexer.store.build import reindex
+    from indexer.store.reader import Library
 
     for invisible in ("\u200b", "\u00ad", "\ufeff", "\u2060", "\u200d"):
         assert fold_text(f"防{invisible}溺水") == "防溺水"

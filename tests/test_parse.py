@@ -7,7 +7,7 @@ import json
 from conftest import FIXTURES, GOV, SEED_000, SEED_003, SEEDS
 
 from indexer.cli import main
-from indexer.parse import parse_path
+from indexer.ingest.parse import parse_path
 
 
 def top(report):

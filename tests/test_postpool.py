@@ -16,11 +16,11 @@ from conftest import GOV, SEEDS
 from whoosh import index, writing
 from whoosh.codec import whoosh3
 
-from indexer import postpool
-from indexer.normalize import fold_text
-from indexer.parse import parse_source
-from indexer.reader import read_file
-from indexer.schema import build_schema
+from indexer.ingest.files import read_file
+from indexer.ingest.parse import parse_source
+from indexer.store.schema import build_schema
+from indexer.store.whoosh_io import postpool
+from indexer.text.normalize import fold_text
 
 
 @pytest.fixture(scope="module")

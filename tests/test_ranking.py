@@ -1,9 +1,9 @@
 """The second ranking stage on small made-up sections: each kind of evidence moves a section the right way."""
 
-from indexer.exact import term_pattern
-from indexer.normalize import fold_text
-from indexer.ranking import TermStats, score_sections
-from indexer.search import paragraph_starts
+from indexer.search.engine import paragraph_starts
+from indexer.search.ranking import TermStats, score_sections
+from indexer.text.normalize import fold_text
+from indexer.text.wholeword import term_pattern
 
 AVG = 800.0
 FILLER = "加强基础设施建设,推进城乡协调发展。" * 30

@@ -6,8 +6,9 @@ import pytest
 from conftest import FIXTURES, SEED_003
 
 from indexer.cli import main
-from indexer.parse import parse_path
-from indexer.reader import Unreadable, read_file
+from indexer.ingest.errors import Unreadable
+from indexer.ingest.files import read_file
+from indexer.ingest.parse import parse_path
 
 SEED_BYTES = SEED_003.read_bytes()
 SEED = SEED_BYTES.decode("utf-8")

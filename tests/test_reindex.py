@@ -10,12 +10,12 @@ import shutil
 import pytest
 from conftest import FIXTURES, GOV, SEED_000, SEED_003
 
-from indexer import store
-from indexer.builder import SourceMissing, reindex
 from indexer.cli import main
-from indexer.report import get_report
-from indexer.search import search
-from indexer.searcher import IndexReader, Library
+from indexer.search.engine import search
+from indexer.search.report import get_report
+from indexer.store import generations as store
+from indexer.store.build import SourceMissing, reindex
+from indexer.store.reader import IndexReader, Library
 
 
 @pytest.fixture
@@ -127,7 +127,7 @@ def test_dictionary_change_rebuilds_everything(tmp_path, corpus):
     assert s.full and s.reason == "dictionary changed"
     reader = Library(root).reader()
     assert reader.dict_hash != IndexReader.__name__  # opened with the new dictionary
-    from indexer.analysis import query_words
+    from indexer.text.analysis import query_words
 
     assert "应急疏散演练" in query_words("应急疏散演练", reader.dict_hash)
     assert reindex(root, progress=False).indexed == 0  # remembered
@@ -181,7 +181,8 @@ def test_reindex_cli_summary_line(tmp_path, corpus, capsys):
 def test_an_interrupted_or_failed_cli_reindex_says_the_index_is_unchanged(tmp_path, corpus, capsys, monkeypatch, stop):
     """Ctrl-C (or a worker that died) in the middle of `edusearch reindex`: one line that says what
     happened and that nothing changed, not silence or a traceback, and the index answers as before."""
-    from indexer import builder, checkpoints
+    from indexer.store import build as builder
+    from indexer.store import checkpoints
 
     root = tmp_path / "index"
     assert main(["reindex", str(corpus), "--index", str(root)]) == 0
@@ -222,8 +223,8 @@ def test_docmap_matches_whoosh_column(tmp_path, corpus):
 def test_a_dead_indexing_worker_fails_the_run_instead_of_hanging(tmp_path, monkeypatch):
     """A worker process that dies while analysing a batch must stop the run with a message, not
     hang it or drop the batch's sections, and publish nothing."""
-    import indexer.analysis as analysis
-    from indexer import builder
+    from indexer.store import build as builder
+    from indexer.text import analysis
 
     src = tmp_path / "src"
     src.mkdir()
@@ -450,7 +451,8 @@ def test_the_collector_runs_less_often_during_a_build_only(tmp_path, corpus, mon
     """A build raises Python's young-generation threshold while it runs (its workers fork with it)
     and puts it back afterwards, also when the build fails, so a server in the same process keeps
     the usual collector."""
-    from indexer import builder, checkpoints
+    from indexer.store import build as builder
+    from indexer.store import checkpoints
 
     before = gc.get_threshold()
     seen = []

@@ -12,11 +12,12 @@ import numpy as np
 import pytest
 from whoosh import index as whoosh_index
 
-from indexer import mapped
-from indexer.exact import Column, ExactSegment, FileBytes, term_pattern
-from indexer.search import search
-from indexer.searcher import IndexReader
-from indexer.store import require_current
+from indexer.search.engine import search
+from indexer.store.exact import Column, ExactSegment, FileBytes
+from indexer.store.generations import require_current
+from indexer.store.reader import IndexReader
+from indexer.store.whoosh_io import mapped
+from indexer.text.wholeword import term_pattern
 
 QUERIES = ["教育", "义务教育", "学前教育 安全", "防溺水", "人民群众 -农村", "2008年", "title:政府工作报告 改革",
            "素质教育 year:1990-2010", "家庭经济困难学生资助"]

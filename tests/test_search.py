@@ -12,10 +12,10 @@ import pytest
 from conftest import FIXTURES, SEED_000, SEEDS, continues_word
 
 from indexer.cli import main
-from indexer.facets import Filters
-from indexer.normalize import fold_text
-from indexer.parse import parse_path
-from indexer.search import search
+from indexer.ingest.parse import parse_path
+from indexer.search.engine import search
+from indexer.search.facets import Filters
+from indexer.text.normalize import fold_text
 
 QUERIES = [
     "溺", "镕", "汛",  # one character
@@ -289,7 +289,7 @@ def test_cli_search_prints_links_that_open_the_section(tmp_path, capsys):
     """A file named 报告 #2%?.txt: the printed /doc/报告 #2%?.txt#s1 cut the path at # when pasted."""
     from urllib.parse import urlsplit
 
-    from indexer.builder import reindex
+    from indexer.store.build import reindex
     from webapp import create_app
 
     src = tmp_path / "src"
@@ -384,8 +384,8 @@ def test_cli_sort_by_year(index_dir, capsys):
 
 def test_digits_and_letters_are_separate_words(tmp_path):
     """What Ctrl-F finds across a letter/digit seam is found; a longer number or word is not a hit."""
-    from indexer.builder import reindex
-    from indexer.searcher import Library
+    from indexer.store.build import reindex
+    from indexer.store.reader import Library
 
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "r.txt").write_text(

@@ -15,8 +15,9 @@ from conftest import FIXTURES, GOV, SEEDS
 from whoosh import index
 from whoosh.filedb.compound import CompoundStorage
 
-from indexer import builder, segwriter
-from indexer.schema import build_schema
+from indexer.store import build as builder
+from indexer.store.schema import build_schema
+from indexer.store.whoosh_io import segwriter
 
 
 @pytest.fixture(scope="module")

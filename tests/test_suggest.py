@@ -4,7 +4,7 @@ from urllib.parse import quote
 
 import pytest
 
-from indexer.search import search
+from indexer.search.engine import search
 
 
 @pytest.mark.parametrize("typo, fixed", [("防弱水", "防溺水"), ("留手儿童", "留守儿童")])
@@ -69,9 +69,9 @@ def test_words_fallback_finds_what_whooshs_own_query_finds(tmp_path):
     from conftest import GOV, SEED_000
     from whoosh import query as wq
 
-    from indexer.builder import reindex
-    from indexer.schema import WORD_FIELDS
-    from indexer.searcher import Library
+    from indexer.store.build import reindex
+    from indexer.store.reader import Library
+    from indexer.store.schema import WORD_FIELDS
 
     src = tmp_path / "src"
     shutil.copytree(GOV, src)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import SEED_000
 
-from indexer import texts
+from indexer.store import texts
 
 
 def test_texts_and_markdown_come_back_as_written(tmp_path):

@@ -12,13 +12,13 @@ from collections import defaultdict
 import pytest
 from conftest import FIXTURES, SEEDS, continues_word
 
-from indexer import search as search_mod
 from indexer.cli import main
-from indexer.facets import Filters
-from indexer.normalize import fold_text
-from indexer.parse import parse_path
-from indexer.search import search
-from indexer.trend import trend
+from indexer.ingest.parse import parse_path
+from indexer.search import engine as search_mod
+from indexer.search.engine import search
+from indexer.search.facets import Filters
+from indexer.search.trend import trend
+from indexer.text.normalize import fold_text
 
 QUERIES = ["防溺水", "教育公平", "2008年", "义务教育", "安全", "pm2.5", "教育"]
 
@@ -97,8 +97,8 @@ def test_several_queries_year_range_and_type(reader, reports):
 
 def test_default_measure_follows_the_years(reader, tmp_path):
     """Years holding different numbers of reports make share the default; even years make it reports."""
-    from indexer.builder import reindex
-    from indexer.searcher import Library
+    from indexer.store.build import reindex
+    from indexer.store.reader import Library
 
     assert trend(reader, ["教育"]).default_measure == "share"  # 2024 holds 4 reports, most years 2
     even = tmp_path / "even"
@@ -222,7 +222,7 @@ def test_jsonl_export_and_relative_links(client):
 
 def test_export_cuts_snippets_a_batch_at_a_time(reader, monkeypatch):
     """Streaming: the first row is out before the second batch of snippets is cut."""
-    from indexer import export
+    from indexer.search import export
 
     asked: list[int] = []
     real = search_mod._hits

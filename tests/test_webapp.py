@@ -112,7 +112,7 @@ def test_report_page_without_query_has_no_marks(client):
 
 
 def test_markdown_report_is_rendered_and_sanitised(tmp_path):
-    from indexer.builder import reindex
+    from indexer.store.build import reindex
     from webapp import create_app
 
     src = tmp_path / "src"
@@ -134,7 +134,7 @@ def test_markdown_report_is_rendered_and_sanitised(tmp_path):
 def test_a_term_split_by_a_line_break_or_bold_is_marked_on_the_report_page(tmp_path):
     """Search finds 防溺水 written 防⏎溺水 (a hard-wrapped line) or 防**溺水** and its snippet marks it; the
     report page the hit links to marked nothing there (“已标出 0 处”)."""
-    from indexer.builder import reindex
+    from indexer.store.build import reindex
     from webapp import create_app
 
     src = tmp_path / "src"
@@ -285,7 +285,7 @@ def test_an_unknown_type_lists_the_known_ones(client):
 
 
 def test_home_lists_skipped_files_in_chinese(tmp_path):
-    from indexer.builder import reindex
+    from indexer.store.build import reindex
     from webapp import create_app
 
     src = tmp_path / "src"

@@ -13,9 +13,12 @@ from pathlib import Path
 
 from flask import Flask, g, request
 
-from indexer.searcher import Library
+from indexer.store.reader import Library
 
 from . import errors, security
+from .api import bp as api_bp
+from .downloads import bp as downloads_bp
+from .views import bp as views_bp
 
 log = logging.getLogger("edusearch.http")
 
@@ -31,10 +34,6 @@ def create_app(index_dir: str | os.PathLike | None = None, **config) -> Flask:
     app.config["BASE_URL"] = (app.config.get("BASE_URL") or "").rstrip("/")  # `serve --base-url`: links made absolute
     app.json.ensure_ascii = False
     app.extensions["edusearch"] = Library(Path(app.config["INDEX_DIR"]))
-
-    from .api import bp as api_bp
-    from .downloads import bp as downloads_bp
-    from .views import bp as views_bp
 
     app.register_blueprint(views_bp)
     app.register_blueprint(api_bp)
@@ -55,15 +54,3 @@ def create_app(index_dir: str | os.PathLike | None = None, **config) -> Flask:
 
     return app
 
-
-def public_base() -> str:
-    """The server's public base URL (`serve --base-url`), "" when links stay relative."""
-    from flask import current_app
-
-    return current_app.config.get("BASE_URL", "")
-
-
-def library() -> Library:
-    from flask import current_app
-
-    return current_app.extensions["edusearch"]

@@ -6,11 +6,11 @@ from dataclasses import asdict
 
 from flask import Blueprint, abort, request
 
-from indexer.report import get_report
-from indexer.search import search as run_search
-from indexer.trend import trend as run_trend
+from indexer.search.engine import search as run_search
+from indexer.search.report import get_report
+from indexer.search.trend import trend as run_trend
 
-from . import library
+from .context import library
 from .params import search_params, trend_params
 from .reasons import zh_reason
 

@@ -6,11 +6,11 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, request, stream_with_context
 
-from indexer import export
-from indexer.search import search as run_search
-from indexer.trend import trend as run_trend
+from indexer.search import export
+from indexer.search.engine import search as run_search
+from indexer.search.trend import trend as run_trend
 
-from . import library, public_base
+from .context import library, public_base
 from .params import search_params, trend_params
 
 bp = Blueprint("downloads", __name__)

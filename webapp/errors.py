@@ -7,7 +7,7 @@ import logging
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.store import NoIndex, OldIndex
+from indexer.store.generations import NoIndex, OldIndex
 
 from .params import BadParam
 

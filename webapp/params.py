@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indexer.facets import Filters
-from indexer.search import SORTS
-from indexer.trend import MAX_QUERIES, MEASURES
+from indexer.search.engine import SORTS
+from indexer.search.facets import Filters
+from indexer.search.trend import MAX_QUERIES, MEASURES
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000

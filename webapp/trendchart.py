@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from indexer.trend import Trend
+from indexer.search.trend import Trend
 
 from .timeline import tick_x
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
-from indexer.report import get_report
-from indexer.search import GROUP_MAX
-from indexer.search import search as run_search
-from indexer.trend import MEASURE_LABELS, MEASURES, trend
+from indexer.search.engine import GROUP_MAX
+from indexer.search.engine import search as run_search
+from indexer.search.report import get_report
+from indexer.search.trend import MEASURE_LABELS, MEASURES, trend
 
-from . import library, public_base, timeline, trendchart
+from . import timeline, trendchart
+from .context import library, public_base
 from .params import BadParam, search_params, trend_params
 from .reasons import zh_reason
 

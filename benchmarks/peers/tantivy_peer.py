@@ -65,7 +65,7 @@ def tokenizer() -> jieba.Tokenizer:
 
 def _cutter() -> type[jieba.Tokenizer]:
     if os.environ.get("PEER_CUTTER") == "jiebacut":
-        from indexer.jiebacut import Tokenizer
+        from indexer.text.jiebacut import Tokenizer
 
         return Tokenizer
     return jieba.Tokenizer

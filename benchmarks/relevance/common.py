@@ -11,10 +11,10 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.exact import term_pattern
-from indexer.query import parse_query
-from indexer.search import matching_sections, search
-from indexer.searcher import IndexReader, Library
+from indexer.search.engine import matching_sections, search
+from indexer.search.parser import parse_query
+from indexer.store.reader import IndexReader, Library
+from indexer.text.wholeword import term_pattern
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -42,7 +42,7 @@ def open_reader(index: str | None) -> IndexReader:
     """The given index, else a fresh index of seeds/ in a temporary folder."""
     if index:
         return Library(Path(index)).reader()
-    from indexer.builder import reindex
+    from indexer.store.build import reindex
 
     root = Path(tempfile.mkdtemp(prefix="edusearch-relevance-"))
     atexit.register(shutil.rmtree, root, ignore_errors=True)

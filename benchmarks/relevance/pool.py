@@ -16,7 +16,7 @@ import json
 import re
 from pathlib import Path
 
-from indexer.query import parse_query
+from indexer.search.parser import parse_query
 
 from .common import QRELS, RANKERS, count, folded, key, load_qrels, load_queries, open_reader
 

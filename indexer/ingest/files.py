@@ -1,0 +1,187 @@
+"""File → text. Decoding, front matter and HTML are dealt with here, so that
+everything downstream sees plain lines of text with Markdown-style headings."""
+
+from __future__ import annotations
+
+import codecs
+import functools
+import hashlib
+import re
+from pathlib import Path
+
+import yaml
+
+from indexer.ingest.errors import Unreadable
+from indexer.ingest.model import SourceText
+from indexer.ingest.webpage import page_to_text
+from indexer.text.normalize import t2s_chars
+
+SUPPORTED = {
+    ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
+    ".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "doc",
+}
+# What `parse` and `reindex` say they read.
+FORMATS = "文本 .txt .text · Markdown .md .markdown · 网页 .html .htm · PDF .pdf · Word .docx .doc .wps"
+BINARY = {"pdf", "docx", "doc"}  # formats with their own reader (indexer/pdf.py, indexer/word.py)
+META_KEYS = ("title", "year", "region", "doc_type", "issuer", "source_url")
+MAX_BYTES = 16 * 1024 * 1024  # a report is never this big; a bigger file is most likely not a report
+
+
+def is_supported(path: Path) -> bool:
+    return path.suffix.lower() in SUPPORTED and not path.name.startswith(".")
+
+
+def read_file(path: Path, rel: str) -> SourceText:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:  # say so without reading it
+            raise Unreadable(f"too large: {size / 1e6:.0f} MB, the limit is {MAX_BYTES / 1e6:.0f} MB (split it into reports)")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise Unreadable("file vanished before it could be read") from None
+    except OSError as e:
+        raise Unreadable(f"cannot read: {e.strerror or e}") from None
+    return read_bytes(data, rel, SUPPORTED.get(path.suffix.lower(), "txt"))
+
+
+def read_bytes(data: bytes, rel: str, fmt: str) -> SourceText:
+    if len(data) > MAX_BYTES:
+        raise Unreadable(f"too large: {len(data) / 1e6:.0f} MB, the limit is {MAX_BYTES / 1e6:.0f} MB (split it into reports)")
+    if fmt in BINARY:
+        return _read_document(data, rel, fmt)
+    text, encoding, warnings = decode(data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    meta: dict = {}
+    if fmt == "md":
+        text, meta, w = split_front_matter(text)
+        warnings += w
+    elif fmt == "html":
+        text, meta = page_to_text(text)
+    if not text.strip():
+        raise Unreadable("no text" if data.strip() else "empty file")
+    return SourceText(rel, text, encoding, fmt, meta, warnings, hashlib.sha256(data).hexdigest())
+
+
+def _read_document(data: bytes, rel: str, fmt: str) -> SourceText:
+    if not data.strip():
+        raise Unreadable("empty file")
+    if fmt == "doc" and _is_web_page(data):
+        return read_bytes(data, rel, "html")  # sites serve HTML saved as .doc
+    if fmt == "pdf":
+        from indexer.ingest.pdf import pdf_to_text
+
+        text, meta, warnings = pdf_to_text(data)
+        layout = fmt
+    elif fmt == "docx":
+        from indexer.ingest.word import docx_to_text
+
+        text, meta, warnings = docx_to_text(data)
+        layout = fmt
+    else:
+        from indexer.ingest.word import doc_to_text
+
+        text, meta, warnings, layout = doc_to_text(data)  # through LibreOffice, laid out as a .docx
+    if not text.strip():
+        raise Unreadable("no text")
+    return SourceText(rel, text, fmt, layout, meta, warnings, hashlib.sha256(data).hexdigest())
+
+
+def _is_web_page(data: bytes) -> bool:
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<html", b"<!doctype html", b"<?xml", b"<meta")) or b"<html" in head
+
+
+# --- decoding ---------------------------------------------------------------
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def decode(data: bytes) -> tuple[str, str, list[str]]:
+    """Bytes → (text, encoding, warnings); raises Unreadable for binary data."""
+    if not data.strip():
+        raise Unreadable("empty file")
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(enc), enc, []
+            except UnicodeDecodeError as e:
+                raise Unreadable(f"starts with a {enc} byte-order mark but is not valid {enc}: {e.reason}") from None
+    if b"\x00" in data[:8192]:
+        raise Unreadable("binary file (NUL bytes)")
+    try:
+        return data.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError as e:
+        if e.reason == "unexpected end of data" and e.start >= len(data) - 3:
+            text = data[: e.start].decode("utf-8")
+            return text, "utf-8", [f"truncated UTF-8: the last {len(data) - e.start} byte(s) were dropped"]
+    decoded = []
+    for enc in ("gb18030", "big5"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if _looks_like_text(text):
+            decoded.append((_common_share(text), enc, text))
+    if decoded:  # Big5 bytes decode as GB18030 too, as rare characters: keep the reading made of common ones
+        _, enc, text = max(decoded, key=lambda d: d[0])  # first (gb18030) on a tie
+        return text, enc, []
+    return _decode_detected(data)
+
+
+@functools.cache
+def _common_hanzi() -> frozenset[str]:
+    """GB2312's 3,755 level-1 characters (the common ones) and their traditional forms."""
+    level1 = {bytes([hi, lo]).decode("gb2312", "ignore") for hi in range(0xB0, 0xD8) for lo in range(0xA1, 0xFF)}
+    level1.discard("")
+    return frozenset(level1 | {t for t, s in t2s_chars().items() if s in level1})
+
+
+def _common_share(text: str) -> float:
+    han = [c for c in text[:20000] if "\u4e00" <= c <= "\u9fff" or "\ue000" <= c <= "\uf8ff"]
+    common = _common_hanzi()
+    return sum(c in common for c in han) / len(han) if han else 0.0
+
+
+def _decode_detected(data: bytes) -> tuple[str, str, list[str]]:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or not _looks_like_text(str(best)):
+        raise Unreadable("not text in any known encoding (binary or corrupt)")
+    return str(best), best.encoding, []
+
+
+def _looks_like_text(text: str) -> bool:
+    sample = text[:20000]
+    if not sample:
+        return False
+    control = sum(1 for c in sample if ord(c) < 32 and c not in "\t\n\r\f")
+    return control / len(sample) < 0.01
+
+
+# --- Markdown front matter ----------------------------------------------------
+
+_FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+
+
+def split_front_matter(text: str) -> tuple[str, dict, list[str]]:
+    text = text.lstrip("\ufeff")
+    m = _FRONT.match(text)
+    if not m:
+        return text, {}, []
+    try:
+        data = yaml.safe_load(m.group(1))
+    except yaml.YAMLError as e:
+        return text, {}, [f"front matter ignored: not valid YAML ({str(e).splitlines()[0]})"]
+    if not isinstance(data, dict):
+        return text, {}, ["front matter ignored: not a mapping"]
+    meta = {k: data[k] for k in META_KEYS if data.get(k) not in (None, "")}
+    # keep line numbers meaningful: the front matter becomes blank lines
+    return "\n" * m.group(0).count("\n") + text[m.end():], meta, []

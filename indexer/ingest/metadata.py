@@ -1,0 +1,107 @@
+"""Report metadata read off the text: year, document type, region level, issuer.
+
+Only what the text (or its file name) states is taken; placeholders such as
+20xx, xxxx or 202_ mean unknown and are never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from indexer.text.normalize import fold_text
+
+_YEAR = re.compile(r"(?<![0-9A-Za-z])(1[89]\d\d|20\d\d)(?!\d)")
+_YEAR_NIAN = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)年")
+_CN_YEAR = re.compile(r"([一二][九〇零○][一二三四五六七八九〇零○]{2})年")
+_CN_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0"}
+_OPENING_CHARS = 40
+
+DOC_TYPES = ("工作总结", "工作计划", "工作要点", "信息公开年报", "政府工作报告", "决议", "法律法规", "报告", "其他")
+_LAW_END = re.compile(r"(?:法|条例|规定|办法|细则|解释|规则|修正案|决定|批复|章程|通则|准则)$")
+
+REGIONS = ("全国", "省", "市", "县", "区")
+_REGION_TITLE = (
+    ("全国", re.compile(r"中华人民共和国|国务院|全国人民代表大会|最高人民(?:法院|检察院)|^中共中央|党中央")),
+    ("省", re.compile(r"^[\u4e00-\u9fa5]{2,4}(?:省|自治区)")),
+    ("市", re.compile(r"^(?:[\u4e00-\u9fa5xX]{1,6}市|[\u4e00-\u9fa5]{2,3}经济特区)")),
+    ("县", re.compile(r"^[\u4e00-\u9fa5xX]{1,6}县")),
+    ("区", re.compile(r"^[\u4e00-\u9fa5xX]{1,6}区")),
+)
+_REGION_TEXT = {
+    "全国": re.compile(r"国务院|全国人民代表大会"),
+    "省": re.compile(r"省委|省政府|省人民政府|全省|我省|本省"),
+    "市": re.compile(r"市委|市政府|市人民政府|全市|我市|本市|市教育局"),
+    "县": re.compile(r"县委|县政府|县人民政府|全县|我县|本县|县教育局"),
+    "区": re.compile(r"区委|区政府|区人民政府|全区|我区|本区|区教育局"),
+}
+_ISSUER_BODY = re.compile(r"((?:[xX\u4e00-\u9fa5]{0,6}?[省市县区])?教育(?:局|厅|委员会))(?!和|、|的|正确|领导)")
+_LAW_ISSUER = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日\s*(.+?)(?:第[一二三四五六七八九十百\d]+次(?:全体)?会议)?(?:通过|公布|发布|修订|修正|批准)")
+_NPC_SESSION = re.compile(r"^(第[一二三四五六七八九十]+届全国人民代表大会第[一二三四五六七八九十]+次会议)")
+
+
+def year_in(s: str) -> int | None:
+    """A four-digit (or 一九五八-style) year written in s; None for 20xx-style placeholders."""
+    s = fold_text(s)
+    m = _YEAR.search(s)
+    if m:
+        return int(m.group(1))
+    m = _CN_YEAR.search(s)
+    return int("".join(_CN_DIGIT[c] for c in m.group(1))) if m else None
+
+
+def opening_year(text: str) -> int | None:
+    """An explicit year opening the report: 2024年，… or 在过去的一年里——2024年…"""
+    head = fold_text(text)[:_OPENING_CHARS]
+    m = _YEAR_NIAN.search(head)
+    return int(m.group(1)) if m else None
+
+
+def meta_year(value) -> int | None:
+    if isinstance(value, int):
+        return value if 1000 <= value <= 2999 else None
+    return year_in(str(value)) if value is not None else None
+
+
+def doc_type_of(title: str, is_law: bool) -> str:
+    t = re.sub(r"[（(][^）)]*[）)]$", "", fold_text(title).replace(" ", ""))
+    if "信息公开" in t and ("年报" in t or "年度报告" in t):
+        return "信息公开年报"
+    if is_law:
+        return "法律法规"
+    if t.endswith("决议"):
+        return "决议"
+    if "政府工作报告" in t:
+        return "政府工作报告"
+    for word, kind in (("总结", "工作总结"), ("要点", "工作要点"), ("计划", "工作计划")):
+        if t.endswith(word):
+            return kind
+    if _LAW_END.search(t):
+        return "法律法规"
+    if t.endswith("报告"):
+        return "报告"
+    return "其他"
+
+
+def region_of(title: str, text: str) -> str | None:
+    for level, rx in _REGION_TITLE:
+        if rx.search(title):
+            return level
+    counts = {level: len(rx.findall(text)) for level, rx in _REGION_TEXT.items()}
+    best = max(counts, key=lambda k: counts[k])
+    return best if counts[best] else None
+
+
+def issuer_of(title: str, opening: str) -> str | None:
+    """Who issued the report, where the text says so."""
+    if "政府工作报告" in title and ("国务院" in title or "国务院总理" in opening[:300] or "代表国务院" in opening[:300]):
+        return "国务院"
+    m = _NPC_SESSION.match(title)
+    if m:
+        return m.group(1)
+    for line in opening.split("\n")[:6]:
+        m = _LAW_ISSUER.match(line.strip())
+        if m:
+            return m.group(1).strip()
+    first_sentence = opening.split("。")[0]
+    m = _ISSUER_BODY.search(first_sentence)
+    return m.group(1) if m else None

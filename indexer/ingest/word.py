@@ -1,0 +1,359 @@
+"""Word files → report text with Markdown-style headings.
+
+.docx: python-docx gives paragraphs and tables in order. What Word shows but does
+not store in the text — the numbering it generates (一、 （一） 1.) — is put back,
+and heading styles (标题 1 / Heading 1) become Markdown headings, so the section
+builder sees what a reader sees. .doc and .wps are turned into .docx by LibreOffice
+when it is installed, which keeps their heading styles and numbering; else they go
+through antiword or catdoc, which give the text without its numbering.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+from indexer.ingest.errors import Unreadable
+from indexer.ingest.headings import HEADING_MARK, TOOL_NUMBER, parse_heading
+from indexer.ingest.splitter import is_title_line
+
+MAX_UNPACKED = 128_000_000  # what a .docx may unpack to; python-docx holds all of it in memory
+CONVERT_SECONDS = 60
+_HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-6])$", re.I)
+_TITLE_STYLE = re.compile(r"^(?:title|标题)$", re.I)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+# --- .docx ---------------------------------------------------------------------
+
+
+def docx_to_text(data: bytes) -> tuple[str, dict, list[str]]:
+    _check_zip(data)
+    import docx
+    from docx.table import Table
+
+    try:
+        doc = docx.Document(io.BytesIO(data))
+    except Exception as e:  # python-docx raises many kinds for a broken package
+        raise Unreadable(f"corrupt .docx ({type(e).__name__}: {e})") from None
+    numbers = _Numbering(doc)
+    lines: list[str] = []
+    titled = False
+    for block in doc.iter_inner_content():
+        if isinstance(block, Table):
+            lines += ["", *_table_rows(block), ""]
+            continue
+        text = block.text.strip()
+        if not text:
+            continue
+        style = block.style.name if block.style is not None else ""
+        label = numbers.label(block)
+        if _TITLE_STYLE.match(style) or (not titled and not lines and not label and _looks_like_title(block, text)):
+            lines.append("# " + _escape(text))
+            titled = True
+        elif m := _HEADING_STYLE.match(style):
+            lines.append("#" * (int(m.group(1)) + 1) + " " + label + _escape(text))
+        else:
+            lines.append(label + (_escape(text) if label else _escape_line(text)))
+    meta = {}
+    core_title = (doc.core_properties.title or "").strip()
+    if not titled and len(_CJK.findall(core_title)) >= 4 and is_title_line(core_title):
+        meta["title"] = core_title  # the creation date is the file's, not the report's: not used
+    return "\n".join(lines), meta, []
+
+
+def _check_zip(data: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            unpacked = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        if data.startswith(b"\xd0\xcf\x11\xe0"):
+            raise Unreadable("not a .docx: an encrypted Word file or an old .doc renamed") from None
+        raise Unreadable("corrupt .docx (not a zip archive)") from None
+    if unpacked > MAX_UNPACKED:
+        raise Unreadable(f".docx unpacks to {unpacked / 1e6:.0f} MB, the limit is {MAX_UNPACKED / 1e6:.0f} MB "
+                         "(a zip bomb, or not a report)")
+
+
+def _looks_like_title(paragraph, text: str) -> bool:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    return is_title_line(text) or (paragraph.alignment == WD_ALIGN_PARAGRAPH.CENTER and len(text) <= 60)
+
+
+def _table_rows(table) -> list[str]:
+    rows = []
+    for row in table.rows:
+        cells, seen = [], set()
+        for cell in row.cells:
+            if id(cell._tc) in seen:  # a merged cell is returned once per grid column
+                continue
+            seen.add(id(cell._tc))
+            cells.append(_escape(" ".join(cell.text.split())))
+        if any(cells):
+            rows.append(_block(" | ".join(cells)))
+    return rows
+
+
+_MD_INLINE = re.compile(r"([\\`*_\[\]])")
+_MD_BLOCK = re.compile(r"^([#+-])")
+_MD_LIST_NUMBER = re.compile(r"^(\d+)\.(?=\s)")
+
+
+def _escape(text: str) -> str:
+    """Text that Markdown renders back to the same characters."""
+    return _MD_INLINE.sub(r"\\\1", text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+def _escape_line(text: str) -> str:
+    """A body paragraph: a numbered line typed by hand stays a heading, as in a text file."""
+    if parse_heading(text) is not None:
+        return text
+    return _block(_escape(text))
+
+
+def _block(line: str) -> str:
+    """Keep a line's start from reading as a Markdown heading or list item."""
+    return _MD_LIST_NUMBER.sub(r"\1\\.", _MD_BLOCK.sub(r"\\\1", line))
+
+
+class _Numbering:
+    """The labels Word generates for numbered paragraphs (一、 （一） 1. ①)."""
+
+    def __init__(self, doc) -> None:
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}  # numId → ilvl → (format, text, start)
+        self.counters: dict[str, list[int]] = {}
+        try:
+            root = doc.part.numbering_part.element
+        except (NotImplementedError, KeyError, AttributeError):
+            return
+        abstract = {}
+        for a in root.findall(f"{_W}abstractNum"):
+            lvls = {}
+            for lvl in a.findall(f"{_W}lvl"):
+                lvls[int(lvl.get(f"{_W}ilvl", "0"))] = (_val(lvl, "numFmt", "decimal"), _val(lvl, "lvlText", ""),
+                                                      int(_val(lvl, "start", "1") or 1))
+            abstract[a.get(f"{_W}abstractNumId")] = lvls
+        for num in root.findall(f"{_W}num"):
+            lvls = dict(abstract.get(_val(num, "abstractNumId", ""), {}))
+            for o in num.findall(f"{_W}lvlOverride"):
+                start = o.find(f"{_W}startOverride")
+                ilvl = int(o.get(f"{_W}ilvl", "0"))
+                if start is not None and ilvl in lvls:
+                    fmt, text, _ = lvls[ilvl]
+                    lvls[ilvl] = (fmt, text, int(start.get(f"{_W}val", "1")))
+            self.levels[num.get(f"{_W}numId")] = lvls
+
+    def label(self, paragraph) -> str:
+        num_id, ilvl = _num_pr(paragraph)
+        lvls = self.levels.get(num_id or "")
+        if not lvls or ilvl not in lvls:
+            return ""
+        counts = self.counters.setdefault(num_id, [0] * 9)
+        counts[ilvl] = counts[ilvl] + 1 if counts[ilvl] else lvls[ilvl][2]
+        for deeper in range(ilvl + 1, 9):
+            counts[deeper] = 0
+        fmt, text, _ = lvls[ilvl]
+        if fmt in ("bullet", "none"):
+            return ""
+
+        def number(m: re.Match) -> str:
+            k = int(m.group(1)) - 1
+            f = lvls.get(k, ("decimal", "", 1))[0]
+            return _format(counts[k] or lvls.get(k, ("", "", 1))[2], f)
+
+        return re.sub(r"%([1-9])", number, text)
+
+
+def _val(el, tag: str, default: str) -> str:
+    child = el.find(f"{_W}{tag}")
+    return child.get(f"{_W}val", default) if child is not None else default
+
+
+def _num_pr(paragraph) -> tuple[str | None, int]:
+    """numId and level of a paragraph, from its own properties or its style's."""
+    sources = [paragraph._p.pPr]
+    style = paragraph.style
+    while style is not None:
+        sources.append(style.element.pPr)
+        style = style.base_style
+    for ppr in sources:
+        num_pr = ppr.find(f"{_W}numPr") if ppr is not None else None
+        if num_pr is not None:
+            num_id = _val(num_pr, "numId", "")
+            return (num_id if num_id != "0" else None), int(_val(num_pr, "ilvl", "0") or 0)
+    return None, 0
+
+
+_CN_DIGITS = "〇一二三四五六七八九"
+
+
+def _format(n: int, fmt: str) -> str:
+    if fmt in ("chineseCounting", "chineseCountingThousand", "chineseLegalSimplified", "taiwaneseCounting",
+               "taiwaneseCountingThousand"):  # the last is what LibreOffice writes for 一、
+        return _chinese(n)
+    if fmt == "ideographDigital":
+        return "".join(_CN_DIGITS[int(d)] for d in str(n))
+    if fmt == "ideographTraditional":
+        return "甲乙丙丁戊己庚辛壬癸"[(n - 1) % 10]
+    if fmt == "decimalEnclosedCircle" or fmt == "decimalEnclosedCircleChinese":
+        return chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n)
+    if fmt in ("upperLetter", "lowerLetter"):
+        s = chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+        return s if fmt == "upperLetter" else s.lower()
+    if fmt in ("upperRoman", "lowerRoman"):
+        s = _roman(n)
+        return s if fmt == "upperRoman" else s.lower()
+    if fmt == "decimalFullWidth":
+        return "".join(chr(0xFF10 + int(d)) for d in str(n))
+    return str(n)
+
+
+def _chinese(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 105 → 一百零五."""
+    if n < 10:
+        return _CN_DIGITS[n]
+    if n < 20:
+        return "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    if n < 100:
+        return _CN_DIGITS[n // 10] + "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    rest = n % 100
+    tail = "" if rest == 0 else ("零" + _chinese(rest) if rest < 10 else ("一" if rest < 20 else "") + _chinese(rest))
+    return _CN_DIGITS[n // 100 % 10] + "百" + tail
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                       (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out, n = out + sym, n - value
+    return out
+
+
+# --- .doc and .wps -----------------------------------------------------------------
+
+_TOOLS = (
+    ("antiword", ["antiword", "-m", "UTF-8.txt", "-w", "0"]),
+    ("catdoc", ["catdoc", "-d", "utf-8", "-w"]),
+)
+
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of .doc and .wps
+
+
+def doc_to_text(data: bytes) -> tuple[str, dict, list[str], str]:
+    """Word 97-2003 and WPS files through the first Debian tool that reads them; the last item says
+    how the text is laid out: "docx" (Markdown headings, from LibreOffice) or "doc" (plain lines)."""
+    if not data.startswith(OLE_MAGIC):
+        kind = "an RTF file" if data.lstrip().startswith(b"{\\rtf") else "not a Word 97-2003/WPS file"
+        raise Unreadable(f"named .doc/.wps but {kind}")
+    tools = [(name, cmd) for name, cmd in _TOOLS if shutil.which(name)]
+    office = _office()
+    if not tools and not office:
+        raise Unreadable("Word 97-2003/WPS file: no converter installed (apt-get install antiword catdoc)")
+    errors = []
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "in.doc"
+        path.write_bytes(data)
+        if office:
+            docx, error = _office_to_docx(office, path)
+            if docx is not None:
+                try:
+                    return (*docx_to_text(docx), "docx")
+                except Unreadable as e:
+                    error = f"{office}: {e}"
+            errors.append(error)
+        lost = [f"LibreOffice could not convert it ({errors[0]}): read without Word's numbering"] if errors else []
+        for name, cmd in tools:
+            try:
+                done = subprocess.run([*cmd, str(path)], capture_output=True, timeout=CONVERT_SECONDS)
+            except subprocess.TimeoutExpired:
+                errors.append(f"{name} took over {CONVERT_SECONDS} s")
+                continue
+            text = done.stdout.decode("utf-8", "replace")
+            err = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            refused = any("not a Word Document" in e for e in err)  # catdoc then dumps the raw bytes
+            if done.returncode == 0 and text.strip() and not refused:
+                text = text.replace("\r\n", "\n").replace("\r", "\n")
+                if name == "antiword":
+                    text = _antiword_headings(text)
+                return _antiword_tables(text), {}, lost, "doc"
+            errors.append(f"{name}: {err[0] if err else 'no text'}")
+    raise Unreadable("Word 97-2003/WPS file could not be converted (" + "; ".join(errors) + ")")
+
+
+def _office() -> str | None:
+    """LibreOffice's command, when it is installed: it keeps a .doc's heading styles and numbering."""
+    return next((name for name in ("soffice", "libreoffice") if shutil.which(name)), None)
+
+
+def _office_to_docx(office: str, path: Path) -> tuple[bytes | None, str]:
+    """The .docx LibreOffice makes of PATH, or None and why not.
+
+    A profile of its own in the temporary folder, so that conversions never share or lock one
+    (a user's open LibreOffice included); the whole process group is killed on timeout.
+    """
+    out = path.parent / "docx"
+    cmd = [office, "--headless", "--norestore", "--nologo", "--nolockcheck", "--nodefault",
+           f"-env:UserInstallation={(path.parent / 'profile').as_uri()}",
+           "--infilter=MS Word 97", "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), str(path)]
+    try:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
+    except OSError as e:
+        return None, f"{office}: {e.strerror or e}"
+    try:
+        _, err = proc.communicate(timeout=CONVERT_SECONDS)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        return None, f"{office} took over {CONVERT_SECONDS} s"
+    result = out / (path.stem + ".docx")
+    if proc.returncode == 0 and result.is_file():
+        return result.read_bytes(), ""
+    lines = [x for x in err.decode("utf-8", "replace").splitlines() if x.strip() and "javaldx" not in x]
+    return None, f"{office}: {lines[0] if lines else 'no .docx made'}"
+
+
+_ANTIWORD_ROW = re.compile(r"^\|(.*)\|\s*$")
+_PARAGRAPH_END = tuple("。！？；：，、!?;:,")
+_SHORT = 30
+
+
+def _antiword_headings(text: str) -> str:
+    """Headings whose numbering Word generated come out of antiword as bare short lines
+    (总体要求, 1 推进……). A short paragraph that does not end a sentence is taken for a
+    heading when something is set under it: text or another heading, not a table (a
+    caption) and not more short lines (a signature and its date). docs/benchmarks.md
+    measures it on Word 97 files made from the web-page fixtures."""
+    lines = text.split("\n")
+    filled = [i for i, x in enumerate(lines) if x.strip()]
+    for k, i in enumerate(filled[1:-1], start=1):  # never the title, never the last line
+        s, after = lines[i].strip(), lines[filled[k + 1]].strip()
+        spaced = filled[k - 1] < i - 1 and filled[k + 1] > i + 1  # antiword separates paragraphs by a blank line
+        if spaced and _bare_short(s) and parse_heading(s) is None and not _ANTIWORD_ROW.match(after) and (
+                not _bare_short(after) or TOOL_NUMBER.match(after) or parse_heading(after) is not None):
+            lines[i] = HEADING_MARK + s
+    return "\n".join(lines)
+
+
+def _bare_short(line: str) -> bool:
+    return len(line) <= _SHORT and not line.endswith(_PARAGRAPH_END) and not _ANTIWORD_ROW.match(line)
+
+
+def _antiword_tables(text: str) -> str:
+    """antiword draws table rows as |cell   |cell   |: cells apart, as the .docx reader writes them."""
+    lines = []
+    for line in text.split("\n"):
+        m = _ANTIWORD_ROW.match(line)
+        lines.append(" | ".join(c.strip() for c in m.group(1).split("|")) if m else line)
+    return "\n".join(lines)

@@ -1,0 +1,77 @@
+"""Results taken away: every hit of a search as CSV (UTF-8 with a BOM, so Excel reads it) or
+JSON Lines, and a trend table as CSV. Everything is a generator of text pieces, built a batch
+of hits at a time, so a web response or a file can stream a hundred thousand rows."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator
+from urllib.parse import quote
+
+from indexer.search.engine import SearchResponse, iter_hits
+from indexer.search.mentions import count_mentions
+from indexer.search.trend import Trend, table
+from indexer.store.reader import IndexReader
+
+BOM = "\ufeff"
+FIELDS = ["title", "year", "doc_type", "region", "issuer", "heading_path", "url", "occurrences", "snippet"]
+CSV_HEADER = ["报告标题", "年份", "类型", "地区", "发文机关", "章节位置", "章节链接", "出现次数", "摘要"]
+_TAG = re.compile(r"</?mark>")
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def plain(snippet_html: str) -> str:
+    return html.unescape(_TAG.sub("", snippet_html))
+
+
+def rows(reader: IndexReader, res: SearchResponse, base_url: str = "") -> Iterator[dict]:
+    """One dict per hit, in result order; links absolute when base_url is given, carrying ?q= for the marks."""
+    base = base_url.rstrip("/")
+    query = "?q=" + quote(res.query, safe="") if res.query else ""
+    for sids, hits in iter_hits(reader, res):
+        counts = count_mentions(reader, sids, res.needles)
+        for h, n in zip(hits, counts, strict=True):
+            row = reader.catalog.reports[reader.report_index(h.doc_id)]
+            path, _, anchor = h.url.partition("#")
+            yield {"title": h.title, "year": h.year, "doc_type": h.doc_type, "region": row.region,
+                   "issuer": row.issuer, "heading_path": h.heading_path, "url": f"{base}{path}{query}#{anchor}",
+                   "occurrences": int(n), "snippet": plain(h.snippet_html)}
+
+
+def jsonl(items: Iterable[dict]) -> Iterator[str]:
+    for item in items:
+        yield json.dumps(item, ensure_ascii=False) + "\n"
+
+
+def csv_text(items: Iterable[dict]) -> Iterator[str]:
+    yield BOM + _line(CSV_HEADER)
+    for item in items:
+        cells = [item[k] for k in FIELDS]
+        cells[FIELDS.index("heading_path")] = " › ".join(item["heading_path"])
+        yield _line(cells)
+
+
+def trend_csv(tr: Trend) -> Iterator[str]:
+    header, body = table(tr)
+    yield BOM + _line(header)
+    for r in body:
+        yield _line(r)
+
+
+def _line(cells: list) -> str:
+    buf = io.StringIO()
+    csv.writer(buf).writerow([_safe(c) for c in cells])
+    return buf.getvalue()
+
+
+def _safe(cell):
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if cell is None:
+        return ""
+    if isinstance(cell, str) and cell.startswith(_FORMULA):
+        return "'" + cell
+    return cell

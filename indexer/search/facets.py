@@ -1,0 +1,116 @@
+"""Facets: how many matching reports per year, document type and region, and the filters they drive."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from indexer.store.catalog import UNKNOWN_YEAR, Facts
+from indexer.text.normalize import fold_text
+
+_YEAR_RANGE = re.compile(r"^(\d{4})?\s*(?:-|–|—|~|～|到|至)\s*(\d{4})?$")
+_UNKNOWN = ("unknown", "未知", "不详", "null", "none")
+YEAR_HELP = "2019, 2015-2020, 2015-, -2020 or unknown"
+
+
+def parse_year(value: str) -> tuple[int | None, int | None, bool] | None:
+    """A year or year range as people write it → (lo, hi, unknown); None if unreadable.
+
+    The one reading of years for the query language (year:…), the URL (?year=…) and the CLI (--year)."""
+    v = fold_text(value or "")
+    if not v:
+        return None, None, False
+    if v in _UNKNOWN:
+        return None, None, True
+    if v.isdigit() and len(v) == 4:
+        return int(v), int(v), False
+    m = _YEAR_RANGE.match(v)
+    if not m or not (m.group(1) or m.group(2)):
+        return None
+    lo, hi = (int(m.group(1)) if m.group(1) else None), (int(m.group(2)) if m.group(2) else None)
+    if lo is not None and hi is not None and lo > hi:
+        lo, hi = hi, lo
+    return lo, hi, False
+
+
+@dataclass
+class Filters:
+    """Facet filters from the URL or the CLI: year range (or unknown), doc_type, region."""
+
+    year_lo: int | None = None
+    year_hi: int | None = None
+    year_unknown: bool = False
+    doc_type: str | None = None
+    region: str | None = None
+
+    @classmethod
+    def for_year(cls, value: str | None) -> Filters:
+        """Filters for a year or range; ValueError saying what is accepted when unreadable."""
+        parsed = parse_year(value or "")
+        if parsed is None:
+            raise ValueError(f"year must look like {YEAR_HELP}, not {value!r}")
+        lo, hi, unknown = parsed
+        return cls(lo, hi, unknown)
+
+    def year_active(self) -> bool:
+        return self.year_unknown or self.year_lo is not None or self.year_hi is not None
+
+
+def year_mask(facts: Facts, lo: int | None, hi: int | None, unknown: bool) -> np.ndarray:
+    """Per report: does its year pass?"""
+    if unknown:
+        return facts.year == UNKNOWN_YEAR
+    m = facts.year != UNKNOWN_YEAR
+    if lo is not None:
+        m &= facts.year >= lo
+    if hi is not None:
+        m &= facts.year <= hi
+    return m
+
+
+def value_mask(codes: np.ndarray, vocab: list[str], value: str | None) -> np.ndarray:
+    if value is None:
+        return np.ones(len(codes), dtype=bool)
+    return np.isin(codes, [i for i, v in enumerate(vocab) if same_value(v, value)])
+
+
+def same_value(known: str, asked: str) -> bool:
+    """A type or region typed as it is written in traditional or full-width characters is the same one."""
+    asked = "" if asked in ("unknown", "未知") else asked
+    return known == asked or fold_text(known) == fold_text(asked)
+
+
+def report_filter(facts: Facts, f: Filters, skip: str | None = None) -> np.ndarray:
+    """Per report: does it pass every filter except the one named by skip?"""
+    m = np.ones(len(facts.year), dtype=bool)
+    if skip != "year" and f.year_active():
+        m &= year_mask(facts, f.year_lo, f.year_hi, f.year_unknown)
+    if skip != "doc_type":
+        m &= value_mask(facts.doc_type, facts.doc_types, f.doc_type)
+    if skip != "region":
+        m &= value_mask(facts.region, facts.regions, f.region)
+    return m
+
+
+def counts(facts: Facts, reports: np.ndarray) -> dict[str, list[dict]]:
+    """Matching reports per facet value; reports is a bool mask over reports."""
+    idx = np.flatnonzero(reports)
+    years = np.bincount(facts.year[idx]) if len(idx) else np.zeros(1, dtype=np.int64)
+    year_rows = [{"value": int(y), "count": int(c)} for y, c in enumerate(years) if c and y != UNKNOWN_YEAR]
+    year_rows.sort(key=lambda r: r["value"])
+    if len(years) and years[UNKNOWN_YEAR]:
+        year_rows.append({"value": None, "count": int(years[UNKNOWN_YEAR])})
+    return {
+        "year": year_rows,
+        "doc_type": _named(facts.doc_type[idx], facts.doc_types),
+        "region": _named(facts.region[idx], facts.regions),
+    }
+
+
+def _named(codes: np.ndarray, vocab: list[str]) -> list[dict]:
+    c = np.bincount(codes, minlength=len(vocab)) if len(codes) else np.zeros(len(vocab), dtype=np.int64)
+    rows = [{"value": vocab[i] or None, "count": int(n)} for i, n in enumerate(c) if n]
+    rows.sort(key=lambda r: (-r["count"], r["value"] is None, r["value"] or ""))
+    return rows

@@ -1,0 +1,343 @@
+"""Query text → a small tree, never an exception.
+
+Language: a run of characters is an exact string; space means AND; OR; -term
+and NOT term; "quoted phrases" (also “…”); parentheses; title:…; year:2019,
+year:2015-2020, year:2015-, year:unknown; type:…, region:…. Latin words and
+numbers match as whole words, case-insensitively; a trailing * on a Latin word
+makes it a prefix. Whatever cannot be understood is read as plain text, and
+the notices say what was done.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from indexer.search.facets import parse_year
+from indexer.text.normalize import fold_text
+
+MAX_QUERY_CHARS = 1000
+MAX_TERM_CHARS = 100
+MAX_TERMS = 32
+MAX_DEPTH = 20  # nesting of parentheses; deeper ones are read as plain grouping of their contents
+FIELDS = {"title": "title", "标题": "title", "year": "year", "年份": "year", "type": "doc_type",
+          "doc_type": "doc_type", "类型": "doc_type", "region": "region", "地区": "region",
+          "issuer": "issuer", "发文机关": "issuer", "机关": "issuer"}
+KNOWN_FIELDS = "title: year: type: region: issuer:"
+_FIELD_LIKE = re.compile(r"^[A-Za-z_]{2,15}$")  # what someone means as a field name (not 注意：…, not http://)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+_WILDCARDS = "*?？＊"
+# （一） (2) as headings number them: text to find, not a group (nobody groups a lone numeral)
+_HEADING_NUMBER = re.compile(r"[(（]\s*(?:[一二三四五六七八九十百零〇]{1,4}|\d{1,3})\s*[)）]")
+
+
+@dataclass
+class Term:
+    text: str  # folded: what is matched
+    raw: str  # as typed: what is shown
+    prefix: bool = False  # Latin word with a trailing *
+
+
+@dataclass
+class Title:
+    term: Term
+
+
+@dataclass
+class Facet:
+    name: str  # doc_type | region | issuer (issuer: the report's issuer holds the value)
+    value: str
+
+
+@dataclass
+class Year:
+    lo: int | None
+    hi: int | None
+    unknown: bool = False
+
+
+@dataclass
+class Not:
+    child: Node
+
+
+@dataclass
+class And:
+    children: list[Node]
+
+
+@dataclass
+class Or:
+    children: list[Node]
+
+
+Node = Term | Title | Facet | Year | Not | And | Or
+
+
+@dataclass
+class ParsedQuery:
+    root: Node | None
+    notices: list[str] = field(default_factory=list)
+
+    def searchable(self) -> bool:
+        """Something to look for: a term, a title: term or a filter (type:, region:, year:, issuer:)
+        not under NOT. Exclusions alone would list nearly everything, so they are not."""
+        return self.root is not None and bool(self._positive(Term) or self._positive(Title)
+                                              or self._positive(Facet) or self._positive(Year))
+
+    def positive_terms(self) -> list[Term]:
+        """Terms a result must or may contain (not those under NOT), for ranking and marks."""
+        out: list[Term] = []
+        for t in self._positive(Term):
+            if all(o.text != t.text for o in out):
+                out.append(t)
+        return out
+
+    def facets(self) -> list[Facet]:
+        return self._positive(Facet)
+
+    def title_terms(self) -> list[Term]:
+        return [t.term for t in self._positive(Title)]
+
+    def _positive(self, kind: type) -> list:
+        """Leaves of this kind that are not under a NOT, in query order."""
+        out: list = []
+
+        def walk(n: Node | None, neg: bool) -> None:
+            if isinstance(n, kind) and not neg:
+                out.append(n)
+            elif isinstance(n, Not):
+                walk(n.child, not neg)
+            elif isinstance(n, And | Or):
+                for c in n.children:
+                    walk(c, neg)
+
+        walk(self.root, False)
+        return out
+
+
+# -- tokens -----------------------------------------------------------------------
+
+
+@dataclass
+class _Tok:
+    kind: str  # WORD PHRASE LP RP OR AND NOT NEG
+    text: str = ""
+    field: str | None = None
+
+
+def _tokens(q: str, notices: list[str]) -> list[_Tok]:
+    toks: list[_Tok] = []
+    i, n = 0, len(q)
+    while i < n:
+        c = q[i]
+        if c.isspace():
+            i += 1
+        elif c in "(（" and not _HEADING_NUMBER.match(q, i):
+            toks.append(_Tok("LP"))
+            i += 1
+        elif c in ")）":
+            toks.append(_Tok("RP"))
+            i += 1
+        elif c in '"“”「」':
+            i, text = _phrase(q, i, notices)
+            toks.append(_Tok("PHRASE", text))
+        elif c in "-－":
+            toks.append(_Tok("NEG"))
+            i += 1
+        else:
+            j = _word_end(q, i)
+            word = q[i:j]
+            i = j
+            name, sep, value = word.partition(":") if ":" in word else word.partition("：")
+            name = unicodedata.normalize("NFKC", name)  # ＴＩＴＬＥ, ＯＲ: typed in a full-width input mode
+            op = unicodedata.normalize("NFKC", word)
+            if sep and name.lower() in FIELDS:
+                if not value and i < n and q[i] in '"“”「」':
+                    i, value = _phrase(q, i, notices)
+                toks.append(_Tok("FIELD", value, FIELDS[name.lower()]))
+            elif sep and _FIELD_LIKE.match(name) and value and not value.startswith("//"):
+                notices.append(f"没有“{name}:”这个字段{_closest_field(name)}，已把“{word}”当作普通文字检索。"
+                               f"可用的字段：{KNOWN_FIELDS}")
+                toks.append(_Tok("WORD", word))
+            elif op in ("OR", "|", "||"):
+                toks.append(_Tok("OR"))
+            elif op in ("AND", "&&"):
+                toks.append(_Tok("AND"))
+            elif op == "NOT":
+                toks.append(_Tok("NOT"))
+            else:
+                toks.append(_Tok("WORD", word))
+    return toks
+
+
+def _word_end(q: str, i: int) -> int:
+    """Where a bare word starting at i ends: at a space, quote or parenthesis, unless the parenthesis
+    is a heading number such as （二）, which is part of the word."""
+    j = i
+    while j < len(q) and not q[j].isspace():
+        if q[j] in '()（）"“”「」':
+            m = _HEADING_NUMBER.match(q, j)
+            if not m:
+                break
+            j = m.end()
+        else:
+            j += 1
+    return j
+
+
+def _closest_field(name: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name.lower(), [f for f in FIELDS if f.isascii()], n=1, cutoff=0.6)
+    return f"（是不是想写 {close[0]}:？）" if close else ""
+
+
+def _phrase(q: str, i: int, notices: list[str]) -> tuple[int, str]:
+    close = {'"': '"', "“": "”", "”": "”", "「": "」", "」": "」"}[q[i]]
+    end = q.find(close, i + 1)
+    if close == "”" and end < 0:
+        end = q.find('"', i + 1)
+    if end < 0:
+        notices.append("引号没有配对，已把引号后的全部内容当作一个短语。")
+        return len(q), q[i + 1:]
+    return end + 1, q[i + 1:end]
+
+
+# -- grammar ---------------------------------------------------------------------
+
+
+class _Parser:
+    def __init__(self, toks: list[_Tok], notices: list[str]):
+        self.toks, self.i, self.notices, self.terms, self.depth = toks, 0, notices, 0, 0
+
+    def peek(self) -> _Tok | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def take(self) -> _Tok:
+        t = self.toks[self.i]
+        self.i += 1
+        return t
+
+    def parse(self) -> Node | None:
+        nodes = []
+        while self.peek() is not None:
+            node = self.or_expr()
+            if node is not None:
+                nodes.append(node)
+            if self.peek() is not None and self.peek().kind == "RP":
+                self.take()
+                self.notices.append("多余的右括号已忽略。")
+        return _and(nodes)
+
+    def or_expr(self) -> Node | None:
+        parts = [self.and_expr()]
+        while self.peek() is not None and self.peek().kind == "OR":
+            self.take()
+            parts.append(self.and_expr())
+        parts = [p for p in parts if p is not None]
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else Or(parts)
+
+    def and_expr(self) -> Node | None:
+        parts = []
+        while (t := self.peek()) is not None and t.kind not in ("OR", "RP"):
+            if t.kind == "AND":
+                self.take()
+                continue
+            node = self.unary()
+            if node is not None:
+                parts.append(node)
+        return _and(parts)
+
+    def unary(self) -> Node | None:
+        negate = False
+        t = self.take()
+        while t.kind in ("NEG", "NOT"):  # -x, NOT x, - -x …: a run of negations, read without recursion
+            nxt = self.peek()
+            if nxt is None or nxt.kind in ("OR", "RP", "AND"):
+                self.notices.append(f"“{'-' if t.kind == 'NEG' else 'NOT'}”后面没有检索词，已忽略。")
+                return None
+            negate = not negate
+            t = self.take()
+        node = self.primary(t)
+        return Not(node) if negate and node is not None else node
+
+    def primary(self, t: _Tok) -> Node | None:
+        if t.kind == "LP":
+            if self.depth >= MAX_DEPTH:
+                if self.depth == MAX_DEPTH:
+                    self.notices.append(f"括号嵌套超过 {MAX_DEPTH} 层，更深的括号已忽略。")
+                    self.depth += 1
+                return None
+            self.depth += 1
+            inner = self.or_expr()
+            self.depth -= 1
+            if self.peek() is not None and self.peek().kind == "RP":
+                self.take()
+            else:
+                self.notices.append("括号没有配对，已按补齐处理。")
+            return inner
+        if t.kind == "FIELD":
+            return self.field(t)
+        if t.kind in ("WORD", "PHRASE"):
+            return self.term(t.text, phrase=t.kind == "PHRASE")
+        return None
+
+    def field(self, t: _Tok) -> Node | None:
+        value = t.text.strip()
+        if not value:
+            self.notices.append(f"“{t.field}:”后面没有内容，已忽略。")
+            return None
+        if t.field == "year":
+            return self.year(value)
+        if t.field == "title":
+            term = self.term(value, phrase=True)
+            return Title(term) if isinstance(term, Term) else None
+        return Facet(t.field, value)
+
+    def year(self, value: str) -> Node | None:
+        parsed = parse_year(value)
+        if parsed is None:
+            self.notices.append(f"年份“{value}”看不懂（可写 year:2019 或 year:2015-2020），已忽略。")
+            return None
+        return Year(*parsed)
+
+    def term(self, raw: str, phrase: bool) -> Node | None:
+        text = fold_text(raw)
+        prefix = False
+        if any(c in text for c in _WILDCARDS):
+            stripped = text.rstrip(_WILDCARDS)
+            prefix = stripped != text and bool(stripped) and stripped[-1].isascii() and stripped[-1].isalnum()
+            text = "".join(c for c in stripped if c not in _WILDCARDS)
+            self.notices.append("通配符 * ? 不需要：检索本来就按字符串匹配（拉丁词末尾的 * 表示前缀）。")
+        if not text:
+            return None
+        if len(text) > MAX_TERM_CHARS:
+            text = text[:MAX_TERM_CHARS]
+            self.notices.append(f"检索词过长，只用了前 {MAX_TERM_CHARS} 个字。")
+        self.terms += 1
+        if self.terms > MAX_TERMS:
+            if self.terms == MAX_TERMS + 1:
+                self.notices.append(f"检索词过多，只用了前 {MAX_TERMS} 个。")
+            return None
+        return Term(text, raw, prefix)
+
+
+def _and(nodes: list[Node]) -> Node | None:
+    nodes = [n for n in nodes if n is not None]
+    if not nodes:
+        return None
+    return nodes[0] if len(nodes) == 1 else And(nodes)
+
+
+def parse_query(q: str) -> ParsedQuery:
+    notices: list[str] = []
+    q = _CONTROL.sub(" ", q or "")
+    if len(q) > MAX_QUERY_CHARS:
+        q = q[:MAX_QUERY_CHARS]
+        notices.append(f"检索式过长，只用了前 {MAX_QUERY_CHARS} 个字符。")
+    root = _Parser(_tokens(q, notices), notices).parse()
+    return ParsedQuery(root, list(dict.fromkeys(notices)))

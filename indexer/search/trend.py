@@ -1,0 +1,150 @@
+"""Topics across the years: per year, how many reports and sections match each query, how
+often it is mentioned, and what share of that year's reports mention it.
+
+Built on the exact matching step (the same sections a search returns, unranked), so a trend
+point counts exactly the hits its link lists. Years without any indexed report are kept on the
+axis (share undefined there); reports of unknown year are counted apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from indexer.search import facets as facet_mod
+from indexer.search.engine import matching_sections
+from indexer.search.facets import Filters
+from indexer.search.mentions import count_mentions
+from indexer.search.parser import parse_query
+from indexer.search.snippet import Needle
+from indexer.store.catalog import UNKNOWN_YEAR
+from indexer.store.reader import IndexReader
+
+MEASURES = ("reports", "sections", "mentions", "share")
+MEASURE_LABELS = {"reports": "涉及报告数", "sections": "章节数", "mentions": "提及次数", "share": "占当年报告的比例"}
+MAX_QUERIES = 6
+
+
+@dataclass
+class TrendPoint:
+    year: int | None  # None: reports of unknown year
+    indexed: int  # reports indexed for that year (under the type/region filters)
+    reports: int  # of them, how many have a matching section
+    sections: int
+    mentions: int
+    share: float | None  # reports / indexed; None where nothing is indexed
+
+    def value(self, measure: str) -> float | int | None:
+        return getattr(self, measure)
+
+
+@dataclass
+class TrendSeries:
+    query: str
+    points: list[TrendPoint]  # one per year of Trend.years, in order
+    unknown: TrendPoint | None  # None when the year filter leaves out unknown years
+    notice: str | None = None
+
+    def total(self, measure: str) -> int:
+        """Reports, sections or mentions over every year shown, unknown year included."""
+        return sum(getattr(p, measure) for p in self.points + ([self.unknown] if self.unknown else []))
+
+
+@dataclass
+class Trend:
+    years: list[int]
+    indexed: list[int]  # reports indexed per year of years
+    unknown_indexed: int | None
+    measure: str  # the one asked for, else the default
+    default_measure: str  # share when the years hold uneven numbers of reports, else reports
+    series: list[TrendSeries] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def trend(reader: IndexReader, queries: list[str], filters: Filters | None = None,
+          measure: str | None = None) -> Trend:
+    filters = filters or Filters()
+    queries, notices = _clean(queries)
+    years, indexed, unknown_indexed = _axis(reader, filters)
+    uneven = len({c for c in indexed if c}) > 1
+    default = "share" if uneven else "reports"
+    if measure not in MEASURES:
+        if measure:
+            notices.append(f"统计口径“{measure}”不认识，已改用默认口径。")
+        measure = default
+    tr = Trend(years, indexed, unknown_indexed, measure, default, notices=notices)
+    for q in queries:
+        tr.series.append(_series(reader, q, filters, tr))
+    return tr
+
+
+def _clean(queries: list[str]) -> tuple[list[str], list[str]]:
+    out = list(dict.fromkeys(q.strip() for q in queries if q and q.strip()))
+    notices = []
+    if len(out) > MAX_QUERIES:
+        notices.append(f"最多比较 {MAX_QUERIES} 个检索式，只用了前 {MAX_QUERIES} 个。")
+        out = out[:MAX_QUERIES]
+    return out, notices
+
+
+def _axis(reader: IndexReader, filters: Filters) -> tuple[list[int], list[int], int | None]:
+    """Every year from the first to the last (or the asked range), reports indexed in each, and of unknown year."""
+    facts = reader.facts
+    base = reader.report_live & facet_mod.report_filter(facts, filters, skip="year")
+    per_year = np.bincount(facts.year[base], minlength=1)
+    known = np.flatnonzero(per_year[1:]) + 1
+    if filters.year_unknown:
+        years = []
+    else:
+        lo = filters.year_lo if filters.year_lo is not None else (int(known[0]) if len(known) else None)
+        hi = filters.year_hi if filters.year_hi is not None else (int(known[-1]) if len(known) else None)
+        years = list(range(lo, hi + 1)) if lo is not None and hi is not None and hi - lo < 1000 else []
+    indexed = [int(per_year[y]) if y < len(per_year) else 0 for y in years]
+    unknown = int(per_year[UNKNOWN_YEAR]) if not (filters.year_lo or filters.year_hi) or filters.year_unknown else None
+    return years, indexed, unknown
+
+
+def _series(reader: IndexReader, q: str, filters: Filters, tr: Trend) -> TrendSeries:
+    parsed = parse_query(q)
+    sids = matching_sections(reader, q, filters)
+    needles = [Needle(t.text, t.prefix) for t in parsed.positive_terms() + parsed.title_terms()]
+    report = reader.catalog.section_report[sids]
+    year = reader.facts.year[report]
+    size = max([UNKNOWN_YEAR + 1, *[y + 1 for y in tr.years]])
+    keep = year < size
+    sections = np.bincount(year[keep], minlength=size)
+    mentions = np.bincount(year[keep], weights=count_mentions(reader, sids[keep], needles), minlength=size)
+    first = np.unique(report)
+    reports = np.bincount(reader.facts.year[first], minlength=size)[:size]
+
+    def point(y: int, indexed: int) -> TrendPoint:
+        share = round(int(reports[y]) / indexed, 6) if indexed else None
+        return TrendPoint(y or None, indexed, int(reports[y]), int(sections[y]), int(mentions[y]), share)
+
+    points = [point(y, n) for y, n in zip(tr.years, tr.indexed, strict=True)]
+    unknown = point(UNKNOWN_YEAR, tr.unknown_indexed) if tr.unknown_indexed is not None else None
+    notes = list(parsed.notices)
+    if parsed.root is not None and not parsed.searchable():
+        notes.append("只有排除词，没有统计；请至少输入一个检索词或筛选条件。")
+    return TrendSeries(q, points, unknown, " ".join(notes) or None)
+
+
+def table(tr: Trend, measure: str | None = None) -> tuple[list[str], list[list]]:
+    """The per-year table the CLI prints and the CSV export holds: year, reports indexed, one column per query."""
+    measure = measure or tr.measure
+    header = ["年份", "收录报告数", *[f"{s.query}（{MEASURE_LABELS[measure]}）" for s in tr.series]]
+    rows = []
+    for i, (y, n) in enumerate(zip(tr.years, tr.indexed, strict=True)):
+        rows.append([y, n, *[_cell(s.points[i], measure) for s in tr.series]])
+    if tr.unknown_indexed is not None and (tr.unknown_indexed or any(s.unknown.reports for s in tr.series)):
+        rows.append(["年份不详", tr.unknown_indexed, *[_cell(s.unknown, measure) for s in tr.series]])
+    return header, rows
+
+
+def _cell(p: TrendPoint, measure: str):
+    v = p.value(measure)
+    return "" if v is None else (f"{v:.4f}" if measure == "share" else v)

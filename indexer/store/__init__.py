@@ -1,0 +1,12 @@
+"""The index on disk: built from source folders, read by searches.
+
+Entry points:
+
+- ``build.reindex``: source folders → a new generation, doing only the work the change needs.
+- ``reader.Library`` / ``reader.IndexReader``: the live generation opened for searching.
+- ``generations``: the index folder's generations, ``CURRENT``, the lock and atomic publishing.
+
+The parts of a generation: ``exact`` (character unigram and bigram postings, verified), ``catalog``
+(one row per report), ``texts`` (sections as written), ``sources`` (the remembered source folders),
+``schema`` (Whoosh's fields) and ``whoosh_io`` (everything below Whoosh's API, behind the whoosh3 pin).
+"""

@@ -1,0 +1,344 @@
+"""The exact-match index: character unigram and bigram postings, verified.
+
+A query string can only occur in a section that holds all of its bigrams (or
+its one character), so intersecting the rarest bigram postings gives a superset
+of the answer; checking each candidate with str.find on the folded text makes
+it exact. Nothing is missed and nothing is guessed, and unlike Whoosh phrase
+queries over bigrams the cost is a few numpy lookups plus C-speed finds.
+
+Headings and bodies have separate gram tables, and each posting carries the
+gram's count in that section, so ranking features for tens of thousands of
+candidates come from arrays rather than from a Python loop.
+
+One segment covers a contiguous run of section ids (sids). Arrays are saved as
+.npy files beside the UTF-8 text that candidates are verified against (UTF-8 is
+self-synchronising: a byte match of a whole encoded term starts on a character
+boundary). An opened segment keeps only its section boundaries in memory and
+reads the rest with os.pread, just the bytes a query asks for: a memory map
+would do the same work, but every page it touches stays in the process's
+resident set (and the kernel maps a file's cached pages in blocks of up to
+2 MB), so a server's RSS grew with the corpus as queries touched the index.
+Verification alone scans the text through a map, whose pages a reader drops
+again once they pass a budget (IndexReader.trim).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import mmap
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+SEP = "\x00"  # between sections, and between a section's heading and its body
+_CHAR_BITS = 21  # Unicode code points fit in 21 bits
+_SID_BITS = 21  # up to 2,097,152 sections per segment
+MAX_SEGMENT_SECTIONS = 1 << _SID_BITS
+_ARRAYS = ("starts", "mids", "head_keys", "head_ptr", "head_post", "body_keys", "body_ptr", "body_post", "body_tf")
+_BYTE_ARRAYS = ("bstarts", "bmids")  # the same boundaries as byte offsets into text.utf8
+
+
+def exact_heading(title: str, heading: str) -> str:
+    """What the exact index holds as a report's first heading: the title before it,
+    so a query that only the title holds finds the top of the report."""
+    return f"{title} {heading}".strip() if heading else title
+
+
+def gram_keys(term: str) -> list[int]:
+    if len(term) == 1:
+        return [ord(term)]
+    return sorted({(ord(a) << _CHAR_BITS) | ord(b) for a, b in zip(term, term[1:], strict=False)})
+
+
+@dataclass
+class Candidates:
+    """Sections that may hold a term: local numbers, with an upper bound of the body count."""
+
+    head: np.ndarray  # sorted local numbers whose heading has every gram
+    body: np.ndarray  # sorted local numbers whose body has every gram
+    body_tf: np.ndarray  # per body candidate: the smallest gram count, >= true count
+
+
+class FileBytes:
+    """A file's bytes read on demand with os.pread (data[a:b] is one call). `mapped` is the file
+    memory-mapped, for verification: it reads most of a segment's text for a common term, and
+    copying that out would cost more than the scan. The map's pages stay resident until `drop`."""
+
+    def __init__(self, path: Path):
+        self._fh = open(path, "rb", buffering=0)  # noqa: SIM115 (closed with the segment, when it is dropped)
+        self._size = os.fstat(self._fh.fileno()).st_size
+        self._map: mmap.mmap | None = None
+
+    def mapped(self) -> mmap.mmap | bytes:
+        if self._map is None:
+            self._map = mmap.mmap(self._fh.fileno(), 0, access=mmap.ACCESS_READ) if self._size else b""
+        return self._map
+
+    def drop(self) -> None:
+        """Take the map's pages out of this process (they stay in the page cache; the next scan
+        maps them again)."""
+        if self._map:
+            self._map.madvise(mmap.MADV_DONTNEED)
+
+    def __len__(self) -> int:
+        return self._size
+
+    def read(self, offset: int, n: int) -> bytes:
+        n = max(0, min(n, self._size - offset))
+        out = os.pread(self._fh.fileno(), n, offset)
+        while len(out) < n:  # a regular file returns everything at once; this is for the odd short read
+            more = os.pread(self._fh.fileno(), n - len(out), offset + len(out))
+            if not more:
+                break
+            out += more
+        return out
+
+    def __getitem__(self, key: slice) -> bytes:
+        a, b, _ = key.indices(self._size)
+        return self.read(a, b - a)
+
+
+class Column:
+    """A one-dimensional .npy array read with os.pread: col[a:b] and col[i] copy out just that part,
+    np.asarray(col) the whole array. `find` looks a value up in a sorted column with one read,
+    through every SAMPLE-th value kept in memory."""
+
+    SAMPLE = 512
+
+    def __init__(self, path: Path, sorted_: bool = False):
+        self._file = FileBytes(path)
+        fh = self._file._fh
+        version = np.lib.format.read_magic(fh)
+        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, _fortran, self.dtype = read_header(fh)
+        self._offset, self._n = fh.tell(), int(shape[0])
+        self._sample = np.asarray(self)[:: self.SAMPLE].copy() if sorted_ else None
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, key: int | slice) -> np.ndarray:
+        if isinstance(key, slice):
+            a, b, step = key.indices(self._n)
+            if step != 1:
+                raise IndexError("a column is read in contiguous runs")
+            b = max(a, b)
+            size = self.dtype.itemsize
+            return np.frombuffer(self._file.read(self._offset + a * size, (b - a) * size), dtype=self.dtype)
+        i = int(key) + (self._n if key < 0 else 0)
+        if not 0 <= i < self._n:
+            raise IndexError(key)
+        return self[i:i + 1][0]
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        out = self[:]
+        return out if dtype is None else out.astype(dtype)
+
+    def find(self, value: int) -> int:
+        """Where value is in this sorted column, or -1."""
+        value = self.dtype.type(value)  # a Python int makes numpy convert the whole array for the search
+        j = int(np.searchsorted(self._sample, value, side="right")) - 1
+        if j < 0:
+            return -1
+        block = self[j * self.SAMPLE: (j + 1) * self.SAMPLE]
+        k = int(np.searchsorted(block, value))
+        return j * self.SAMPLE + k if k < len(block) and int(block[k]) == value else -1
+
+
+@dataclass
+class ExactSegment:
+    base: int  # first sid
+    data: bytes | FileBytes  # UTF-8; each section is heading SEP body SEP
+    starts: np.ndarray | Column  # int64, n+1: in characters, section k is text[starts[k]:starts[k+1]-1]
+    mids: np.ndarray | Column  # int64, n: position (in characters) of the SEP between heading and body
+    head_keys: np.ndarray | Column
+    head_ptr: np.ndarray | Column
+    head_post: np.ndarray | Column
+    body_keys: np.ndarray | Column
+    body_ptr: np.ndarray | Column
+    body_post: np.ndarray | Column
+    body_tf: np.ndarray | Column
+    bstarts: np.ndarray  # starts, in bytes of data (in memory: every query's verification reads them)
+    bmids: np.ndarray  # mids, in bytes of data
+
+    @property
+    def size(self) -> int:
+        return len(self.starts) - 1
+
+    # -- building ------------------------------------------------------------
+
+    @classmethod
+    def build(cls, base: int, headings: list[str], bodies: list[str]) -> ExactSegment:
+        """Folded heading and body of each section, in sid order."""
+        n = len(headings)
+        if n >= MAX_SEGMENT_SECTIONS:
+            raise ValueError("too many sections for one exact segment")
+        hl = np.fromiter((len(h) for h in headings), dtype=np.int64, count=n)
+        bl = np.fromiter((len(b) for b in bodies), dtype=np.int64, count=n)
+        starts = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(hl + bl + 2, out=starts[1:])
+        mids = starts[:-1] + hl
+        text = "".join(f"{h}{SEP}{b}{SEP}" for h, b in zip(headings, bodies, strict=True))
+        data = text.encode("utf-8", "surrogatepass")
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        del text
+        bstarts, bmids = _byte_offsets(codes, starts, mids)
+        section = np.repeat(np.arange(n, dtype=np.uint32), hl + bl + 2)
+        in_head = np.repeat(np.tile(np.array([1, 0], dtype=bool), n), np.column_stack([hl + 1, bl + 1]).ravel())
+        hk, hp, hpost, _ = _table(codes, section, in_head)
+        np.logical_not(in_head, out=in_head)
+        bk, bp, bpost, btf = _table(codes, section, in_head)
+        return cls(base, data, starts, mids, hk, hp, hpost, bk, bp, bpost, btf, bstarts, bmids)
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "text.utf8").write_bytes(self.data)
+        for name in _ARRAYS + _BYTE_ARRAYS:
+            np.save(folder / f"{name}.npy", getattr(self, name), allow_pickle=False)
+        (folder / "segment.json").write_text(json.dumps({"base": self.base, "size": self.size}))
+
+    @classmethod
+    def load(cls, folder: Path) -> ExactSegment:
+        meta = json.loads((folder / "segment.json").read_text())
+        arrays = {n: Column(folder / f"{n}.npy", sorted_=n.endswith("_keys")) for n in _ARRAYS}
+        arrays.update({n: np.load(folder / f"{n}.npy", allow_pickle=False) for n in _BYTE_ARRAYS})
+        return cls(meta["base"], FileBytes(folder / "text.utf8"), **arrays)
+
+    # -- querying --------------------------------------------------------------
+
+    def text_between(self, a: int, b: int) -> str:
+        """The folded text between two UTF-8 offsets (bstarts, bmids)."""
+        return self.data[a:b].decode("utf-8", "surrogatepass")
+
+    def heading_text(self, local: int) -> str:
+        return self.text_between(int(self.bstarts[local]), int(self.bmids[local]))
+
+    def body_text(self, local: int) -> str:
+        return self.text_between(int(self.bmids[local]) + 1, int(self.bstarts[local + 1]) - 1)
+
+    def section_text(self, local: int) -> tuple[str, str]:
+        """(heading, body) with one read."""
+        a, mid = int(self.bstarts[local]), int(self.bmids[local])
+        raw = self.data[a:int(self.bstarts[local + 1]) - 1]
+        return (raw[:mid - a].decode("utf-8", "surrogatepass"), raw[mid - a + 1:].decode("utf-8", "surrogatepass"))
+
+    def body_length(self) -> np.ndarray:
+        return np.asarray(self.starts[1:]) - np.asarray(self.mids) - 2
+
+    def candidates(self, term: str) -> Candidates:
+        keys = gram_keys(term)
+        head, _ = _lookup(self.head_keys, self.head_ptr, self.head_post, None, keys)
+        body, tf = _lookup(self.body_keys, self.body_ptr, self.body_post, self.body_tf, keys)
+        return Candidates(head, body, tf)
+
+    def verify(self, locals_: np.ndarray, term: str, pattern: re.Pattern | None, heading: bool) -> np.ndarray:
+        """Those of the candidates whose heading (or body) really holds the term, searched for in
+        the segment's memory-mapped text."""
+        if not len(locals_):
+            return locals_
+        if pattern is None and len(term) <= 2:
+            return locals_  # a one- or two-character gram posting is already exact
+        idx = np.asarray(locals_)
+        if heading:
+            lo, hi = self.bstarts[idx], self.bmids[idx]
+        else:
+            lo, hi = self.bmids[idx] + 1, self.bstarts[idx + 1] - 1
+        lo, hi = lo.tolist(), hi.tolist()
+        data = self.data.mapped() if isinstance(self.data, FileBytes) else self.data
+        if pattern is None:  # map() keeps the loop over thousands of candidates in C
+            found = map(data.find, itertools.repeat(term.encode("utf-8", "surrogatepass")), lo, hi)
+            return idx[np.fromiter(found, dtype=np.int64, count=len(lo)) >= 0]
+        # word boundaries are a matter of characters: decode just these sections
+        search = pattern.search
+        keep = [search(data[a:b].decode("utf-8", "surrogatepass")) is not None for a, b in zip(lo, hi, strict=True)]
+        return idx[np.fromiter(keep, dtype=bool, count=len(keep))]
+
+    def drop_pages(self) -> None:
+        """Take the pages verification mapped out of this process (see IndexReader.trim)."""
+        if isinstance(self.data, FileBytes):
+            self.data.drop()
+
+
+def _byte_offsets(codes: np.ndarray, starts: np.ndarray, mids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Character offsets → UTF-8 byte offsets, from the code points (a surrogate takes 3 bytes)."""
+    widths = 1 + (codes >= 0x80).astype(np.int64) + (codes >= 0x800) + (codes >= 0x10000)
+    cum = np.zeros(len(codes) + 1, dtype=np.int64)
+    np.cumsum(widths, out=cum[1:])
+    return cum[np.asarray(starts)], cum[np.asarray(mids)]
+
+
+def _lookup(keys, ptr, post, tf, wanted: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Sections whose postings hold every gram, and the smallest of their counts: the shortest
+    posting list is read first, and each longer one only while something is left."""
+    spans = []
+    for key in wanted:
+        i = _find(keys, key)
+        if i < 0:
+            return np.empty(0, dtype=np.uint32), np.empty(0, dtype=np.uint16)
+        a, b = (int(x) for x in ptr[i:i + 2])
+        spans.append((b - a, a, b))
+    spans.sort()
+    _, a, b = spans[0]
+    result = np.asarray(post[a:b])
+    counts = np.asarray(tf[a:b]) if tf is not None else None
+    for _, a, b in spans[1:]:
+        if not len(result):
+            break
+        other = np.asarray(post[a:b])
+        idx = np.minimum(np.searchsorted(other, result), len(other) - 1)
+        keep = other[idx] == result
+        result = result[keep]
+        if counts is not None:
+            counts = np.minimum(counts[keep], np.asarray(tf[a:b])[idx[keep]])
+    return result, counts if counts is not None else np.empty(0, dtype=np.uint16)
+
+
+def _find(keys: np.ndarray | Column, key: int) -> int:
+    if isinstance(keys, Column):
+        return keys.find(key)
+    i = int(np.searchsorted(keys, keys.dtype.type(key)))  # typed: an int would convert all of keys
+    return i if i < len(keys) and int(keys[i]) == key else -1
+
+
+def _table(codes: np.ndarray, section: np.ndarray, mask: np.ndarray):
+    """Sorted (gram, section) postings with counts, for the positions in mask.
+    Unigrams and bigrams are packed into one preallocated uint64 array and sorted
+    in place: the build's memory is about 20 bytes per character, not 100."""
+    ok = mask & (codes != 0)
+    pair = ok[:-1] & ok[1:]
+    nu, nb = int(np.count_nonzero(ok)), int(np.count_nonzero(pair))
+    combined = np.empty(nu + nb, dtype=np.uint64)
+    uni, bi = combined[:nu], combined[nu:]
+    uni[:] = codes[ok]
+    uni <<= np.uint64(_SID_BITS)
+    uni |= section[ok]
+    bi[:] = codes[:-1][pair]
+    bi <<= np.uint64(_CHAR_BITS)
+    bi |= codes[1:][pair]
+    bi <<= np.uint64(_SID_BITS)
+    bi |= section[:-1][pair]
+    del ok, pair, uni, bi
+    combined.sort()
+    if not len(combined):
+        empty = np.empty(0, dtype=np.uint64)
+        return empty, np.zeros(1, dtype=np.int64), empty.astype(np.uint32), empty.astype(np.uint16)
+    new = np.empty(len(combined), dtype=bool)
+    new[0] = True
+    np.not_equal(combined[1:], combined[:-1], out=new[1:])
+    firsts = np.flatnonzero(new)
+    del new
+    counts = np.diff(np.append(firsts, len(combined)))
+    pairs = combined[firsts]
+    del combined, firsts
+    keys_all = pairs >> np.uint64(_SID_BITS)
+    post = (pairs & np.uint64(MAX_SEGMENT_SECTIONS - 1)).astype(np.uint32)
+    knew = np.empty(len(keys_all), dtype=bool)
+    knew[0] = True
+    np.not_equal(keys_all[1:], keys_all[:-1], out=knew[1:])
+    kfirst = np.flatnonzero(knew)
+    ptr = np.append(kfirst, len(keys_all)).astype(np.int64)
+    return keys_all[kfirst], ptr, post, np.minimum(counts, 65535).astype(np.uint16)

@@ -1,0 +1,220 @@
+"""The index folder: immutable generations and an atomic pointer to the live one.
+
+index/
+  CURRENT          name of the live generation, replaced atomically
+  LOCK             held (flock) by the one reindex allowed at a time
+  gen-…/           one complete index: manifest.json, userdict.txt, whoosh/, exact/
+
+A reindex builds a new generation beside the live one (hard-linking what it
+keeps), then swaps CURRENT. Readers only ever open a complete generation, a
+killed reindex leaves nothing but a folder the next run removes, and the lock
+dies with its process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import threading
+import time
+from pathlib import Path
+
+from indexer.store import checkpoints
+
+CURRENT = "CURRENT"
+LOCK = "LOCK"
+MANIFEST = "manifest.json"
+KEEP_OLD = 1  # previous generations kept for readers still switching over
+FORMAT = 8  # of a generation; another one is rebuilt by reindex and refused by readers
+# 4: traditional characters folded to simplified; 5: invisible format characters (zero-width space,
+# soft hyphen) dropped from the matching form; 6: no analysed title words in the catalog; 7: sid a
+# Whoosh column only; 8: section texts and Markdown beside the exact index (texts.py), not in Whoosh
+
+
+class IndexLocked(Exception):
+    """Another reindex holds the lock."""
+
+
+class NoIndex(Exception):
+    """There is no complete index in this folder yet."""
+
+
+def current(root: Path) -> Path | None:
+    try:
+        name = (root / CURRENT).read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    gen = root / name
+    return gen if name and (gen / MANIFEST).is_file() else None
+
+
+class OldIndex(NoIndex):
+    """The live generation was built by another version of edusearch."""
+
+
+def require_current(root: Path) -> Path:
+    """The live generation, if there is one this version can read."""
+    gen = current(root)
+    if gen is None:
+        raise NoIndex(f"no index in {root}: run `edusearch reindex` first")
+    found = read_manifest(gen).get("format")
+    if found != FORMAT:
+        raise OldIndex(f"the index in {root} was built by another version of edusearch (format {found}, "
+                       f"this one reads {FORMAT}): run `edusearch reindex` to rebuild it")
+    return gen
+
+
+def read_manifest(gen: Path) -> dict:
+    return json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
+
+
+def current_token(root: Path) -> str:
+    """Cheap check for readers: changes whenever a new generation is published."""
+    try:
+        return (root / CURRENT).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return ""
+
+
+_held_fd: int | None = None  # the LOCK descriptor while this process holds it
+
+
+def _after_fork_in_child() -> None:
+    """Worker processes forked during a reindex (parsing, analysing and writing batches) must
+    neither keep the lock alive nor outlive a reindex that was killed: they drop
+    their copy of the lock and exit when their parent is gone."""
+    global _held_fd
+    if _held_fd is None:
+        return
+    with contextlib.suppress(OSError):
+        os.close(_held_fd)
+    _held_fd = None
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(ppid: int) -> None:
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != ppid:
+            os._exit(1)
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+@contextlib.contextmanager
+def locked(root: Path):
+    global _held_fd
+    root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IndexLocked(f"another reindex is running on {root}") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        _held_fd = fd
+        yield
+    finally:
+        _held_fd = None
+        os.close(fd)  # closing releases the lock; so does the process dying
+
+
+def new_generation(root: Path) -> Path:
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    for n in range(1000):
+        gen = root / f"gen-{stamp}-{os.getpid()}-{n}"
+        try:
+            gen.mkdir(parents=True)
+            return gen
+        except FileExistsError:
+            continue
+    raise RuntimeError("cannot create a new generation folder")
+
+
+def link_tree(src: Path, dst: Path, skip: tuple[str, ...] = ()) -> None:
+    """Hard-link every file of src into dst (files are never modified in place)."""
+    for dirpath, _dirs, files in os.walk(src):
+        rel = Path(dirpath).relative_to(src)
+        if rel.parts and rel.parts[0] in skip:
+            continue
+        (dst / rel).mkdir(parents=True, exist_ok=True)
+        for f in files:
+            if not rel.parts and f in skip:
+                continue
+            try:
+                os.link(Path(dirpath) / f, dst / rel / f)
+            except OSError:
+                shutil.copy2(Path(dirpath) / f, dst / rel / f)
+
+
+def write_json(path: Path, data) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def save_array(path: Path, array) -> None:
+    """np.save into a new inode: generations share files by hard link, so a file
+    is replaced, never rewritten in place."""
+    import numpy as np
+
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as fh:
+        np.save(fh, array, allow_pickle=False)
+    os.replace(tmp, path)
+
+
+def publish(root: Path, gen: Path) -> None:
+    """Make gen the live generation, atomically, then drop old ones."""
+    _fsync_tree(gen)
+    checkpoints.reached("before-pointer")
+    tmp = root / (CURRENT + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(gen.name + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    checkpoints.reached("pointer-written")
+    os.replace(tmp, root / CURRENT)
+    _fsync_dir(root)
+    checkpoints.reached("after-swap")
+    cleanup(root)
+
+
+def cleanup(root: Path) -> None:
+    """Remove unfinished generations and all but KEEP_OLD previous ones."""
+    live = current(root)
+    gens = sorted((p for p in root.glob("gen-*") if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    complete = [g for g in gens if (g / MANIFEST).is_file() and g != live]
+    keep = set(complete[-KEEP_OLD:]) if KEEP_OLD else set()
+    for g in gens:
+        if g != live and g not in keep:
+            shutil.rmtree(g, ignore_errors=True)
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _fsync_tree(gen: Path) -> None:
+    for dirpath, _dirs, files in os.walk(gen):
+        for f in files:
+            with contextlib.suppress(OSError):
+                fd = os.open(Path(dirpath) / f, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+        _fsync_dir(Path(dirpath))

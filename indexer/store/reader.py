@@ -1,0 +1,230 @@
+"""An opened index generation: Whoosh, the exact index and the catalog together.
+
+Opening is cheap (memory-mapped arrays, jieba state from a marshal cache), and
+`Library` keeps the live generation open, switching to a new one as soon as a
+reindex publishes it, without a restart.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import threading
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
+
+import numpy as np
+from whoosh import scoring
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
+
+from indexer.store import generations as store
+from indexer.store.catalog import Catalog, Facts
+from indexer.store.exact import ExactSegment
+from indexer.store.texts import SectionTexts
+from indexer.store.whoosh_io import mapped
+from indexer.text.analysis import load_jieba
+from indexer.text.normalize import fold_text
+
+mapped.install()  # Whoosh reads its segment files in place instead of copying them
+
+MAP_BUDGET = 128 << 20  # bytes of mapped index text a reader lets stay resident (see IndexReader.trim)
+
+
+@dataclass
+class Stats:
+    files: int
+    reports: int
+    sections: int
+    years: tuple[int | None, int | None]
+    unknown_year_reports: int
+    index_bytes: int
+    dictionary_hash: str
+    created: str
+    generation: str
+    skipped: list[dict]
+    sources: list[str]
+
+
+class IndexReader:
+    def __init__(self, gen: Path):
+        self.gen = gen
+        self.manifest = store.read_manifest(gen)
+        self.dict_hash = self.manifest["dictionary_hash"]
+        load_jieba(gen / "userdict.txt")
+        self.whoosh = mapped.open_index(gen / "whoosh")
+        self.segments = [ExactSegment.load(gen / d) for d in self.manifest["segments"]]
+        self.texts = [SectionTexts(gen / d) for d in self.manifest["segments"]]
+        self._bases = [seg.base for seg in self.segments]  # ascending: segments are in sid order
+        self.catalog = Catalog.concat([Catalog.load(gen / d) for d in self.manifest["segments"]])
+        self.facts = Facts.of(self.catalog.reports)
+        self.titles_folded = [r.title_folded for r in self.catalog.reports]
+        self.issuers_folded = [fold_text(r.issuer or "") for r in self.catalog.reports]
+        self.live = np.load(gen / "live.npy")
+        self.sid_to_doc = np.load(gen / "sid_to_doc.npy")
+        self.doc_to_sid = np.load(gen / "doc_to_sid.npy")
+        self.n = int(self.manifest["next_sid"])
+        self.body_len = np.concatenate([s.body_length() for s in self.segments]) if self.segments else np.zeros(0)
+        live_len = self.body_len[self.live[: len(self.body_len)]]
+        self.avg_body_len = float(live_len.mean()) if len(live_len) else 1.0
+        self.report_live = np.zeros(len(self.catalog.reports), dtype=bool)
+        self.report_live[self.catalog.section_report[self.live]] = True
+        self.lock = threading.RLock()  # Whoosh readers seek and read shared files: one thread at a time
+        self._searcher = None
+        self._doc_index: dict[str, int] | None = None
+        self.first_sections = np.zeros(self.n, dtype=bool)  # each report's first section
+        self.first_sections[[r.first_sid for r in self.catalog.reports]] = True
+        self.n_live = max(int(self.live.sum()), 1)
+        self.order_key = _order_key(self.catalog, self.n)
+        self.map_budget = MAP_BUDGET
+        self._mapped_at_open = file_resident_bytes()
+
+    def searcher(self):
+        """The one Whoosh searcher of this generation; use it under `self.lock`.
+
+        A Whoosh searcher holds its term tables and stored-field index in
+        memory (about 220 MB on 20 M characters), so one per server thread
+        costs gigabytes; the Whoosh part of a query takes milliseconds, so
+        threads take turns instead."""
+        if self._searcher is None:
+            with self.lock:
+                if self._searcher is None:
+                    self._searcher = self.whoosh.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
+        return self._searcher
+
+    def trim(self) -> None:
+        """Called after each verification: once the process's file-backed resident memory has grown
+        by more than map_budget since this reader opened, the exact text's mapped pages are dropped
+        from it. They stay in the page cache, and the next scans map what they need again, so the
+        server's RSS stays bounded whatever the size of the corpus."""
+        now = file_resident_bytes()
+        if now is None or now - self._mapped_at_open > self.map_budget:
+            for seg in self.segments:
+                seg.drop_pages()
+
+    def segment_of(self, sid: int) -> tuple[ExactSegment, int]:
+        seg = self.segments[self._segment_index(sid)]
+        return seg, sid - seg.base
+
+    def _segment_index(self, sid: int) -> int:
+        i = bisect.bisect_right(self._bases, sid) - 1
+        if i < 0 or sid >= self.segments[i].base + self.segments[i].size:
+            raise KeyError(sid)
+        return i
+
+    def report_index(self, doc_id: str) -> int | None:
+        if self._doc_index is None:
+            with self.lock:
+                if self._doc_index is None:
+                    self._doc_index = {r.doc_id: i for i, r in enumerate(self.catalog.reports)
+                                       if self.report_live[i]}
+        return self._doc_index.get(doc_id)
+
+    def sections_with_words(self, words: list[str], fields: tuple[str, ...]) -> np.ndarray:
+        """Sorted sids of the sections holding every word in one of `fields` (removed sections
+        included: callers apply `live`). Postings are read block by block and combined with numpy;
+        Whoosh's And/Or matchers walk the same ids in Python one call at a time."""
+        s = self.searcher()
+        found: np.ndarray | None = None
+        with self.lock:
+            leaves = s.reader().leaf_readers()
+            for w in words:
+                parts = [_posting_ids(leaf, f, w) + offset for leaf, offset in leaves for f in fields]
+                docs = np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
+                found = docs if found is None else np.intersect1d(found, docs, assume_unique=True)
+                if not len(found):
+                    break
+        if found is None or not len(found):
+            return np.empty(0, dtype=np.int64)
+        sids = self.doc_to_sid[found].astype(np.int64)
+        return np.sort(sids[sids >= 0])
+
+    def stored(self, sids: list[int]) -> list[dict]:
+        """Each section's stored fields, with its text and Markdown source as written (kept beside
+        the exact index, texts.py)."""
+        s = self.searcher()
+        with self.lock:
+            out = [s.stored_fields(int(self.sid_to_doc[sid])) for sid in sids]
+        for sid, fields in zip(map(int, sids), out, strict=True):
+            i = self._segment_index(sid)
+            fields["text"], markdown = self.texts[i][sid - self._bases[i]]
+            if markdown:
+                fields["markdown"] = markdown
+        return out
+
+    def report_sections(self, report: int) -> list[dict]:
+        row = self.catalog.reports[report]
+        return self.stored(list(range(row.first_sid, row.first_sid + row.n_sections)))
+
+    def stats(self) -> Stats:
+        years = [r.year for i, r in enumerate(self.catalog.reports) if self.report_live[i] and r.year]
+        size = sum(p.stat().st_size for p in self.gen.rglob("*") if p.is_file())
+        c = self.manifest["counts"]
+        return Stats(c["files"], c["reports"], c["sections"], (min(years, default=None), max(years, default=None)),
+                     int(sum(1 for i, r in enumerate(self.catalog.reports) if self.report_live[i] and not r.year)),
+                     size, self.dict_hash, self.manifest["created"], self.gen.name, self.manifest.get("skipped", []),
+                     self.manifest.get("sources", []))
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+
+
+def _posting_ids(leaf, field: str, word: str) -> np.ndarray:
+    """Every document number of one term's postings in a Whoosh segment, deleted ones included."""
+    if (field, word) not in leaf:
+        return np.empty(0, dtype=np.int64)
+    m = leaf.postings(field, word)
+    m = m.child if isinstance(m, FilterMatcher) else m  # the deleted-documents filter
+    if not isinstance(m, W3LeafMatcher):
+        return np.fromiter(m.all_ids(), dtype=np.int64)
+    blocks = []
+    while m.is_active():
+        if m._ids is None:
+            m._read_ids()
+        blocks.append(m._ids)
+        m._next_block()
+    return np.fromiter(chain.from_iterable(blocks), dtype=np.int64)
+
+
+def file_resident_bytes() -> int | None:
+    """File-backed (and shared) resident memory of this process, from /proc/self/statm; None elsewhere."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            return int(fh.read().split()[2]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _order_key(catalog: Catalog, n: int) -> np.ndarray:
+    """Per sid, its place in (doc_id, section order): the tie-break of ranking, which
+    must not depend on the order in which files happened to be indexed."""
+    reports = catalog.reports
+    rank = np.empty(len(reports), dtype=np.int64)
+    rank[sorted(range(len(reports)), key=lambda i: reports[i].doc_id)] = np.arange(len(reports))
+    first = np.array([r.first_sid for r in reports], dtype=np.int64)
+    sr = catalog.section_report[:n].astype(np.int64)
+    return rank[sr] * (1 << 32) + (np.arange(len(sr)) - first[sr])
+
+
+class Library:
+    """The live index of a folder, reopened when a reindex publishes a new one."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self._lock = threading.Lock()
+        self._token = ""
+        self._reader: IndexReader | None = None
+
+    def reader(self) -> IndexReader:
+        token = store.current_token(self.root)
+        if self._reader is None or token != self._token:
+            with self._lock:
+                token = store.current_token(self.root)
+                if self._reader is None or token != self._token:
+                    gen = store.require_current(self.root)
+                    self._reader = IndexReader(gen)
+                    self._token = token
+        return self._reader
+
