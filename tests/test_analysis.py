@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from conftest import GOV, SEED_000
+from helpers import GOV, SEED_000
 
 from indexer.text import analysis
 from indexer.text.analysis import (

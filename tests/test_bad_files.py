@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import GOV, SEED_000, SEED_003
+from helpers import GOV, SEED_000, SEED_003
 
 from indexer.cli import main
 from indexer.ingest import files as reader

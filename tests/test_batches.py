@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import GOV, SEEDS
+from helpers import GOV, SEEDS
 
 from indexer.search.engine import search
 from indexer.store import build as builder

@@ -6,7 +6,7 @@ import os
 import shutil
 
 import pytest
-from conftest import running_server
+from helpers import running_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",

@@ -9,7 +9,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, SEED_003
 from documents import (
     BOLD_HEADINGS,
     BOLD_TITLE,
@@ -29,6 +28,7 @@ from documents import (
     make_plan_docx,
     make_scanned_pdf,
 )
+from helpers import FIXTURES, SEED_003
 from test_search import brute_sections
 
 from indexer.cli import main

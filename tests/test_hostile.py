@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import SEED_003
+from helpers import SEED_003
 
 from indexer.cli import build_parser, main
 from indexer.store import generations as store

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, GOV, SEED_000, SEED_003
+from helpers import FIXTURES, GOV, SEED_000, SEED_003
 
 from indexer.search.engine import search
 from indexer.store.build import reindex

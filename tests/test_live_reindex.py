@@ -13,7 +13,7 @@ import urllib.request
 from urllib.parse import quote
 
 import pytest
-from conftest import FIXTURES, GOV, SEED_000, SEED_003, edusearch_command, running_server
+from helpers import FIXTURES, GOV, SEED_000, SEED_003, edusearch_command, running_server
 
 from indexer.search.engine import search
 from indexer.store import generations as store

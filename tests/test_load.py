@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
-from conftest import running_server
+from helpers import running_server
 
 pytestmark = pytest.mark.slow
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import tracemalloc
 
-from conftest import SEEDS
+from helpers import SEEDS
 
 from indexer.search.engine import search
 from indexer.store.build import reindex

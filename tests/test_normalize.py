@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import FIXTURES
+from helpers import FIXTURES
 
 from indexer.text.normalize import fold, fold_text
 

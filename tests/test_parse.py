@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import FIXTURES, GOV, SEED_000, SEED_003, SEEDS
+from helpers import FIXTURES, GOV, SEED_000, SEED_003, SEEDS
 
 from indexer.cli import main
 from indexer.ingest.parse import parse_path

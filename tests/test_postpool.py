@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import GOV, SEEDS
+from helpers import GOV, SEEDS
 from whoosh import index, writing
 from whoosh.codec import whoosh3
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FIXTURES, SEED_003
+from helpers import FIXTURES, SEED_003
 
 from indexer.cli import main
 from indexer.ingest.errors import Unreadable

@@ -8,7 +8,7 @@ import os
 import shutil
 
 import pytest
-from conftest import FIXTURES, GOV, SEED_000, SEED_003
+from helpers import FIXTURES, GOV, SEED_000, SEED_003
 
 from indexer.cli import main
 from indexer.search.engine import search

@@ -9,7 +9,7 @@ import re
 from collections import defaultdict
 
 import pytest
-from conftest import FIXTURES, SEED_000, SEEDS, continues_word
+from helpers import FIXTURES, SEED_000, SEEDS, continues_word
 
 from indexer.cli import main
 from indexer.ingest.parse import parse_path

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, GOV, SEEDS
+from helpers import FIXTURES, GOV, SEEDS
 from whoosh import index
 from whoosh.filedb.compound import CompoundStorage
 

@@ -66,7 +66,7 @@ def test_words_fallback_finds_what_whooshs_own_query_finds(tmp_path):
     also on an index where Whoosh still keeps the postings of removed sections."""
     import shutil
 
-    from conftest import GOV, SEED_000
+    from helpers import GOV, SEED_000
     from whoosh import query as wq
 
     from indexer.store.build import reindex

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import SEED_000
+from helpers import SEED_000
 
 from indexer.store import texts
 

@@ -1,0 +1,71 @@
+"""Paths and helpers the tests share: the bundled corpus, the whole-word rule written out, a running server."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SEED_000 = SEEDS / "000_d895e07126d09c4a.txt"
+SEED_003 = SEEDS / "003_b60ab74d721999db.txt"
+GOV = SEEDS / "gov-work-reports"
+
+
+_DIGIT = re.compile(r"[0-9]")
+_LETTER = re.compile(r"[a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
+
+
+def continues_word(a: str, b: str) -> bool:
+    """Would b next to a make one word? Letters join letters, digits join digits (the matching rule,
+    written independently of the code under test)."""
+    return bool(a and b) and any(c.match(a) and c.match(b) for c in (_DIGIT, _LETTER))
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def edusearch_command() -> list[str]:
+    import sys
+
+    exe = Path(sys.executable).with_name("edusearch")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "indexer.cli"]
+
+
+@contextlib.contextmanager
+def running_server(index_dir: Path, logfile: Path):
+    """`edusearch serve` on a free localhost port, ready to answer; yields (url, process)."""
+    import subprocess
+    import time
+    import urllib.request
+
+    port = free_port()
+    with open(logfile, "w") as log:  # a file, not a pipe: a full pipe would block the server
+        proc = subprocess.Popen([*edusearch_command(), "serve", "--index", str(index_dir), "--port", str(port)],
+                                stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        try:
+            while True:
+                try:
+                    urllib.request.urlopen(url + "/api/stats", timeout=2).read()
+                    break
+                except OSError:
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError("edusearch serve did not start: " + logfile.read_text()) from None
+                    time.sleep(0.1)
+            yield url, proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
