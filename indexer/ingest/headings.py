@@ -16,6 +16,7 @@ _CN = "零〇一二两三四五六七八九十百千"
 PAGE_MARK = "\f"  # a line "\f5": page 5 starts here (from PDFs); blank to everything but the section builder
 HEADING_MARK = "\v"  # a line "\v总体要求": a heading its type shows (bold in a PDF), though it has no numbering
 LEAD = " \t\v\u3000\u00a0\u200b\u200c\u200d\u2060\ufeff>＞"  # indentation, invisible marks (HEADING_MARK too), the scraper's quotes
+_TRAIL = LEAD.replace(">", "").replace("＞", "")  # a line's end: the quotes only lead a line, > ending one is text
 
 _PATTERNS = [
     ("part", re.compile(rf"^第([{_CN}\d]+)([编章节])(?:[\s\u3000]+(.*))?$")),
@@ -65,7 +66,7 @@ def is_page_mark(line: str) -> bool:
 def clean_line(line: str) -> str:
     if is_page_mark(line):
         return ""
-    return line.strip(LEAD).lstrip(LEAD).strip(LEAD.replace(">", "").replace("＞", ""))
+    return line.lstrip(LEAD).rstrip(_TRAIL)
 
 
 def parse_heading(line: str, markdown: bool = False) -> Heading | None:
