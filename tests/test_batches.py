@@ -21,6 +21,8 @@ from indexer.store.build import SourceFile, _batches, reindex
 from indexer.store.generations import read_manifest, require_current
 from indexer.store.reader import IndexReader
 
+pytestmark = pytest.mark.slow  # several full builds of the bundled corpus
+
 QUERIES = ["教育", "学前教育", "防溺水", "安全教育 -交通", "title:政府工作报告", "year:2019 教育", "2008年",
            "校车 OR 营养午餐", '"义务教育 均衡"', "region:县 安全", "科技 创新 人才", "补充说明"]
 

@@ -30,6 +30,7 @@ def pair(tmp_path_factory):
     return _pair(shipped.FREQ, shipped.total)
 
 
+@pytest.mark.slow  # both tokenizers over every bundled report
 def test_the_bundled_reports_cut_the_same(pair):
     stock, ours = pair
     assert len(TEXTS) > 50
