@@ -34,7 +34,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
     try:
         parsed = parse_path(path)
     except Unreadable as e:
-        print(f"edusearch: skipped {path}: {e}", file=sys.stderr)
+        print(f"edusearch: skipped {path}: {e} ({e.code})", file=sys.stderr)
         return 1
     for w in parsed.warnings:
         print(f"edusearch: {path}: {w}", file=sys.stderr)
@@ -77,7 +77,7 @@ def _reindex(args: argparse.Namespace, **how) -> int:
     for w in summary.warnings:
         print(f"edusearch: warning: {w}", file=sys.stderr)
     for s in summary.skipped:
-        print(f"edusearch: skipped {s.path}: {s.reason}", file=sys.stderr)
+        print(f"edusearch: skipped {s.path}: {s.detail} ({s.code})", file=sys.stderr)
     plan = summary.sources
     for note in plan.notes:
         print(f"edusearch: {note}", file=sys.stderr)
@@ -247,7 +247,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     print(f"built        {st.created} ({st.generation})")
     print(f"sources      {', '.join(st.sources)}")
     if st.skipped:
-        print(f"skipped      {len(st.skipped)}: " + "; ".join(f"{s['path']}: {s['reason']}" for s in st.skipped[:5]))
+        print(f"skipped      {len(st.skipped)}: "
+              + "; ".join(f"{s['path']}: {s['message']} ({s['detail']})" for s in st.skipped[:5]))
     return 0
 
 

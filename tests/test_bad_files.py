@@ -16,7 +16,9 @@ from helpers import GOV, SEED_000, SEED_003
 
 from indexer.cli import main
 from indexer.ingest import files as reader
+from indexer.ingest.errors import MESSAGES
 from indexer.ingest.headings import parse_heading
+from indexer.ingest.model import Skipped
 from indexer.search.engine import search
 from indexer.store import build as builder
 from indexer.store import generations as store
@@ -73,7 +75,7 @@ def deep_file(title: str, levels: list[str], bodies: list[str]) -> str:
 class Corpus:
     def __init__(self, src: Path):
         self.src = src
-        self.expect_skipped: dict[str, tuple[str, ...]] = {}  # file → words one of which the reason must hold
+        self.expect_skipped: dict[str, tuple[str, ...]] = {}  # file → the codes one of which its reason must be
         self.expect_found: dict[str, str] = {}  # file → a phrase from it that must be an exact hit
 
 
@@ -92,13 +94,13 @@ def corpus(tmp_path_factory) -> Corpus:
     (src / "empty.txt").write_bytes(b"")
     (src / "blank.md").write_bytes(" \n\t\r\n\u3000\n".encode("utf-8"))
     c.expect_skipped["empty.txt"] = ("empty",)
-    c.expect_skipped["blank.md"] = ("empty", "no text")
+    c.expect_skipped["blank.md"] = ("empty", "no_text")
     # binary: with NUL bytes, and noise without any
     (src / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8)
     rng = random.Random(7)
     (src / "noise.html").write_bytes(bytes(rng.randrange(1, 256) for _ in range(20000)))
     c.expect_skipped["image.txt"] = ("binary",)
-    c.expect_skipped["noise.html"] = ("binary", "not text", "encoding", "corrupt")
+    c.expect_skipped["noise.html"] = ("binary", "undecodable")
 
     # valid UTF-8 cut in the middle of a multi-byte character
     data = TRUNC_SOURCE.read_bytes()
@@ -124,7 +126,7 @@ def corpus(tmp_path_factory) -> Corpus:
             chunk = unit[: BIG_BYTES - written]
             fh.write(chunk)
             written += len(chunk)
-    c.expect_skipped["big.txt"] = ("too large",)
+    c.expect_skipped["big.txt"] = ("too_large",)
 
     # no headings at all: real sentences only
     plain = body_lines(GOV / "2001_2001年中华人民共和国国务院政府工作报告.txt", 8)
@@ -139,7 +141,7 @@ def corpus(tmp_path_factory) -> Corpus:
 
     # a broken symlink
     (src / "gone.txt").symlink_to(src / "nowhere.txt")
-    c.expect_skipped["gone.txt"] = ("link", "not a regular file")
+    c.expect_skipped["gone.txt"] = ("not_regular_file",)
     # valid UTF-8 with one corrupt byte in the middle: kept with a warning, or skipped with a reason
     good = SEED_003.read_bytes()
     mid = len(good) // 2
@@ -159,9 +161,10 @@ def built(corpus, tmp_path_factory):
     return root, rc, out.getvalue(), err.getvalue()
 
 
-def skipped_of(root: Path) -> dict[str, str]:
+def skipped_of(root: Path) -> dict[str, dict]:
+    """path → its manifest entry (code, detail, params)."""
     manifest = json.loads((store.current(root) / store.MANIFEST).read_text(encoding="utf-8"))
-    return {s["path"]: s["reason"] for s in manifest["skipped"]}
+    return {s["path"]: s for s in manifest["skipped"]}
 
 
 def test_run_completes(built):
@@ -176,17 +179,19 @@ def test_bad_file_is_skipped_with_a_reason(corpus, built, name):
     root, _rc, _out, err = built
     skipped = skipped_of(root)
     assert name in skipped, f"{name} not listed as skipped: {skipped}"
-    reason = skipped[name]
-    assert any(w in reason for w in corpus.expect_skipped[name]), f"{name}: unclear reason {reason!r}"
-    assert f"edusearch: skipped {name}: {reason}" in err
+    entry = skipped[name]
+    assert entry["code"] in corpus.expect_skipped[name], f"{name}: unexpected reason {entry!r}"
+    assert entry["detail"]
+    assert f"edusearch: skipped {name}: {entry['detail']} ({entry['code']})" in err
 
 
 def test_big_file_reason_names_size_and_limit(built):
-    reason = skipped_of(built[0])["big.txt"]
-    sizes = [int(x) for x in re.findall(r"\d+", reason)]
-    assert sizes and max(sizes) >= BIG_BYTES // 10**6 - 1, reason  # the file's size is stated
-    # the stated size is larger than the stated limit
-    assert len(sizes) >= 2 and sizes[0] > sizes[1], reason
+    entry = skipped_of(built[0])["big.txt"]
+    size, limit = entry["params"]["size"], entry["params"]["limit"]
+    assert size >= BIG_BYTES // 10**6 - 1 and size > limit, entry  # the file's size is stated, over the limit
+    assert f"{size} MB" in entry["detail"] and f"{limit} MB" in entry["detail"], entry
+    message = Skipped.from_dict(entry).message
+    assert f"{size} MB" in message and f"上限 {limit} MB" in message, message
 
 
 def test_summary_line_lists_the_skipped(corpus, built):
@@ -196,10 +201,11 @@ def test_summary_line_lists_the_skipped(corpus, built):
     assert f"skipped {n}" in line
     shown = re.search(r"\[(.*)\]", line)
     assert shown, line
-    listed = [part.split(": ", 1)[0] for part in shown.group(1).split("; ")]
+    listed = [part.split(": ", 1) for part in shown.group(1).split("; ")]
     assert len(listed) == min(n, 5) and (n <= 5 or f"(+{n - 5} more)" in line)
-    for name in listed:
-        assert name.split(" (+")[0] in skipped_of(built[0])
+    for name, reason in listed:
+        entry = skipped_of(built[0])[name.split(" (+")[0]]
+        assert reason.startswith(f"{entry['code']} ("), (name, reason)  # the code, then the English detail
 
 
 @pytest.mark.parametrize("name", ["000_d895e07126d09c4a.txt", "sub/003_b60ab74d721999db.txt", "truncated.txt",
@@ -246,7 +252,7 @@ def test_other_odd_files_are_handled(built):
     root, _rc, _out, err = built
     skipped = skipped_of(root)
     if "one-bad-byte.txt" in skipped:
-        assert skipped["one-bad-byte.txt"]
+        assert skipped["one-bad-byte.txt"]["code"] in MESSAGES
     else:
         assert search(Library(root).reader(), "2024年工作思路").total >= 2
 
@@ -286,7 +292,7 @@ def test_file_vanishing_mid_run(small, tmp_path, monkeypatch, capsys):
     assert main(["reindex", str(small), "--index", str(root)]) == 0
     out, err = capsys.readouterr()
     assert "skipped 1" in out and "victim.txt" in out
-    assert re.search(r"edusearch: skipped victim\.txt: .*vanish", err), err
+    assert re.search(r"edusearch: skipped victim\.txt: .*vanish.* \(vanished\)$", err, re.M), err
     rd = Library(root).reader()
     assert search(rd, "防溺水").total == 3
     assert search(rd, "2024年工作思路").total >= 1
@@ -308,7 +314,7 @@ def test_file_vanishing_during_incremental_run(small, tmp_path, monkeypatch, cap
 
     monkeypatch.setattr(builder, "read_file", vanish_then)
     s = reindex(root, progress=False, workers=1)
-    assert any(x.path == "victim.txt" and "vanish" in x.reason for x in s.skipped), s.skipped
+    assert any(x.path == "victim.txt" and x.code == "vanished" for x in s.skipped), s.skipped
     rd = Library(root).reader()
     assert search(rd, "防溺水").total == 3
     assert rd.stats().files == 2

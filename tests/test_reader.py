@@ -51,14 +51,15 @@ def test_gbk_encoded_short_file(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "content, reason",
+    "content, code",
     [(b"", "empty"), (b" \n\t\n", "empty"), (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8, "binary")],
 )
-def test_unreadable_files_are_reported_with_reason(tmp_path, content, reason):
+def test_unreadable_files_are_reported_with_reason(tmp_path, content, code):
     f = tmp_path / "bad.txt"
     f.write_bytes(content)
-    with pytest.raises(Unreadable, match=reason):
+    with pytest.raises(Unreadable) as e:
         read_file(f, "bad.txt")
+    assert e.value.code == code and e.value.detail
 
 
 def test_parse_cli_reports_unreadable_file(tmp_path, capsys):
@@ -66,7 +67,7 @@ def test_parse_cli_reports_unreadable_file(tmp_path, capsys):
     f.write_bytes(b"")
     assert main(["parse", str(f)]) == 1
     err = capsys.readouterr().err
-    assert "empty.txt" in err and "empty file" in err
+    assert "empty.txt" in err and "empty file (empty)" in err
 
 
 def test_parse_cli_refuses_a_type_reindex_skips(tmp_path, capsys):

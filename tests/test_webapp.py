@@ -270,21 +270,17 @@ def test_parameter_errors_are_chinese(client, qs):
     assert "must be" not in body
 
 
-def test_skip_reasons_have_their_chinese_form():
-    from webapp.reasons import zh_reason
-
-    assert zh_reason("binary file (NUL bytes)") == "二进制文件（含 NUL 字节），不是文本"
-    assert zh_reason("too large: 50 MB, the limit is 17 MB (split it into reports)").startswith("文件太大：50 MB")
-    assert zh_reason("something new").startswith("无法读取：")
-
-
 def test_an_unknown_type_lists_the_known_ones(client):
     d = client.get("/api/search?q=教育&doc_type=总结").get_json()
     assert d["total"] == 0
     assert "没有“总结”这个文件类型" in d["notice"] and "工作总结" in d["notice"]
 
 
-def test_home_lists_skipped_files_in_chinese(tmp_path):
+def test_home_and_api_show_skipped_files_in_chinese(tmp_path):
+    """A binary text file, a corrupt PDF and a .docx zip bomb: the home page shows each one's Chinese
+    message and no English sentence; /api/stats gives the code, the message and the English detail."""
+    from documents import make_docx_bomb
+
     from indexer.store.build import reindex
     from webapp import create_app
 
@@ -292,10 +288,27 @@ def test_home_lists_skipped_files_in_chinese(tmp_path):
     src.mkdir()
     (src / "report.txt").write_text("一、防溺水\n开展防溺水教育。\n", encoding="utf-8")
     (src / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" + bytes(range(256)) * 4)
+    (src / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog")
+    make_docx_bomb(src / "bomb.docx")
     reindex(tmp_path / "index", [src], progress=False)
-    body = text(create_app(tmp_path / "index").test_client().get("/"))
-    assert "另有 1 个文件未能读取" in body and "image.txt：二进制文件" in body
-    assert "NUL bytes" not in body
+    client = create_app(tmp_path / "index").test_client()
+
+    body = text(client.get("/"))
+    assert "另有 3 个文件未能读取" in body
+    assert "image.txt：二进制文件" in body
+    assert "broken.pdf：PDF 已损坏或不完整" in body
+    assert re.search(r"bomb\.docx：\.docx 解压后有 \d+ MB，上限 128 MB（压缩炸弹，或不是报告）", body), body
+    skipped = body[body.index('class="skipped"'):body.index("</details>")]
+    assert not re.search(r"[A-Za-z]{3,} [A-Za-z]{2,}", skipped), skipped  # no English sentence
+    for english in ("NUL bytes", "corrupt", "zip bomb", "limit"):
+        assert english not in skipped
+
+    rows = {row["path"]: row for row in client.get("/api/stats").get_json()["skipped"]}
+    assert {p: row["code"] for p, row in rows.items()} == {
+        "image.txt": "binary", "broken.pdf": "pdf_corrupt", "bomb.docx": "docx_bomb"}
+    assert rows["broken.pdf"]["message"] == "PDF 已损坏或不完整" and "PDF" in rows["broken.pdf"]["detail"]
+    assert rows["bomb.docx"]["message"].startswith(".docx 解压后有") and "zip bomb" in rows["bomb.docx"]["detail"]
+    assert all(set(row) == {"path", "code", "message", "detail"} for row in rows.values())
 
 
 @pytest.mark.parametrize("url", ["/search?q=学校&sort=date", "/api/search?q=学校&group=year", "/trend?q=学校&by=count",

@@ -12,7 +12,6 @@ from indexer.search.trend import trend as run_trend
 
 from .context import library
 from .params import search_params, trend_params
-from .reasons import zh_reason
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -43,5 +42,4 @@ def doc(doc_id: str):
 def stats():
     st = asdict(library().reader().stats())
     st.pop("sources", None)  # where the files live on the server is not the reader's business
-    st["skipped"] = [dict(row, reason_zh=zh_reason(row["reason"])) for row in st["skipped"]]
     return st

@@ -12,7 +12,6 @@ from indexer.search.trend import MEASURE_LABELS, MEASURES, trend
 from . import timeline, trendchart
 from .context import library, public_base
 from .params import BadParam, search_params, trend_params
-from .reasons import zh_reason
 
 bp = Blueprint("views", __name__)
 
@@ -22,7 +21,7 @@ def home():
     if request.args.get("q") is not None:
         return search()
     reader = library().reader()
-    return render_template("home.html", stats=reader.stats(), zh_reason=zh_reason)
+    return render_template("home.html", stats=reader.stats())
 
 
 @bp.get("/search")

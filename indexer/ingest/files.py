@@ -35,18 +35,18 @@ def read_file(path: Path, rel: str) -> SourceText:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:  # say so without reading it
-            raise Unreadable(f"too large: {size / 1e6:.0f} MB, the limit is {MAX_BYTES / 1e6:.0f} MB (split it into reports)")
+            raise _too_large(size)
         data = path.read_bytes()
     except FileNotFoundError:
-        raise Unreadable("file vanished before it could be read") from None
+        raise Unreadable("vanished", "file vanished before it could be read") from None
     except OSError as e:
-        raise Unreadable(f"cannot read: {e.strerror or e}") from None
+        raise Unreadable("cannot_read", f"cannot read: {e.strerror or e}") from None
     return read_bytes(data, rel, SUPPORTED.get(path.suffix.lower(), "txt"))
 
 
 def read_bytes(data: bytes, rel: str, fmt: str) -> SourceText:
     if len(data) > MAX_BYTES:
-        raise Unreadable(f"too large: {len(data) / 1e6:.0f} MB, the limit is {MAX_BYTES / 1e6:.0f} MB (split it into reports)")
+        raise _too_large(len(data))
     if fmt in BINARY:
         return _read_document(data, rel, fmt)
     text, encoding, warnings = decode(data)
@@ -58,13 +58,19 @@ def read_bytes(data: bytes, rel: str, fmt: str) -> SourceText:
     elif fmt == "html":
         text, meta = page_to_text(text)
     if not text.strip():
-        raise Unreadable("no text" if data.strip() else "empty file")
+        raise Unreadable("no_text", "no text") if data.strip() else Unreadable("empty", "empty file")
     return SourceText(rel, text, encoding, fmt, meta, warnings, hashlib.sha256(data).hexdigest())
+
+
+def _too_large(size: int) -> Unreadable:
+    mb, limit = round(size / 1e6), round(MAX_BYTES / 1e6)
+    return Unreadable("too_large", f"too large: {mb} MB, the limit is {limit} MB (split it into reports)",
+                      {"size": mb, "limit": limit})
 
 
 def _read_document(data: bytes, rel: str, fmt: str) -> SourceText:
     if not data.strip():
-        raise Unreadable("empty file")
+        raise Unreadable("empty", "empty file")
     if fmt == "doc" and _is_web_page(data):
         return read_bytes(data, rel, "html")  # sites serve HTML saved as .doc
     if fmt == "pdf":
@@ -82,7 +88,7 @@ def _read_document(data: bytes, rel: str, fmt: str) -> SourceText:
 
         text, meta, warnings, layout = doc_to_text(data)  # through LibreOffice, laid out as a .docx
     if not text.strip():
-        raise Unreadable("no text")
+        raise Unreadable("no_text", "no text")
     return SourceText(rel, text, fmt, layout, meta, warnings, hashlib.sha256(data).hexdigest())
 
 
@@ -106,15 +112,16 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]")
 def decode(data: bytes) -> tuple[str, str, list[str]]:
     """Bytes → (text, encoding, warnings); raises Unreadable for binary data."""
     if not data.strip():
-        raise Unreadable("empty file")
+        raise Unreadable("empty", "empty file")
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
                 return data.decode(enc), enc, []
             except UnicodeDecodeError as e:
-                raise Unreadable(f"starts with a {enc} byte-order mark but is not valid {enc}: {e.reason}") from None
+                raise Unreadable("bad_bom", f"starts with a {enc} byte-order mark but is not valid {enc}: {e.reason}",
+                                 {"encoding": enc}) from None
     if b"\x00" in data[:8192]:
-        raise Unreadable("binary file (NUL bytes)")
+        raise Unreadable("binary", "binary file (NUL bytes)")
     try:
         return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError as e:
@@ -154,7 +161,7 @@ def _decode_detected(data: bytes) -> tuple[str, str, list[str]]:
 
     best = from_bytes(data).best()
     if best is None or not _looks_like_text(str(best)):
-        raise Unreadable("not text in any known encoding (binary or corrupt)")
+        raise Unreadable("undecodable", "not text in any known encoding (binary or corrupt)")
     return str(best), best.encoding, []
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from indexer.ingest.errors import Unreadable, message
+
 
 @dataclass
 class SourceText:
@@ -75,7 +77,32 @@ class ParsedFile:
 
 @dataclass
 class Skipped:
-    """A file that could not be used, and why; reported, never fatal."""
+    """A file that could not be used, and why (a code of ingest.errors.MESSAGES and the English
+    detail); reported, never fatal."""
 
     path: str
-    reason: str
+    code: str
+    detail: str
+    params: dict = field(default_factory=dict)  # the numbers the Chinese message quotes
+
+    @classmethod
+    def of(cls, path: str, e: Unreadable) -> Skipped:
+        return cls(path=path, code=e.code, detail=e.detail, params=e.params)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Skipped:
+        """A manifest entry; one written before codes (only "reason") reads as an unknown reason."""
+        return cls(path=d["path"], code=d.get("code", "unknown"), detail=d.get("detail", d.get("reason", "")),
+                   params=d.get("params", {}))
+
+    @property
+    def message(self) -> str:
+        return message(self.code, self.params)
+
+    def to_dict(self) -> dict:
+        """The manifest entry."""
+        return asdict(self)
+
+    def shown(self) -> dict:
+        """What `stats` and the web pages show: the code, the Chinese message and the English detail."""
+        return {"path": self.path, "code": self.code, "message": self.message, "detail": self.detail}

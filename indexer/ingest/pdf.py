@@ -71,11 +71,12 @@ def _page_lines(data: bytes) -> tuple[list[list[str]], list[list[tuple[float, bo
     try:
         doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as e:
-        raise Unreadable(_load_error(e)) from None
+        raise _load_error(e) from None
     try:
         n = len(doc)
         if n > MAX_PAGES:
-            raise Unreadable(f"PDF has {n} pages, the limit is {MAX_PAGES} (split it into reports)")
+            raise Unreadable("pdf_too_many_pages", f"PDF has {n} pages, the limit is {MAX_PAGES} (split it into reports)",
+                             {"pages": n, "limit": MAX_PAGES})
         pages, images, styles = [], 0, []
         for i in range(n):
             page = doc[i]
@@ -89,11 +90,13 @@ def _page_lines(data: bytes) -> tuple[list[list[str]], list[list[tuple[float, bo
                 page.close()
             pages.append([line.strip() for line in re.split(r"\r\n|\r|\n", text)])
     except pdfium.PdfiumError as e:
-        raise Unreadable(f"corrupt PDF: {e}") from None
+        raise Unreadable("pdf_corrupt", f"corrupt PDF: {e}") from None
     finally:
         doc.close()
     if not any(line for lines in pages for line in lines):
-        raise Unreadable("scanned PDF, no text layer" if images else "PDF without text")
+        if images:
+            raise Unreadable("pdf_scanned", "scanned PDF, no text layer")
+        raise Unreadable("pdf_no_text", "PDF without text")
     return pages, styles
 
 
@@ -136,17 +139,17 @@ def _is_bold(textpage, i: int) -> bool:
     return bool(raw.FPDFPageObj_GetStrokeWidth(obj, ctypes.byref(width))) and width.value > 0
 
 
-def _load_error(e) -> str:
+def _load_error(e) -> Unreadable:
     import pypdfium2.raw as raw
 
     code = getattr(e, "err_code", None)
     if code == raw.FPDF_ERR_PASSWORD:
-        return "encrypted PDF (needs a password)"
+        return Unreadable("pdf_encrypted", "encrypted PDF (needs a password)")
     if code == raw.FPDF_ERR_SECURITY:
-        return "encrypted PDF (unsupported security handler)"
+        return Unreadable("pdf_unsupported_security", "encrypted PDF (unsupported security handler)")
     if code == raw.FPDF_ERR_FORMAT:
-        return "corrupt or truncated PDF (not a valid PDF file)"
-    return f"corrupt or truncated PDF ({e})"
+        return Unreadable("pdf_corrupt", "corrupt or truncated PDF (not a valid PDF file)")
+    return Unreadable("pdf_corrupt", f"corrupt or truncated PDF ({e})")
 
 
 def _has_image(page) -> bool:

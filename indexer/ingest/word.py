@@ -43,7 +43,7 @@ def docx_to_text(data: bytes) -> tuple[str, dict, list[str]]:
     try:
         doc = docx.Document(io.BytesIO(data))
     except Exception as e:  # python-docx raises many kinds for a broken package
-        raise Unreadable(f"corrupt .docx ({type(e).__name__}: {e})") from None
+        raise Unreadable("docx_corrupt", f"corrupt .docx ({type(e).__name__}: {e})") from None
     numbers = _Numbering(doc)
     lines: list[str] = []
     titled = False
@@ -76,11 +76,12 @@ def _check_zip(data: bytes) -> None:
             unpacked = sum(i.file_size for i in z.infolist())
     except (zipfile.BadZipFile, ValueError, OSError):
         if data.startswith(b"\xd0\xcf\x11\xe0"):
-            raise Unreadable("not a .docx: an encrypted Word file or an old .doc renamed") from None
-        raise Unreadable("corrupt .docx (not a zip archive)") from None
+            raise Unreadable("docx_encrypted_or_doc", "not a .docx: an encrypted Word file or an old .doc renamed") from None
+        raise Unreadable("docx_corrupt", "corrupt .docx (not a zip archive)") from None
     if unpacked > MAX_UNPACKED:
-        raise Unreadable(f".docx unpacks to {unpacked / 1e6:.0f} MB, the limit is {MAX_UNPACKED / 1e6:.0f} MB "
-                         "(a zip bomb, or not a report)")
+        mb, limit = round(unpacked / 1e6), round(MAX_UNPACKED / 1e6)
+        raise Unreadable("docx_bomb", f".docx unpacks to {mb} MB, the limit is {limit} MB (a zip bomb, or not a report)",
+                         {"size": mb, "limit": limit})
 
 
 def _looks_like_title(paragraph, text: str) -> bool:
@@ -254,12 +255,13 @@ def doc_to_text(data: bytes) -> tuple[str, dict, list[str], str]:
     """Word 97-2003 and WPS files through the first Debian tool that reads them; the last item says
     how the text is laid out: "docx" (Markdown headings, from LibreOffice) or "doc" (plain lines)."""
     if not data.startswith(OLE_MAGIC):
-        kind = "an RTF file" if data.lstrip().startswith(b"{\\rtf") else "not a Word 97-2003/WPS file"
-        raise Unreadable(f"named .doc/.wps but {kind}")
+        if data.lstrip().startswith(b"{\\rtf"):
+            raise Unreadable("doc_rtf", "named .doc/.wps but an RTF file")
+        raise Unreadable("doc_not_word", "named .doc/.wps but not a Word 97-2003/WPS file")
     tools = [(name, cmd) for name, cmd in _TOOLS if shutil.which(name)]
     office = _office()
     if not tools and not office:
-        raise Unreadable("Word 97-2003/WPS file: no converter installed (apt-get install antiword catdoc)")
+        raise Unreadable("doc_no_tool", "Word 97-2003/WPS file: no converter installed (apt-get install antiword catdoc)")
     errors = []
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "in.doc"
@@ -288,7 +290,7 @@ def doc_to_text(data: bytes) -> tuple[str, dict, list[str], str]:
                     text = _antiword_headings(text)
                 return _antiword_tables(text), {}, lost, "doc"
             errors.append(f"{name}: {err[0] if err else 'no text'}")
-    raise Unreadable("Word 97-2003/WPS file could not be converted (" + "; ".join(errors) + ")")
+    raise Unreadable("doc_failed", "Word 97-2003/WPS file could not be converted (" + "; ".join(errors) + ")")
 
 
 def _office() -> str | None:

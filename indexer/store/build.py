@@ -91,7 +91,7 @@ class Summary:
             f"indexed {self.indexed}, unchanged {self.unchanged}, removed {self.removed}",
             f"skipped {len(self.skipped)}" if not self.other_types else self._skipped_with_types(),
         ]
-        skipped = "; ".join(f"{s.path}: {s.reason}" for s in self.skipped[:5])
+        skipped = "; ".join(f"{s.path}: {s.code} ({s.detail})" for s in self.skipped[:5])
         more = f" (+{len(self.skipped) - 5} more)" if len(self.skipped) > 5 else ""
         tail = f" [{skipped}{more}]" if skipped else ""
         where = f" → {self.index}" if self.index else ""
@@ -130,7 +130,7 @@ def scan(sources: list[Path], taken: set[str] | frozenset[str] = frozenset(),
                     other_types[p.suffix.lower() or "(no extension)"] += 1
                 continue
             if not p.is_file():
-                skipped.append(Skipped(rel, "broken link or not a regular file"))
+                skipped.append(Skipped(path=rel, code="not_regular_file", detail="broken link or not a regular file"))
                 continue
             found.append((hashlib.sha1(f"{src}\0{rel}".encode()).hexdigest()[:20], src, rel, p))
     kept = {key: (previous or {})[key] for key, *_ in found if (previous or {}).get(key) not in (None, *taken)}
@@ -188,9 +188,9 @@ def _parse_one(job: tuple[str, str, str]) -> tuple[str, str, ParsedFile | Skippe
     try:
         parsed = parse_source(read_file(Path(path), doc_rel))
     except Unreadable as e:
-        return key, "", Skipped(doc_rel, str(e))
+        return key, "", Skipped.of(doc_rel, e)
     except Exception as e:  # a parser bug must not stop the run; say which file
-        return key, "", Skipped(doc_rel, f"could not be parsed: {type(e).__name__}: {e}")
+        return key, "", Skipped(path=doc_rel, code="parse_error", detail=f"could not be parsed: {type(e).__name__}: {e}")
     return key, parsed.sha256, parsed
 
 
@@ -518,7 +518,8 @@ class _Build:
             except FileNotFoundError:
                 continue  # vanished since the scan: removed below like any deleted file
             except OSError as e:
-                self.skipped.append(Skipped(f.doc_rel, f"cannot read, old sections kept: {e.strerror or e}"))
+                self.skipped.append(Skipped(path=f.doc_rel, code="cannot_read_kept",
+                                            detail=f"cannot read, old sections kept: {e.strerror or e}"))
                 keep[f.key] = prev
                 continue
             if digest == prev["sha256"] and prev.get("doc_rel") == f.doc_rel:
@@ -674,7 +675,7 @@ class _Build:
             "userdicts": [str(p) for p in self.dicts],
             "sources": [str(s) for s in self.sources],
             "files": entries,
-            "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
+            "skipped": [s.to_dict() for s in self.skipped],
             "segments": segments,
             "next_sid": next_sid,
             "counts": {"files": files, "reports": reports, "sections": sections},

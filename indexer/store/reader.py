@@ -19,6 +19,7 @@ from whoosh import scoring
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
+from indexer.ingest.model import Skipped
 from indexer.store import generations as store
 from indexer.store.catalog import Catalog, Facts
 from indexer.store.exact import ExactSegment
@@ -43,7 +44,7 @@ class Stats:
     dictionary_hash: str
     created: str
     generation: str
-    skipped: list[dict]
+    skipped: list[dict]  # path, code, message (Chinese), detail (English): Skipped.shown()
     sources: list[str]
 
 
@@ -163,7 +164,8 @@ class IndexReader:
         c = self.manifest["counts"]
         return Stats(c["files"], c["reports"], c["sections"], (min(years, default=None), max(years, default=None)),
                      int(sum(1 for i, r in enumerate(self.catalog.reports) if self.report_live[i] and not r.year)),
-                     size, self.dict_hash, self.manifest["created"], self.gen.name, self.manifest.get("skipped", []),
+                     size, self.dict_hash, self.manifest["created"], self.gen.name,
+                     [Skipped.from_dict(row).shown() for row in self.manifest.get("skipped", [])],
                      self.manifest.get("sources", []))
 
     def close(self) -> None:
