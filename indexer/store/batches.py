@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing import connection, get_context
 from pathlib import Path
+from typing import NoReturn
 
 import numpy as np
 
@@ -215,19 +216,20 @@ class WorkerProcess:
 
     def answer(self):
         """The oldest question's answer; its exception, raised here; IndexWorkerFailed if the process died."""
-        ready = connection.wait([self._answers, self._process.sentinel])
+        if self._answers not in connection.wait([self._answers, self._process.sentinel]):
+            self._died()
         try:
-            if self._answers not in ready:
-                raise EOFError
             ok, value = self._answers.recv()
-        except EOFError:
-            self._process.join()
-            raise IndexWorkerFailed(f"a worker process exited (exit code {self._process.exitcode}); "
-                                    "nothing was published") from None
+        except EOFError:  # died while answering
+            self._died()
         self._waiting -= 1
         if not ok:
             raise value
         return value
+
+    def _died(self) -> NoReturn:
+        self._process.join()
+        raise IndexWorkerFailed(f"a worker process exited (exit code {self._process.exitcode}); nothing was published")
 
     def close(self) -> None:
         """Let an idle worker finish; end one still busy (its run failed, its generation is about to
