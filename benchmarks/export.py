@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from indexer.ingest.model import ParsedFile
-from indexer.store.build import parse_all, scan
+from indexer.store.batches import parse_file
+from indexer.store.scan import scan
 from indexer.text.normalize import fold_text
 
 
@@ -16,10 +18,9 @@ def export(corpus: Path, out: Path, files_subset: list[str] | None = None) -> di
     if files_subset is not None:
         keep = set(files_subset)
         files = [f for f in files if f.rel in keep]
-    parsed = parse_all(files, workers=2, progress=False)
     n_sections = n_chars = 0
-    with open(out, "w", encoding="utf-8") as fh:
-        for _key, _digest, res in parsed:
+    with ProcessPoolExecutor(max_workers=2) as pool, open(out, "w", encoding="utf-8") as fh:
+        for res in pool.map(parse_file, files, chunksize=8):
             if not isinstance(res, ParsedFile):
                 continue
             for r in res.reports:

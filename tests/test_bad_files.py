@@ -20,7 +20,7 @@ from indexer.ingest.errors import MESSAGES
 from indexer.ingest.headings import parse_heading
 from indexer.ingest.model import Skipped
 from indexer.search.engine import search
-from indexer.store import build as builder
+from indexer.store import batches
 from indexer.store import generations as store
 from indexer.store.build import reindex
 from indexer.store.reader import Library
@@ -280,14 +280,14 @@ def small(tmp_path):
 def test_file_vanishing_mid_run(small, tmp_path, monkeypatch, capsys):
     """The file is listed by the scan and gone when the builder reads it (its one read)."""
     victim = small / "victim.txt"
-    real = builder.read_file
+    real = batches.read_file
 
     def vanish_then(path, *args):
         if Path(path).name == "victim.txt" and victim.exists():
             victim.unlink()
         return real(path, *args)
 
-    monkeypatch.setattr(builder, "read_file", vanish_then)
+    monkeypatch.setattr(batches, "read_file", vanish_then)
     root = tmp_path / "index"
     assert main(["reindex", str(small), "--index", str(root)]) == 0
     out, err = capsys.readouterr()
@@ -305,14 +305,14 @@ def test_file_vanishing_during_incremental_run(small, tmp_path, monkeypatch, cap
     reindex(root, [small], progress=False)
     victim = small / "victim.txt"
     victim.write_text(victim.read_text(encoding="utf-8") + "\n补充说明。\n", encoding="utf-8")
-    real = builder.read_file
+    real = batches.read_file
 
     def vanish_then(path, *args):
         if Path(path).name == "victim.txt" and victim.exists():
             victim.unlink()
         return real(path, *args)
 
-    monkeypatch.setattr(builder, "read_file", vanish_then)
+    monkeypatch.setattr(batches, "read_file", vanish_then)
     s = reindex(root, progress=False, workers=1)
     assert any(x.path == "victim.txt" and x.code == "vanished" for x in s.skipped), s.skipped
     rd = Library(root).reader()

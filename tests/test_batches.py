@@ -16,10 +16,13 @@ import pytest
 from helpers import GOV, SEEDS
 
 from indexer.search.engine import search
+from indexer.store import batches, compaction
 from indexer.store import build as builder
-from indexer.store.build import SourceFile, _batches, reindex
+from indexer.store.batches import cut_batches
+from indexer.store.build import reindex
 from indexer.store.generations import read_manifest, require_current
 from indexer.store.reader import IndexReader
+from indexer.store.scan import SourceFile
 
 pytestmark = pytest.mark.slow  # several full builds of the bundled corpus
 
@@ -59,7 +62,7 @@ def _sids(root: Path) -> dict[str, list[int]]:
 @pytest.fixture
 def small_batches(monkeypatch):
     monkeypatch.setattr(builder, "BATCH_BYTES", 400_000)
-    monkeypatch.setattr(builder, "BATCH_CHARS", 400_000)
+    monkeypatch.setattr(compaction, "BATCH_CHARS", 400_000)
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -83,7 +86,7 @@ def test_incremental_on_a_batched_index_compacts_and_answers_like_a_full_rebuild
     root = tmp_path / "index"
     reindex(root, [src], progress=False, workers=2)
     before = read_manifest(require_current(root))["segments"]
-    monkeypatch.setattr(builder, "COMPACT_SEGMENTS", 2)
+    monkeypatch.setattr(compaction, "COMPACT_SEGMENTS", 2)
     for n, f in enumerate(sorted((src / GOV.name).glob("*.txt"))[:3]):
         f.write_text(f.read_text(encoding="utf-8") + f"\n十九、补充说明{n}\n学前教育普及，补充说明第{n}条。\n",
                      encoding="utf-8")
@@ -106,22 +109,22 @@ def test_batches_keep_file_order_and_size(tmp_path):
     for n, size in enumerate([50, 50, 200, 10, 10, 10, 300, 5]):
         p = tmp_path / f"{n}.txt"
         p.write_bytes(b"x" * size)
-        files.append(SourceFile(str(n), tmp_path, p.name, p.name, p))
-    batches = _batches(files, 100)
-    assert [f for b in batches for f in b] == files
-    assert [[f.key for f in b] for b in batches] == [["0", "1"], ["2"], ["3", "4", "5"], ["6"], ["7"]]
+        files.append(SourceFile(key=str(n), source=tmp_path, rel=p.name, doc_rel=p.name, path=p))
+    cut = cut_batches(files, 100)
+    assert [f for b in cut for f in b] == files
+    assert [[f.key for f in b] for b in cut] == [["0", "1"], ["2"], ["3", "4", "5"], ["6"], ["7"]]
 
 
 def test_batches_come_in_a_multiple_of_the_workers_of_even_size(tmp_path, monkeypatch):
     """The last batch must not be left to one worker while the other waits: 7 files of 100 bytes
     and a limit of 300 make 3 batches for one process, 4 of at most 2 files for two."""
-    monkeypatch.setattr(builder, "PARALLEL_MIN_BYTES", 500)
+    monkeypatch.setattr(batches, "PARALLEL_MIN_BYTES", 500)
     files = []
     for n in range(7):
         p = tmp_path / f"{n}.txt"
         p.write_bytes(b"x" * 100)
-        files.append(SourceFile(str(n), tmp_path, p.name, p.name, p))
-    assert [len(b) for b in _batches(files, 300)] == [3, 2, 2]
-    two = _batches(files, 300, workers=2)
+        files.append(SourceFile(key=str(n), source=tmp_path, rel=p.name, doc_rel=p.name, path=p))
+    assert [len(b) for b in cut_batches(files, 300)] == [3, 2, 2]
+    two = cut_batches(files, 300, workers=2)
     assert len(two) == 4 and [f for b in two for f in b] == files and max(map(len, two)) == 2
-    assert len(_batches(files[:3], 300, workers=2)) == 1  # under PARALLEL_MIN_BYTES: as for one process
+    assert len(cut_batches(files[:3], 300, workers=2)) == 1  # under PARALLEL_MIN_BYTES: as for one process

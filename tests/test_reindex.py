@@ -223,7 +223,8 @@ def test_docmap_matches_whoosh_column(tmp_path, corpus):
 def test_a_dead_indexing_worker_fails_the_run_instead_of_hanging(tmp_path, monkeypatch):
     """A worker process that dies while analysing a batch must stop the run with a message, not
     hang it or drop the batch's sections, and publish nothing."""
-    from indexer.store import build as builder
+    from indexer.store import batches
+    from indexer.store.batches import IndexWorkerFailed
     from indexer.text import analysis
 
     src = tmp_path / "src"
@@ -234,7 +235,7 @@ def test_a_dead_indexing_worker_fails_the_run_instead_of_hanging(tmp_path, monke
     reindex(root, [src], progress=False)
     before = store.current(root)
     found = hits(root, "防溺水").total
-    monkeypatch.setattr(builder, "PARALLEL_MIN_BYTES", 1)  # one batch per worker, however little text
+    monkeypatch.setattr(batches, "PARALLEL_MIN_BYTES", 1)  # one batch per worker, however little text
     real = analysis.TokenPositionChineseTokenizer._jieba
 
     def dies_in_a_worker(self):
@@ -245,7 +246,7 @@ def test_a_dead_indexing_worker_fails_the_run_instead_of_hanging(tmp_path, monke
     parent = os.getpid()
     monkeypatch.setattr(analysis.TokenPositionChineseTokenizer, "_jieba", dies_in_a_worker)
     monkeypatch.setattr(analysis, "_block_cache", {})  # what the workers inherit: nothing analysed yet
-    with pytest.raises(builder.IndexWorkerFailed):
+    with pytest.raises(IndexWorkerFailed):
         reindex(root, [src], full=True, progress=False, workers=2)
     assert store.current(root) == before
     assert hits(root, "防溺水").total == found > 0

@@ -15,18 +15,19 @@ from helpers import FIXTURES, GOV, SEEDS
 from whoosh import index
 from whoosh.filedb.compound import CompoundStorage
 
-from indexer.store import build as builder
+from indexer.store.batches import batch_sections, parse_file
+from indexer.store.scan import scan
 from indexer.store.schema import build_schema
 from indexer.store.whoosh_io import segwriter
 
 
 @pytest.fixture(scope="module")
 def docs(dict_hash):
-    files, _ = builder.scan([SEEDS, FIXTURES / "laws"])
+    files, _ = scan([SEEDS, FIXTURES / "laws"])
     files = [f for f in files if f.path.parent in (SEEDS, FIXTURES / "laws")] + [
         f for f in files if f.path.parent == GOV][-24:]
-    parsed = [builder._parse_one((f.key, str(f.path), f.doc_rel)) for f in files]
-    return builder._sections(parsed, first_sid=0).docs
+    parsed = [(f.key, parse_file(f)) for f in files]
+    return batch_sections(parsed, first_sid=0).docs
 
 
 def _stock(folder: Path, dict_hash: str, docs: list[dict]):
