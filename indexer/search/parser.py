@@ -23,6 +23,7 @@ _WILDCARDS = "*?？＊"
 
 
 def parse_query(q: str) -> ParsedQuery:
+    """The tree of a query and notices saying what was read other than as typed; never raises."""
     notices: list[str] = []
     q = _CONTROL.sub(" ", q or "")
     if len(q) > MAX_QUERY_CHARS:
