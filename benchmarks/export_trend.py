@@ -17,7 +17,7 @@ import tracemalloc
 from pathlib import Path
 
 from indexer.search import export
-from indexer.search.engine import search
+from indexer.search.engine import find, search
 from indexer.search.trend import trend
 from indexer.store.build import reindex
 from indexer.store.reader import Library
@@ -67,12 +67,12 @@ def main() -> None:
         search(r, q)
 
         def stream() -> int:
-            return sum(len(p) for p in export.csv_text(export.rows(r, search(r, q, per_page=1))))
+            return sum(len(p) for p in export.csv_text(export.rows(r, find(r, q))))
 
         base = median_ms(lambda: search(r, q))
         exp = median_ms(stream, 3)
         tr = median_ms(lambda: trend(r, ["安全教育", "防溺水", "双减"]))
-        hits = search(r, q, per_page=1).total
+        hits = find(r, q).total
         print(f"sections {r.n}, hits {hits}")
         print(f"one result page (baseline)  {base:8.1f} ms")
         print(f"trend, 3 queries            {tr:8.1f} ms  ({tr / base:.1f}× baseline)")
@@ -81,7 +81,7 @@ def main() -> None:
         stream()
         streamed = tracemalloc.get_traced_memory()[1]
         tracemalloc.reset_peak()
-        size = len("".join(export.csv_text(export.rows(r, search(r, q, per_page=1)))).encode())
+        size = len("".join(export.csv_text(export.rows(r, find(r, q)))).encode())
         joined = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         print(f"memory peak, streamed       {streamed / 1e6:8.1f} MB")

@@ -8,7 +8,8 @@ import resource
 import time
 from pathlib import Path
 
-from indexer.search.engine import matching_sections, search, warm
+from indexer.search.engine import find, search, warm
+from indexer.search.matching import matching_sections
 from indexer.store.reader import Library
 
 
@@ -32,14 +33,8 @@ def main() -> None:
         t = time.perf_counter()
         matching_sections(reader, qd["q"])  # the matching step alone, comparable to the peers' key sets
         match_ms = (time.perf_counter() - t) * 1000
-        everything = search(reader, qd["q"], per_page=10000, page=1)  # untimed: all keys, for recall
-        keys = [f"{h.doc_id}#{h.section_id}" for h in everything.hits]
-        if everything.total > len(keys):
-            page = 2
-            while len(keys) < everything.total:
-                more = search(reader, qd["q"], per_page=10000, page=page).hits
-                keys += [f"{h.doc_id}#{h.section_id}" for h in more]
-                page += 1
+        # untimed: all keys, for recall
+        keys = [f"{h.doc_id}#{h.section_id}" for _sids, hits in find(reader, qd["q"]).iter_hits(reader) for h in hits]
         rows.append({"q": qd["q"], "kind": qd["kind"], "ms": ms, "match_ms": match_ms, "total": res.total, "mode": res.mode,
                      "keys": keys if res.mode == "exact" else []})
     out = {"open_seconds": open_s, "warm_seconds": warm_s, "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,

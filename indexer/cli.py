@@ -14,6 +14,7 @@ from urllib.parse import quote, unquote
 from indexer.ingest.errors import Unreadable
 from indexer.ingest.files import FORMATS, is_supported
 from indexer.ingest.parse import parse_path
+from indexer.search.limits import MAX_PER_PAGE, MAX_TREND_QUERIES
 
 DEFAULT_INDEX = "index"
 
@@ -320,7 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--year", help="2019, 2015-2020, 2015-, -2020 or unknown")
     sp.add_argument("--type", help="document type, e.g. 工作总结")
     sp.add_argument("--region", help="region level: 全国 省 市 县 区")
-    sp.add_argument("--limit", type=_positive, default=10, help="results per page (up to 10000)")
+    sp.add_argument("--limit", type=_positive, default=10, help=f"results per page (up to {MAX_PER_PAGE})")
     sp.add_argument("--page", type=_positive, default=1)
     sp.add_argument("--sort", choices=["relevance", "newest", "oldest"], default="relevance",
                     help="best first (default), or by report year")
@@ -328,7 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_search)
 
     sp = sub.add_parser("trend", help="per-year table of one or more queries")
-    sp.add_argument("queries", nargs="+", metavar="QUERY", help="up to 6 queries, each one argument")
+    sp.add_argument("queries", nargs="+", metavar="QUERY", help=f"up to {MAX_TREND_QUERIES} queries, each one argument")
     sp.add_argument("--index")
     sp.add_argument("--by", choices=["reports", "sections", "mentions", "share"],
                     help="reports that mention it, sections, mentions, or share of the year's reports "

@@ -24,6 +24,26 @@ def continues_word(a: str, b: str) -> bool:
     return bool(a and b) and any(c.match(a) and c.match(b) for c in (_DIGIT, _LETTER))
 
 
+def check_page(reader, q: str, res) -> None:
+    """A search page (no filters) agrees with its whole result, and that result with the matching step
+    alone: the page holds the hits its number and size cut from the total, in result order, and an
+    exact result is exactly the sections matching_sections finds."""
+    from indexer.search.matching import matching_sections
+
+    whole = res.results
+    start = (res.page - 1) * res.per_page
+    assert len(res.hits) == max(0, min(res.per_page, res.total - start))
+    assert [h.score for h in res.hits] == [round(float(s), 4) for s in whole.scores[start:start + res.per_page]]
+    assert res.total == len(whole.sids) == len(set(whole.sids.tolist()))
+    assert res.total_documents == len(set(reader.catalog.section_report[whole.sids].tolist()))
+    if res.mode == "exact":
+        assert sorted(whole.sids.tolist()) == matching_sections(reader, q).tolist()
+    elif res.mode == "empty":
+        assert res.total == 0 and res.notice
+    else:
+        assert res.mode == "words" and res.total > 0 and res.notice
+
+
 def free_port() -> int:
     import socket
 

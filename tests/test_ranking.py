@@ -1,7 +1,6 @@
 """The second ranking stage on small made-up sections: each kind of evidence moves a section the right way."""
 
-from indexer.search.engine import paragraph_starts
-from indexer.search.ranking import TermStats, score_sections
+from indexer.search.ranking import TermStats, paragraph_starts, score_sections
 from indexer.text.normalize import fold_text
 from indexer.text.wholeword import term_pattern
 

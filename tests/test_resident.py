@@ -46,7 +46,7 @@ def answers(reader: IndexReader) -> list[tuple]:
     out = []
     for q in QUERIES:
         res = search(reader, q, per_page=20)
-        out.append((q, res.total, res.ranked.tolist(), [(h.section_id, h.snippet_html) for h in res.hits]))
+        out.append((q, res.total, res.results.sids.tolist(), [(h.section_id, h.snippet_html) for h in res.hits]))
     return out
 
 

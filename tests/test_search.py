@@ -9,7 +9,7 @@ import re
 from collections import defaultdict
 
 import pytest
-from helpers import FIXTURES, SEED_000, SEEDS, continues_word
+from helpers import FIXTURES, SEED_000, SEEDS, check_page, continues_word
 
 from indexer.cli import main
 from indexer.ingest.parse import parse_path
@@ -87,7 +87,7 @@ def test_exact_matches_equal_brute_force(reader, reports, q):
     got = section_positions(reader, res)
     assert got == truth, f"{q}: missed {sorted(truth - got)[:3]}, extra {sorted(got - truth)[:3]}"
     assert res.total_documents == len({d for d, _ in truth})
-    assert res.mode == ("exact" if truth else res.mode)
+    assert res.mode == "exact"  # nothing widened to words: what matched is what the scan found
 
 
 @pytest.mark.parametrize("q", ["（二）深入开展防溺水专项治理", "(二)深入开展防溺水", "（二）"])
@@ -261,8 +261,8 @@ def test_word_level_fallback_is_labelled(reader):
                                "foo:bar", "*", "教育*", "???", "year:2030-2010 教育", "\x00\x07防溺水", "　", "", "教" * 5000])
 def test_broken_queries_are_answered(reader, q):
     res = search(reader, q)
-    assert res.total >= 0
-    assert res.notice or res.total > 0 or q.strip() == "" or q == "foo:bar"
+    check_page(reader, q, res)
+    assert res.notice or res.total > 0
 
 
 def test_unbalanced_quote_still_finds(reader):

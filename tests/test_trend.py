@@ -14,9 +14,10 @@ from helpers import FIXTURES, SEEDS, continues_word
 
 from indexer.cli import main
 from indexer.ingest.parse import parse_path
-from indexer.search import engine as search_mod
-from indexer.search.engine import search
+from indexer.search import results as results_mod
+from indexer.search.engine import find, search
 from indexer.search.facets import Filters
+from indexer.search.limits import EXPORT_BATCH, GROUP_MAX
 from indexer.search.trend import trend
 from indexer.text.normalize import fold_text
 
@@ -176,7 +177,7 @@ def test_grouped_by_report(reader, sort):
     assert [g.doc_id for g in res.groups] == first_seen  # best (or newest) first
     for g in res.groups:
         mine = [h.section_id for h in flat.hits if h.doc_id == g.doc_id]
-        assert [h.section_id for h in g.hits] == mine[:search_mod.GROUP_MAX] and g.total == len(mine)
+        assert [h.section_id for h in g.hits] == mine[:GROUP_MAX] and g.total == len(mine)
     page = search(reader, "安全", per_page=3, page=2, sort=sort, group="report")
     assert [g.doc_id for g in page.groups] == first_seen[3:6]
     assert "groups" in page.to_dict() and "groups" not in flat.to_dict()
@@ -225,13 +226,13 @@ def test_export_cuts_snippets_a_batch_at_a_time(reader, monkeypatch):
     from indexer.search import export
 
     asked: list[int] = []
-    real = search_mod._hits
-    monkeypatch.setattr(search_mod, "_hits", lambda r, sids, *a: asked.append(len(sids)) or real(r, sids, *a))
-    res = search(reader, "教育", per_page=1)
-    asked.clear()
+    real = results_mod._hits
+    monkeypatch.setattr(results_mod, "_hits", lambda r, sids, *a: asked.append(len(sids)) or real(r, sids, *a))
+    res = find(reader, "教育")
+    assert asked == []  # the whole result cuts no snippet
     rows = export.rows(reader, res)
     next(rows)
-    assert asked == [search_mod.EXPORT_BATCH] and res.total > search_mod.EXPORT_BATCH
+    assert asked == [EXPORT_BATCH] and res.total > EXPORT_BATCH
     assert sum(1 for _ in rows) == res.total - 1
 
 

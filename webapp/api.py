@@ -19,8 +19,8 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @bp.get("/search")
 def search():
     params = search_params(request.args)
-    res = run_search(library().reader(), params.q, params.filters, params.page, params.per_page, params.sort,
-                     params.group or None)
+    res = run_search(library().reader(), params.q, params.filters, page=params.page, per_page=params.per_page,
+                     sort=params.sort, group=params.group or None)
     return res.to_dict()
 
 

@@ -7,7 +7,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, request, stream_with_context
 
 from indexer.search import export
-from indexer.search.engine import search as run_search
+from indexer.search.engine import find
 from indexer.search.trend import trend as run_trend
 
 from .context import library, public_base
@@ -26,8 +26,8 @@ def _attachment(body, mimetype: str, name: str) -> Response:
 def _rows():
     params = search_params(request.args)
     reader = library().reader()
-    res = run_search(reader, params.q, params.filters, 1, 1, params.sort)
-    return export.rows(reader, res, public_base()), _name(params.q)
+    results = find(reader, params.q, params.filters, params.sort)
+    return export.rows(reader, results, public_base()), _name(params.q)
 
 
 def _name(q: str) -> str:

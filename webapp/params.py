@@ -6,10 +6,8 @@ from dataclasses import dataclass
 
 from indexer.search.engine import SORTS
 from indexer.search.facets import Filters
-from indexer.search.trend import MAX_QUERIES, MEASURES
-
-MAX_PER_PAGE = 100
-MAX_PAGE = 1000
+from indexer.search.limits import MAX_TREND_QUERIES, WEB_MAX_PAGE, WEB_MAX_PER_PAGE
+from indexer.search.trend import MEASURES
 
 
 class BadParam(ValueError):
@@ -73,14 +71,15 @@ def _filters(args) -> tuple[str, Filters]:
     return year, filters
 
 
-def search_params(args, max_per_page: int = MAX_PER_PAGE) -> SearchParams:
+def search_params(args) -> SearchParams:
     q = args.get("q", "")[:2000]
     year, filters = _filters(args)
-    page = _int(args, "page", 1, 1, MAX_PAGE)
-    per_page = _int(args, "per_page", 10, 1, max_per_page)
+    page = _int(args, "page", 1, 1, WEB_MAX_PAGE)
+    per_page = _int(args, "per_page", 10, 1, WEB_MAX_PER_PAGE)
     sort = _choice(args, "sort", SORTS)
     group = _choice(args, "group", ("", "report"))
-    return SearchParams(q, filters, year, filters.doc_type or "", filters.region or "", page, per_page, sort, group)
+    return SearchParams(q=q, filters=filters, year=year, doc_type=filters.doc_type or "", region=filters.region or "",
+                        page=page, per_page=per_page, sort=sort, group=group)
 
 
 def _choice(args, name: str, allowed: tuple[str, ...]) -> str:
@@ -110,7 +109,8 @@ class TrendParams:
 
 
 def trend_params(args) -> TrendParams:
-    queries = [q[:2000] for q in args.getlist("q") if q.strip()][:MAX_QUERIES * 4]  # trend() says when it drops some
+    queries = [q[:2000] for q in args.getlist("q") if q.strip()][:MAX_TREND_QUERIES * 4]  # trend() says when it drops some
     year, filters = _filters(args)
     by = _choice(args, "by", ("", *MEASURES))
-    return TrendParams(queries, filters, year, filters.doc_type or "", filters.region or "", by)
+    return TrendParams(queries=queries, filters=filters, year=year, doc_type=filters.doc_type or "",
+                       region=filters.region or "", by=by)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
-from indexer.search.engine import GROUP_MAX
 from indexer.search.engine import search as run_search
+from indexer.search.limits import GROUP_MAX
 from indexer.search.report import get_report
 from indexer.search.trend import MEASURE_LABELS, MEASURES, trend
 
@@ -28,7 +28,8 @@ def home():
 def search():
     params = search_params(request.args)
     reader = library().reader()
-    res = run_search(reader, params.q, params.filters, params.page, params.per_page, params.sort, params.group or None)
+    res = run_search(reader, params.q, params.filters, page=params.page, per_page=params.per_page, sort=params.sort,
+                     group=params.group or None)
     chart = timeline.build(res.facets["year"], params.filters.year_lo, params.filters.year_hi)
     shown = res.total_documents if params.group else res.total
     pages = max(1, -(-shown // params.per_page))

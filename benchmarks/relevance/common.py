@@ -11,7 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.search.engine import matching_sections, search
+from indexer.search.engine import search
+from indexer.search.matching import matching_sections
 from indexer.search.parser import parse_query
 from indexer.store.reader import IndexReader, Library
 from indexer.text.wholeword import term_pattern

@@ -2,9 +2,12 @@
 
 Entry points:
 
-- ``engine.search``: the one search function the CLI and the web app call.
+- ``engine.search``: one page of results (``results.SearchPage``), what the CLI and the web app show.
+- ``engine.find``: the whole ranked result (``results.SearchResults``) that pages, exports and
+  grouping are cut from; ``matching.matching_sections``: the matching sections alone, unranked.
 - ``trend.trend``, ``report.get_report``, ``export``: trends over the years, one report's page, downloads.
 
-Below them: ``parser`` (the query language), ``ranking``, ``facets``, ``suggest`` (what to try when
-nothing matches), ``snippet`` and ``mentions`` (occurrences counted and marked).
+Below them: ``lexer`` and ``parser`` (the query language), ``matching`` (which sections match),
+``ranking`` (in what order), ``limits`` (every bound a request meets), ``facets``, ``suggest`` (what
+to try when nothing matches), ``snippet`` and ``mentions`` (occurrences counted and marked).
 """

@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterable, Iterator
 from urllib.parse import quote
 
-from indexer.search.engine import SearchResponse, iter_hits
 from indexer.search.mentions import count_mentions
+from indexer.search.results import SearchResults
 from indexer.search.trend import Trend, table
 from indexer.store.reader import IndexReader
 
@@ -28,11 +28,11 @@ def plain(snippet_html: str) -> str:
     return html.unescape(_TAG.sub("", snippet_html))
 
 
-def rows(reader: IndexReader, res: SearchResponse, base_url: str = "") -> Iterator[dict]:
+def rows(reader: IndexReader, res: SearchResults, base_url: str = "") -> Iterator[dict]:
     """One dict per hit, in result order; links absolute when base_url is given, carrying ?q= for the marks."""
     base = base_url.rstrip("/")
     query = "?q=" + quote(res.query, safe="") if res.query else ""
-    for sids, hits in iter_hits(reader, res):
+    for sids, hits in res.iter_hits(reader):
         counts = count_mentions(reader, sids, res.needles)
         for h, n in zip(hits, counts, strict=True):
             row = reader.catalog.reports[reader.report_index(h.doc_id)]

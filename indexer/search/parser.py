@@ -1,4 +1,4 @@
-"""Query text → a small tree, never an exception.
+"""Query text → a small tree, never an exception (the tokens come from lexer.py).
 
 Language: a run of characters is an exact string; space means AND; OR; -term
 and NOT term; "quoted phrases" (also “…”); parentheses; title:…; year:2019,
@@ -11,25 +11,28 @@ the notices say what was done.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from indexer.search.facets import parse_year
+from indexer.search.lexer import Token, tokenize
+from indexer.search.limits import MAX_DEPTH, MAX_QUERY_CHARS, MAX_TERM_CHARS, MAX_TERMS
 from indexer.text.normalize import fold_text
 
-MAX_QUERY_CHARS = 1000
-MAX_TERM_CHARS = 100
-MAX_TERMS = 32
-MAX_DEPTH = 20  # nesting of parentheses; deeper ones are read as plain grouping of their contents
-FIELDS = {"title": "title", "标题": "title", "year": "year", "年份": "year", "type": "doc_type",
-          "doc_type": "doc_type", "类型": "doc_type", "region": "region", "地区": "region",
-          "issuer": "issuer", "发文机关": "issuer", "机关": "issuer"}
-KNOWN_FIELDS = "title: year: type: region: issuer:"
-_FIELD_LIKE = re.compile(r"^[A-Za-z_]{2,15}$")  # what someone means as a field name (not 注意：…, not http://)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 _WILDCARDS = "*?？＊"
-# （一） (2) as headings number them: text to find, not a group (nobody groups a lone numeral)
-_HEADING_NUMBER = re.compile(r"[(（]\s*(?:[一二三四五六七八九十百零〇]{1,4}|\d{1,3})\s*[)）]")
+
+
+def parse_query(q: str) -> ParsedQuery:
+    """The tree of a query and notices saying what was read other than as typed; never raises."""
+    notices: list[str] = []
+    q = _CONTROL.sub(" ", q or "")
+    if len(q) > MAX_QUERY_CHARS:
+        q = q[:MAX_QUERY_CHARS]
+        notices.append(f"检索式过长，只用了前 {MAX_QUERY_CHARS} 个字符。")
+    toks, lexed = tokenize(q)
+    notices += lexed
+    root = _Parser(toks, notices).parse()
+    return ParsedQuery(root, list(dict.fromkeys(notices)))
 
 
 @dataclass
@@ -117,105 +120,17 @@ class ParsedQuery:
         return out
 
 
-# -- tokens -----------------------------------------------------------------------
-
-
-@dataclass
-class _Tok:
-    kind: str  # WORD PHRASE LP RP OR AND NOT NEG
-    text: str = ""
-    field: str | None = None
-
-
-def _tokens(q: str, notices: list[str]) -> list[_Tok]:
-    toks: list[_Tok] = []
-    i, n = 0, len(q)
-    while i < n:
-        c = q[i]
-        if c.isspace():
-            i += 1
-        elif c in "(（" and not _HEADING_NUMBER.match(q, i):
-            toks.append(_Tok("LP"))
-            i += 1
-        elif c in ")）":
-            toks.append(_Tok("RP"))
-            i += 1
-        elif c in '"“”「」':
-            i, text = _phrase(q, i, notices)
-            toks.append(_Tok("PHRASE", text))
-        elif c in "-－":
-            toks.append(_Tok("NEG"))
-            i += 1
-        else:
-            j = _word_end(q, i)
-            word = q[i:j]
-            i = j
-            name, sep, value = word.partition(":") if ":" in word else word.partition("：")
-            name = unicodedata.normalize("NFKC", name)  # ＴＩＴＬＥ, ＯＲ: typed in a full-width input mode
-            op = unicodedata.normalize("NFKC", word)
-            if sep and name.lower() in FIELDS:
-                if not value and i < n and q[i] in '"“”「」':
-                    i, value = _phrase(q, i, notices)
-                toks.append(_Tok("FIELD", value, FIELDS[name.lower()]))
-            elif sep and _FIELD_LIKE.match(name) and value and not value.startswith("//"):
-                notices.append(f"没有“{name}:”这个字段{_closest_field(name)}，已把“{word}”当作普通文字检索。"
-                               f"可用的字段：{KNOWN_FIELDS}")
-                toks.append(_Tok("WORD", word))
-            elif op in ("OR", "|", "||"):
-                toks.append(_Tok("OR"))
-            elif op in ("AND", "&&"):
-                toks.append(_Tok("AND"))
-            elif op == "NOT":
-                toks.append(_Tok("NOT"))
-            else:
-                toks.append(_Tok("WORD", word))
-    return toks
-
-
-def _word_end(q: str, i: int) -> int:
-    """Where a bare word starting at i ends: at a space, quote or parenthesis, unless the parenthesis
-    is a heading number such as （二）, which is part of the word."""
-    j = i
-    while j < len(q) and not q[j].isspace():
-        if q[j] in '()（）"“”「」':
-            m = _HEADING_NUMBER.match(q, j)
-            if not m:
-                break
-            j = m.end()
-        else:
-            j += 1
-    return j
-
-
-def _closest_field(name: str) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name.lower(), [f for f in FIELDS if f.isascii()], n=1, cutoff=0.6)
-    return f"（是不是想写 {close[0]}:？）" if close else ""
-
-
-def _phrase(q: str, i: int, notices: list[str]) -> tuple[int, str]:
-    close = {'"': '"', "“": "”", "”": "”", "「": "」", "」": "」"}[q[i]]
-    end = q.find(close, i + 1)
-    if close == "”" and end < 0:
-        end = q.find('"', i + 1)
-    if end < 0:
-        notices.append("引号没有配对，已把引号后的全部内容当作一个短语。")
-        return len(q), q[i + 1:]
-    return end + 1, q[i + 1:end]
-
-
 # -- grammar ---------------------------------------------------------------------
 
 
 class _Parser:
-    def __init__(self, toks: list[_Tok], notices: list[str]):
+    def __init__(self, toks: list[Token], notices: list[str]):
         self.toks, self.i, self.notices, self.terms, self.depth = toks, 0, notices, 0, 0
 
-    def peek(self) -> _Tok | None:
+    def peek(self) -> Token | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
 
-    def take(self) -> _Tok:
+    def take(self) -> Token:
         t = self.toks[self.i]
         self.i += 1
         return t
@@ -265,7 +180,7 @@ class _Parser:
         node = self.primary(t)
         return Not(node) if negate and node is not None else node
 
-    def primary(self, t: _Tok) -> Node | None:
+    def primary(self, t: Token) -> Node | None:
         if t.kind == "LP":
             if self.depth >= MAX_DEPTH:
                 if self.depth == MAX_DEPTH:
@@ -283,10 +198,10 @@ class _Parser:
         if t.kind == "FIELD":
             return self.field(t)
         if t.kind in ("WORD", "PHRASE"):
-            return self.term(t.text, phrase=t.kind == "PHRASE")
+            return self.term(t.text)
         return None
 
-    def field(self, t: _Tok) -> Node | None:
+    def field(self, t: Token) -> Node | None:
         value = t.text.strip()
         if not value:
             self.notices.append(f"“{t.field}:”后面没有内容，已忽略。")
@@ -294,7 +209,7 @@ class _Parser:
         if t.field == "year":
             return self.year(value)
         if t.field == "title":
-            term = self.term(value, phrase=True)
+            term = self.term(value)
             return Title(term) if isinstance(term, Term) else None
         return Facet(t.field, value)
 
@@ -305,7 +220,7 @@ class _Parser:
             return None
         return Year(*parsed)
 
-    def term(self, raw: str, phrase: bool) -> Node | None:
+    def term(self, raw: str) -> Term | None:
         text = fold_text(raw)
         prefix = False
         if any(c in text for c in _WILDCARDS):
@@ -331,13 +246,3 @@ def _and(nodes: list[Node]) -> Node | None:
     if not nodes:
         return None
     return nodes[0] if len(nodes) == 1 else And(nodes)
-
-
-def parse_query(q: str) -> ParsedQuery:
-    notices: list[str] = []
-    q = _CONTROL.sub(" ", q or "")
-    if len(q) > MAX_QUERY_CHARS:
-        q = q[:MAX_QUERY_CHARS]
-        notices.append(f"检索式过长，只用了前 {MAX_QUERY_CHARS} 个字符。")
-    root = _Parser(_tokens(q, notices), notices).parse()
-    return ParsedQuery(root, list(dict.fromkeys(notices)))

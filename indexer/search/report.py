@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass, field
 
 from indexer.ingest.markup import md_to_html
-from indexer.search.engine import doc_url
 from indexer.search.parser import parse_query
+from indexer.search.results import doc_url
 from indexer.search.snippet import Needle, find_spans, mark
 from indexer.store.reader import IndexReader
 
@@ -58,8 +58,8 @@ def get_report(reader: IndexReader, doc_id: str, q: str | None = None) -> Report
     parsed = parse_query(q) if q else None
     needles = [Needle(t.text, t.prefix) for t in parsed.positive_terms()] if parsed else []
     title_needles = needles + [Needle(t.text, t.prefix) for t in parsed.title_terms()] if parsed else []
-    view = ReportView(row.doc_id, row.title, "", row.year, row.doc_type, row.region, row.issuer, row.source,
-                      row.source_url)
+    view = ReportView(doc_id=row.doc_id, title=row.title, title_html="", year=row.year, doc_type=row.doc_type,
+                      region=row.region, issuer=row.issuer, source=row.source, source_url=row.source_url)
     view.title_html, n = _marked(row.title, title_needles)  # title:… terms are marked where they matched
     view.marks += n
     for s in reader.report_sections(i):
@@ -67,8 +67,10 @@ def get_report(reader: IndexReader, doc_id: str, q: str | None = None) -> Report
         heading_html, nh = _marked(heading, needles)
         body_html, nb = _body(s, needles)
         view.marks += nh + nb
-        view.sections.append(SectionView(s["section_id"], s["level"], heading, list(s.get("heading_path") or []),
-                                         s.get("text") or "", heading_html, body_html, doc_url(row.doc_id, s["section_id"])))
+        view.sections.append(SectionView(section_id=s["section_id"], level=s["level"], heading=heading,
+                                         heading_path=list(s.get("heading_path") or []), text=s.get("text") or "",
+                                         heading_html=heading_html, body_html=body_html,
+                                         url=doc_url(row.doc_id, s["section_id"])))
     return view
 
 

@@ -13,8 +13,9 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from indexer.search import facets as facet_mod
-from indexer.search.engine import matching_sections
 from indexer.search.facets import Filters
+from indexer.search.limits import MAX_TREND_QUERIES
+from indexer.search.matching import matching_sections
 from indexer.search.mentions import count_mentions
 from indexer.search.parser import parse_query
 from indexer.search.snippet import Needle
@@ -23,7 +24,6 @@ from indexer.store.reader import IndexReader
 
 MEASURES = ("reports", "sections", "mentions", "share")
 MEASURE_LABELS = {"reports": "涉及报告数", "sections": "章节数", "mentions": "提及次数", "share": "占当年报告的比例"}
-MAX_QUERIES = 6
 
 
 @dataclass
@@ -76,7 +76,8 @@ def trend(reader: IndexReader, queries: list[str], filters: Filters | None = Non
         if measure:
             notices.append(f"统计口径“{measure}”不认识，已改用默认口径。")
         measure = default
-    tr = Trend(years, indexed, unknown_indexed, measure, default, notices=notices)
+    tr = Trend(years=years, indexed=indexed, unknown_indexed=unknown_indexed, measure=measure, default_measure=default,
+               notices=notices)
     for q in queries:
         tr.series.append(_series(reader, q, filters, tr))
     return tr
@@ -85,9 +86,9 @@ def trend(reader: IndexReader, queries: list[str], filters: Filters | None = Non
 def _clean(queries: list[str]) -> tuple[list[str], list[str]]:
     out = list(dict.fromkeys(q.strip() for q in queries if q and q.strip()))
     notices = []
-    if len(out) > MAX_QUERIES:
-        notices.append(f"最多比较 {MAX_QUERIES} 个检索式，只用了前 {MAX_QUERIES} 个。")
-        out = out[:MAX_QUERIES]
+    if len(out) > MAX_TREND_QUERIES:
+        notices.append(f"最多比较 {MAX_TREND_QUERIES} 个检索式，只用了前 {MAX_TREND_QUERIES} 个。")
+        out = out[:MAX_TREND_QUERIES]
     return out, notices
 
 
@@ -123,14 +124,15 @@ def _series(reader: IndexReader, q: str, filters: Filters, tr: Trend) -> TrendSe
 
     def point(y: int, indexed: int) -> TrendPoint:
         share = round(int(reports[y]) / indexed, 6) if indexed else None
-        return TrendPoint(y or None, indexed, int(reports[y]), int(sections[y]), int(mentions[y]), share)
+        return TrendPoint(year=y or None, indexed=indexed, reports=int(reports[y]), sections=int(sections[y]),
+                          mentions=int(mentions[y]), share=share)
 
     points = [point(y, n) for y, n in zip(tr.years, tr.indexed, strict=True)]
     unknown = point(UNKNOWN_YEAR, tr.unknown_indexed) if tr.unknown_indexed is not None else None
     notes = list(parsed.notices)
     if parsed.root is not None and not parsed.searchable():
         notes.append("只有排除词，没有统计；请至少输入一个检索词或筛选条件。")
-    return TrendSeries(q, points, unknown, " ".join(notes) or None)
+    return TrendSeries(query=q, points=points, unknown=unknown, notice=" ".join(notes) or None)
 
 
 def table(tr: Trend, measure: str | None = None) -> tuple[list[str], list[list]]:

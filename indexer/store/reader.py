@@ -15,7 +15,6 @@ from itertools import chain
 from pathlib import Path
 
 import numpy as np
-from whoosh import scoring
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
@@ -82,7 +81,8 @@ class IndexReader:
         self._mapped_at_open = file_resident_bytes()
 
     def searcher(self):
-        """The one Whoosh searcher of this generation; use it under `self.lock`.
+        """The one Whoosh searcher of this generation; use it under `self.lock`. It serves stored
+        fields and postings only: nothing is scored by Whoosh.
 
         A Whoosh searcher holds its term tables and stored-field index in
         memory (about 220 MB on 20 M characters), so one per server thread
@@ -91,7 +91,7 @@ class IndexReader:
         if self._searcher is None:
             with self.lock:
                 if self._searcher is None:
-                    self._searcher = self.whoosh.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
+                    self._searcher = self.whoosh.searcher()
         return self._searcher
 
     def trim(self) -> None:

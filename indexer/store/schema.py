@@ -1,7 +1,8 @@
 """The Whoosh schema: one document per section.
 
 title, heading and body are analysed by jieba (analysis.words_analyzer) for
-BM25F ranking and word-level search; metadata are stored for display (each
+the word-level search that is offered when nothing matches exactly (nothing
+is scored by Whoosh); metadata are stored for display (each
 section's text and Markdown source are kept beside the exact index: texts.py);
 sid, a column only, links a Whoosh document to the exact index.
 """
@@ -13,7 +14,6 @@ from whoosh import columns, fields
 from indexer.text.analysis import words_analyzer
 
 WORD_FIELDS = ("title", "heading", "body")
-FIELD_BOOSTS = {"title": 3.0, "heading": 2.0, "body": 1.0}
 
 
 def build_schema(dict_hash: str) -> fields.Schema:

@@ -1,0 +1,109 @@
+"""Query text → tokens: the words, quoted phrases, fields, brackets and operators of the query
+language (parser.py builds the tree from them).
+
+Full-width forms count as their ASCII twins (（ ） － ： ＯＲ), and a bracketed numeral such as
+（二） or (3) is part of a word, since headings number themselves that way and nobody groups a
+lone numeral. A `name:` that is no field is kept as text, with a notice naming the fields.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+FIELDS = {"title": "title", "标题": "title", "year": "year", "年份": "year", "type": "doc_type",
+          "doc_type": "doc_type", "类型": "doc_type", "region": "region", "地区": "region",
+          "issuer": "issuer", "发文机关": "issuer", "机关": "issuer"}
+KNOWN_FIELDS = "title: year: type: region: issuer:"
+QUOTES = '"“”「」'
+_FIELD_LIKE = re.compile(r"^[A-Za-z_]{2,15}$")  # what someone means as a field name (not 注意：…, not http://)
+# （一） (2) as headings number them: text to find, not a group
+_HEADING_NUMBER = re.compile(r"[(（]\s*(?:[一二三四五六七八九十百零〇]{1,4}|\d{1,3})\s*[)）]")
+
+
+@dataclass
+class Token:
+    kind: str  # WORD PHRASE FIELD LP RP OR AND NOT NEG
+    text: str = ""  # a word or phrase as typed; a field's value
+    field: str | None = None  # for FIELD: title | year | doc_type | region | issuer
+
+
+def tokenize(q: str) -> tuple[list[Token], list[str]]:
+    """The tokens of a query, and notices about what was read other than as typed."""
+    toks: list[Token] = []
+    notices: list[str] = []
+    i, n = 0, len(q)
+    while i < n:
+        c = q[i]
+        if c.isspace():
+            i += 1
+        elif c in "(（" and not _HEADING_NUMBER.match(q, i):
+            toks.append(Token("LP"))
+            i += 1
+        elif c in ")）":
+            toks.append(Token("RP"))
+            i += 1
+        elif c in QUOTES:
+            i, text = _phrase(q, i, notices)
+            toks.append(Token("PHRASE", text))
+        elif c in "-－":
+            toks.append(Token("NEG"))
+            i += 1
+        else:
+            j = _word_end(q, i)
+            word = q[i:j]
+            i = j
+            name, sep, value = word.partition(":") if ":" in word else word.partition("：")
+            name = unicodedata.normalize("NFKC", name)  # ＴＩＴＬＥ, ＯＲ: typed in a full-width input mode
+            op = unicodedata.normalize("NFKC", word)
+            if sep and name.lower() in FIELDS:
+                if not value and i < n and q[i] in QUOTES:
+                    i, value = _phrase(q, i, notices)
+                toks.append(Token("FIELD", value, FIELDS[name.lower()]))
+            elif sep and _FIELD_LIKE.match(name) and value and not value.startswith("//"):
+                notices.append(f"没有“{name}:”这个字段{_closest_field(name)}，已把“{word}”当作普通文字检索。"
+                               f"可用的字段：{KNOWN_FIELDS}")
+                toks.append(Token("WORD", word))
+            elif op in ("OR", "|", "||"):
+                toks.append(Token("OR"))
+            elif op in ("AND", "&&"):
+                toks.append(Token("AND"))
+            elif op == "NOT":
+                toks.append(Token("NOT"))
+            else:
+                toks.append(Token("WORD", word))
+    return toks, notices
+
+
+def _word_end(q: str, i: int) -> int:
+    """Where a bare word starting at i ends: at a space, quote or parenthesis, unless the parenthesis
+    is a heading number such as （二）, which is part of the word."""
+    j = i
+    while j < len(q) and not q[j].isspace():
+        if q[j] in "()（）" + QUOTES:
+            m = _HEADING_NUMBER.match(q, j)
+            if not m:
+                break
+            j = m.end()
+        else:
+            j += 1
+    return j
+
+
+def _closest_field(name: str) -> str:
+    close = difflib.get_close_matches(name.lower(), [f for f in FIELDS if f.isascii()], n=1, cutoff=0.6)
+    return f"（是不是想写 {close[0]}:？）" if close else ""
+
+
+def _phrase(q: str, i: int, notices: list[str]) -> tuple[int, str]:
+    """(where the phrase opening at q[i] ends, its text); an unclosed quote runs to the end."""
+    close = {'"': '"', "“": "”", "”": "”", "「": "」", "」": "」"}[q[i]]
+    end = q.find(close, i + 1)
+    if close == "”" and end < 0:
+        end = q.find('"', i + 1)
+    if end < 0:
+        notices.append("引号没有配对，已把引号后的全部内容当作一个短语。")
+        return len(q), q[i + 1:]
+    return end + 1, q[i + 1:end]

@@ -1,0 +1,200 @@
+"""Which sections a query matches: the evaluator of the query tree over the exact index, the
+facet filters, the jieba-word fallback when nothing matches exactly, and the explanation of an
+empty answer.
+
+Matching is exact and complete: a section matches if and only if its (folded) text holds the
+query strings. Every result is a mask or a sorted array over the index's sids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from indexer.search import facets as facet_mod
+from indexer.search.facets import Filters
+from indexer.search.parser import And, Facet, Node, Not, Or, ParsedQuery, Term, Title, Year, parse_query
+from indexer.store.reader import IndexReader
+from indexer.store.schema import WORD_FIELDS
+from indexer.text.normalize import fold_text
+from indexer.text.wholeword import term_pattern
+
+
+def matching_sections(reader: IndexReader, q: str, filters: Filters | None = None) -> np.ndarray:
+    """Just the exact matching step: the sids a query's results are made of, unranked."""
+    parsed = parse_query(q)
+    if not parsed.searchable():
+        return np.zeros(0, dtype=np.int64)
+    matched, section_filter = match(Evaluator(reader), parsed, filters or Filters())
+    return np.flatnonzero(matched & section_filter)
+
+
+def match(ev: Evaluator, parsed: ParsedQuery, filters: Filters) -> tuple[np.ndarray, np.ndarray]:
+    """(sections the query matches, sections the facet filters allow), as masks over sids."""
+    matched = ev.node(parsed.root) & ev.r.live
+    if not parsed.positive_terms():  # title:…, type:…, year:… alone: one hit per report, its first section
+        matched &= ev.r.first_sections
+    return matched, ev.filter_mask(filters)
+
+
+@dataclass
+class TermHits:
+    head: np.ndarray  # global sids whose heading (or, for a first section, title) holds the term
+    body: np.ndarray  # global sids whose body holds it, sorted
+    body_tf: np.ndarray  # count upper bound per body sid
+    mask: np.ndarray  # over all sids: holds the term somewhere
+
+    @property
+    def df(self) -> int:
+        return int(np.count_nonzero(self.mask))
+
+
+class Evaluator:
+    """Masks over sids for the nodes of a query tree; each term is verified once per search."""
+
+    def __init__(self, reader: IndexReader):
+        self.r = reader
+        self.hits: dict[tuple[str, bool], TermHits] = {}
+
+    def node(self, n: Node) -> np.ndarray:
+        r = self.r
+        if isinstance(n, Term):
+            return self.term(n).mask.copy()
+        if isinstance(n, Title):
+            return self.sections_of(self.title_reports(n.term))
+        if isinstance(n, Facet) and n.name == "issuer":
+            return self.sections_of(self.issuer_reports(n.value))
+        if isinstance(n, Facet):
+            f = Filters(doc_type=n.value) if n.name == "doc_type" else Filters(region=n.value)
+            return self.sections_of(facet_mod.report_filter(r.facts, f))
+        if isinstance(n, Year):
+            return self.sections_of(facet_mod.year_mask(r.facts, n.lo, n.hi, n.unknown))
+        if isinstance(n, Not):
+            return ~self.node(n.child)
+        if isinstance(n, And):
+            m = self.node(n.children[0])
+            for c in n.children[1:]:
+                m &= self.node(c)
+            return m
+        if isinstance(n, Or):
+            m = self.node(n.children[0])
+            for c in n.children[1:]:
+                m |= self.node(c)
+            return m
+        raise TypeError(n)
+
+    def term(self, t: Term) -> TermHits:
+        key = (t.text, t.prefix)
+        if key in self.hits:
+            return self.hits[key]
+        pattern = term_pattern(t.text, t.prefix)
+        heads, bodies, tfs = [], [], []
+        for seg in self.r.segments:
+            c = seg.candidates(t.text)
+            head = seg.verify(c.head, t.text, pattern, heading=True)
+            body = seg.verify(c.body, t.text, pattern, heading=False)
+            tf = c.body_tf[np.searchsorted(c.body, body)] if len(body) else c.body_tf[:0]
+            heads.append(head.astype(np.int64) + seg.base)
+            bodies.append(body.astype(np.int64) + seg.base)
+            tfs.append(tf)
+        head, body = _cat(heads), _cat(bodies)
+        mask = np.zeros(self.r.n, dtype=bool)
+        mask[head] = True
+        mask[body] = True
+        mask &= self.r.live  # a removed file's text stays in its exact segment until compaction
+        self.r.trim()
+        th = TermHits(head, body, _cat(tfs, np.uint16), mask)
+        self.hits[key] = th
+        return th
+
+    def title_reports(self, t: Term) -> np.ndarray:
+        pattern = term_pattern(t.text, t.prefix)
+        titles = self.r.titles_folded
+        if pattern is None:
+            return np.fromiter((t.text in x for x in titles), dtype=bool, count=len(titles))
+        return np.fromiter((pattern.search(x) is not None for x in titles), dtype=bool, count=len(titles))
+
+    def issuer_reports(self, value: str) -> np.ndarray:
+        """Reports whose issuer holds the value (people type 教育局 for 某某县教育局)."""
+        v = fold_text(value)
+        return np.fromiter((bool(v) and v in x for x in self.r.issuers_folded), dtype=bool,
+                           count=len(self.r.issuers_folded))
+
+    def sections_of(self, report_mask: np.ndarray) -> np.ndarray:
+        return report_mask[self.r.catalog.section_report]
+
+    def filter_mask(self, f: Filters, skip: str | None = None) -> np.ndarray:
+        return self.sections_of(facet_mod.report_filter(self.r.facts, f, skip))
+
+
+def _cat(parts: list[np.ndarray], dtype=np.int64) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
+
+
+# -- when nothing matches ----------------------------------------------------------
+
+
+def words_fallback(reader: IndexReader, ev: Evaluator, parsed: ParsedQuery, words: list[str],
+                   section_filter: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sections holding every jieba word of the query, anywhere: offered when nothing matches exactly.
+    (the sids the filters allow, the mask of all matching sections)"""
+    empty = np.empty(0, dtype=np.int64)
+    if not words:
+        return empty, np.zeros(reader.n, dtype=bool)
+    sids = reader.sections_with_words(words, WORD_FIELDS)
+    matched = np.zeros(reader.n, dtype=bool)
+    matched[sids] = True
+    matched &= reader.live
+    # the query's other conditions (title:, year:, NOT …) still apply
+    rest = _without_terms(parsed.root)
+    if rest is not None:
+        matched &= ev.node(rest)
+    return sids[(matched & section_filter)[sids]], matched
+
+
+def _without_terms(n: Node | None) -> Node | None:
+    if n is None or isinstance(n, Term):
+        return None
+    if isinstance(n, And):
+        kids = [k for k in (_without_terms(c) for c in n.children) if k is not None]
+        return None if not kids else kids[0] if len(kids) == 1 else And(kids)
+    if isinstance(n, Or):
+        return None if any(_without_terms(c) is None for c in n.children) else n
+    return n
+
+
+def why_nothing(ev: Evaluator, parsed: ParsedQuery, terms: list[Term], section_filter: np.ndarray) -> str | None:
+    """When every query string occurs somewhere, say what kept them out (an exclusion, a
+    filter, never together); None when one occurs nowhere: then matching words may help."""
+    if any(not ev.term(t).df for t in terms):
+        return None
+    shown = "、".join(t.raw for t in terms)
+    positive = _prune(parsed.root, (Not,))
+    if positive is not None and (n := int(np.count_nonzero(ev.node(positive) & ev.r.live & section_filter))):
+        excluded = "或".join(dict.fromkeys(_negated(parsed.root))) or "排除条件"
+        return f"{n} 个章节含{shown}，但都含有{excluded}，已全部排除。"
+    strings = _prune(parsed.root, (Not, Title, Facet, Year))
+    if strings is not None and (n := int(np.count_nonzero(ev.node(strings) & ev.r.live))):
+        return f"{n} 个章节含{shown}，但都不符合所选的年份、类型、地区等筛选条件。"
+    return f"{shown}都出现过，但没有一个章节同时含有它们。"
+
+
+def _prune(n: Node | None, kinds: tuple[type, ...]) -> Node | None:
+    """The query without its nodes of these kinds (for explaining an empty answer)."""
+    if n is None or isinstance(n, kinds):
+        return None
+    if isinstance(n, And | Or):
+        kids = [k for k in (_prune(c, kinds) for c in n.children) if k is not None]
+        return None if not kids else kids[0] if len(kids) == 1 else type(n)(kids)
+    return n
+
+
+def _negated(n: Node | None, neg: bool = False) -> list[str]:
+    if isinstance(n, Term):
+        return [n.raw] if neg else []
+    if isinstance(n, Not):
+        return _negated(n.child, not neg)
+    if isinstance(n, And | Or):
+        return [t for c in n.children for t in _negated(c, neg)]
+    return []

@@ -1,0 +1,180 @@
+"""What a search gives, in two parts, as Whoosh keeps Results apart from ResultsPage:
+SearchResults is the whole ranked result (every matching section in order, scores, the strings
+to mark, facets, notices, suggestions), what exports, trends and grouping read; SearchPage is one
+page of it (hits, or report cards with their sections), what a reader sees and the JSON holds.
+Snippets are cut only for the hits a page or an export batch shows."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from urllib.parse import quote
+
+import numpy as np
+
+from indexer.search.limits import EXPORT_BATCH, GROUP_MAX, MAX_PAGE, MAX_PER_PAGE
+from indexer.search.snippet import Needle, snippet
+from indexer.store.reader import IndexReader
+
+
+@dataclass
+class Hit:
+    doc_id: str
+    section_id: str
+    title: str
+    year: int | None
+    doc_type: str
+    heading_path: list[str]
+    source: str
+    url: str
+    snippet_html: str
+    score: float
+    page: int | None = None  # the page the section starts on, for PDFs
+
+
+@dataclass
+class ReportGroup:
+    """One report of a grouped result page and its matching sections, best (or newest) first."""
+
+    doc_id: str
+    title: str
+    year: int | None
+    doc_type: str
+    region: str | None
+    url: str
+    total: int  # matching sections in this report; hits holds the first GROUP_MAX
+    hits: list[Hit] = field(default_factory=list)
+
+
+@dataclass
+class SearchResults:
+    """Every matching section of one query, in result order."""
+
+    query: str
+    sids: np.ndarray  # every matching sid, in result order
+    scores: np.ndarray  # their scores, in the same order
+    needles: list[Needle]  # what snippets mark
+    facets: dict  # per facet, matching reports under every filter but its own
+    total_documents: int  # reports holding a match
+    notices: list[str] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)  # whole queries to try when nothing matched
+    mode: str = "exact"  # exact | words | empty: how the sections were found
+
+    @property
+    def total(self) -> int:
+        return len(self.sids)
+
+    @property
+    def notice(self) -> str | None:
+        return " ".join(self.notices) or None
+
+    def page(self, reader: IndexReader, page: int = 1, per_page: int = 10, group: str | None = None) -> SearchPage:
+        """Hits page (1-based) of per_page; group="report": per_page report cards instead, in the
+        order of each report's first hit."""
+        page = min(max(1, int(page)), MAX_PAGE)
+        per_page = min(max(1, int(per_page)), MAX_PER_PAGE)
+        start = (page - 1) * per_page
+        if group == "report":
+            return SearchPage(results=self, page=page, per_page=per_page, hits=[],
+                              groups=self._groups(reader, start, start + per_page))
+        return SearchPage(results=self, page=page, per_page=per_page, hits=self.hits(reader, start, start + per_page))
+
+    def hits(self, reader: IndexReader, start: int, stop: int) -> list[Hit]:
+        """Hits start..stop of the result order, snippets cut now."""
+        return _hits(reader, [int(s) for s in self.sids[start:stop]], self.needles,
+                     [float(x) for x in self.scores[start:stop]])
+
+    def iter_hits(self, reader: IndexReader, batch: int = EXPORT_BATCH) -> Iterator[tuple[np.ndarray, list[Hit]]]:
+        """Every hit in result order, as (sids, hits) batches with snippets cut batch by batch:
+        for exports, so a hundred thousand hits never sit in memory together."""
+        for start in range(0, len(self.sids), batch):
+            yield self.sids[start:start + batch], self.hits(reader, start, start + batch)
+
+    def _groups(self, reader: IndexReader, start: int, stop: int) -> list[ReportGroup]:
+        """Reports start..stop in the order of their first hit (best or newest first), each with its sections."""
+        rep = reader.catalog.section_report[self.sids]
+        uniq, first = np.unique(rep, return_index=True)
+        chosen = uniq[np.argsort(first, kind="stable")][start:stop]
+        out = []
+        for r in chosen:
+            where = np.flatnonzero(rep == r)
+            row = reader.catalog.reports[int(r)]
+            keep = where[:GROUP_MAX]
+            hits = _hits(reader, [int(s) for s in self.sids[keep]], self.needles, [float(x) for x in self.scores[keep]])
+            out.append(ReportGroup(doc_id=row.doc_id, title=row.title, year=row.year, doc_type=row.doc_type,
+                                   region=row.region, url=doc_url(row.doc_id), total=len(where), hits=hits))
+        return out
+
+
+@dataclass
+class SearchPage:
+    """One page of a search's results: what the results page shows and /api/search returns."""
+
+    results: SearchResults
+    page: int
+    per_page: int
+    hits: list[Hit] = field(default_factory=list)  # empty when grouped
+    groups: list[ReportGroup] | None = None  # with group="report": one card per report
+    took_ms: float = 0.0  # the whole search, this page included
+
+    @property
+    def query(self) -> str:
+        return self.results.query
+
+    @property
+    def total(self) -> int:
+        return self.results.total
+
+    @property
+    def total_documents(self) -> int:
+        return self.results.total_documents
+
+    @property
+    def notice(self) -> str | None:
+        return self.results.notice
+
+    @property
+    def facets(self) -> dict:
+        return self.results.facets
+
+    @property
+    def suggestions(self) -> list[str]:
+        return self.results.suggestions
+
+    @property
+    def mode(self) -> str:
+        return self.results.mode
+
+    def to_dict(self) -> dict:
+        """The JSON of /api/search and `search --json` (groups only when grouped)."""
+        d = {"query": self.query, "total": self.total, "total_documents": self.total_documents,
+             "took_ms": self.took_ms, "page": self.page, "per_page": self.per_page, "notice": self.notice,
+             "facets": copy.deepcopy(self.facets),
+             "hits": [asdict(h) for h in self.hits], "suggestions": list(self.suggestions)}
+        if self.groups is not None:
+            d["groups"] = [asdict(g) for g in self.groups]
+        return d
+
+
+def doc_url(doc_id: str, section_id: str | None = None) -> str:
+    return "/doc/" + quote(doc_id, safe="/~") + (f"#{section_id}" if section_id else "")
+
+
+def _hits(reader: IndexReader, sids: list[int], needles: list[Needle], scores: list[float]) -> list[Hit]:
+    out = []
+    in_text = [n for n in needles if not n.title_only]
+    for sid, stored, score in zip(sids, reader.stored(sids), scores, strict=True):
+        row = reader.catalog.reports[int(reader.catalog.section_report[sid])]
+        text = stored.get("text") or ""
+        body_snip = snippet(text, in_text)
+        if "<mark>" not in body_snip:
+            hs = snippet(stored["heading"], in_text) if stored.get("heading") else ""
+            if "<mark>" not in hs:
+                hs = snippet(row.title, needles)
+            body_snip = hs + (" — " + body_snip if text else "") if "<mark>" in hs else body_snip
+        out.append(Hit(doc_id=row.doc_id, section_id=stored["section_id"], title=row.title, year=row.year,
+                       doc_type=row.doc_type, heading_path=list(stored.get("heading_path") or []), source=row.source,
+                       url=doc_url(row.doc_id, stored["section_id"]), snippet_html=body_snip,
+                       score=round(float(score), 4), page=stored.get("page")))
+    return out
