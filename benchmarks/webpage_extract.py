@@ -69,7 +69,7 @@ def readability_own(markup: str) -> str:
 
 
 EXTRACTORS = {
-    "own rules (indexer/webpage.py)": own,
+    "own rules (indexer/ingest/webpage.py)": own,
     "trafilatura, its text": trafilatura_text,
     "trafilatura → own rendering": trafilatura_html,
     "trafilatura → own rules": trafilatura_own,

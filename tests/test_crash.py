@@ -1,7 +1,7 @@
 """Crash safety: `edusearch reindex` SIGKILLed at every stage leaves the live index as it was,
 searchable with the same answers, and nothing that blocks the next run; two at once are refused.
 
-Each kill stops `edusearch reindex` at a named point of the builder (indexer.checkpoints: the run
+Each kill stops `edusearch reindex` at a named point of the builder (indexer.store.checkpoints: the run
 writes a marker and waits there), then SIGKILLs it, so every test kills at the same place on a fast
 or a slow machine. The corpus (the seed reports plus every fourth government work report) is large
 enough for worker processes; each run has its own session so that whatever it leaves behind can be
@@ -99,7 +99,7 @@ def new_gens(root: Path, old: set[str]) -> list[Path]:
 class Run:
     """One `edusearch …` subprocess in its own session; every process it started is ended at close().
 
-    With `stop_at`, the reindex stops at that named point of the builder (indexer.checkpoints):
+    With `stop_at`, the reindex stops at that named point of the builder (indexer.store.checkpoints):
     it writes `marker` and waits there, so the test acts at the same place on any machine."""
 
     def __init__(self, args: list[str], stop_at: str | None = None, marker: Path | None = None):

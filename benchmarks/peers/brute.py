@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .common import Section, YearRange
 
-# Same as indexer/exact.py: letters of Latin (incl. extended), Greek and Cyrillic scripts, and digits.
+# Same as indexer/text/wholeword.py: letters of Latin (incl. extended), Greek and Cyrillic scripts, and digits.
 _WORD = r"[0-9a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]"
 _WORD_CHAR = re.compile(_WORD)
 

@@ -20,7 +20,7 @@ search: order_by_field on a text fast field ~30x, fetching stored documents ~5x 
 
 jieba's cutting is the slow part of indexing, so with many sections it runs in two forked worker
 processes while tantivy's writer uses two indexing threads. It is stock jieba's Tokenizer; with
-PEER_CUTTER=jiebacut in the environment it is edusearch's (indexer/jiebacut.py: the same words,
+PEER_CUTTER=jiebacut in the environment it is edusearch's (indexer/text/jiebacut.py: the same words,
 cut in about half the time), to compare the two builds with the same cutter.
 """
 
