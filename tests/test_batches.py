@@ -2,9 +2,9 @@
 
 The full reindex parses, indexes and builds the exact index a batch of files at a time so that its
 memory does not grow with the corpus. Here the batch size is made small enough that the seeds and
-the report fixtures (written out for several counties) take several batches; section numbering, every answer, facet and snippet must be the same
-as with one batch, and incremental runs on top of it (with compaction of its segments) must keep
-answering like a full rebuild.
+the report fixtures (written out for several counties) take several batches; section numbering,
+every answer, facet and snippet must be the same as with one batch, and incremental runs on top of
+it (with compaction of its segments) must keep answering like a full rebuild.
 """
 
 from __future__ import annotations
