@@ -1,6 +1,7 @@
-"""Make docs/screenshot.png: the results page for 防溺水, as a browser shows it.
+"""Make docs/screenshot.png: the results page for 教育公平, as a browser shows it.
 
-    python docs/screenshot.py [BASE_URL]     (default http://127.0.0.1:8000, a running `edusearch serve`)
+    edusearch reindex ../shared/corpus/gov-work-reports && edusearch serve &   (the reports beside the seeds)
+    python docs/screenshot.py [BASE_URL]     (default http://127.0.0.1:8000, that running `edusearch serve`)
 Needs Debian's chromium and a CJK font (fonts-wqy-microhei) for the picture to read.
 """
 

@@ -1,9 +1,9 @@
-"""Shared fixtures: the bundled corpus's seed text, the loaded dictionary, a built index, the app."""
+"""Shared fixtures: the seed text, the loaded dictionary, a built index of the seeds and our own report fixtures, the app."""
 
 from __future__ import annotations
 
 import pytest
-from helpers import FIXTURES, SEED_003, SEEDS
+from helpers import CORPUS, SEED_003
 
 
 @pytest.fixture
@@ -24,11 +24,11 @@ def dict_hash(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def index_dir(tmp_path_factory):
-    """A real index of the bundled corpus plus the full-width-digit government reports."""
+    """A real index of the seeds and the report fixtures."""
     from indexer.store.build import reindex
 
     root = tmp_path_factory.mktemp("index")
-    reindex(root, [SEEDS, FIXTURES / "gov-work-reports-alt"], progress=False)
+    reindex(root, list(CORPUS), progress=False)
     return root
 
 

@@ -1,4 +1,4 @@
-"""Paths and helpers the tests share: the bundled corpus, the whole-word rule written out, a running server."""
+"""Paths and helpers the tests share: the seeds and our own fixtures, the whole-word rule written out, a running server."""
 
 from __future__ import annotations
 
@@ -11,7 +11,22 @@ SEEDS = ROOT / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED_000 = SEEDS / "000_d895e07126d09c4a.txt"
 SEED_003 = SEEDS / "003_b60ab74d721999db.txt"
-GOV = SEEDS / "gov-work-reports"
+GOV = FIXTURES / "reports"  # a made-up county's dated 政府工作报告 and 决议, one in traditional characters
+ALT = FIXTURES / "reports-alt"  # the same kind of reports, space-indented, with full-width digits
+CORPUS = (SEEDS, GOV, ALT)  # what the session's index holds, one source folder each
+COUNTIES = [a + b for b in "林岭湖山泉岩沙溪" for a in "东西南北"]  # 32 made-up county names
+
+
+def county_reports(dest: Path, counties: int) -> Path:
+    """The report fixtures written again for other made-up counties (the name changed throughout), one
+    folder each: for tests that need a corpus of some size without large files in the repository."""
+    for name in COUNTIES[:counties]:
+        folder = dest / f"{name}县"
+        folder.mkdir(parents=True)
+        for f in GOV.glob("*.txt"):
+            text = f.read_text(encoding="utf-8").replace("白石", name)
+            (folder / f.name.replace("白石", name)).write_text(text, encoding="utf-8")
+    return dest
 
 
 _DIGIT = re.compile(r"[0-9]")

@@ -25,10 +25,10 @@ from indexer.store import generations as store
 from indexer.store.build import reindex
 from indexer.store.reader import Library
 
-GB_SOURCE = GOV / "1992_1992年中华人民共和国国务院政府工作报告.txt"
-TRUNC_SOURCE = GOV / "1995_1995年中华人民共和国国务院政府工作报告.txt"
-PLAIN_SOURCE = GOV / "2005_2005年中华人民共和国国务院政府工作报告.txt"
-BIG_SOURCE = GOV / "2019_2019年中华人民共和国国务院政府工作报告.txt"
+GB_SOURCE = GOV / "1992_1992年白石县人民政府工作报告.txt"
+TRUNC_SOURCE = GOV / "1995_1995年白石县人民政府工作报告.txt"
+PLAIN_SOURCE = GOV / "2005_2005年白石县人民政府工作报告.txt"
+BIG_SOURCE = GOV / "2019_2019年白石县人民政府工作报告.txt"
 BIG_BYTES = max(50 * 1024 * 1024, reader.MAX_BYTES + 1)  # "a 50 MB file", and over whatever the limit is
 
 
@@ -129,12 +129,12 @@ def corpus(tmp_path_factory) -> Corpus:
     c.expect_skipped["big.txt"] = ("too_large",)
 
     # no headings at all: real sentences only
-    plain = body_lines(GOV / "2001_2001年中华人民共和国国务院政府工作报告.txt", 8)
+    plain = body_lines(GOV / "2001_2001年白石县人民政府工作报告.txt", 8)
     (src / "no-headings.txt").write_text("\n".join(plain) + "\n", encoding="utf-8")
     c.expect_found["no-headings.txt"] = unique_phrase(plain[5])
 
     # headings nested ten deep and more, text and Markdown
-    deep_bodies = body_lines(GOV / "2003_2003年中华人民共和国国务院政府工作报告.txt", 22, min_len=20)
+    deep_bodies = body_lines(GOV / "2003_2003年白石县人民政府工作报告.txt", 22, min_len=20)
     (src / "deep.txt").write_text(deep_file("2015年县教育局工作总结", LEVELS_TXT, deep_bodies[:11]), encoding="utf-8")
     (src / "deep.md").write_text(deep_file("# 2016年县教育局工作要点", LEVELS_MD, deep_bodies[11:21]), encoding="utf-8")
     c.deep_txt, c.deep_md = deep_bodies[:11], deep_bodies[11:21]

@@ -1,10 +1,10 @@
 """A build done in bounded batches answers exactly like one done in a single batch.
 
 The full reindex parses, indexes and builds the exact index a batch of files at a time so that its
-memory does not grow with the corpus. Here the batch size is made small enough that the bundled
-corpus takes several batches; section numbering, every answer, facet and snippet must be the same
-as with one batch, and incremental runs on top of it (with compaction of its segments) must keep
-answering like a full rebuild.
+memory does not grow with the corpus. Here the batch size is made small enough that the seeds and
+the report fixtures (written out for several counties) take several batches; section numbering,
+every answer, facet and snippet must be the same as with one batch, and incremental runs on top of
+it (with compaction of its segments) must keep answering like a full rebuild.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import GOV, SEEDS
+from helpers import GOV, SEEDS, county_reports
 
 from indexer.search.engine import search
 from indexer.store import batches, compaction
@@ -54,6 +54,14 @@ def _texts(root: Path) -> dict[tuple[str, str], tuple]:
         reader.close()
 
 
+def _corpus(dest: Path) -> Path:
+    """The seeds with the report fixtures in a subfolder, and the same reports for other counties."""
+    shutil.copytree(SEEDS, dest)
+    shutil.copytree(GOV, dest / GOV.name)
+    county_reports(dest / "counties", 4)
+    return dest
+
+
 def _sids(root: Path) -> dict[str, list[int]]:
     files = read_manifest(require_current(root))["files"]
     return {e["doc_rel"]: e["sids"] for e in files.values()}
@@ -61,18 +69,19 @@ def _sids(root: Path) -> dict[str, list[int]]:
 
 @pytest.fixture
 def small_batches(monkeypatch):
-    monkeypatch.setattr(builder, "BATCH_BYTES", 400_000)
-    monkeypatch.setattr(compaction, "BATCH_CHARS", 400_000)
+    monkeypatch.setattr(builder, "BATCH_BYTES", 20_000)
+    monkeypatch.setattr(compaction, "BATCH_CHARS", 20_000)
 
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_batched_full_build_answers_like_one_batch(tmp_path, monkeypatch, workers):
+    src = _corpus(tmp_path / "src")
     one = tmp_path / "one"
-    reindex(one, [SEEDS], progress=False, workers=1)
+    reindex(one, [src], progress=False, workers=1)
     assert len(read_manifest(require_current(one))["segments"]) == 1
-    monkeypatch.setattr(builder, "BATCH_BYTES", 400_000)
+    monkeypatch.setattr(builder, "BATCH_BYTES", 20_000)
     many = tmp_path / "many"
-    reindex(many, [SEEDS], progress=False, workers=workers)
+    reindex(many, [src], progress=False, workers=workers)
     segments = read_manifest(require_current(many))["segments"]
     assert len(segments) >= 5
     assert _sids(many) == _sids(one)
@@ -81,8 +90,7 @@ def test_batched_full_build_answers_like_one_batch(tmp_path, monkeypatch, worker
 
 def test_incremental_on_a_batched_index_compacts_and_answers_like_a_full_rebuild(tmp_path, small_batches,
                                                                                   monkeypatch):
-    src = tmp_path / "src"
-    shutil.copytree(SEEDS, src)
+    src = _corpus(tmp_path / "src")
     root = tmp_path / "index"
     reindex(root, [src], progress=False, workers=2)
     before = read_manifest(require_current(root))["segments"]

@@ -23,10 +23,10 @@ from indexer.store.reader import Library
 pytestmark = pytest.mark.slow
 
 CMD = edusearch_command()
-REMOVED = FIXTURES / "laws" / "国歌法(2017-09-01).md"
-ADDED = FIXTURES / "laws" / "陆地国界法(2021-10-23).md"
-REMOVED_TEXT = "国歌"  # only in the removed file
-ADDED_TEXT = "陆地国界"  # only in the added file
+REMOVED = FIXTURES / "laws" / "白石县学生营养午餐管理办法(2017-09-01).md"
+ADDED = FIXTURES / "laws" / "白石县中小学生校车安全管理条例(2021-10-23).md"
+REMOVED_TEXT = "陪餐"  # only in the removed file
+ADDED_TEXT = "校车服务提供者"  # only in the added file
 QUERIES = ["防溺水", "教育公平", REMOVED_TEXT, ADDED_TEXT, "人民", "title:政府工作报告", "义务教育 OR 学前教育"]
 THREADS = 4
 MAX_REQUESTS = 4000  # bound on the whole load, whatever happens
@@ -148,10 +148,10 @@ def test_reindex_while_serving(corpus, server):
     # the server answers from the newest generation, without a restart (it checks CURRENT on each request)
     _, added = get_json(f"{url}/api/search?q={quote(ADDED_TEXT)}&per_page=100")
     assert added["total"] > 0 and not added["notice"], added
-    assert all(h["doc_id"].startswith("陆地国界法") for h in added["hits"])
+    assert all(h["doc_id"].startswith("白石县中小学生校车安全管理条例") for h in added["hits"])
     _, removed = get_json(f"{url}/api/search?q={quote(REMOVED_TEXT)}&per_page=100")
     assert removed["total"] == 0 or "没有找到与检索词完全一致" in (removed["notice"] or ""), removed
-    assert not any(h["doc_id"].startswith("国歌法") for h in removed["hits"])
+    assert not any(h["doc_id"].startswith("白石县学生营养午餐管理办法") for h in removed["hits"])
     _, new_section = get_json(f"{url}/api/search?q={quote('暑期防溺水家访')}")
     assert new_section["total"] == 1
     _, stats = get_json(f"{url}/api/stats")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import random
 import tracemalloc
+from pathlib import Path
 
-from helpers import SEEDS
+from helpers import CORPUS
 
 from indexer.search.engine import search
 from indexer.store.build import reindex
@@ -27,7 +29,7 @@ def test_view_reader_reads_like_bytesio():
 
 def test_opening_and_searching_does_not_copy_the_whoosh_files(tmp_path):
     root = tmp_path / "index"
-    reindex(root, [SEEDS], progress=False)
+    reindex(root, [long_reports(tmp_path / "long", 20)], progress=False)
     gen = require_current(root)
     whoosh_bytes = sum(p.stat().st_size for p in (gen / "whoosh").iterdir())
     load_jieba(gen / "userdict.txt")  # the dictionary is the same size whatever the index holds
@@ -42,6 +44,24 @@ def test_opening_and_searching_does_not_copy_the_whoosh_files(tmp_path):
         tracemalloc.stop()
     assert whoosh_bytes > 2_000_000
     assert peak < 0.25 * whoosh_bytes, (peak, whoosh_bytes)
+
+
+def long_reports(dest: Path, n: int) -> Path:
+    """n long reports made of the fixtures' sentences, each in its own order: megabytes of index from
+    little text in the repository, in few sections as real reports are (memory that grows with the
+    number of sections is not what this test measures)."""
+    lines = [s for root in CORPUS for f in sorted(root.rglob("*.txt"))
+             for s in (x.strip() for x in f.read_text(encoding="utf-8").splitlines()) if len(s) > 20]
+    rng = random.Random(7)
+    dest.mkdir()
+    for i in range(n):
+        body = []
+        for _ in range(4):
+            rng.shuffle(lines)
+            body += lines
+        title = f"{1990 + i}年县教育局工作总结"
+        (dest / f"{title}.txt").write_text(title + "\n" + "\n".join(body) + "\n", encoding="utf-8")
+    return dest
 
 
 def test_pickles_read_one_after_another_from_a_view():

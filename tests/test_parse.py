@@ -1,4 +1,4 @@
-"""Reports and sections as a reader sees them, on the bundled corpus and real fixtures."""
+"""Reports and sections as a reader sees them, on the seed documents and the report and law fixtures."""
 
 from __future__ import annotations
 
@@ -90,31 +90,31 @@ def test_section_ids_unique_stable_and_from_numbering():
 
 
 def test_gov_report_1999_and_2024():
-    r1999 = parse_path(GOV / "1999_1999年中华人民共和国国务院政府工作报告.txt", SEEDS).reports
+    r1999 = parse_path(GOV / "1999_1999年白石县人民政府工作报告.txt", FIXTURES).reports
     assert len(r1999) == 1
     assert r1999[0].year == 1999
     assert leads(top(r1999[0])) == list("一二三四五六七八九") + ["十"]
     assert r1999[0].doc_type == "政府工作报告"
-    assert r1999[0].source == "gov-work-reports/1999_1999年中华人民共和国国务院政府工作报告.txt"
-    r2024 = parse_path(GOV / "2024_2024年中华人民共和国国务院政府工作报告.txt", SEEDS).reports[0]
+    assert r1999[0].source == "reports/1999_1999年白石县人民政府工作报告.txt"
+    r2024 = parse_path(GOV / "2024_2024年白石县人民政府工作报告.txt", FIXTURES).reports[0]
     assert r2024.year == 2024
     assert len(top(r2024)) == 3
 
 
 def test_restarted_list_nests_instead_of_jumping_to_top():
-    r = parse_path(GOV / "1955_1955年中华人民共和国国务院政府工作报告.txt", SEEDS).reports[0]
+    r = parse_path(GOV / "1955_1955年白石县人民政府工作报告.txt", FIXTURES).reports[0]
     assert leads(top(r)) == list("一二三四")
 
 
 def test_resolution_is_its_own_type():
-    r = parse_path(GOV / "2024_第十四届全国人民代表大会第二次会议关于政府工作报告的决议.txt", SEEDS).reports[0]
+    r = parse_path(GOV / "2024_白石县第十八届人民代表大会第四次会议关于政府工作报告的决议.txt", FIXTURES).reports[0]
     assert r.doc_type == "决议"
     assert r.year == 2024
 
 
 def test_law_chapters_and_articles():
-    r = parse_path(FIXTURES / "laws" / "陆地国界法(2021-10-23).md").reports[0]
-    assert r.title == "中华人民共和国陆地国界法"
+    r = parse_path(FIXTURES / "laws" / "白石县中小学生校车安全管理条例(2021-10-23).md").reports[0]
+    assert r.title == "白石县中小学生校车安全管理条例"
     assert r.doc_type == "法律法规"
     assert r.year == 2021
     chapters = top(r)
@@ -122,7 +122,7 @@ def test_law_chapters_and_articles():
     articles = children(r, chapters[0])
     assert articles[0].heading == "第一条"
     assert articles[0].heading_path == ["第一章 总 则", "第一条"]
-    assert articles[0].text.startswith("为了规范和加强陆地国界工作")
+    assert articles[0].text.startswith("为了加强中小学生校车安全管理")
     # the header block is the opening, without the INFO END marker
     assert "INFO END" not in r.sections[0].text
     # 项 （一）（二） inside an article stay in the article
@@ -130,13 +130,13 @@ def test_law_chapters_and_articles():
 
 
 def test_law_without_chapters_has_articles_at_level_one():
-    r = parse_path(FIXTURES / "laws" / "国歌法(2017-09-01).md").reports[0]
+    r = parse_path(FIXTURES / "laws" / "白石县学生营养午餐管理办法(2017-09-01).md").reports[0]
     assert top(r)[0].heading == "第一条"
     assert all(s.heading.startswith("第") for s in top(r))
 
 
 def test_full_width_digits_in_alt_reports():
-    r = parse_path(FIXTURES / "gov-work-reports-alt" / "2009政府工作报告_温家宝.txt").reports[0]
+    r = parse_path(FIXTURES / "reports-alt" / "2009政府工作报告_吴晓明.txt").reports[0]
     assert r.year == 2009
     assert top(r)[0].heading == "一、２００８年工作回顾"  # kept as written for display
 

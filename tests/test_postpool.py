@@ -1,6 +1,6 @@
 """The term-grouped posting pool writes the same index as Whoosh's own pool.
 
-Real sections from the bundled reports are indexed twice, once with Whoosh's
+Real sections from the seeds and the report fixtures are indexed twice, once with Whoosh's
 PostingPool and field-length reader and once with postpool's, with a memory
 limit small enough that the pool spills many runs to disk; then documents are
 deleted and the segments merged (postings re-added through a document map).
@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import GOV, SEEDS
+from helpers import SEEDS, county_reports
 from whoosh import index, writing
 from whoosh.codec import whoosh3
 
@@ -24,9 +24,9 @@ from indexer.text.normalize import fold_text
 
 
 @pytest.fixture(scope="module")
-def docs():
+def docs(tmp_path_factory):
     out = []
-    files = sorted(SEEDS.glob("*.txt")) + sorted(GOV.glob("*.txt"))[-4:]
+    files = sorted(SEEDS.glob("*.txt")) + sorted(county_reports(tmp_path_factory.mktemp("counties"), 2).rglob("*.txt"))
     for f in files:
         for r in parse_source(read_file(f, f.name)).reports:
             for s in r.sections:

@@ -19,7 +19,7 @@ def scores(sections, *terms):
 def test_lead_sentence_counts_like_a_heading_cue():
     lead = ("", FILLER + "四是推进素质教育。各级各类教育都要着眼于人的全面发展。")
     plain = ("", FILLER + "要推进素质教育,各级各类教育都要着眼于人的全面发展。")
-    first_sentence = ("", "一要全面实施素质教育,推进教育改革创新。" + FILLER)
+    first_sentence = ("", "一要全面推进素质教育,深化课程教学改革。" + FILLER)
     s_lead, s_plain, s_first = scores([lead, plain, first_sentence], "素质教育")
     assert s_lead > s_plain
     assert s_first > s_plain
@@ -60,8 +60,8 @@ def test_latin_terms_count_whole_words_only():
 
 
 def test_short_sentence_opening_a_paragraph_counts_like_a_lead():
-    # 2012 report: the paragraph opens with the topic, then sets out the measures
-    topic = "扎实推进教育公平。深入贯彻落实教育改革和发展规划纲要。免除3000多万名农村寄宿制学生住宿费。"
+    # the paragraph opens with the topic, then sets out the measures
+    topic = "扎实推进教育公平。新建改建农村寄宿制学校二十所。全县免收寄宿生住宿费。"
     body = FILLER + topic
     opens_paragraph = score_sections([("", body)], stats("教育公平"), AVG, lambda i: [0, len(FILLER)])
     inside_paragraph = score_sections([("", body)], stats("教育公平"), AVG, lambda i: [0])
@@ -78,7 +78,7 @@ def test_topic_line_needs_a_paragraph_after_it():
 
 
 def test_long_sentence_opening_a_paragraph_is_no_lead():
-    opening = "全面推进素质教育,各级各类学校都要加强德育工作,努力培养学生的创新精神和实践能力。"
+    opening = "全面推进素质教育,县内中小学都要开齐开足音体美课程,努力培养学生的实践能力和健康体魄。"
     body = FILLER + opening + FILLER
     opens = score_sections([("", body)], stats("素质教育"), AVG, lambda i: [0, len(FILLER)])
     inside = score_sections([("", body)], stats("素质教育"), AVG, lambda i: [0])
@@ -93,21 +93,21 @@ def test_paragraph_breaks_of_stored_text_map_onto_the_folded_body():
 
 
 def test_numbered_lead_after_a_colon_counts():
-    # 2008 report: 必须抓好三项工作：一要全面实施素质教育 …
-    after_colon = ("", FILLER + "必须抓好三项工作:一要全面实施素质教育,推进教育改革创新。深化考试和招生制度改革。")
-    plain = ("", FILLER + "必须抓好三项工作,全面实施素质教育,推进教育改革创新。深化考试和招生制度改革。")
+    # 今年要办好三件实事：一要全面推进素质教育 …
+    after_colon = ("", FILLER + "今年要办好三件实事:一要全面推进素质教育,深化课程教学改革。完善中考招生办法。")
+    plain = ("", FILLER + "今年要办好三件实事,全面推进素质教育,深化课程教学改革。完善中考招生办法。")
     s_colon, s_plain = scores([after_colon, plain], "素质教育")
     assert s_colon > s_plain
 
 
 def test_an_item_of_an_enumeration_counts_less():
-    # 2001 report: 助学贷款 as one scheme in a list, against the 2022 sentence about it
-    listed = ("", FILLER + "健全奖学金、助学金和助学贷款等制度。")
-    discussed = ("", FILLER + "国家助学贷款每人每年最高额度增加4000元。")
+    # 助学贷款 as one scheme in a list, against a sentence about it
+    listed = ("", FILLER + "完善奖学金、助学金和助学贷款等资助办法。")
+    discussed = ("", FILLER + "生源地助学贷款每生每年额度提高到一万二千元。")
     s_listed, s_discussed = scores([listed, discussed], "助学贷款")
     assert s_listed < s_discussed
-    after_comma = ("", FILLER + "办好特殊教育、继续教育,支持和规范民办教育发展。")
-    in_list = ("", FILLER + "办好民族教育、特殊教育、继续教育,支持和规范民办教育发展。")
+    after_comma = ("", FILLER + "办好特殊教育、继续教育,引导民办教育规范发展。")
+    in_list = ("", FILLER + "办好民族教育、特殊教育、继续教育,引导民办教育规范发展。")
     assert scores([in_list], "特殊教育")[0] < scores([after_comma], "民办教育")[0]
 
 
@@ -131,7 +131,7 @@ def test_a_lead_opening_reaches_forty_characters_into_its_sentence():
 
 def test_a_topic_line_is_at_most_sixteen_characters():
     def opens_and_inside(pad: int) -> tuple[float, float]:
-        body = FILLER + "素质教育" + _pad(pad) + "。深入贯彻落实教育改革和发展规划纲要。" + FILLER
+        body = FILLER + "素质教育" + _pad(pad) + "。全县新建改建农村寄宿制学校二十所。" + FILLER
         opens = score_sections([("", body)], stats("素质教育"), AVG, lambda i: [0, len(FILLER)])
         inside = score_sections([("", body)], stats("素质教育"), AVG, lambda i: [0])
         return opens[0], inside[0]

@@ -97,7 +97,7 @@ def test_a_loaded_segment_answers_like_the_one_built_in_memory(gen, reader):
     built = ExactSegment.build(loaded.base, headings, bodies)
     assert [loaded.section_text(i) for i in range(0, loaded.size, 5)] == [
         (headings[i], bodies[i]) for i in range(0, loaded.size, 5)]
-    words = {w for b in bodies[::9] for w in re.findall(r"[\u4e00-\u9fff]{2,6}", b)[:3]}
+    words = {w for b in bodies[::4] for w in re.findall(r"[\u4e00-\u9fff]{2,6}", b)[:3]}
     words |= {"教育", "义", "2008年", "2008", "gdp", "人民群众", "没有这个词语"}
     assert len(words) > 100
     for w in sorted(words):

@@ -1,6 +1,6 @@
 """The batch segment writer writes the segment Whoosh's own writer writes.
 
-Real sections of the bundled reports and a law, with every field the builder gives a Whoosh
+Real sections of the seeds, the report fixtures and the laws, with every field the builder gives a Whoosh
 document, are written once with Whoosh's SegmentWriter and once with BatchSegmentWriter. Each
 file of the two segments (postings, term table, stored fields, field lengths, the sid column)
 must hold the same bytes; then the segments are read back through Whoosh.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURES, GOV, SEEDS
+from helpers import FIXTURES, SEEDS, county_reports
 from whoosh import index
 from whoosh.filedb.compound import CompoundStorage
 
@@ -22,10 +22,9 @@ from indexer.store.whoosh_io import segwriter
 
 
 @pytest.fixture(scope="module")
-def docs(dict_hash):
-    files, _ = scan([SEEDS, FIXTURES / "laws"])
-    files = [f for f in files if f.path.parent in (SEEDS, FIXTURES / "laws")] + [
-        f for f in files if f.path.parent == GOV][-24:]
+def docs(dict_hash, tmp_path_factory):
+    counties = county_reports(tmp_path_factory.mktemp("counties"), 5)
+    files, _ = scan([SEEDS, FIXTURES / "laws", counties])
     parsed = [(f.key, parse_file(f)) for f in files]
     return batch_sections(parsed, first_sid=0).docs
 

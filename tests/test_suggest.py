@@ -9,7 +9,7 @@ from indexer.search.engine import search
 
 @pytest.mark.parametrize("typo, fixed", [("防弱水", "防溺水"), ("留手儿童", "留守儿童")])
 def test_one_character_typo_suggests_the_indexed_string(reader, typo, fixed):
-    assert search(reader, fixed).total > 0  # the bundled corpus holds the right string ...
+    assert search(reader, fixed).total > 0  # the indexed seeds hold the right string ...
     res = search(reader, typo)
     assert res.total == 0 and res.hits == []  # ... the typo finds nothing, and stays what was asked
     assert res.query == typo
@@ -66,7 +66,7 @@ def test_words_fallback_finds_what_whooshs_own_query_finds(tmp_path):
     also on an index where Whoosh still keeps the postings of removed sections."""
     import shutil
 
-    from helpers import GOV, SEED_000
+    from helpers import GOV, SEED_000, county_reports
     from whoosh import query as wq
 
     from indexer.store.build import reindex
@@ -75,6 +75,7 @@ def test_words_fallback_finds_what_whooshs_own_query_finds(tmp_path):
 
     src = tmp_path / "src"
     shutil.copytree(GOV, src)
+    county_reports(src / "counties", 8)  # enough sections for posting lists of several blocks
     shutil.copy(SEED_000, src)
     root = tmp_path / "index"
     reindex(root, [src], progress=False)

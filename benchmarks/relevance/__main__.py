@@ -1,14 +1,15 @@
 """Score edusearch and a plain BM25 on the judged set: nDCG@10 and P@5 per query, per kind, overall.
 
-    python -m benchmarks.relevance [--index DIR]
+    python -m benchmarks.relevance [--corpus DIR ...] [--index DIR]
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+from pathlib import Path
 
-from .common import bm25_keys, edusearch_keys, load_qrels, load_queries, open_reader
+from .common import CORPUS, bm25_keys, edusearch_keys, load_qrels, load_queries, open_reader
 from .metrics import ndcg, precision
 
 RANKERS = {"edusearch": edusearch_keys, "bm25": bm25_keys}
@@ -52,9 +53,12 @@ def report(rows: list[dict]) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--index", help="an index of seeds/ (default: build one in a temporary folder)")
+    ap.add_argument("--index", help="an index of the corpus folders (default: build one in a temporary folder)")
+    ap.add_argument("--corpus", nargs="+", type=Path, default=CORPUS,
+                    help="the judged documents' folders (default: seeds/ and ../shared/corpus/gov-work-reports, "
+                         "beside the checkout)")
     a = ap.parse_args()
-    print(report(evaluate(open_reader(a.index))))
+    print(report(evaluate(open_reader(a.index, a.corpus))))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""The set's files, an index of the bundled corpus, and the rankers whose tops are pooled."""
+"""The set's files, an index of the judged corpus (seeds/ and the shared government work reports), and the
+rankers whose tops are pooled."""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 QUERIES = HERE / "queries.json"
 QRELS = HERE / "qrels.jsonl"
+# the judged documents: the seeds and the government work reports of the shared test corpora, which
+# live beside the checkout and are never copied into it
+CORPUS = [ROOT / "seeds", ROOT.parent / "shared" / "corpus" / "gov-work-reports"]
 K1, B = 1.2, 0.75
 
 
@@ -39,15 +43,19 @@ def load_qrels() -> dict[str, dict[str, dict]]:
     return out
 
 
-def open_reader(index: str | None) -> IndexReader:
-    """The given index, else a fresh index of seeds/ in a temporary folder."""
+def open_reader(index: str | None, corpus: list[Path]) -> IndexReader:
+    """The given index, else a fresh index of the corpus folders in a temporary folder."""
     if index:
         return Library(Path(index)).reader()
     from indexer.store.build import reindex
 
+    missing = [str(p) for p in corpus if not p.is_dir()]
+    if missing:
+        raise SystemExit(f"corpus folder not found: {', '.join(missing)} (the judged set needs seeds/ and "
+                         "../shared/corpus/gov-work-reports beside the checkout, or give --corpus or --index)")
     root = Path(tempfile.mkdtemp(prefix="edusearch-relevance-"))
     atexit.register(shutil.rmtree, root, ignore_errors=True)
-    reindex(root, [ROOT / "seeds"], progress=False)
+    reindex(root, corpus, progress=False)
     return Library(root).reader()
 
 
@@ -100,7 +108,7 @@ _CORPUS: dict[int, dict[int, str]] = {}
 
 
 def _corpus(reader: IndexReader) -> dict[int, str]:
-    """Folded heading+body of every live section (the bundled corpus is small)."""
+    """Folded heading+body of every live section (the judged corpus is small)."""
     if id(reader) not in _CORPUS:
         _CORPUS[id(reader)] = {int(s): "".join(folded(reader, s)) for s in np.flatnonzero(reader.live)}
     return _CORPUS[id(reader)]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from indexer.search.parser import parse_query
 
-from .common import QRELS, RANKERS, count, folded, key, load_qrels, load_queries, open_reader
+from .common import CORPUS, QRELS, RANKERS, count, folded, key, load_qrels, load_queries, open_reader
 
 DEPTHS = {"edusearch": 20, "bm25": 10, "tf": 10}
 WINDOW = 60
@@ -100,14 +100,17 @@ def add_grades(sheet: Path, grades: Path) -> int:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--index", help="an index of seeds/ (default: build one in a temporary folder)")
+    ap.add_argument("--index", help="an index of the corpus folders (default: build one in a temporary folder)")
+    ap.add_argument("--corpus", nargs="+", type=Path, default=CORPUS,
+                    help="the judged documents' folders (default: seeds/ and ../shared/corpus/gov-work-reports, "
+                         "beside the checkout)")
     ap.add_argument("--sheet", type=Path, required=True)
     ap.add_argument("--add", type=Path, help="grades file to append to qrels.jsonl")
     a = ap.parse_args()
     if a.add:
         print(f"{add_grades(a.sheet, a.add)} judgments added to {QRELS.name}")
         return
-    n = write_sheet(open_reader(a.index), a.sheet)
+    n = write_sheet(open_reader(a.index, a.corpus), a.sheet)
     print(f"{n} unjudged pooled sections written to {a.sheet}")
 
 
