@@ -39,6 +39,47 @@ def continues_word(a: str, b: str) -> bool:
     return bool(a and b) and any(c.match(a) and c.match(b) for c in (_DIGIT, _LETTER))
 
 
+def brute_hits(q: str, *paths: Path) -> dict[tuple[str, str], int]:
+    """Every section of the files at `paths` (files, or folders walked without following links) whose
+    folded heading, text or (for a report's first section) title holds q by the whole-word rule,
+    as (doc_id, section_id) → occurrences: a plain scan of the parsed files, so that tests take their
+    expected counts from the files, not from a constant."""
+    from indexer.ingest.errors import Unreadable
+    from indexer.ingest.parse import parse_path
+    from indexer.text.normalize import fold_text
+
+    needle = fold_text(q)
+    found: dict[tuple[str, str], int] = {}
+    for root in paths:
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink())
+        for path in files:
+            try:
+                reports = parse_path(path, root if root.is_dir() else root.parent).reports
+            except Unreadable:
+                continue
+            for r in reports:
+                for pos, sec in enumerate(r.sections):
+                    texts = [sec.heading, sec.text] + ([r.title] if pos == 0 else [])
+                    n = sum(_occurrences(fold_text(t), needle) for t in texts)
+                    if n:
+                        found[(r.doc_id, sec.section_id)] = n
+    return found
+
+
+def _occurrences(hay: str, needle: str) -> int:
+    """Non-overlapping occurrences of needle in hay that do not run on into a longer Latin word or number."""
+    n, i = 0, hay.find(needle)
+    while i >= 0:
+        before = hay[i - 1] if i else ""
+        after = hay[i + len(needle)] if i + len(needle) < len(hay) else ""
+        if not continues_word(needle[0], before) and not continues_word(needle[-1], after):
+            n += 1
+            i = hay.find(needle, i + len(needle))
+        else:
+            i = hay.find(needle, i + 1)
+    return n
+
+
 def check_page(reader, q: str, res) -> None:
     """A search page (no filters) agrees with its whole result, and that result with the matching step
     alone: the page holds the hits its number and size cut from the total, in result order, and an

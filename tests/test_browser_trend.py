@@ -8,9 +8,10 @@ import io
 import json
 import re
 import urllib.request
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import pytest
+from helpers import CORPUS, brute_hits
 from test_browser import browser, server  # noqa: F401  (fixtures: one server and one Chromium for this module)
 
 pytestmark = pytest.mark.browser
@@ -134,9 +135,11 @@ def test_csv_download_opens_and_parses(server, browser, tmp_path):  # noqa: F811
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert len(rows) == 3
+    want = brute_hits("防溺水", *CORPUS)
+    assert len(rows) == len(want)
     assert rows[0]["章节链接"].endswith("#s3-2") and "?q=" in rows[0]["章节链接"]
-    assert rows[0]["出现次数"] == "5" and "防溺水" in rows[0]["摘要"]
+    doc_id = unquote(urlsplit(rows[0]["章节链接"]).path.removeprefix("/doc/"))
+    assert int(rows[0]["出现次数"]) == want[(doc_id, "s3-2")] and "防溺水" in rows[0]["摘要"]
     page.goto(server + THREE)
     with page.expect_download() as info:
         page.click("a.csv")
