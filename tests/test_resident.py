@@ -13,7 +13,7 @@ import pytest
 from whoosh import index as whoosh_index
 
 from indexer.search.engine import search
-from indexer.store.exact import Column, ExactSegment, FileBytes
+from indexer.store.exact import SEP, Column, ExactSegment, FileBytes
 from indexer.store.generations import require_current
 from indexer.store.reader import IndexReader
 from indexer.store.whoosh_io import mapped
@@ -92,8 +92,9 @@ def test_whoosh_read_with_pread_answers_like_its_memory_map(gen):
 
 def test_a_loaded_segment_answers_like_the_one_built_in_memory(gen, reader):
     loaded = max((ExactSegment.load(gen / d) for d in reader.manifest["segments"]), key=lambda seg: seg.size)
-    headings = [loaded.heading_text(i) for i in range(loaded.size)]
-    bodies = [loaded.body_text(i) for i in range(loaded.size)]
+    parts = loaded.text_between(0, len(loaded.data)).split(SEP)  # heading, body, heading, body, …, ""
+    headings, bodies = parts[0:-1:2], parts[1:-1:2]
+    assert len(headings) == len(bodies) == loaded.size and parts[-1] == ""
     built = ExactSegment.build(loaded.base, headings, bodies)
     assert [loaded.section_text(i) for i in range(0, loaded.size, 5)] == [
         (headings[i], bodies[i]) for i in range(0, loaded.size, 5)]

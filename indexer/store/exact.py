@@ -214,12 +214,6 @@ class ExactSegment:
         """The folded text between two UTF-8 offsets (bstarts, bmids)."""
         return self.data[a:b].decode("utf-8", "surrogatepass")
 
-    def heading_text(self, local: int) -> str:
-        return self.text_between(int(self.bstarts[local]), int(self.bmids[local]))
-
-    def body_text(self, local: int) -> str:
-        return self.text_between(int(self.bmids[local]) + 1, int(self.bstarts[local + 1]) - 1)
-
     def section_text(self, local: int) -> tuple[str, str]:
         """(heading, body) with one read."""
         a, mid = int(self.bstarts[local]), int(self.bmids[local])
