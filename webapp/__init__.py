@@ -1,7 +1,9 @@
 """edusearch web front end: a Flask application factory.
 
-Pages are rendered from what indexer.search / indexer.report return; the web
-layer never builds a Whoosh query. Every HTML page has a JSON twin under /api.
+Pages are rendered from what the search layer returns (indexer.search: engine.search,
+trend.trend, report.get_report, export); the web layer never builds a query of its own.
+Blueprints: views (HTML pages), api (their JSON twins under /api), downloads (CSV and
+JSON Lines); context gives them the index and the public base URL.
 """
 
 from __future__ import annotations
