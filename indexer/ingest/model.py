@@ -50,12 +50,32 @@ class ReportMeta:
     issuer: str | None
     source: str
     source_url: str | None = None
+    doc_no: str | None = None  # its own 发文字号 (沪府办发〔2016〕24号), never one it cites
+    date: str | None = None  # 成文日期 as ISO YYYY-MM-DD, or YYYY-MM / YYYY when that is all that is stated
+    issuers: list[str] = field(default_factory=list)  # every 发文机关 of a joint document; issuer joins them with 、
+    place: str | None = None  # the issuer's place from province down (江苏省淮安市洪泽区); None for central bodies
+    province: str | None = None  # the province-level division of place (江苏省), what region:江苏 asks for
+    parent: str | None = None  # doc_id of the notice that issues (印发/转发) this document, when it came inside one
+
+
+@dataclass
+class DocParts:
+    """The parts of an official document (GB/T 9704) around its body: shown on the report's page
+    (the signature and date under the text, as printed), never sections of their own."""
+
+    addressee: str | None = None  # 主送机关
+    attachments: list[str] = field(default_factory=list)  # 附件说明: the attached documents' names
+    signature: str | None = None  # 发文机关署名
+    signed: str | None = None  # 成文日期 as printed (二〇一六年六月七日)
+    notes: str | None = None  # 附注
+    record: str | None = None  # 版记: 抄送, 印发机关和印发日期
 
 
 @dataclass
 class Report(ReportMeta):
     number: int = 1  # position of the report within its file
     sections: list[Section] = field(default_factory=list)
+    parts: DocParts = field(default_factory=DocParts)
 
     def to_dict(self) -> dict:
         d = asdict(self)

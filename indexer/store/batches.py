@@ -14,7 +14,7 @@ import contextlib
 import signal
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from multiprocessing import connection, get_context
 from pathlib import Path
 from typing import NoReturn
@@ -23,7 +23,7 @@ import numpy as np
 
 from indexer.ingest.errors import Unreadable
 from indexer.ingest.files import read_file
-from indexer.ingest.model import ParsedFile, Skipped
+from indexer.ingest.model import ParsedFile, ReportMeta, Skipped
 from indexer.ingest.parse import parse_source
 from indexer.store import texts as section_texts
 from indexer.store.catalog import Catalog, ReportRow
@@ -145,8 +145,8 @@ def batch_sections(parsed: list[tuple[str, ParsedFile | Skipped]], first_sid: in
             continue
         for r in res.reports:
             title_folded = fold_text(r.title)
-            reports.append(ReportRow(r.doc_id, r.title, r.year, r.doc_type, r.region, r.issuer, r.source,
-                                     r.source_url, file_key=key, first_sid=sid, n_sections=len(r.sections)))
+            meta = {f.name: getattr(r, f.name) for f in fields(ReportMeta)}
+            reports.append(ReportRow(**meta, file_key=key, first_sid=sid, n_sections=len(r.sections)))
             for order, s in enumerate(r.sections):
                 fh, b = fold_text(s.heading), fold_text(s.text)
                 out.headings.append(exact_heading(title_folded, fh) if order == 0 else fh)
