@@ -17,8 +17,8 @@ def scores(sections, *terms):
 
 
 def test_lead_sentence_counts_like_a_heading_cue():
-    lead = ("", FILLER + "四是推进素质教育。各级各类教育都要着眼于人的全面发展。")
-    plain = ("", FILLER + "要推进素质教育,各级各类教育都要着眼于人的全面发展。")
+    lead = ("", FILLER + "四是推进素质教育。每所学校都要把学生的全面成长放在首位。")
+    plain = ("", FILLER + "要推进素质教育,每所学校都要把学生的全面成长放在首位。")
     first_sentence = ("", "一要全面推进素质教育,深化课程教学改革。" + FILLER)
     s_lead, s_plain, s_first = scores([lead, plain, first_sentence], "素质教育")
     assert s_lead > s_plain
