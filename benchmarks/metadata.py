@@ -158,7 +158,7 @@ def table(score: Score) -> str:
         out.append(f"| {label} | {right} | {score.documents} | {share:.1%} |")
     files = len({m.path for m in score.debris})
     out.append("")
-    out.append(f"Table-debris headings: {len(score.debris)} in {files} files.")
+    out.append(f"Table-debris headings: {len(score.debris)} in {files} file{'' if files == 1 else 's'}.")
     return "\n".join(out)
 
 
