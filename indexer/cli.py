@@ -9,7 +9,7 @@ import os
 import re
 import sys
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 
 from indexer.ingest.errors import Unreadable
 from indexer.ingest.files import FORMATS, is_supported
@@ -282,11 +282,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
         except (SourceMissing, IndexLocked) as e:
             print(f"edusearch: {e}", file=sys.stderr)
             return 2
-    app = create_app(root, BASE_URL=args.base_url or "")
+    app = create_app(root, BASE_URL=args.base_url or "", TRUSTED_HOSTS=allowed_hosts(args))
     warm(app.extensions["edusearch"].reader())
     print(f"edusearch: serving {root} on http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
     serve(app, host=args.host, port=args.port, threads=args.threads, ident="edusearch", clear_untrusted_proxy_headers=True)
     return 0
+
+
+def allowed_hosts(args: argparse.Namespace) -> list[str] | None:
+    """The Host names the server answers to (others get 400), so a page of another site cannot reach a
+    server on 127.0.0.1 through a name of its own (DNS rebinding), and no link is built from a Host
+    an attacker chose. Default: the bound address, localhost and --base-url's host; bound to every
+    address (0.0.0.0), any name, unless --allowed-hosts says which."""
+    if args.allowed_hosts:
+        return [h.strip() for h in args.allowed_hosts.split(",") if h.strip()]
+    if args.host in ("0.0.0.0", "::", ""):
+        return None
+    hosts = [args.host, "localhost", "127.0.0.1", "::1"]
+    if args.base_url:
+        hosts.append(urlsplit(args.base_url).hostname or "")
+    return [h for h in dict.fromkeys(hosts) if h]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -346,6 +361,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--port", type=int, default=8000)
     sp.add_argument("--threads", type=int, default=8)
     sp.add_argument("--base-url", help="public address of this server (https://…): makes copied links and exports absolute")
+    sp.add_argument("--allowed-hosts", help="comma-separated Host names to answer (default: the bound address, localhost "
+                                            "and --base-url's host; any name when bound to every address)")
     sp.set_defaults(func=cmd_serve)
 
     sp = sub.add_parser("stats", help="what the index holds")

@@ -114,3 +114,17 @@ def test_unlisted_holds_the_files_below_it():
     assert u.holds("/data/src", "2019/a.txt") and u.holds("/data/src", "2019/x/b.txt")
     assert not u.holds("/data/src", "2019a.txt") and not u.holds("/data/other", "2019/a.txt")
     assert Unlisted(source=u.source, rel="", error="").holds("/data/src", "a.txt")
+
+
+def test_a_file_name_with_a_newline_gets_a_link_that_opens(tmp_path):
+    from webapp import create_app
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "总结\n第二版.txt").write_text(REPORT, encoding="utf-8")
+    root = tmp_path / "index"
+    assert reindex(root, [src], progress=False).files == 1
+    hit = search(Library(root).reader(), "家长签订责任书").hits[0]
+    assert "\n" not in hit.doc_id and hit.doc_id == "总结\ufffd第二版.txt"
+    client = create_app(root).test_client()
+    assert client.get(hit.url.split("#")[0]).status_code == 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,18 +88,22 @@ class Unlisted:
 
 
 def _display(rel: str) -> str:
-    """A path as text: names that are not UTF-8 (GBK names from Windows zip files, read by
-    Python as surrogate escapes) decoded as GB18030, else with replacement characters; the file
-    is still opened by its real name."""
+    """A path as text that links and logs can carry: names that are not UTF-8 (GBK names from
+    Windows zip files, read by Python as surrogate escapes) decoded as GB18030, else with
+    replacement characters, and control characters (a newline in a name) as U+FFFD; the file is
+    still opened by its real name."""
     try:
         rel.encode("utf-8")
-        return rel
     except UnicodeEncodeError:
         raw = os.fsencode(rel)
         try:
-            return raw.decode("gb18030")
+            rel = raw.decode("gb18030")
         except UnicodeDecodeError:
-            return raw.decode("utf-8", "replace")
+            rel = raw.decode("utf-8", "replace")
+    return _CONTROL.sub("\ufffd", rel)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def _files_under(folder: Path, inside: list[Path], unreadable: list[Unlisted] | None) -> tuple[list[Path], list[Path]]:
