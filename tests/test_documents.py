@@ -214,6 +214,7 @@ def test_doc_that_is_not_word_is_reported(tmp_path):
     with pytest.raises(Unreadable) as e:
         doc_to_text(OLE_MAGIC + b" this is not a Word file" * 10)
     assert e.value.code == "doc_failed"
+    assert "in.doc" not in e.value.detail and "/tmp" not in e.value.detail  # no temporary path reaches readers
 
 
 # --- traditional characters -------------------------------------------------------------
