@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import html
 import json
 import os
@@ -70,6 +71,12 @@ def _reindex(args: argparse.Namespace, **how) -> int:
         return 2
     except IndexWorkerFailed as e:
         print(f"edusearch: {e}; the index is unchanged", file=sys.stderr)
+        return 1
+    except OSError as e:
+        if e.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        print(f"edusearch: the disk is full ({e.filename or index_dir(args)}); the index is unchanged. "
+              "Free some space and run the reindex again", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("edusearch: interrupted; the index is unchanged (the next reindex starts this one over)",

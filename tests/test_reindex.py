@@ -479,3 +479,24 @@ def test_the_collector_runs_less_often_during_a_build_only(tmp_path, corpus, mon
     with pytest.raises(RuntimeError):
         reindex(tmp_path / "ix", [corpus], full=True, progress=False)
     assert gc.get_threshold() == before
+
+
+def test_a_full_disk_is_one_line_and_the_index_is_unchanged(tmp_path, corpus, monkeypatch, capsys):
+    import errno
+
+    from indexer.store import texts
+
+    root = tmp_path / "index"
+    assert main(["reindex", str(corpus), "--index", str(root)]) == 0
+    before = store.current(root)
+    (corpus / "new.txt").write_text("一、新增\n暑期防溺水家访全覆盖。\n", encoding="utf-8")
+    capsys.readouterr()
+
+    def full(folder, *args):
+        raise OSError(errno.ENOSPC, "No space left on device", str(folder / "texts.utf8"))
+
+    monkeypatch.setattr(texts, "save", full)
+    assert main(["reindex", "--index", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "disk is full" in err and "unchanged" in err, err
+    assert store.current(root) == before
