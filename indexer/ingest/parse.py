@@ -61,7 +61,10 @@ def _last_page(lines: list[str], page: int | None) -> int | None:
 
 def _report(src: SourceText, raw: RawReport, n: int, many: bool, markdown: bool, page: int | None) -> Report:
     sections = build_sections(raw.lines, markdown, first_page=page)
-    if markdown:
+    if src.fmt == "html":  # a web page's text is text: only its headings came as # lines (a<b, x*y*z stay)
+        for s in sections:
+            s.markdown = None
+    elif markdown:
         sections = [_plain(s) for s in sections]
     title = _title(src, raw, many, n)
     opening = sections[0].text if sections and sections[0].level == 0 else ""
