@@ -16,7 +16,7 @@ from indexer.ingest.metadata import (
     region_of,
     year_in,
 )
-from indexer.ingest.model import ParsedFile, Report, Section, SourceText
+from indexer.ingest.model import DocParts, ParsedFile, Report, Section, SourceText
 from indexer.ingest.sections import build_sections
 from indexer.ingest.splitter import RawReport, split_reports
 from indexer.text.normalize import simplified
@@ -71,19 +71,47 @@ def _report(src: SourceText, raw: RawReport, n: int, many: bool, markdown: bool,
     full_text = "\n".join(s.text for s in sections)
     is_law = any(s.heading.startswith("第") and s.heading.endswith("条") for s in sections[:50])
     meta = src.meta
+    declared = _declared(meta)
     return Report(
         doc_id=f"{src.path}~{n}" if many else src.path,
         title=title,
-        year=_year(src, raw, title, opening),
+        year=_year(src, raw, title, opening, declared.get("date")),
         # declared labels in simplified, as the derived ones are: 工作總結 and 工作总结 are one facet
         doc_type=simplified(str(meta["doc_type"])) if meta.get("doc_type") else doc_type_of(title, is_law),
         region=simplified(str(meta["region"])) if meta.get("region") else region_of(title, title + "\n" + full_text[:3000]),
-        issuer=str(meta["issuer"]) if meta.get("issuer") else issuer_of(title, opening),
+        issuer=declared.pop("issuer", None) or issuer_of(title, opening),
         source=src.path,
         number=n,
         source_url=str(meta["source_url"]) if meta.get("source_url") else None,
         sections=sections,
+        **declared,
     )
+
+
+_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+_PART_KEYS = ("addressee", "signature", "signed")
+
+
+def _declared(meta: dict) -> dict:
+    """The official-document fields a Markdown file's front matter states, as Report arguments:
+    users label their own files, and tests set the fields without the parser reading them."""
+    out: dict = {}
+    issuers = meta.get("issuer")
+    if issuers:
+        out["issuers"] = [str(x).strip() for x in issuers] if isinstance(issuers, list) else [str(issuers).strip()]
+        out["issuer"] = "、".join(out["issuers"])
+    for key in ("doc_no", "place", "province", "parent"):
+        if meta.get(key):
+            out[key] = str(meta[key]).strip()
+    m = _ISO_DATE.match(str(meta.get("date", "")).strip())  # YAML reads 2016-06-07 as a date: str() gives it back
+    if m:
+        out["date"] = "-".join([m.group(1)] + [f"{int(x):02d}" for x in m.groups()[1:] if x])
+    attachments = meta.get("attachments") or []
+    parts = {k: str(meta[k]).strip() for k in _PART_KEYS if meta.get(k)}
+    if attachments or parts:
+        listed = attachments if isinstance(attachments, list) else [attachments]
+        out["parts"] = DocParts(attachments=[str(a).strip() for a in listed], **parts)
+    return out
 
 
 def _plain(s: Section) -> Section:
@@ -104,9 +132,11 @@ def _title(src: SourceText, raw: RawReport, many: bool, n: int) -> str:
     return f"{from_file}（第{n}篇）" if many else from_file
 
 
-def _year(src: SourceText, raw: RawReport, title: str, opening: str) -> int | None:
+def _year(src: SourceText, raw: RawReport, title: str, opening: str, date: str | None) -> int | None:
     if "year" in src.meta:
         return meta_year(src.meta["year"])
+    if date:  # a declared date says the year
+        return int(date[:4])
     y = year_in(PurePosixPath(src.path).stem)
     if y is None and not raw.title_from_page:
         y = year_in(title)
