@@ -47,6 +47,11 @@ def test_a_bad_issuer_falls_back_to_the_title():
     assert place_of("直辖市教育厅", "淮安市洪泽区人民政府关于印发学校美育工作方案的通知", "").place == "江苏省淮安市洪泽区"
 
 
+def test_a_title_that_opens_with_its_issuer_outweighs_a_misread_issuer():
+    title = "淮安市人民政府办公室关于全面加强学校美育工作的实施意见"
+    assert place_of("和江苏省教育厅", title, "").place == "江苏省淮安市"
+
+
 def test_addressee_lines_never_give_the_place():
     text = "各县（区）人民政府，市各委办局：\n南京市、苏州市、无锡市的做法值得学习。全国上下"
     assert place_of(None, "关于加强学校美育工作的通知", text) == Place()

