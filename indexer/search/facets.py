@@ -1,4 +1,5 @@
-"""Facets: how many matching reports per year, document type and region, and the filters they drive."""
+"""Facets: how many matching reports per year, document type, region level and province, and the
+filters they drive. A region filter is a level (县) or a division (江苏, 淮安市, 廣東)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from indexer.ingest.places import LEVELS, divisions_named
 from indexer.store.catalog import UNKNOWN_YEAR, Facts
 from indexer.text.normalize import fold_text
 
@@ -37,13 +39,15 @@ def parse_year(value: str) -> tuple[int | None, int | None, bool] | None:
 
 @dataclass
 class Filters:
-    """Facet filters from the URL or the CLI: year range (or unknown), doc_type, region."""
+    """Facet filters from the URL or the CLI: year range (or unknown), doc_type, region (a level or a
+    division), province."""
 
     year_lo: int | None = None
     year_hi: int | None = None
     year_unknown: bool = False
     doc_type: str | None = None
     region: str | None = None
+    province: str | None = None
 
     @classmethod
     def for_year(cls, value: str | None) -> Filters:
@@ -90,8 +94,24 @@ def report_filter(facts: Facts, f: Filters, skip: str | None = None) -> np.ndarr
     if skip != "doc_type":
         m &= value_mask(facts.doc_type, facts.doc_types, f.doc_type)
     if skip != "region":
-        m &= value_mask(facts.region, facts.regions, f.region)
+        m &= region_mask(facts, f.region)
+    if skip != "province":
+        m &= value_mask(facts.province, facts.provinces, f.province)
     return m
+
+
+def region_mask(facts: Facts, value: str | None) -> np.ndarray:
+    """Per report: is it of that level (县), or is its place in that division (江苏 → 江苏省淮安市洪泽区)?"""
+    named = [] if value is None or fold_text(value) in LEVELS else divisions_named(value)
+    if not named:
+        return value_mask(facts.region, facts.regions, value)
+    within = [i for i, p in enumerate(facts.places) if p and any(p.startswith(d.path) for d in named)]
+    return np.isin(facts.place, within)
+
+
+def is_division(value: str | None) -> bool:
+    """Does a region filter name a division rather than a level?"""
+    return bool(value) and fold_text(value) not in LEVELS and bool(divisions_named(value))
 
 
 def counts(facts: Facts, reports: np.ndarray) -> dict[str, list[dict]]:
@@ -106,6 +126,7 @@ def counts(facts: Facts, reports: np.ndarray) -> dict[str, list[dict]]:
         "year": year_rows,
         "doc_type": _named(facts.doc_type[idx], facts.doc_types),
         "region": _named(facts.region[idx], facts.regions),
+        "province": _named(facts.province[idx], facts.provinces),
     }
 
 
