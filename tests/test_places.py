@@ -52,6 +52,14 @@ def test_a_title_that_opens_with_its_issuer_outweighs_a_misread_issuer():
     assert place_of("和江苏省教育厅", title, "").place == "江苏省淮安市"
 
 
+def test_a_division_name_inside_a_phrase_is_no_place():
+    law = "中国人民解放军选举全国人民代表大会和县级以上地方各级人民代表大会代表的办法"  # 和县 is in Anhui
+    assert place_of(None, law, "") == Place(None, None, "全国")
+    assert place_of(None, "2024年教育工作总结", "全县上下，乡镇和县直部门协同。") == Place(region="县")
+    assert place_of("中共淮安市委、淮安市人民政府", "关于加强学校美育工作的意见", "").place == "江苏省淮安市"
+    assert place_of("沛县教育局", "关于加强学校美育工作的通知", "").place == "江苏省徐州市沛县"
+
+
 def test_addressee_lines_never_give_the_place():
     text = "各县（区）人民政府，市各委办局：\n南京市、苏州市、无锡市的做法值得学习。全国上下"
     assert place_of(None, "关于加强学校美育工作的通知", text) == Place()

@@ -39,8 +39,7 @@ def place_of(issuer: str | None, title: str, text: str) -> Place:
     else the title's issuer part, else the text."""
     table = divisions()
     head = fold_text(_issuer_part(title))
-    names = table.named_in(head)
-    sources = (head, issuer or "") if names and head.startswith(names[0]) else (issuer or "", head)
+    sources = (head, issuer or "") if _opening_names(table, head) else (issuer or "", head)
     for source in sources:
         found = _resolve(table, fold_text(source), text)
         if found is not None:
@@ -159,7 +158,7 @@ def _place(d: Division) -> Place:
 def _resolve(table: Divisions, s: str, text: str) -> Place | None:
     """The place an issuer's name states (淮安市洪泽区人民政府), a name that two divisions share
     (朝阳区) settled by the names around it in the text; None when it names none."""
-    chain = _chain(table, table.named_in(s))
+    chain = _chain(table, _opening_names(table, s))
     if not chain:
         return None
     if len(chain) > 1:
@@ -168,6 +167,13 @@ def _resolve(table: Divisions, s: str, text: str) -> Place | None:
         return _place(chain[0])
     levels = {d.region for d in chain}
     return Place(region=levels.pop()) if len(levels) == 1 else None
+
+
+def _opening_names(table: Divisions, s: str) -> list[str]:
+    """The division names of a name that opens with one (淮安市洪泽区人民政府, 中共淮安市委); [] for
+    one that does not, as 和县 inside 全国人民代表大会和县级以上… is no issuer's place."""
+    names = table.named_in(s)
+    return names if names and _PARTY.sub("", s).startswith(names[0]) else []
 
 
 def _chain(table: Divisions, names: list[str]) -> tuple[Division, ...]:
@@ -197,6 +203,7 @@ _ISSUER_END = re.compile(r"关于|印发|转发|贯彻|落实|[《“]")
 _YEAR_LEAD = re.compile(r"^\s*(?:[12]\d{3}|[一二][〇零○一二三四五六七八九]{3})年(?:度)?")
 _CENTRAL = re.compile(r"^(?:中共中央|中央|党中央|国务院|全国|中华人民共和国|最高人民|国家|共青团中央|中国共产党)"
                       r"|^[^省市县区州盟旗、\s]{1,12}部(?:办公厅|办公室)?(?:$|[、\s])")
+_PARTY = re.compile(r"^(?:中共|中国共产党|共青团)")
 _ADDRESSEE = re.compile(r"^各[^。\n]{0,120}[：:]\s*$", re.M)
 # How a text speaks of its own division (全县, 我省 …), and how a title names a division the data lacks.
 _SELF = {
@@ -207,6 +214,7 @@ _SELF = {
     "区": re.compile(r"区委|区政府|区人民政府|全区|我区|本区|区教育局"),
 }
 _TITLE_LEVEL = (
+    ("全国", re.compile(r"中华人民共和国|国务院|全国人民代表大会|最高人民(?:法院|检察院)|^中共中央|党中央")),
     ("省", re.compile(r"^[\u4e00-\u9fa5]{2,4}(?:省|自治区)")),
     ("市", re.compile(r"^(?:[\u4e00-\u9fa5xX]{1,6}市|[\u4e00-\u9fa5]{2,3}经济特区)")),
     ("县", re.compile(r"^[\u4e00-\u9fa5xX]{1,6}县")),
@@ -225,8 +233,8 @@ def _without_addressees(text: str) -> str:
 
 
 def _from_text(table: Divisions, title: str, text: str) -> Place:
-    """No place in the issuer or the title: the level a title of a division the data lacks has
-    (白石县…), else the level the text speaks of itself at most, with the division of that level
+    """No place in the issuer or the title: the level a title names (a central body anywhere in it,
+    or a division the data lacks: 白石县…), else the level the text speaks of itself at most, with the division of that level
     it names most (first, of as many)."""
     head = fold_text(title or "")
     for level, rx in _TITLE_LEVEL:
@@ -239,7 +247,8 @@ def _from_text(table: Divisions, title: str, text: str) -> Place:
         return Place()
     if level == "全国":
         return Place(region=level)
-    named = [d for n in table.named_in(fold_text(body)) for d in table.by_name[n] if d.region == level]
+    # a two-character name (和县, 沛县) is too often part of a phrase (乡镇和县直部门) to count here
+    named = [d for n in table.named_in(fold_text(body)) if len(n) > 2 for d in table.by_name[n] if d.region == level]
     if not named:
         return Place(region=level)
     counts = Counter(named)
