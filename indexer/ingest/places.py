@@ -236,11 +236,11 @@ def _from_text(table: Divisions, title: str, text: str) -> Place:
     """No place in the issuer or the title: the level a title names (a central body anywhere in it,
     or a division the data lacks: 白石县…), else the level the text speaks of itself at most, with the division of that level
     it names most (first, of as many)."""
-    head = fold_text(title or "")
+    head = fold_text(_YEAR_LEAD.sub("", title or ""))
     for level, rx in _TITLE_LEVEL:
         if rx.search(head):
             return Place(region=level)
-    body = _without_addressees(text[:_TEXT_CHARS])
+    body = title + "\n" + _without_addressees(text[:_TEXT_CHARS])
     counts = {level: len(rx.findall(body)) for level, rx in _SELF.items()}
     level = max(counts, key=lambda k: counts[k])
     if not counts[level]:
