@@ -347,7 +347,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--year", help="2019, 2015-2020, 2015-, -2020 or unknown")
     sp.add_argument("--date", help="成文日期: 2016, 2016-06, 2016-06-07 or 2016-01..2016-06")
     sp.add_argument("--type", help="document type, e.g. 工作总结")
-    sp.add_argument("--region", help="region level: 全国 省 市 县 区")
+    sp.add_argument("--region", help="region level (全国 省 市 县 区) or division (江苏, 淮安市)")
     sp.add_argument("--limit", type=_positive, default=10, help=f"results per page (up to {MAX_PER_PAGE})")
     sp.add_argument("--page", type=_positive, default=1)
     sp.add_argument("--sort", choices=["relevance", "newest", "oldest"], default="relevance",
@@ -364,7 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--year", help="2010-2024, 2015-, or one year")
     sp.add_argument("--date", help="成文日期: 2016, 2016-06 or 2016-01..2016-06")
     sp.add_argument("--type", help="document type, e.g. 工作总结")
-    sp.add_argument("--region", help="region level: 全国 省 市 县 区")
+    sp.add_argument("--region", help="region level (全国 省 市 县 区) or division (江苏, 淮安市)")
     sp.add_argument("--csv", action="store_true", help="CSV (no BOM) instead of an aligned table")
     sp.set_defaults(func=cmd_trend)
 

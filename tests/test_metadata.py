@@ -1,10 +1,10 @@
-"""Unit tests of indexer.ingest.metadata: year, document type, region and issuer read off a report."""
+"""Unit tests of indexer.ingest.metadata: year, document type and issuer read off a report."""
 
 from __future__ import annotations
 
 import pytest
 
-from indexer.ingest.metadata import doc_type_of, issuer_of, meta_year, opening_year, region_of, year_in
+from indexer.ingest.metadata import doc_type_of, issuer_of, meta_year, opening_year, year_in
 
 
 @pytest.mark.parametrize(("s", "year"), [
@@ -62,28 +62,6 @@ def test_meta_year(value, year):
 ])
 def test_doc_type_of(title, is_law, kind):
     assert doc_type_of(title, is_law) == kind
-
-
-@pytest.mark.parametrize(("title", "level"), [
-    ("中华人民共和国教育法", "全国"),
-    ("国务院关于加强教师队伍建设的意见", "全国"),
-    ("中共中央关于教育的决定", "全国"),
-    ("浙江省教育厅2024年工作要点", "省"),
-    ("广西壮族自治区教育工作要点", "省"),
-    ("杭州市教育局工作总结", "市"),
-    ("深圳经济特区教育条例", "市"),
-    ("青山县教育局工作总结", "县"),
-    ("xx县教育局工作总结", "县"),
-    ("朝阳区教育工作总结", "区"),
-])
-def test_region_of_the_title(title, level):
-    assert region_of(title, "全市统一部署。") == level  # the title wins over the text
-
-
-def test_region_of_the_text_is_the_level_it_names_most():
-    assert region_of("2024年教育工作总结", "全县教育发展。我县新建学校。全市统一部署。") == "县"
-    assert region_of("2024年教育工作总结", "我省全省统筹，省委部署，全市落实。") == "省"
-    assert region_of("2024年教育工作总结", "学校工作平稳。") is None
 
 
 @pytest.mark.parametrize(("title", "opening", "issuer"), [

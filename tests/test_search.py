@@ -275,7 +275,7 @@ def test_cli_search_json_is_the_api_object(index_dir, capsys):
     out = json.loads(capsys.readouterr().out)
     assert set(out) == {"query", "total", "total_documents", "took_ms", "page", "per_page", "notice", "facets", "hits",
                          "suggestions"}
-    assert set(out["facets"]) == {"year", "doc_type", "region"}
+    assert set(out["facets"]) == {"year", "doc_type", "region", "province"}
     hit = out["hits"][0]
     assert set(hit) == {"doc_id", "section_id", "title", "year", "doc_type", "doc_no", "date", "issuer", "issuers", "place",
                         "region", "province", "heading_path", "source", "url", "snippet_html", "score", "page"}

@@ -21,6 +21,7 @@ class SearchParams:
     year: str  # as in the URL, for links
     doc_type: str
     region: str
+    province: str
     page: int
     per_page: int
     sort: str = "relevance"  # newest | oldest: by date, else year
@@ -30,7 +31,7 @@ class SearchParams:
     def args(self, **changes) -> dict:
         """URL arguments for a link that keeps every other parameter."""
         d = {"q": self.q, "year": self.year, "date": self.date, "doc_type": self.doc_type, "region": self.region,
-             "sort": self.sort if self.sort != "relevance" else "", "group": self.group,
+             "province": self.province, "sort": self.sort if self.sort != "relevance" else "", "group": self.group,
              "page": self.page if self.page != 1 else "", "per_page": self.per_page if self.per_page != 10 else ""}
         d.update({k: ("" if v is None else v) for k, v in changes.items()})
         if "page" not in changes:
@@ -74,6 +75,7 @@ def _filters(args) -> tuple[str, str, Filters]:
         raise BadParam(f"日期“{date}”看不懂：可写 2016、2016-06、2016-06-07 或 2016-01..2016-06。") from None
     filters.doc_type = args.get("doc_type", "")[:50] or None
     filters.region = args.get("region", "")[:50] or None
+    filters.province = args.get("province", "")[:50] or None
     return year, date, filters
 
 
@@ -85,7 +87,8 @@ def search_params(args) -> SearchParams:
     sort = _choice(args, "sort", SORTS)
     group = _choice(args, "group", ("", "report"))
     return SearchParams(q=q, filters=filters, year=year, doc_type=filters.doc_type or "", region=filters.region or "",
-                        page=page, per_page=per_page, sort=sort, group=group, date=date)
+                        province=filters.province or "", page=page, per_page=per_page, sort=sort, group=group,
+                        date=date)
 
 
 def _choice(args, name: str, allowed: tuple[str, ...]) -> str:

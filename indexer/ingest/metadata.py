@@ -1,4 +1,4 @@
-"""Report metadata read off the text: year, document type, region level, issuer.
+"""Report metadata read off the text: year, document type, issuer (the place is places.py's).
 
 Only what the text (or its file name) states is taken; placeholders such as
 20xx, xxxx or 202_ mean unknown and are never guessed.
@@ -18,20 +18,6 @@ _OPENING_CHARS = 40
 
 _LAW_END = re.compile(r"(?:法|条例|规定|办法|细则|解释|规则|修正案|决定|批复|章程|通则|准则)$")
 
-_REGION_TITLE = (
-    ("全国", re.compile(r"中华人民共和国|国务院|全国人民代表大会|最高人民(?:法院|检察院)|^中共中央|党中央")),
-    ("省", re.compile(r"^[\u4e00-\u9fa5]{2,4}(?:省|自治区)")),
-    ("市", re.compile(r"^(?:[\u4e00-\u9fa5xX]{1,6}市|[\u4e00-\u9fa5]{2,3}经济特区)")),
-    ("县", re.compile(r"^[\u4e00-\u9fa5xX]{1,6}县")),
-    ("区", re.compile(r"^[\u4e00-\u9fa5xX]{1,6}区")),
-)
-_REGION_TEXT = {
-    "全国": re.compile(r"国务院|全国人民代表大会"),
-    "省": re.compile(r"省委|省政府|省人民政府|全省|我省|本省"),
-    "市": re.compile(r"市委|市政府|市人民政府|全市|我市|本市|市教育局"),
-    "县": re.compile(r"县委|县政府|县人民政府|全县|我县|本县|县教育局"),
-    "区": re.compile(r"区委|区政府|区人民政府|全区|我区|本区|区教育局"),
-}
 _ISSUER_BODY = re.compile(r"((?:[xX\u4e00-\u9fa5]{0,6}?[省市县区])?教育(?:局|厅|委员会))(?!和|、|的|正确|领导)")
 _LAW_ISSUER = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日\s*(.+?)(?:第[一二三四五六七八九十百\d]+次(?:全体)?会议)?(?:通过|公布|发布|修订|修正|批准)")
 _NPC_SESSION = re.compile(r"^(第[一二三四五六七八九十]+届全国人民代表大会第[一二三四五六七八九十]+次会议)")
@@ -78,15 +64,6 @@ def doc_type_of(title: str, is_law: bool) -> str:
     if t.endswith("报告"):
         return "报告"
     return "其他"
-
-
-def region_of(title: str, text: str) -> str | None:
-    for level, rx in _REGION_TITLE:
-        if rx.search(title):
-            return level
-    counts = {level: len(rx.findall(text)) for level, rx in _REGION_TEXT.items()}
-    best = max(counts, key=lambda k: counts[k])
-    return best if counts[best] else None
 
 
 def issuer_of(title: str, opening: str) -> str | None:

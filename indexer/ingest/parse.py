@@ -13,10 +13,10 @@ from indexer.ingest.metadata import (
     issuer_of,
     meta_year,
     opening_year,
-    region_of,
     year_in,
 )
 from indexer.ingest.model import DocParts, ParsedFile, Report, Section, SourceText
+from indexer.ingest.places import place_of
 from indexer.ingest.sections import build_sections
 from indexer.ingest.splitter import RawReport, split_reports
 from indexer.text.normalize import simplified
@@ -72,14 +72,18 @@ def _report(src: SourceText, raw: RawReport, n: int, many: bool, markdown: bool,
     is_law = any(s.heading.startswith("第") and s.heading.endswith("条") for s in sections[:50])
     meta = src.meta
     declared = _declared(meta)
+    issuer = declared.pop("issuer", None) or issuer_of(title, opening)
+    where = place_of(issuer, title, full_text)
     return Report(
         doc_id=f"{src.path}~{n}" if many else src.path,
         title=title,
         year=_year(src, raw, title, opening, declared.get("date")),
         # declared labels in simplified, as the derived ones are: 工作總結 and 工作总结 are one facet
         doc_type=simplified(str(meta["doc_type"])) if meta.get("doc_type") else doc_type_of(title, is_law),
-        region=simplified(str(meta["region"])) if meta.get("region") else region_of(title, title + "\n" + full_text[:3000]),
-        issuer=declared.pop("issuer", None) or issuer_of(title, opening),
+        region=simplified(str(meta["region"])) if meta.get("region") else where.region,
+        place=declared.pop("place", None) or where.place,
+        province=declared.pop("province", None) or where.province,
+        issuer=issuer,
         source=src.path,
         number=n,
         source_url=str(meta["source_url"]) if meta.get("source_url") else None,

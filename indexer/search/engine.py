@@ -106,6 +106,8 @@ def _unknown_values(reader: IndexReader, parsed: ParsedQuery, filters: Filters) 
     for name, value in asked:
         if value is None or value in ("unknown", "未知") or any(facet_mod.same_value(k, value) for k in known[name]):
             continue
+        if name == "region" and facet_mod.is_division(value):  # region:江苏 with no report there finds none, as asked
+            continue
         label = _FACET_LABELS[name]
         out.append(f"没有“{value}”这个{label}；索引中的{label}有：{'、'.join(known[name]) or '（无）'}。")
     return list(dict.fromkeys(out))
@@ -118,7 +120,7 @@ def _facets(reader: IndexReader, matched: np.ndarray, filters: Filters) -> dict:
     hit = np.zeros(len(reader.catalog.reports), dtype=bool)
     hit[reader.catalog.section_report[np.flatnonzero(matched)]] = True
     return {name: facet_mod.counts(reader.facts, hit & facet_mod.report_filter(reader.facts, filters, skip=name))[name]
-            for name in ("year", "doc_type", "region")}
+            for name in ("year", "doc_type", "region", "province")}
 
 
 def _suggestions(reader: IndexReader, ev: Evaluator, parsed: ParsedQuery, q: str, filters: Filters) -> list[str]:

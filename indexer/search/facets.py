@@ -1,5 +1,6 @@
-"""Facets: how many matching reports per year, document type and region, and the filters they drive
-(those and the date filter)."""
+"""Facets: how many matching reports per year, document type, region level and province, and the
+filters they drive (those and the date filter). A region filter is a level (县) or a division (江苏,
+淮安市, 廣東)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from indexer.ingest.places import LEVELS, divisions_named
 from indexer.store.catalog import UNKNOWN_DATE, UNKNOWN_YEAR, Facts
 from indexer.text.normalize import fold_text
 
@@ -75,7 +77,8 @@ def _day(v: str) -> tuple[int, int] | None:
 
 @dataclass
 class Filters:
-    """Facet filters from the URL or the CLI: year range (or unknown), date range, doc_type, region."""
+    """Facet filters from the URL or the CLI: year range (or unknown), date range, doc_type, region (a
+    level or a division), province."""
 
     year_lo: int | None = None
     year_hi: int | None = None
@@ -84,6 +87,7 @@ class Filters:
     region: str | None = None
     date_lo: int | None = None  # YYYYMMDD: the report's date (else year) lies within
     date_hi: int | None = None
+    province: str | None = None
 
     @classmethod
     def for_year(cls, value: str | None) -> Filters:
@@ -150,8 +154,24 @@ def report_filter(facts: Facts, f: Filters, skip: str | None = None) -> np.ndarr
     if skip != "doc_type":
         m &= value_mask(facts.doc_type, facts.doc_types, f.doc_type)
     if skip != "region":
-        m &= value_mask(facts.region, facts.regions, f.region)
+        m &= region_mask(facts, f.region)
+    if skip != "province":
+        m &= value_mask(facts.province, facts.provinces, f.province)
     return m
+
+
+def region_mask(facts: Facts, value: str | None) -> np.ndarray:
+    """Per report: is it of that level (县), or is its place in that division (江苏 → 江苏省淮安市洪泽区)?"""
+    named = [] if value is None or fold_text(value) in LEVELS else divisions_named(value)
+    if not named:
+        return value_mask(facts.region, facts.regions, value)
+    within = [i for i, p in enumerate(facts.places) if p and any(p.startswith(d.path) for d in named)]
+    return np.isin(facts.place, within)
+
+
+def is_division(value: str | None) -> bool:
+    """Does a region filter name a division rather than a level?"""
+    return bool(value) and fold_text(value) not in LEVELS and bool(divisions_named(value))
 
 
 def counts(facts: Facts, reports: np.ndarray) -> dict[str, list[dict]]:
@@ -166,6 +186,7 @@ def counts(facts: Facts, reports: np.ndarray) -> dict[str, list[dict]]:
         "year": year_rows,
         "doc_type": _named(facts.doc_type[idx], facts.doc_types),
         "region": _named(facts.region[idx], facts.regions),
+        "province": _named(facts.province[idx], facts.provinces),
     }
 
 

@@ -1,6 +1,6 @@
 """Reports and per-section facts kept beside the exact index: which report a
-section belongs to and that report's year, date, type and region, as arrays, so that
-facets, filters and sorts over tens of thousands of matches are numpy operations."""
+section belongs to and that report's year, date, type, region level, place and province, as arrays,
+so that facets, filters and sorts over tens of thousands of matches are numpy operations."""
 
 from __future__ import annotations
 
@@ -90,20 +90,34 @@ class Facts:
     region: np.ndarray  # int32 code into regions
     doc_types: list[str]
     regions: list[str]  # "" for unknown
+    place: np.ndarray  # int32 code into places
+    places: list[str]  # "" for none (central bodies, unknown)
+    province: np.ndarray  # int32 code into provinces
+    provinces: list[str]  # "" for none
 
     @classmethod
     def of(cls, reports: list[ReportRow]) -> Facts:
-        doc_types = sorted({r.doc_type for r in reports})
-        regions = sorted({r.region or "" for r in reports})
-        dt = {v: i for i, v in enumerate(doc_types)}
-        rg = {v: i for i, v in enumerate(regions)}
+        doc_types, dt = _codes(r.doc_type for r in reports)
+        regions, rg = _codes(r.region or "" for r in reports)
+        places, pl = _codes(r.place or "" for r in reports)
+        provinces, pv = _codes(r.province or "" for r in reports)
         spans = np.array([date_span(r.date, r.year) for r in reports], dtype=np.int32).reshape(-1, 2)
         return cls(
-            np.array([r.year or UNKNOWN_YEAR for r in reports], dtype=np.int32),
-            spans[:, 0],
-            spans[:, 1],
-            np.array([dt[r.doc_type] for r in reports], dtype=np.int32),
-            np.array([rg[r.region or ""] for r in reports], dtype=np.int32),
-            doc_types,
-            regions,
+            year=np.array([r.year or UNKNOWN_YEAR for r in reports], dtype=np.int32),
+            date_lo=spans[:, 0],
+            date_hi=spans[:, 1],
+            doc_type=np.array([dt[r.doc_type] for r in reports], dtype=np.int32),
+            region=np.array([rg[r.region or ""] for r in reports], dtype=np.int32),
+            doc_types=doc_types,
+            regions=regions,
+            place=np.array([pl[r.place or ""] for r in reports], dtype=np.int32),
+            places=places,
+            province=np.array([pv[r.province or ""] for r in reports], dtype=np.int32),
+            provinces=provinces,
         )
+
+
+def _codes(values) -> tuple[list[str], dict[str, int]]:
+    """The sorted distinct values and each one's code."""
+    vocab = sorted(set(values))
+    return vocab, {v: i for i, v in enumerate(vocab)}
