@@ -29,6 +29,7 @@ _PATTERNS = [
 ]
 TABLE_CELLS = " | "  # between the cells of a table row, one row a line (web pages, Word files)
 TOOL_NUMBER = re.compile(r"^(\d{1,3})\s+\S")  # how antiword shows Word's heading numbers: 1 推进……
+_CITED_ITEM = re.compile(rf"^第[（(]?[{_CN}\d]+[）)]?[款项目]")  # 第二十条 第（一）项: an article cited, not one's own
 _MD = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _SENTENCE_END = re.compile(r"[。！？；!?;]")
 _CLAUSE_END = re.compile(r"[，,：:]")
@@ -98,6 +99,8 @@ def parse_heading(line: str, markdown: bool = False) -> Heading | None:
             return _split(f"part{kind}", cn_number(m.group(1)), s, len(s) - len(m.group(3) or ""))
         if style == "article":
             rest = m.group(2) or ""
+            if _CITED_ITEM.match(rest.strip()):
+                return None
             return Heading("article", cn_number(m.group(1)), s[: len(s) - len(rest)].strip(), rest.strip())
         return _split(style, cn_number(m.group(1)), s, len(s) - len(m.group(2)))
     return None
