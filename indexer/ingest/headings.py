@@ -32,6 +32,7 @@ TOOL_NUMBER = re.compile(r"^(\d{1,3})\s+\S")  # how antiword shows Word's headin
 _CITED_ITEM = re.compile(rf"^第[（(]?[{_CN}\d]+[）)]?[款项目]")  # 第二十条 第（一）项: an article cited, not one's own
 _MD = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _SENTENCE_END = re.compile(r"[。！？；!?;]")
+_ENTITY_END = re.compile(r"&#?[a-zA-Z0-9]{2,31};$")  # the ; of &quot; ends no sentence
 _CLAUSE_END = re.compile(r"[，,：:]")
 MAX_HEADING = 40
 
@@ -109,7 +110,7 @@ def parse_heading(line: str, markdown: bool = False) -> Heading | None:
 def _split(style: str, number: int, s: str, prefix_len: int) -> Heading:
     """Keep the first clause of a heading that runs on into its body."""
     rest = s[prefix_len:]
-    m = _SENTENCE_END.search(rest)
+    m = next((m for m in _SENTENCE_END.finditer(rest) if not _ENTITY_END.search(rest, 0, m.end())), None)
     head, body = (rest[: m.start()], rest[m.end():]) if m else (rest, "")
     if len(head) > MAX_HEADING and (body or len(head) > 2 * MAX_HEADING):
         c = _CLAUSE_END.search(head)
