@@ -9,6 +9,10 @@ signature and date: the document's title line (sometimes wrapped over two
 lines, sometimes under an 附件 label), then its own 一、二、…. Each such
 document is a report of its own, marked as attached to the notice, so that its
 headings never nest under the notice's last heading.
+
+A 政府工作报告 without numbered parts (no 一、) heads them with short lines
+standing alone between paragraphs (“十四五”时期工作回顾, 2026年重点工作); those
+lines are marked as headings (HEADING_MARK), as a PDF's bold lines are.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from indexer.ingest.headings import clean_line, parse_heading
+from indexer.ingest.headings import HEADING_MARK, clean_line, parse_heading
 from indexer.text.normalize import simplified
 
 _MARKER = re.compile(r"^【\s*(?:篇|第)?\s*([一二三四五六七八九十\d]+)\s*篇?\s*】\s*(.*)$")
@@ -87,6 +91,9 @@ def split_reports(text: str, fmt: str) -> list[RawReport]:
     reports = [r for r in reports if any(clean_line(x) for x in r.lines) or r.title]
     if fmt == "txt":
         reports = [part for r in reports for part in _attached_documents(r)]
+        for r in reports:
+            if _bare_headed_work_report(r):
+                r.lines = _mark_bare_headings(r.lines)
     for r in reports:
         if r.title is None and topic:
             r.title, r.title_from_page = topic, True
@@ -218,3 +225,32 @@ def _title_start(lines: list[str], i: int, start: int) -> int:
 def _previous(lines: list[str], i: int) -> int | None:
     """The last line before i that is not blank."""
     return next((j for j in range(i - 1, -1, -1) if clean_line(lines[j])), None)
+
+
+_WORK_REPORT = "政府工作报告"
+_BARE_HEADING = 25  # characters: a part's heading standing alone is short
+_PARAGRAPH = 40  # characters: what follows such a heading is a paragraph
+_PARAGRAPH_END = tuple("。！？!?”")
+
+
+def _bare_headed_work_report(report: RawReport) -> bool:
+    """A 政府工作报告 (by its title or its first lines) whose parts carry no 一、 numbering."""
+    head = [clean_line(x) for x in report.lines[:40]]
+    if _WORK_REPORT not in (report.title or "") and not any(_WORK_REPORT in x for x in head if len(x) < 40):
+        return False
+    return not any((h := parse_heading(x)) is not None and h.style == "cn" for x in report.lines)
+
+
+def _mark_bare_headings(lines: list[str]) -> list[str]:
+    """Short lines standing alone between paragraphs (after a finished sentence, before a paragraph
+    or a numbered heading), marked as headings."""
+    out = list(lines)
+    filled = [i for i, x in enumerate(lines) if clean_line(x)]
+    for k, i in enumerate(filled[1:-1], start=1):
+        s = clean_line(lines[i])
+        prev, nxt = clean_line(lines[filled[k - 1]]), clean_line(lines[filled[k + 1]])
+        if (2 <= len(s) <= _BARE_HEADING and not _NOT_TITLE.search(s) and not any(c.isspace() for c in s)
+                and parse_heading(s) is None and not _SIGNED.match(s) and not _ATTACHMENT_LABEL.match(s)
+                and prev.endswith(_PARAGRAPH_END) and (len(nxt) >= _PARAGRAPH or parse_heading(nxt) is not None)):
+            out[i] = HEADING_MARK + s
+    return out
