@@ -2,7 +2,9 @@
 
 Numbering styles: 一、 / （一） / 1. 1、 / （1） / ① / 第一章 第一节 第一条 / Markdown #.
 A line that runs on into its body (一、立足重点，着力……。今年我们……) keeps only
-its first clause as the heading; the rest is body text.
+its first clause as the heading; the rest is body text (a heading is never cut
+at the semicolon of an entity such as &quot;). An article cited by number and
+item (第二十条 第（一）项, a table's caption in a 年报) is no heading.
 """
 
 from __future__ import annotations
