@@ -59,6 +59,9 @@ def test_pdf_table_rows_take_their_header_group_labels_and_wrapped_labels():
         "全年共受理申请 3119 件，答复 3050 件。",  # prose with numbers in it is no row
     ]
     assert [parse_heading(x.text) is not None for x in rows] == [True] + [False] * 7
+    # the next section right after a table is never taken back as the label of a row of numbers below it
+    rows = _table_rows(lines("（七）总计 95 0 0 0 0 0 95", "四、行政复议情况", "维持", "1 0 0 0 1"))
+    assert [x.text for x in rows] == ["（七）总计 | 95 | 0 | 0 | 0 | 0 | 0 | 95", "四、行政复议情况", "维持", "1 | 0 | 0 | 0 | 1"]
 
 
 def test_an_article_cited_in_a_report_does_not_swallow_its_later_sections():

@@ -227,6 +227,7 @@ def _table_rows(lines: list[_Line]) -> list[_Line]:
     and the header row above the first row."""
     out: list[_Line] = []
     pending: list[str] = []  # cells waiting for the row they start
+    held: list[_Line] = []  # the lines they came from, given back as they were if no row follows
     i = 0
     while i < len(lines):
         j = i
@@ -234,6 +235,7 @@ def _table_rows(lines: list[_Line]) -> list[_Line]:
             j += 1
         if j - i >= _VERTICAL_CELL and sum(len(x.text.strip()) == 1 for x in lines[i:j]) >= _VERTICAL_CELL - 1:
             pending.append("".join(x.text.strip() for x in lines[i:j]))
+            held += lines[i:j]
             i = j
             continue
         line = lines[i]
@@ -242,7 +244,7 @@ def _table_rows(lines: list[_Line]) -> list[_Line]:
             row = _row_cells(lines[i + 1].text, need=1)
             out.append(_Line(line.page, TABLE_CELLS.join(pending + line.text.split()), table=True))
             out.append(_Line(lines[i + 1].page, TABLE_CELLS.join(row or []), table=True))
-            pending = []
+            pending, held = [], []
             i += 2
             continue
         if row is not None:
@@ -250,27 +252,26 @@ def _table_rows(lines: list[_Line]) -> list[_Line]:
             if not label and not pending:
                 pending = _label_above(out)
             out.append(_Line(line.page, TABLE_CELLS.join(pending + label + row), table=True))
-            pending = []
+            pending, held = [], []
         elif _in_table(lines, i, out):
             if " " in line.text.strip() and _row_cells(lines[i + 1].text) is not None:
                 out.append(_Line(line.page, TABLE_CELLS.join(pending + line.text.split()), table=True))
-                pending = []
+                pending, held = [], []
             else:
                 pending.append(line.text.strip())
+                held.append(line)
         else:
-            out.extend(_Line(lines[i].page, c) for c in pending)
-            pending = []
-            out.append(line)
+            out += held + [line]
+            pending, held = [], []
         i += 1
-    out.extend(_Line(lines[-1].page, c) for c in pending)
-    return out
+    return out + held
 
 
 def _in_table(lines: list[_Line], i: int, out: list[_Line]) -> bool:
     """A line without numbers that belongs to the table row after it: a short label between two rows,
     the start of a label whose numbers follow within three lines, or a header row (cells apart)."""
     text = lines[i].text.strip()
-    if text.endswith(("。", "；")) or len(text) > 40:
+    if text.endswith(("。", "；")) or len(text) > 40 or _section(lines[i]):
         return False
     ahead = [_row_cells(x.text) for x in lines[i + 1:i + 4]]
     if not any(r is not None for r in ahead):
@@ -286,13 +287,19 @@ def _label_above(out: list[_Line]) -> list[str]:
     """The short lines between two table rows, taken back as the label of the later row, whose
     numbers the PDF put on a line of their own (（六）其 / 他处理 / 1、申请人… then 67 3 0 0 1 0 71)."""
     k = len(out)
-    while k > 0 and len(out) - k < 6 and not out[k - 1].table and len(out[k - 1].text) <= 20:
+    while k > 0 and len(out) - k < 6 and not out[k - 1].table and len(out[k - 1].text) <= 20 and not _section(out[k - 1]):
         k -= 1
     if k == len(out) or k == 0 or not out[k - 1].table:
         return []
     cells = [x.text for x in out[k:]]
     del out[k:]
     return cells
+
+
+def _section(line: _Line) -> bool:
+    """A heading numbered 一、: the next section of the text, never a label of the table before it."""
+    h = parse_heading(line.text)
+    return h is not None and h.style == "cn"
 
 
 def _header_of(text: str, below: str) -> bool:
