@@ -255,3 +255,69 @@ def make_bold_pdf(path: Path, bold: bool = True, title: str = BOLD_TITLE) -> Pat
     c.showPage()
     c.save()
     return path
+
+
+ANNUAL_TITLE = "青山县人民政府2025年政府信息公开工作年度报告"
+# The national 年报 table: a vertical merged cell, rows numbered 一、 （一） 1. ending in columns of numbers
+ANNUAL_TABLE_ROWS = [
+    ("一、本年新收政府信息公开申请数量", [12, 0, 0, 0, 0, 0, 12]),
+    ("二、上年结转政府信息公开申请数量", [1, 0, 0, 0, 0, 0, 1]),
+    ("（一）予以公开", [9, 0, 0, 0, 0, 0, 9]),
+    ("（二）部分公开", [2, 0, 0, 0, 0, 0, 2]),
+    ("1.属于国家秘密", [0, 0, 0, 0, 0, 0, 0]),
+    ("2.重复申请", [1, 0, 0, 0, 0, 0, 1]),
+    ("（三）总计", [13, 0, 0, 0, 0, 0, 13]),
+    ("四、结转下年度继续办理", [0, 0, 0, 0, 0, 0, 0]),
+]
+ANNUAL_VERTICAL = "三、本年度办理结果"  # set one character a line down the table's first column
+
+
+def make_annual_report_pdf(path: Path) -> Path:
+    """A 政府信息公开年报 as counties print it: sections 一、 to 五、, and under 三、 the national
+    table with its vertical cell and its numbered rows of numbers, drawn cell by cell."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    width, height = A4
+    c = canvas.Canvas(str(path), pagesize=A4)
+    y = height - 80
+
+    def line(text: str, size: int = 12) -> None:
+        nonlocal y
+        c.setFont("STSong-Light", size)
+        c.drawString(72, y, text)
+        y -= size * 2
+
+    line(ANNUAL_TITLE, 18)
+    line("本报告依据《中华人民共和国政府信息公开条例》编制，所列数据的统计期限为2025年全年。")
+    line("一、总体情况")
+    line("2025年，县政府认真落实政府信息公开各项要求，主动公开政府信息一千余条。")
+    line("二、主动公开政府信息情况")
+    line("全年制发规范性文件三件，均已在政府网站公开。")
+    line("三、收到和处理政府信息公开申请情况")
+    c.setFont("STSong-Light", 10)
+    c.setLineWidth(0.35)
+    for ch in ANNUAL_VERTICAL:  # the merged cell first, one bold character a line, as Word sets it
+        t = c.beginText(40, y)
+        t.setFont("STSong-Light", 10)
+        t.setTextRenderMode(2)
+        t.textOut(ch + "\u3000")  # PDFium reads nothing from a one-glyph string of this CID font
+        c.drawText(t)
+        y -= 14
+    y -= 10
+    for label, numbers in ANNUAL_TABLE_ROWS:
+        c.drawString(80, y, label)
+        for k, n in enumerate(numbers):
+            c.drawString(300 + 34 * k, y, str(n))
+        y -= 18
+    y -= 10
+    line("四、政府信息公开行政复议、行政诉讼情况")
+    line("全年未发生政府信息公开行政复议和行政诉讼案件。")
+    line("五、存在的主要问题及改进情况")
+    line("公开内容的及时性仍需提高，下一步将健全信息发布审核机制。")
+    c.showPage()
+    c.save()
+    return path

@@ -1,11 +1,14 @@
 """File → text. Decoding, front matter and HTML are dealt with here, so that
-everything downstream sees plain lines of text with Markdown-style headings."""
+everything downstream sees plain lines of text with Markdown-style headings.
+Text files copied out of web pages keep HTML entities (&quot; &amp;); they are
+decoded here, so that a heading is not cut at the entity's semicolon."""
 
 from __future__ import annotations
 
 import codecs
 import functools
 import hashlib
+import html
 import re
 from pathlib import Path
 
@@ -59,9 +62,14 @@ def read_bytes(data: bytes, rel: str, fmt: str) -> SourceText:
         warnings += w
     elif fmt == "html":
         text, meta = page_to_text(text)
+    elif fmt == "txt":
+        text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
     if not text.strip():
         raise Unreadable("no_text", "no text") if data.strip() else Unreadable("empty", "empty file")
     return SourceText(rel, text, encoding, fmt, meta, warnings, hashlib.sha256(data).hexdigest())
+
+
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")  # with its ; only
 
 
 def _too_large(size: int) -> Unreadable:

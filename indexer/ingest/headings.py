@@ -2,7 +2,9 @@
 
 Numbering styles: 一、 / （一） / 1. 1、 / （1） / ① / 第一章 第一节 第一条 / Markdown #.
 A line that runs on into its body (一、立足重点，着力……。今年我们……) keeps only
-its first clause as the heading; the rest is body text.
+its first clause as the heading; the rest is body text (a heading is never cut
+at the semicolon of an entity such as &quot;). An article cited by number and
+item (第二十条 第（一）项, a table's caption in a 年报) is no heading.
 """
 
 from __future__ import annotations
@@ -29,8 +31,10 @@ _PATTERNS = [
 ]
 TABLE_CELLS = " | "  # between the cells of a table row, one row a line (web pages, Word files)
 TOOL_NUMBER = re.compile(r"^(\d{1,3})\s+\S")  # how antiword shows Word's heading numbers: 1 推进……
+_CITED_ITEM = re.compile(rf"^第[（(]?[{_CN}\d]+[）)]?[款项目]")  # 第二十条 第（一）项: an article cited, not one's own
 _MD = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _SENTENCE_END = re.compile(r"[。！？；!?;]")
+_ENTITY_END = re.compile(r"&#?[a-zA-Z0-9]{2,31};$")  # the ; of &quot; ends no sentence
 _CLAUSE_END = re.compile(r"[，,：:]")
 MAX_HEADING = 40
 
@@ -98,6 +102,8 @@ def parse_heading(line: str, markdown: bool = False) -> Heading | None:
             return _split(f"part{kind}", cn_number(m.group(1)), s, len(s) - len(m.group(3) or ""))
         if style == "article":
             rest = m.group(2) or ""
+            if _CITED_ITEM.match(rest.strip()):
+                return None
             return Heading("article", cn_number(m.group(1)), s[: len(s) - len(rest)].strip(), rest.strip())
         return _split(style, cn_number(m.group(1)), s, len(s) - len(m.group(2)))
     return None
@@ -106,7 +112,7 @@ def parse_heading(line: str, markdown: bool = False) -> Heading | None:
 def _split(style: str, number: int, s: str, prefix_len: int) -> Heading:
     """Keep the first clause of a heading that runs on into its body."""
     rest = s[prefix_len:]
-    m = _SENTENCE_END.search(rest)
+    m = next((m for m in _SENTENCE_END.finditer(rest) if not _ENTITY_END.search(rest, 0, m.end())), None)
     head, body = (rest[: m.start()], rest[m.end():]) if m else (rest, "")
     if len(head) > MAX_HEADING and (body or len(head) > 2 * MAX_HEADING):
         c = _CLAUSE_END.search(head)

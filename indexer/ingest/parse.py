@@ -41,10 +41,27 @@ def parse_source(src: SourceText) -> ParsedFile:
     many = len(raws) > 1
     reports = []
     page = 1 if src.fmt == "pdf" else None
+    notice: Report | None = None  # the report the next attached document came inside
     for n, raw in enumerate(raws, start=1):
-        reports.append(_report(src, raw, n, many, markdown, page))
+        report = _report(src, raw, n, many, markdown, page)
+        if raw.attached and notice is not None:
+            _attach(notice, report)
+        else:
+            notice = report
+        reports.append(report)
         page = _last_page(raw.lines, page)
     return ParsedFile(src.path, reports, list(src.warnings), src.sha256)
+
+
+def _attach(notice: Report, document: Report) -> None:
+    """Link a document to the notice it was issued in; the notice names it among its attachments
+    unless its 附件说明 already does."""
+    document.parent = notice.doc_id
+    if document.year is None:  # issued with the notice, in its year
+        document.year, document.date = notice.year, document.date or notice.date
+    name = document.title.strip("《》")
+    if not any(name in a or a.strip("《》") in name for a in notice.parts.attachments):
+        notice.parts.attachments.append(document.title)
 
 
 def file_title(rel: str) -> str:
@@ -124,6 +141,7 @@ def _plain(s: Section) -> Section:
 
 
 def _title(src: SourceText, raw: RawReport, many: bool, n: int) -> str:
+    many = many and not raw.issuing  # a notice and the documents it issues are not several reports
     if src.meta.get("title") and not many:
         return str(src.meta["title"]).strip()
     from_file = file_title(src.path)

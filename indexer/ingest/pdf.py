@@ -7,7 +7,11 @@ lines dropped, and a page marker line (PAGE_MARK + number) put where a new page
 starts, so that each section can say on which page it begins. Where the words
 alone do not say it, the type does: lines set larger or bold at the top of the
 first page are the title, and a short bold line between paragraphs is a heading
-(HEADING_MARK + text), numbered or not.
+(HEADING_MARK + text), numbered or not. Tables lose their grid: a row whose
+cells end in columns of numbers is written as a table row (cells joined by
+TABLE_CELLS, as the Word and web readers write them), and a cell set vertically,
+one character a line (三 / 、 / 本 / 年 …), is put back together as a cell of the
+row beside it, so that neither is taken for a heading.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from indexer.ingest.errors import Unreadable
-from indexer.ingest.headings import HEADING_MARK, PAGE_MARK, clean_line, parse_heading
+from indexer.ingest.headings import HEADING_MARK, PAGE_MARK, TABLE_CELLS, clean_line, parse_heading
 
 MAX_PAGES = 3000  # a report is never this long; a longer PDF is a book, a scan or a trap
 _RUNNING_LINES = 2  # lines at the top and bottom of a page that may be a running header or footer
@@ -34,6 +38,9 @@ _BOLD_LINE = 60  # characters: only lines this short are looked at for bold (a h
 _BOLD_NAME = re.compile(r"bold|black|heavy|demi|semibold", re.I)  # SimSun,Bold; Helvetica-Bold; NotoSerifCJK-Black
 _FORCE_BOLD = 1 << 18  # font descriptor flag
 _FILL_STROKE = 2  # text render mode: outlined as well as filled, how Word makes a CJK font bold
+_NUMBER_CELL = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?%?$")  # 3119, 96171.6, 12%
+_ROW_NUMBERS = 3  # a line ending in this many number cells is a table row: 一、本年新收申请数量 95 0 0 0 0 0 95
+_VERTICAL_CELL = 3  # this many lines of one character (or a numbering like 三、) in a row: a cell set vertically
 
 
 @dataclass
@@ -43,6 +50,7 @@ class _Line:
     size: float = 0.0  # largest font size on the line (first page only)
     bold: bool = False  # a short line set bold throughout
     heading: bool = False  # a heading by its type only: bold, unnumbered, between paragraphs
+    table: bool = False  # a table row, its cells joined by TABLE_CELLS
 
 
 def pdf_to_text(data: bytes) -> tuple[str, dict, list[str]]:
@@ -53,7 +61,7 @@ def pdf_to_text(data: bytes) -> tuple[str, dict, list[str]]:
     title, kept = _large_title(kept)
     if title:
         meta["title"] = title
-    paragraphs = _join_wrapped(kept)
+    paragraphs = _join_wrapped(_table_rows(kept))
     out: list[str] = []
     page = 1
     for p in paragraphs:
@@ -212,17 +220,128 @@ def _bold_stands_out(lines: list[_Line]) -> bool:
     return sum(x.bold for x in lines) < len(lines) / 2
 
 
+def _table_rows(lines: list[_Line]) -> list[_Line]:
+    """Rows of a table that ends in columns of numbers, as table rows. The cells around them that
+    hold no number are put at the front of the row they belong to: a vertical cell's characters
+    (joined), a group label between two rows (（三）不予公开), a label wrapped above its numbers,
+    and the header row above the first row."""
+    out: list[_Line] = []
+    pending: list[str] = []  # cells waiting for the row they start
+    held: list[_Line] = []  # the lines they came from, given back as they were if no row follows
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and lines[j].page == lines[i].page and _vertical_piece(lines[j].text):
+            j += 1
+        if j - i >= _VERTICAL_CELL and sum(len(x.text.strip()) == 1 for x in lines[i:j]) >= _VERTICAL_CELL - 1:
+            pending.append("".join(x.text.strip() for x in lines[i:j]))
+            held += lines[i:j]
+            i = j
+            continue
+        line = lines[i]
+        row = _row_cells(line.text)
+        if row is None and i + 1 < len(lines) and _header_of(line.text, lines[i + 1].text):
+            row = _row_cells(lines[i + 1].text, need=1)
+            out.append(_Line(line.page, TABLE_CELLS.join(pending + line.text.split()), table=True))
+            out.append(_Line(lines[i + 1].page, TABLE_CELLS.join(row or []), table=True))
+            pending, held = [], []
+            i += 2
+            continue
+        if row is not None:
+            label = [] if row[0][:1].isdigit() or row[0][:1] == "-" else [row.pop(0)]
+            if not label and not pending:
+                pending = _label_above(out)
+            out.append(_Line(line.page, TABLE_CELLS.join(pending + label + row), table=True))
+            pending, held = [], []
+        elif _in_table(lines, i, out):
+            if " " in line.text.strip() and _row_cells(lines[i + 1].text) is not None:
+                out.append(_Line(line.page, TABLE_CELLS.join(pending + line.text.split()), table=True))
+                pending, held = [], []
+            else:
+                pending.append(line.text.strip())
+                held.append(line)
+        else:
+            out += held + [line]
+            pending, held = [], []
+        i += 1
+    return out + held
+
+
+def _in_table(lines: list[_Line], i: int, out: list[_Line]) -> bool:
+    """A line without numbers that belongs to the table row after it: a short label between two rows,
+    the start of a label whose numbers follow within three lines, or a header row (cells apart)."""
+    text = lines[i].text.strip()
+    if text.endswith(("。", "；")) or len(text) > 40 or _section(lines[i]):
+        return False
+    ahead = [_row_cells(x.text) for x in lines[i + 1:i + 4]]
+    if not any(r is not None for r in ahead):
+        return False
+    if ahead[0] is not None and " " in text and not text[:1].isdigit():
+        return True  # 信息内容 本年制发件数 本年废止件数 …: a header row
+    after_row = bool(out) and out[-1].table
+    numbers_only = next((r for r in ahead if r is not None), None)
+    return after_row and (ahead[0] is not None or (numbers_only is not None and numbers_only[0][:1].isdigit()))
+
+
+def _label_above(out: list[_Line]) -> list[str]:
+    """The short lines between two table rows, taken back as the label of the later row, whose
+    numbers the PDF put on a line of their own (（六）其 / 他处理 / 1、申请人… then 67 3 0 0 1 0 71)."""
+    k = len(out)
+    while k > 0 and len(out) - k < 6 and not out[k - 1].table and len(out[k - 1].text) <= 20 and not _section(out[k - 1]):
+        k -= 1
+    if k == len(out) or k == 0 or not out[k - 1].table:
+        return []
+    cells = [x.text for x in out[k:]]
+    del out[k:]
+    return cells
+
+
+def _section(line: _Line) -> bool:
+    """A heading numbered 一、: the next section of the text, never a label of the table before it."""
+    h = parse_heading(line.text)
+    return h is not None and h.style == "cn"
+
+
+def _header_of(text: str, below: str) -> bool:
+    """A header row (信息内容 本年处理决定数量) over a row of as many cells ending in a number (行政许可 9487)."""
+    cells, row = text.split(), below.split()
+    return (len(cells) >= 2 and len(cells) == len(row) and not any(_NUMBER_CELL.match(c) for c in cells)
+            and not any(c in text for c in "。，；：,;") and bool(_NUMBER_CELL.match(row[-1]))
+            and not any(_NUMBER_CELL.match(c) for c in row[:-1]))
+
+
+def _vertical_piece(text: str) -> bool:
+    s = text.strip()
+    return 0 < len(s) <= 2 and not s.isascii() and (len(s) == 1 or s[-1] in "、．")
+
+
+def _row_cells(text: str, need: int = _ROW_NUMBERS) -> list[str] | None:
+    """The cells of a line that ends in columns of numbers (its label, then each number), else None."""
+    words = text.split()
+    n = 0
+    while n < len(words) and _NUMBER_CELL.match(words[-1 - n]):
+        n += 1
+    if n < need:
+        return None
+    label = " ".join(words[: len(words) - n])
+    return ([label] if label else []) + words[len(words) - n:]
+
+
 def _join_wrapped(lines: list[_Line]) -> list[_Line]:
     """A line that stops short of the sentence's end runs on into the next, unless
     either is a heading, or the line stops well short of the page's text width.
     A bold line after text that is not bold starts a heading, numbered or not,
     and the bold lines that it runs on into belong to it."""
-    width = _text_width(lines)
+    width = _text_width([x for x in lines if not x.table])
     bold = _bold_stands_out(lines)
     out: list[_Line] = []
     open_ = False  # whether the last paragraph runs on
     previous_bold = False
     for line in lines:
+        if line.table:  # a table row neither runs on nor is run into
+            out.append(line)
+            open_, previous_bold = False, False
+            continue
         heading = parse_heading(line.text) is not None
         typeset = (bold and line.bold and not heading and not (open_ and previous_bold)
                    and not line.text.endswith(_SENTENCE_FINAL))

@@ -71,7 +71,11 @@ def build_sections(lines: list[str], markdown: bool = False, first_page: int | N
 
 
 def _inside_article(stack: list[_Open], h: Heading) -> bool:
-    return bool(stack) and stack[-1].style == "article" and not h.style.startswith(("md", "part", "article"))
+    """Lists inside an article are its items, unless the heading goes on a list the article
+    itself sits in (an article quoted under 二、 does not swallow 三、)."""
+    if not stack or stack[-1].style != "article" or h.style.startswith(("md", "part", "article")):
+        return False
+    return not any(o.style == h.style and o.number is not None and h.number == o.number + 1 for o in stack)
 
 
 def _place(stack: list[_Open], h: Heading) -> int:

@@ -3,6 +3,16 @@
 Scraped pages bundle several reports (【篇一】…【篇三】, or a title line such as
 2024年县教育局工作总结 starting the next one) behind a teaser line and site
 boilerplate, neither of which is report text.
+
+An official notice that issues (印发/转发) a document carries it below its own
+signature and date: the document's title line (sometimes wrapped over two
+lines, sometimes under an 附件 label), then its own 一、二、…. Each such
+document is a report of its own, marked as attached to the notice, so that its
+headings never nest under the notice's last heading.
+
+A 政府工作报告 without numbered parts (no 一、) heads them with short lines
+standing alone between paragraphs (“十四五”时期工作回顾, 2026年重点工作); those
+lines are marked as headings (HEADING_MARK), as a PDF's bold lines are.
 """
 
 from __future__ import annotations
@@ -10,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from indexer.ingest.headings import clean_line, parse_heading
+from indexer.ingest.headings import HEADING_MARK, clean_line, parse_heading
 from indexer.text.normalize import simplified
 
 _MARKER = re.compile(r"^【\s*(?:篇|第)?\s*([一二三四五六七八九十\d]+)\s*篇?\s*】\s*(.*)$")
@@ -33,6 +43,8 @@ class RawReport:
     title: str | None
     lines: list[str] = field(default_factory=list)
     title_from_page: bool = False  # title borrowed from the page's teaser, not the report's own
+    attached: bool = False  # a document issued inside the report before it that is not attached itself
+    issuing: bool = False  # documents issued inside it were cut out of it: it is a notice, not one of several reports
 
 
 def is_title_line(line: str) -> bool:
@@ -77,6 +89,11 @@ def split_reports(text: str, fmt: str) -> list[RawReport]:
             current.lines.append(line)
             has_content = has_content or bool(s)
     reports = [r for r in reports if any(clean_line(x) for x in r.lines) or r.title]
+    if fmt == "txt":
+        reports = [part for r in reports for part in _attached_documents(r)]
+        for r in reports:
+            if _bare_headed_work_report(r):
+                r.lines = _mark_bare_headings(r.lines)
     for r in reports:
         if r.title is None and topic:
             r.title, r.title_from_page = topic, True
@@ -120,3 +137,120 @@ def _skip_preamble(lines: list[str]) -> tuple[str | None, int]:
         seen += 1
         i += 1
     return topic, i
+
+
+_SIGNED = re.compile(r"^(?:[12]\d{3}|[一二][〇○零一二三四五六七八九]{3})年[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}日$")
+_ATTACHMENT_LABEL = re.compile(r"^附件\s*[\d一二三四五六七八九十]*\s*[：:]?\s*$")
+_ISSUING = re.compile(r"(?:印发|转发|印送)给你们|现予印发|现予转发|^附件\s*[\d一二三四五六七八九十]*\s*[：:]")
+_NOT_TITLE = re.compile(r"[。；;：:，,！!？?]")
+_OWN_LIST = ("cn", "part", "article")  # how an attached document's own numbering starts: 一、 第一章 第一条
+_TITLE_WRAP = 2  # lines a title printed over two or three lines adds above its last line
+_INTRO = 3  # lines of preamble an attached document may have between its title and its 一、
+
+
+def _attached_documents(report: RawReport) -> list[RawReport]:
+    """The report, and each document issued inside it as a report of its own. A document starts at
+    a title line followed, after at most a short preamble, by its own 一、: right after the notice's
+    date, an 附件 label or the sentence that issues it, or later as the next of several documents."""
+    lines = report.lines
+    starts: list[tuple[int, int, str]] = []  # (where the text before it ends, where its text begins, title)
+    armed, i = False, 0
+    while i < len(lines):
+        s = clean_line(lines[i])
+        title_end = _own_title(lines, i, armed) if s and (armed or starts) else None
+        if title_end is None:
+            armed = armed or bool(s and (_SIGNED.match(s) or _ISSUING.search(s) or _ATTACHMENT_LABEL.match(s)))
+            i += 1
+            continue
+        first = _title_start(lines, i, starts[-1][1] if starts else 0)
+        label = _previous(lines, first)
+        cut = label if label is not None and _ATTACHMENT_LABEL.match(clean_line(lines[label])) else first
+        title = "".join(clean_line(x) for x in lines[first:title_end] if clean_line(x))
+        starts.append((cut, title_end, title))  # an 附件 label goes with neither document
+        armed, i = False, title_end
+    if not starts:
+        return [report]
+    out = [RawReport(report.title, lines[: starts[0][0]], report.title_from_page, report.attached, issuing=True)]
+    for k, (_, begin, title) in enumerate(starts):
+        end = starts[k + 1][0] if k + 1 < len(starts) else len(lines)
+        out.append(RawReport(title, lines[begin:end], attached=True))
+    return out
+
+
+def _own_title(lines: list[str], i: int, armed: bool) -> int | None:
+    """Where the title starting at line i ends, when it is an attached document's title: a short line
+    without a sentence's punctuation (any such line when armed, else one that names a kind of
+    document), followed by its own list numbered from one. None otherwise."""
+    s = clean_line(lines[i])
+    if not _title_like(s):
+        return None
+    if not armed and not is_title_line(s):
+        return None
+    seen = 0
+    for j in range(i + 1, len(lines)):
+        x = clean_line(lines[j])
+        if not x:
+            continue
+        h = parse_heading(x)
+        if h is not None:
+            # 1. only right under a title right after the notice or a label (a form's 1.学生信息 is no document)
+            own = _OWN_LIST + ("arabic",) if armed and not seen else _OWN_LIST
+            return i + 1 if h.number == 1 and h.style in own else None
+        seen += 1
+        if seen > _INTRO or _title_like(x):
+            return None  # a preamble is sentences; a line more like a title is where the title is
+    return None
+
+
+def _title_like(s: str) -> bool:
+    return (len(s) <= 60 and not _NOT_TITLE.search(s) and not _SIGNED.match(s) and not _ATTACHMENT_LABEL.match(s)
+            and not _ISSUING.search(s) and parse_heading(s) is None)
+
+
+def _title_start(lines: list[str], i: int, start: int) -> int:
+    """The first line of a title whose last line is line i: a line above it that the title was
+    wrapped from is at least as long as the rest (山西省全面加强和改进学校美育 / 工作实施方案)."""
+    first = i
+    for _ in range(_TITLE_WRAP):
+        p = _previous(lines, first)
+        if p is None or p < start:
+            break
+        above = clean_line(lines[p])
+        if len(above) < len(clean_line(lines[i])) or not _title_like(above):
+            break
+        first = p
+    return first
+
+
+def _previous(lines: list[str], i: int) -> int | None:
+    """The last line before i that is not blank."""
+    return next((j for j in range(i - 1, -1, -1) if clean_line(lines[j])), None)
+
+
+_WORK_REPORT = "政府工作报告"
+_BARE_HEADING = 25  # characters: a part's heading standing alone is short
+_PARAGRAPH = 40  # characters: what follows such a heading is a paragraph
+_PARAGRAPH_END = tuple("。！？!?”")
+
+
+def _bare_headed_work_report(report: RawReport) -> bool:
+    """A 政府工作报告 (by its title or its first lines) whose parts carry no 一、 numbering."""
+    head = [clean_line(x) for x in report.lines[:40]]
+    if _WORK_REPORT not in (report.title or "") and not any(_WORK_REPORT in x for x in head if len(x) < 40):
+        return False
+    return not any((h := parse_heading(x)) is not None and h.style == "cn" for x in report.lines)
+
+
+def _mark_bare_headings(lines: list[str]) -> list[str]:
+    """Short lines standing alone between paragraphs (after a finished sentence, before a paragraph
+    or a numbered heading), marked as headings."""
+    out = list(lines)
+    filled = [i for i, x in enumerate(lines) if clean_line(x)]
+    for k, i in enumerate(filled[1:-1], start=1):
+        s = clean_line(lines[i])
+        prev, nxt = clean_line(lines[filled[k - 1]]), clean_line(lines[filled[k + 1]])
+        if (2 <= len(s) <= _BARE_HEADING and not _NOT_TITLE.search(s) and not any(c.isspace() for c in s)
+                and parse_heading(s) is None and not _SIGNED.match(s) and not _ATTACHMENT_LABEL.match(s)
+                and prev.endswith(_PARAGRAPH_END) and (len(nxt) >= _PARAGRAPH or parse_heading(nxt) is not None)):
+            out[i] = HEADING_MARK + s
+    return out
