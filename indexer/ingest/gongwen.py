@@ -36,14 +36,30 @@ class Gongwen:
     doc_no: str | None = None
     date: str | None = None  # ISO: YYYY-MM-DD, YYYY-MM or YYYY
     issuers: list[str] = field(default_factory=list)
-    official: bool = False  # it has the shape of a 公文 (文号, 主送, 关于-title, publication block)
+    official: bool = False  # it has the parts of a 公文 (文号, 主送, publication block)
     parts: DocParts = field(default_factory=DocParts)
 
 
 def unwrap(text: str) -> Unwrapped:
-    """Remove provider additions from a whole file's text."""
+    """Remove provider additions from a whole file's text. Headers, toolbars and page furniture sit in
+    the first and last lines; only browser print headers and footers repeat through the middle."""
     lines = text.split("\n")
-    out = Unwrapped(text="")
+    out = Unwrapped(text=text)
+    if len(lines) > 2 * _EDGE_LINES:
+        middle = lines[_EDGE_LINES:-_EDGE_LINES]
+        if _PRINTED.search("\n".join(lines[:_EDGE_LINES])):  # a browser prints them on every page
+            middle = [x for x in middle if not (_PRINT_HEADER.match(x.strip()) or _PRINT_FOOTER.match(x.strip()))]
+        edges = lines[:_EDGE_LINES], lines[-_EDGE_LINES:]
+    else:
+        middle, edges = [], (lines, [])
+    head, tail = (_unwrap_edge(x, out) for x in edges)
+    keep = _drop_page_trailer(head + middle + tail)
+    if len(keep) != len(lines):
+        out.text = "\n".join(keep)
+    return out
+
+
+def _unwrap_edge(lines: list[str], out: Unwrapped) -> list[str]:
     keep: list[str] = []
     toolbar: list[str] = []
     bare_source = False
@@ -55,6 +71,9 @@ def unwrap(text: str) -> Unwrapped:
         if toolbar:
             keep.extend(_flush_toolbar(toolbar))
             toolbar = []
+        if not (bare_source or _EDGE_ANY.match(s) or "记者" in s):  # most lines: text
+            keep.append(line)
+            continue
         if _PKULAW_CODE.match(s):
             continue
         m = _PKULAW_LINK.match(s)
@@ -76,8 +95,7 @@ def unwrap(text: str) -> Unwrapped:
         bare_source = False
         keep.append(line)
     keep.extend(_flush_toolbar(toolbar))
-    out.text = "\n".join(_drop_page_trailer(keep))
-    return out
+    return keep
 
 
 def strip_site_suffix(title: str) -> str:
@@ -99,15 +117,18 @@ def read_parts(lines: list[str], title: str | None, page_date: str | None = None
     _read_tail(body, gw, head_end)
     if pub.get("发文字号") and not gw.doc_no:
         gw.doc_no = pub["发文字号"]
-    gw.official = gw.official or bool(pub) or bool(gw.title and _OFFICIAL_TITLE.search(fold_text(gw.title)))
+    gw.official = gw.official or bool(pub)
     if gw.date is None:
         gw.date = _dateline(body) or _session_date(body) or iso_date(pub.get("成文日期") or pub.get("生成日期") or pub.get("发布日期")
                                               or "") or page_date
-    if not gw.issuers:
-        gw.issuers = issuers_from_title(gw.title or "")
     if not gw.issuers and pub.get("发文机构"):
         gw.issuers = [_central(x) for x in re.split(r"[\s、]+", pub["发文机构"]) if x]
     return gw
+
+
+def official_title(title: str) -> bool:
+    """A title in the shape of a 公文's: 某机关关于某事的通知, 印发/转发 …"""
+    return bool(_OFFICIAL_TITLE.search(fold_text(title)))
 
 
 def doc_no_year(doc_no: str | None) -> int | None:
@@ -138,6 +159,8 @@ def iso_date(s: str) -> str | None:
 
 # --- provider wrappers ---------------------------------------------------------------------------
 
+_EDGE_LINES = 60
+_EDGE_ANY = re.compile(r"北大法宝|原文链接|\d{4}/|https?:|时间|发布|来源|\d{4}年\d{1,2}月\d{1,2}日\s*\d")
 _PKULAW_CODE = re.compile(r"^北大法宝\s*【法宝引证码】")
 _PKULAW_LINK = re.compile(r"^原文链接[：:]\s*(https?://\S+)")
 _FBM = re.compile(r"\s*[（(]FBM-CLI-[\d.\-]+[)）]")
@@ -148,6 +171,7 @@ _TOOLBAR_OPEN = re.compile(r"^【\s*(?:字号|字体)\s*[：:]")
 _TOOLBAR_SURE = frozenset(["下载", "打印", "全屏", "收藏", "分享：", "分享:", "打印本页", "关闭窗口", "扫一扫在手机打开当前页"])
 _PRINT_HEADER = re.compile(r"^\d{4}/\d{1,2}/\d{1,2}\s*(?:上午|下午)?\s*\d{1,2}:\d{2}(?::\d{2})?\s+\S")
 _PRINT_FOOTER = re.compile(r"^https?://\S+\s+\d+/\d+$")
+_PRINTED = re.compile(r"^\s*(?:\d{4}/\d{1,2}/\d{1,2}\s|https?://\S+\s+\d+/\d+\s*$)", re.M)
 _PHOTO_CAPTION = re.compile(r"记者\s*\S{1,8}\s*摄。?$")
 _PAGE_TIME = re.compile(r"^(?:时间|发布时间|发布日期)[：:]\s*(\d{4}[-年./]\d{1,2}[-月./]\d{1,2}日?)")
 _PAGE_TIME_ALONE = re.compile(r"^(\d{4}年\d{1,2}月\d{1,2}日)\s*\d{1,2}时\d{1,2}分$")
@@ -177,6 +201,7 @@ _DOC_NO = r"[\u4e00-\u9fa5A-Za-z]{1,12}(?:[〔\[［【(（]\s*\d{4}\s*[〕\]］�
 _DOC_NO_LINE = re.compile(rf"^[（(]?\s*({_DOC_NO})\s*(.*?)\s*[）)]?$")
 _DOC_NO_YEAR = re.compile(r"[〔\[［【(（]\s*(\d{4})\s*[〕\]］】)）]")
 _DATE_UNDER_TITLE = re.compile(r"^[（(]\s*(\S*?\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?)")
+_BARE_DATE = re.compile(r"^[（(]\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[）)]$")
 _BANTOU = re.compile(r"^(\S{2,30}?)\s*文件$")
 _ADDRESSEE_NOT = re.compile(r"^(?:各位代表|同志们|附件|现将|根据|为|按照|经)")
 _OFFICIAL_TITLE = re.compile(r"关于|印发|转发|(?:通知|意见|通报|批复|复函|函|请示|决定|公告|通告)$")
@@ -201,7 +226,8 @@ def _read_head(body: list[str], gw: Gongwen) -> int:
             body[i] = ""
         elif (m := _DATE_UNDER_TITLE.match(s)) and len(s) <= 40 and not s.endswith("会议上）"):
             gw.date = gw.date or iso_date(m.group(1))
-            body[i] = ""
+            if _BARE_DATE.match(s):  # （2017年8月14日）; a note such as （…会议通过） stays text
+                body[i] = ""
         elif (m := _BANTOU.match(s)) and seen == 0 and not gw.issuers:
             gw.issuers = [m.group(1)]
             body[i] = ""

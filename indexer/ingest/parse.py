@@ -11,6 +11,7 @@ from indexer.ingest.gongwen import (
     Unwrapped,
     doc_no_year,
     issuers_from_title,
+    official_title,
     read_parts,
     strip_provider_code,
     strip_site_suffix,
@@ -82,13 +83,19 @@ def _report(src: SourceText, wrapper: Unwrapped, raw: RawReport, n: int, many: b
     full_text = "\n".join(s.text for s in sections)
     is_law = any(s.heading.startswith("第") and s.heading.endswith("条") for s in sections[:50])
     meta = src.meta
+    # a law's title (国务院关于…的决定) does not make it a 公文; its 文号 or 主送 would
+    official = gw.official or bool(gw.parts.signed) or (
+        not is_law and official_title(title) and issuer_of(title, opening) is None)
     doc_type = (simplified(str(meta["doc_type"])) if meta.get("doc_type")
-                else doc_type_of(title, is_law, official=gw.official))
-    issuers = [str(meta["issuer"])] if meta.get("issuer") else gw.issuers or issuers_from_title(title)
+                else doc_type_of(title, is_law, official=official))
+    if meta.get("issuer"):
+        issuers = [str(meta["issuer"])]
+    else:
+        issuers = gw.issuers or (issuers_from_title(title) if official or doc_type == "信息公开年报" else [])
     return Report(
         doc_id=f"{src.path}~{n}" if many else src.path,
         title=title,
-        year=_year(src, raw, title, opening, gw, doc_type),
+        year=_year(src, raw, title, opening, gw, doc_type, official),
         # declared labels in simplified, as the derived ones are: 工作總結 and 工作总结 are one facet
         doc_type=doc_type,
         region=simplified(str(meta["region"])) if meta.get("region") else region_of(title, title + "\n" + full_text[:3000]),
@@ -121,12 +128,13 @@ def _title(src: SourceText, raw: RawReport, many: bool, n: int, gw: Gongwen) -> 
     return f"{from_file}（第{n}篇）" if many else from_file
 
 
-def _year(src: SourceText, raw: RawReport, title: str, opening: str, gw: Gongwen, doc_type: str) -> int | None:
+def _year(src: SourceText, raw: RawReport, title: str, opening: str, gw: Gongwen, doc_type: str,
+          official: bool) -> int | None:
     """The meta's year; for a 年报 or 工作总结 the year reported on (file name, title, opening); for an
     official document the 成文日期's, else its own 文号's (never a cited one's)."""
     if "year" in src.meta:
         return meta_year(src.meta["year"])
-    if gw.official and doc_type not in _REPORTED_ON:
+    if official and doc_type not in _REPORTED_ON:
         y = int(gw.date[:4]) if gw.date else doc_no_year(gw.doc_no)
         if y is not None:
             return y
