@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import html
 import json
 import os
 import re
 import sys
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 
 from indexer.ingest.errors import Unreadable
 from indexer.ingest.files import FORMATS, is_supported
@@ -45,8 +46,9 @@ def cmd_parse(args: argparse.Namespace) -> int:
         return 0
     print(f"{parsed.source}: {len(parsed.reports)} report(s)")
     for r in parsed.reports:
-        year = r.year if r.year is not None else "年份不详"
-        print(f"\n[{r.doc_id}] {r.title}  ({year} · {r.doc_type} · {r.region or '-'} · {r.issuer or '-'})")
+        when = r.date or (r.year if r.year is not None else "年份不详")
+        doc_no = f"{r.doc_no} · " if r.doc_no else ""
+        print(f"\n[{r.doc_id}] {r.title}  ({doc_no}{when} · {r.doc_type} · {r.region or '-'} · {r.issuer or '-'})")
         for s in r.sections:
             label = s.heading or "（开头）"
             page = f" 第 {s.page} 页" if s.page else ""
@@ -70,6 +72,12 @@ def _reindex(args: argparse.Namespace, **how) -> int:
         return 2
     except IndexWorkerFailed as e:
         print(f"edusearch: {e}; the index is unchanged", file=sys.stderr)
+        return 1
+    except OSError as e:
+        if e.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        print(f"edusearch: the disk is full ({e.filename or index_dir(args)}); the index is unchanged. "
+              "Free some space and run the reindex again", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("edusearch: interrupted; the index is unchanged (the next reindex starts this one over)",
@@ -132,6 +140,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     try:
         filters = Filters.for_year(args.year)
+        filters.set_date(args.date)
     except ValueError as e:
         print(f"edusearch: {e}", file=sys.stderr)
         return 2
@@ -160,7 +169,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     for i, h in enumerate(res.hits, start=first + 1):
         path = " › ".join([h.title, *h.heading_path])
         page = f" · 第 {h.page} 页" if h.page else ""
-        print(f"\n{i}. {path}  ({h.year or '年份不详'} · {h.doc_type}{page})")
+        doc_no = f" · {h.doc_no}" if h.doc_no else ""
+        print(f"\n{i}. {path}  ({h.date or h.year or '年份不详'}{doc_no} · {h.doc_type}{page})")
         print(f"   {_terminal(h.snippet_html, color)}")
         print(f"   {_readable_url(h.url)}")
     return 0
@@ -185,6 +195,7 @@ def cmd_trend(args: argparse.Namespace) -> int:
 
     try:
         filters = Filters.for_year(args.year)
+        filters.set_date(args.date)
         reader = IndexReader(require_current(index_dir(args)))
     except (ValueError, NoIndex) as e:
         print(f"edusearch: {e}", file=sys.stderr)
@@ -282,11 +293,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
         except (SourceMissing, IndexLocked) as e:
             print(f"edusearch: {e}", file=sys.stderr)
             return 2
-    app = create_app(root, BASE_URL=args.base_url or "")
+    app = create_app(root, BASE_URL=args.base_url or "", TRUSTED_HOSTS=allowed_hosts(args))
     warm(app.extensions["edusearch"].reader())
     print(f"edusearch: serving {root} on http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
     serve(app, host=args.host, port=args.port, threads=args.threads, ident="edusearch", clear_untrusted_proxy_headers=True)
     return 0
+
+
+def allowed_hosts(args: argparse.Namespace) -> list[str] | None:
+    """The Host names the server answers to (others get 400), so a page of another site cannot reach a
+    server on 127.0.0.1 through a name of its own (DNS rebinding), and no link is built from a Host
+    an attacker chose. Default: the bound address, localhost and --base-url's host; bound to every
+    address (0.0.0.0), any name, unless --allowed-hosts says which."""
+    if args.allowed_hosts:
+        return [h.strip() for h in args.allowed_hosts.split(",") if h.strip()]
+    if args.host in ("0.0.0.0", "::", ""):
+        return None
+    hosts = [args.host, "localhost", "127.0.0.1", "::1"]
+    if args.base_url:
+        hosts.append(urlsplit(args.base_url).hostname or "")
+    return [h for h in dict.fromkeys(hosts) if h]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -319,12 +345,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("query")
     sp.add_argument("--index")
     sp.add_argument("--year", help="2019, 2015-2020, 2015-, -2020 or unknown")
+    sp.add_argument("--date", help="成文日期: 2016, 2016-06, 2016-06-07 or 2016-01..2016-06")
     sp.add_argument("--type", help="document type, e.g. 工作总结")
     sp.add_argument("--region", help="region level: 全国 省 市 县 区")
     sp.add_argument("--limit", type=_positive, default=10, help=f"results per page (up to {MAX_PER_PAGE})")
     sp.add_argument("--page", type=_positive, default=1)
     sp.add_argument("--sort", choices=["relevance", "newest", "oldest"], default="relevance",
-                    help="best first (default), or by report year")
+                    help="best first (default), or by report date (else year; unknown last)")
     sp.add_argument("--json", action="store_true", help="print the same object as /api/search")
     sp.set_defaults(func=cmd_search)
 
@@ -335,6 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="reports that mention it, sections, mentions, or share of the year's reports "
                          "(default: share when years hold different numbers of reports, else reports)")
     sp.add_argument("--year", help="2010-2024, 2015-, or one year")
+    sp.add_argument("--date", help="成文日期: 2016, 2016-06 or 2016-01..2016-06")
     sp.add_argument("--type", help="document type, e.g. 工作总结")
     sp.add_argument("--region", help="region level: 全国 省 市 县 区")
     sp.add_argument("--csv", action="store_true", help="CSV (no BOM) instead of an aligned table")
@@ -346,6 +374,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--port", type=int, default=8000)
     sp.add_argument("--threads", type=int, default=8)
     sp.add_argument("--base-url", help="public address of this server (https://…): makes copied links and exports absolute")
+    sp.add_argument("--allowed-hosts", help="comma-separated Host names to answer (default: the bound address, localhost "
+                                            "and --base-url's host; any name when bound to every address)")
     sp.set_defaults(func=cmd_serve)
 
     sp = sub.add_parser("stats", help="what the index holds")

@@ -1,9 +1,10 @@
-"""Shared fixtures: the seed text, the loaded dictionary, a built index of the seeds and our own report fixtures, the app."""
+"""Shared fixtures: the seed text, the loaded dictionary, a built index of the seeds and our own report fixtures
+(and one of our official documents), the app."""
 
 from __future__ import annotations
 
 import pytest
-from helpers import CORPUS, SEED_003
+from helpers import CORPUS, GONGWEN, SEED_003
 
 
 @pytest.fixture
@@ -29,6 +30,16 @@ def index_dir(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("index")
     reindex(root, list(CORPUS), progress=False)
+    return root
+
+
+@pytest.fixture(scope="session")
+def gongwen_index(tmp_path_factory):
+    """A real index of our made-up official documents (fixtures/gongwen)."""
+    from indexer.store.build import reindex
+
+    root = tmp_path_factory.mktemp("gongwen-index")
+    reindex(root, [GONGWEN], progress=False)
     return root
 
 

@@ -13,6 +13,7 @@ SEED_000 = SEEDS / "000_d895e07126d09c4a.txt"
 SEED_003 = SEEDS / "003_b60ab74d721999db.txt"
 GOV = FIXTURES / "reports"  # a made-up county's dated 政府工作报告 and 决议, one in traditional characters
 ALT = FIXTURES / "reports-alt"  # the same kind of reports, space-indented, with full-width digits
+GONGWEN = FIXTURES / "gongwen"  # made-up official documents whose fields the front matter states: 文号, date, issuers, parts
 CORPUS = (SEEDS, GOV, ALT)  # what the session's index holds, one source folder each
 COUNTIES = [a + b for b in "林岭湖山泉岩沙溪" for a in "东西南北"]  # 32 made-up county names
 

@@ -214,6 +214,7 @@ def test_doc_that_is_not_word_is_reported(tmp_path):
     with pytest.raises(Unreadable) as e:
         doc_to_text(OLE_MAGIC + b" this is not a Word file" * 10)
     assert e.value.code == "doc_failed"
+    assert "in.doc" not in e.value.detail and "/tmp" not in e.value.detail  # no temporary path reaches readers
 
 
 # --- traditional characters -------------------------------------------------------------
@@ -468,3 +469,25 @@ def test_antiword_headings_are_never_a_signature_or_a_caption(monkeypatch):
         "总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况", "存在的主要问题及改进情况"}
     text = "\n".join(s.text for s in tables.sections)
     assert "\n第二十条第（一）项\n信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数\n" in text
+
+
+def test_web_page_text_stays_text(tmp_path):
+    """Text from HTML is not read again as Markdown: a<b 且 c>d, x*y*z, _名_, [a](b) and escaped
+    <script> text reach the index and the report page as written."""
+    from webapp import create_app
+
+    src = tmp_path / "src"
+    src.mkdir()
+    body = "当 a&lt;b 且 c&gt;d 时，x*y*z 与 _下划线_ 照录；&lt;script&gt;alert(1)&lt;/script&gt; 是文字；[链接](http://x) 也是。"
+    (src / "page.html").write_text(f"<html><body><h1>县教育局工作总结</h1><h2>一、说明</h2><p>{body}</p></body></html>",
+                                   encoding="utf-8")
+    [r] = parse_path(src / "page.html", src).reports
+    written = "当 a<b 且 c>d 时，x*y*z 与 _下划线_ 照录；<script>alert(1)</script> 是文字；[链接](http://x) 也是。"
+    assert r.sections[-1].text == written and r.sections[-1].markdown is None
+    reindex(tmp_path / "ix", [src], progress=False)
+    reader = Library(tmp_path / "ix").reader()
+    for q in ("a<b", "_下划线_", "[链接](http://x)", "<script>"):
+        assert search(reader, f'"{q}"').total == 1, q
+    page = create_app(tmp_path / "ix").test_client().get("/doc/page.html").get_data(as_text=True)
+    assert "a&lt;b 且 c&gt;d" in page and "x*y*z" in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert" not in page

@@ -354,3 +354,71 @@ def test_no_endpoint_writes(hostile, hc):
     after = (store.current_token(hostile), (store.current(hostile) / store.MANIFEST).read_bytes())
     assert after == before
     assert sorted(p.name for p in hostile.iterdir()) == gens
+
+
+# -- the Host header and arguments meant for url_for ------------------------------------------------
+
+@pytest.mark.parametrize("args", ["doc_id=x", "endpoint=x", "_method=POST", "_external=1&_scheme=https", "_anchor=a"])
+def test_a_moved_report_redirects_whatever_the_arguments(client, args):
+    """A report link that changed (x.txt → x.txt~1) redirects relative, with the query as it came:
+    arguments named like url_for's own gave a 500, and _external=1 built the Location from Host."""
+    from helpers import SEED_000
+
+    r = client.get(f"/doc/{SEED_000.name}?{args}", headers={"Host": "evil.example"})
+    assert r.status_code == 302
+    assert r.headers["Location"] == f"/doc/{SEED_000.name}~1?{args}"
+
+
+def test_serve_answers_only_its_own_host_names(index_dir, tmp_path):
+    """DNS rebinding: a page on evil.example resolving to 127.0.0.1 must not read the server, and no
+    page is built from a Host an attacker chose (/opensearch.xml reflected it)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    from helpers import running_server
+
+    with running_server(index_dir, tmp_path / "serve.log") as (url, _proc):
+        port = urlsplit(url).port
+
+        def get(path: str, host: str) -> tuple[int, str]:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", path, headers={"Host": host})
+            resp = conn.getresponse()
+            body = resp.read().decode("utf-8", "replace")
+            conn.close()
+            return resp.status, body
+
+        assert get("/api/stats", "evil.example")[0] == 400
+        assert get("/opensearch.xml", f"evil.example:{port}")[0] == 400
+        for host in (f"127.0.0.1:{port}", f"localhost:{port}"):
+            status, body = get("/opensearch.xml", host)
+            assert status == 200 and f"http://{host}/search" in body and "evil" not in body
+
+
+def test_allowed_hosts_follow_the_bound_address_and_base_url():
+    from indexer.cli import allowed_hosts
+
+    def hosts(*argv):
+        return allowed_hosts(build_parser().parse_args(["serve", *argv]))
+
+    assert hosts() == ["127.0.0.1", "localhost", "::1"]
+    assert hosts("--base-url", "https://edu.example.org/search") == ["127.0.0.1", "localhost", "::1", "edu.example.org"]
+    assert hosts("--host", "0.0.0.0") is None  # every address: any name, unless told
+    assert hosts("--host", "0.0.0.0", "--allowed-hosts", "a.example, b.example") == ["a.example", "b.example"]
+
+
+def test_the_access_log_keeps_one_line_per_request(index_dir, tmp_path):
+    """A decoded %0A split a log line (a forged entry), %00 wrote a NUL."""
+    import urllib.request
+
+    from helpers import running_server
+
+    log = tmp_path / "serve.log"
+    with running_server(index_dir, log) as (url, _proc):
+        urllib.request.urlopen(url + "/search?q=a%0A127.0.0.1%20%22GET%20/forged%22%00%5C").read()
+        urllib.request.urlopen(url + "/api/stats").read()  # written after the first: its line is complete
+    lines = log.read_bytes().split(b"\n")
+    assert b"\x00" not in log.read_bytes()
+    hit = [ln for ln in lines if b"/search?q=" in ln]
+    assert len(hit) == 1 and b"%0A" in hit[0] and b"%22" in hit[0] and b"%5C" in hit[0]
+    assert not any(ln.startswith(b"127.0.0.1 \"GET /forged") for ln in lines)

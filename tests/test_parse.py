@@ -122,7 +122,7 @@ def test_law_chapters_and_articles():
     articles = children(r, chapters[0])
     assert articles[0].heading == "第一条"
     assert articles[0].heading_path == ["第一章 总 则", "第一条"]
-    assert articles[0].text.startswith("为了加强中小学生校车安全管理")
+    assert articles[0].text.startswith("为了让本县中小学生坐上放心校车")
     # the header block is the opening, without the INFO END marker
     assert "INFO END" not in r.sections[0].text
     # 项 （一）（二） inside an article stay in the article

@@ -433,9 +433,10 @@ def test_removing_most_documents_rewrites_their_whoosh_segments(tmp_path):
         reader.close()
 
 
-def test_linked_folders_are_read_and_a_link_loop_ends(tmp_path):
-    """Reports gathered into a source folder by symlinks are indexed like the rest (they were
-    counted as one skipped file without an extension); a link back up does not loop."""
+def test_links_are_followed_inside_the_named_folders_and_a_link_loop_ends(tmp_path):
+    """Reports gathered into a source folder by symlinks are read while the links stay inside the
+    folders the user named; a link out of them is reported and not followed (a link to /etc must
+    publish nothing); a file reached twice is read once, and a link back up does not loop."""
     src, elsewhere = tmp_path / "src", tmp_path / "elsewhere"
     src.mkdir()
     elsewhere.mkdir()
@@ -445,11 +446,14 @@ def test_linked_folders_are_read_and_a_link_loop_ends(tmp_path):
     (elsewhere / "back").symlink_to(src, target_is_directory=True)
     root = tmp_path / "index"
     s = reindex(root, [src], progress=False)
+    assert s.files == 1 and [(x.path, x.code) for x in s.skipped] == [("linked", "link_outside")]
+    assert hits(root, "防溺水").total == len(brute_hits("防溺水", SEED_003))
+    s = reindex(root, [elsewhere], progress=False)  # named now: the link leads inside, each file read once
     assert s.files == 2 and not s.skipped and not s.other_types
-    assert hits(root, "防溺水").total == len(brute_hits("防溺水", SEED_000, SEED_003))
+    assert hits(root, "防溺水").total == len(brute_hits("防溺水", SEED_000, SEED_003)) > 0
     (elsewhere / SEED_000.name).write_text("一、新的标题\n双减工作全面落实。\n", encoding="utf-8")
     s = reindex(root, progress=False)
-    assert s.indexed == 1 and hits(root, "双减").total == 1 and hits(root, "防溺水").total == 0
+    assert s.indexed == 1 and hits(root, "双减").total == 1 and hits(root, "防溺水").total == len(brute_hits("防溺水", SEED_003))
 
 
 def test_the_collector_runs_less_often_during_a_build_only(tmp_path, corpus, monkeypatch):
@@ -475,3 +479,24 @@ def test_the_collector_runs_less_often_during_a_build_only(tmp_path, corpus, mon
     with pytest.raises(RuntimeError):
         reindex(tmp_path / "ix", [corpus], full=True, progress=False)
     assert gc.get_threshold() == before
+
+
+def test_a_full_disk_is_one_line_and_the_index_is_unchanged(tmp_path, corpus, monkeypatch, capsys):
+    import errno
+
+    from indexer.store import texts
+
+    root = tmp_path / "index"
+    assert main(["reindex", str(corpus), "--index", str(root)]) == 0
+    before = store.current(root)
+    (corpus / "new.txt").write_text("一、新增\n暑期防溺水家访全覆盖。\n", encoding="utf-8")
+    capsys.readouterr()
+
+    def full(folder, *args):
+        raise OSError(errno.ENOSPC, "No space left on device", str(folder / "texts.utf8"))
+
+    monkeypatch.setattr(texts, "save", full)
+    assert main(["reindex", "--index", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "disk is full" in err and "unchanged" in err, err
+    assert store.current(root) == before

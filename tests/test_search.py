@@ -277,8 +277,8 @@ def test_cli_search_json_is_the_api_object(index_dir, capsys):
                          "suggestions"}
     assert set(out["facets"]) == {"year", "doc_type", "region"}
     hit = out["hits"][0]
-    assert set(hit) == {"doc_id", "section_id", "title", "year", "doc_type", "heading_path", "source", "url", "snippet_html", "score",
-                        "page"}
+    assert set(hit) == {"doc_id", "section_id", "title", "year", "doc_type", "doc_no", "date", "issuer", "issuers", "place",
+                        "region", "province", "heading_path", "source", "url", "snippet_html", "score", "page"}
     assert hit["page"] is None  # a text file has no pages
     assert hit["url"].endswith("#" + hit["section_id"])
     assert hit["source"] == SEED_000.name

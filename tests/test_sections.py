@@ -102,3 +102,15 @@ def test_an_info_comment_line_is_not_text():
 def test_no_text_no_sections():
     assert build_sections([]) == []
     assert build_sections(["", "\u3000\u3000", PAGE_MARK + "2"], first_page=1) == []
+
+
+def test_repeated_headings_get_numbered_ids_in_order():
+    """A heading repeated many times (30,000 × 一、甲 took a minute when each id was searched from _2
+    up) numbers its repeats _2, _3, … in reading order, the same ids as before."""
+    lines = []
+    for k in range(3000):
+        lines += ["一、甲", f"第{k}段。"]
+    sections = build_sections(lines)
+    assert [s.section_id for s in sections[:4]] == ["s1", "s1_2", "s1_3", "s1_4"]
+    assert sections[-1].section_id == "s1_3000" and len({s.section_id for s in sections}) == 3000
+    assert [s.text for s in sections[:2]] == ["第0段。", "第1段。"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 from pathlib import Path
 
@@ -50,9 +51,18 @@ def create_app(index_dir: str | os.PathLike | None = None, **config) -> Flask:
     @app.after_request
     def _log(response):
         ms = (time.perf_counter() - g.get("t0", time.perf_counter())) * 1000
-        log.info('%s "%s %s" %s %d %.1fms', request.remote_addr, request.method,
-                 request.full_path.rstrip("?"), response.status_code, response.calculate_content_length() or 0, ms)
+        log.info('%s "%s %s" %s %d %.1fms', request.remote_addr, _printable(request.method),
+                 _printable(request.full_path.rstrip("?")), response.status_code,
+                 response.calculate_content_length() or 0, ms)
         return response
 
     return app
 
+
+_CONTROL = re.compile(r'[\x00-\x1f\x7f-\x9f\u2028\u2029"\\]')
+
+
+def _printable(s: str) -> str:
+    """A request's path as one log line can hold it: control characters (a decoded %0A would start a
+    forged line, %00 write a NUL), quotes and backslashes written back as %XX."""
+    return _CONTROL.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), s)

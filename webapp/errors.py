@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, Response, render_template, request
+from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException
 
 from indexer.store.generations import NoIndex, OldIndex
@@ -25,6 +26,7 @@ MESSAGES = {
 
 # what to say when Werkzeug only has its English default description
 DEFAULT_DETAILS = {
+    400: "请求有误：地址或参数无法读取，或这个服务器不接受这个主机名（Host）。",
     404: "地址有误，或这份报告已不在索引中。可以从首页重新检索。",
     405: "这个地址只能用浏览器直接打开（GET 请求）。",
 }
@@ -37,6 +39,9 @@ def wants_json() -> bool:
 def respond(status: int, message: str):
     if wants_json():
         return {"error": MESSAGES.get(status, "错误"), "message": message, "status": status}, status
+    if request_ctx.url_adapter is None:  # a Host not allowed: no link can be built, so no page around it
+        return Response(f"{status} {MESSAGES.get(status, '错误')}：{message}\n", status,
+                        mimetype="text/plain; charset=utf-8")
     return render_template("error.html", status=status, title=MESSAGES.get(status, "错误"), message=message), status
 
 

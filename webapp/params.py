@@ -23,12 +23,13 @@ class SearchParams:
     region: str
     page: int
     per_page: int
-    sort: str = "relevance"
+    sort: str = "relevance"  # newest | oldest: by date, else year
     group: str = ""  # "report": one card per report
+    date: str = ""  # as in the URL: 2016-06, 2016-01..2016-06
 
     def args(self, **changes) -> dict:
         """URL arguments for a link that keeps every other parameter."""
-        d = {"q": self.q, "year": self.year, "doc_type": self.doc_type, "region": self.region,
+        d = {"q": self.q, "year": self.year, "date": self.date, "doc_type": self.doc_type, "region": self.region,
              "sort": self.sort if self.sort != "relevance" else "", "group": self.group,
              "page": self.page if self.page != 1 else "", "per_page": self.per_page if self.per_page != 10 else ""}
         d.update({k: ("" if v is None else v) for k, v in changes.items()})
@@ -62,24 +63,29 @@ def year_filter(raw: str) -> Filters:
         raise BadParam(f"年份“{raw}”看不懂：可写 2019、2015-2020、2015-、-2020 或 unknown（年份不详）。") from None
 
 
-def _filters(args) -> tuple[str, Filters]:
-    """The year (as written, for links) and the facet filters of a request."""
+def _filters(args) -> tuple[str, str, Filters]:
+    """The year and date (as written, for links) and the facet filters of a request."""
     year = args.get("year", "")[:20]
     filters = year_filter(year)
+    date = args.get("date", "")[:30]
+    try:
+        filters.set_date(date)
+    except ValueError:
+        raise BadParam(f"日期“{date}”看不懂：可写 2016、2016-06、2016-06-07 或 2016-01..2016-06。") from None
     filters.doc_type = args.get("doc_type", "")[:50] or None
     filters.region = args.get("region", "")[:50] or None
-    return year, filters
+    return year, date, filters
 
 
 def search_params(args) -> SearchParams:
     q = args.get("q", "")[:2000]
-    year, filters = _filters(args)
+    year, date, filters = _filters(args)
     page = _int(args, "page", 1, 1, WEB_MAX_PAGE)
     per_page = _int(args, "per_page", 10, 1, WEB_MAX_PER_PAGE)
     sort = _choice(args, "sort", SORTS)
     group = _choice(args, "group", ("", "report"))
     return SearchParams(q=q, filters=filters, year=year, doc_type=filters.doc_type or "", region=filters.region or "",
-                        page=page, per_page=per_page, sort=sort, group=group)
+                        page=page, per_page=per_page, sort=sort, group=group, date=date)
 
 
 def _choice(args, name: str, allowed: tuple[str, ...]) -> str:
@@ -101,16 +107,17 @@ class TrendParams:
     doc_type: str
     region: str
     by: str  # "" for the default measure
+    date: str = ""
 
     def args(self, **changes) -> dict:
-        d = {"q": self.queries, "year": self.year, "doc_type": self.doc_type, "region": self.region, "by": self.by}
+        d = {"q": self.queries, "year": self.year, "date": self.date, "doc_type": self.doc_type, "region": self.region, "by": self.by}
         d.update({k: ("" if v is None else v) for k, v in changes.items()})
         return {k: v for k, v in d.items() if v not in ("", [])}
 
 
 def trend_params(args) -> TrendParams:
     queries = [q[:2000] for q in args.getlist("q") if q.strip()][:MAX_TREND_QUERIES * 4]  # trend() says when it drops some
-    year, filters = _filters(args)
+    year, date, filters = _filters(args)
     by = _choice(args, "by", ("", *MEASURES))
     return TrendParams(queries=queries, filters=filters, year=year, doc_type=filters.doc_type or "",
-                       region=filters.region or "", by=by)
+                       region=filters.region or "", by=by, date=date)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
 from indexer.search.engine import search as run_search
 from indexer.search.limits import GROUP_MAX
 from indexer.search.report import get_report
+from indexer.search.results import doc_url
 from indexer.search.trend import MEASURE_LABELS, MEASURES, trend
 
 from . import timeline, trendchart
@@ -33,7 +36,7 @@ def search():
     chart = timeline.build(res.facets["year"], params.filters.year_lo, params.filters.year_hi)
     shown = res.total_documents if params.group else res.total
     pages = max(1, -(-shown // params.per_page))
-    trend_args = {"q": params.q, "doc_type": params.doc_type, "region": params.region}
+    trend_args = {"q": params.q, "date": params.date, "doc_type": params.doc_type, "region": params.region}
     return render_template("search.html", p=params, res=res, chart=chart, pages=pages, group_max=GROUP_MAX,
                            trend_url=url_for("views.trend_page", **{k: v for k, v in trend_args.items() if v}),
                            api_url=url_for("api.search", **params.args(page=params.page if params.page > 1 else None)))
@@ -55,8 +58,9 @@ def doc(doc_id: str):
     view = get_report(reader, doc_id, q or None)
     if view is None:
         moved = _same_report(reader, doc_id)
-        if moved:
-            return redirect(url_for("views.doc", doc_id=moved, **request.args))
+        if moved:  # a relative link with the query string as it came: no argument can steer url_for
+            query = quote(request.query_string, safe="=&%+;/?:@,$!*'()~")  # raw bytes encoded, %XX kept
+            return redirect(doc_url(moved) + (f"?{query}" if query else ""))
         abort(404, description=f"没有编号为“{doc_id[:200]}”的报告。")
     back = _results_page(q)
     return render_template("doc.html", r=view, q=q, back=back, base=public_base(),

@@ -15,6 +15,7 @@ MESSAGES: dict[str, str] = {
     "cannot_read": "无法读取文件（系统错误）",
     "cannot_read_kept": "无法读取文件（系统错误），保留上次索引的内容",
     "not_regular_file": "失效的链接，或不是普通文件",
+    "link_outside": "链接指向来源文件夹之外，未读取（可把目标文件夹加为来源）",
     "empty": "空文件",
     "no_text": "没有文字内容",
     "bad_bom": "文件以 {encoding} 字节顺序标记开头，但内容不是有效的 {encoding}",

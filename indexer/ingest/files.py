@@ -23,7 +23,9 @@ SUPPORTED = {
 # What `parse` and `reindex` say they read.
 FORMATS = "文本 .txt .text · Markdown .md .markdown · 网页 .html .htm · PDF .pdf · Word .docx .doc .wps"
 BINARY = {"pdf", "docx", "doc"}  # formats with their own reader (pdf.py, word.py)
-META_KEYS = ("title", "year", "region", "doc_type", "issuer", "source_url")
+# what a Markdown file may declare of itself; parse.py reads them (issuer and attachments may be lists)
+META_KEYS = ("title", "year", "region", "doc_type", "issuer", "source_url", "doc_no", "date", "place", "province",
+             "parent", "addressee", "attachments", "signature", "signed")
 MAX_BYTES = 16 * 1024 * 1024  # a report is never this big; a bigger file is most likely not a report
 
 

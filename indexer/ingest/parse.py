@@ -27,7 +27,7 @@ from indexer.ingest.metadata import (
     region_of,
     year_in,
 )
-from indexer.ingest.model import ParsedFile, Report, Section, SourceText
+from indexer.ingest.model import DocParts, ParsedFile, Report, Section, SourceText
 from indexer.ingest.sections import build_sections
 from indexer.ingest.splitter import RawReport, split_reports
 from indexer.text.normalize import simplified
@@ -76,7 +76,10 @@ def _report(src: SourceText, wrapper: Unwrapped, raw: RawReport, n: int, many: b
             page: int | None) -> Report:
     gw = read_parts(raw.lines, raw.title, wrapper.page_date)
     sections = build_sections(gw.lines, markdown, first_page=page)
-    if markdown:
+    if src.fmt == "html":  # a web page's text is text: only its headings came as # lines (a<b, x*y*z stay)
+        for s in sections:
+            s.markdown = None
+    elif markdown:
         sections = [_plain(s) for s in sections]
     title = _title(src, raw, many, n, gw)
     opening = sections[0].text if sections and sections[0].level == 0 else ""
@@ -88,27 +91,54 @@ def _report(src: SourceText, wrapper: Unwrapped, raw: RawReport, n: int, many: b
         not is_law and official_title(title) and issuer_of(title, opening) is None)
     doc_type = (simplified(str(meta["doc_type"])) if meta.get("doc_type")
                 else doc_type_of(title, is_law, official=official))
-    if meta.get("issuer"):
-        issuers = [str(meta["issuer"])]
-    else:
-        issuers = gw.issuers or (issuers_from_title(title) if official or doc_type == "信息公开年报" else [])
+    read = {
+        "doc_no": gw.doc_no,
+        "date": gw.date,
+        "issuers": gw.issuers or (issuers_from_title(title) if official or doc_type == "信息公开年报" else []),
+        "parts": gw.parts,
+    }
+    fields = read | _declared(meta)  # what the front matter states wins over what was read
+    issuer = fields.pop("issuer", None) or "、".join(fields["issuers"]) or issuer_of(title, opening)
     return Report(
         doc_id=f"{src.path}~{n}" if many else src.path,
         title=title,
-        year=_year(src, raw, title, opening, gw, doc_type, official),
+        year=_year(src, raw, title, opening, fields, doc_type, official),
         # declared labels in simplified, as the derived ones are: 工作總結 and 工作总结 are one facet
         doc_type=doc_type,
         region=simplified(str(meta["region"])) if meta.get("region") else region_of(title, title + "\n" + full_text[:3000]),
-        issuer="、".join(issuers) if issuers else issuer_of(title, opening),
+        issuer=issuer,
         source=src.path,
         number=n,
         source_url=str(meta["source_url"]) if meta.get("source_url") else wrapper.source_url,
-        doc_no=gw.doc_no,
-        date=gw.date,
-        issuers=issuers,
         sections=sections,
-        parts=gw.parts,
+        **fields,
     )
+
+
+_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+_PART_KEYS = ("addressee", "signature", "signed")
+
+
+def _declared(meta: dict) -> dict:
+    """The official-document fields a Markdown file's front matter states, as Report arguments:
+    users label their own files, and tests set the fields without the parser reading them."""
+    out: dict = {}
+    issuers = meta.get("issuer")
+    if issuers:
+        out["issuers"] = [str(x).strip() for x in issuers] if isinstance(issuers, list) else [str(issuers).strip()]
+        out["issuer"] = "、".join(out["issuers"])
+    for key in ("doc_no", "place", "province", "parent"):
+        if meta.get(key):
+            out[key] = str(meta[key]).strip()
+    m = _ISO_DATE.match(str(meta.get("date", "")).strip())  # YAML reads 2016-06-07 as a date: str() gives it back
+    if m:
+        out["date"] = "-".join([m.group(1)] + [f"{int(x):02d}" for x in m.groups()[1:] if x])
+    attachments = meta.get("attachments") or []
+    parts = {k: str(meta[k]).strip() for k in _PART_KEYS if meta.get(k)}
+    if attachments or parts:
+        listed = attachments if isinstance(attachments, list) else [attachments]
+        out["parts"] = DocParts(attachments=[str(a).strip() for a in listed], **parts)
+    return out
 
 
 def _plain(s: Section) -> Section:
@@ -128,21 +158,24 @@ def _title(src: SourceText, raw: RawReport, many: bool, n: int, gw: Gongwen) -> 
     return f"{from_file}（第{n}篇）" if many else from_file
 
 
-def _year(src: SourceText, raw: RawReport, title: str, opening: str, gw: Gongwen, doc_type: str,
+def _year(src: SourceText, raw: RawReport, title: str, opening: str, fields: dict, doc_type: str,
           official: bool) -> int | None:
-    """The meta's year; for a 年报 or 工作总结 the year reported on (file name, title, opening); for an
-    official document the 成文日期's, else its own 文号's (never a cited one's)."""
+    """The meta's year or its date's; for a 年报 or 工作总结 the year reported on (file name, title,
+    opening); for an official document the 成文日期's, else its own 文号's (never a cited one's)."""
     if "year" in src.meta:
         return meta_year(src.meta["year"])
+    date = fields.get("date")
+    if date and src.meta.get("date"):  # a declared date says the year
+        return int(date[:4])
     if official and doc_type not in _REPORTED_ON:
-        y = int(gw.date[:4]) if gw.date else doc_no_year(gw.doc_no)
+        y = int(date[:4]) if date else doc_no_year(fields.get("doc_no"))
         if y is not None:
             return y
     y = year_in(PurePosixPath(src.path).stem)
     if y is None and not raw.title_from_page:
         y = year_in(title)
-    if y is None and gw.date:
-        y = int(gw.date[:4])
+    if y is None and date:
+        y = int(date[:4])
     return y if y is not None else opening_year(opening)
 
 

@@ -96,15 +96,16 @@ def _place(stack: list[_Open], h: Heading) -> int:
 def _to_sections(nodes: list[_Node], markdown: bool) -> list[Section]:
     sections: list[Section] = []
     seen: set[str] = set()
+    repeats: dict[str, int] = {}  # how many times an id was wanted: 30,000 repeats of 一、 stay linear
     for n in nodes:
         text = "\n".join(x for x in n.lines if x)
         if n.heading is None and not text:
             continue  # no opening text before the first heading
         sid = "s" + "-".join(str(p) for p in n.path) if n.path else "s0"
-        base, k = sid, 1
+        base = sid
         while sid in seen:
-            k += 1
-            sid = f"{base}_{k}"
+            repeats[base] = repeats.get(base, 1) + 1
+            sid = f"{base}_{repeats[base]}"
         seen.add(sid)
         heading = n.heading.heading if n.heading else ""
         source = "\n".join(n.raw).strip("\n") if markdown else None

@@ -35,6 +35,12 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # --- .docx ---------------------------------------------------------------------
 
 
+def _first_line(e: Exception) -> str:
+    """A library's error as one short line for the skip reason's detail (lxml's run over lines)."""
+    return (str(e).strip().splitlines() or [""])[0][:200]
+
+
+
 def docx_to_text(data: bytes) -> tuple[str, dict, list[str]]:
     _check_zip(data)
     import docx
@@ -43,7 +49,7 @@ def docx_to_text(data: bytes) -> tuple[str, dict, list[str]]:
     try:
         doc = docx.Document(io.BytesIO(data))
     except Exception as e:  # python-docx raises many kinds for a broken package
-        raise Unreadable("docx_corrupt", f"corrupt .docx ({type(e).__name__}: {e})") from None
+        raise Unreadable("docx_corrupt", f"corrupt .docx ({type(e).__name__}: {_first_line(e)})") from None
     numbers = _Numbering(doc)
     lines: list[str] = []
     titled = False
@@ -290,7 +296,8 @@ def doc_to_text(data: bytes) -> tuple[str, dict, list[str], str]:
                     text = _antiword_headings(text)
                 return _antiword_tables(text), {}, lost, "doc"
             errors.append(f"{name}: {err[0] if err else 'no text'}")
-    raise Unreadable("doc_failed", "Word 97-2003/WPS file could not be converted (" + "; ".join(errors) + ")")
+        said = "; ".join(errors).replace(str(path), "the file")  # no temporary path in a reason readers see
+    raise Unreadable("doc_failed", f"Word 97-2003/WPS file could not be converted ({said})")
 
 
 def _office() -> str | None:

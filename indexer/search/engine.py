@@ -27,8 +27,8 @@ SORTS = ("relevance", "newest", "oldest")
 
 def search(reader: IndexReader, q: str, filters: Filters | None = None, page: int = 1, per_page: int = 10,
            sort: str = "relevance", group: str | None = None) -> SearchPage:
-    """One page of a query's results (page is 1-based); sort: relevance | newest | oldest (unknown
-    years last); group="report": one entry per report. The page's .results holds the whole result."""
+    """One page of a query's results (page is 1-based); sort: relevance | newest | oldest (by date,
+    else year; unknown last); group="report": one entry per report. The page's .results holds the whole result."""
     t0 = time.perf_counter()
     page = min(max(1, int(page)), MAX_PAGE)
     per_page = min(max(1, int(per_page)), MAX_PER_PAGE)
@@ -76,7 +76,7 @@ def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str 
         tips = [] if len(sids) else _suggestions(reader, ev, parsed, q, filters)
     else:
         ranked = ranking.rank(reader, ev, terms, sids, need)
-    ordered, scores = ranking.by_year(reader, *ranked, sort)
+    ordered, scores = ranking.by_date(reader, *ranked, sort)
     reports = reader.catalog.section_report[ordered]
     return SearchResults(query=q, sids=ordered, scores=scores, needles=needles,
                          facets=_facets(reader, matched, filters),

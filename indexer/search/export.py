@@ -18,8 +18,10 @@ from indexer.search.trend import Trend, table
 from indexer.store.reader import IndexReader
 
 BOM = "\ufeff"
-FIELDS = ["title", "year", "doc_type", "region", "issuer", "heading_path", "url", "occurrences", "snippet"]
-CSV_HEADER = ["报告标题", "年份", "类型", "地区", "发文机关", "章节位置", "章节链接", "出现次数", "摘要"]
+FIELDS = ["title", "doc_no", "date", "year", "doc_type", "issuer", "place", "region", "province", "heading_path",
+          "url", "occurrences", "snippet"]  # the CSV's columns; JSON Lines also has issuers, the list
+CSV_HEADER = ["报告标题", "文号", "成文日期", "年份", "类型", "发文机关", "所在地", "地区", "省份", "章节位置",
+              "章节链接", "出现次数", "摘要"]
 _TAG = re.compile(r"</?mark>")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
@@ -35,10 +37,10 @@ def rows(reader: IndexReader, res: SearchResults, base_url: str = "") -> Iterato
     for sids, hits in res.iter_hits(reader):
         counts = count_mentions(reader, sids, res.needles)
         for h, n in zip(hits, counts, strict=True):
-            row = reader.catalog.reports[reader.report_index(h.doc_id)]
             path, _, anchor = h.url.partition("#")
-            yield {"title": h.title, "year": h.year, "doc_type": h.doc_type, "region": row.region,
-                   "issuer": row.issuer, "heading_path": h.heading_path, "url": f"{base}{path}{query}#{anchor}",
+            yield {"title": h.title, "doc_no": h.doc_no, "date": h.date, "year": h.year, "doc_type": h.doc_type,
+                   "issuer": h.issuer, "issuers": h.issuers, "place": h.place, "region": h.region,
+                   "province": h.province, "heading_path": h.heading_path, "url": f"{base}{path}{query}#{anchor}",
                    "occurrences": int(n), "snippet": plain(h.snippet_html)}
 
 

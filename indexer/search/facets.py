@@ -1,4 +1,5 @@
-"""Facets: how many matching reports per year, document type and region, and the filters they drive."""
+"""Facets: how many matching reports per year, document type and region, and the filters they drive
+(those and the date filter)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from indexer.store.catalog import UNKNOWN_YEAR, Facts
+from indexer.store.catalog import UNKNOWN_DATE, UNKNOWN_YEAR, Facts
 from indexer.text.normalize import fold_text
 
 _YEAR_RANGE = re.compile(r"^(\d{4})?\s*(?:-|–|—|~|～|到|至)\s*(\d{4})?$")
 _UNKNOWN = ("unknown", "未知", "不详", "null", "none")
 YEAR_HELP = "2019, 2015-2020, 2015-, -2020 or unknown"
+DATE_HELP = "2016, 2016-06, 2016-06-07 or a range such as 2016-01..2016-06"
+_DATE = re.compile(r"^(\d{4})(?:[-./年](\d{1,2})月?(?:[-./](\d{1,2})日?|月(\d{1,2})日)?)?$")
+_DATE_RANGE = re.compile(r"\s*(?:\.\.|~|～|到|至)\s*")
 
 
 def parse_year(value: str) -> tuple[int | None, int | None, bool] | None:
@@ -35,15 +39,51 @@ def parse_year(value: str) -> tuple[int | None, int | None, bool] | None:
     return lo, hi, False
 
 
+def parse_date(value: str) -> tuple[int | None, int | None] | None:
+    """A date, month, year or a range of them (2016-01..2016-06, 2016-03..) → the first and last day
+    as YYYYMMDD numbers, None for an open end; None if unreadable.
+
+    The one reading of dates for the query language (date:…), the URL (?date=…) and the CLI (--date)."""
+    v = fold_text(value or "").replace(" ", "")
+    if not v:
+        return None, None
+    ends = _DATE_RANGE.split(v)
+    if len(ends) == 1:
+        day = _day(v)
+        return None if day is None else day
+    if len(ends) != 2 or not any(ends):
+        return None
+    lo, hi = (_day(e) if e else (None, None) for e in ends)
+    if lo is None or hi is None:
+        return None
+    first, last = lo[0], hi[1]
+    if first is not None and last is not None and first > last:
+        first, last = hi[0], lo[1]
+    return first, last
+
+
+def _day(v: str) -> tuple[int, int] | None:
+    """2016 / 2016-06 / 2016-06-07 (also 2016年6月7日, 2016.6.7) → its first and last day."""
+    m = _DATE.match(v)
+    if not m:
+        return None
+    y, mo, d = int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or m.group(4) or 0)
+    if mo > 12 or d > 31 or (d and not mo):
+        return None
+    return y * 10000 + (mo or 1) * 100 + (d or 1), y * 10000 + (mo or 12) * 100 + (d or 31)
+
+
 @dataclass
 class Filters:
-    """Facet filters from the URL or the CLI: year range (or unknown), doc_type, region."""
+    """Facet filters from the URL or the CLI: year range (or unknown), date range, doc_type, region."""
 
     year_lo: int | None = None
     year_hi: int | None = None
     year_unknown: bool = False
     doc_type: str | None = None
     region: str | None = None
+    date_lo: int | None = None  # YYYYMMDD: the report's date (else year) lies within
+    date_hi: int | None = None
 
     @classmethod
     def for_year(cls, value: str | None) -> Filters:
@@ -57,6 +97,13 @@ class Filters:
     def year_active(self) -> bool:
         return self.year_unknown or self.year_lo is not None or self.year_hi is not None
 
+    def set_date(self, value: str | None) -> None:
+        """Filter by a date or date range; ValueError saying what is accepted when unreadable."""
+        parsed = parse_date(value or "")
+        if parsed is None:
+            raise ValueError(f"date must look like {DATE_HELP}, not {value!r}")
+        self.date_lo, self.date_hi = parsed
+
 
 def year_mask(facts: Facts, lo: int | None, hi: int | None, unknown: bool) -> np.ndarray:
     """Per report: does its year pass?"""
@@ -67,6 +114,17 @@ def year_mask(facts: Facts, lo: int | None, hi: int | None, unknown: bool) -> np
         m &= facts.year >= lo
     if hi is not None:
         m &= facts.year <= hi
+    return m
+
+
+def date_mask(facts: Facts, lo: int | None, hi: int | None) -> np.ndarray:
+    """Per report: does all its date (else its year) lie within lo..hi? A report dated only 2016
+    is not in 2016-06: it may be of any month."""
+    m = facts.date_lo != UNKNOWN_DATE
+    if lo is not None:
+        m &= facts.date_lo >= lo
+    if hi is not None:
+        m &= facts.date_hi <= hi
     return m
 
 
@@ -87,6 +145,8 @@ def report_filter(facts: Facts, f: Filters, skip: str | None = None) -> np.ndarr
     m = np.ones(len(facts.year), dtype=bool)
     if skip != "year" and f.year_active():
         m &= year_mask(facts, f.year_lo, f.year_hi, f.year_unknown)
+    if f.date_lo is not None or f.date_hi is not None:
+        m &= date_mask(facts, f.date_lo, f.date_hi)
     if skip != "doc_type":
         m &= value_mask(facts.doc_type, facts.doc_types, f.doc_type)
     if skip != "region":

@@ -2,8 +2,8 @@
 language (parser.py builds the tree from them).
 
 Full-width forms count as their ASCII twins (（ ） － ： ＯＲ), and a bracketed numeral such as
-（二） or (3) is part of a word, since headings number themselves that way and nobody groups a
-lone numeral. A `name:` that is no field is kept as text, with a notice naming the fields.
+（二）, (3) or （2016） is part of a word, since headings and 文号 number themselves that way and
+nobody groups a lone numeral. A `name:` that is no field is kept as text, with a notice naming the fields.
 """
 
 from __future__ import annotations
@@ -15,19 +15,20 @@ from dataclasses import dataclass
 
 FIELDS = {"title": "title", "标题": "title", "year": "year", "年份": "year", "type": "doc_type",
           "doc_type": "doc_type", "类型": "doc_type", "region": "region", "地区": "region",
-          "issuer": "issuer", "发文机关": "issuer", "机关": "issuer"}
-KNOWN_FIELDS = "title: year: type: region: issuer:"
+          "issuer": "issuer", "发文机关": "issuer", "机关": "issuer", "docno": "doc_no", "doc_no": "doc_no",
+          "文号": "doc_no", "发文字号": "doc_no", "date": "date", "日期": "date", "成文日期": "date"}
+KNOWN_FIELDS = "title: year: date: type: region: issuer: docno:"
 QUOTES = '"“”「」'
 _FIELD_LIKE = re.compile(r"^[A-Za-z_]{2,15}$")  # what someone means as a field name (not 注意：…, not http://)
-# （一） (2) as headings number them: text to find, not a group
-_HEADING_NUMBER = re.compile(r"[(（]\s*(?:[一二三四五六七八九十百零〇]{1,4}|\d{1,3})\s*[)）]")
+# （一） (2) as headings number them, （2016） as a 文号 may: text to find, not a group
+_HEADING_NUMBER = re.compile(r"[(（]\s*(?:[一二三四五六七八九十百零〇]{1,4}|\d{1,4})\s*[)）]")
 
 
 @dataclass
 class Token:
     kind: str  # WORD PHRASE FIELD LP RP OR AND NOT NEG
     text: str = ""  # a word or phrase as typed; a field's value
-    field: str | None = None  # for FIELD: title | year | doc_type | region | issuer
+    field: str | None = None  # for FIELD: title | year | date | doc_type | region | issuer | doc_no
 
 
 def tokenize(q: str) -> tuple[list[Token], list[str]]:

@@ -14,7 +14,8 @@ import numpy as np
 
 from indexer.search import facets as facet_mod
 from indexer.search.facets import Filters
-from indexer.search.parser import And, Facet, Node, Not, Or, ParsedQuery, Term, Title, Year, parse_query
+from indexer.search.parser import And, Date, Facet, Node, Not, Or, ParsedQuery, Term, Title, Year, parse_query
+from indexer.store.catalog import fold_doc_no
 from indexer.store.reader import IndexReader
 from indexer.store.schema import WORD_FIELDS
 from indexer.text.normalize import fold_text
@@ -33,7 +34,7 @@ def matching_sections(reader: IndexReader, q: str, filters: Filters | None = Non
 def match(ev: Evaluator, parsed: ParsedQuery, filters: Filters) -> tuple[np.ndarray, np.ndarray]:
     """(sections the query matches, sections the facet filters allow), as masks over sids."""
     matched = ev.node(parsed.root) & ev.r.live
-    if not parsed.positive_terms():  # title:…, type:…, year:… alone: one hit per report, its first section
+    if not parsed.positive_terms():  # title:…, docno:…, type:…, year:… alone: one hit per report, its first section
         matched &= ev.r.first_sections
     return matched, ev.filter_mask(filters)
 
@@ -65,11 +66,15 @@ class Evaluator:
             return self.sections_of(self.title_reports(n.term))
         if isinstance(n, Facet) and n.name == "issuer":
             return self.sections_of(self.issuer_reports(n.value))
+        if isinstance(n, Facet) and n.name == "doc_no":
+            return self.sections_of(self.doc_no_reports(n.value))
         if isinstance(n, Facet):
             f = Filters(doc_type=n.value) if n.name == "doc_type" else Filters(region=n.value)
             return self.sections_of(facet_mod.report_filter(r.facts, f))
         if isinstance(n, Year):
             return self.sections_of(facet_mod.year_mask(r.facts, n.lo, n.hi, n.unknown))
+        if isinstance(n, Date):
+            return self.sections_of(facet_mod.date_mask(r.facts, n.lo, n.hi))
         if isinstance(n, Not):
             return ~self.node(n.child)
         if isinstance(n, And):
@@ -120,6 +125,15 @@ class Evaluator:
         v = fold_text(value)
         return np.fromiter((bool(v) and v in x for x in self.r.issuers_folded), dtype=bool,
                            count=len(self.r.issuers_folded))
+
+    def doc_no_reports(self, value: str) -> np.ndarray:
+        """Reports whose 文号 holds the value, whatever brackets either uses around the year
+        (〔2016〕24号 finds 沪府办发[2016]24号); its numbers whole (4号 is not 24号)."""
+        v = fold_doc_no(value)
+        pattern = term_pattern(v, False)
+        found = (lambda x: pattern.search(x) is not None) if pattern is not None else (lambda x: v in x)
+        return np.fromiter((bool(v) and bool(x) and found(x) for x in self.r.doc_nos_folded), dtype=bool,
+                           count=len(self.r.doc_nos_folded))
 
     def sections_of(self, report_mask: np.ndarray) -> np.ndarray:
         return report_mask[self.r.catalog.section_report]
@@ -174,7 +188,7 @@ def why_nothing(ev: Evaluator, parsed: ParsedQuery, terms: list[Term], section_f
     if positive is not None and (n := int(np.count_nonzero(ev.node(positive) & ev.r.live & section_filter))):
         excluded = "或".join(dict.fromkeys(_negated(parsed.root))) or "排除条件"
         return f"{n} 个章节含{shown}，但都含有{excluded}，已全部排除。"
-    strings = _prune(parsed.root, (Not, Title, Facet, Year))
+    strings = _prune(parsed.root, (Not, Title, Facet, Year, Date))
     if strings is not None and (n := int(np.count_nonzero(ev.node(strings) & ev.r.live))):
         return f"{n} 个章节含{shown}，但都不符合所选的年份、类型、地区等筛选条件。"
     return f"{shown}都出现过，但没有一个章节同时含有它们。"

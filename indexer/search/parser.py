@@ -2,7 +2,8 @@
 
 Language: a run of characters is an exact string; space means AND; OR; -term
 and NOT term; "quoted phrases" (also “…”); parentheses; title:…; year:2019,
-year:2015-2020, year:2015-, year:unknown; type:…, region:…. Latin words and
+year:2015-2020, year:2015-, year:unknown; date:2016-06, date:2016-01..2016-06;
+type:…, region:…, issuer:…, docno:〔2016〕24号. Latin words and
 numbers match as whole words, case-insensitively; a trailing * on a Latin word
 makes it a prefix. Whatever cannot be understood is read as plain text, and
 the notices say what was done.
@@ -13,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from indexer.search.facets import parse_year
+from indexer.search.facets import parse_date, parse_year
 from indexer.search.lexer import Token, tokenize
 from indexer.search.limits import MAX_DEPTH, MAX_QUERY_CHARS, MAX_TERM_CHARS, MAX_TERMS
 from indexer.text.normalize import fold_text
@@ -49,7 +50,7 @@ class Title:
 
 @dataclass
 class Facet:
-    name: str  # doc_type | region | issuer (issuer: the report's issuer holds the value)
+    name: str  # doc_type | region | issuer | doc_no (issuer, doc_no: the report's field holds the value)
     value: str
 
 
@@ -58,6 +59,12 @@ class Year:
     lo: int | None
     hi: int | None
     unknown: bool = False
+
+
+@dataclass
+class Date:
+    lo: int | None  # YYYYMMDD, None for an open end
+    hi: int | None
 
 
 @dataclass
@@ -75,7 +82,7 @@ class Or:
     children: list[Node]
 
 
-Node = Term | Title | Facet | Year | Not | And | Or
+Node = Term | Title | Facet | Year | Date | Not | And | Or
 
 
 @dataclass
@@ -84,10 +91,9 @@ class ParsedQuery:
     notices: list[str] = field(default_factory=list)
 
     def searchable(self) -> bool:
-        """Something to look for: a term, a title: term or a filter (type:, region:, year:, issuer:)
-        not under NOT. Exclusions alone would list nearly everything, so they are not."""
-        return self.root is not None and bool(self._positive(Term) or self._positive(Title)
-                                              or self._positive(Facet) or self._positive(Year))
+        """Something to look for: a term, a title: term or a filter (type:, region:, year:, date:, issuer:,
+        docno:) not under NOT. Exclusions alone would list nearly everything, so they are not."""
+        return self.root is not None and any(self._positive(k) for k in (Term, Title, Facet, Year, Date))
 
     def positive_terms(self) -> list[Term]:
         """Terms a result must or may contain (not those under NOT), for ranking and marks."""
@@ -208,6 +214,8 @@ class _Parser:
             return None
         if t.field == "year":
             return self.year(value)
+        if t.field == "date":
+            return self.date(value)
         if t.field == "title":
             term = self.term(value)
             return Title(term) if isinstance(term, Term) else None
@@ -219,6 +227,14 @@ class _Parser:
             self.notices.append(f"年份“{value}”看不懂（可写 year:2019 或 year:2015-2020），已忽略。")
             return None
         return Year(*parsed)
+
+    def date(self, value: str) -> Node | None:
+        parsed = parse_date(value)
+        if parsed is None:
+            self.notices.append(f"日期“{value}”看不懂（可写 date:2016、date:2016-06、date:2016-06-07 "
+                                f"或 date:2016-01..2016-06），已忽略。")
+            return None
+        return Date(*parsed)
 
     def term(self, raw: str) -> Term | None:
         text = fold_text(raw)

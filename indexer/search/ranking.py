@@ -13,7 +13,7 @@ item of a list and does not. Term counts are exact there, and the length
 treatment has a floor so a tiny section does not win on one passing mention.
 Each weight below was kept only because it raised nDCG@10 on the judged set
 in benchmarks/relevance without lowering any query kind (nor either half of
-the queries, for the later ones). `by_year` reorders a ranking for the year sorts.
+the queries, for the later ones). `by_date` reorders a ranking for the date sorts.
 """
 
 from __future__ import annotations
@@ -76,14 +76,14 @@ def rank(reader: IndexReader, ev: Evaluator, terms: list[Term], sids: np.ndarray
     return ranked, np.concatenate([s2[top_order], s1[order[depth:]]])
 
 
-def by_year(reader: IndexReader, ranked: np.ndarray, scores: np.ndarray, sort: str) -> tuple[np.ndarray, np.ndarray]:
-    """sort="newest" or "oldest": by report year (unknown years last), then report, then the sections
-    in their order in the report: a listing that reads like the reports and pages the same at any
-    depth. Any other sort keeps the ranking."""
+def by_date(reader: IndexReader, ranked: np.ndarray, scores: np.ndarray, sort: str) -> tuple[np.ndarray, np.ndarray]:
+    """sort="newest" or "oldest": by report date, falling back to its year (a year alone counts from its
+    first day; unknown last), then report, then the sections in their order in the report: a listing
+    that reads like the reports and pages the same at any depth. Any other sort keeps the ranking."""
     if sort not in ("newest", "oldest") or not len(ranked):
         return ranked, scores
-    years = reader.facts.year[reader.catalog.section_report[ranked]].astype(np.int64)
-    key = -years if sort == "newest" else np.where(years == 0, 1 << 20, years)  # UNKNOWN_YEAR is 0
+    dates = reader.facts.date_lo[reader.catalog.section_report[ranked]].astype(np.int64)
+    key = -dates if sort == "newest" else np.where(dates == 0, 1 << 40, dates)  # UNKNOWN_DATE is 0
     order = np.lexsort((reader.order_key[ranked], key))  # then report and section order
     return ranked[order], scores[order]
 

@@ -1,17 +1,20 @@
-"""One report as a reader opens it: metadata, table of contents, sections with
-the query marked, for the report page and its JSON twin."""
+"""One report as a reader opens it: metadata (文号, issuer, date, place), table of contents, sections
+with the query marked, the parts of an official document around them (signature, 成文日期, 附件, the
+notice it was issued in), for the report page and its JSON twin."""
 
 from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from indexer.ingest.markup import md_to_html
+from indexer.ingest.model import DocParts
 from indexer.search.parser import parse_query
-from indexer.search.results import doc_url
+from indexer.search.results import doc_url, report_fields
 from indexer.search.snippet import Needle, find_spans, mark
 from indexer.store.reader import IndexReader
+from indexer.text.normalize import fold_text
 
 
 @dataclass
@@ -27,24 +30,51 @@ class SectionView:
 
 
 @dataclass
+class Linked:
+    """A document named on the page (the notice it came in, an attachment), linked when it is indexed."""
+
+    title: str
+    url: str | None = None
+
+
+@dataclass
 class ReportView:
     doc_id: str
     title: str
     title_html: str
     year: int | None
     doc_type: str
-    region: str | None
+    doc_no: str | None
+    date: str | None
     issuer: str | None
+    issuers: list[str]
+    place: str | None
+    region: str | None
+    province: str | None
     source: str
     source_url: str | None
+    parts: DocParts = field(default_factory=DocParts)
+    parent: Linked | None = None  # the notice that issued this document (印发通知)
+    attachments: list[Linked] = field(default_factory=list)  # 附件: those named and those issued inside it
     sections: list[SectionView] = field(default_factory=list)
     marks: int = 0  # how many query occurrences were marked
+
+    @property
+    def date_shown(self) -> str | None:
+        """The date as a reader writes it: 2016年6月7日, 2016年6月."""
+        if not self.date:
+            return None
+        parts = [int(x) for x in self.date.split("-") if x.isdigit()]
+        return "".join(f"{n}{unit}" for n, unit in zip(parts, "年月日", strict=False))
 
     def to_dict(self) -> dict:
         return {
             "doc_id": self.doc_id, "title": self.title, "year": self.year, "doc_type": self.doc_type,
-            "region": self.region, "issuer": self.issuer, "source": self.source, "source_url": self.source_url,
-            "url": doc_url(self.doc_id),
+            "doc_no": self.doc_no, "date": self.date, "issuer": self.issuer, "issuers": self.issuers,
+            "place": self.place, "region": self.region, "province": self.province,
+            "source": self.source, "source_url": self.source_url, "url": doc_url(self.doc_id),
+            "parts": asdict(self.parts), "parent": asdict(self.parent) if self.parent else None,
+            "attachments": [asdict(a) for a in self.attachments],
             "sections": [{"section_id": s.section_id, "level": s.level, "heading": s.heading,
                           "heading_path": s.heading_path, "text": s.text, "url": s.url} for s in self.sections],
         }
@@ -59,7 +89,9 @@ def get_report(reader: IndexReader, doc_id: str, q: str | None = None) -> Report
     needles = [Needle(t.text, t.prefix) for t in parsed.positive_terms()] if parsed else []
     title_needles = needles + [Needle(t.text, t.prefix) for t in parsed.title_terms()] if parsed else []
     view = ReportView(doc_id=row.doc_id, title=row.title, title_html="", year=row.year, doc_type=row.doc_type,
-                      region=row.region, issuer=row.issuer, source=row.source, source_url=row.source_url)
+                      **report_fields(row), source=row.source, source_url=row.source_url,
+                      parts=DocParts(**row.parts), parent=_parent(reader, row.parent),
+                      attachments=_attachments(reader, row.doc_id, row.parts.get("attachments") or []))
     view.title_html, n = _marked(row.title, title_needles)  # title:… terms are marked where they matched
     view.marks += n
     for s in reader.report_sections(i):
@@ -72,6 +104,33 @@ def get_report(reader: IndexReader, doc_id: str, q: str | None = None) -> Report
                                          heading_html=heading_html, body_html=body_html,
                                          url=doc_url(row.doc_id, s["section_id"])))
     return view
+
+
+def _parent(reader: IndexReader, doc_id: str | None) -> Linked | None:
+    if not doc_id:
+        return None
+    i = reader.report_index(doc_id)
+    return Linked(doc_id) if i is None else Linked(reader.catalog.reports[i].title, doc_url(doc_id))
+
+
+def _attachments(reader: IndexReader, doc_id: str, named: list[str]) -> list[Linked]:
+    """The 附件 the notice names, each linked to the indexed report issued inside it that bears its name,
+    then any other report issued inside it."""
+    children = [r for i, r in enumerate(reader.catalog.reports) if r.parent == doc_id and reader.report_live[i]]
+    out = []
+    for name in named:
+        key = _bare(name)
+        child = next((c for c in children if key and _bare(c.title) and (key in _bare(c.title) or _bare(c.title) in key)),
+                     None)
+        if child is not None:
+            children.remove(child)
+        out.append(Linked(name, doc_url(child.doc_id) if child else None))
+    return out + [Linked(c.title, doc_url(c.doc_id)) for c in children]
+
+
+def _bare(title: str) -> str:
+    """A title to compare with an attachment's name: folded, without spaces, quotes or 附件1．"""
+    return re.sub(r"^附件\s*\d*\s*[:：.．、]?|[\s《》“”\"]", "", fold_text(title))
 
 
 def _marked(text: str, needles: list[Needle]) -> tuple[str, int]:

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import numpy as np
 
+from indexer.ingest.model import ReportMeta
 from indexer.search.limits import EXPORT_BATCH, GROUP_MAX, MAX_PAGE, MAX_PER_PAGE
 from indexer.search.snippet import Needle, snippet
 from indexer.store.reader import IndexReader
@@ -25,6 +26,13 @@ class Hit:
     title: str
     year: int | None
     doc_type: str
+    doc_no: str | None
+    date: str | None
+    issuer: str | None
+    issuers: list[str]
+    place: str | None
+    region: str | None
+    province: str | None
     heading_path: list[str]
     source: str
     url: str
@@ -41,7 +49,13 @@ class ReportGroup:
     title: str
     year: int | None
     doc_type: str
+    doc_no: str | None
+    date: str | None
+    issuer: str | None
+    issuers: list[str]
+    place: str | None
     region: str | None
+    province: str | None
     url: str
     total: int  # matching sections in this report; hits holds the first GROUP_MAX
     hits: list[Hit] = field(default_factory=list)
@@ -103,7 +117,7 @@ class SearchResults:
             keep = where[:GROUP_MAX]
             hits = _hits(reader, [int(s) for s in self.sids[keep]], self.needles, [float(x) for x in self.scores[keep]])
             out.append(ReportGroup(doc_id=row.doc_id, title=row.title, year=row.year, doc_type=row.doc_type,
-                                   region=row.region, url=doc_url(row.doc_id), total=len(where), hits=hits))
+                                   **report_fields(row), url=doc_url(row.doc_id), total=len(where), hits=hits))
         return out
 
 
@@ -157,6 +171,13 @@ class SearchPage:
         return d
 
 
+def report_fields(row: ReportMeta) -> dict:
+    """The official-document fields every hit, card and report page carries, under their JSON keys."""
+    return {"doc_no": row.doc_no, "date": row.date, "issuer": row.issuer,
+            "issuers": list(row.issuers) or ([row.issuer] if row.issuer else []),
+            "place": row.place, "region": row.region, "province": row.province}
+
+
 def doc_url(doc_id: str, section_id: str | None = None) -> str:
     return "/doc/" + quote(doc_id, safe="/~") + (f"#{section_id}" if section_id else "")
 
@@ -174,7 +195,8 @@ def _hits(reader: IndexReader, sids: list[int], needles: list[Needle], scores: l
                 hs = snippet(row.title, needles)
             body_snip = hs + (" — " + body_snip if text else "") if "<mark>" in hs else body_snip
         out.append(Hit(doc_id=row.doc_id, section_id=stored["section_id"], title=row.title, year=row.year,
-                       doc_type=row.doc_type, heading_path=list(stored.get("heading_path") or []), source=row.source,
+                       doc_type=row.doc_type, **report_fields(row),
+                       heading_path=list(stored.get("heading_path") or []), source=row.source,
                        url=doc_url(row.doc_id, stored["section_id"]), snippet_html=body_snip,
                        score=round(float(score), 4), page=stored.get("page")))
     return out

@@ -14,7 +14,7 @@ import contextlib
 import signal
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 from multiprocessing import connection, get_context
 from pathlib import Path
 from typing import NoReturn
@@ -146,7 +146,8 @@ def batch_sections(parsed: list[tuple[str, ParsedFile | Skipped]], first_sid: in
         for r in res.reports:
             title_folded = fold_text(r.title)
             meta = {f.name: getattr(r, f.name) for f in fields(ReportMeta)}
-            reports.append(ReportRow(**meta, file_key=key, first_sid=sid, n_sections=len(r.sections)))
+            parts = {k: v for k, v in asdict(r.parts).items() if v}
+            reports.append(ReportRow(**meta, file_key=key, first_sid=sid, n_sections=len(r.sections), parts=parts))
             for order, s in enumerate(r.sections):
                 fh, b = fold_text(s.heading), fold_text(s.text)
                 out.headings.append(exact_heading(title_folded, fh) if order == 0 else fh)

@@ -38,7 +38,7 @@ from indexer.store.batches import (
     cut_batches,
     worker_processes,
 )
-from indexer.store.scan import SourceFile, content_hash, scan
+from indexer.store.scan import SourceFile, Unlisted, content_hash, scan
 from indexer.store.schema import build_schema
 from indexer.store.sources import SourceMissing, SourcePlan
 from indexer.store.whoosh_io import docmap, mapped, postpool
@@ -88,7 +88,14 @@ def reindex(
         taken = {e["doc_rel"] for e in (old or {}).get("files", {}).values() if Path(e.get("src", "")) in missing}
         other_types: Counter = Counter()
         previous = {k: e["doc_rel"] for k, e in (old or {}).get("files", {}).items() if e.get("doc_rel")}
-        files, skipped = scan([s for s in plan.sources if s not in missing], taken, other_types, previous)
+        unlisted: list[Unlisted] = []
+        files, skipped = scan([s for s in plan.sources if s not in missing], taken, other_types, previous, unlisted)
+        held = [u for u in unlisted if any(u.holds(e.get("src", ""), e.get("rel", ""))
+                                           for e in (old or {}).get("files", {}).values())]
+        if held and reason:
+            raise SourceMissing(f"cannot read folder {_where(held[0])} ({held[0].error}); a full rebuild ({reason}) "
+                                "would drop its documents. Make it readable, or `edusearch sources remove` it "
+                                "(nothing was changed)")
         gen = store.new_generation(root)
         checkpoints.reached("scan")
         try:
@@ -97,7 +104,7 @@ def reindex(
                 load_jieba(gen / "userdict.txt")
                 build = _Build(gen=gen, dict_hash=dict_hash, sources=plan.sources, dicts=dicts, files=files,
                                summary=Summary(skipped=list(skipped)), progress=progress, procs=procs)
-                summary = build.full() if reason else build.incremental(live, old, missing)
+                summary = build.full() if reason else build.incremental(live, old, missing, unlisted)
             summary.full, summary.reason = bool(reason), reason
             summary.other_types = other_types
             store.publish(root, gen)
@@ -107,6 +114,8 @@ def reindex(
     summary.index, summary.sources = root.resolve(), plan
     summary.warnings += [f"source folder not found: {m}; its documents are kept as they were "
                          f"(`edusearch sources remove {m}` drops them)" for m in missing]
+    summary.warnings += [f"cannot read folder {_where(u)} ({u.error}); its documents are kept as they were"
+                         for u in unlisted]
     summary.seconds = time.perf_counter() - t0
     return summary
 
@@ -203,9 +212,9 @@ class _Build:
         clock("finish")
         return self.summary
 
-    def incremental(self, live_gen: Path, old: dict, missing: list[Path]) -> Summary:
+    def incremental(self, live_gen: Path, old: dict, missing: list[Path], unlisted: list[Unlisted]) -> Summary:
         old_files: dict = old["files"]
-        keep, changed = self._keep_or_change(old_files, missing)
+        keep, changed = self._keep_or_change(old_files, missing, unlisted)
         store.link_tree(live_gen, self.gen, skip=REWRITTEN)
         live = np.load(live_gen / "live.npy").copy()
         dropped = [k for k in old_files if k not in keep]
@@ -229,11 +238,14 @@ class _Build:
         self._finish(all_entries, segments, live, total)
         return self.summary
 
-    def _keep_or_change(self, old_files: dict, missing: list[Path]) -> tuple[dict[str, dict], list[SourceFile]]:
-        """(the last run's entries kept as they are, by file key; the files to index again). A
-        missing folder's files are all kept; a file gone since the scan is in neither."""
+    def _keep_or_change(self, old_files: dict, missing: list[Path],
+                        unlisted: list[Unlisted]) -> tuple[dict[str, dict], list[SourceFile]]:
+        """(the last run's entries kept as they are, by file key; the files to index again). The files
+        of a missing folder, or of one that could not be listed, are all kept; a file gone since the
+        scan is in neither."""
         gone = {str(m) for m in missing}
-        keep = {k: e for k, e in old_files.items() if e.get("src") in gone}
+        keep = {k: e for k, e in old_files.items()
+                if e.get("src") in gone or any(u.holds(e.get("src", ""), e.get("rel", "")) for u in unlisted)}
         changed = []
         for f in self.files:
             prev = old_files.get(f.key)
@@ -383,3 +395,7 @@ def _bar(total: int, progress: bool):
     from tqdm import tqdm
 
     return tqdm(total=total, desc="index", unit="file", leave=False, file=sys.stderr)
+
+
+def _where(u: Unlisted) -> str:
+    return str(u.source / u.rel) if u.rel else str(u.source)

@@ -1,10 +1,11 @@
 """Reports and per-section facts kept beside the exact index: which report a
-section belongs to and that report's year, type and region, as arrays, so that
-facets and filters over tens of thousands of matches are numpy operations."""
+section belongs to and that report's year, date, type and region, as arrays, so that
+facets, filters and sorts over tens of thousands of matches are numpy operations."""
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from indexer.ingest.model import ReportMeta
 from indexer.text.normalize import fold_text
 
 UNKNOWN_YEAR = 0
+UNKNOWN_DATE = 0
 
 
 @dataclass
@@ -21,10 +23,31 @@ class ReportRow(ReportMeta):
     file_key: str = ""
     first_sid: int = 0
     n_sections: int = 0
+    parts: dict = field(default_factory=dict)  # the DocParts fields that are set, for the report's page
 
     @property
     def title_folded(self) -> str:
         return fold_text(self.title)
+
+
+_YEAR_BRACKETS = re.compile(r"[(\[〔【﹝]\s*(\d{4})\s*[)\]〕】﹞]")
+
+
+def fold_doc_no(text: str) -> str:
+    """A 文号 as matching sees it: folded, the year's brackets 〔〕 [] ［］ 【】 （） () all one form."""
+    return _YEAR_BRACKETS.sub(r"[\1]", fold_text(text).replace(" ", ""))
+
+
+def date_span(date: str | None, year: int | None) -> tuple[int, int]:
+    """The first and last day a report's date may be, as YYYYMMDD numbers: 2016-06 is 20160601..20160631,
+    a report with only a year spans that year; (UNKNOWN_DATE, UNKNOWN_DATE) when neither is known."""
+    parts = [int(x) for x in (date or "").split("-") if x.isdigit()][:3]
+    if not parts and year:
+        parts = [year]
+    if not parts:
+        return UNKNOWN_DATE, UNKNOWN_DATE
+    y, m, d = (parts + [0, 0])[:3]
+    return y * 10000 + (m or 1) * 100 + (d or 1), y * 10000 + (m or 12) * 100 + (d or 31)
 
 
 @dataclass
@@ -61,6 +84,8 @@ class Facts:
     """Per-report facet codes, built once when an index is opened."""
 
     year: np.ndarray  # int32 per report, UNKNOWN_YEAR when unknown
+    date_lo: np.ndarray  # int32 YYYYMMDD per report: the first day its date (else its year) may be; UNKNOWN_DATE
+    date_hi: np.ndarray  # … and the last
     doc_type: np.ndarray  # int32 code into doc_types
     region: np.ndarray  # int32 code into regions
     doc_types: list[str]
@@ -72,8 +97,11 @@ class Facts:
         regions = sorted({r.region or "" for r in reports})
         dt = {v: i for i, v in enumerate(doc_types)}
         rg = {v: i for i, v in enumerate(regions)}
+        spans = np.array([date_span(r.date, r.year) for r in reports], dtype=np.int32).reshape(-1, 2)
         return cls(
             np.array([r.year or UNKNOWN_YEAR for r in reports], dtype=np.int32),
+            spans[:, 0],
+            spans[:, 1],
             np.array([dt[r.doc_type] for r in reports], dtype=np.int32),
             np.array([rg[r.region or ""] for r in reports], dtype=np.int32),
             doc_types,

@@ -20,7 +20,7 @@ from whoosh.matching.wrappers import FilterMatcher
 
 from indexer.ingest.model import Skipped
 from indexer.store import generations as store
-from indexer.store.catalog import Catalog, Facts
+from indexer.store.catalog import Catalog, Facts, fold_doc_no
 from indexer.store.exact import ExactSegment
 from indexer.store.texts import SectionTexts
 from indexer.store.whoosh_io import mapped
@@ -61,6 +61,7 @@ class IndexReader:
         self.facts = Facts.of(self.catalog.reports)
         self.titles_folded = [r.title_folded for r in self.catalog.reports]
         self.issuers_folded = [fold_text(r.issuer or "") for r in self.catalog.reports]
+        self.doc_nos_folded = [fold_doc_no(r.doc_no or "") for r in self.catalog.reports]
         self.live = np.load(gen / "live.npy")
         self.sid_to_doc = np.load(gen / "sid_to_doc.npy")
         self.doc_to_sid = np.load(gen / "doc_to_sid.npy")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,19 +25,29 @@ class SourceFile:
 
 def scan(sources: list[Path], taken: set[str] | frozenset[str] = frozenset(),
          other_types: Counter | None = None, previous: dict[str, str] | None = None,
-         ) -> tuple[list[SourceFile], list[Skipped]]:
+         unreadable: list[Unlisted] | None = None) -> tuple[list[SourceFile], list[Skipped]]:
     """Every readable-looking file under the sources; `taken` holds doc paths already used
     (by a missing folder's kept files), so a new file never takes over their links; `previous`
     (file key → doc path of the last run) keeps a file's doc path, so links shared before stay
     with their report when a same-named file elsewhere comes or goes; files of types not read
-    are counted by extension in `other_types`."""
+    are counted by extension in `other_types`; folders that could not be listed go to `unreadable`
+    (their files must be kept, not taken for deleted)."""
     found: list[tuple[str, Path, str, Path]] = []
     skipped: list[Skipped] = []
+    inside = [s.resolve() for s in sources]  # links may lead anywhere in a folder the user named
+    real_files: set[Path] = set()  # a file reached twice (a link into another source) is read once
     for src in sources:
-        paths = [src] if src.is_file() else _files_under(src)
         base = src.parent if src.is_file() else src
+        if src.is_file():
+            paths, outside = [src], []
+        else:
+            paths, outside = _files_under(src, inside, unreadable)
+        for p in outside:
+            skipped.append(Skipped(path=_display(p.relative_to(base).as_posix()), code="link_outside",
+                                   detail=f"a link to {_display(os.readlink(p))}, outside the source folders"))
         for p in paths:
-            rel = p.relative_to(base).as_posix()
+            raw_rel = p.relative_to(base).as_posix()
+            rel = _display(raw_rel)
             if any(part.startswith(".") for part in Path(rel).parts):
                 continue
             if not is_supported(p):
@@ -46,7 +57,12 @@ def scan(sources: list[Path], taken: set[str] | frozenset[str] = frozenset(),
             if not p.is_file():
                 skipped.append(Skipped(path=rel, code="not_regular_file", detail="broken link or not a regular file"))
                 continue
-            found.append((hashlib.sha1(f"{src}\0{rel}".encode()).hexdigest()[:20], src, rel, p))
+            real = p.resolve()
+            if real in real_files:
+                continue
+            real_files.add(real)
+            key = hashlib.sha1(os.fsencode(str(src)) + b"\0" + os.fsencode(raw_rel)).hexdigest()[:20]
+            found.append((key, src, rel, p))
     kept = {key: (previous or {})[key] for key, *_ in found if (previous or {}).get(key) not in (None, *taken)}
     seen: set[str] = set(taken) | set(kept.values())
     files: list[SourceFile] = []
@@ -57,21 +73,81 @@ def scan(sources: list[Path], taken: set[str] | frozenset[str] = frozenset(),
     return files, skipped
 
 
-def _files_under(folder: Path) -> list[Path]:
-    """Every file (and broken link) under `folder`, sorted, following linked folders: reports
-    gathered by symlinks are read like the rest. Each real folder is read once, so a link
-    pointing back up does not loop."""
+@dataclass
+class Unlisted:
+    """A folder under a source that could not be listed (no permission, say): what the reindex
+    keeps as it was, as it does a missing source folder."""
+
+    source: Path
+    rel: str  # the folder's path in its source, "" for the source itself
+    error: str
+
+    def holds(self, src: str, rel: str) -> bool:
+        """Was the file at `rel` of source `src` (as the manifest records them) inside this folder?"""
+        return src == str(self.source) and (not self.rel or rel.startswith(self.rel + "/"))
+
+
+def _display(rel: str) -> str:
+    """A path as text that links and logs can carry: names that are not UTF-8 (GBK names from
+    Windows zip files, read by Python as surrogate escapes) decoded as GB18030, else with
+    replacement characters, and control characters (a newline in a name) as U+FFFD; the file is
+    still opened by its real name."""
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = os.fsencode(rel)
+        try:
+            rel = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            rel = raw.decode("utf-8", "replace")
+    return _CONTROL.sub("\ufffd", rel)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _files_under(folder: Path, inside: list[Path], unreadable: list[Unlisted] | None) -> tuple[list[Path], list[Path]]:
+    """(every file and broken link under `folder`, sorted; the links that lead out of the folders in
+    `inside`). Linked folders and files are followed while they stay inside those folders: reports
+    gathered by symlinks are read like the rest, but a link to /etc publishes nothing. Each real
+    folder is read once, so a link pointing back up does not loop; a folder that cannot be listed
+    goes to `unreadable`."""
     seen: set[tuple[int, int]] = set()
     out: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
+    outside: list[Path] = []
+
+    def failed(err: OSError) -> None:
+        if unreadable is not None:
+            where = Path(err.filename) if err.filename else folder
+            rel = "" if where == folder else _display(where.relative_to(folder).as_posix())
+            unreadable.append(Unlisted(source=folder, rel=rel, error=err.strerror or str(err)))
+
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True, onerror=failed):
         st = os.stat(dirpath)
         if (st.st_dev, st.st_ino) in seen:
             dirnames[:] = []
             continue
         seen.add((st.st_dev, st.st_ino))
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]  # hidden folders are not read
-        out += [Path(dirpath, f) for f in filenames]
-    return sorted(out)
+        kept = []
+        for d in dirnames:
+            if d.startswith("."):  # hidden folders are not read
+                continue
+            if os.path.islink(os.path.join(dirpath, d)) and not _within(Path(dirpath, d).resolve(), inside):
+                outside.append(Path(dirpath, d))
+                continue
+            kept.append(d)
+        dirnames[:] = kept
+        for f in filenames:
+            p = Path(dirpath, f)
+            if p.is_symlink() and p.exists() and not _within(p.resolve(), inside):
+                outside.append(p)
+            else:
+                out.append(p)
+    return sorted(out), sorted(outside)
+
+
+def _within(path: Path, folders: list[Path]) -> bool:
+    return any(path == f or f in path.parents for f in folders)
 
 
 def _unique_doc_rel(rel: str, src: Path, seen: set[str]) -> str:
