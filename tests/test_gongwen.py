@@ -9,11 +9,11 @@ from indexer.ingest.gongwen import iso_date, read_parts, strip_site_suffix, unwr
 from indexer.ingest.metadata import doc_type_of
 from indexer.ingest.parse import file_title, parse_path
 
-GONGWEN = FIXTURES / "gongwen"
+PARTS = FIXTURES / "parts"  # documents as printed, their fields read by the parser
 
 
 def parsed(name: str):
-    [report] = parse_path(GONGWEN / name, GONGWEN).reports
+    [report] = parse_path(PARTS / name, PARTS).reports
     return report
 
 
@@ -124,6 +124,9 @@ def test_dates_under_the_title_datelines_and_own_doc_no_only():
     assert (no_day.doc_no, no_day.date) == ("某政办〔2017〕106号", None)
     cited = read_parts(["各县：", "根据《某省通知》（某发〔2015〕3号），现通知如下。"], "某市关于某事的通知")
     assert cited.doc_no is None
+    opening = read_parts(["各学校：", "按照某教发〔2014〕24号文件的要求，上好安全课。"], None)
+    assert (opening.doc_no, opening.title) == (None, None)  # a sentence opening with a 文号 is text
+    assert opening.lines[1].startswith("按照")
 
 
 def test_a_summary_without_official_parts_keeps_its_lines():

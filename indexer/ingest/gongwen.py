@@ -198,7 +198,8 @@ def _drop_page_trailer(lines: list[str]) -> list[str]:
 # --- the head: 版头, 文号, 标题, 主送 -------------------------------------------------------------
 
 _DOC_NO = r"[\u4e00-\u9fa5A-Za-z]{1,12}(?:[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*第?\s*\d{1,5}\s*号|令第\s*\d{1,5}\s*号)"
-_DOC_NO_LINE = re.compile(rf"^[（(]?\s*({_DOC_NO})\s*(.*?)\s*[）)]?$")
+# the 文号 alone on its line, or with the date beside it: （鲁教体发〔2018〕1号 2018年4月16日）
+_DOC_NO_LINE = re.compile(rf"^[（(]?\s*({_DOC_NO})\s*(\d{{4}}\s*年(?:\s*\d{{1,2}}\s*月(?:\s*\d{{1,2}}\s*日)?)?)?\s*[）)]?$")
 _DOC_NO_YEAR = re.compile(r"[〔\[［【(（]\s*(\d{4})\s*[〕\]］】)）]")
 _DATE_UNDER_TITLE = re.compile(r"^[（(]\s*(\S*?\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?)")
 _BARE_DATE = re.compile(r"^[（(]\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[）)]$")
@@ -253,7 +254,7 @@ def _read_head(body: list[str], gw: Gongwen) -> int:
 
 
 def _title_candidate(s: str) -> bool:
-    return 4 <= len(s) <= 60 and not re.search(r"[。；;！？]", s) and parse_heading(s) is None
+    return 4 <= len(s) <= 60 and not re.search(r"[。；;！？：:，]", s) and parse_heading(s) is None
 
 
 def _join_title(body: list[str], i: int) -> tuple[str, int] | None:
