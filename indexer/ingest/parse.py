@@ -98,7 +98,9 @@ def _report(src: SourceText, wrapper: Unwrapped, raw: RawReport, n: int, many: b
         "parts": gw.parts,
     }
     fields = read | _declared(meta)  # what the front matter states wins over what was read
-    issuer = fields.pop("issuer", None) or "、".join(fields["issuers"]) or issuer_of(title, opening)
+    # a bare printed title (政府工作报告) leaves the file's name to say whose report it is
+    issuer = (fields.pop("issuer", None) or "、".join(fields["issuers"])
+              or issuer_of(f"{title}\n{file_title(src.path)}", opening))
     return Report(
         doc_id=f"{src.path}~{n}" if many else src.path,
         title=title,
