@@ -18,8 +18,14 @@ _OPENING_CHARS = 40
 
 _LAW_END = re.compile(r"(?:法|条例|规定|办法|细则|解释|规则|修正案|决定|批复|章程|通则|准则)$")
 
+# longest first, so 实施意见 is not taken for 意见 nor 复函 for 函
+_OFFICIAL_KINDS = ("工作总结", "工作计划", "工作要点", "实施意见", "实施方案", "若干意见", "实施细则", "复函",
+                   "决议", "决定", "命令", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复",
+                   "议案", "函", "纪要", "方案", "办法", "规定", "规程", "细则", "条例", "规划", "要点")
+_OFFICIAL_ALIASES = {"若干意见": "意见", "实施细则": "细则", "要点": "工作要点"}
 _ISSUER_BODY = re.compile(r"((?:[xX\u4e00-\u9fa5]{0,6}?[省市县区])?教育(?:局|厅|委员会))(?!和|、|的|正确|领导)")
 _LAW_ISSUER = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日\s*(.+?)(?:第[一二三四五六七八九十百\d]+次(?:全体)?会议)?(?:通过|公布|发布|修订|修正|批准)")
+_LOCAL_SESSION = re.compile(r"在([\u4e00-\u9fa5]{2,12}?(?:省|自治区|市|自治州|州|盟|县|自治县|旗|区))第[一二三四五六七八九十]+届人民代表大会")
 _NPC_SESSION = re.compile(r"^(第[一二三四五六七八九十]+届全国人民代表大会第[一二三四五六七八九十]+次会议)")
 
 
@@ -46,10 +52,18 @@ def meta_year(value) -> int | None:
     return year_in(str(value)) if value is not None else None
 
 
-def doc_type_of(title: str, is_law: bool) -> str:
+def doc_type_of(title: str, is_law: bool, official: bool = False) -> str:
+    """The kind the title names. An official document (公文) is typed by the 公文 kinds (通知, 实施意见,
+    办法 …; a notice issuing a 办法 is a 通知); other texts keep the facet's older names (法律法规)."""
     t = re.sub(r"[（(][^）)]*[）)]$", "", fold_text(title).replace(" ", ""))
+    if t.endswith(("模板", "模版")):
+        return "模板"
     if "信息公开" in t and ("年报" in t or "年度报告" in t):
         return "信息公开年报"
+    if official and "政府工作报告" not in t:
+        kind = next((k for k in _OFFICIAL_KINDS if t.endswith(k)), None)
+        if kind:
+            return _OFFICIAL_ALIASES.get(kind, kind)
     if is_law:
         return "法律法规"
     if t.endswith("决议"):
@@ -73,6 +87,9 @@ def issuer_of(title: str, opening: str) -> str | None:
     m = _NPC_SESSION.match(title)
     if m:
         return m.group(1)
+    m = _LOCAL_SESSION.search(re.sub(r"\s+", "", opening[:300]))
+    if "政府工作报告" in title and m:
+        return m.group(1) + "人民政府"
     for line in opening.split("\n")[:6]:
         m = _LAW_ISSUER.match(line.strip())
         if m:

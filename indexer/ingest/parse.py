@@ -6,6 +6,17 @@ import re
 from pathlib import Path, PurePosixPath
 
 from indexer.ingest.files import read_file
+from indexer.ingest.gongwen import (
+    Gongwen,
+    Unwrapped,
+    doc_no_year,
+    issuers_from_title,
+    official_title,
+    read_parts,
+    strip_provider_code,
+    strip_site_suffix,
+    unwrap,
+)
 from indexer.ingest.headings import is_page_mark
 from indexer.ingest.markup import md_to_text
 from indexer.ingest.metadata import (
@@ -37,13 +48,14 @@ _LAYOUT = {"md": "md", "html": "md", "docx": "md", "txt": "txt", "pdf": "txt", "
 def parse_source(src: SourceText) -> ParsedFile:
     layout = _LAYOUT.get(src.fmt, "txt")
     markdown = layout == "md"
-    raws = split_reports(src.text, layout)
+    wrapper = unwrap(src.text)
+    raws = split_reports(wrapper.text, layout)
     many = len(raws) > 1
     reports = []
     page = 1 if src.fmt == "pdf" else None
     notice: Report | None = None  # the report the next attached document came inside
     for n, raw in enumerate(raws, start=1):
-        report = _report(src, raw, n, many, markdown, page)
+        report = _report(src, wrapper, raw, n, many, markdown, page)
         if raw.attached and notice is not None:
             _attach(notice, report)
         else:
@@ -65,8 +77,9 @@ def _attach(notice: Report, document: Report) -> None:
 
 
 def file_title(rel: str) -> str:
+    """A file's name as a title: without a leading year, a site's name or a provider's code."""
     stem = PurePosixPath(rel).stem
-    return _YEAR_PREFIX.sub("", stem)
+    return strip_site_suffix(strip_provider_code(_YEAR_PREFIX.sub("", stem)))
 
 
 def _last_page(lines: list[str], page: int | None) -> int | None:
@@ -76,36 +89,51 @@ def _last_page(lines: list[str], page: int | None) -> int | None:
     return next((int(x[1:]) for x in reversed(lines) if is_page_mark(x)), page)
 
 
-def _report(src: SourceText, raw: RawReport, n: int, many: bool, markdown: bool, page: int | None) -> Report:
-    sections = build_sections(raw.lines, markdown, first_page=page)
+def _report(src: SourceText, wrapper: Unwrapped, raw: RawReport, n: int, many: bool, markdown: bool,
+            page: int | None) -> Report:
+    gw = read_parts(raw.lines, raw.title, wrapper.page_date)
+    sections = build_sections(gw.lines, markdown, first_page=page)
     if src.fmt == "html":  # a web page's text is text: only its headings came as # lines (a<b, x*y*z stay)
         for s in sections:
             s.markdown = None
     elif markdown:
         sections = [_plain(s) for s in sections]
-    title = _title(src, raw, many, n)
+    title = _title(src, raw, many, n, gw)
     opening = sections[0].text if sections and sections[0].level == 0 else ""
     full_text = "\n".join(s.text for s in sections)
     is_law = any(s.heading.startswith("第") and s.heading.endswith("条") for s in sections[:50])
     meta = src.meta
-    declared = _declared(meta)
-    issuer = declared.pop("issuer", None) or issuer_of(title, opening)
+    # a law's title (国务院关于…的决定) does not make it a 公文; its 文号 or 主送 would
+    official = gw.official or bool(gw.parts.signed) or (
+        not is_law and official_title(title) and issuer_of(title, opening) is None)
+    doc_type = (simplified(str(meta["doc_type"])) if meta.get("doc_type")
+                else doc_type_of(title, is_law, official=official))
+    read = {
+        "doc_no": gw.doc_no,
+        "date": gw.date,
+        "issuers": gw.issuers or (issuers_from_title(title) if official or doc_type == "信息公开年报" else []),
+        "parts": gw.parts,
+    }
+    fields = read | _declared(meta)  # what the front matter states wins over what was read
+    # a bare printed title (政府工作报告) leaves the file's name to say whose report it is
+    issuer = (fields.pop("issuer", None) or "、".join(fields["issuers"])
+              or issuer_of(f"{title}\n{file_title(src.path)}", opening))
     where = place_of(issuer, title, full_text)
     return Report(
         doc_id=f"{src.path}~{n}" if many else src.path,
         title=title,
-        year=_year(src, raw, title, opening, declared.get("date")),
+        year=_year(src, raw, title, opening, fields, doc_type, official),
         # declared labels in simplified, as the derived ones are: 工作總結 and 工作总结 are one facet
-        doc_type=simplified(str(meta["doc_type"])) if meta.get("doc_type") else doc_type_of(title, is_law),
+        doc_type=doc_type,
         region=simplified(str(meta["region"])) if meta.get("region") else where.region,
-        place=declared.pop("place", None) or where.place,
-        province=declared.pop("province", None) or where.province,
+        place=fields.pop("place", None) or where.place,
+        province=fields.pop("province", None) or where.province,
         issuer=issuer,
         source=src.path,
         number=n,
-        source_url=str(meta["source_url"]) if meta.get("source_url") else None,
+        source_url=str(meta["source_url"]) if meta.get("source_url") else wrapper.source_url,
         sections=sections,
-        **declared,
+        **fields,
     )
 
 
@@ -140,26 +168,39 @@ def _plain(s: Section) -> Section:
     return s
 
 
-def _title(src: SourceText, raw: RawReport, many: bool, n: int) -> str:
+def _title(src: SourceText, raw: RawReport, many: bool, n: int, gw: Gongwen) -> str:
+    """The title as printed; the file's name only when the document has none."""
     many = many and not raw.issuing  # a notice and the documents it issues are not several reports
     if src.meta.get("title") and not many:
-        return str(src.meta["title"]).strip()
-    from_file = file_title(src.path)
+        return strip_site_suffix(str(src.meta["title"]).strip())
+    if gw.title and not raw.title_from_page:
+        return gw.title
     if raw.title:
-        # a bare 政府工作报告 says less than the file name 2024年…政府工作报告
-        generic = year_in(raw.title) is None and from_file.endswith(raw.title) and year_in(from_file)
-        if generic and not many and not raw.title_from_page:
-            return from_file
         return raw.title
+    from_file = file_title(src.path)
     return f"{from_file}（第{n}篇）" if many else from_file
 
 
-def _year(src: SourceText, raw: RawReport, title: str, opening: str, date: str | None) -> int | None:
+def _year(src: SourceText, raw: RawReport, title: str, opening: str, fields: dict, doc_type: str,
+          official: bool) -> int | None:
+    """The meta's year or its date's; for a 年报 or 工作总结 the year reported on (file name, title,
+    opening); for an official document the 成文日期's, else its own 文号's (never a cited one's)."""
     if "year" in src.meta:
         return meta_year(src.meta["year"])
-    if date:  # a declared date says the year
+    date = fields.get("date")
+    if date and src.meta.get("date"):  # a declared date says the year
         return int(date[:4])
+    if official and doc_type not in _REPORTED_ON:
+        y = int(date[:4]) if date else doc_no_year(fields.get("doc_no"))
+        if y is not None:
+            return y
     y = year_in(PurePosixPath(src.path).stem)
     if y is None and not raw.title_from_page:
         y = year_in(title)
+    if y is None and date:
+        y = int(date[:4])
     return y if y is not None else opening_year(opening)
+
+
+# reports whose year is the year they report on, not the day they were written
+_REPORTED_ON = frozenset({"信息公开年报", "工作总结"})
