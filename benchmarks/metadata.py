@@ -30,9 +30,7 @@ FIELDS = ("title", "doc_no", "issuer", "date", "year", "region", "place", "kind"
 
 # The labels' kind names that edusearch's doc_type facet spells otherwise (others are the same word).
 KIND_NAMES = {
-    "政府信息公开工作年度报告": "信息公开年报",
-    "复函": "函",  # a 函 answering a request; the facet keeps the 15 kinds' names
-    "模板": "其他",  # a blank fill-in template is no kind of document
+    "政府信息公开工作年度报告": "信息公开年报",  # the facet's name for it since before official documents
 }
 
 

@@ -30,7 +30,7 @@ def test_kinds_are_named_as_the_facet_names_them():
     assert got["kind"] == "信息公开年报"
     assert got["reports"] == "3"
     assert label_values({**row, "kind": "实施意见", "attachments": ""})["kind"] == "实施意见"
-    assert label_values({**row, "kind": "复函"})["kind"] == "函"
+    assert label_values({**row, "kind": "复函"})["kind"] == "复函"  # the kind its title names, as labelled
     assert all(v for v in KIND_NAMES.values())
 
 
