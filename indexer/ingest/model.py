@@ -29,10 +29,12 @@ class Section:
     text: str
     markdown: str | None = None  # the Markdown source, where the file was Markdown
     page: int | None = None  # the page it starts on, where the file has pages (PDF)
+    html: str | None = None  # the Markdown rendered and sanitised, for display (rendered once, at index time)
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d.pop("markdown")
+        d.pop("html")
         if d["page"] is None:
             d.pop("page")
         return d

@@ -18,7 +18,7 @@ from indexer.ingest.gongwen import (
     unwrap,
 )
 from indexer.ingest.headings import is_page_mark
-from indexer.ingest.markup import md_to_text
+from indexer.ingest.markup import RenderBudget, render_markdown
 from indexer.ingest.metadata import (
     doc_type_of,
     issuer_of,
@@ -54,15 +54,17 @@ def parse_source(src: SourceText) -> ParsedFile:
     reports = []
     page = 1 if src.fmt == "pdf" else None
     notice: Report | None = None  # the report the next attached document came inside
+    budget = RenderBudget()  # Markdown is rendered here, once, in bounded time
     for n, raw in enumerate(raws, start=1):
-        report = _report(src, wrapper, raw, n, many, markdown, page)
+        report = _report(src, wrapper, raw, n, many, markdown, page, budget)
         if raw.attached and notice is not None:
             _attach(notice, report)
         else:
             notice = report
         reports.append(report)
         page = _last_page(raw.lines, page)
-    return ParsedFile(src.path, reports, list(src.warnings), src.sha256)
+    warnings = list(src.warnings) + ([budget.warning()] if budget.warning() else [])
+    return ParsedFile(src.path, reports, warnings, src.sha256)
 
 
 def _attach(notice: Report, document: Report) -> None:
@@ -90,14 +92,14 @@ def _last_page(lines: list[str], page: int | None) -> int | None:
 
 
 def _report(src: SourceText, wrapper: Unwrapped, raw: RawReport, n: int, many: bool, markdown: bool,
-            page: int | None) -> Report:
+            page: int | None, budget: RenderBudget) -> Report:
     gw = read_parts(raw.lines, raw.title, wrapper.page_date)
     sections = build_sections(gw.lines, markdown, first_page=page)
     if src.fmt == "html":  # a web page's text is text: only its headings came as # lines (a<b, x*y*z stay)
         for s in sections:
             s.markdown = None
     elif markdown:
-        sections = [_plain(s) for s in sections]
+        sections = [_rendered(s, budget) for s in sections]
     title = _title(src, raw, many, n, gw)
     opening = sections[0].text if sections and sections[0].level == 0 else ""
     full_text = "\n".join(s.text for s in sections)
@@ -163,8 +165,10 @@ def _declared(meta: dict) -> dict:
     return out
 
 
-def _plain(s: Section) -> Section:
-    s.text = md_to_text(s.markdown or "")
+def _rendered(s: Section, budget: RenderBudget) -> Section:
+    """A Markdown section's text as a reader sees it, and the HTML its page shows."""
+    r = render_markdown(s.markdown or "", budget)
+    s.text, s.html = r.text, r.html
     return s
 
 

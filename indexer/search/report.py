@@ -7,8 +7,8 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import asdict, dataclass, field
+from html.parser import HTMLParser
 
-from indexer.ingest.markup import md_to_html
 from indexer.ingest.model import DocParts
 from indexer.search.parser import parse_query
 from indexer.search.results import doc_url, report_fields
@@ -139,8 +139,8 @@ def _marked(text: str, needles: list[Needle]) -> tuple[str, int]:
 
 
 def _body(stored: dict, needles: list[Needle]) -> tuple[str, int]:
-    if stored.get("markdown"):
-        return mark_html(md_to_html(stored["markdown"]), needles)
+    if stored.get("html") is not None:  # Markdown, rendered and sanitised when the file was indexed
+        return mark_html(stored["html"], needles)
     # spans found on the whole text: an occurrence wrapped over two lines (防⏎溺水) is marked in both
     text = stored.get("text") or ""
     spans = find_spans(text, needles)
@@ -152,19 +152,45 @@ def _body(stored: dict, needles: list[Needle]) -> tuple[str, int]:
     return "".join(parts), len(spans)
 
 
-_TAG = re.compile(r"(<[^>]*>)")
-
-
 def mark_html(markup: str, needles: list[Needle]) -> tuple[str, int]:
-    """Mark needles in the text between tags of already-sanitised HTML."""
+    """Mark needles in the text nodes of already-sanitised HTML, parsed as HTML: tags and attributes
+    are written back from the parse, every text node escaped, so text can never become markup."""
     if not needles:
         return markup, 0
-    pieces = _TAG.split(markup)
-    texts = ["" if p.startswith("<") else html.unescape(p) for p in pieces]
-    whole = "".join(texts)  # as matching sees it: 防**溺水** is one occurrence, marked on both sides of the tag
+    nodes = _Nodes()
+    nodes.feed(markup)
+    nodes.close()
+    whole = "".join(t for kind, t in nodes.out if kind == "text")  # 防**溺水** is one occurrence, marked on both sides
     spans = find_spans(whole, needles)
     out, pos = [], 0
-    for piece, text in zip(pieces, texts, strict=True):
-        out.append(piece if piece.startswith("<") else mark(whole, spans, pos, pos + len(text)))
-        pos += len(text)
+    for kind, piece in nodes.out:
+        if kind == "text":
+            out.append(mark(whole, spans, pos, pos + len(piece)))
+            pos += len(piece)
+        else:
+            out.append(piece)
     return "".join(out), len(spans)
+
+
+class _Nodes(HTMLParser):
+    """HTML as ("tag", markup written back from the parse) and ("text", unescaped text) in order."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.out: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.out.append(("tag", f"<{tag}{_attrs(attrs)}>"))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.out.append(("tag", f"<{tag}{_attrs(attrs)} />"))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.out.append(("tag", f"</{tag}>"))
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(("text", data))
+
+
+def _attrs(attrs: list[tuple[str, str | None]]) -> str:
+    return "".join(f" {k}" if v is None else f' {k}="{html.escape(v)}"' for k, v in attrs)

@@ -130,7 +130,7 @@ class BatchSections:
     headings: list[str] = field(default_factory=list)  # folded, for the exact index
     bodies: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)  # as written, for display (texts.py)
-    markdowns: list[str | None] = field(default_factory=list)
+    htmls: list[str | None] = field(default_factory=list)  # Markdown rendered at index time (texts.py)
     docs: list[dict] = field(default_factory=list)  # Whoosh documents
 
 
@@ -153,7 +153,7 @@ def batch_sections(parsed: list[tuple[str, ParsedFile | Skipped]], first_sid: in
                 out.headings.append(exact_heading(title_folded, fh) if order == 0 else fh)
                 out.bodies.append(b)
                 out.texts.append(s.text)
-                out.markdowns.append(s.markdown)
+                out.htmls.append(s.html)
                 section_report.append(len(reports) - 1)
                 out.docs.append(dict(
                     sid=sid, file_key=key, doc_id=r.doc_id, section_id=s.section_id, order=order,
@@ -169,10 +169,10 @@ def batch_sections(parsed: list[tuple[str, ParsedFile | Skipped]], first_sid: in
 
 def save_exact(folder: Path, base: int, batch: BatchSections) -> None:
     """An exact segment's folder: the exact index, its reports' catalog and its sections' texts
-    and Markdown sources."""
+    and HTML."""
     ExactSegment.build(base, batch.headings, batch.bodies).save(folder)
     batch.catalog.save(folder)
-    section_texts.save(folder, batch.texts, batch.markdowns)
+    section_texts.save(folder, batch.texts, batch.htmls)
 
 
 # -- where a BatchWorker runs ---------------------------------------------------------

@@ -48,9 +48,9 @@ def compact(gen: Path, segments: list[str], live: np.ndarray) -> list[str]:
                 heading, body = seg.section_text(local) if alive else ("", "")
                 batch.headings.append(heading)
                 batch.bodies.append(body)
-                text, markdown = kept[local] if alive else ("", None)
+                text, html = kept[local] if alive else ("", None)
                 batch.texts.append(text)
-                batch.markdowns.append(markdown)
+                batch.htmls.append(html)
             parts.append(Catalog.load(gen / seg_dir))
         batch.catalog = Catalog.concat(parts)
         seg_dir = f"exact/seg-c{base:06d}-{gen.name}"

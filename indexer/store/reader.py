@@ -143,16 +143,16 @@ class IndexReader:
         return np.sort(sids[sids >= 0])
 
     def stored(self, sids: list[int]) -> list[dict]:
-        """Each section's stored fields, with its text and Markdown source as written (kept beside
-        the exact index, texts.py)."""
+        """Each section's stored fields, with its text as written and, for Markdown, its HTML
+        rendered at index time (kept beside the exact index, texts.py)."""
         s = self.searcher()
         with self.lock:
             out = [s.stored_fields(int(self.sid_to_doc[sid])) for sid in sids]
         for sid, fields in zip(map(int, sids), out, strict=True):
             i = self._segment_index(sid)
-            fields["text"], markdown = self.texts[i][sid - self._bases[i]]
-            if markdown:
-                fields["markdown"] = markdown
+            fields["text"], html = self.texts[i][sid - self._bases[i]]
+            if html is not None:
+                fields["html"] = html
         return out
 
     def report_sections(self, report: int) -> list[dict]:

@@ -3,7 +3,7 @@
 title, heading and body are analysed by jieba (analysis.words_analyzer) for
 the word-level search that is offered when nothing matches exactly (nothing
 is scored by Whoosh); metadata are stored for display (each
-section's text and Markdown source are kept beside the exact index: texts.py);
+section's text and rendered HTML are kept beside the exact index: texts.py);
 sid, a column only, links a Whoosh document to the exact index.
 """
 

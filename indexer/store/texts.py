@@ -1,10 +1,11 @@
-"""Each section's text and Markdown source as written, for display: one file per exact segment.
+"""Each section's text as written and, for Markdown, its HTML rendered at index time, for display:
+one file per exact segment.
 
-Whoosh kept both in every section's stored record, pickled and zlib-compressed one section at a
-time: the largest part of writing a segment after jieba. Here a segment's sections are one UTF-8
+Whoosh kept the texts in every section's stored record, pickled and zlib-compressed one section at
+a time: the largest part of writing a segment after jieba. Here a segment's sections are one UTF-8
 file and an array of byte spans, written in one call and read with os.pread just for the sections
-a page shows (a search's ten snippets, one report). A Markdown source that is the text itself (most
-sections of a Markdown file) is not written twice.
+a page shows (a search's ten snippets, one report). The HTML is the sanitised rendering of the
+section's Markdown, made once when the file was read, so that opening a report renders nothing.
 """
 
 from __future__ import annotations
@@ -17,18 +18,18 @@ from indexer.store.exact import Column, FileBytes
 
 DATA = "sections.utf8"
 SPANS = "sections.npy"
-_SAME = -1  # a Markdown span starting here: the Markdown source is the text
+_NONE = -1  # an HTML span left here: the section has no HTML (the file was not Markdown)
 
 
-def save(folder: Path, texts: list[str], markdowns: list[str | None]) -> None:
-    """The texts and Markdown sources (None where the file was not Markdown) of a segment's
-    sections, in sid order ("" and None for a removed section)."""
+def save(folder: Path, texts: list[str], htmls: list[str | None]) -> None:
+    """The texts and HTML (None where the file was not Markdown) of a segment's sections, in sid
+    order ("" and None for a removed section)."""
     folder.mkdir(parents=True, exist_ok=True)
     parts: list[bytes] = []
-    spans = np.full((len(texts), 4), _SAME, dtype=np.int64)  # a Markdown span left at _SAME: the text
+    spans = np.full((len(texts), 4), _NONE, dtype=np.int64)
     at = 0
-    for i, (text, md) in enumerate(zip(texts, markdowns, strict=True)):
-        for j, value in enumerate([text] if md == text else [text, md or ""]):
+    for i, (text, html) in enumerate(zip(texts, htmls, strict=True)):
+        for j, value in enumerate([text] if html is None else [text, html]):
             parts.append(value.encode("utf-8", "surrogatepass"))
             spans[i, 2 * j: 2 * j + 2] = at, at + len(parts[-1])
             at += len(parts[-1])
@@ -37,8 +38,7 @@ def save(folder: Path, texts: list[str], markdowns: list[str | None]) -> None:
 
 
 class SectionTexts:
-    """A segment's section texts and Markdown sources, read on demand (the spans too: a server
-    holds none of it)."""
+    """A segment's section texts and HTML, read on demand (the spans too: a server holds none of it)."""
 
     def __init__(self, folder: Path):
         self.data = FileBytes(folder / DATA)
@@ -47,11 +47,10 @@ class SectionTexts:
     def __len__(self) -> int:
         return len(self.spans) // 4
 
-    def __getitem__(self, local: int) -> tuple[str, str]:
-        """(text, Markdown source): the source is "" where the file was not Markdown."""
-        ta, tb, ma, mb = self.spans[4 * local: 4 * local + 4].tolist()
-        text = self._read(ta, tb)
-        return text, text if ma == _SAME else self._read(ma, mb)
+    def __getitem__(self, local: int) -> tuple[str, str | None]:
+        """(text, HTML): the HTML is None where the file was not Markdown."""
+        ta, tb, ha, hb = self.spans[4 * local: 4 * local + 4].tolist()
+        return self._read(ta, tb), None if ha == _NONE else self._read(ha, hb)
 
     def _read(self, a: int, b: int) -> str:
         return self.data[a:b].decode("utf-8", "surrogatepass")
