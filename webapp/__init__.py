@@ -3,7 +3,8 @@
 Pages are rendered from what the search layer returns (indexer.search: engine.search,
 trend.trend, report.get_report, export); the web layer never builds a query of its own.
 Blueprints: views (HTML pages), api (their JSON twins under /api), downloads (CSV and
-JSON Lines); context gives them the index and the public base URL.
+JSON Lines); context gives them the index and the public base URL; gate bounds what searches,
+trends and exports may cost (a few at a time, each with a deadline) so that cheap pages stay fast.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from flask import Flask, g, request
 
 from indexer.store.reader import Library
 
-from . import errors, security
+from . import errors, gate, security
 from .api import bp as api_bp
 from .downloads import bp as downloads_bp
 from .views import bp as views_bp
@@ -32,6 +33,10 @@ def create_app(index_dir: str | os.PathLike | None = None, **config) -> Flask:
         INDEX_DIR=str(index_dir or os.environ.get("EDUSEARCH_INDEX") or "index"),
         JSON_AS_ASCII=False,
         MAX_CONTENT_LENGTH=64 * 1024,
+        HEAVY_SLOTS=2,  # searches, trends and exports at work at once (`serve --heavy`)
+        HEAVY_QUEUE=4,  # more that may wait for a slot; beyond that a 503 at once
+        HEAVY_WAIT=10.0,  # seconds one may wait for a slot before its 503
+        REQUEST_BUDGET=5.0,  # seconds of a search's work before its answer goes out partial (`serve --budget`)
     )
     app.config.update(config)
     app.config["BASE_URL"] = (app.config.get("BASE_URL") or "").rstrip("/")  # `serve --base-url`: links made absolute
@@ -47,6 +52,8 @@ def create_app(index_dir: str | os.PathLike | None = None, **config) -> Flask:
     @app.before_request
     def _start_timer():
         g.t0 = time.perf_counter()
+
+    gate.register(app)  # after the timer: a request refused for want of a slot is logged with its time
 
     @app.after_request
     def _log(response):
