@@ -381,8 +381,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--index")
     sp.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     sp.add_argument("--port", type=int, default=8000)
-    sp.add_argument("--threads", type=_positive, default=8,
-                    help=f"server threads (default 8); {CHEAP_THREADS} are kept for cheap requests (report pages, "
+    sp.add_argument("--threads", type=_positive, default=24,
+                    help=f"server threads (default 24); {CHEAP_THREADS} are kept for cheap requests (report pages, "
                          "/api/stats) while searches wait for a slot")
     sp.add_argument("--heavy", type=_positive, default=2,
                     help="searches, trends and exports at work at once (default 2); more wait briefly, "
