@@ -293,9 +293,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         except (SourceMissing, IndexLocked) as e:
             print(f"edusearch: {e}", file=sys.stderr)
             return 2
-    heavy = min(args.heavy, args.threads)
-    app = create_app(root, BASE_URL=args.base_url or "", TRUSTED_HOSTS=allowed_hosts(args), HEAVY_SLOTS=heavy,
-                     HEAVY_QUEUE=max(0, args.threads - heavy - CHEAP_THREADS), REQUEST_BUDGET=args.budget)
+    app = create_app(root, BASE_URL=args.base_url or "", TRUSTED_HOSTS=allowed_hosts(args), THREADS=args.threads,
+                     HEAVY_SLOTS=min(args.heavy, args.threads), REQUEST_BUDGET=args.budget)
     warm(app.extensions["edusearch"].reader())
     print(f"edusearch: serving {root} on http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
     serve(app, host=args.host, port=args.port, threads=args.threads, ident="edusearch", clear_untrusted_proxy_headers=True,
@@ -305,7 +304,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-CHEAP_THREADS = 2  # server threads never taken by a search waiting for its slot: report pages, /api/stats
 CLEANUP_INTERVAL = 5  # seconds between closing connections idle past --channel-timeout (waitress's default: 30)
 
 
@@ -382,8 +380,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     sp.add_argument("--port", type=int, default=8000)
     sp.add_argument("--threads", type=_positive, default=24,
-                    help=f"server threads (default 24); {CHEAP_THREADS} are kept for cheap requests (report pages, "
-                         "/api/stats) while searches wait for a slot")
+                    help="server threads (default 24); 2 are kept for cheap requests (report pages, /api/stats), "
+                         "2 + 2 for downloads, the rest for searches at work or waiting for a slot")
     sp.add_argument("--heavy", type=_positive, default=2,
                     help="searches, trends and exports at work at once (default 2); more wait briefly, "
                          "then get 503 with Retry-After")

@@ -106,51 +106,69 @@ def test_one_query_trend_csv_is_whole_even_past_the_budget(spent_client):
 
 @pytest.fixture
 def gated(index_dir):
-    """An app with one slot for heavy requests and no queue."""
+    """An app with one slot for searches and one for downloads, and no queue."""
     from webapp import create_app
 
-    app = create_app(index_dir, HEAVY_SLOTS=1, HEAVY_QUEUE=0, HEAVY_WAIT=0)
+    app = create_app(index_dir, HEAVY_SLOTS=1, HEAVY_QUEUE=0, HEAVY_WAIT=0, DOWNLOAD_SLOTS=1, DOWNLOAD_QUEUE=0)
     app.config.update(TESTING=True)
-    return app, app.extensions["edusearch.gate"]
+    return app, app.extensions["edusearch.gates"]
+
+
+SEARCHES = ["/api/search?q=教育", "/search?q=教育", "/?q=教育", "/api/trend?q=教育", "/trend?q=教育"]
+DOWNLOADS = ["/export.csv?q=教育", "/export.jsonl?q=教育", "/trend.csv?q=教育"]
+CHEAP = ["/", "/api/stats", f"/doc/{DOC}", f"/doc/{DOC}?q=教育", f"/api/doc/{DOC}", "/help", "/static/favicon.svg"]
+
+
+def refused(r) -> bool:
+    return r.status_code == 503 and r.headers["Retry-After"].isdigit() and "服务器正忙" in r.get_data(as_text=True)
 
 
 def test_heavy_requests_beyond_the_slots_get_503_while_cheap_ones_answer(gated):
-    app, gate = gated
+    app, gates = gated
     client = app.test_client()
-    assert gate.enter()  # the one slot, taken as a running search would
+    assert gates.searches.enter()  # the one slot, taken as a running search would
     try:
-        for path in ["/api/search?q=教育", "/search?q=教育", "/?q=教育", "/api/trend?q=教育", "/trend?q=教育",
-                     "/export.csv?q=教育", "/export.jsonl?q=教育", "/trend.csv?q=教育"]:
-            r = client.get(path)
-            assert r.status_code == 503, path
-            assert r.headers["Retry-After"].isdigit(), path
-            assert "服务器正忙" in r.get_data(as_text=True), path
+        for path in SEARCHES:
+            assert refused(client.get(path)), path
         assert json.loads(client.get("/api/search?q=教育").data)["error"] == "服务器正忙"
-        for path in ["/", "/api/stats", f"/doc/{DOC}", f"/doc/{DOC}?q=教育", f"/api/doc/{DOC}", "/help",
-                     "/static/favicon.svg"]:
+        for path in CHEAP + DOWNLOADS:  # downloads have slots of their own
             assert client.get(path).status_code == 200, path
     finally:
-        gate.leave()
+        gates.searches.leave()
     assert client.get("/api/search?q=教育").status_code == 200
+
+
+def test_downloads_beyond_their_slots_get_503_while_searches_answer(gated):
+    """A download keeps its slot while it is sent: slow readers hold up other downloads, not searches."""
+    app, gates = gated
+    client = app.test_client()
+    assert gates.downloads.enter()
+    try:
+        for path in DOWNLOADS:
+            assert refused(client.get(path)), path
+        for path in CHEAP + SEARCHES:
+            assert client.get(path).status_code == 200, path
+    finally:
+        gates.downloads.leave()
 
 
 @pytest.mark.parametrize("path", ["/api/search?q=教育", "/export.csv?q=教育", "/export.jsonl?q=教育",
                                   "/trend.csv?q=教育", "/api/search?q=教育&page=abc"])
 def test_a_heavy_request_gives_its_slot_back(gated, path):
     """Streamed downloads included (the slot is held until the last row), and requests that fail."""
-    app, gate = gated
+    app, gates = gated
     client = app.test_client()
     for _ in range(3):
         r = client.get(path)
         r.get_data()
-        r.close()
         assert r.status_code in (200, 400), path
-    assert gate.enter()  # free again
-    gate.leave()
+    for gate in (gates.searches, gates.downloads):
+        assert gate.enter(), path  # free again
+        gate.leave()
 
 
 def test_gate_queue_is_bounded(gated):
-    _app, gate = gated
+    gate = gated[1].searches
     assert gate.enter()
     assert not gate.enter()  # no queue, no wait: refused at once
     gate.leave()
@@ -173,6 +191,35 @@ def test_serve_bounds_connections_and_passes_its_limits(index_dir, monkeypatch):
     assert seen["connection_limit"] == 500 and seen["channel_timeout"] == 20
     assert seen["cleanup_interval"] <= 10 and seen["asyncore_use_poll"] is True and seen["threads"] == 6
     config = seen["app"].config
-    assert config["HEAVY_SLOTS"] == 3 and config["HEAVY_QUEUE"] == 1 and config["REQUEST_BUDGET"] == 2.5
+    assert config["HEAVY_SLOTS"] == 3 and config["REQUEST_BUDGET"] == 2.5
+    gates = seen["app"].extensions["edusearch.gates"]
+    assert gates.searches.slots == 3 and gates.searches.queue == 0  # 6 threads: 3 + 2 + 2 downloads, 2 cheap
+    args = build_parser().parse_args(["serve", "--index", str(index_dir)])
+    assert cmd_serve(args) == 0 and seen["threads"] == 24
+    assert seen["app"].extensions["edusearch.gates"].searches.queue == 24 - 2 - 2 - 2 - 2
     defaults = build_parser().parse_args(["serve"])
     assert defaults.connection_limit > 100 and defaults.channel_timeout < 120  # waitress's own: 100 and 120 s
+
+
+def test_a_streamed_export_holds_its_slot_until_its_last_row(gated):
+    app, gates = gated
+    gate = gates.downloads
+    r = app.test_client().get("/export.jsonl?q=教育", buffered=False)
+    assert r.status_code == 200
+    rows = iter(r.response)
+    assert next(rows)  # the first rows are out, the rest still to come
+    assert not gate.enter()  # the download still holds the one slot
+    assert list(rows)  # sent to the end: the slot is back, closed or not
+    assert gate.enter()
+    gate.leave()
+    r.close()
+
+
+def test_a_dropped_export_gives_its_slot_back(gated):
+    app, gates = gated
+    gate = gates.downloads
+    r = app.test_client().get("/export.csv?q=教育", buffered=False)
+    assert not gate.enter()
+    r.close()  # the client went away before reading: the server closes the body
+    assert gate.enter()
+    gate.leave()

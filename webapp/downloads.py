@@ -12,7 +12,7 @@ from indexer.search.engine import find
 from indexer.search.trend import trend as run_trend
 
 from .context import library, public_base
-from .gate import busy, deadline
+from .gate import busy, deadline, holding
 from .params import search_params, trend_params
 
 bp = Blueprint("downloads", __name__)
@@ -20,7 +20,7 @@ TOO_LONG = "这次导出超出了服务器给一次请求的时间，没有导�
 
 
 def _attachment(body, mimetype: str, name: str) -> Response:
-    resp = Response(stream_with_context(body), mimetype=mimetype)
+    resp = Response(holding(stream_with_context(body)), mimetype=mimetype)
     resp.headers["Content-Disposition"] = f"attachment; filename=\"edusearch.{name.rsplit('.', 1)[1]}\"; " \
                                           f"filename*=UTF-8''{quote(name)}"
     return resp
