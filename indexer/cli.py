@@ -383,7 +383,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="server threads (default 24); 2 are kept for cheap requests (report pages, /api/stats), "
                          "2 + 2 for downloads, the rest for searches at work or waiting for a slot")
     sp.add_argument("--heavy", type=_positive, default=2,
-                    help="searches, trends and exports at work at once (default 2); more wait briefly, "
+                    help="searches and trends at work at once (default 2); more wait briefly, "
                          "then get 503 with Retry-After")
     sp.add_argument("--budget", type=float, default=5.0,
                     help="seconds of a search's work before it answers with every match but unranked, "
