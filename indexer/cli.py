@@ -293,11 +293,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
         except (SourceMissing, IndexLocked) as e:
             print(f"edusearch: {e}", file=sys.stderr)
             return 2
-    app = create_app(root, BASE_URL=args.base_url or "", TRUSTED_HOSTS=allowed_hosts(args))
+    app = create_app(root, BASE_URL=args.base_url or "", TRUSTED_HOSTS=allowed_hosts(args), THREADS=args.threads,
+                     HEAVY_SLOTS=min(args.heavy, args.threads), REQUEST_BUDGET=args.budget)
     warm(app.extensions["edusearch"].reader())
     print(f"edusearch: serving {root} on http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
-    serve(app, host=args.host, port=args.port, threads=args.threads, ident="edusearch", clear_untrusted_proxy_headers=True)
+    serve(app, host=args.host, port=args.port, threads=args.threads, ident="edusearch", clear_untrusted_proxy_headers=True,
+          connection_limit=args.connection_limit, channel_timeout=args.channel_timeout,
+          cleanup_interval=max(1, min(CLEANUP_INTERVAL, args.channel_timeout // 2)),
+          asyncore_use_poll=True)  # select() fails on descriptors past 1024; poll() has no such limit
     return 0
+
+
+CLEANUP_INTERVAL = 5  # seconds between closing connections idle past --channel-timeout (waitress's default: 30)
 
 
 def allowed_hosts(args: argparse.Namespace) -> list[str] | None:
@@ -372,7 +379,20 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--index")
     sp.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     sp.add_argument("--port", type=int, default=8000)
-    sp.add_argument("--threads", type=int, default=8)
+    sp.add_argument("--threads", type=_positive, default=24,
+                    help="server threads (default 24); 2 are kept for cheap requests (report pages, /api/stats), "
+                         "2 + 2 for downloads, the rest for searches at work or waiting for a slot")
+    sp.add_argument("--heavy", type=_positive, default=2,
+                    help="searches and trends at work at once (default 2); more wait briefly, "
+                         "then get 503 with Retry-After")
+    sp.add_argument("--budget", type=float, default=5.0,
+                    help="seconds of a search's work before it answers with every match but unranked, "
+                         "saying so (an export: 503); default 5")
+    sp.add_argument("--connection-limit", type=_positive, default=1000,
+                    help="open connections at once (default 1000); more wait to be accepted")
+    sp.add_argument("--channel-timeout", type=_positive, default=30,
+                    help="seconds before a connection that sends nothing (an unfinished or idle one) is closed "
+                         "(default 30)")
     sp.add_argument("--base-url", help="public address of this server (https://…): makes copied links and exports absolute")
     sp.add_argument("--allowed-hosts", help="comma-separated Host names to answer (default: the bound address, localhost "
                                             "and --base-url's host; any name when bound to every address)")

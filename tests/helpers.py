@@ -117,15 +117,15 @@ def edusearch_command() -> list[str]:
 
 
 @contextlib.contextmanager
-def running_server(index_dir: Path, logfile: Path):
-    """`edusearch serve` on a free localhost port, ready to answer; yields (url, process)."""
+def running_server(index_dir: Path, logfile: Path, *options: str):
+    """`edusearch serve [options]` on a free localhost port, ready to answer; yields (url, process)."""
     import subprocess
     import time
     import urllib.request
 
     port = free_port()
     with open(logfile, "w") as log:  # a file, not a pipe: a full pipe would block the server
-        proc = subprocess.Popen([*edusearch_command(), "serve", "--index", str(index_dir), "--port", str(port)],
+        proc = subprocess.Popen([*edusearch_command(), "serve", "--index", str(index_dir), "--port", str(port), *options],
                                 stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60

@@ -273,7 +273,7 @@ def test_unbalanced_quote_still_finds(reader):
 def test_cli_search_json_is_the_api_object(index_dir, capsys):
     assert main(["search", "防溺水", "--index", str(index_dir), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"query", "total", "total_documents", "took_ms", "page", "per_page", "notice", "facets", "hits",
+    assert set(out) == {"query", "total", "total_documents", "took_ms", "page", "per_page", "notice", "partial", "facets", "hits",
                          "suggestions"}
     assert set(out["facets"]) == {"year", "doc_type", "region", "province"}
     hit = out["hits"][0]

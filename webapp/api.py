@@ -11,6 +11,7 @@ from indexer.search.report import get_report
 from indexer.search.trend import trend as run_trend
 
 from .context import library
+from .gate import deadline
 from .params import search_params, trend_params
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -20,14 +21,15 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 def search():
     params = search_params(request.args)
     res = run_search(library().reader(), params.q, params.filters, page=params.page, per_page=params.per_page,
-                     sort=params.sort, group=params.group or None)
+                     sort=params.sort, group=params.group or None, deadline=deadline())
     return res.to_dict()
 
 
 @bp.get("/trend")
 def trend():
     params = trend_params(request.args)
-    return run_trend(library().reader(), params.queries, params.filters, params.by or None).to_dict()
+    return run_trend(library().reader(), params.queries, params.filters, params.by or None,
+                     deadline=deadline()).to_dict()
 
 
 @bp.get("/doc/<path:doc_id>")

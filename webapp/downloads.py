@@ -1,4 +1,5 @@
-"""Downloads: every hit of a search as CSV or JSON Lines, and a trend table as CSV, streamed."""
+"""Downloads: every hit of a search as CSV or JSON Lines, and a trend table as CSV, streamed.
+A download is whole or refused: one the request's deadline would cut short is a 503 (try again)."""
 
 from __future__ import annotations
 
@@ -11,22 +12,27 @@ from indexer.search.engine import find
 from indexer.search.trend import trend as run_trend
 
 from .context import library, public_base
+from .gate import busy, deadline, holding
 from .params import search_params, trend_params
 
 bp = Blueprint("downloads", __name__)
+TOO_LONG = "这次导出超出了服务器给一次请求的时间，没有导出不完整的文件；请稍后再试。"
 
 
 def _attachment(body, mimetype: str, name: str) -> Response:
-    resp = Response(stream_with_context(body), mimetype=mimetype)
+    resp = Response(holding(stream_with_context(body)), mimetype=mimetype)
     resp.headers["Content-Disposition"] = f"attachment; filename=\"edusearch.{name.rsplit('.', 1)[1]}\"; " \
                                           f"filename*=UTF-8''{quote(name)}"
     return resp
 
 
 def _rows():
+    """The export's rows and file name, or None when the deadline left the search unranked."""
     params = search_params(request.args)
     reader = library().reader()
-    results = find(reader, params.q, params.filters, params.sort)
+    results = find(reader, params.q, params.filters, params.sort, deadline=deadline())
+    if results.partial:
+        return None
     return export.rows(reader, results, public_base()), _name(params.q)
 
 
@@ -37,18 +43,26 @@ def _name(q: str) -> str:
 
 @bp.get("/export.csv")
 def export_csv():
-    rows, name = _rows()
+    found = _rows()
+    if found is None:
+        return busy(TOO_LONG)
+    rows, name = found
     return _attachment(export.csv_text(rows), "text/csv", name + ".csv")
 
 
 @bp.get("/export.jsonl")
 def export_jsonl():
-    rows, name = _rows()
+    found = _rows()
+    if found is None:
+        return busy(TOO_LONG)
+    rows, name = found
     return _attachment(export.jsonl(rows), "application/x-ndjson; charset=utf-8", name + ".jsonl")
 
 
 @bp.get("/trend.csv")
 def trend_csv():
     params = trend_params(request.args)
-    tr = run_trend(library().reader(), params.queries, params.filters, params.by or None)
+    tr = run_trend(library().reader(), params.queries, params.filters, params.by or None, deadline=deadline())
+    if tr.partial:
+        return busy(TOO_LONG)
     return _attachment(export.trend_csv(tr), "text/csv", _name("-".join(params.queries)) + "-trend.csv")

@@ -36,13 +36,14 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def respond(status: int, message: str):
+def respond(status: int, message: str, title: str | None = None):
+    """An error as JSON under /api, else as a page; title: the heading, when the status's usual one does not fit."""
+    title = title or MESSAGES.get(status, "错误")
     if wants_json():
-        return {"error": MESSAGES.get(status, "错误"), "message": message, "status": status}, status
+        return {"error": title, "message": message, "status": status}, status
     if request_ctx.url_adapter is None:  # a Host not allowed: no link can be built, so no page around it
-        return Response(f"{status} {MESSAGES.get(status, '错误')}：{message}\n", status,
-                        mimetype="text/plain; charset=utf-8")
-    return render_template("error.html", status=status, title=MESSAGES.get(status, "错误"), message=message), status
+        return Response(f"{status} {title}：{message}\n", status, mimetype="text/plain; charset=utf-8")
+    return render_template("error.html", status=status, title=title, message=message), status
 
 
 def register(app: Flask) -> None:

@@ -14,6 +14,7 @@ from indexer.search.trend import MEASURE_LABELS, MEASURES, trend
 
 from . import timeline, trendchart
 from .context import library, public_base
+from .gate import deadline
 from .params import BadParam, search_params, trend_params
 
 bp = Blueprint("views", __name__)
@@ -32,7 +33,7 @@ def search():
     params = search_params(request.args)
     reader = library().reader()
     res = run_search(reader, params.q, params.filters, page=params.page, per_page=params.per_page, sort=params.sort,
-                     group=params.group or None)
+                     group=params.group or None, deadline=deadline())
     chart = timeline.build(res.facets["year"], params.filters.year_lo, params.filters.year_hi)
     shown = res.total_documents if params.group else res.total
     pages = max(1, -(-shown // params.per_page))
@@ -45,7 +46,7 @@ def search():
 @bp.get("/trend")
 def trend_page():
     params = trend_params(request.args)
-    tr = trend(library().reader(), params.queries, params.filters, params.by or None)
+    tr = trend(library().reader(), params.queries, params.filters, params.by or None, deadline=deadline())
     return render_template("trend.html", p=params, tr=tr, chart=trendchart.build(tr), measures=MEASURES,
                            labels=MEASURE_LABELS, api_url=url_for("api.trend", **params.args()),
                            csv_url=url_for("downloads.trend_csv", **params.args(by=tr.measure)))

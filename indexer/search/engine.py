@@ -3,11 +3,17 @@
 query → parse → match (matching.py, exact and complete) → rank (ranking.py, two stages) →
 facets, notices, suggestions → SearchResults → a SearchPage of it (results.py), snippets cut
 for that page only. Ranking never changes which sections match, only their order.
+
+A Deadline bounds a request's optional work: once it is spent (checked between phases), the
+matches found are returned unranked, with no widening or suggestions, and a notice says so.
+Matching itself always runs whole: it is the answer, and bounded by the query language's limits.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -23,28 +29,51 @@ from indexer.store.reader import IndexReader
 from indexer.text.analysis import query_words, ranking_words
 
 SORTS = ("relevance", "newest", "oldest")
+# what a search cut short by its Deadline says, by where it stopped
+PARTIAL = "检索超出了服务器给一次请求的时间：以下是全部匹配结果，但未按相关度排序；请稍后再试。"
+NOT_WIDENED = "检索超出了服务器给一次请求的时间：没有与检索词完全一致的内容，也未再按词匹配或找可改用的检索词；请稍后再试。"
+NO_TIME_FOR_TIPS = "检索超出了服务器给一次请求的时间，没有再找可改用的检索词；请稍后再试。"
+
+
+@dataclass
+class Deadline:
+    """When a request's search stops doing what it may skip (ranking, widening, suggestions): a
+    server gives each request one, so that one costly query cannot hold a thread for long."""
+
+    at: float  # on clock's scale
+    clock: Callable[[], float] = time.monotonic  # tests pass a clock of their own
+
+    @classmethod
+    def after(cls, seconds: float) -> Deadline:
+        return cls(at=time.monotonic() + seconds)
+
+    def spent(self) -> bool:
+        return self.clock() >= self.at
 
 
 def search(reader: IndexReader, q: str, filters: Filters | None = None, page: int = 1, per_page: int = 10,
-           sort: str = "relevance", group: str | None = None) -> SearchPage:
+           sort: str = "relevance", group: str | None = None, deadline: Deadline | None = None) -> SearchPage:
     """One page of a query's results (page is 1-based); sort: relevance | newest | oldest (by date,
     else year; unknown last); group="report": one entry per report. The page's .results holds the whole result."""
     t0 = time.perf_counter()
     page = min(max(1, int(page)), MAX_PAGE)
     per_page = min(max(1, int(per_page)), MAX_PER_PAGE)
-    out = find(reader, q, filters, sort, need=page * per_page).page(
+    out = find(reader, q, filters, sort, need=page * per_page, deadline=deadline).page(
         reader, page, per_page, group if group == "report" else None)
     out.took_ms = round((time.perf_counter() - t0) * 1000, 2)
     return out
 
 
 def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str = "relevance",
-         need: int = RERANK) -> SearchResults:
+         need: int = RERANK, deadline: Deadline | None = None) -> SearchResults:
     """Every section the query matches, in result order, with facets, notices and suggestions: what
     exports and pages are cut from. need: how deep the caller will page, so that many of the best
-    (at least RERANK) are ordered by the second ranking stage."""
+    (at least RERANK) are ordered by the second ranking stage. A deadline spent once the sections
+    are matched leaves them unranked (in index order, or by date for the date sorts), unwidened,
+    with a notice and .partial set; spent before suggestions, it leaves them out, saying so."""
     filters = filters or Filters()
     sort = sort if sort in SORTS else "relevance"
+    partial = False
     parsed = parse_query(q)
     notices = list(parsed.notices) + _unknown_values(reader, parsed, filters)
     ev = Evaluator(reader)
@@ -61,7 +90,11 @@ def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str 
     mode, tips = "exact", []
     needles = [Needle(t.text, t.prefix) for t in terms] + [Needle(t.text, t.prefix, True) for t in parsed.title_terms()]
     why = why_nothing(ev, parsed, terms, section_filter) if len(sids) == 0 and terms else None
-    if why:  # the strings occur, but were excluded or filtered out: no widening, no suggestions
+    if deadline is not None and deadline.spent():  # matching is the answer; what follows only orders and widens it
+        notices.append(why or (PARTIAL if len(sids) else NOT_WIDENED))
+        ranked = (sids, np.zeros(len(sids)))
+        partial = not why
+    elif why:  # the strings occur, but were excluded or filtered out: no widening, no suggestions
         notices.append(why)
         ranked = (sids, np.zeros(0))
     elif len(sids) == 0 and terms:
@@ -73,7 +106,11 @@ def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str 
             notices.append(f"没有找到与检索词完全一致的内容；以下是按词（{shown}）匹配的结果，词与词之间可能不相连。")
             needles = [Needle(w) for w in words if len(w) > 1] or [Needle(w) for w in words]
         ranked = ranking.rank(reader, ev, [Term(w, w) for w in ranking_words(words)], sids, need)
-        tips = [] if len(sids) else _suggestions(reader, ev, parsed, q, filters)
+        if not len(sids) and deadline is not None and deadline.spent():  # suggestions try query after query
+            notices.append(NO_TIME_FOR_TIPS)
+            partial = True
+        elif not len(sids):
+            tips = _suggestions(reader, ev, parsed, q, filters)
     else:
         ranked = ranking.rank(reader, ev, terms, sids, need)
     ordered, scores = ranking.by_date(reader, *ranked, sort)
@@ -81,7 +118,7 @@ def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str 
     return SearchResults(query=q, sids=ordered, scores=scores, needles=needles,
                          facets=_facets(reader, matched, filters),
                          total_documents=int(np.count_nonzero(np.bincount(reports))) if len(ordered) else 0,
-                         notices=notices, suggestions=tips, mode=mode)
+                         notices=notices, suggestions=tips, mode=mode, partial=partial)
 
 
 def warm(reader: IndexReader) -> None:

@@ -74,6 +74,7 @@ class SearchResults:
     notices: list[str] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)  # whole queries to try when nothing matched
     mode: str = "exact"  # exact | words | empty: how the sections were found
+    partial: bool = False  # the request's deadline was spent: every match, but unranked (a notice says so)
 
     @property
     def total(self) -> int:
@@ -164,7 +165,7 @@ class SearchPage:
         """The JSON of /api/search and `search --json` (groups only when grouped)."""
         d = {"query": self.query, "total": self.total, "total_documents": self.total_documents,
              "took_ms": self.took_ms, "page": self.page, "per_page": self.per_page, "notice": self.notice,
-             "facets": copy.deepcopy(self.facets),
+             "partial": self.results.partial, "facets": copy.deepcopy(self.facets),
              "hits": [asdict(h) for h in self.hits], "suggestions": list(self.suggestions)}
         if self.groups is not None:
             d["groups"] = [asdict(g) for g in self.groups]

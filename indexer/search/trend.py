@@ -3,7 +3,8 @@ often it is mentioned, and what share of that year's reports mention it.
 
 Built on the exact matching step (the same sections a search returns, unranked), so a trend
 point counts exactly the hits its link lists. Years without any indexed report are kept on the
-axis (share undefined there); reports of unknown year are counted apart.
+axis (share undefined there); reports of unknown year are counted apart. Under a spent
+Deadline the queries after the first are left out, and a notice says so.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from indexer.search import facets as facet_mod
+from indexer.search.engine import Deadline
 from indexer.search.facets import Filters
 from indexer.search.limits import MAX_TREND_QUERIES
 from indexer.search.matching import matching_sections
@@ -60,13 +62,15 @@ class Trend:
     default_measure: str  # share when the years hold uneven numbers of reports, else reports
     series: list[TrendSeries] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    partial: bool = False  # the request's deadline was spent before every query was counted
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
 def trend(reader: IndexReader, queries: list[str], filters: Filters | None = None,
-          measure: str | None = None) -> Trend:
+          measure: str | None = None, deadline: Deadline | None = None) -> Trend:
+    """One series per query (each counted in full); a deadline spent after a series leaves the rest out."""
     filters = filters or Filters()
     queries, notices = _clean(queries)
     years, indexed, unknown_indexed = _axis(reader, filters)
@@ -78,7 +82,11 @@ def trend(reader: IndexReader, queries: list[str], filters: Filters | None = Non
         measure = default
     tr = Trend(years=years, indexed=indexed, unknown_indexed=unknown_indexed, measure=measure, default_measure=default,
                notices=notices)
-    for q in queries:
+    for i, q in enumerate(queries):
+        if i and deadline is not None and deadline.spent():
+            tr.notices.append(f"统计超出了服务器给一次请求的时间：只统计了前 {i} 个检索式（共 {len(queries)} 个）；请稍后再试。")
+            tr.partial = True
+            break
         tr.series.append(_series(reader, q, filters, tr))
     return tr
 
