@@ -63,6 +63,8 @@ class RenderBudget:
 def render_markdown(src: str, budget: RenderBudget | None = None) -> Rendered:
     """A section's Markdown source → its text and sanitised HTML, within the file's budget."""
     budget = budget or RenderBudget()
+    if not has_markup(src):  # most sections of most files: nothing Markdown would change but paragraphs
+        return Rendered(text=src, html=plain_html(src))
     if budget.left > 0 and len(src) <= MAX_RENDER_CHARS and scan_cost(src) <= _scan_limit(src):
         start = budget.clock()
         try:
@@ -108,13 +110,11 @@ def scan_cost(src: str) -> int:
 
 def plain_html(src: str) -> str:
     """Text shown as written: escaped, one paragraph per blank-line-separated block."""
-    blocks = [b.strip("\n") for b in re.split(r"\n[ \t]*\n", src)]
-    return "\n".join(f"<p>{_html.escape(b, quote=False)}</p>" for b in blocks if b.strip())
+    blocks = [b.strip() for b in re.split(r"\n[ \t]*\n", src)]  # as Markdown strips a paragraph's ends
+    return "\n".join(f"<p>{_html.escape(b, quote=False)}</p>" for b in blocks if b)
 
 
 def _text_of(src: str, html: str) -> str:
-    if not has_markup(src):
-        return src
     text, _ = html_to_text(html)
     return "\n".join(line.strip() for line in text.split("\n") if line.strip())
 
