@@ -12,7 +12,7 @@ import pytest
 from documents import make_county_pdf, make_plan_docx
 from helpers import SEED_000, SEED_003
 
-from indexer.ingest.budget import Budget, within
+from indexer.ingest.budget import FILE_BUDGET, within
 from indexer.ingest.errors import MESSAGES, Unreadable
 from indexer.ingest.files import read_bytes
 from indexer.ingest.parse import parse_source
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 
 SEED = 20210
 PER_FORMAT = 16  # inputs of each format: a quarter random bytes, the rest mutations of a real file
-BUDGET = Budget(seconds=60, memory=512 << 20)
+BUDGET = FILE_BUDGET  # the budget every PDF and Word file is read under
 
 MARKDOWN = """---
 title: 2024年青山县教育局工作要点

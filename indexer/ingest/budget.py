@@ -31,7 +31,7 @@ class Budget:
     """What reading one file may cost: CPU seconds, and bytes of memory over what the process held."""
 
     seconds: float = 60.0
-    memory: int = 512 << 20
+    memory: int = 192 << 20
     wall_factor: float = 3.0  # wall-clock seconds allowed per CPU second (a busy machine, a blocked read)
 
 

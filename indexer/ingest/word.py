@@ -27,7 +27,7 @@ from indexer.ingest.headings import HEADING_MARK, TOOL_NUMBER, parse_heading
 from indexer.ingest.splitter import is_title_line
 
 MAX_UNPACKED = 128 << 20  # what a .docx may unpack to, pictures included; python-docx holds all of it in memory
-MAX_XML = 32 << 20  # what its XML parts may unpack to: lxml's tree of it is many times as big
+MAX_XML = 16 << 20  # what its XML parts may unpack to: lxml's tree of it is many times as big
 MAX_PARAGRAPHS = 100_000  # a report of a thousand pages has a few tens of thousands
 CONVERT_SECONDS = 60
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-6])$", re.I)
