@@ -188,10 +188,10 @@ def test_bad_file_is_skipped_with_a_reason(corpus, built, name):
 def test_big_file_reason_names_size_and_limit(built):
     entry = skipped_of(built[0])["big.txt"]
     size, limit = entry["params"]["size"], entry["params"]["limit"]
-    assert size >= BIG_BYTES // 10**6 - 1 and size > limit, entry  # the file's size is stated, over the limit
-    assert f"{size} MB" in entry["detail"] and f"{limit} MB" in entry["detail"], entry
+    assert size == BIG_BYTES / 2**20 and size > limit == reader.MAX_BYTES / 2**20, entry  # in MiB, as the limit is
+    assert f"{size} MiB" in entry["detail"] and f"{limit} MiB" in entry["detail"], entry
     message = Skipped.from_dict(entry).message
-    assert f"{size} MB" in message and f"上限 {limit} MB" in message, message
+    assert f"{size} MiB" in message and f"上限 {limit} MiB" in message, message
 
 
 def test_summary_line_lists_the_skipped(corpus, built):

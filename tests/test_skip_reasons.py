@@ -14,7 +14,7 @@ from indexer.ingest.model import Skipped
 
 ROOT = Path(__file__).resolve().parent.parent
 # Latin words a Chinese message may name: formats, units and the tools' own names
-_NAMES = {"PDF", "NUL", "MB", "RTF", "Word", "WPS", "docx", "doc", "wps"}
+_NAMES = {"PDF", "NUL", "MB", "MiB", "RTF", "Word", "WPS", "docx", "doc", "wps"}
 
 
 @pytest.mark.parametrize("code", sorted(MESSAGES))
@@ -38,11 +38,12 @@ def test_codes_raised_are_the_codes_of_the_table():
 
 
 def test_a_message_quotes_its_numbers():
-    e = Unreadable("too_large", "too large: 17 MB, the limit is 16 MB (split it into reports)", {"size": 17, "limit": 16})
+    e = Unreadable("too_large", "too large: 16.1 MiB, the limit is 16 MiB (split it into reports)",
+                   {"size": 16.1, "limit": 16})
     skipped = Skipped.of("big.txt", e)
-    assert skipped.message == "文件过大（17 MB，上限 16 MB），请拆分成多个报告"
+    assert skipped.message == "文件过大（16.1 MiB，上限 16 MiB），请拆分成多个报告"
     assert str(e) == skipped.detail and skipped.code == "too_large"
-    assert message("too_large") == "文件过大（？ MB，上限 ？ MB），请拆分成多个报告"  # numbers lost: still a message
+    assert message("too_large") == "文件过大（？ MiB，上限 ？ MiB），请拆分成多个报告"  # numbers lost: still a message
 
 
 def test_a_reason_survives_the_manifest_and_the_worker_processes():

@@ -301,7 +301,7 @@ def test_home_and_api_show_skipped_files_in_chinese(tmp_path):
     assert "另有 3 个文件未能读取" in body
     assert "image.txt：二进制文件" in body
     assert "broken.pdf：PDF 已损坏或不完整" in body
-    assert re.search(r"bomb\.docx：\.docx 解压后有 \d+ MB，上限 128 MB（压缩炸弹，或不是报告）", body), body
+    assert re.search(r"bomb\.docx：\.docx 解压后超过 [\d.]+ MiB，上限 128 MiB（压缩炸弹，或不是报告）", body), body
     skipped = body[body.index('class="skipped"'):body.index("</details>")]
     assert not re.search(r"[A-Za-z]{3,} [A-Za-z]{2,}", skipped), skipped  # no English sentence
     for english in ("NUL bytes", "corrupt", "zip bomb", "limit"):
@@ -311,7 +311,7 @@ def test_home_and_api_show_skipped_files_in_chinese(tmp_path):
     assert {p: row["code"] for p, row in rows.items()} == {
         "image.txt": "binary", "broken.pdf": "pdf_corrupt", "bomb.docx": "docx_bomb"}
     assert rows["broken.pdf"]["message"] == "PDF 已损坏或不完整" and "PDF" in rows["broken.pdf"]["detail"]
-    assert rows["bomb.docx"]["message"].startswith(".docx 解压后有") and "zip bomb" in rows["bomb.docx"]["detail"]
+    assert rows["bomb.docx"]["message"].startswith(".docx 解压后超过") and "zip bomb" in rows["bomb.docx"]["detail"]
     assert all(set(row) == {"path", "code", "message", "detail"} for row in rows.values())
 
 

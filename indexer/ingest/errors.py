@@ -3,14 +3,15 @@
 A reason is a stable code (kept in the manifest, given to programs), a Chinese message for the
 people who read the web pages, and an English detail for logs and the command line. The numbers a
 message needs (a size and its limit) travel beside the code as params, so the message is written
-when it is shown and stays in this one table.
+when it is shown and stays in this one table. Sizes are in MiB (2^20 bytes), worded MiB in both
+languages, and computed by mib() alone, so that a 16 MiB limit never reads as 17 MB.
 """
 
 from __future__ import annotations
 
 # code → Chinese message; {name} is filled from the reason's params.
 MESSAGES: dict[str, str] = {
-    "too_large": "文件过大（{size} MB，上限 {limit} MB），请拆分成多个报告",
+    "too_large": "文件过大（{size} MiB，上限 {limit} MiB），请拆分成多个报告",
     "vanished": "读取前文件已被删除或移走",
     "cannot_read": "无法读取文件（系统错误）",
     "cannot_read_kept": "无法读取文件（系统错误），保留上次索引的内容",
@@ -29,11 +30,15 @@ MESSAGES: dict[str, str] = {
     "pdf_too_many_pages": "PDF 共 {pages} 页，上限 {limit} 页，请拆分成多个报告",
     "docx_corrupt": ".docx 文件已损坏",
     "docx_encrypted_or_doc": "不是 .docx：可能是加密的 Word 文件，或改了扩展名的旧版 .doc",
-    "docx_bomb": ".docx 解压后有 {size} MB，上限 {limit} MB（压缩炸弹，或不是报告）",
+    "docx_bomb": ".docx 解压后超过 {size} MiB，上限 {limit} MiB（压缩炸弹，或不是报告）",
+    "docx_too_many_paragraphs": ".docx 有 {paragraphs} 个以上段落，上限 {limit} 个（不是报告，或文件异常）",
     "doc_rtf": "扩展名是 .doc/.wps，实为 RTF 文件",
     "doc_not_word": "扩展名是 .doc/.wps，但不是 Word 97-2003/WPS 文件",
     "doc_no_tool": "Word 97-2003/WPS 文件：服务器未安装转换工具",
     "doc_failed": "Word 97-2003/WPS 文件无法转换",
+    "over_time": "读取用时超过每个文件 {limit} 秒的上限，已跳过（文件异常或过于复杂）",
+    "over_memory": "读取所需内存超过每个文件 {limit} MiB 的上限，已跳过（压缩炸弹，或不是报告）",
+    "reader_crashed": "读取时程序意外退出（文件可能已损坏）",
     "parse_error": "解析时出错（程序的问题，请报告此文件）",
     "unknown": "无法读取（原因未记录）",
 }
@@ -51,6 +56,13 @@ class Unreadable(Exception):
 
     def __str__(self) -> str:
         return self.detail
+
+
+def mib(size: int) -> int | float:
+    """A size in MiB as messages write it: whole when it is (16), else to one decimal rounded up
+    (16.1 for a byte over 16 MiB), so that a size over a limit never reads as the limit."""
+    tenths = -(-size * 10 // (1 << 20))
+    return tenths // 10 if tenths % 10 == 0 else tenths / 10
 
 
 def message(code: str, params: dict | None = None) -> str:

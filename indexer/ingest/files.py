@@ -1,7 +1,12 @@
 """File → text. Decoding, front matter and HTML are dealt with here, so that
 everything downstream sees plain lines of text with Markdown-style headings.
 Text files copied out of web pages keep HTML entities (&quot; &amp;); they are
-decoded here, so that a heading is not cut at the entity's semicolon."""
+decoded here, so that a heading is not cut at the entity's semicolon.
+
+A file is opened without blocking and used only if it is a regular file once open (a FIFO
+swapped in mid-run would hang the reindex), read up to MAX_BYTES, and PDF and Word files are
+turned into text under a budget of time and memory in a child process of their own (budget.py).
+A UTF-8 file with a few bad bytes is read with them replaced, and says how many."""
 
 from __future__ import annotations
 
@@ -9,12 +14,16 @@ import codecs
 import functools
 import hashlib
 import html
+import importlib
+import os
 import re
+import stat
 from pathlib import Path
 
 import yaml
 
-from indexer.ingest.errors import Unreadable
+from indexer.ingest.budget import FILE_BUDGET, Budget, within
+from indexer.ingest.errors import Unreadable, mib
 from indexer.ingest.model import SourceText
 from indexer.ingest.webpage import page_to_text
 from indexer.text.normalize import t2s_chars
@@ -36,24 +45,42 @@ def is_supported(path: Path) -> bool:
     return path.suffix.lower() in SUPPORTED and not path.name.startswith(".")
 
 
-def read_file(path: Path, rel: str) -> SourceText:
+def read_file(path: Path, rel: str, budget: Budget | None = None) -> SourceText:
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:  # say so without reading it
-            raise _too_large(size)
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a FIFO opens at once, unread
     except FileNotFoundError:
         raise Unreadable("vanished", "file vanished before it could be read") from None
     except OSError as e:
         raise Unreadable("cannot_read", f"cannot read: {e.strerror or e}") from None
-    return read_bytes(data, rel, SUPPORTED.get(path.suffix.lower(), "txt"))
+    try:
+        st = os.fstat(fd)  # the file opened, not whatever the name pointed at when it was scanned
+        if not stat.S_ISREG(st.st_mode):
+            raise Unreadable("not_regular_file", "not a regular file (a FIFO, device or folder)")
+        if st.st_size > MAX_BYTES:  # say so without reading it
+            raise _too_large(st.st_size)
+        data = _read_at_most(fd, MAX_BYTES + 1)
+    except OSError as e:
+        raise Unreadable("cannot_read", f"cannot read: {e.strerror or e}") from None
+    finally:
+        os.close(fd)
+    return read_bytes(data, rel, SUPPORTED.get(path.suffix.lower(), "txt"), budget)
 
 
-def read_bytes(data: bytes, rel: str, fmt: str) -> SourceText:
+def _read_at_most(fd: int, limit: int) -> bytes:
+    """Up to `limit` bytes: a file growing while it is read is still read only so far."""
+    chunks, left = [], limit
+    while left > 0 and (chunk := os.read(fd, min(left, 1 << 20))):
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_bytes(data: bytes, rel: str, fmt: str, budget: Budget | None = None) -> SourceText:
+    """The file's text; a PDF or Word file is read under `budget` (FILE_BUDGET unless given)."""
     if len(data) > MAX_BYTES:
         raise _too_large(len(data))
     if fmt in BINARY:
-        return _read_document(data, rel, fmt)
+        return _read_document(data, rel, fmt, budget)
     text, encoding, warnings = decode(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     meta: dict = {}
@@ -73,33 +100,40 @@ _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,
 
 
 def _too_large(size: int) -> Unreadable:
-    mb, limit = round(size / 1e6), round(MAX_BYTES / 1e6)
-    return Unreadable("too_large", f"too large: {mb} MB, the limit is {limit} MB (split it into reports)",
+    mb, limit = mib(size), mib(MAX_BYTES)
+    return Unreadable("too_large", f"too large: {mb} MiB, the limit is {limit} MiB (split it into reports)",
                       {"size": mb, "limit": limit})
 
 
-def _read_document(data: bytes, rel: str, fmt: str) -> SourceText:
+def _read_document(data: bytes, rel: str, fmt: str, budget: Budget | None) -> SourceText:
     if not data.strip():
         raise Unreadable("empty", "empty file")
     if fmt == "doc" and _is_web_page(data):
         return read_bytes(data, rel, "html")  # sites serve HTML saved as .doc
-    if fmt == "pdf":
-        from indexer.ingest.pdf import pdf_to_text
-
-        text, meta, warnings = pdf_to_text(data)
-        layout = fmt
-    elif fmt == "docx":
-        from indexer.ingest.word import docx_to_text
-
-        text, meta, warnings = docx_to_text(data)
-        layout = fmt
-    else:
-        from indexer.ingest.word import doc_to_text
-
-        text, meta, warnings, layout = doc_to_text(data)  # through LibreOffice, laid out as a .docx
+    for library in _LIBRARIES[fmt]:  # loaded once, here, rather than in each file's child and on its budget
+        importlib.import_module(library)
+    (text, meta, warnings, layout), _ = within(budget or FILE_BUDGET, document_to_text, data, fmt)
     if not text.strip():
         raise Unreadable("no_text", "no text")
     return SourceText(rel, text, fmt, layout, meta, warnings, hashlib.sha256(data).hexdigest())
+
+
+_LIBRARIES = {"pdf": ("pypdfium2",), "docx": ("docx",), "doc": ("docx",)}
+
+
+def document_to_text(data: bytes, fmt: str) -> tuple[str, dict, list[str], str]:
+    """A PDF or Word file's (text, metadata, warnings, layout), layout being how its text is laid out."""
+    if fmt == "pdf":
+        from indexer.ingest.pdf import pdf_to_text
+
+        return (*pdf_to_text(data), fmt)
+    if fmt == "docx":
+        from indexer.ingest.word import docx_to_text
+
+        return (*docx_to_text(data), fmt)
+    from indexer.ingest.word import doc_to_text
+
+    return doc_to_text(data)  # through LibreOffice, laid out as a .docx
 
 
 def _is_web_page(data: bytes) -> bool:
@@ -149,7 +183,43 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
     if decoded:  # Big5 bytes decode as GB18030 too, as rare characters: keep the reading made of common ones
         _, enc, text = max(decoded, key=lambda d: d[0])  # first (gb18030) on a tie
         return text, enc, []
-    return _decode_detected(data)
+    return _mended_utf8(data) or _decode_detected(data)
+
+
+MAX_REPLACED = 0.01  # share of a file's bytes that may be neither UTF-8 nor GB18030 for it to be read
+
+
+def _mended_utf8(data: bytes) -> tuple[str, str, list[str]] | None:
+    """Nearly all UTF-8: a line in GB18030 (a file pasted together from both) is read as such, other
+    bytes that are not UTF-8 become U+FFFD, and the warnings say how many; None unless nearly all
+    of the file is read."""
+    out, replaced, gb_lines = [], 0, 0
+    for line in data.split(b"\n"):
+        try:
+            out.append(line.decode("utf-8"))
+            continue
+        except UnicodeDecodeError:
+            pass
+        try:
+            gb = line.decode("gb18030")
+        except UnicodeDecodeError:
+            gb = None
+        if gb is not None and _common_share(gb) >= 0.8:  # UTF-8 read as GB18030 is mostly rare characters
+            out.append(gb)
+            gb_lines += 1
+            continue
+        mended = line.decode("utf-8", "replace")
+        replaced += len(line) - len(mended.replace("\ufffd", "").encode("utf-8"))
+        out.append(mended)
+    text = "\n".join(out)
+    if replaced > len(data) * MAX_REPLACED or not _looks_like_text(text):
+        return None
+    warnings = []
+    if gb_lines:
+        warnings.append(f"{gb_lines} line(s) in GB18030 among the UTF-8 were read as GB18030")
+    if replaced:
+        warnings.append(f"{replaced} byte(s) that are not UTF-8 were replaced with U+FFFD")
+    return text, "utf-8", warnings
 
 
 @functools.cache

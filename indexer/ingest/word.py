@@ -15,16 +15,20 @@ import os
 import re
 import shutil
 import signal
+import struct
 import subprocess
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
-from indexer.ingest.errors import Unreadable
+from indexer.ingest.errors import Unreadable, mib
 from indexer.ingest.headings import HEADING_MARK, TOOL_NUMBER, parse_heading
 from indexer.ingest.splitter import is_title_line
 
-MAX_UNPACKED = 128_000_000  # what a .docx may unpack to; python-docx holds all of it in memory
+MAX_UNPACKED = 128 << 20  # what a .docx may unpack to, pictures included; python-docx holds all of it in memory
+MAX_XML = 16 << 20  # what its XML parts may unpack to: lxml's tree of it is many times as big
+MAX_PARAGRAPHS = 100_000  # a report of a thousand pages has a few tens of thousands
 CONVERT_SECONDS = 60
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-6])$", re.I)
 _TITLE_STYLE = re.compile(r"^(?:title|标题)$", re.I)
@@ -77,17 +81,69 @@ def docx_to_text(data: bytes) -> tuple[str, dict, list[str]]:
 
 
 def _check_zip(data: bytes) -> None:
+    """Refuse a .docx before python-docx reads it whole: each member inflated as a stream and
+    counted by the bytes it truly gives (the sizes the zip declares can lie), the XML parts and
+    the document's paragraphs counted too."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
-            unpacked = sum(i.file_size for i in z.infolist())
+            members = z.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
         if data.startswith(b"\xd0\xcf\x11\xe0"):
             raise Unreadable("docx_encrypted_or_doc", "not a .docx: an encrypted Word file or an old .doc renamed") from None
         raise Unreadable("docx_corrupt", "corrupt .docx (not a zip archive)") from None
-    if unpacked > MAX_UNPACKED:
-        mb, limit = round(unpacked / 1e6), round(MAX_UNPACKED / 1e6)
-        raise Unreadable("docx_bomb", f".docx unpacks to {mb} MB, the limit is {limit} MB (a zip bomb, or not a report)",
-                         {"size": mb, "limit": limit})
+    unpacked = xml = paragraphs = 0
+    for info in members:
+        is_xml = info.filename.endswith((".xml", ".rels"))
+        counted = info.filename == "word/document.xml"
+        tail = b""
+        for chunk in _inflated(data, info):
+            unpacked += len(chunk)
+            xml += len(chunk) if is_xml else 0
+            if unpacked > MAX_UNPACKED:
+                raise _bomb(unpacked, MAX_UNPACKED, "")
+            if xml > MAX_XML:
+                raise _bomb(xml, MAX_XML, "its XML ")
+            if counted:
+                seen = tail + chunk
+                paragraphs += seen.count(b"<w:p>") + seen.count(b"<w:p ") + seen.count(b"<w:p/>")
+                tail = seen[-5:]  # a tag cut between chunks is counted in the next one, and not twice:
+                paragraphs -= tail.count(b"<w:p>") + tail.count(b"<w:p ") + tail.count(b"<w:p/>")
+                if paragraphs > MAX_PARAGRAPHS:
+                    raise Unreadable("docx_too_many_paragraphs", f".docx has over {MAX_PARAGRAPHS} paragraphs "
+                                     "(not a report, or a hostile file)",
+                                     {"paragraphs": MAX_PARAGRAPHS, "limit": MAX_PARAGRAPHS})
+
+
+def _inflated(data: bytes, info: zipfile.ZipInfo, chunk: int = 1 << 20):
+    """A member's bytes as they inflate, a megabyte at a time, from its local header on: never
+    more than its compressed bytes truly give, whatever sizes the zip declares."""
+    start = info.header_offset
+    header = data[start: start + 30]
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise Unreadable("docx_corrupt", "corrupt .docx (a member's header is missing)")
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    body = start + 30 + name_len + extra_len
+    raw = data[body: body + info.compress_size]
+    if info.compress_type == zipfile.ZIP_STORED:
+        yield raw
+        return
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        raise Unreadable("docx_corrupt", f"corrupt .docx (a member compressed with method {info.compress_type})")
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    try:
+        while not inflater.eof:
+            out = inflater.decompress(raw, chunk)
+            raw = inflater.unconsumed_tail
+            if not out and not raw:  # all of it given: a member cut short ends here
+                break
+            yield out
+    except zlib.error as e:
+        raise Unreadable("docx_corrupt", f"corrupt .docx (a member does not inflate: {e})") from None
+
+
+def _bomb(size: int, limit: int, what: str) -> Unreadable:
+    return Unreadable("docx_bomb", f".docx {what}unpacks to over {mib(size)} MiB, the limit is {mib(limit)} MiB "
+                      "(a zip bomb, or not a report)", {"size": mib(size), "limit": mib(limit)})
 
 
 def _looks_like_title(paragraph, text: str) -> bool:

@@ -3,9 +3,11 @@ report's ids are built from, and the content hash that tells an unchanged file f
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
+import stat
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,9 +165,14 @@ def _unique_doc_rel(rel: str, src: Path, seen: set[str]) -> str:
 
 
 def content_hash(path: Path) -> str:
-    """sha256 of the file's bytes, read a megabyte at a time (it is the parser's digest too)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
+    """sha256 of the file's bytes, read a megabyte at a time (it is the parser's digest too).
+    Opened without blocking and hashed only if what opened is a regular file: a FIFO put in the
+    file's place during a reindex raises OSError instead of hanging it."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with open(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        h = hashlib.sha256()
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
