@@ -64,7 +64,7 @@ def render_markdown(src: str, budget: RenderBudget | None = None) -> Rendered:
     """A section's Markdown source → its text and sanitised HTML, within the file's budget."""
     budget = budget or RenderBudget()
     if not has_markup(src):  # most sections of most files: nothing Markdown would change but paragraphs
-        return Rendered(text=src, html=plain_html(src))
+        return Rendered(text=src, html=_paragraphs(src))
     if budget.left > 0 and len(src) <= MAX_RENDER_CHARS and scan_cost(src) <= _scan_limit(src):
         start = budget.clock()
         try:
@@ -112,6 +112,15 @@ def plain_html(src: str) -> str:
     """Text shown as written: escaped, one paragraph per blank-line-separated block."""
     blocks = [b.strip() for b in re.split(r"\n[ \t]*\n", src)]  # as Markdown strips a paragraph's ends
     return "\n".join(f"<p>{_html.escape(b, quote=False)}</p>" for b in blocks if b)
+
+
+def _paragraphs(src: str) -> str:
+    """plain_html of a source without Markdown syntax, where there is nothing to escape (no & < >)."""
+    blocks = _BLANK_LINE.split(src) if "\n" in src else (src,)
+    return "\n".join(f"<p>{b}</p>" for b in (b.strip() for b in blocks) if b)
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 def _text_of(src: str, html: str) -> str:
