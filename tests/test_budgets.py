@@ -235,3 +235,21 @@ def test_sizes_are_mib_in_both_languages():
     assert message(e.value.code, e.value.params).startswith("文件过大（16.1 MiB，上限 16 MiB）")
     for code in ("too_large", "docx_bomb", "over_memory"):
         assert "MiB" in MESSAGES[code] and " MB" not in MESSAGES[code]
+
+
+def test_parsing_in_the_worker_has_a_cpu_budget_too(tmp_path, monkeypatch):
+    """Text files are parsed in the reindex's own worker, not a child: their budget is a CPU timer there.
+    A budget far below what the file needs skips it as over_time (no clock is read, only CPU spent)."""
+    from indexer.ingest import budget
+    from indexer.store import batches
+    from indexer.store.scan import scan
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "long.txt").write_text("县教育局工作总结\n" + "一、甲\n全县推进义务教育均衡发展。\n" * 20000, encoding="utf-8")
+    [f], _ = scan([src])
+    monkeypatch.setattr(batches, "FILE_BUDGET", budget.Budget(seconds=0.001))
+    got = batches.parse_file(f)
+    assert getattr(got, "code", None) == "over_time", got
+    monkeypatch.setattr(batches, "FILE_BUDGET", budget.Budget())
+    assert len(batches.parse_file(f).reports) == 1  # the same file within the real budget

@@ -19,8 +19,10 @@ import pickle
 import resource
 import select
 import signal
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from indexer.ingest.errors import Unreadable, mib
@@ -155,3 +157,27 @@ def _vm() -> int:
     """This process's address space now, in bytes: the child's limit counts from it."""
     with open("/proc/self/statm") as fh:
         return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+@contextmanager
+def cpu_limit(seconds: float) -> Iterator[None]:
+    """Unreadable over_time when the block uses more than `seconds` of this process's CPU: the budget of
+    the work done in the reindex's own worker (splitting, sections, metadata of any file), where no
+    child process is worth its fork. It needs a timer signal (ITIMER_PROF, the main thread of a Unix
+    process: the workers); elsewhere the block runs unbounded. A timer already set is put back."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def spent(signum, frame):
+        raise _over_time(Budget(seconds=seconds))
+
+    before = signal.signal(signal.SIGPROF, spent)
+    outer = signal.setitimer(signal.ITIMER_PROF, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, before)
+        if outer[0]:
+            signal.setitimer(signal.ITIMER_PROF, *outer)

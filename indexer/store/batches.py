@@ -21,6 +21,7 @@ from typing import NoReturn
 
 import numpy as np
 
+from indexer.ingest.budget import FILE_BUDGET, cpu_limit
 from indexer.ingest.errors import Unreadable
 from indexer.ingest.files import read_file
 from indexer.ingest.model import ParsedFile, ReportMeta, Skipped
@@ -95,7 +96,8 @@ class BatchWorker:
 def parse_file(f: SourceFile) -> ParsedFile | Skipped:
     """The file read and parsed; Skipped, saying why, when it cannot be read or a parser fails."""
     try:
-        return parse_source(read_file(f.path, f.doc_rel))
+        with cpu_limit(FILE_BUDGET.seconds):  # what a PDF's or Word file's child gets, for every file
+            return parse_source(read_file(f.path, f.doc_rel))
     except Unreadable as e:
         return Skipped.of(f.doc_rel, e)
     except Exception as e:  # a parser bug must not stop the run; say which file
