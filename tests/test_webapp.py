@@ -388,3 +388,14 @@ def test_a_report_opened_with_a_broken_page_number_leads_back_to_its_query(clien
     back = html.unescape(re.search(r'<a href="([^"]+)">返回检索结果</a>', text(doc)).group(1))
     assert back == "/search?q=%E6%95%99%E8%82%B2"
     assert client.get(back).status_code == 200
+
+
+@pytest.mark.parametrize("written", ["2019年", "２０１９年", "2019年-2019年", "2019年至2019年"])
+def test_years_as_people_write_them(client, written):
+    """The year box answered 400 to 2015年 and year:2015年 dropped the filter."""
+    plain = client.get("/api/search?q=教育&year=2019").get_json()
+    assert plain["total"] > 0
+    assert client.get(f"/api/search?q=教育&year={quote(written)}").get_json()["total"] == plain["total"]
+    typed = client.get(f"/api/search?q={quote('教育 year:' + written)}").get_json()
+    assert typed["total"] == plain["total"] and not typed["notice"]
+    assert client.get(f"/search?q=教育&year={quote(written)}").status_code == 200

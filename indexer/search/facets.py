@@ -25,7 +25,10 @@ def parse_year(value: str) -> tuple[int | None, int | None, bool] | None:
     """A year or year range as people write it → (lo, hi, unknown); None if unreadable.
 
     The one reading of years for the query language (year:…), the URL (?year=…) and the CLI (--year)."""
-    v = fold_text(value or "")
+    v = fold_text(value or "").strip()
+    if v in _UNKNOWN:
+        return None, None, True
+    v = re.sub(r"(?<=\d{4})年", "", v).replace(" ", "")  # 2015年, 2015年至2020年: years as people write them
     if not v:
         return None, None, False
     if v in _UNKNOWN:
