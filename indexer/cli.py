@@ -409,7 +409,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # before a command's own handling (a reindex says the index is unchanged)
+        print("edusearch: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0

@@ -500,3 +500,11 @@ def test_a_full_disk_is_one_line_and_the_index_is_unchanged(tmp_path, corpus, mo
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "disk is full" in err and "unchanged" in err, err
     assert store.current(root) == before
+
+
+def test_a_refused_reindex_leaves_no_index_folder(tmp_path, capsys):
+    """`edusearch reindex /nonexistent --index X` said why and exited 2, but left X/ holding a LOCK file."""
+    root = tmp_path / "X"
+    assert main(["reindex", str(tmp_path / "nonexistent"), "--index", str(root)]) == 2
+    assert "not found" in capsys.readouterr().err
+    assert not root.exists()

@@ -110,6 +110,7 @@ os.register_at_fork(after_in_child=_after_fork_in_child)
 @contextlib.contextmanager
 def locked(root: Path):
     global _held_fd
+    created = not root.exists()
     root.mkdir(parents=True, exist_ok=True)
     fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -123,6 +124,10 @@ def locked(root: Path):
         yield
     finally:
         _held_fd = None
+        if created and os.listdir(root) == [LOCK]:  # a run that wrote nothing leaves no index folder behind
+            (root / LOCK).unlink(missing_ok=True)  # while still holding the lock
+            with contextlib.suppress(OSError):
+                root.rmdir()
         os.close(fd)  # closing releases the lock; so does the process dying
 
 
