@@ -413,3 +413,32 @@ def test_cli_refuses_page_and_limit_below_one(index_dir, capsys, args, says):
 def test_cli_trend_without_a_query_says_so(index_dir, capsys):
     assert main(["trend", "", "--index", str(index_dir)]) == 2
     assert "at least one query" in capsys.readouterr().err
+
+
+def test_a_filter_alone_explains_an_empty_answer(reader):
+    """year:2030 said "no section holds year:2030, try a shorter word", as if it were text."""
+    res = search(reader, "year:2030")
+    assert res.total == 0 and "没有符合这些筛选条件的报告" in res.notice and "更短" not in res.notice
+
+
+def test_a_misspelt_field_suggests_the_whole_query(reader):
+    """yaer:2019 suggested 2019 alone; the query with the field put right comes first."""
+    res = search(reader, "yaer:2019")
+    assert res.total == 0 and res.suggestions[0] == "year:2019"
+    assert search(reader, "year:2019").total > 0
+
+
+def test_the_forms_filters_alone_list_the_reports(reader):
+    """/search?q=&year=2019 said "请输入检索词" while year:2019 typed in the box listed the reports."""
+    from indexer.search.facets import Filters
+
+    typed = search(reader, "year:2019", per_page=100)
+    form = search(reader, "", Filters.for_year("2019"), per_page=100)
+    assert form.total == typed.total > 0 and [h.doc_id for h in form.hits] == [h.doc_id for h in typed.hits]
+    assert search(reader, "").notice == "请输入检索词。"  # no query and no filter still asks for one
+
+
+@pytest.mark.parametrize("q", ["，。！？、；：", "!!!", "、"])
+def test_punctuation_alone_says_so(reader, q):
+    res = search(reader, q)
+    assert res.total == 0 and "只有标点符号" in res.notice and "通配符" not in res.notice

@@ -20,6 +20,7 @@ import numpy as np
 from indexer.search import facets as facet_mod
 from indexer.search import ranking, suggest
 from indexer.search.facets import Filters
+from indexer.search.lexer import corrected_fields
 from indexer.search.limits import MAX_PAGE, MAX_PER_PAGE, RERANK
 from indexer.search.matching import Evaluator, match, matching_sections, why_nothing, words_fallback
 from indexer.search.parser import ParsedQuery, Term, parse_query
@@ -78,14 +79,18 @@ def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str 
     notices = list(parsed.notices) + _unknown_values(reader, parsed, filters)
     ev = Evaluator(reader)
     terms = parsed.positive_terms()
-    if not parsed.searchable():
+    form_only = parsed.root is None and filters.active()  # /search?q=&year=2019: the form's filters alone
+    if not parsed.searchable() and not form_only:
         notices.append("请输入检索词。" if parsed.root is None else "只有排除词，请至少输入一个检索词或筛选条件。")
         empty = np.zeros(0, dtype=np.int64)
         no_reports = np.zeros(len(reader.catalog.reports), dtype=bool)
         return SearchResults(query=q, sids=empty, scores=np.zeros(0), needles=[],
                              facets=facet_mod.counts(reader.facts, no_reports), total_documents=0,
                              notices=notices, mode="empty")
-    matched, section_filter = match(ev, parsed, filters)
+    if form_only:  # as year:2019 typed alone: one hit per report that passes
+        matched, section_filter = ev.r.live & ev.r.first_sections, ev.filter_mask(filters)
+    else:
+        matched, section_filter = match(ev, parsed, filters)
     sids = np.flatnonzero(matched & section_filter)
     mode, tips = "exact", []
     needles = [Needle(t.text, t.prefix) for t in terms] + [Needle(t.text, t.prefix, True) for t in parsed.title_terms()]
@@ -113,6 +118,11 @@ def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str 
             tips = _suggestions(reader, ev, parsed, q, filters)
     else:
         ranked = ranking.rank(reader, ev, terms, sids, need)
+        if not len(sids) and not terms:  # year:2030 alone: say so, not "try a shorter word"
+            notices.append(_no_report_passes(reader))
+    fixed = corrected_fields(q) if not len(sids) else None
+    if fixed and fixed not in tips and len(matching_sections(reader, fixed, filters)):
+        tips = [fixed, *tips]  # yaer:2012 校车 → year:2012 校车, the whole query
     ordered, scores = ranking.by_date(reader, *ranked, sort)
     reports = reader.catalog.section_report[ordered]
     return SearchResults(query=q, sids=ordered, scores=scores, needles=needles,
@@ -158,6 +168,12 @@ def _facets(reader: IndexReader, matched: np.ndarray, filters: Filters) -> dict:
     hit[reader.catalog.section_report[np.flatnonzero(matched)]] = True
     return {name: facet_mod.counts(reader.facts, hit & facet_mod.report_filter(reader.facts, filters, skip=name))[name]
             for name in ("year", "doc_type", "region", "province")}
+
+
+def _no_report_passes(reader: IndexReader) -> str:
+    years = reader.facts.year[(reader.facts.year > 0) & reader.report_live]  # reports still in the index
+    span = f"（索引收录的报告在 {years.min()}–{years.max()} 年）" if len(years) else ""
+    return f"没有符合这些筛选条件的报告{span}。"
 
 
 def _suggestions(reader: IndexReader, ev: Evaluator, parsed: ParsedQuery, q: str, filters: Filters) -> list[str]:

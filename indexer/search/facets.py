@@ -92,6 +92,11 @@ class Filters:
     date_hi: int | None = None
     province: str | None = None
 
+    def active(self) -> bool:
+        """Does any filter narrow the reports?"""
+        return self.year_active() or any(v is not None for v in (
+            self.doc_type, self.region, self.province, self.date_lo, self.date_hi))
+
     @classmethod
     def for_year(cls, value: str | None) -> Filters:
         """Filters for a year or range; ValueError saying what is accepted when unreadable."""

@@ -93,6 +93,20 @@ def _word_end(q: str, i: int) -> int:
     return j
 
 
+def corrected_fields(q: str) -> str | None:
+    """The query with each unknown field name (yaer:2012) replaced by the known one it is closest to
+    (year:2012), the rest kept as typed; None when no name needed it."""
+    out, changed = [], False
+    for word in re.split(r"(\s+)", q):
+        name, sep, value = word.partition(":") if ":" in word else word.partition("：")
+        key = unicodedata.normalize("NFKC", name).lower()
+        close = difflib.get_close_matches(key, [f for f in FIELDS if f.isascii()], n=1, cutoff=0.6) \
+            if sep and value and key and key not in FIELDS else []
+        out.append(f"{close[0]}:{value}" if close else word)
+        changed = changed or bool(close)
+    return "".join(out) if changed else None
+
+
 def _closest_field(name: str) -> str:
     close = difflib.get_close_matches(name.lower(), [f for f in FIELDS if f.isascii()], n=1, cutoff=0.6)
     return f"（是不是想写 {close[0]}:？）" if close else ""

@@ -238,6 +238,9 @@ class _Parser:
 
     def term(self, raw: str) -> Term | None:
         text = fold_text(raw)
+        if text and not any(ch.isalnum() for ch in text):  # ，。！？ or !!!: nothing to look for
+            self.notices.append(f"“{raw[:20]}”只有标点符号，无法检索。")
+            return None
         prefix = False
         if any(c in text for c in _WILDCARDS):
             stripped = text.rstrip(_WILDCARDS)
