@@ -10,6 +10,7 @@ from indexer.ingest.gongwen import (
     Gongwen,
     Unwrapped,
     doc_no_year,
+    iso_date,
     issuers_from_title,
     official_title,
     read_parts,
@@ -139,7 +140,6 @@ def _report(src: SourceText, wrapper: Unwrapped, raw: RawReport, n: int, many: b
     )
 
 
-_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _PART_KEYS = ("addressee", "signature", "signed")
 
 
@@ -154,9 +154,10 @@ def _declared(meta: dict) -> dict:
     for key in ("doc_no", "place", "province", "parent"):
         if meta.get(key):
             out[key] = str(meta[key]).strip()
-    m = _ISO_DATE.match(str(meta.get("date", "")).strip())  # YAML reads 2016-06-07 as a date: str() gives it back
-    if m:
-        out["date"] = "-".join([m.group(1)] + [f"{int(x):02d}" for x in m.groups()[1:] if x])
+    stated = str(meta.get("date") or "").strip()  # YAML reads 2016-06-07 as a date: str() gives it back
+    date = stated if re.fullmatch(r"\d{4}", stated) else iso_date(stated)  # 2016 alone is a date in a label
+    if date:
+        out["date"] = date
     attachments = meta.get("attachments") or []
     parts = {k: str(meta[k]).strip() for k in _PART_KEYS if meta.get(k)}
     if attachments or parts:
