@@ -267,12 +267,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import logging
 
-    from waitress import serve
-
     from indexer.search.engine import warm
     from indexer.store.build import SourceMissing, reindex
     from indexer.store.generations import IndexLocked, NoIndex, OldIndex, require_current
     from webapp import create_app
+    from webapp.server import serve
 
     root = index_dir(args)
     if args.base_url and not re.match(r"^https?://[^\s/]+(/\S*)?$", args.base_url):
