@@ -392,7 +392,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--channel-timeout", type=_positive, default=30,
                     help="seconds before a connection that sends nothing (an unfinished or idle one) is closed "
                          "(default 30)")
-    sp.add_argument("--base-url", help="public address of this server (https://…): makes copied links and exports absolute")
+    sp.add_argument("--base-url", help="public address of this server (https://…): exported and copied links start with it "
+                         "(else with the address a request came to, when its Host is an allowed one)")
     sp.add_argument("--allowed-hosts", help="comma-separated Host names to answer (default: the bound address, localhost "
                                             "and --base-url's host; any name when bound to every address)")
     sp.set_defaults(func=cmd_serve)

@@ -86,3 +86,45 @@ def test_encode_request_line_touches_only_the_request_line():
                                        + "中文".encode() + b"\r\n\r\n"
     plain = b"GET /search?q=%E9%98%B2 HTTP/1.1\r\n\r\n"
     assert encode_request_line(plain) is plain
+
+
+# -- links that must open from outside the browser (CSV in Excel, JSON Lines) ----------------------------
+
+
+def _export_links(client, path: str, **kw) -> list[str]:
+    import csv
+    import io
+
+    r = client.get(path, **kw)
+    assert r.status_code == 200, r.get_data(as_text=True)
+    body = r.get_data(as_text=True)
+    if path.startswith("/export.csv"):
+        return [row["章节链接"] for row in csv.DictReader(io.StringIO(body.removeprefix("\ufeff")))]
+    return [json.loads(line)["url"] for line in body.splitlines()]
+
+
+@pytest.mark.parametrize("path", ["/export.csv?q=防溺水", "/export.jsonl?q=防溺水"])
+def test_export_links_are_built_from_the_request_when_its_host_is_allowed(index_dir, path):
+    """Links in a download opened from Excel must be absolute: without --base-url they were "/doc/…"."""
+    from webapp import create_app
+
+    n = len(brute_hits("防溺水", *CORPUS))
+    allowed = create_app(index_dir, TRUSTED_HOSTS=["edu.example", "localhost"]).test_client()
+    links = _export_links(allowed, path, base_url="http://edu.example:8080")
+    assert len(links) == n and all(u.startswith("http://edu.example:8080/doc/") and "?q=%E9" in u for u in links)
+    assert allowed.get(path, base_url="http://evil.example").status_code == 400  # never built from another Host
+    told = create_app(index_dir, TRUSTED_HOSTS=["edu.example"], BASE_URL="https://public.example/edu/").test_client()
+    assert all(u.startswith("https://public.example/edu/doc/")
+               for u in _export_links(told, path, base_url="http://edu.example:8080"))  # --base-url wins
+    unchecked = create_app(index_dir).test_client()  # any Host answered (0.0.0.0 without --allowed-hosts)
+    assert all(u.startswith("/doc/") for u in _export_links(unchecked, path, base_url="http://anything.example"))
+
+
+def test_served_exports_link_back_to_the_server(server, index_dir, tmp_path):
+    url, _ = server
+    status, _, body = raw_get(url, "/export.csv?q=防溺水".encode())
+    lines = body.decode("utf-8-sig").splitlines()[1:]
+    assert status == 200 and lines and all(f",{url}/doc/" in line for line in lines)
+    with running_server(index_dir, tmp_path / "serve.log", "--base-url", "https://edu.example.org/es") as (other, _p):
+        body = raw_get(other, b"/export.jsonl?q=%E9%98%B2%E6%BA%BA%E6%B0%B4")[2].decode()
+        assert all(json.loads(x)["url"].startswith("https://edu.example.org/es/doc/") for x in body.splitlines())

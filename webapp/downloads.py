@@ -11,7 +11,7 @@ from indexer.search import export
 from indexer.search.engine import find
 from indexer.search.trend import trend as run_trend
 
-from .context import library, public_base
+from .context import library, link_base
 from .gate import busy, deadline, holding
 from .params import search_params, trend_params
 
@@ -33,7 +33,7 @@ def _rows():
     results = find(reader, params.q, params.filters, params.sort, deadline=deadline())
     if results.partial:
         return None
-    return export.rows(reader, results, public_base()), _name(params.q)
+    return export.rows(reader, results, link_base()), _name(params.q)
 
 
 def _name(q: str) -> str:
