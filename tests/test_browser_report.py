@@ -66,3 +66,16 @@ def test_report_page_header_and_signature_block(server, browser, tmp_path, width
         parent.locator("a").click()
     assert page.locator(".docinfo").is_visible()
     assert not errors
+
+
+def test_the_separators_stand_outside_the_json_badge(server, browser):
+    """The " · " between the header's items was drawn by the links' own ::before, inside the JSON badge's border."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + doc_url(NOTICE))
+    badge = page.locator("header .meta a.json")
+    assert badge.inner_text() == "JSON"
+    assert page.evaluate("e => getComputedStyle(e, '::before').content", badge.element_handle()) in ("none", "normal")
+    seps = page.evaluate("""() => [...document.querySelectorAll('header .meta > *')]
+        .map(e => getComputedStyle(e, '::before').content)""")
+    assert seps[0] in ("none", "normal") and all(s == '" · "' for s in seps[1:])  # every item after the first
+    page.close()
