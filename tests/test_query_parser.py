@@ -76,6 +76,12 @@ def test_an_empty_field_is_dropped_with_a_notice():
     assert parsed.root == Term("教育", "教育") and parsed.notices == ["“title:”后面没有内容，已忽略。"]
 
 
+@pytest.mark.parametrize("typed", ["type:", "类型：", "ＴＹＰＥ：", "doc_type:", "docno:", "文号:"])
+def test_an_empty_field_is_named_as_typed(typed):
+    """type: alone named doc_type: (the field's inner name) in its notice."""
+    assert parse_query(f"{typed} 教育").notices == [f"“{typed}”后面没有内容，已忽略。"]
+
+
 def test_an_unknown_field_is_searched_as_text():
     parsed = parse_query("foo:bar")
     assert parsed.root == Term("foo:bar", "foo:bar") and "没有“foo:”这个字段" in parsed.notices[0]

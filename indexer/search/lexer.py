@@ -8,6 +8,7 @@ nobody groups a lone numeral. A `name:` that is no field is kept as text, with a
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 import unicodedata
@@ -29,6 +30,7 @@ class Token:
     kind: str  # WORD PHRASE FIELD LP RP OR AND NOT NEG
     text: str = ""  # a word or phrase as typed; a field's value
     field: str | None = None  # for FIELD: title | year | date | doc_type | region | issuer | doc_no
+    typed: str = dataclasses.field(default="", compare=False)  # for FIELD: its name and colon as typed (type:, 类型：), for notices
 
 
 def tokenize(q: str) -> tuple[list[Token], list[str]]:
@@ -56,13 +58,13 @@ def tokenize(q: str) -> tuple[list[Token], list[str]]:
             j = _word_end(q, i)
             word = q[i:j]
             i = j
-            name, sep, value = word.partition(":") if ":" in word else word.partition("：")
-            name = unicodedata.normalize("NFKC", name)  # ＴＩＴＬＥ, ＯＲ: typed in a full-width input mode
+            typed, sep, value = word.partition(":") if ":" in word else word.partition("：")
+            name = unicodedata.normalize("NFKC", typed)  # ＴＩＴＬＥ, ＯＲ: typed in a full-width input mode
             op = unicodedata.normalize("NFKC", word)
             if sep and name.lower() in FIELDS:
                 if not value and i < n and q[i] in QUOTES:
                     i, value = _phrase(q, i, notices)
-                toks.append(Token("FIELD", value, FIELDS[name.lower()]))
+                toks.append(Token("FIELD", value, FIELDS[name.lower()], typed + sep))
             elif sep and _FIELD_LIKE.match(name) and value and not value.startswith("//"):
                 notices.append(f"没有“{name}:”这个字段{_closest_field(name)}，已把“{word}”当作普通文字检索。"
                                f"可用的字段：{KNOWN_FIELDS}")

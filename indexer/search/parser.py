@@ -210,7 +210,7 @@ class _Parser:
     def field(self, t: Token) -> Node | None:
         value = t.text.strip()
         if not value:
-            self.notices.append(f"“{t.field}:”后面没有内容，已忽略。")
+            self.notices.append(f"“{t.typed or t.field + ':'}”后面没有内容，已忽略。")
             return None
         if t.field == "year":
             return self.year(value)
