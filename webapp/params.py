@@ -57,6 +57,11 @@ def _int(args, name: str, default: int, lo: int, hi: int) -> int:
     return value
 
 
+def marks_from(args) -> int:
+    """Which occurrence a report page starts marking at (&marks_from=501: the next 500 after the first)."""
+    return _int(args, "marks_from", 1, 1, 10**9)
+
+
 def year_filter(raw: str) -> Filters:
     try:
         return Filters.for_year(raw)

@@ -15,7 +15,7 @@ from indexer.search.trend import MEASURE_LABELS, MEASURES, trend
 from . import timeline, trendchart
 from .context import library, public_base
 from .gate import deadline
-from .params import BadParam, search_params, trend_params
+from .params import BadParam, marks_from, search_params, trend_params
 
 bp = Blueprint("views", __name__)
 
@@ -56,7 +56,7 @@ def trend_page():
 def doc(doc_id: str):
     q = request.args.get("q", "")[:2000]
     reader = library().reader()
-    view = get_report(reader, doc_id, q or None)
+    view = get_report(reader, doc_id, q or None, marks_from(request.args))
     if view is None:
         moved = _same_report(reader, doc_id)
         if moved:  # a relative link with the query string as it came: no argument can steer url_for
@@ -65,7 +65,18 @@ def doc(doc_id: str):
         abort(404, description=f"没有编号为“{doc_id[:200]}”的报告。")
     back = _results_page(q)
     return render_template("doc.html", r=view, q=q, back=back, base=public_base(),
-                           api_url=url_for("api.doc", doc_id=doc_id))
+                           api_url=url_for("api.doc", doc_id=doc_id), marks_url=_marks_url(view))
+
+
+def _marks_url(view):
+    """A link to this report page marking the occurrences from the n-th on, landing on the first of them,
+    with every other argument kept (the results page it came from)."""
+    args = {k: v for k, v in request.args.items() if k != "marks_from"}
+
+    def url(n: int) -> str:
+        return url_for("views.doc", doc_id=view.doc_id, **args, **({"marks_from": n} if n > 1 else {})) \
+            + f"#{view.marks.section_of(n) or 'top-of-report'}"
+    return url
 
 
 def _results_page(q: str) -> dict:

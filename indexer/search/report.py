@@ -10,9 +10,10 @@ from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
 
 from indexer.ingest.model import DocParts
+from indexer.search.limits import REPORT_MARKS
 from indexer.search.parser import parse_query
 from indexer.search.results import doc_url, report_fields
-from indexer.search.snippet import Needle, find_spans, mark
+from indexer.search.snippet import Needle, mark, window_spans
 from indexer.store.reader import IndexReader
 from indexer.text.normalize import fold_text
 
@@ -38,6 +39,53 @@ class Linked:
 
 
 @dataclass
+class Marks:
+    """Which occurrences of the query a report page marks: at most `per_page`, from the `first` on (counted
+    from 1 in reading order: the title, then each section's heading and text), and how many it holds in all,
+    so a report with 100,000 says so and links to the next ones instead of "500 marked"."""
+
+    first: int = 1
+    per_page: int = REPORT_MARKS
+    marked: int = 0
+    total: int = 0
+    where: dict[int, str] = field(default_factory=dict)  # the section holding the 1st, the first marked, the next page's first…
+
+    @property
+    def last(self) -> int:
+        return self.first + self.marked - 1
+
+    @property
+    def next(self) -> int | None:
+        """Where the next page of marks starts, when there are more."""
+        start = self.first + self.per_page
+        return start if start <= self.total else None
+
+    @property
+    def previous(self) -> int | None:
+        return max(1, self.first - self.per_page) if self.first > 1 else None
+
+    def spans(self, text: str, needles: list[Needle]) -> list[tuple[int, int]]:
+        """The spans of a piece of text (read next in order) that this page marks; counts all it holds."""
+        seen = self.total
+        skip = max(0, self.first - 1 - seen)
+        room = max(0, self.first - 1 + self.per_page - max(seen, self.first - 1))
+        spans, n = window_spans(text, needles, skip, room)
+        self.total += n
+        self.marked += len(spans)
+        return spans
+
+    def passed(self, before: int, section_id: str) -> None:
+        """Once a section's occurrences are counted: note it for the pages of marks that start in it."""
+        for n in (1, self.previous, self.first, self.first + self.per_page):
+            if n is not None and before < n <= self.total:
+                self.where.setdefault(n, section_id)
+
+    def section_of(self, n: int) -> str | None:
+        """The section holding the n-th occurrence (n: the first, previous or next page's start); None: the title."""
+        return self.where.get(n)
+
+
+@dataclass
 class ReportView:
     doc_id: str
     title: str
@@ -57,7 +105,7 @@ class ReportView:
     parent: Linked | None = None  # the notice that issued this document (印发通知)
     attachments: list[Linked] = field(default_factory=list)  # 附件: those named and those issued inside it
     sections: list[SectionView] = field(default_factory=list)
-    marks: int = 0  # how many query occurrences were marked
+    marks: Marks = field(default_factory=Marks)  # which occurrences of the query are marked, of how many
 
     @property
     def date_shown(self) -> str | None:
@@ -80,7 +128,8 @@ class ReportView:
         }
 
 
-def get_report(reader: IndexReader, doc_id: str, q: str | None = None) -> ReportView | None:
+def get_report(reader: IndexReader, doc_id: str, q: str | None = None, marks_from: int = 1) -> ReportView | None:
+    """The report, with the query's occurrences marked: REPORT_MARKS of them, from the marks_from-th on."""
     i = reader.report_index(doc_id)
     if i is None:
         return None
@@ -91,14 +140,16 @@ def get_report(reader: IndexReader, doc_id: str, q: str | None = None) -> Report
     view = ReportView(doc_id=row.doc_id, title=row.title, title_html="", year=row.year, doc_type=row.doc_type,
                       **report_fields(row), source=row.source, source_url=row.source_url,
                       parts=DocParts(**row.parts), parent=_parent(reader, row.parent),
-                      attachments=_attachments(reader, row.doc_id, row.parts.get("attachments") or []))
-    view.title_html, n = _marked(row.title, title_needles)  # title:… terms are marked where they matched
-    view.marks += n
+                      attachments=_attachments(reader, row.doc_id, row.parts.get("attachments") or []),
+                      marks=Marks(first=max(1, marks_from)))
+    marks = view.marks
+    view.title_html = mark(row.title, marks.spans(row.title, title_needles))  # title:… terms are marked where they matched
     for s in reader.report_sections(i):
+        before = marks.total
         heading = s.get("heading") or ""
-        heading_html, nh = _marked(heading, needles)
-        body_html, nb = _body(s, needles)
-        view.marks += nh + nb
+        heading_html = mark(heading, marks.spans(heading, needles))
+        body_html = _body(s, needles, marks)
+        marks.passed(before, s["section_id"])
         view.sections.append(SectionView(section_id=s["section_id"], level=s["level"], heading=heading,
                                          heading_path=list(s.get("heading_path") or []), text=s.get("text") or "",
                                          heading_html=heading_html, body_html=body_html,
@@ -133,35 +184,31 @@ def _bare(title: str) -> str:
     return re.sub(r"^附件\s*\d*\s*[:：.．、]?|[\s《》“”\"]", "", fold_text(title))
 
 
-def _marked(text: str, needles: list[Needle]) -> tuple[str, int]:
-    spans = find_spans(text, needles)
-    return mark(text, spans), len(spans)
-
-
-def _body(stored: dict, needles: list[Needle]) -> tuple[str, int]:
+def _body(stored: dict, needles: list[Needle], marks: Marks) -> str:
     if stored.get("html") is not None:  # Markdown, rendered and sanitised when the file was indexed
-        return mark_html(stored["html"], needles)
+        return mark_html(stored["html"], needles, marks)[0]
     # spans found on the whole text: an occurrence wrapped over two lines (防⏎溺水) is marked in both
     text = stored.get("text") or ""
-    spans = find_spans(text, needles)
+    spans = marks.spans(text, needles)
     parts, pos = [], 0
     for para in text.split("\n"):
         if para.strip():
             parts.append(f"<p>{mark(text, spans, pos, pos + len(para))}</p>")
         pos += len(para) + 1
-    return "".join(parts), len(spans)
+    return "".join(parts)
 
 
-def mark_html(markup: str, needles: list[Needle]) -> tuple[str, int]:
+def mark_html(markup: str, needles: list[Needle], marks: Marks | None = None) -> tuple[str, int]:
     """Mark needles in the text nodes of already-sanitised HTML, parsed as HTML: tags and attributes
-    are written back from the parse, every text node escaped, so text can never become markup."""
+    are written back from the parse, every text node escaped, so text can never become markup.
+    Returns the HTML and how many occurrences it marked."""
     if not needles:
         return markup, 0
     nodes = _Nodes()
     nodes.feed(markup)
     nodes.close()
     whole = "".join(t for kind, t in nodes.out if kind == "text")  # 防**溺水** is one occurrence, marked on both sides
-    spans = find_spans(whole, needles)
+    spans = (marks or Marks()).spans(whole, needles)
     out, pos = [], 0
     for kind, piece in nodes.out:
         if kind == "text":

@@ -7,16 +7,19 @@ marked when 2008年 was asked for and nothing else is.
 
 from __future__ import annotations
 
+import heapq
 import html
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from indexer.text.normalize import fold
 from indexer.text.wholeword import term_pattern
 
 WIDTH = 160
 MAX_WINDOWS = 3
-MAX_MATCHES = 500
+MAX_MATCHES = 500  # occurrences a snippet looks among for its windows
 
 
 @dataclass
@@ -29,20 +32,49 @@ class Needle:
         return term_pattern(self.text, self.prefix) or re.compile(re.escape(self.text))
 
 
-def find_spans(original: str, needles: list[Needle]) -> list[tuple[int, int]]:
-    """Original-text spans of every occurrence of every needle, merged where they overlap."""
+def find_spans(original: str, needles: list[Needle], limit: int = MAX_MATCHES) -> list[tuple[int, int]]:
+    """Original-text spans of the first `limit` occurrences of the needles, in order, merged where they overlap."""
     if not original or not needles:
         return []
     f = fold(original)
-    spans: list[tuple[int, int]] = []
-    for n in needles:
-        for k, m in enumerate(n.pattern().finditer(f.text)):
-            if k >= MAX_MATCHES:
-                break
-            spans.append(f.orig_span(m.start(), m.end()))
-    spans.sort()
+    return _in_original(f, islice(_folded_spans(f.text, needles), limit))
+
+
+def window_spans(original: str, needles: list[Needle], skip: int, limit: int) -> tuple[list[tuple[int, int]], int]:
+    """The spans of occurrences skip+1 … skip+limit of the text (in order), and how many it holds in all:
+    a page marks a bounded number and still says how many there are."""
+    if not original or not needles:
+        return [], 0
+    f = fold(original)
+    chosen: list[tuple[int, int]] = []
+    n = 0
+    for n, span in enumerate(_folded_spans(f.text, needles), 1):
+        if skip < n <= skip + limit:
+            chosen.append(span)
+    return _in_original(f, chosen), n
+
+
+def _folded_spans(folded: str, needles: list[Needle]) -> Iterator[tuple[int, int]]:
+    """Every occurrence of every needle in the folded text, in order, overlapping ones as one: lazily,
+    so counting a hundred thousand holds none of them."""
+    found = heapq.merge(*(((m.start(), m.end()) for m in n.pattern().finditer(folded)) for n in needles))
+    current = None
+    for a, b in found:
+        if current is not None and a < current[1]:
+            current = (current[0], max(b, current[1]))
+            continue
+        if current is not None:
+            yield current
+        current = (a, b)
+    if current is not None:
+        yield current
+
+
+def _in_original(f, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Folded spans as spans of the original text, merged again where one original character (ﬁ) folded
+    into two that separate spans touch."""
     merged: list[tuple[int, int]] = []
-    for a, b in spans:
+    for a, b in (f.orig_span(a, b) for a, b in spans):
         if merged and a < merged[-1][1]:
             merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
         else:
