@@ -350,7 +350,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("search", help="search the index")
     sp.add_argument("query")
     sp.add_argument("--index")
-    sp.add_argument("--year", help="2019, 2015-2020, 2015-, -2020 or unknown")
+    sp.add_argument("--year", help="2019, 2015-2020, 2015-, -2020, 2015,2018,2020, 近五年 (this year and the four before) "
+                                   "or unknown")
     sp.add_argument("--date", help="成文日期: 2016, 2016-06, 2016-06-07 or 2016-01..2016-06")
     sp.add_argument("--type", help="document type, e.g. 工作总结")
     sp.add_argument("--region", help="region level (全国 省 市 县 区) or division (江苏, 淮安市)")
@@ -367,7 +368,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--by", choices=["reports", "sections", "mentions", "share"],
                     help="reports that mention it, sections, mentions, or share of the year's reports "
                          "(default: share when years hold different numbers of reports, else reports)")
-    sp.add_argument("--year", help="2010-2024, 2015-, or one year")
+    sp.add_argument("--year", help="2010-2024, 2015-, one year, 2015,2018,2020 or 近十年")
     sp.add_argument("--date", help="成文日期: 2016, 2016-06 or 2016-01..2016-06")
     sp.add_argument("--type", help="document type, e.g. 工作总结")
     sp.add_argument("--region", help="region level (全国 省 市 县 区) or division (江苏, 淮安市)")

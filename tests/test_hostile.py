@@ -228,8 +228,9 @@ def test_query_is_reflected_escaped(hc):
         body = check_page(r, path)
         assert "<script>alert(1)" not in body and '"><script' not in body
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body or "&#34;&gt;&lt;script" in body, path
-    r = hc.get("/search", query_string={"q": "x", "year": '"><script>alert(1)</script>'})
-    assert r.status_code == 400 and "<script>alert(1)" not in text(r)
+    r = hc.get("/search", query_string={"q": "x", "year": '"><script>alert(1)</script>'})  # said beside the box
+    assert r.status_code == 200 and "<script>alert(1)" not in text(r) and 'id="year-error"' in text(r)
+    assert hc.get("/api/search", query_string={"q": "x", "year": '"><script>'}).status_code == 400
     r = hc.get("/search", query_string={"q": "防溺水", "doc_type": REFLECTED, "region": REFLECTED})
     assert r.status_code == 200
     body = check_page(r, "facet params")

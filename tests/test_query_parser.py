@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from indexer.search.facets import Years
 from indexer.search.limits import MAX_DEPTH, MAX_QUERY_CHARS, MAX_TERM_CHARS, MAX_TERMS
 from indexer.search.parser import And, Facet, Not, Or, ParsedQuery, Term, Title, Year, parse_query
 
@@ -56,12 +57,12 @@ def test_a_heading_number_is_text():
 
 def test_fields_become_their_nodes():
     root = parse_query("title:工作总结 year:2015-2020 type:讲话 region:县 issuer:教育局").root
-    assert root == And([Title(Term("工作总结", "工作总结")), Year(2015, 2020), Facet("doc_type", "讲话"),
+    assert root == And([Title(Term("工作总结", "工作总结")), Year(Years.between(2015, 2020)), Facet("doc_type", "讲话"),
                         Facet("region", "县"), Facet("issuer", "教育局")])
 
 
-@pytest.mark.parametrize(("q", "year"), [("year:2019", Year(2019, 2019)), ("year:2015-", Year(2015, None)),
-                                         ("year:unknown", Year(None, None, True))])
+@pytest.mark.parametrize(("q", "year"), [("year:2019", Year(Years.between(2019, 2019))), ("year:2015-", Year(Years.between(2015, None))),
+                                         ("year:unknown", Year(Years(unknown=True)))])
 def test_year_forms(q, year):
     assert parse_query(q).root == year
 

@@ -14,7 +14,7 @@ from helpers import CORPUS, SEED_000, brute_hits, check_page, continues_word
 from indexer.cli import main
 from indexer.ingest.parse import parse_path
 from indexer.search.engine import search
-from indexer.search.facets import Filters
+from indexer.search.facets import Filters, Years
 from indexer.text.normalize import fold_text
 
 QUERIES = [
@@ -211,11 +211,11 @@ def test_year_and_title_fields(reader):
 
 
 def test_filters_and_facets_as_filters(reader):
-    res = search(reader, "教育", Filters(year_lo=2010, year_hi=2012), per_page=100)
+    res = search(reader, "教育", Filters(Years.between(2010, 2012)), per_page=100)
     assert res.total and all(2010 <= h.year <= 2012 for h in res.hits)
     # the year facet still shows other years, so the timeline can widen the choice
     assert any(row["value"] and row["value"] < 2010 for row in res.facets["year"])
-    unknown = search(reader, "教育", Filters(year_unknown=True), per_page=100)
+    unknown = search(reader, "教育", Filters(Years(unknown=True)), per_page=100)
     assert unknown.total and all(h.year is None for h in unknown.hits)
     typed = search(reader, "教育", Filters(doc_type="工作总结"), per_page=100)
     assert typed.total and {h.doc_type for h in typed.hits} == {"工作总结"}

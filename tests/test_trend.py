@@ -17,7 +17,7 @@ from indexer.cli import main
 from indexer.ingest.parse import parse_path
 from indexer.search import results as results_mod
 from indexer.search.engine import find, search
-from indexer.search.facets import Filters
+from indexer.search.facets import Filters, Years
 from indexer.search.limits import GROUP_MAX
 from indexer.search.trend import trend
 from indexer.text.normalize import fold_text
@@ -90,7 +90,7 @@ def test_per_year_figures_equal_brute_force(reader, reports, q):
 
 def test_several_queries_year_range_and_type(reader, reports):
     qs = ["防溺水", "教育公平", "2008年"]
-    tr = trend(reader, qs, Filters(year_lo=2000, year_hi=2012, doc_type="政府工作报告"), "mentions")
+    tr = trend(reader, qs, Filters(Years.between(2000, 2012), doc_type="政府工作报告"), "mentions")
     assert tr.years == list(range(2000, 2013)) and tr.unknown_indexed is None and tr.measure == "mentions"
     for i, q in enumerate(qs):
         truth = brute_trend(reports, q, lambda r: r.year and 2000 <= r.year <= 2012 and r.doc_type == "政府工作报告")

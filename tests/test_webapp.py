@@ -265,7 +265,7 @@ def test_a_page_past_the_end_says_so_and_links_to_the_last(client):
     assert back.count('class="hit"') == total
 
 
-@pytest.mark.parametrize("qs", ["per_page=101", "page=0", "page=abc", "page=1001", "year=20x9"])
+@pytest.mark.parametrize("qs", ["per_page=101", "page=0", "page=abc", "page=1001", "per_page=-1"])  # a year: test_an_unreadable_year…
 def test_parameter_errors_are_chinese(client, qs):
     r = client.get(f"/search?q=教育&{qs}")
     assert r.status_code == 400
@@ -399,3 +399,55 @@ def test_years_as_people_write_them(client, written):
     typed = client.get(f"/api/search?q={quote('教育 year:' + written)}").get_json()
     assert typed["total"] == plain["total"] and not typed["notice"]
     assert client.get(f"/search?q=教育&year={quote(written)}").status_code == 200
+
+
+def test_a_list_of_years_filters_to_those_years(client):
+    """The year box, year: and --year take a list: 2015,2018,2020 (also with 、，；)."""
+    each = {y: client.get(f"/api/search?q=教育&year={y}&per_page=100").get_json()["total"] for y in (2010, 2015, 2024)}
+    assert all(each.values())
+    for written in ("2010,2015,2024", "2010、2015，2024", "2010年；2015年；2024年"):
+        assert client.get("/api/search", query_string={"q": "教育", "year": written}).get_json()["total"] == sum(each.values())
+        typed = client.get("/api/search", query_string={"q": "教育 year:" + written.replace(" ", "")}).get_json()
+        assert typed["total"] == sum(each.values()) and not typed["notice"]
+    body = text(client.get("/search", query_string={"q": "教育", "year": "2010,2015"}))
+    selected = re.findall(r'aria-label="(\d{4}) 年：\d+ 篇报告"', "".join(re.findall(r'<a [^>]*class="bar selected"[^>]*>', body)))
+    assert selected == ["2010", "2015"]  # the timeline marks those two bars
+    assert client.get("/api/trend?q=教育&year=2010,2015,2024").get_json()["years"] == [2010, 2015, 2024]
+
+
+def test_recent_years_count_back_from_this_year(client):
+    from datetime import date
+
+    now = date.today().year
+    same = client.get(f"/api/search?q=教育&year={now - 4}-{now}").get_json()["total"]
+    assert client.get("/api/search", query_string={"q": "教育", "year": "近五年"}).get_json()["total"] == same
+    assert client.get("/api/search", query_string={"q": "教育 year:近五年"}).get_json()["total"] == same
+    body = text(client.get("/search", query_string={"q": "教育", "year": "近五年"}))
+    assert f"当前：近五年（{now - 4}–{now}）" in html.unescape(body)
+
+
+@pytest.mark.parametrize("path", ["/search", "/trend"])
+def test_an_unreadable_year_keeps_the_query_and_says_why_beside_the_box(client, path):
+    r = client.get(path, query_string={"q": "安全", "year": "去年以前"})
+    body = text(r)
+    assert r.status_code == 200 and 'value="安全"' in body and 'value="去年以前"' in body
+    error = re.search(r'<p class="field-error" id="year-error" role="alert">(.*?)</p>', body).group(1)
+    assert "年份“去年以前”看不懂" in error and "没有按年份筛选" in error
+    assert 'aria-describedby="year-error"' in body
+    if path == "/search":  # the results are those of the query without the year
+        plain = client.get("/api/search?q=安全").get_json()["total"]
+        assert f"找到 <strong>{plain}</strong> 个章节" in body
+    assert client.get("/api" + path, query_string={"q": "安全", "year": "去年以前"}).status_code == 400
+
+
+def test_cli_year_takes_lists_and_recent_years(client, index_dir, capsys):
+    import json as _json
+    from datetime import date
+
+    from indexer.cli import main
+
+    now = date.today().year
+    for written, same in (("2010、2015", "2010,2015"), ("近五年", f"{now - 4}-{now}")):
+        assert main(["search", "教育", "--index", str(index_dir), "--year", written, "--json", "--limit", "100"]) == 0
+        cli = _json.loads(capsys.readouterr().out)
+        assert cli["total"] == client.get("/api/search", query_string={"q": "教育", "year": same}).get_json()["total"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from indexer.search.engine import SORTS
 from indexer.search.facets import Filters
@@ -27,6 +27,7 @@ class SearchParams:
     sort: str = "relevance"  # newest | oldest: by date, else year
     group: str = ""  # "report": one card per report
     date: str = ""  # as in the URL: 2016-06, 2016-01..2016-06
+    bad: dict[str, str] = field(default_factory=dict)  # year, date: why the box's value was not used
 
     def args(self, **changes) -> dict:
         """URL arguments for a link that keeps every other parameter."""
@@ -66,34 +67,51 @@ def year_filter(raw: str) -> Filters:
     try:
         return Filters.for_year(raw)
     except ValueError:
-        raise BadParam(f"年份“{raw}”看不懂：可写 2019、2015-2020、2015-、-2020 或 unknown（年份不详）。") from None
+        raise BadParam(f"年份“{raw}”看不懂：可写 2019、2015-2020、2015-、-2020、2015,2018,2020、近五年 "
+                       f"或 unknown（年份不详）。") from None
 
 
-def _filters(args) -> tuple[str, str, Filters]:
-    """The year and date (as written, for links) and the facet filters of a request."""
-    year = args.get("year", "")[:20]
-    filters = year_filter(year)
+def _filters(args, bad: dict[str, str] | None = None) -> tuple[str, str, Filters]:
+    """The year and date (as written, for links) and the facet filters of a request. An unreadable year
+    or date raises BadParam, or, given `bad`, is left out with the reason put there (a page keeps the
+    query and says why beside the box)."""
+    year = args.get("year", "")[:YEAR_CHARS]
+    try:
+        filters = year_filter(year)
+    except BadParam as e:
+        if bad is None:
+            raise
+        bad["year"], filters = str(e), Filters()
     date = args.get("date", "")[:30]
     try:
         filters.set_date(date)
     except ValueError:
-        raise BadParam(f"日期“{date}”看不懂：可写 2016、2016-06、2016-06-07 或 2016-01..2016-06。") from None
+        message = f"日期“{date}”看不懂：可写 2016、2016-06、2016-06-07 或 2016-01..2016-06。"
+        if bad is None:
+            raise BadParam(message) from None
+        bad["date"] = message
     filters.doc_type = args.get("doc_type", "")[:50] or None
     filters.region = args.get("region", "")[:50] or None
     filters.province = args.get("province", "")[:50] or None
     return year, date, filters
 
 
-def search_params(args) -> SearchParams:
+YEAR_CHARS = 100  # the year box: room for a list of years (2010,2012,…)
+
+
+def search_params(args, keep_bad: bool = False) -> SearchParams:
+    """The search a request asks for; keep_bad: an unreadable year or date is left out and said (params.bad)
+    instead of a 400, for the page that shows the boxes."""
     q = args.get("q", "")[:2000]
-    year, date, filters = _filters(args)
+    bad: dict[str, str] = {}
+    year, date, filters = _filters(args, bad if keep_bad else None)
     page = _int(args, "page", 1, 1, WEB_MAX_PAGE)
     per_page = _int(args, "per_page", 10, 1, WEB_MAX_PER_PAGE)
     sort = _choice(args, "sort", SORTS)
     group = _choice(args, "group", ("", "report"))
     return SearchParams(q=q, filters=filters, year=year, doc_type=filters.doc_type or "", region=filters.region or "",
                         province=filters.province or "", page=page, per_page=per_page, sort=sort, group=group,
-                        date=date)
+                        date=date, bad=bad)
 
 
 def _choice(args, name: str, allowed: tuple[str, ...]) -> str:
@@ -116,6 +134,7 @@ class TrendParams:
     region: str
     by: str  # "" for the default measure
     date: str = ""
+    bad: dict[str, str] = field(default_factory=dict)  # year, date: why the box's value was not used
 
     def args(self, **changes) -> dict:
         d = {"q": self.queries, "year": self.year, "date": self.date, "doc_type": self.doc_type, "region": self.region, "by": self.by}
@@ -123,9 +142,10 @@ class TrendParams:
         return {k: v for k, v in d.items() if v not in ("", [])}
 
 
-def trend_params(args) -> TrendParams:
+def trend_params(args, keep_bad: bool = False) -> TrendParams:
     queries = [q[:2000] for q in args.getlist("q") if q.strip()][:MAX_TREND_QUERIES * 4]  # trend() says when it drops some
-    year, date, filters = _filters(args)
+    bad: dict[str, str] = {}
+    year, date, filters = _filters(args, bad if keep_bad else None)
     by = _choice(args, "by", ("", *MEASURES))
     return TrendParams(queries=queries, filters=filters, year=year, doc_type=filters.doc_type or "",
-                       region=filters.region or "", by=by, date=date)
+                       region=filters.region or "", by=by, date=date, bad=bad)

@@ -30,11 +30,11 @@ def home():
 
 @bp.get("/search")
 def search():
-    params = search_params(request.args)
+    params = search_params(request.args, keep_bad=True)
     reader = library().reader()
     res = run_search(reader, params.q, params.filters, page=params.page, per_page=params.per_page, sort=params.sort,
                      group=params.group or None, deadline=deadline())
-    chart = timeline.build(res.facets["year"], params.filters.year_lo, params.filters.year_hi)
+    chart = timeline.build(res.facets["year"], params.filters.years)
     shown = res.total_documents if params.group else res.total
     pages = max(1, -(-shown // params.per_page))
     trend_args = {"q": params.q, "date": params.date, "doc_type": params.doc_type, "region": params.region}
@@ -45,7 +45,7 @@ def search():
 
 @bp.get("/trend")
 def trend_page():
-    params = trend_params(request.args)
+    params = trend_params(request.args, keep_bad=True)
     tr = trend(library().reader(), params.queries, params.filters, params.by or None, deadline=deadline())
     return render_template("trend.html", p=params, tr=tr, chart=trendchart.build(tr), measures=MEASURES,
                            labels=MEASURE_LABELS, api_url=url_for("api.trend", **params.args()),

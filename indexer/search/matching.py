@@ -72,7 +72,7 @@ class Evaluator:
             f = Filters(doc_type=n.value) if n.name == "doc_type" else Filters(region=n.value)
             return self.sections_of(facet_mod.report_filter(r.facts, f))
         if isinstance(n, Year):
-            return self.sections_of(facet_mod.year_mask(r.facts, n.lo, n.hi, n.unknown))
+            return self.sections_of(n.years.mask(r.facts))
         if isinstance(n, Date):
             return self.sections_of(facet_mod.date_mask(r.facts, n.lo, n.hi))
         if isinstance(n, Not):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from indexer.search.facets import parse_date, parse_year
+from indexer.search.facets import Years, parse_date, parse_year
 from indexer.search.lexer import Token, tokenize
 from indexer.search.limits import MAX_DEPTH, MAX_QUERY_CHARS, MAX_TERM_CHARS, MAX_TERMS
 from indexer.text.normalize import fold_text
@@ -56,9 +56,7 @@ class Facet:
 
 @dataclass
 class Year:
-    lo: int | None
-    hi: int | None
-    unknown: bool = False
+    years: Years
 
 
 @dataclass
@@ -222,11 +220,11 @@ class _Parser:
         return Facet(t.field, value)
 
     def year(self, value: str) -> Node | None:
-        parsed = parse_year(value)
-        if parsed is None:
-            self.notices.append(f"年份“{value}”看不懂（可写 year:2019 或 year:2015-2020），已忽略。")
+        years = parse_year(value)
+        if years is None:
+            self.notices.append(f"年份“{value}”看不懂（可写 year:2019、year:2015-2020、year:2015,2018 或 year:近五年），已忽略。")
             return None
-        return Year(*parsed)
+        return Year(years)
 
     def date(self, value: str) -> Node | None:
         parsed = parse_date(value)

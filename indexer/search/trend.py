@@ -106,14 +106,16 @@ def _axis(reader: IndexReader, filters: Filters) -> tuple[list[int], list[int], 
     base = reader.report_live & facet_mod.report_filter(facts, filters, skip="year")
     per_year = np.bincount(facts.year[base], minlength=1)
     known = np.flatnonzero(per_year[1:]) + 1
-    if filters.year_unknown:
+    asked = filters.years
+    if asked.unknown and not asked.ranges:
         years = []
     else:
-        lo = filters.year_lo if filters.year_lo is not None else (int(known[0]) if len(known) else None)
-        hi = filters.year_hi if filters.year_hi is not None else (int(known[-1]) if len(known) else None)
-        years = list(range(lo, hi + 1)) if lo is not None and hi is not None and hi - lo < 1000 else []
+        lo = asked.lo if asked.lo is not None else (int(known[0]) if len(known) else None)
+        hi = asked.hi if asked.hi is not None else (int(known[-1]) if len(known) else None)
+        every = range(lo, hi + 1) if lo is not None and hi is not None and hi - lo < 1000 else []
+        years = [y for y in every if not asked.ranges or y in asked]  # 2015,2018,2020: those three
     indexed = [int(per_year[y]) if y < len(per_year) else 0 for y in years]
-    unknown = int(per_year[UNKNOWN_YEAR]) if not (filters.year_lo or filters.year_hi) or filters.year_unknown else None
+    unknown = int(per_year[UNKNOWN_YEAR]) if not asked.ranges or asked.unknown else None
     return years, indexed, unknown
 
 
