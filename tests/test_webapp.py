@@ -434,9 +434,10 @@ def test_an_unreadable_year_keeps_the_query_and_says_why_beside_the_box(client, 
     error = re.search(r'<p class="field-error" id="year-error" role="alert">(.*?)</p>', body).group(1)
     assert "年份“去年以前”看不懂" in error and "没有按年份筛选" in error
     assert 'aria-describedby="year-error"' in body
-    if path == "/search":  # the results are those of the query without the year
+    if path == "/search":  # the results are those of the query without the year, and so are its links
         plain = client.get("/api/search?q=安全").get_json()["total"]
         assert f"找到 <strong>{plain}</strong> 个章节" in body
+        assert "/export.csv?q=%E5%AE%89%E5%85%A8" in body and "year=%E5%8E%BB" not in body
     assert client.get("/api" + path, query_string={"q": "安全", "year": "去年以前"}).status_code == 400
 
 

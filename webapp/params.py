@@ -34,6 +34,7 @@ class SearchParams:
         d = {"q": self.q, "year": self.year, "date": self.date, "doc_type": self.doc_type, "region": self.region,
              "province": self.province, "sort": self.sort if self.sort != "relevance" else "", "group": self.group,
              "page": self.page if self.page != 1 else "", "per_page": self.per_page if self.per_page != 10 else ""}
+        d.update({k: "" for k in self.bad})  # links go where the results shown came from: without what was not read
         d.update({k: ("" if v is None else v) for k, v in changes.items()})
         if "page" not in changes:
             d["page"] = ""  # a changed filter starts at page 1
@@ -138,6 +139,7 @@ class TrendParams:
 
     def args(self, **changes) -> dict:
         d = {"q": self.queries, "year": self.year, "date": self.date, "doc_type": self.doc_type, "region": self.region, "by": self.by}
+        d.update({k: "" for k in self.bad})  # links go where the figures shown came from
         d.update({k: ("" if v is None else v) for k, v in changes.items()})
         return {k: v for k, v in d.items() if v not in ("", [])}
 

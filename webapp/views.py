@@ -37,7 +37,8 @@ def search():
     chart = timeline.build(res.facets["year"], params.filters.years)
     shown = res.total_documents if params.group else res.total
     pages = max(1, -(-shown // params.per_page))
-    trend_args = {"q": params.q, "date": params.date, "doc_type": params.doc_type, "region": params.region}
+    trend_args = {"q": params.q, "date": params.date if "date" not in params.bad else "", "doc_type": params.doc_type,
+                  "region": params.region}
     return render_template("search.html", p=params, res=res, chart=chart, pages=pages, group_max=GROUP_MAX,
                            trend_url=url_for("views.trend_page", **{k: v for k, v in trend_args.items() if v}),
                            api_url=url_for("api.search", **params.args(page=params.page if params.page > 1 else None)))
