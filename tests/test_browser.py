@@ -92,6 +92,20 @@ def test_phone_layout_has_no_horizontal_scroll(server, browser):
     assert page.locator(".hit").first.is_visible()
 
 
+@pytest.mark.parametrize("width", [1280, 375])
+def test_a_year_the_box_cannot_read_is_explained_beside_it(server, browser, width):
+    """The reason is read out and seen beside the box, at phone width too (the filters start folded there)."""
+    page = browser.new_page(viewport={"width": width, "height": 740})
+    page.goto(server + "/search?q=安全&year=去年以前")
+    box, error = page.locator(".year-range input[name=year]"), page.locator("#year-error")
+    assert box.input_value() == "去年以前" and page.locator(".searchbox input[name=q]").input_value() == "安全"
+    assert error.is_visible() and "看不懂" in error.inner_text()
+    b, e = box.bounding_box(), error.bounding_box()
+    assert 0 <= e["y"] - (b["y"] + b["height"]) < 40  # right under the box
+    assert page.locator(".hit").first.is_visible() or width < 760
+    page.close()
+
+
 LONG_CODE = "ABCDEFGHIJKLMNOPQRSTUVWXYZ" * 3
 LONG_NAME = "report-" + "x" * 90 + ".txt"
 

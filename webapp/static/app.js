@@ -56,7 +56,10 @@ document.addEventListener("keydown", function (event) {
   }
 });
 
-// On a phone, filters and charts start folded so the results are one swipe away.
+// On a phone, filters and charts start folded so the results are one swipe away, unless a box there
+// says why its value was not used.
 if (window.matchMedia && window.matchMedia("(max-width: 760px)").matches) {
-  document.querySelectorAll("details[data-collapse-narrow]").forEach(function (d) { d.open = false; });
+  document.querySelectorAll("details[data-collapse-narrow]").forEach(function (d) {
+    if (!d.querySelector(".field-error")) { d.open = false; }
+  });
 }
