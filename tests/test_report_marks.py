@@ -31,14 +31,18 @@ def many(tmp_path_factory):
 
 
 def page(client, marks_from: int | None = None) -> tuple[str, str, dict[str, int]]:
-    """The report page's marks notice (as text), its HTML, and the marks in each section."""
+    """The report page's marks notice (as text), its HTML, and the marks in each section; the page's first mark
+    is the one its links land on."""
     args = {"q": "防溺水", **({"marks_from": marks_from} if marks_from else {})}
     r = client.get("/doc/青山县教育局2023年工作总结.txt", query_string=args)
     assert r.status_code == 200
     body = r.get_data(as_text=True)
     notice = re.search(r'<p class="notice marks">(.*?)</p>', body, re.S).group(1)
-    per_section = {sid: len(re.findall(r"<mark>", sec))
+    per_section = {sid: len(re.findall(r"<mark[ >]", sec))
                    for sid, sec in re.findall(r'<section id="(s\d)"(.*?)</section>', body, re.S)}
+    first = re.search(r"<mark[^>]*>", body)
+    assert first is None or first.group() == (f'<mark id="m{marks_from}">' if marks_from else "<mark>")
+    assert len(re.findall(r"<mark id=", body)) == (first is not None and bool(marks_from))
     return html.unescape(re.sub(r"<[^>]+>", "", notice)).strip(), notice, per_section
 
 
@@ -53,18 +57,18 @@ def test_a_report_with_more_occurrences_than_a_page_marks_says_how_many_and_link
     assert said.startswith("“防溺水”在这份报告中共出现 1,234 处，每页标出 500 处：已标出前 500 处。标出第 501–1,000 处")
     assert marked == {"s1": 500, "s2": 0, "s3": 0}
     nxt = links(notice)["marks-next"]
-    assert nxt.endswith("marks_from=501#s1")  # lands in the section holding the 501st
+    assert nxt.endswith("marks_from=501#m501")  # lands on the 501st
 
     said, notice, marked = page(many, 501)
     assert "已标出第 501–1,000 处。" in said and "标出第 1,001–1,234 处" in said
     assert marked == {"s1": 200, "s2": 10, "s3": 290}
-    assert links(notice)["marks-next"].endswith("marks_from=1001#s3")
-    assert links(notice)["marks-previous"].endswith("q=%E9%98%B2%E6%BA%BA%E6%B0%B4#s1")  # the first 500
+    assert links(notice)["marks-next"].endswith("marks_from=1001#m1001")
+    assert links(notice)["marks-previous"].endswith("q=%E9%98%B2%E6%BA%BA%E6%B0%B4#top-of-report")  # the first 500
 
     said, notice, marked = page(many, 1001)
     assert "已标出第 1,001–1,234 处。" in said and "marks-next" not in notice
     assert marked == {"s1": 0, "s2": 0, "s3": 234}
-    assert links(notice)["marks-previous"].endswith("marks_from=501#s1")
+    assert links(notice)["marks-previous"].endswith("marks_from=501#m501")
 
 
 def test_marks_past_the_last_occurrence_say_so(many):

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from indexer.search.engine import search as run_search
 from indexer.search.limits import GROUP_MAX
-from indexer.search.report import get_report
+from indexer.search.report import anchor, get_report
 from indexer.search.results import doc_url
 from indexer.search.trend import MEASURE_LABELS, MEASURES, trend
 
@@ -75,8 +75,7 @@ def _marks_url(view):
     args = {k: v for k, v in request.args.items() if k != "marks_from"}
 
     def url(n: int) -> str:
-        return url_for("views.doc", doc_id=view.doc_id, **args, **({"marks_from": n} if n > 1 else {})) \
-            + f"#{view.marks.section_of(n) or 'top-of-report'}"
+        return url_for("views.doc", doc_id=view.doc_id, **args, **({"marks_from": n} if n > 1 else {})) + f"#{anchor(n)}"
     return url
 
 

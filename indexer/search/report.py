@@ -48,7 +48,6 @@ class Marks:
     per_page: int = REPORT_MARKS
     marked: int = 0
     total: int = 0
-    where: dict[int, str] = field(default_factory=dict)  # the section holding the 1st, the first marked, the next page's first…
 
     @property
     def last(self) -> int:
@@ -64,25 +63,24 @@ class Marks:
     def previous(self) -> int | None:
         return max(1, self.first - self.per_page) if self.first > 1 else None
 
-    def spans(self, text: str, needles: list[Needle]) -> list[tuple[int, int]]:
-        """The spans of a piece of text (read next in order) that this page marks; counts all it holds."""
+    def spans(self, text: str, needles: list[Needle]) -> list[tuple]:
+        """The spans of a piece of text (read next in order) that this page marks; counts all it holds.
+        Past the first page, the first marked gets the id anchor(first), where a link to this page lands."""
         seen = self.total
         skip = max(0, self.first - 1 - seen)
         room = max(0, self.first - 1 + self.per_page - max(seen, self.first - 1))
         spans, n = window_spans(text, needles, skip, room)
+        if spans and seen < self.first and self.first > 1:
+            spans[0] = (*spans[0], anchor(self.first))
         self.total += n
         self.marked += len(spans)
         return spans
 
-    def passed(self, before: int, section_id: str) -> None:
-        """Once a section's occurrences are counted: note it for the pages of marks that start in it."""
-        for n in (1, self.previous, self.first, self.first + self.per_page):
-            if n is not None and before < n <= self.total:
-                self.where.setdefault(n, section_id)
 
-    def section_of(self, n: int) -> str | None:
-        """The section holding the n-th occurrence (n: the first, previous or next page's start); None: the title."""
-        return self.where.get(n)
+def anchor(n: int) -> str:
+    """Where a link to the page of marks starting at the n-th occurrence lands: its mark (#m501), or the
+    top of the report for the first page."""
+    return f"m{n}" if n > 1 else "top-of-report"
 
 
 @dataclass
@@ -145,11 +143,9 @@ def get_report(reader: IndexReader, doc_id: str, q: str | None = None, marks_fro
     marks = view.marks
     view.title_html = mark(row.title, marks.spans(row.title, title_needles))  # title:… terms are marked where they matched
     for s in reader.report_sections(i):
-        before = marks.total
         heading = s.get("heading") or ""
         heading_html = mark(heading, marks.spans(heading, needles))
         body_html = _body(s, needles, marks)
-        marks.passed(before, s["section_id"])
         view.sections.append(SectionView(section_id=s["section_id"], level=s["level"], heading=heading,
                                          heading_path=list(s.get("heading_path") or []), text=s.get("text") or "",
                                          heading_html=heading_html, body_html=body_html,

@@ -82,16 +82,18 @@ def _in_original(f, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
-    """HTML of text[start:end] with the spans in <mark>, everything else escaped."""
+def mark(text: str, spans: list[tuple], start: int = 0, end: int | None = None) -> str:
+    """HTML of text[start:end] with the spans in <mark>, everything else escaped. A span (a, b, id) gets
+    that id (where it starts, if a line break cuts it), for a link to land on it."""
     end = len(text) if end is None else end
     out, pos = [], start
-    for a, b in spans:
+    for a, b, *anchor in spans:
         if b <= start or a >= end:
             continue
+        tag = f'<mark id="{anchor[0]}">' if anchor and a >= start else "<mark>"
         a, b = max(a, start), min(b, end)
         out.append(html.escape(text[pos:a]))
-        out.append("<mark>" + html.escape(text[a:b]) + "</mark>")
+        out.append(tag + html.escape(text[a:b]) + "</mark>")
         pos = b
     out.append(html.escape(text[pos:end]))
     return "".join(out)
