@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from indexer.search.engine import SORTS
 from indexer.search.facets import Filters
+from indexer.search.feed import ORDERS
 from indexer.search.limits import MAX_TREND_QUERIES, WEB_MAX_PAGE, WEB_MAX_PER_PAGE
 from indexer.search.trend import MEASURES
 
@@ -89,6 +90,11 @@ def search_params(args) -> SearchParams:
     return SearchParams(q=q, filters=filters, year=year, doc_type=filters.doc_type or "", region=filters.region or "",
                         province=filters.province or "", page=page, per_page=per_page, sort=sort, group=group,
                         date=date)
+
+
+def feed_order(args) -> str:
+    """A feed's order: indexed (when the report entered the index, the default) or date (the report's)."""
+    return _choice(args, "order", ORDERS)
 
 
 def _choice(args, name: str, allowed: tuple[str, ...]) -> str:

@@ -40,7 +40,9 @@ def search():
     trend_args = {"q": params.q, "date": params.date, "doc_type": params.doc_type, "region": params.region}
     return render_template("search.html", p=params, res=res, chart=chart, pages=pages, group_max=GROUP_MAX,
                            trend_url=url_for("views.trend_page", **{k: v for k, v in trend_args.items() if v}),
-                           api_url=url_for("api.search", **params.args(page=params.page if params.page > 1 else None)))
+                           api_url=url_for("api.search", **params.args(page=params.page if params.page > 1 else None)),
+                           atom_url=url_for("feeds.search_atom", **params.args(page=None, group=None, per_page=None,
+                                                                               sort=None)))
 
 
 @bp.get("/trend")

@@ -11,6 +11,7 @@ import bisect
 import os
 import threading
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from itertools import chain
 from pathlib import Path
 
@@ -69,6 +70,7 @@ class IndexReader:
         self.body_len = np.concatenate([s.body_length() for s in self.segments]) if self.segments else np.zeros(0)
         live_len = self.body_len[self.live[: len(self.body_len)]]
         self.avg_body_len = float(live_len.mean()) if len(live_len) else 1.0
+        self.indexed_at = _indexed_at(self.manifest, self.catalog)
         self.report_live = np.zeros(len(self.catalog.reports), dtype=bool)
         self.report_live[self.catalog.section_report[self.live]] = True
         self.lock = threading.RLock()  # Whoosh readers seek and read shared files: one thread at a time
@@ -198,6 +200,24 @@ def file_resident_bytes() -> int | None:
             return int(fh.read().split()[2]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
         return None
+
+
+def _indexed_at(manifest: dict, catalog: Catalog) -> np.ndarray:
+    """Per report, when its file's content entered the index (build.stamp_indexed), as microseconds since
+    1970 UTC; a file without the time (an index built before it was kept) counts from the index's build."""
+    files, created = manifest.get("files", {}), manifest.get("created", "1970-01-01T00:00:00Z")
+    times: dict[str, int] = {}
+    out = np.zeros(len(catalog.reports), dtype=np.int64)
+    for i, r in enumerate(catalog.reports):
+        if r.file_key not in times:
+            stamp = files.get(r.file_key, {}).get("indexed_at") or created
+            when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+            times[r.file_key] = (when - EPOCH) // timedelta(microseconds=1)
+        out[i] = times[r.file_key]
+    return out
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _order_key(catalog: Catalog, n: int) -> np.ndarray:
