@@ -23,6 +23,7 @@ from indexer.ingest.model import Skipped
 from indexer.store import generations as store
 from indexer.store.catalog import Catalog, Facts, fold_doc_no
 from indexer.store.exact import ExactSegment
+from indexer.store.series import SeriesIndex, build_series
 from indexer.store.texts import SectionTexts
 from indexer.store.whoosh_io import mapped
 from indexer.text.analysis import load_jieba
@@ -76,6 +77,7 @@ class IndexReader:
         self.lock = threading.RLock()  # Whoosh readers seek and read shared files: one thread at a time
         self._searcher = None
         self._doc_index: dict[str, int] | None = None
+        self._series: SeriesIndex | None = None
         self.first_sections = np.zeros(self.n, dtype=bool)  # each report's first section
         self.first_sections[[r.first_sid for r in self.catalog.reports]] = True
         self.n_live = max(int(self.live.sum()), 1)
@@ -124,6 +126,15 @@ class IndexReader:
                     self._doc_index = {r.doc_id: i for i, r in enumerate(self.catalog.reports)
                                        if self.report_live[i]}
         return self._doc_index.get(doc_id)
+
+    @property
+    def series(self) -> SeriesIndex:
+        """The reports' series (series.py), found the first time a page asks."""
+        if self._series is None:
+            with self.lock:
+                if self._series is None:
+                    self._series = build_series(self.catalog.reports, self.report_live)
+        return self._series
 
     def sections_with_words(self, words: list[str], fields: tuple[str, ...]) -> np.ndarray:
         """Sorted sids of the sections holding every word in one of `fields` (removed sections
