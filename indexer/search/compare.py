@@ -4,7 +4,7 @@ pair the sentences that were added and removed marked; what did not change folds
 Sections pair up by heading first (numbering aside: 三、加强师资 and 四、加强师资 are one section moved),
 in order; where headings changed, the left-over sections pair by their text (character bigrams shared),
 still in order. A sentence ends at 。！？； or at the end of a line; sentences compare in their matching
-form (folded, spaces aside), so a full-width digit or a line wrapped elsewhere is no change.
+form (folded, spaces aside), so a full-width digit or a space between characters is no change.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from indexer.store.reader import IndexReader
 from indexer.text.normalize import fold_text
 
 SAME_TEXT = 0.3  # bigram overlap (Jaccard) at which two sections whose headings differ are one section rewritten
+TEXT_PAIRS = 40_000  # sections compared by text at most in one run of changed headings (200 × 200); past it, none
 _NUMBERING = re.compile(r"^\s*(?:第[一二三四五六七八九十百零〇\d]+[编章节条]|[（(]?[一二三四五六七八九十百零〇\d]+[)）]?"
                         r"[、.．]?|[\u2460-\u2473])\s*")
 _SENTENCE = re.compile(r"[^。！？；!?;]*(?:[。！？；!?;]+[”’」』）)\"']*|$)")
@@ -156,6 +157,8 @@ def align(heads_a: list[str], heads_b: list[str], texts_a: list[str],
 
 
 def _by_text(ia: list[int], jb: list[int], texts_a, texts_b, heads_a, heads_b):
+    if len(ia) * len(jb) > TEXT_PAIRS:  # two unrelated long documents: each section stands alone
+        return [(i, None, None) for i in ia] + [(None, j, None) for j in jb]
     grams_a = {i: _bigrams(heads_a[i] + texts_a[i]) for i in ia}
     grams_b = {j: _bigrams(heads_b[j] + texts_b[j]) for j in jb}
     scored = sorted(((_jaccard(grams_a[i], grams_b[j]), i, j) for i in ia for j in jb), reverse=True)
