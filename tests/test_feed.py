@@ -3,6 +3,7 @@ when each document entered the index (kept for unchanged files through reindexes
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import UTC, datetime, timedelta
 
@@ -45,7 +46,34 @@ def atom(app, url: str):
     parsed = feedparser.parse(r.get_data(), sanitize_html=False)  # the content as sent, <mark> included
     assert not parsed.bozo, parsed.get("bozo_exception")  # well-formed XML
     assert parsed.version == "atom10"
+    rfc4287_rules(r.get_data())
     return parsed
+
+
+def rfc4287_rules(data: bytes) -> None:
+    """What RFC 4287 requires that a lenient reader would forgive: the feed and each entry have exactly one
+    id (an absolute IRI, unique), title and updated (an RFC 3339 date-time); an author for each entry (its
+    own or the feed's); a feed has one rel="self" link of its own address; an entry has an alternate link;
+    html content is text (escaped), never child elements."""
+    from lxml import etree
+
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    root = etree.fromstring(data)
+    assert root.tag == "{http://www.w3.org/2005/Atom}feed"
+    stamp = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+    ids = []
+    for el in [root, *root.findall("a:entry", ns)]:
+        for name in ("id", "title", "updated"):
+            assert len(el.findall(f"a:{name}", ns)) == 1, name
+        assert stamp.match(el.findtext("a:updated", namespaces=ns))
+        ids.append(el.findtext("a:id", namespaces=ns))
+    assert all(i.startswith(("http://", "https://")) for i in ids) and len(set(ids)) == len(ids)
+    assert len(root.xpath("a:link[@rel='self']", namespaces=ns)) == 1 and root.findall("a:author/a:name", ns)
+    for entry in root.findall("a:entry", ns):
+        assert entry.xpath("a:link[@rel='alternate']/@href", namespaces=ns)
+        assert all(stamp.match(p.text) for p in entry.findall("a:published", ns))
+        content = entry.find("a:content", ns)
+        assert content.get("type") == "html" and len(content) == 0
 
 
 def app_for(root, **config):

@@ -3,7 +3,7 @@
 Pages are rendered from what the search layer returns (indexer.search: engine.search,
 trend.trend, report.get_report, export); the web layer never builds a query of its own.
 Blueprints: views (HTML pages), api (their JSON twins under /api), downloads (CSV and
-JSON Lines); context gives them the index and the public base URL; gate bounds what searches,
+JSON Lines), feeds (a search as Atom); context gives them the index and the public base URL; gate bounds what searches,
 trends and exports may cost (a few at a time, each with a deadline) so that cheap pages stay fast.
 """
 
