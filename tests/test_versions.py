@@ -92,6 +92,8 @@ def test_title_stem_drops_years_numbers_notes_and_the_body_name():
     assert title_stem("白石县2025年政府工作报告（摘要）", ["白石县人民政府"]) == "工作报告"
     assert title_stem("关于做好二〇二四年暑期防溺水工作的通知", ["白石县教育局"]) == "关于做好暑期防溺水工作的通知"
     assert title_stem("关于印发学校美育工作方案的通知", ["白石县教育局"]) != title_stem("关于做好暑期防溺水工作的通知", [])
+    parts = [title_stem(f"关于适用《中华人民共和国保险法》若干问题的解释（{n}）", []) for n in ("一", "二", "十二", "2", "二十")]
+    assert len(set(parts)) == 4 and parts[1] == parts[3]  # parts are documents of their own, (二) = (2)
 
 
 def test_build_series_orders_by_date_and_copies_of_one_date_are_one_step():

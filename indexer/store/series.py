@@ -9,7 +9,7 @@ Two reports are of one series when they have
   county's 工作要点 from another's;
 - the same kind (doc_type);
 - the same title once years, numbers, bracketed notes (（摘要） （2024年）) and the body's own name are
-  taken out: 2023年白石县教育局工作要点 and 2024年…工作要点 are one series, …党建工作要点 another, and
+  taken out (a numbered part stays: 解释（一） and 解释（二） are two documents, not two versions): 2023年白石县教育局工作要点 and 2024年…工作要点 are one series, …党建工作要点 another, and
   关于做好2030年暑期防溺水工作的通知 follows 关于做好2029年… while 关于印发美育方案的通知 does not;
 - a known year or date, by which they are ordered; reports of the same date are copies of one
   version, not versions of one another.
@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from indexer.ingest.headings import cn_number
 from indexer.store.catalog import ReportRow, date_span
 from indexer.text.normalize import fold_text
 
@@ -30,6 +31,7 @@ _PLACE_LEAD = set("省市县区州盟旗乡镇")  # 县教育局: a body named b
 _BARE = {"教育局", "教育厅", "教育部门", "教育委员会", "教委", "教育体育局", "教体局", "人民政府", "政府",
          "人民政府办公室", "政府办公室", "人民政府办公厅", "政府办公厅", "办公室", "办公厅"}
 _NOTE = re.compile(r"[（(【\[〔][^）)】\]〕]{0,20}[）)】\]〕]")
+_PART = re.compile(r"[（(]([一二三四五六七八九十]{1,3}|\d{1,2})[）)]")  # 解释（一）, 解释（二）: parts, not versions
 _NUMBERS = re.compile(r"[0-9〇零一二两三四五六七八九十百千]+")
 _NOT_WORD = re.compile(r"[\W_]+")
 
@@ -103,10 +105,16 @@ def body_of(r: ReportRow) -> str | None:
 
 def title_stem(title: str, names: list[str]) -> str:
     """The title without what changes from one version to the next, nor the body's name."""
-    t = _bare(_NOTE.sub("", fold_text(title)))
+    t = _PART.sub(lambda m: f"part{_part_letter(m.group(1))}", fold_text(title))
+    t = _bare(_NOTE.sub("", t))
     for n in sorted(names, key=len, reverse=True):
         t = _without_name(t, n)
     return _NUMBERS.sub("", t.replace("年度", "").replace("年", ""))
+
+
+def _part_letter(number: str) -> str:
+    """A part's number as letters, which the stem keeps (it drops numerals): 一 → b, 十二 → bc."""
+    return "".join("abcdefghij"[int(d)] for d in str(cn_number(number)))
 
 
 def _without_name(title: str, name: str) -> str:
