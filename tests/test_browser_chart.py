@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import urllib.request
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from test_browser import browser, server  # noqa: F401  (fixtures: one server and one Chromium for this module)
@@ -146,3 +146,11 @@ def test_hover_and_focus_show_the_value(page):
 def test_a_query_found_in_no_year_is_said_under_the_chart(page):
     notes = page.locator("figure.trend-chart .absent li").all_inner_texts()
     assert notes == ["防溺水：所选年份内没有出现；年份不详的报告中有 1 篇提到。", "校园欺凌：所选年份内没有出现。"]
+
+
+def test_top_box_holds_every_query(page):
+    boxes = page.locator("header form input[name=q]")
+    assert boxes.evaluate_all("es => es.map(e => e.value)") == QUERIES
+    with page.expect_navigation():
+        boxes.nth(1).press("Enter")
+    assert parse_qs(urlsplit(page.url).query)["q"] == QUERIES and urlsplit(page.url).path == "/trend"

@@ -4,7 +4,8 @@ trend page they are drawn on, through Flask's test client on the real index."""
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode
+from html.parser import HTMLParser
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
@@ -152,6 +153,39 @@ def test_one_year_timeline_is_a_bar_not_a_wall():
     assert (left.x + right.x + right.width) / 2 == pytest.approx(two.width / 2)  # centred together
     many = timeline.build([{"value": y, "count": 1} for y in range(1954, 2026)])
     assert many.bars[0].x < timeline.MIN_SLOT and many.bars[-1].x + many.bars[-1].width > many.width - timeline.MIN_SLOT
+
+
+class Forms(HTMLParser):
+    """Every form's action and the (name, value) pairs it would submit."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[tuple[str, list[tuple[str, str]]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.forms.append((a.get("action", ""), []))
+        elif tag == "input" and self.forms and a.get("name"):
+            self.forms[-1][1].append((a["name"], a.get("value") or ""))
+
+
+def forms(body: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    parser = Forms()
+    parser.feed(body)
+    return parser.forms
+
+
+@pytest.mark.parametrize("queries", [THREE, ["防溺水 OR 溺水", "“双减” -培训", "a&b=c；d", "year:2020 学校", "校车"]])
+def test_trend_header_box_holds_every_query_and_comes_back_to_the_same_page(client, queries):
+    """On /trend the box at the top showed only the first query."""
+    url = "/trend?" + urlencode([("q", q) for q in queries] + [("year", "2010-2025"), ("by", "reports")])
+    action, fields = forms(client.get(url).get_data(as_text=True))[0]  # the header's
+    assert action == "/trend"
+    assert [v for k, v in fields if k == "q"] == queries
+    again = action + "?" + urlencode([(k, v) for k, v in fields if v])
+    assert parse_qs(urlsplit(again).query) == parse_qs(urlsplit(url).query)
+    assert client.get(again).status_code == 200
 
 
 def test_trend_page_without_script(client):
