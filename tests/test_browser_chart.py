@@ -89,6 +89,7 @@ def test_labels_are_readable_and_say_the_unit(page):
 def test_legend_key_hides_and_shows_a_line_by_mouse(page):
     key = page.locator("button.key[data-series='2']")
     assert key.get_attribute("aria-pressed") == "true" and key.is_enabled()
+    assert "点按图例可隐藏或显示一条线" in page.locator("figure.trend-chart figcaption").inner_text()
     key.click()
     assert key.get_attribute("aria-pressed") == "false"
     assert not visible(page, 2) and visible(page, 0) and visible(page, 1)

@@ -195,6 +195,7 @@ def test_trend_page_without_script(client):
     assert re.search(r'<text [^>]*class="ylabel">0</text>', body)
     assert '<p class="axis-title">涉及报告数（篇）</p>' in body
     assert body.count('aria-pressed="true" disabled') == 3  # the keys act only once the script enables them
+    assert '<span class="js-only" hidden>点按图例' in body  # and only then does the caption offer them
     assert "校园欺凌：所选年份内没有出现。" in body and "防溺水：所选年份内没有出现；年份不详的报告中有 1 篇提到。" in body
     assert "双减：所选年份内没有出现" not in body
     data = client.get("/api/trend?" + urlencode([("q", q) for q in THREE] + [("by", "reports")])).get_json()

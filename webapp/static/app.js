@@ -64,6 +64,7 @@ document.querySelectorAll(".trend-chart").forEach(function (figure) {
   var guide = svg.querySelector(".guide");
   var first = Number(svg.dataset.first), count = Number(svg.dataset.count);
   var SVG = "http://www.w3.org/2000/svg";
+  figure.querySelectorAll(".js-only").forEach(function (e) { e.hidden = false; });  // what only works with this script
 
   figure.querySelectorAll("button.key").forEach(function (button) {
     button.disabled = false;
