@@ -259,3 +259,9 @@ class Library:
                     self._token = token
         return self._reader
 
+    def close(self) -> None:
+        """Close the open generation's reader; the next reader() opens the live one again."""
+        with self._lock:
+            if self._reader is not None:
+                self._reader.close()
+            self._reader, self._token = None, ""
