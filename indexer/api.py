@@ -202,7 +202,8 @@ class Hit:
 
     def snippet_html(self) -> str:
         """The same passage as the results page shows it: escaped, each occurrence in <mark>."""
-        return self._hits()._snippet_html(self.rank - 1)
+        cut = self.__dict__.get("_snippet_html")  # cut with its batch, by to_pandas(snippets=True)
+        return cut if cut is not None else self._hits()._snippet_html(self.rank - 1)
 
     def text(self) -> str:
         """The section's whole text, as written."""
@@ -238,8 +239,11 @@ class Hits:
         return self._res.total
 
     def __iter__(self) -> Iterator[Hit]:
+        return self._every(snippets=False)
+
+    def _every(self, snippets: bool) -> Iterator[Hit]:
         for start in range(0, len(self), EXPORT_BATCH):
-            yield from self._read(start, start + EXPORT_BATCH)
+            yield from self._read(start, start + EXPORT_BATCH, snippets)
 
     def __getitem__(self, key: int | slice) -> Hit | list[Hit]:
         if isinstance(key, slice):
@@ -262,7 +266,7 @@ class Hits:
         pd = _pandas()
         names = [f.name for f in fields(Hit)]
         cols: dict[str, list] = {n: [] for n in names + (["snippet"] if snippets else [])}
-        for h in self:
+        for h in self._every(snippets):
             for n in names:
                 cols[n].append(getattr(h, n))
             if snippets:
@@ -270,10 +274,11 @@ class Hits:
         df = pd.DataFrame(cols)
         return df.astype({"year": "Int64", "page": "Int64", "mentions": "int64", "score": "float64", "rank": "int64"})
 
-    def _read(self, start: int, stop: int) -> list[Hit]:
-        """Hits start..stop, snippets left for later, mentions counted as a trend counts them."""
+    def _read(self, start: int, stop: int, snippets: bool = False) -> list[Hit]:
+        """Hits start..stop, mentions counted as a trend counts them; snippets cut now only when asked
+        (a batch at once costs less than one by one), else when a hit's snippet() is called."""
         self._check_open()
-        found = self._res.hits(self._r, start, stop, snippets=False)
+        found = self._res.hits(self._r, start, stop, snippets=snippets)
         counts = count_mentions(self._r, self._res.sids[start:stop], self._res.needles)
         out = []
         for rank, h, n in zip(range(start + 1, start + 1 + len(found)), found, counts.tolist(), strict=True):
@@ -283,6 +288,8 @@ class Hits:
                       heading_path=h.heading_path, url=h.url, score=h.score, mentions=n, page=h.page,
                       source=h.source)
             hit.__dict__["_of"] = self  # not a field: asdict, == and repr leave it out
+            if snippets:
+                hit.__dict__["_snippet_html"] = h.snippet_html
             out.append(hit)
         return out
 
