@@ -91,7 +91,7 @@ class Index:
 
     def trend(self, queries: str | list[str], *, by: str | None = None, **filters: Unpack[FilterArgs]) -> TrendResult:
         """Per year, the reports, sections and mentions of each query (up to 6) and the share of that year's
-        reports (trend.trend); by: the measure `table()` shows (reports | sections | mentions | share)."""
+        reports (trend.trend); by: the measure trend.table() shows (reports | sections | mentions | share)."""
         if by is not None and by not in MEASURES:
             raise ValueError(f"统计口径只能是 {' / '.join(MEASURES)}，而不是“{by}”。 / by must be one of "
                              f"{', '.join(MEASURES)}, not {by!r}")
