@@ -21,13 +21,12 @@ from whoosh.matching.wrappers import FilterMatcher
 
 from indexer.ingest.model import Skipped
 from indexer.store import generations as store
-from indexer.store.catalog import Catalog, Facts, fold_doc_no
+from indexer.store.catalog import Catalog, Facts
 from indexer.store.exact import ExactSegment
 from indexer.store.series import SeriesIndex, build_series
 from indexer.store.texts import SectionTexts
 from indexer.store.whoosh_io import mapped
 from indexer.text.analysis import load_jieba
-from indexer.text.normalize import fold_text
 
 mapped.install()  # Whoosh reads its segment files in place instead of copying them
 
@@ -62,8 +61,6 @@ class IndexReader:
         self.catalog = Catalog.concat([Catalog.load(gen / d) for d in self.manifest["segments"]])
         self.facts = Facts.of(self.catalog.reports)
         self.titles_folded = [r.title_folded for r in self.catalog.reports]
-        self.issuers_folded = [fold_text(r.issuer or "") for r in self.catalog.reports]
-        self.doc_nos_folded = [fold_doc_no(r.doc_no or "") for r in self.catalog.reports]
         self.live = np.load(gen / "live.npy")
         self.sid_to_doc = np.load(gen / "sid_to_doc.npy")
         self.doc_to_sid = np.load(gen / "doc_to_sid.npy")
@@ -262,3 +259,9 @@ class Library:
                     self._token = token
         return self._reader
 
+    def close(self) -> None:
+        """Close the open generation's reader; the next reader() opens the live one again."""
+        with self._lock:
+            if self._reader is not None:
+                self._reader.close()
+            self._reader, self._token = None, ""
