@@ -179,12 +179,11 @@ def test_gate_queue_is_bounded(gated):
 def test_serve_bounds_connections_and_passes_its_limits(index_dir, monkeypatch):
     """`edusearch serve` gives waitress a connection limit, an idle timeout it enforces often, poll()
     instead of select(), and the app its slots and budget."""
-    import waitress
-
     from indexer.cli import build_parser, cmd_serve
+    from webapp import server
 
     seen: dict = {}
-    monkeypatch.setattr(waitress, "serve", lambda app, **kw: seen.update(app=app, **kw))
+    monkeypatch.setattr(server, "serve", lambda app, **kw: seen.update(app=app, **kw))  # waitress's options
     args = build_parser().parse_args(["serve", "--index", str(index_dir), "--threads", "6", "--heavy", "3",
                                       "--budget", "2.5", "--connection-limit", "500", "--channel-timeout", "20"])
     assert isinstance(args, argparse.Namespace) and cmd_serve(args) == 0

@@ -128,3 +128,26 @@ def test_served_exports_link_back_to_the_server(server, index_dir, tmp_path):
     with running_server(index_dir, tmp_path / "serve.log", "--base-url", "https://edu.example.org/es") as (other, _p):
         body = raw_get(other, b"/export.jsonl?q=%E9%98%B2%E6%BA%BA%E6%B0%B4")[2].decode()
         assert all(json.loads(x)["url"].startswith("https://edu.example.org/es/doc/") for x in body.splitlines())
+
+
+def test_serve_gives_waitress_its_options_and_the_parser_taking_raw_utf8(monkeypatch):
+    from waitress.server import create_server
+
+    from webapp import create_app, server
+
+    made: dict = {}
+
+    def create(app, map, **options):
+        srv = create_server(app, map=map, **options)
+        srv.run = lambda: made.update(server=srv, options=options)  # not served: the test only looks at it
+        return srv
+
+    monkeypatch.setattr(server, "create_server", create)
+    server.serve(create_app(), host="127.0.0.1", port=0, threads=3, connection_limit=77)
+    srv = made["server"]
+    try:
+        assert made["options"] == {"host": "127.0.0.1", "port": 0, "threads": 3, "connection_limit": 77}
+        assert srv.adj.connection_limit == 77 and srv.channel_class.parser_class is server._Parser
+    finally:
+        srv.close()
+        srv.task_dispatcher.shutdown()

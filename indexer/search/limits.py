@@ -27,3 +27,5 @@ MAX_TERMS = 32
 MAX_DEPTH = 20  # nesting of parentheses; deeper ones are read as plain grouping of their contents
 
 MAX_TREND_QUERIES = 6  # queries one trend compares
+
+FEED_ENTRIES = 50  # sections one Atom feed lists, newest first

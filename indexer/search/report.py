@@ -14,6 +14,7 @@ from indexer.search.limits import REPORT_MARKS
 from indexer.search.parser import parse_query
 from indexer.search.results import doc_url, report_fields
 from indexer.search.snippet import Needle, mark, window_spans
+from indexer.search.versions import SeriesLinks, series_links
 from indexer.store.reader import IndexReader
 from indexer.text.normalize import fold_text
 
@@ -104,6 +105,7 @@ class ReportView:
     attachments: list[Linked] = field(default_factory=list)  # 附件: those named and those issued inside it
     sections: list[SectionView] = field(default_factory=list)
     marks: Marks = field(default_factory=Marks)  # which occurrences of the query are marked, of how many
+    series: SeriesLinks | None = None  # its versions in other years (the year before and after), if any
 
     @property
     def date_shown(self) -> str | None:
@@ -121,6 +123,7 @@ class ReportView:
             "source": self.source, "source_url": self.source_url, "url": doc_url(self.doc_id),
             "parts": asdict(self.parts), "parent": asdict(self.parent) if self.parent else None,
             "attachments": [asdict(a) for a in self.attachments],
+            "series": self.series.to_dict() if self.series else None,
             "sections": [{"section_id": s.section_id, "level": s.level, "heading": s.heading,
                           "heading_path": s.heading_path, "text": s.text, "url": s.url} for s in self.sections],
         }
@@ -139,7 +142,7 @@ def get_report(reader: IndexReader, doc_id: str, q: str | None = None, marks_fro
                       **report_fields(row), source=row.source, source_url=row.source_url,
                       parts=DocParts(**row.parts), parent=_parent(reader, row.parent),
                       attachments=_attachments(reader, row.doc_id, row.parts.get("attachments") or []),
-                      marks=Marks(first=max(1, marks_from)))
+                      marks=Marks(first=max(1, marks_from)), series=series_links(reader, i))
     marks = view.marks
     view.title_html = mark(row.title, marks.spans(row.title, title_needles))  # title:… terms are marked where they matched
     for s in reader.report_sections(i):
