@@ -11,6 +11,7 @@ import html
 import re
 from dataclasses import dataclass
 
+from indexer.ingest.headings import row_cells
 from indexer.text.normalize import fold
 from indexer.text.wholeword import term_pattern
 
@@ -67,11 +68,11 @@ def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | Non
 
 def snippet(text: str, needles: list[Needle], width: int = WIDTH) -> str:
     """The best window (or a few, joined by …) around the densest occurrences."""
-    text = " ".join(text.split("\n"))
+    text = one_line(text)
     spans = find_spans(text, needles)
     if not spans:
         return html.escape(text[:width]) + ("…" if len(text) > width else "")
-    windows = _windows(spans, len(text), width)
+    windows = _windows(spans, text, width)
     parts = []
     for a, b in windows:
         piece = mark(text, spans, a, b)
@@ -80,7 +81,24 @@ def snippet(text: str, needles: list[Needle], width: int = WIDTH) -> str:
     return "…".join(parts) + tail
 
 
-def _windows(spans: list[tuple[int, int]], length: int, width: int) -> list[tuple[int, int]]:
+def one_line(text: str) -> str:
+    """A section's text on one line: its lines joined by a space, the rows of a table (| 项目 | 2020年 |)
+    by a ；, so that a row still reads as a row and no occurrence runs from one row into the next."""
+    lines = text.split("\n")
+    out = [lines[0]]
+    for before, line in zip(lines, lines[1:], strict=False):
+        if row_cells(before) is not None and row_cells(line) is not None:
+            out[-1] = out[-1][:-2]
+            out.append(("" if out[-1][-1:] in _SENTENCE_END else "；") + line[2:])
+        else:
+            out.append(" " + line)
+    return "".join(out)
+
+
+_SENTENCE_END = "。；！？"
+
+
+def _windows(spans: list[tuple[int, int]], text: str, width: int) -> list[tuple[int, int]]:
     best, best_i = -1, 0
     j = 0
     for i, (a, _) in enumerate(spans):  # the window starting at span i holding most spans
@@ -88,14 +106,14 @@ def _windows(spans: list[tuple[int, int]], length: int, width: int) -> list[tupl
             j += 1
         if j - i > best:
             best, best_i = j - i, i
-    chosen = [_around(spans[best_i][0], spans[min(best_i + best, len(spans)) - 1][1], length, width)]
+    chosen = [_around(spans[best_i][0], spans[min(best_i + best, len(spans)) - 1][1], text, width)]
     budget = MAX_WINDOWS - 1
     for a, b in spans:  # spans the first window missed get a short window of their own
         if budget == 0:
             break
         if any(x <= a and b <= y for x, y in chosen):
             continue
-        chosen.append(_around(a, b, length, width // 2))
+        chosen.append(_around(a, b, text, width // 2))
         budget -= 1
     chosen.sort()
     merged: list[tuple[int, int]] = []
@@ -107,9 +125,9 @@ def _windows(spans: list[tuple[int, int]], length: int, width: int) -> list[tupl
     return merged
 
 
-def _around(a: int, b: int, length: int, width: int) -> tuple[int, int]:
+def _around(a: int, b: int, text: str, width: int) -> tuple[int, int]:
     """A window of about width characters holding [a, b), starting a little before a."""
     lead = min(a, max(0, (width - (b - a)) // 4))
     start = a - lead
-    end = min(length, max(b, start + width))
+    end = min(len(text), max(b, start + width))
     return start, end
