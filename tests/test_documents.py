@@ -187,6 +187,33 @@ def test_docx_headings_numbering_and_table(tmp_path):
     assert all("\\" not in s.text and "#" not in s.text for s in r.sections)
 
 
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def test_docx_text_is_what_word_shows_field_codes_never(tmp_path):
+    """A hyperlink field (its code HYPERLINK "…" and its result), a simple field, a tracked insertion and
+    a deletion: the text holds what Word shows, the results and the insertion, never a field's code."""
+    import docx
+    from docx.oxml import parse_xml
+
+    d = docx.Document()
+    d.add_paragraph("2023年青山县教育局工作总结", style="Title")
+    p = d.add_paragraph("详见")
+    for run in ('<w:r><w:fldChar w:fldCharType="begin"/></w:r>',
+                '<w:r><w:instrText xml:space="preserve"> HYPERLINK "http://www.moe.gov.cn/" </w:instrText></w:r>',
+                '<w:r><w:fldChar w:fldCharType="separate"/></w:r>', "<w:r><w:t>教育部网站</w:t></w:r>",
+                '<w:r><w:fldChar w:fldCharType="end"/></w:r>',
+                '<w:fldSimple w:instr=" HYPERLINK &quot;http://jyt.example.gov.cn/&quot; "><w:r><w:t>和省教育厅网站</w:t></w:r></w:fldSimple>',
+                '<w:ins w:id="1" w:author="a"><w:r><w:t>（2024年更新）</w:t></w:r></w:ins>',
+                '<w:del w:id="2" w:author="a"><w:r><w:delText>（旧链接）</w:delText></w:r></w:del>',
+                "<w:r><w:t>。</w:t></w:r>"):
+        p._p.append(parse_xml(re.sub(r"^<([\w:]+)", rf"<\1 {_W}", run)))  # the namespace on the outer element
+    d.save(str(tmp_path / "links.docx"))
+    [r] = parse_path(tmp_path / "links.docx", tmp_path).reports
+    assert r.sections[0].text == "详见教育部网站和省教育厅网站（2024年更新）。"
+    assert "HYPERLINK" not in r.sections[0].html and "http" not in r.sections[0].html
+
+
 def test_docx_zip_bomb_is_refused_quickly_nothing_else_lost(tmp_path, capsys):
     src = tmp_path / "src"
     src.mkdir()
@@ -374,11 +401,21 @@ WORD97 = FIXTURES / "formats" / "2024年绿水县教育局工作要点.doc"  # t
 
 
 @pytest.mark.skipif(not shutil.which("catdoc"), reason="catdoc not installed")
-def test_catdoc_keeps_table_cells_apart(monkeypatch):
-    """catdoc (what reads a .doc antiword refuses) writes a table's cells apart by tabs: they are a
-    table's cells, as the other readers write them."""
+def test_catdoc_leaves_out_field_codes_and_keeps_table_cells_apart(tmp_path, monkeypatch):
+    """catdoc (what reads a .doc antiword refuses) writes a field's code before its result and a table's
+    cells apart by tabs: the code is left out, the cells are a table's, as the other readers write them."""
     monkeypatch.setattr(word, "_office", lambda: None)
     monkeypatch.setattr(word, "_TOOLS", [t for t in word._TOOLS if t[0] == "catdoc"])
+    data = (FIXTURES / "formats" / "word97" / "01-trs-div.doc").read_bytes()
+    # a hyperlink field in the text Word stores: field begin, code, separator, result, end (as Word writes one)
+    said = "组织教师开展家访1.8万户次，会同乡镇对126处危险水域设立警示标志".encode("utf-16-le")
+    field = "\x13 HYPERLINK \"http://a.cn/\" \x14安全会议\x15"
+    field = (field + "。" * (len(said) // 2 - len(field))).encode("utf-16-le")
+    assert data.count(said) == 1 and len(field) == len(said)
+    (tmp_path / "linked.doc").write_bytes(data.replace(said, field))
+    [r] = parse_path(tmp_path / "linked.doc", tmp_path).reports
+    text = "\n".join(s.text for s in r.sections)
+    assert "安全会议" in text and "HYPERLINK" not in text and "a.cn" not in text
     [plan] = parse_path(WORD97, WORD97.parent).reports
     text = "\n".join(s.text for s in plan.sections)
     for row in PLAN_TABLE:

@@ -69,7 +69,7 @@ def docx_to_text(data: bytes) -> tuple[str, dict, list[str]]:
                 else:
                     lines.extend(["", *_table_lines(block, numbers), ""])
                 continue
-            text = block.text.strip()
+            text = _paragraph_text(block._p).strip()
             if not text:
                 continue
             style = block.style.name if block.style is not None else ""
@@ -198,9 +198,35 @@ def _cell_text(cell, numbers: _Numbering) -> str:
     parts = []
     for el in cell._tc.iter(f"{_W}p"):
         if not any(a.tag == f"{_W}p" for a in el.iterancestors()):  # a text box's paragraphs are not the cell's
-            paragraph = Paragraph(el, cell)
-            parts.append(numbers.label(paragraph) + paragraph.text)
+            parts.append(numbers.label(Paragraph(el, cell)) + _paragraph_text(el))
     return " ".join(" ".join(parts).split())
+
+
+# What a paragraph shows, as its runs hold it: field results and tracked insertions included (python-docx's
+# Paragraph.text leaves out text inside w:fldSimple, w:ins, w:smartTag and content controls), the field
+# codes themselves (w:instrText: HYPERLINK "…") and deleted text never, text boxes not in the line.
+_CHARS = {f"{_W}tab": "\t", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"}
+_NOT_SHOWN = {f"{_W}del", f"{_W}moveFrom", f"{_W}instrText", f"{_W}delText", f"{_W}txbxContent", f"{_W}rt", f"{_W}pPr",
+              f"{_W}rPr", "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
+
+
+def _paragraph_text(p) -> str:
+    out: list[str] = []
+
+    def walk(el) -> None:
+        for child in el:
+            tag = child.tag
+            if tag == f"{_W}t":
+                out.append(child.text or "")
+            elif tag == f"{_W}br":
+                out.append("" if child.get(f"{_W}type") in ("page", "column") else "\n")
+            elif tag in _CHARS:
+                out.append(_CHARS[tag])
+            elif tag not in _NOT_SHOWN and tag != f"{_W}p":  # a paragraph inside (a text box's) is not this one's
+                walk(child)
+
+    walk(p)
+    return "".join(out)
 
 
 _MD_INLINE = re.compile(r"([\\`*_\[\]])")
@@ -461,11 +487,19 @@ def _antiword_tables(text: str) -> str:
 
 
 def _catdoc_text(text: str) -> str:
-    """catdoc parts a table's cells by tabs: lines of as many tabs in a row are a table's rows, cells
-    apart as every reader writes them."""
-    lines = text.split("\n")
+    """catdoc writes a field's code before its result (HYPERLINK "http://…" 教育部网站), which Word
+    never shows: the code is left out. It parts a table's cells by tabs: lines of as many tabs in a
+    row are a table's rows, cells apart as every reader writes them."""
+    lines = [_FIELD_CODE.sub(" ", line) for line in text.split("\n")]
     tabs = [line.count("\t") for line in lines]
     for i, line in enumerate(lines):
         if tabs[i] and ((i and tabs[i - 1] == tabs[i]) or (i + 1 < len(lines) and tabs[i + 1] == tabs[i])):
             lines[i] = table_row([c.strip() for c in line.split("\t")])
     return "\n".join(lines)
+
+
+# A Word field's code: its name, then its arguments (quoted text, \switches, a bookmark, a URL).
+_FIELD_CODE = re.compile(
+    r"[ \t]*(?<![A-Za-z0-9])(?:HYPERLINK|INCLUDEPICTURE|INCLUDETEXT|PAGEREF|NOTEREF|REF|TOC|SEQ|MERGEFIELD|PAGE|NUMPAGES|EMBED)"
+    r"(?:[ \t]+(?:\"[^\"\n]*\"|\\[a-zA-Z*@#!](?:[ \t]+(?:MERGEFORMAT|CHARFORMAT|ARABIC|\"[^\"\n]*\"))?"
+    r"|_[A-Za-z0-9_]+|[A-Za-z][A-Za-z0-9+.-]*://\S+))+[ \t]*")

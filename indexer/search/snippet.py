@@ -71,7 +71,8 @@ def snippet(text: str, needles: list[Needle], width: int = WIDTH) -> str:
     text = one_line(text)
     spans = find_spans(text, needles)
     if not spans:
-        return html.escape(text[:width]) + ("…" if len(text) > width else "")
+        end = _end(text, min(width, len(text)), 0) or min(width, len(text))  # a word longer than that is cut
+        return html.escape(text[:end]) + ("…" if len(text) > end else "")
     windows = _windows(spans, text, width)
     parts = []
     for a, b in windows:
@@ -126,8 +127,57 @@ def _windows(spans: list[tuple[int, int]], text: str, width: int) -> list[tuple[
 
 
 def _around(a: int, b: int, text: str, width: int) -> tuple[int, int]:
-    """A window of about width characters holding [a, b), starting a little before a."""
+    """A window of about width characters holding [a, b), starting a little before a, never
+    starting or ending inside a Latin word or a number (…ERLINK, 4.2万 cut to 2万)."""
     lead = min(a, max(0, (width - (b - a)) // 4))
     start = a - lead
     end = min(len(text), max(b, start + width))
-    return start, end
+    return _start(text, start, a), _end(text, end, b)
+
+
+def _start(text: str, i: int, a: int) -> int:
+    """i, or where the word i cuts ends (not past a, the first occurrence), or where it starts."""
+    if not _cuts_word(text, i):
+        return i
+    j = i
+    while j < a and _in_word(text, j):
+        j += 1
+    if j < a or not _cuts_word(text, j):
+        return j
+    k = i  # the occurrence starts inside a word (2.5 in PM2.5): the window starts with the word
+    while k > 0 and i - k < _REACH and _in_word(text, k - 1):
+        k -= 1
+    return k if not _cuts_word(text, k) else a
+
+
+def _end(text: str, i: int, b: int) -> int:
+    """i, or where the word i cuts starts (not before b, the last occurrence's end), or where it ends."""
+    if not _cuts_word(text, i):
+        return i
+    j = i
+    while j > b and _in_word(text, j - 1):
+        j -= 1
+    if j > b or not _cuts_word(text, j):
+        return j
+    k = i  # the occurrence ends inside a word (edu* in education): the window ends with the word
+    while k < len(text) and k - i < _REACH and _in_word(text, k):
+        k += 1
+    return k if not _cuts_word(text, k) else b
+
+
+_REACH = 24  # characters a window may grow by to hold the rest of a word an occurrence sits in
+_WORD = re.compile(r"[0-9a-zA-Z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+_JOINERS = ".,:/_-@%'·"  # inside a word or number when letters or digits stand on both sides: 4.2, 1,850, www.moe.gov.cn
+
+
+def _in_word(text: str, i: int) -> bool:
+    """Whether character i is part of a Latin word or a number."""
+    ch = text[i]
+    if _WORD.match(ch):
+        return True
+    return ch in _JOINERS and 0 < i < len(text) - 1 and bool(_WORD.match(text[i - 1])) and bool(_WORD.match(text[i + 1]))
+
+
+def _cuts_word(text: str, i: int) -> bool:
+    """Whether a cut before character i splits a word or a number."""
+    return 0 < i < len(text) and _in_word(text, i - 1) and _in_word(text, i)
