@@ -12,5 +12,6 @@ Entry points:
 
 Below them: ``lexer`` and ``parser`` (the query language), ``matching`` (which sections match),
 ``ranking`` (in what order), ``limits`` (every bound a request meets), ``facets``, ``suggest`` (what
-to try when nothing matches), ``snippet`` and ``mentions`` (occurrences counted and marked).
+to try when nothing matches), ``snippet`` and ``mentions`` (occurrences counted and marked),
+``namesakes`` (what tells apart reports that share a title).
 """
