@@ -67,6 +67,8 @@ def _row(doc_id: str, **kw) -> ReportRow:
     # nothing known: the file's name; several in one file: their number in it
     ([_row("a.txt"), _row("b.txt")], ["a.txt", "b.txt"]),
     ([_row("x.txt~1"), _row("x.txt~2"), _row("y.txt")], ["x.txt 第1篇", "x.txt 第2篇", "y.txt"]),
+    # a file's folders only when another file has its name
+    ([_row("a/总结.md"), _row("b/总结.md"), _row("c/其他.md")], ["a/总结.md", "b/总结.md", "其他.md"]),
     # the place where one is known, the others by file
     ([_row("a.txt", place="江南省青川市"), _row("b.txt"), _row("c.txt")], ["江南省青川市", "b.txt", "c.txt"]),
     # place and year both needed

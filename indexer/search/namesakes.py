@@ -3,8 +3,9 @@
 Three reports all called 教育局年终工作总结 read the same in a list of results. Among the live
 reports of the index whose titles fold to the same text, the place, the year and the issuer are
 looked at in that order, and each is shown (where known) only when it gives more of them a label
-of their own than the ones before it did; a report still without one is told by its file's name,
-and by its number in the file when the file holds several of them (第2篇). A report whose title is
+of their own than the ones before it did; a report still without one is told by its file's name
+(with its folders when another file has that name), and by its number in the file when the file
+holds several of them (第2篇). A report whose title is
 its own shows nothing. The labels depend on the index, never on the page: a report reads the
 same on every page, grouped or not.
 """
@@ -12,7 +13,9 @@ same on every page, grouped or not.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
+from pathlib import PurePosixPath
 
 from indexer.store.catalog import ReportRow
 from indexer.store.reader import IndexReader
@@ -50,17 +53,20 @@ def _labels(rows: list[ReportRow], ids: list[int]) -> dict[int, str]:
         if _told_apart(widened) > _told_apart(shown):  # it tells more of them apart by what is known
             shown = widened
     labels = [SEPARATOR.join(s) for s in shown]
+    alike, files = Counter(labels), Counter(r.source for r in rows)
+    names = Counter(PurePosixPath(f).name for f in files)
     for n, r in enumerate(rows):  # alike (or nothing known): the file's name, and the report's number in it
-        if not labels[n] or labels.count(labels[n]) > 1:
-            same_file = sum(other.source == r.source for other in rows) > 1
-            shown[n] = shown[n] + [r.source + (f" {_number(r)}" if same_file else "")]
+        if not labels[n] or alike[labels[n]] > 1:
+            name = PurePosixPath(r.source).name
+            file = name if names[name] == 1 else r.source  # its folders only when another file has its name
+            shown[n] = shown[n] + [file + (f" {_number(r)}" if files[r.source] > 1 else "")]
     return {i: SEPARATOR.join(s) for i, s in zip(ids, shown, strict=True)}
 
 
 def _told_apart(shown: list[list[str]]) -> int:
     """How many reports have a label of their own."""
-    labels = [tuple(s) for s in shown]
-    return sum(1 for label in labels if label and labels.count(label) == 1)
+    counts = Counter(tuple(s) for s in shown)
+    return sum(1 for label, n in counts.items() if label and n == 1)
 
 
 def _number(r: ReportRow) -> str:
