@@ -15,7 +15,16 @@ from urllib.parse import quote, unquote, urlsplit
 from indexer.ingest.errors import Unreadable
 from indexer.ingest.files import FORMATS, is_supported
 from indexer.ingest.parse import parse_path
-from indexer.search.limits import MAX_PER_PAGE, MAX_TREND_QUERIES
+from indexer.search.limits import (
+    COLLOCATE_LIMIT,
+    COLLOCATE_MAX_WINDOW,
+    COLLOCATE_WINDOW,
+    KWIC_MAX_WIDTH,
+    KWIC_PER_PAGE,
+    KWIC_WIDTH,
+    MAX_PER_PAGE,
+    MAX_TREND_QUERIES,
+)
 
 DEFAULT_INDEX = "index"
 
@@ -219,6 +228,81 @@ def cmd_trend(args: argparse.Namespace) -> int:
     return 0
 
 
+def _open(args: argparse.Namespace):
+    """(reader, filters) from --index and the filter options, or an exit code after saying why not."""
+    from indexer.search.facets import Filters
+    from indexer.store.generations import NoIndex, require_current
+    from indexer.store.reader import IndexReader
+
+    try:
+        filters = Filters.for_year(args.year)
+        filters.set_date(args.date)
+        reader = IndexReader(require_current(index_dir(args)))
+    except (ValueError, NoIndex) as e:
+        print(f"edusearch: {e}", file=sys.stderr)
+        return 2
+    filters.doc_type, filters.region = args.type, args.region
+    return reader, filters
+
+
+def cmd_kwic(args: argparse.Namespace) -> int:
+    from indexer.search.export import jsonl, kwic_csv, kwic_dicts
+    from indexer.search.kwic import kwic, kwic_lines
+
+    opened = _open(args)
+    if isinstance(opened, int):
+        return opened
+    reader, filters = opened
+    if args.csv or args.jsonl:  # every line, as the web app's downloads
+        lines = kwic_lines(reader, args.query, filters, width=args.width, sort=args.sort)
+        for piece in (jsonl(kwic_dicts(lines)) if args.jsonl else kwic_csv(lines)):
+            sys.stdout.write(piece.removeprefix("\ufeff"))
+        return 0
+    page = kwic(reader, args.query, filters, width=args.width, sort=args.sort, page=args.page, per_page=args.limit)
+    if args.json:
+        json.dump(page.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    for note in page.notices:
+        print(f"edusearch: {note}", file=sys.stderr)
+    print(f"{page.total} 处，{page.sections} 个章节，{page.reports} 篇报告（{page.took_ms:.0f} ms）")
+    years = " ".join(f"{y.year or '年份不详'}:{y.count}" for y in page.by_year)
+    if years:
+        print(f"年份：{years}")
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    on, off = ("\033[1;33m", "\033[0m") if color else ("【", "】")
+    for line in page.lines:
+        left = " " * (2 * args.width - _width(line.left)) + line.left  # right-aligned: the terms line up
+        print(f"{left} {on}{line.match}{off} {line.right}  ({line.title}, {line.year or '年份不详'})")
+    return 0
+
+
+def cmd_collocates(args: argparse.Namespace) -> int:
+    from indexer.search.collocates import collocates
+
+    opened = _open(args)
+    if isinstance(opened, int):
+        return opened
+    reader, filters = opened
+    c = collocates(reader, args.query, filters, window=args.window, by=args.by, limit=args.limit)
+    if args.json:
+        json.dump(c.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    for note in c.notices:
+        print(f"edusearch: {note}", file=sys.stderr)
+    print(f"{c.occurrences} 处，读了正文中 {c.windows} 处前后各 {c.window} 个词；全库 {c.corpus_tokens} 词（{c.took_ms:.0f} ms）")
+    for period in c.periods:
+        print(f"\n{period.label}（{period.windows} 处，窗口共 {period.tokens} 词）")
+        rows = [["词", "观察值", "期望值", "G²", "全库频次"]] + [
+            [x.word, str(x.observed), f"{x.expected:.2f}", f"{x.g2:.1f}", str(x.frequency)] for x in period.collocates]
+        widths = [max(_width(r[i]) for r in rows) for i in range(5)]
+        for r in rows:
+            print("  ".join([r[0] + " " * (widths[0] - _width(r[0]))]
+                            + [" " * (w - _width(c)) + c for c, w in zip(r[1:], widths[1:], strict=True)]))
+    return 0
+
+
 def _positive(value: str) -> int:
     try:
         n = int(value)
@@ -375,6 +459,32 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--csv", action="store_true", help="CSV (no BOM) instead of an aligned table")
     sp.set_defaults(func=cmd_trend)
 
+    sp = sub.add_parser("kwic", help="concordance: every occurrence on a line, with its left and right context")
+    sp.add_argument("query")
+    sp.add_argument("--index")
+    sp.add_argument("--width", type=_positive, default=KWIC_WIDTH, help=f"characters of context either side "
+                                                                       f"(default {KWIC_WIDTH}, up to {KWIC_MAX_WIDTH})")
+    sp.add_argument("--sort", choices=["year", "left", "right", "report"], default="year",
+                    help="year (oldest first), left or right (by the characters next to the term), or report")
+    _filter_options(sp)
+    sp.add_argument("--limit", type=_positive, default=KWIC_PER_PAGE, help=f"lines per page (default {KWIC_PER_PAGE})")
+    sp.add_argument("--page", type=_positive, default=1)
+    sp.add_argument("--csv", action="store_true", help="every line as CSV (no BOM)")
+    sp.add_argument("--jsonl", action="store_true", help="every line as JSON Lines")
+    sp.add_argument("--json", action="store_true", help="print the same object as /api/kwic")
+    sp.set_defaults(func=cmd_kwic)
+
+    sp = sub.add_parser("collocates", help="words near the query more often than chance (log-likelihood)")
+    sp.add_argument("query")
+    sp.add_argument("--index")
+    sp.add_argument("--window", type=_positive, default=COLLOCATE_WINDOW,
+                    help=f"words either side (default {COLLOCATE_WINDOW}, up to {COLLOCATE_MAX_WINDOW})")
+    sp.add_argument("--by", type=_positive, help="years per period, e.g. 5 (default: one period)")
+    sp.add_argument("--limit", type=_positive, default=COLLOCATE_LIMIT, help=f"words per period (default {COLLOCATE_LIMIT})")
+    _filter_options(sp)
+    sp.add_argument("--json", action="store_true", help="print the same object as /api/collocates")
+    sp.set_defaults(func=cmd_collocates)
+
     sp = sub.add_parser("serve", help="serve the web interface (waitress)")
     sp.add_argument("--index")
     sp.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
@@ -403,6 +513,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true")
     sp.set_defaults(func=cmd_stats)
     return p
+
+
+def _filter_options(sp: argparse.ArgumentParser) -> None:
+    sp.add_argument("--year", help="2019, 2015-2020, 2015-, -2020 or unknown")
+    sp.add_argument("--date", help="成文日期: 2016, 2016-06 or 2016-01..2016-06")
+    sp.add_argument("--type", help="document type, e.g. 工作总结")
+    sp.add_argument("--region", help="region level (全国 省 市 县 区) or division (江苏, 淮安市)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,3 +26,14 @@ MAX_TERMS = 32
 MAX_DEPTH = 20  # nesting of parentheses; deeper ones are read as plain grouping of their contents
 
 MAX_TREND_QUERIES = 6  # queries one trend compares
+
+# the concordance (kwic.py) and collocates (collocates.py)
+KWIC_PER_PAGE = 50  # lines a page shows by default
+KWIC_WIDTH = 30  # characters of context either side, by default
+KWIC_MAX_WIDTH = 200
+KWIC_SORT_CHARS = 8  # characters either side that sorting by context compares
+COLLOCATE_WINDOW = 5  # words either side, by default
+COLLOCATE_MAX_WINDOW = 10
+COLLOCATE_LIMIT = 30  # collocates listed per period, by default
+COLLOCATE_MAX_LIMIT = 500
+COLLOCATE_MAX_OCCURRENCES = 5000  # windows read for one answer; past it, evenly spaced ones (a notice says so)
