@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from indexer.search.collocates import collocates
 from indexer.search.engine import search as run_search
-from indexer.search.kwic import SORT_LABELS, kwic
+from indexer.search.kwic import SORT_HINTS, SORT_LABELS, kwic
 from indexer.search.limits import GROUP_MAX
 from indexer.search.report import get_report
 from indexer.search.results import doc_url
@@ -110,7 +110,7 @@ def kwic_page():
     p = kwic_params(request.args)
     page = kwic(library().reader(), p.q, p.filters, width=p.width, sort=p.sort, page=p.page, per_page=p.per_page)
     rows = [{"value": y.year, "count": y.count} for y in page.by_year]
-    return render_template("kwic.html", p=p, k=page, sorts=SORT_LABELS, chart=timeline.build(rows, p.filters.year_lo,
+    return render_template("kwic.html", p=p, k=page, sorts=SORT_LABELS, hints=SORT_HINTS, chart=timeline.build(rows, p.filters.year_lo,
                                                                                             p.filters.year_hi),
                            api_url=url_for("api.kwic", **p.args(page=p.page if p.page > 1 else None)))
 

@@ -39,7 +39,9 @@ from indexer.store.catalog import UNKNOWN_YEAR
 from indexer.store.reader import IndexReader
 
 SORTS = ("year", "left", "right", "report")
-SORT_LABELS = {"year": "按年份", "left": "按左侧（L1 L2…）", "right": "按右侧（R1 R2…）", "report": "按报告"}
+SORT_LABELS = {"year": "年份", "left": "左侧", "right": "右侧", "report": "报告"}
+SORT_HINTS = {"year": "从早到晚，年份不详的在最后", "left": "按检索词左边的字排：先比紧挨着的字（L1），再比再往左的字（L2）……",
+              "right": "按检索词右边的字排：R1、R2……", "report": "按报告，同一报告内按出现先后"}
 _LAST_YEAR = 1 << 20  # where reports of unknown year sort: after every known year
 _FLAT = str.maketrans("\n\r\t\v\f", "     ")  # a line of the concordance is one line
 
