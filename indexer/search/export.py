@@ -10,10 +10,9 @@ import io
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict
 from urllib.parse import quote
 
-from indexer.search.kwic import KwicLine
+from indexer.search.kwic import KwicLine, line_dict
 from indexer.search.mentions import count_mentions, mention_needles
 from indexer.search.parser import parse_query
 from indexer.search.results import SearchResults
@@ -67,13 +66,13 @@ def csv_text(items: Iterable[dict]) -> Iterator[str]:
 
 def kwic_dicts(lines: Iterable[KwicLine]) -> Iterator[dict]:
     """A concordance's lines as the JSON Lines export writes them (the fields of KwicLine)."""
-    return (asdict(line) for line in lines)
+    return (line_dict(line) for line in lines)
 
 
 def kwic_csv(lines: Iterable[KwicLine]) -> Iterator[str]:
     yield BOM + _line(KWIC_HEADER)
     for line in lines:
-        d = asdict(line)
+        d = line_dict(line)
         d["heading_path"] = " › ".join(d["heading_path"])
         d["part"] = PART_NAMES[d["part"]]
         yield _line([d[k] for k in KWIC_FIELDS])

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from urllib.parse import quote
 
 import numpy as np
@@ -99,6 +99,13 @@ class KwicPage:
         return d
 
 
+def line_dict(line: KwicLine) -> dict:
+    """A line as JSON holds it (dataclasses.asdict, without its deep copies: exports write thousands)."""
+    d = {f.name: getattr(line, f.name) for f in fields(KwicLine)}
+    d["heading_path"] = list(line.heading_path)
+    return d
+
+
 def kwic(reader: IndexReader, q: str, filters: Filters | None = None, width: int = KWIC_WIDTH, sort: str = "year",
          page: int = 1, per_page: int = KWIC_PER_PAGE) -> KwicPage:
     """One page of the concordance (page is 1-based); sort: year (oldest first, unknown last, then
@@ -143,7 +150,7 @@ def kwic_lines(reader: IndexReader, q: str, filters: Filters | None = None, widt
         ordered = m.sids[section_order(reader, m.sids, sort)]
         for i in range(0, len(ordered), EXPORT_BATCH):
             for so in read_sections(reader, ordered[i:i + EXPORT_BATCH].tolist(), m.needles):
-                yield from (_line(reader, so, occ, m.query, width, base_url) for occ in so.occurrences)
+                yield from (_line(reader, so, occ, _link(m.query), width, base_url) for occ in so.occurrences)
         return
     loc = locate(reader, m.sids, m.needles)
     order = context_order(reader, loc, sort)
@@ -175,8 +182,10 @@ def context_order(reader: IndexReader, loc: Located, side: str) -> np.ndarray:
     (L1, L2, …) or right of it (R1, R2, …), KWIC_SORT_CHARS of them; ties by year, report, place."""
     if not len(loc):
         return np.zeros(0, dtype=np.int64)
-    keys = context_keys(reader, loc, side, KWIC_SORT_CHARS)
-    return np.lexsort((loc.rank, reader.order_key[loc.sid], _year_key(reader, loc.sid), *keys[::-1]))
+    keys = context_keys(reader, loc, side, KWIC_SORT_CHARS).astype(np.uint64)
+    packed = [(keys[i] << np.uint64(42)) | (keys[i + 1] << np.uint64(21)) | keys[i + 2]  # code points: 21 bits
+              for i in range(0, len(keys), 3)]
+    return np.lexsort((loc.rank, reader.order_key[loc.sid], _year_key(reader, loc.sid), *packed[::-1]))
 
 
 def _year_key(reader: IndexReader, sids: np.ndarray) -> np.ndarray:
@@ -205,19 +214,23 @@ def _lines(reader: IndexReader, picks: list[tuple[int, int]], m: Matched, width:
            base_url: str = "") -> list[KwicLine]:
     """The lines of these (sid, occurrence number) pairs, each section read once."""
     sections = {so.sid: so for so in read_sections(reader, sorted({sid for sid, _ in picks}), m.needles)}
-    out = []
+    out, link = [], _link(m.query)
     for sid, rank in picks:
         so = sections[sid]
         if rank < len(so.occurrences):  # always, when the stored text is the indexed one
-            out.append(_line(reader, so, so.occurrences[rank], m.query, width, base_url))
+            out.append(_line(reader, so, so.occurrences[rank], link, width, base_url))
     return out
 
 
-def _line(reader: IndexReader, so: SectionOccurrences, occ, q: str, width: int, base_url: str) -> KwicLine:
+def _link(q: str) -> str:
+    return f"?q={quote(q, safe='')}"
+
+
+def _line(reader: IndexReader, so: SectionOccurrences, occ, link: str, width: int, base_url: str) -> KwicLine:
+    """One line; link: the query part of its URL (?q=…), the same for every line."""
     text = so.parts[occ.part]
     row = reader.catalog.reports[int(reader.catalog.section_report[so.sid])]
-    url = (f"{base_url.rstrip('/')}{doc_url(row.doc_id)}?q={quote(q, safe='')}"
-           f"&at={quote(occurrence_at(so.section_id, occ), safe='')}#at")
+    url = f"{base_url.rstrip('/')}{doc_url(row.doc_id)}{link}&at={quote(occurrence_at(so.section_id, occ), safe='')}#at"
     return KwicLine(left=text[max(0, occ.start - width):occ.start].translate(_FLAT),
                     match=text[occ.start:occ.end].translate(_FLAT),
                     right=text[occ.end:occ.end + width].translate(_FLAT),

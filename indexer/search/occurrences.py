@@ -29,7 +29,7 @@ from indexer.search.parser import Term, parse_query
 from indexer.search.snippet import Needle
 from indexer.store.exact import ExactSegment
 from indexer.store.reader import IndexReader
-from indexer.text.normalize import Folded, fold
+from indexer.text.normalize import Folded, fold, fold_known
 from indexer.text.wholeword import term_pattern
 
 _TF_CAP = 65535  # the exact index's posting counts saturate here (exact._table)
@@ -70,36 +70,34 @@ def matched(reader: IndexReader, q: str, filters: Filters | None) -> Matched:
 
 
 def section_counts(reader: IndexReader, ev: Evaluator, sids: np.ndarray, needles: list[Needle]) -> np.ndarray:
-    """Mentions of all needles in each of these sorted sids (int64), as count_mentions counts them.
-    A one-character string, or two different characters, is counted by the exact index's postings
-    (its gram counts are exact there), with only the headings that hold it read; anything else is
-    counted on the section's bytes, which never decodes a plain string."""
+    """Mentions of all needles in each of these sorted sids (int64), as count_mentions counts them,
+    reading as little text as the exact index's postings allow: a body's count of a one-character
+    string, or of two different characters, is its gram count there; a longer string's smallest gram
+    count bounds its count, so a body holding it whose bound is 1 holds it once. Only the other
+    bodies, and the headings that hold it, are counted on their bytes (never decoded for a plain
+    string)."""
     out = np.zeros(len(sids), dtype=np.int64)
     for n in needles:
-        if _counted_by_postings(n):
-            out += _posting_counts(reader, ev, sids, n)
-        else:
-            out += _scanned_counts(reader, sids, n)
-    reader.trim()
+        out += _posting_counts(reader, ev, sids, n)
     return out
 
 
-def _counted_by_postings(n: Needle) -> bool:
+def _gram_counts_exact(n: Needle) -> bool:
     t = n.text
     return (not n.prefix and term_pattern(t, False) is None
             and (len(t) == 1 or (len(t) == 2 and t[0] != t[1])))  # 哈哈 in 哈哈哈: 2 bigrams, 1 mention
 
 
 def _posting_counts(reader: IndexReader, ev: Evaluator, sids: np.ndarray, n: Needle) -> np.ndarray:
-    hits = ev.term(Term(n.text, n.text))
+    hits = ev.term(Term(n.text, n.text, n.prefix))
     out = np.zeros(len(sids), dtype=np.int64)
     if len(hits.body):
         at = np.minimum(np.searchsorted(hits.body, sids), len(hits.body) - 1)
         found = hits.body[at] == sids
         out[found] = hits.body_tf[at[found]]
-        capped = np.flatnonzero(found & (out >= _TF_CAP))
-        if len(capped):  # saturated counts: count those bodies again
-            out[capped] = _scanned_counts(reader, sids[capped], n, part="body")
+        unsure = found & (out >= _TF_CAP) if _gram_counts_exact(n) else found & (out > 1)
+        if unsure.any():  # saturated counts, or only a bound: count those bodies
+            out[unsure] = _scanned_counts(reader, sids[unsure], n, part="body")
     in_head = np.isin(sids, hits.head, assume_unique=True)
     if in_head.any():
         out[in_head] += _scanned_counts(reader, sids[in_head], n, part="heading")
@@ -120,6 +118,7 @@ def _scanned_counts(reader: IndexReader, sids: np.ndarray, n: Needle, part: str 
             counts = [len(pattern.findall(data[a:b].decode("utf-8", "surrogatepass")))
                       for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]
         out[idx] = counts
+    reader.trim()
     return out
 
 
@@ -313,17 +312,22 @@ def read_sections(reader: IndexReader, sids: list[int], needles: list[Needle]) -
         title = row.title if sid == row.first_sid else None
         heading, body = stored.get("heading") or "", stored.get("text") or ""
         parts = {"heading": heading, "body": body} | ({"title": title} if title is not None else {})
+        seg, local = reader.segment_of(int(sid))
+        folded_body = seg.section_text(local)[1]  # as the index holds it: the body need not be folded again
         out.append(SectionOccurrences(sid=int(sid), section_id=stored["section_id"],
                                       heading_path=list(stored.get("heading_path") or []), parts=parts,
-                                      occurrences=occurrences_in(title, heading, body, needles)))
+                                      occurrences=occurrences_in(title, heading, body, needles, folded_body)))
     return out
 
 
-def occurrences_in(title: str | None, heading: str, body: str, needles: list[Needle]) -> list[Occurrence]:
+def occurrences_in(title: str | None, heading: str, body: str, needles: list[Needle],
+                   folded_body: str | None = None) -> list[Occurrence]:
     """Every occurrence in a section's parts, in canonical order. The head is matched as the exact
     index holds it (exact_heading: the folded title, a space, the folded heading), so a count here is
-    a count there; each match is then placed in the title or the heading it lies in."""
-    fh, fb = fold(heading), fold(body)
+    a count there; each match is then placed in the title or the heading it lies in. folded_body:
+    the body's folded form, when known."""
+    fh = fold(heading)
+    fb = fold(body) if folded_body is None else fold_known(body, folded_body)
     pieces: list[tuple[str, Folded, int]] = [("heading", fh, 0)]
     if title is not None:
         ft = fold(title)
