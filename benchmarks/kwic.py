@@ -1,6 +1,6 @@
 """The concordance beside search, and what its export costs the server, against an existing index.
 
-    python -m benchmarks.kwic --index DIR [--export 教育] [--out results/kwic.json]
+    python -m benchmarks.kwic --index DIR [--export 教育] [--export-sort year] [--out results/kwic.json]
 
 In one process, after warm() (as `edusearch serve` starts): each benchmark query (queries.py) as a
 search's first page, then as the concordance's first page sorted by year (what /kwic opens), then
@@ -57,7 +57,7 @@ def inproc(index: Path) -> dict:
     return {"queries": rows, "collocates": colloc}
 
 
-def export_rss(index: Path, q: str) -> dict:
+def export_rss(index: Path, q: str, sort: str = "year") -> dict:
     port = free_port()
     proc = subprocess.Popen([*edusearch_cmd(), "serve", "--index", str(index), "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
@@ -73,13 +73,14 @@ def export_rss(index: Path, q: str) -> dict:
         before = rss_kb(proc.pid)
         peak, size, lines = before, 0, 0
         t = time.perf_counter()
-        with urllib.request.urlopen(base + "/kwic.csv?" + urllib.parse.urlencode({"q": q}), timeout=600) as r:
+        with urllib.request.urlopen(base + "/kwic.csv?" + urllib.parse.urlencode({"q": q, "sort": sort}),
+                                    timeout=600) as r:
             while piece := r.read(65536):
                 size += len(piece)
                 lines += piece.count(b"\n")
                 peak = max(peak, rss_kb(proc.pid))
         seconds = time.perf_counter() - t
-        return {"q": q, "bytes": size, "newlines": lines, "seconds": seconds, "rss_before_mb": before / 1024,
+        return {"q": q, "sort": sort, "bytes": size, "newlines": lines, "seconds": seconds, "rss_before_mb": before / 1024,
                 "rss_peak_mb": peak / 1024, "rss_growth_mb": (peak - before) / 1024,
                 "rss_after_mb": rss_kb(proc.pid) / 1024}
     finally:
@@ -96,8 +97,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--index", required=True, type=Path)
     ap.add_argument("--export", default="教育", help="the query whose every line is exported through the server")
+    ap.add_argument("--export-sort", default="year", choices=["year", "left", "right", "report"])
+    ap.add_argument("--skip-inproc", action="store_true", help="only the export through the server")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "kwic.json")
     a = ap.parse_args()
+    if a.skip_inproc:
+        print(json.dumps(export_rss(a.index, a.export, a.export_sort), ensure_ascii=False, indent=1))
+        return
     res = inproc(a.index)
     rows = res["queries"]
     out = {"machine": machine(), "index": a.index.name, "queries": len(rows),
@@ -105,7 +111,7 @@ def main() -> None:
            "kwic_vs_search_p50": pct([r["kwic_ms"] for r in rows], 50) / pct([r["search_ms"] for r in rows], 50),
            "slowest_kwic": sorted(rows, key=lambda r: -r["kwic_ms"])[:5],
            "slowest_kwic_left": sorted(rows, key=lambda r: -r["kwic_left_ms"])[:5],
-           "collocates": res["collocates"], "export": export_rss(a.index, a.export)}
+           "collocates": res["collocates"], "export": export_rss(a.index, a.export, a.export_sort)}
     out["targets"] = {"kwic_p95_ms": [out["kwic_ms"]["p95"], TARGETS["kwic_p95_ms"]],
                       "kwic_export_rss_mb": [out["export"]["rss_growth_mb"], TARGETS["kwic_export_rss_mb"]]}
     a.out.parent.mkdir(parents=True, exist_ok=True)

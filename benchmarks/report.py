@@ -66,7 +66,7 @@ def write_report(results: dict, queries: list[dict], docs: Path) -> None:
         lines.append(
             f"| {LABELS.get(name, name)} | {e['build_s']:.1f} | {full['chars'] / e['build_s']:,.0f} | {e['bytes'] / 1e6:.0f} | "
             f"{e['rss'] / 1e6:.0f} | {p50:.1f} | {pct(e['ms'], 95):.1f} | {pct(e['ms'], 99):.1f} | "
-            f"{p50 / brute_p50:.2f}× | {q.get('recall', float('nan')):.4f} | {q.get('precision', float('nan')):.4f} |")
+            f"{p50 / brute_p50:.2f}× | {_share(q.get('recall'))} | {_share(q.get('precision'))} |")
     lines += [
         "",
         "edusearch's query figures include what a user's first page costs: exact matching, two-stage ranking,",
@@ -125,6 +125,10 @@ def write_report(results: dict, queries: list[dict], docs: Path) -> None:
     lines += [f"Queries where edusearch missed a section the scan found: {', '.join(misses) if misses else 'none'}.", ""]
     lines += [RUN_END, *_kept_sections(docs / "benchmarks.md")]
     (docs / "benchmarks.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+def _share(x: float | None) -> str:
+    return "—" if x is None else f"{x:.4f}"  # the concordance returns lines, not a set of sections to score
 
 
 def _kept_sections(md: Path) -> list[str]:
