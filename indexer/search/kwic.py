@@ -26,6 +26,7 @@ from indexer.search.limits import EXPORT_BATCH, KWIC_MAX_WIDTH, KWIC_PER_PAGE, K
 from indexer.search.occurrences import (
     Located,
     Matched,
+    Occurrence,
     SectionOccurrences,
     context_keys,
     locate,
@@ -226,7 +227,7 @@ def _link(q: str) -> str:
     return f"?q={quote(q, safe='')}"
 
 
-def _line(reader: IndexReader, so: SectionOccurrences, occ, link: str, width: int, base_url: str) -> KwicLine:
+def _line(reader: IndexReader, so: SectionOccurrences, occ: Occurrence, link: str, width: int, base_url: str) -> KwicLine:
     """One line; link: the query part of its URL (?q=…), the same for every line."""
     text = so.parts[occ.part]
     row = reader.catalog.reports[int(reader.catalog.section_report[so.sid])]

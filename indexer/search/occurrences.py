@@ -18,7 +18,7 @@ The k-th occurrence of a section in canonical order is the k-th of read_sections
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -146,26 +146,28 @@ def _bounds(seg: ExactSegment, local: np.ndarray, part: str | None) -> tuple[np.
 
 @dataclass
 class Located:
-    """Every occurrence in canonical order (by sid, then offset, then needle)."""
+    """Occurrences found in the index: in canonical order (by sid, then offset, then needle) as
+    locate returns them, or in any order once taken (take)."""
 
     sid: np.ndarray  # int64
     pos: np.ndarray  # int64: UTF-8 offset in the segment's text
     size: np.ndarray  # int64: bytes the occurrence takes
     needle: np.ndarray  # int64: index into the needles
-    rank: np.ndarray = field(init=False)  # the occurrence's number within its section, from 0
+    rank: np.ndarray  # int64: the occurrence's number within its section, from 0
 
-    def __post_init__(self):
-        first = np.searchsorted(self.sid, self.sid, side="left")
-        self.rank = np.arange(len(self.sid), dtype=np.int64) - first
+    @classmethod
+    def canonical(cls, sid: np.ndarray, pos: np.ndarray, size: np.ndarray, needle: np.ndarray) -> Located:
+        order = np.lexsort((needle, pos, sid))
+        sid, pos, size, needle = sid[order], pos[order], size[order], needle[order]
+        rank = np.arange(len(sid), dtype=np.int64) - np.searchsorted(sid, sid, side="left")
+        return cls(sid, pos, size, needle, rank)
 
     def __len__(self) -> int:
         return len(self.sid)
 
     def take(self, idx: np.ndarray) -> Located:
-        """The occurrences at these positions (in canonical order when idx is sorted)."""
-        out = Located(self.sid[idx], self.pos[idx], self.size[idx], self.needle[idx])
-        out.rank = self.rank[idx]
-        return out
+        """The occurrences at these positions, in that order."""
+        return Located(self.sid[idx], self.pos[idx], self.size[idx], self.needle[idx], self.rank[idx])
 
 
 def locate(reader: IndexReader, sids: np.ndarray, needles: list[Needle]) -> Located:
@@ -196,10 +198,8 @@ def locate(reader: IndexReader, sids: np.ndarray, needles: list[Needle]) -> Loca
     reader.trim()
     if not sid_parts:
         empty = np.zeros(0, dtype=np.int64)
-        return Located(empty, empty.copy(), empty.copy(), empty.copy())
-    sid, pos, size, needle = (np.concatenate(p) for p in (sid_parts, pos_parts, size_parts, needle_parts))
-    order = np.lexsort((needle, pos, sid))
-    return Located(sid[order], pos[order], size[order], needle[order])
+        return Located.canonical(empty, empty, empty, empty)
+    return Located.canonical(*(np.concatenate(p) for p in (sid_parts, pos_parts, size_parts, needle_parts)))
 
 
 def _pattern_matches(data, pattern: re.Pattern, local: np.ndarray, lo: np.ndarray, hi: np.ndarray):
