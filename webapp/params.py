@@ -16,6 +16,7 @@ from indexer.search.limits import (
     KWIC_PER_PAGE,
     KWIC_WIDTH,
     MAX_TREND_QUERIES,
+    WEB_MAX_KWIC_PER_PAGE,
     WEB_MAX_PAGE,
     WEB_MAX_PER_PAGE,
 )
@@ -137,8 +138,6 @@ def trend_params(args) -> TrendParams:
     return TrendParams(queries=queries, filters=filters, year=year, doc_type=filters.doc_type or "",
                        region=filters.region or "", by=by, date=date)
 
-
-WEB_MAX_KWIC_PER_PAGE = 500  # concordance lines one page sends
 
 
 @dataclass

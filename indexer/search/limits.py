@@ -29,6 +29,7 @@ MAX_TREND_QUERIES = 6  # queries one trend compares
 
 # the concordance (kwic.py) and collocates (collocates.py)
 KWIC_PER_PAGE = 50  # lines a page shows by default
+WEB_MAX_KWIC_PER_PAGE = 500  # lines one page of the web app sends
 KWIC_WIDTH = 30  # characters of context either side, by default
 KWIC_MAX_WIDTH = 200
 KWIC_SORT_CHARS = 9  # characters either side that sorting by context compares (three to a 64-bit key)
