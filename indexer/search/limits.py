@@ -28,3 +28,14 @@ MAX_DEPTH = 20  # nesting of parentheses; deeper ones are read as plain grouping
 MAX_TREND_QUERIES = 6  # queries one trend compares
 
 FEED_ENTRIES = 50  # sections one Atom feed lists, newest first
+# the concordance (kwic.py) and collocates (collocates.py)
+KWIC_PER_PAGE = 50  # lines a page shows by default
+WEB_MAX_KWIC_PER_PAGE = 500  # lines one page of the web app sends
+KWIC_WIDTH = 30  # characters of context either side, by default
+KWIC_MAX_WIDTH = 200
+KWIC_SORT_CHARS = 9  # characters either side that sorting by context compares (three to a 64-bit key)
+COLLOCATE_WINDOW = 5  # words either side, by default
+COLLOCATE_MAX_WINDOW = 10
+COLLOCATE_LIMIT = 30  # collocates listed per period, by default
+COLLOCATE_MAX_LIMIT = 500
+COLLOCATE_MAX_OCCURRENCES = 5000  # windows read for one answer; past it, evenly spaced ones (a notice says so)

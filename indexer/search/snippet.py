@@ -41,9 +41,13 @@ def find_spans(original: str, needles: list[Needle]) -> list[tuple[int, int]]:
             if k >= MAX_MATCHES:
                 break
             spans.append(f.orig_span(m.start(), m.end()))
-    spans.sort()
+    return merge_spans(spans)
+
+
+def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans sorted, those that overlap made one."""
     merged: list[tuple[int, int]] = []
-    for a, b in spans:
+    for a, b in sorted(spans):
         if merged and a < merged[-1][1]:
             merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
         else:
@@ -51,8 +55,19 @@ def find_spans(original: str, needles: list[Needle]) -> list[tuple[int, int]]:
     return merged
 
 
-def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
-    """HTML of text[start:end] with the spans in <mark>, everything else escaped."""
+def nth_span(original: str, needle: Needle, k: int) -> tuple[int, int] | None:
+    """Original-text span of the needle's k-th (from 0) non-overlapping occurrence, or None."""
+    f = fold(original)
+    for i, m in enumerate(needle.pattern().finditer(f.text)):
+        if i == k:
+            return f.orig_span(m.start(), m.end())
+    return None
+
+
+def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None,
+         at: int | None = None) -> str:
+    """HTML of text[start:end] with the spans in <mark>, everything else escaped; the mark holding
+    character `at` is the one a link pointed to (id "at", which the page scrolls to)."""
     end = len(text) if end is None else end
     out, pos = [], start
     for a, b in spans:
@@ -60,7 +75,8 @@ def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | Non
             continue
         a, b = max(a, start), min(b, end)
         out.append(html.escape(text[pos:a]))
-        out.append("<mark>" + html.escape(text[a:b]) + "</mark>")
+        tag = '<mark class="at" id="at">' if at is not None and a <= at < b else "<mark>"
+        out.append(tag + html.escape(text[a:b]) + "</mark>")
         pos = b
     out.append(html.escape(text[pos:end]))
     return "".join(out)

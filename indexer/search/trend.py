@@ -18,9 +18,8 @@ from indexer.search.engine import Deadline
 from indexer.search.facets import Filters
 from indexer.search.limits import MAX_TREND_QUERIES
 from indexer.search.matching import matching_sections
-from indexer.search.mentions import count_mentions
+from indexer.search.mentions import count_mentions, mention_needles
 from indexer.search.parser import parse_query
-from indexer.search.snippet import Needle
 from indexer.store.catalog import UNKNOWN_YEAR
 from indexer.store.reader import IndexReader
 
@@ -121,7 +120,7 @@ def _axis(reader: IndexReader, filters: Filters) -> tuple[list[int], list[int], 
 def _series(reader: IndexReader, q: str, filters: Filters, tr: Trend) -> TrendSeries:
     parsed = parse_query(q)
     sids = matching_sections(reader, q, filters)
-    needles = [Needle(t.text, t.prefix) for t in parsed.positive_terms() + parsed.title_terms()]
+    needles = mention_needles(parsed)
     report = reader.catalog.section_report[sids]
     year = reader.facts.year[report]
     size = max([UNKNOWN_YEAR + 1, *[y + 1 for y in tr.years]])
