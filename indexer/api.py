@@ -41,6 +41,7 @@ from indexer.search.limits import (
     EXPORT_BATCH,
     KWIC_MAX_WIDTH,
     KWIC_WIDTH,
+    RERANK_MAX,
 )
 from indexer.search.mentions import count_mentions
 from indexer.search.report import ReportView, get_report
@@ -102,7 +103,7 @@ class Index:
             raise ValueError(f"排序方式只能是 {' / '.join(SORTS)}，而不是“{sort}”。 / sort must be one of "
                              f"{', '.join(SORTS)}, not {sort!r}")
         reader = self._reader()
-        return Hits(self, reader, find(reader, q, make_filters(**filters), sort))
+        return Hits(self, reader, find(reader, q, make_filters(**filters), sort, need=RERANK_MAX))  # as pages order them
 
     def trend(self, queries: str | list[str], *, by: str | None = None, **filters: Unpack[FilterArgs]) -> TrendResult:
         """Per year, the reports, sections and mentions of each query (up to 6) and the share of that year's

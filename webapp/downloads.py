@@ -11,6 +11,7 @@ from flask import Blueprint, Response, request, stream_with_context
 from indexer.search import export
 from indexer.search.engine import find
 from indexer.search.kwic import kwic_lines
+from indexer.search.limits import RERANK_MAX
 from indexer.search.trend import trend as run_trend
 
 from .context import library, public_base
@@ -32,7 +33,7 @@ def _rows():
     """The export's rows and file name, or None when the deadline left the search unranked."""
     params = search_params(request.args)
     reader = library().reader()
-    results = find(reader, params.q, params.filters, params.sort, deadline=deadline())
+    results = find(reader, params.q, params.filters, params.sort, need=RERANK_MAX, deadline=deadline())
     if results.partial:
         return None
     return export.rows(reader, results, public_base()), _name(params.q)

@@ -11,8 +11,9 @@ MAX_PAGE = 100000
 WEB_MAX_PER_PAGE = 100
 WEB_MAX_PAGE = 1000
 
-# ranking: the second stage reads the text of the best RERANK matches, or of every match up to the
-# end of the asked page, but never more than RERANK_MAX
+# ranking: the second stage orders the best matches RERANK at a time (each block of first-stage places
+# within itself), as many blocks as reach the end of the asked page, never past RERANK_MAX (a multiple
+# of RERANK); what lists every hit (exports, the Python API) asks for RERANK_MAX, so it pages alike
 RERANK = 100
 RERANK_MAX = 1000
 
