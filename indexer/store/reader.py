@@ -68,7 +68,8 @@ class IndexReader:
         self.n = int(self.manifest["next_sid"])
         self.body_len = np.concatenate([s.body_length() for s in self.segments]) if self.segments else np.zeros(0)
         live_len = self.body_len[self.live[: len(self.body_len)]]
-        self.avg_body_len = float(live_len.mean()) if len(live_len) else 1.0
+        # at least 1: an index of titles alone (every body empty) still ranks without dividing by zero
+        self.avg_body_len = max(float(live_len.mean()), 1.0) if len(live_len) else 1.0
         self.indexed_at = _indexed_at(self.manifest, self.catalog)
         self.report_live = np.zeros(len(self.catalog.reports), dtype=bool)
         self.report_live[self.catalog.section_report[self.live]] = True
