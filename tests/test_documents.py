@@ -530,7 +530,9 @@ def test_antiword_headings_are_never_a_signature_or_a_caption(monkeypatch):
     folder = FIXTURES / "formats" / "word97"
     [signed] = parse_path(folder / "01-trs-div.doc", folder).reports
     assert [s.heading for s in signed.sections if s.heading] == ["压实安全责任", "抓好防溺水工作", "排查整治隐患", "下一步工作"]
-    assert signed.sections[-1].text.endswith("\n青山县教育局\n2024年1月8日")  # the signature stays text
+    # the signature closing the summary is its signature, not text or a heading; the year is the one reported on
+    assert (signed.issuer, signed.date, signed.year, signed.parts.signed) == ("青山县教育局", "2024-01-08", 2023, "2024年1月8日")
+    assert signed.sections[-1].text.endswith("切实保障师生生命安全。")
     [tables] = parse_path(folder / "05-annual-report-tables.doc", folder).reports
     found = [s.heading for s in tables.sections if s.heading]
     # a heading right above a table or a caption line is missed (kept as text), never made up

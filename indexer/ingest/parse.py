@@ -107,7 +107,7 @@ def _report(src: SourceText, wrapper: Unwrapped, raw: RawReport, n: int, many: b
     is_law = any(s.heading.startswith("第") and s.heading.endswith("条") for s in sections[:50])
     meta = src.meta
     # a law's title (国务院关于…的决定) does not make it a 公文; its 文号 or 主送 would
-    official = gw.official or bool(gw.parts.signed) or (
+    official = gw.official or (
         not is_law and official_title(title) and issuer_of(title, opening) is None)
     doc_type = (simplified(str(meta["doc_type"])) if meta.get("doc_type")
                 else doc_type_of(title, is_law, official=official))
