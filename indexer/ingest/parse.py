@@ -33,6 +33,15 @@ from indexer.ingest.sections import build_sections
 from indexer.ingest.splitter import RawReport, split_reports
 from indexer.text.normalize import simplified
 
+# What parse_source makes of a file, as a number: raise it with any change to a reader or to the
+# parse that gives an unchanged file other reports, sections or fields. The index records it, and a
+# reindex over an index parsed by another version reads every file again (unchanged files are
+# otherwise kept as they were parsed, and an upgrade would never reach them).
+# 1: every index from before the number was recorded (its manifest has none).
+# 2: Word tables as tables; a report with no text keeps an empty opening; a PDF heading's line runs
+#    on into its wrapped body; a plain report's closing signature is read.
+PARSER = 2
+
 _YEAR_PREFIX = re.compile(r"^\d{4}[_\-\s]+(?=\S)")
 
 
