@@ -10,9 +10,10 @@ from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
 
 from indexer.ingest.model import DocParts
-from indexer.search.parser import parse_query
+from indexer.search import proximity
+from indexer.search.parser import Near, parse_query
 from indexer.search.results import doc_url, report_fields
-from indexer.search.snippet import Needle, find_spans, mark
+from indexer.search.snippet import Mark, find_spans, in_text, mark, merge_spans, query_marks
 from indexer.store.reader import IndexReader
 from indexer.text.normalize import fold_text
 
@@ -80,14 +81,14 @@ class ReportView:
         }
 
 
-def get_report(reader: IndexReader, doc_id: str, q: str | None = None) -> ReportView | None:
+def get_report(reader: IndexReader, doc_id: str, q: str | None = None, within: str | None = None) -> ReportView | None:
+    """A report's page with what the query (and the search form's 同句/同段, within) marks."""
     i = reader.report_index(doc_id)
     if i is None:
         return None
     row = reader.catalog.reports[i]
-    parsed = parse_query(q) if q else None
-    needles = [Needle(t.text, t.prefix) for t in parsed.positive_terms()] if parsed else []
-    title_needles = needles + [Needle(t.text, t.prefix) for t in parsed.title_terms()] if parsed else []
+    title_needles = query_marks(parse_query(q, within)) if q else []  # title: strings too, in the title
+    needles = in_text(title_needles)
     view = ReportView(doc_id=row.doc_id, title=row.title, title_html="", year=row.year, doc_type=row.doc_type,
                       **report_fields(row), source=row.source, source_url=row.source_url,
                       parts=DocParts(**row.parts), parent=_parent(reader, row.parent),
@@ -133,14 +134,14 @@ def _bare(title: str) -> str:
     return re.sub(r"^附件\s*\d*\s*[:：.．、]?|[\s《》“”\"]", "", fold_text(title))
 
 
-def _marked(text: str, needles: list[Needle]) -> tuple[str, int]:
+def _marked(text: str, needles: list[Mark]) -> tuple[str, int]:
     spans = find_spans(text, needles)
     return mark(text, spans), len(spans)
 
 
-def _body(stored: dict, needles: list[Needle]) -> tuple[str, int]:
+def _body(stored: dict, needles: list[Mark]) -> tuple[str, int]:
     if stored.get("html") is not None:  # Markdown, rendered and sanitised when the file was indexed
-        return mark_html(stored["html"], needles)
+        return mark_html(stored["html"], needles, stored.get("text"))
     # spans found on the whole text: an occurrence wrapped over two lines (防⏎溺水) is marked in both
     text = stored.get("text") or ""
     spans = find_spans(text, needles)
@@ -152,16 +153,20 @@ def _body(stored: dict, needles: list[Needle]) -> tuple[str, int]:
     return "".join(parts), len(spans)
 
 
-def mark_html(markup: str, needles: list[Needle]) -> tuple[str, int]:
+def mark_html(markup: str, needles: list[Mark], written: str | None = None) -> tuple[str, int]:
     """Mark needles in the text nodes of already-sanitised HTML, parsed as HTML: tags and attributes
-    are written back from the parse, every text node escaped, so text can never become markup."""
+    are written back from the parse, every text node escaped, so text can never become markup.
+    written: the section's text, whose lines decide where a proximity condition holds."""
     if not needles:
         return markup, 0
     nodes = _Nodes()
     nodes.feed(markup)
     nodes.close()
     whole = "".join(t for kind, t in nodes.out if kind == "text")  # 防**溺水** is one occurrence, marked on both sides
-    spans = find_spans(whole, needles)
+    nears = [n for n in needles if isinstance(n, Near)]
+    spans = find_spans(whole, [n for n in needles if not isinstance(n, Near)] if written is not None else needles)
+    if nears and written is not None:
+        spans = merge_spans(spans + [s for n in nears for s in proximity.carried_over(n, written, whole)])
     out, pos = [], 0
     for kind, piece in nodes.out:
         if kind == "text":

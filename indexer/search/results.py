@@ -15,7 +15,8 @@ import numpy as np
 
 from indexer.ingest.model import ReportMeta
 from indexer.search.limits import EXPORT_BATCH, GROUP_MAX, MAX_PAGE, MAX_PER_PAGE
-from indexer.search.snippet import Needle, snippet
+from indexer.search.parser import Near
+from indexer.search.snippet import Mark, in_text, snippet
 from indexer.store.reader import IndexReader
 
 
@@ -68,13 +69,19 @@ class SearchResults:
     query: str
     sids: np.ndarray  # every matching sid, in result order
     scores: np.ndarray  # their scores, in the same order
-    needles: list[Needle]  # what snippets mark
+    needles: list[Mark]  # what snippets mark (snippet.query_marks)
     facets: dict  # per facet, matching reports under every filter but its own
     total_documents: int  # reports holding a match
     notices: list[str] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)  # whole queries to try when nothing matched
     mode: str = "exact"  # exact | words | empty: how the sections were found
     partial: bool = False  # the request's deadline was spent: every match, but unranked (a notice says so)
+    within: str | None = None  # the search form's 同句/同段 (sentence | paragraph), None: the whole section
+
+    @property
+    def proximity(self) -> list[dict]:
+        """The proximity conditions the query holds (typed, or made by within), as the JSON gives them."""
+        return [n.describe() for n in self.needles if isinstance(n, Near)]
 
     @property
     def total(self) -> int:
@@ -166,7 +173,8 @@ class SearchPage:
         d = {"query": self.query, "total": self.total, "total_documents": self.total_documents,
              "took_ms": self.took_ms, "page": self.page, "per_page": self.per_page, "notice": self.notice,
              "partial": self.results.partial, "facets": copy.deepcopy(self.facets),
-             "hits": [asdict(h) for h in self.hits], "suggestions": list(self.suggestions)}
+             "hits": [asdict(h) for h in self.hits], "suggestions": list(self.suggestions),
+             "within": self.results.within, "proximity": self.results.proximity}
         if self.groups is not None:
             d["groups"] = [asdict(g) for g in self.groups]
         return d
@@ -183,15 +191,15 @@ def doc_url(doc_id: str, section_id: str | None = None) -> str:
     return "/doc/" + quote(doc_id, safe="/~") + (f"#{section_id}" if section_id else "")
 
 
-def _hits(reader: IndexReader, sids: list[int], needles: list[Needle], scores: list[float]) -> list[Hit]:
+def _hits(reader: IndexReader, sids: list[int], needles: list[Mark], scores: list[float]) -> list[Hit]:
     out = []
-    in_text = [n for n in needles if not n.title_only]
+    section_marks = in_text(needles)
     for sid, stored, score in zip(sids, reader.stored(sids), scores, strict=True):
         row = reader.catalog.reports[int(reader.catalog.section_report[sid])]
         text = stored.get("text") or ""
-        body_snip = snippet(text, in_text)
+        body_snip = snippet(text, section_marks)
         if "<mark>" not in body_snip:
-            hs = snippet(stored["heading"], in_text) if stored.get("heading") else ""
+            hs = snippet(stored["heading"], section_marks) if stored.get("heading") else ""
             if "<mark>" not in hs:
                 hs = snippet(row.title, needles)
             body_snip = hs + (" — " + body_snip if text else "") if "<mark>" in hs else body_snip

@@ -2,7 +2,10 @@
 
 Matching runs on the folded text (the same form the index matched), and each
 match is mapped back to the original characters it came from, so ２００８年 is
-marked when 2008年 was asked for and nothing else is.
+marked when 2008年 was asked for and nothing else is. A query's marks (query_marks)
+are its strings, marked wherever they occur, and its proximity conditions, whose
+strings are marked only where the condition holds (proximity.py); a snippet shows
+those places first.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ import html
 import re
 from dataclasses import dataclass
 
+from indexer.search import proximity
+from indexer.search.parser import Near, ParsedQuery
 from indexer.text.normalize import fold
 from indexer.text.wholeword import term_pattern
 
@@ -29,18 +34,49 @@ class Needle:
         return term_pattern(self.text, self.prefix) or re.compile(re.escape(self.text))
 
 
-def find_spans(original: str, needles: list[Needle]) -> list[tuple[int, int]]:
-    """Original-text spans of every occurrence of every needle, merged where they overlap."""
+Mark = Needle | Near
+
+
+def query_marks(parsed: ParsedQuery) -> list[Mark]:
+    """What a query marks: its strings outside proximity conditions wherever they occur, each
+    proximity condition where it holds, and title: strings in report titles only."""
+    return ([Needle(t.text, t.prefix) for t in parsed.free_terms()] + list(parsed.proximities())
+            + [Needle(t.text, t.prefix, True) for t in parsed.title_terms()])
+
+
+def in_text(marks: list[Mark]) -> list[Mark]:
+    """The marks that apply to a section's heading and text (all but the title: ones)."""
+    return [m for m in marks if not (isinstance(m, Needle) and m.title_only)]
+
+
+def find_spans(original: str, needles: list[Mark]) -> list[tuple[int, int]]:
+    """Original-text spans of every occurrence each mark marks in this one field (a title, a heading
+    or a text, with its line breaks), merged where they overlap."""
+    near, free = _spans(original, needles)
+    return merge_spans(near + free)
+
+
+def _spans(original: str, needles: list[Mark]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(spans where a proximity condition holds, spans of the other marks), unmerged."""
     if not original or not needles:
-        return []
+        return [], []
     f = fold(original)
-    spans: list[tuple[int, int]] = []
+    near: list[tuple[int, int]] = []
+    free: list[tuple[int, int]] = []
     for n in needles:
+        if isinstance(n, Near):
+            near += [(a, b) for a, b, _ in proximity.spans_in(n, original, f)[:MAX_MATCHES]]
+            continue
         for k, m in enumerate(n.pattern().finditer(f.text)):
             if k >= MAX_MATCHES:
                 break
-            spans.append(f.orig_span(m.start(), m.end()))
-    spans.sort()
+            free.append(f.orig_span(m.start(), m.end()))
+    return near, free
+
+
+def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans sorted, those that overlap made one."""
+    spans = sorted(spans)
     merged: list[tuple[int, int]] = []
     for a, b in spans:
         if merged and a < merged[-1][1]:
@@ -65,13 +101,15 @@ def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | Non
     return "".join(out)
 
 
-def snippet(text: str, needles: list[Needle], width: int = WIDTH) -> str:
-    """The best window (or a few, joined by …) around the densest occurrences."""
-    text = " ".join(text.split("\n"))
-    spans = find_spans(text, needles)
+def snippet(text: str, needles: list[Mark], width: int = WIDTH) -> str:
+    """The best window (or a few, joined by …) around the densest occurrences: of those where a
+    proximity condition holds when there are any."""
+    near, free = _spans(text, needles)  # on the text's lines: a paragraph ends at a line's end
+    text = text.replace("\n", " ")  # the same length: the spans stay where they are
+    spans = merge_spans(near + free)
     if not spans:
         return html.escape(text[:width]) + ("…" if len(text) > width else "")
-    windows = _windows(spans, len(text), width)
+    windows = _windows(spans, len(text), width, merge_spans(near))
     parts = []
     for a, b in windows:
         piece = mark(text, spans, a, b)
@@ -80,15 +118,19 @@ def snippet(text: str, needles: list[Needle], width: int = WIDTH) -> str:
     return "…".join(parts) + tail
 
 
-def _windows(spans: list[tuple[int, int]], length: int, width: int) -> list[tuple[int, int]]:
+def _windows(spans: list[tuple[int, int]], length: int, width: int,
+             lead: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """The window holding most of lead (of spans when lead is empty) first, then short windows for
+    spans it missed."""
+    first = lead or spans
     best, best_i = -1, 0
     j = 0
-    for i, (a, _) in enumerate(spans):  # the window starting at span i holding most spans
-        while j < len(spans) and spans[j][1] <= a + width:
+    for i, (a, _) in enumerate(first):  # the window starting at span i holding most spans
+        while j < len(first) and first[j][1] <= a + width:
             j += 1
         if j - i > best:
             best, best_i = j - i, i
-    chosen = [_around(spans[best_i][0], spans[min(best_i + best, len(spans)) - 1][1], length, width)]
+    chosen = [_around(first[best_i][0], first[min(best_i + best, len(first)) - 1][1], length, width)]
     budget = MAX_WINDOWS - 1
     for a, b in spans:  # spans the first window missed get a short window of their own
         if budget == 0:

@@ -1,0 +1,172 @@
+"""Proximity: query strings in one sentence (/句), one paragraph (/段), or within N characters of each
+other (/N), decided exactly on the text the exact index matched.
+
+What the words mean (README and /help say the same; tests/test_proximity.py holds them to a plain scan):
+
+- A section has up to three fields: the report's title (its first section only), its heading and its
+  text. A condition holds inside one field, never across two.
+- A paragraph is a line of a field as stored: a line of the text, as the report page shows each line
+  as a paragraph; a title or a heading is one line.
+- A sentence ends after 。！？； (their half-width forms fold to the same) or at the end of its paragraph.
+- Occurrences are those exact matching finds: on the folded text (fold_text), non-overlapping, Latin
+  words and numbers whole. An occurrence lies in a sentence or paragraph when all of it does: 防溺水
+  wrapped over two lines is found by a plain search but lies in no one paragraph.
+- A /句 B /句 C: one sentence holds an occurrence of every operand (of any string of an OR group).
+  Every occurrence of the operands in such a sentence satisfies the condition.
+- A /N B: an occurrence of A and one of B with at most N characters between them (0 when they touch
+  or overlap), either order, counted in the folded text, where spaces and line breaks next to Chinese
+  characters count as nothing. Each occurrence with such a partner satisfies the condition.
+
+Matching takes its candidates from the index (the sections holding every operand) and verifies only
+them: on the folded text the exact index holds, with line ends read from the section's stored text
+only when sentence ends alone cannot already rule the section out.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+
+import numpy as np
+
+from indexer.search.parser import Near
+from indexer.store.reader import IndexReader
+from indexer.text.normalize import Folded, fold
+from indexer.text.wholeword import term_pattern
+
+SENTENCE_ENDS = "。!?;"  # 。！？； as folded (NFKC makes ！？； their ASCII forms)
+_ENDS = re.compile(f"[{re.escape(SENTENCE_ENDS)}]")
+
+Span = tuple[int, int, str]  # start, end (folded offsets), the folded query string found there
+
+
+def satisfying(near: Near, folded: str, breaks: list[int]) -> list[Span]:
+    """The occurrences of the condition's strings in one field that satisfy it, in text order.
+    folded: the field's folded text; breaks: where its lines end, as offsets into folded."""
+    found = [[(a, b, t.text) for t in alts for a, b in find_all(folded, t.text, t.prefix)] for alts in near.alternatives()]
+    if not all(found):
+        return []
+    if near.kind == "chars":
+        out = set(_near_pairs(found[0], found[1], near.distance)) | set(_near_pairs(found[1], found[0], near.distance))
+        return sorted(out)
+    bounds = unit_bounds(folded, breaks, near.kind)
+    per_operand = []
+    for occ in found:
+        units: dict[int, list[Span]] = {}
+        for span in occ:
+            u = _unit(bounds, span[0], span[1])
+            if u is not None:
+                units.setdefault(u, []).append(span)
+        per_operand.append(units)
+    shared = set(per_operand[0]).intersection(*per_operand[1:])
+    return sorted({span for units in per_operand for u in shared for span in units[u]})
+
+
+def find_all(folded: str, text: str, prefix: bool = False) -> list[tuple[int, int]]:
+    """Non-overlapping occurrences of a folded query string in folded text, by the whole-word rule:
+    the ones snippets mark and mentions count."""
+    pattern = term_pattern(text, prefix)
+    if pattern is not None:
+        return [m.span() for m in pattern.finditer(folded)]
+    out, n = [], len(text)
+    i = folded.find(text)
+    while i >= 0:
+        out.append((i, i + n))
+        i = folded.find(text, i + n)
+    return out
+
+
+def unit_bounds(folded: str, breaks: list[int], kind: str) -> list[int]:
+    """Sorted offsets where one unit (a sentence or a paragraph) ends and the next begins."""
+    if kind == "sentence":
+        return sorted({*breaks, *(m.end() for m in _ENDS.finditer(folded))})
+    return sorted(set(breaks))
+
+
+def _unit(bounds: list[int], a: int, b: int) -> int | None:
+    """The unit holding all of [a, b), or None when a boundary falls inside it."""
+    i = bisect.bisect_right(bounds, a)
+    return None if i < len(bounds) and bounds[i] < b else i
+
+
+def _near_pairs(xs: list[Span], ys: list[Span], distance: int) -> list[Span]:
+    """Those of xs with some y at most distance characters away: y starts by x's end + distance and
+    ends at or after x's start - distance (the gap max(starts) - min(ends) is at most distance)."""
+    ys = sorted(ys)
+    starts = [y[0] for y in ys]
+    reach = list(itertools.accumulate((y[1] for y in ys), max))  # the furthest end among ys[:k+1]
+    out = []
+    for x in xs:
+        k = bisect.bisect_right(starts, x[1] + distance) - 1
+        if k >= 0 and reach[k] >= x[0] - distance:
+            out.append(x)
+    return out
+
+
+def line_breaks(f: Folded, original: str) -> list[int]:
+    """Where the original's lines end, as offsets into its folded text: the folded position of the
+    first character after each line end (line ends are whitespace, which folding drops or makes one space)."""
+    out: list[int] = []
+    segs, k = f.segments, -1
+    pos = original.find("\n")
+    while pos >= 0:
+        while k + 1 < len(segs) and segs[k + 1][2] <= pos:
+            k += 1
+        out.append(0 if k < 0 else segs[k][0] + segs[k][1])
+        pos = original.find("\n", pos + 1)
+    return out
+
+
+def spans_in(near: Near, original: str, f: Folded | None = None) -> list[Span]:
+    """The satisfying occurrences in one field given as written, as spans of the original text."""
+    f = f or fold(original)
+    return [(*f.orig_span(a, b), t) for a, b, t in satisfying(near, f.text, line_breaks(f, original))]
+
+
+# -- matching: which candidate sections satisfy a condition --------------------------------------
+
+
+def verify(reader: IndexReader, near: Near, sids: np.ndarray) -> np.ndarray:
+    """Which of these sections (sids holding every operand somewhere) satisfy the condition in one of
+    their fields: a bool per sid."""
+    keep = np.zeros(len(sids), dtype=bool)
+    for i, sid in enumerate(sids.tolist()):
+        keep[i] = _holds(reader, near, sid)
+    reader.trim()
+    return keep
+
+
+def _holds(reader: IndexReader, near: Near, sid: int) -> bool:
+    heading, body = reader.exact_text(sid)
+    title = reader.titles_folded[int(reader.catalog.section_report[sid])] if reader.first_sections[sid] else ""
+    if title:  # the exact index holds the title before a first section's heading (exact_heading)
+        heading = heading[len(title) + 1:]
+    if any(satisfying(near, field, []) for field in (title, heading) if field):
+        return True  # one line each
+    if not body or not satisfying(near, body, []):
+        return False  # sentence ends alone rule it out, or the whole text is not near enough
+    if near.kind == "chars":
+        return True  # line ends make no difference to a distance
+    written = reader.written_text(sid)
+    f = fold(written)
+    return bool(satisfying(near, f.text, line_breaks(f, written)))
+
+
+def carried_over(near: Near, written: str, shown: str) -> list[tuple[int, int]]:
+    """The satisfying occurrences of `written` (a section's text, where its lines are) found in
+    `shown`, the same text in another form (the text of its Markdown HTML, whose line breaks are
+    the markup's): each string's k-th occurrence in one is its k-th in the other. Where a string
+    occurs a different number of times in the two, its occurrences are decided on `shown` itself."""
+    fw, fs = fold(written), fold(shown)
+    wanted = satisfying(near, fw.text, line_breaks(fw, written))
+    own = {(a, b, t) for a, b, t in satisfying(near, fs.text, line_breaks(fs, shown))}
+    out = []
+    for term in {t.text: t for alts in near.alternatives() for t in alts}.values():
+        in_written, in_shown = find_all(fw.text, term.text, term.prefix), find_all(fs.text, term.text, term.prefix)
+        if len(in_written) == len(in_shown):
+            picked = {a for a, _b, t in wanted if t == term.text}
+            out += [fs.orig_span(*s) for s, w in zip(in_shown, in_written, strict=True) if w[0] in picked]
+        else:
+            out += [fs.orig_span(a, b) for a, b, t in own if t == term.text]
+    return sorted(out)
