@@ -59,8 +59,9 @@ def trend_page():
 def doc(doc_id: str):
     q = request.args.get("q", "")[:2000]
     within = request.args.get("within", "")
+    within = within if within in WITHIN else ""
     reader = library().reader()
-    view = get_report(reader, doc_id, q or None, within if within in WITHIN else None)
+    view = get_report(reader, doc_id, q or None, within or None)
     if view is None:
         moved = _same_report(reader, doc_id)
         if moved:  # a relative link with the query string as it came: no argument can steer url_for
@@ -68,7 +69,7 @@ def doc(doc_id: str):
             return redirect(doc_url(moved) + (f"?{query}" if query else ""))
         abort(404, description=f"没有编号为“{doc_id[:200]}”的报告。")
     back = _results_page(q)
-    return render_template("doc.html", r=view, q=q, back=back, base=public_base(),
+    return render_template("doc.html", r=view, q=q, within=within, back=back, base=public_base(),
                            api_url=url_for("api.doc", doc_id=doc_id))
 
 

@@ -92,12 +92,7 @@ def count_mentions(reader: IndexReader, sids: np.ndarray, needles: list[Mark]) -
                 heading = heading[len(title) + 1:]
                 n += len(field_spans(needles, title, list))
         n += len(field_spans(body_marks, heading, list))
-        n += len(field_spans(body_marks, body, lambda sid=sid: _body_breaks(reader, sid)))
+        n += len(field_spans(body_marks, body, lambda sid=sid, body=body: proximity.breaks_of(reader.written_text(sid), body)))
         out[i] = n
     reader.trim()
     return out
-
-
-def _body_breaks(reader: IndexReader, sid: int) -> list[int]:
-    written = reader.written_text(sid)
-    return proximity.line_breaks(fold(written), written)

@@ -32,7 +32,7 @@ import numpy as np
 
 from indexer.search.parser import Near
 from indexer.store.reader import IndexReader
-from indexer.text.normalize import Folded, fold
+from indexer.text.normalize import Folded, fold, fold_chars
 from indexer.text.wholeword import term_pattern
 
 SENTENCE_ENDS = "。!?;"  # 。！？； as folded (NFKC makes ！？； their ASCII forms)
@@ -44,13 +44,21 @@ Span = tuple[int, int, str]  # start, end (folded offsets), the folded query str
 def satisfying(near: Near, folded: str, breaks: list[int]) -> list[Span]:
     """The occurrences of the condition's strings in one field that satisfy it, in text order.
     folded: the field's folded text; breaks: where its lines end, as offsets into folded."""
-    found = [[(a, b, t.text) for t in alts for a, b in find_all(folded, t.text, t.prefix)] for alts in near.alternatives()]
-    if not all(found):
-        return []
-    if near.kind == "chars":
-        out = set(_near_pairs(found[0], found[1], near.distance)) | set(_near_pairs(found[1], found[0], near.distance))
-        return sorted(out)
-    bounds = unit_bounds(folded, breaks, near.kind)
+    return _satisfying(near.key(), folded, breaks)
+
+
+def _satisfying(key: tuple, folded: str, breaks: list[int]) -> list[Span]:
+    """satisfying() for a condition given by its key (kind, distance, per operand its (string, prefix)s)."""
+    kind, distance, operands = key
+    found = []
+    for alts in operands:
+        occ = [(a, b, text) for text, prefix in alts for a, b in find_all(folded, text, prefix)]
+        if not occ:
+            return []
+        found.append(occ)
+    if kind == "chars":
+        return sorted(set(_near_pairs(found[0], found[1], distance)) | set(_near_pairs(found[1], found[0], distance)))
+    bounds = unit_bounds(folded, breaks, kind)
     per_operand = []
     for occ in found:
         units: dict[int, list[Span]] = {}
@@ -118,6 +126,33 @@ def line_breaks(f: Folded, original: str) -> list[int]:
     return out
 
 
+def breaks_of(written: str, folded: str) -> list[int]:
+    """line_breaks(fold(written), written), given folded = fold_text(written), without folding again
+    where it can: a line with no whitespace inside folds character by character, so each line's
+    folded characters are found one after the other in folded, a space between two lines where
+    folding kept one. Any line that does not line up (whitespace inside it) makes it fold after all."""
+    if "\n" not in written:
+        return []
+    out: list[int] = []
+    pending, p = 0, 0  # line ends waiting for the next line's start, where they go
+    for line in written.split("\n"):
+        bare = line.strip()
+        t = fold_chars(bare)
+        if bare and not t:  # only invisible characters: they part the whitespace around them in two
+            return line_breaks(fold(written), written)
+        if t:
+            if p:  # after a line: the whitespace between them folded to nothing or to one space
+                p += folded.startswith(" ", p) and not folded.startswith(t, p)
+            if not folded.startswith(t, p):
+                return line_breaks(fold(written), written)
+            out += [p] * pending
+            pending, p = 0, p + len(t)
+        pending += 1
+    if p != len(folded):
+        return line_breaks(fold(written), written)
+    return out + [p] * (pending - 1)
+
+
 def spans_in(near: Near, original: str, f: Folded | None = None) -> list[Span]:
     """The satisfying occurrences in one field given as written, as spans of the original text."""
     f = f or fold(original)
@@ -130,27 +165,29 @@ def spans_in(near: Near, original: str, f: Folded | None = None) -> list[Span]:
 def verify(reader: IndexReader, near: Near, sids: np.ndarray) -> np.ndarray:
     """Which of these sections (sids holding every operand somewhere) satisfy the condition in one of
     their fields: a bool per sid."""
+    key = near.key()
     keep = np.zeros(len(sids), dtype=bool)
     for i, sid in enumerate(sids.tolist()):
-        keep[i] = _holds(reader, near, sid)
+        keep[i] = _holds(reader, key, sid)
     reader.trim()
     return keep
 
 
-def _holds(reader: IndexReader, near: Near, sid: int) -> bool:
+def _holds(reader: IndexReader, key: tuple, sid: int) -> bool:
     heading, body = reader.exact_text(sid)
     title = reader.titles_folded[int(reader.catalog.section_report[sid])] if reader.first_sections[sid] else ""
     if title:  # the exact index holds the title before a first section's heading (exact_heading)
         heading = heading[len(title) + 1:]
-    if any(satisfying(near, field, []) for field in (title, heading) if field):
+    if any(_satisfying(key, field, []) for field in (title, heading) if field):
         return True  # one line each
-    if not body or not satisfying(near, body, []):
+    if not body or not _satisfying(key, body, []):
         return False  # sentence ends alone rule it out, or the whole text is not near enough
-    if near.kind == "chars":
+    if key[0] == "chars":
         return True  # line ends make no difference to a distance
     written = reader.written_text(sid)
-    f = fold(written)
-    return bool(satisfying(near, f.text, line_breaks(f, written)))
+    if "\n" not in written:
+        return True  # one line: what was checked is all there is
+    return bool(_satisfying(key, body, breaks_of(written, body)))
 
 
 def carried_over(near: Near, written: str, shown: str) -> list[tuple[int, int]]:

@@ -102,20 +102,24 @@ def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | Non
 
 
 def snippet(text: str, needles: list[Mark], width: int = WIDTH) -> str:
-    """The best window (or a few, joined by …) around the densest occurrences: of those where a
-    proximity condition holds when there are any."""
+    """The best window (or a few, joined by …) around the densest occurrences. Where a proximity
+    condition holds, the window around its occurrences comes first, the others after it in text order."""
     near, free = _spans(text, needles)  # on the text's lines: a paragraph ends at a line's end
     text = text.replace("\n", " ")  # the same length: the spans stay where they are
     spans = merge_spans(near + free)
     if not spans:
         return html.escape(text[:width]) + ("…" if len(text) > width else "")
     windows = _windows(spans, len(text), width, merge_spans(near))
-    parts = []
-    for a, b in windows:
-        piece = mark(text, spans, a, b)
-        parts.append(("…" if a > 0 and not parts else "") + piece)
+    if near:
+        first = min(near)
+        windows.sort(key=lambda w: not (w[0] <= first[0] < w[1]))  # stable: the rest keep their order
+    out = []
+    for k, (a, b) in enumerate(windows):
+        if k or a > 0:  # between windows, and before a first one that does not start the text
+            out.append("…")
+        out.append(mark(text, spans, a, b))
     tail = "…" if windows[-1][1] < len(text) else ""
-    return "…".join(parts) + tail
+    return "".join(out) + tail
 
 
 def _windows(spans: list[tuple[int, int]], length: int, width: int,
