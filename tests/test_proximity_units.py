@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -136,3 +137,16 @@ def test_markdown_marks_follow_the_lines_of_the_text_the_section_was_matched_on(
 
 def test_needles_alone_mark_as_before():
     assert find_spans("家长\n防溺水", [Needle("防溺水"), Needle("家长")]) == [(0, 2), (3, 6)]
+
+
+def test_verification_stops_where_it_is_told_and_says_how_far_it_got(reader):
+    from indexer.search.matching import matching_sections
+
+    sids = np.repeat(matching_sections(reader, "安全 教育"), 20)
+    assert len(sids) > 2 * proximity.CHECK_EVERY
+    looks = iter([False, True])
+    keep, checked = proximity.verify(reader, near("安全 /句 教育"), sids, lambda: next(looks))
+    assert checked == proximity.CHECK_EVERY and not keep[checked:].any()
+    whole, all_checked = proximity.verify(reader, near("安全 /句 教育"), sids)
+    assert all_checked == len(sids) and (keep[:checked] == whole[:checked]).all() and whole[checked:].any()
+    assert set(sids[whole].tolist()) == set(matching_sections(reader, "安全 /句 教育").tolist())

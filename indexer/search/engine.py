@@ -7,6 +7,8 @@ for that page only. Ranking never changes which sections match, only their order
 A Deadline bounds a request's optional work: once it is spent (checked between phases), the
 matches found are returned unranked, with no widening or suggestions, and a notice says so.
 Matching itself always runs whole: it is the answer, and bounded by the query language's limits.
+The one exception is a proximity condition, whose candidates are checked one by one on their text:
+past the deadline the rest are left unchecked, and the answer is marked partial and says how many.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ SORTS = ("relevance", "newest", "oldest")
 PARTIAL = "检索超出了服务器给一次请求的时间：以下是全部匹配结果，但未按相关度排序；请稍后再试。"
 NOT_WIDENED = "检索超出了服务器给一次请求的时间：没有与检索词完全一致的内容，也未再按词匹配或找可改用的检索词；请稍后再试。"
 NO_TIME_FOR_TIPS = "检索超出了服务器给一次请求的时间，没有再找可改用的检索词；请稍后再试。"
+NEAR_CUT = ("检索超出了服务器给一次请求的时间：位置条件（/句 /段 /N）还有 {left} 个候选章节没有核对，以下结果不全，"
+            "也未按相关度排序；请稍后再试，或加上筛选条件、换用更少见的检索词。")
 
 
 @dataclass
@@ -80,7 +84,7 @@ def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str 
     partial = False
     parsed = parse_query(q, within)
     notices = list(parsed.notices) + _unknown_values(reader, parsed, filters)
-    ev = Evaluator(reader)
+    ev = Evaluator(reader, deadline.spent if deadline is not None else None)
     terms = parsed.positive_terms()
     form_only = parsed.root is None and filters.active()  # /search?q=&year=2019: the form's filters alone
     if not parsed.searchable() and not form_only:
@@ -97,8 +101,12 @@ def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str 
     sids = np.flatnonzero(matched & section_filter)
     mode, tips = "exact", []
     needles = query_marks(parsed)
-    why = why_nothing(ev, parsed, terms, section_filter) if len(sids) == 0 and terms else None
-    if deadline is not None and deadline.spent():  # matching is the answer; what follows only orders and widens it
+    why = why_nothing(ev, parsed, terms, section_filter) if len(sids) == 0 and terms and not ev.unchecked else None
+    if ev.unchecked:  # a proximity condition's candidates were left unchecked: not all of the answer
+        notices.append(NEAR_CUT.format(left=ev.unchecked))
+        ranked = (sids, np.zeros(len(sids)))
+        partial = True
+    elif deadline is not None and deadline.spent():  # matching is the answer; what follows only orders and widens it
         notices.append(why or (PARTIAL if len(sids) else NOT_WIDENED))
         ranked = (sids, np.zeros(len(sids)))
         partial = not why

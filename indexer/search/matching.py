@@ -9,6 +9,7 @@ Every result is a mask or a sorted array over the index's sids.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,12 +57,16 @@ class TermHits:
 
 
 class Evaluator:
-    """Masks over sids for the nodes of a query tree; each term is verified once per search."""
+    """Masks over sids for the nodes of a query tree; each term is verified once per search. stop: a
+    request's deadline, which only proximity conditions look at (their candidates are checked one by
+    one); `unchecked` counts the candidates it left out."""
 
-    def __init__(self, reader: IndexReader):
+    def __init__(self, reader: IndexReader, stop: Callable[[], bool] | None = None):
         self.r = reader
+        self.stop = stop
         self.hits: dict[tuple[str, bool], TermHits] = {}
         self.nears: dict[tuple, np.ndarray] = {}
+        self.unchecked = 0
 
     def node(self, n: Node) -> np.ndarray:
         r = self.r
@@ -108,8 +113,10 @@ class Evaluator:
                     either |= self.term(t).mask
                 candidates &= either
             sids = np.flatnonzero(candidates)
+            keep, checked = proximity.verify(self.r, n, sids, self.stop)
+            self.unchecked += len(sids) - checked
             mask = np.zeros(self.r.n, dtype=bool)
-            mask[sids[proximity.verify(self.r, n, sids)]] = True
+            mask[sids[keep]] = True
             self.nears[key] = mask
         return self.nears[key]
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Callable
 
 import numpy as np
 
@@ -162,15 +163,25 @@ def spans_in(near: Near, original: str, f: Folded | None = None) -> list[Span]:
 # -- matching: which candidate sections satisfy a condition --------------------------------------
 
 
-def verify(reader: IndexReader, near: Near, sids: np.ndarray) -> np.ndarray:
+CHECK_EVERY = 256  # candidates verified between two looks at the request's deadline
+
+
+def verify(reader: IndexReader, near: Near, sids: np.ndarray,
+           stop: Callable[[], bool] | None = None) -> tuple[np.ndarray, int]:
     """Which of these sections (sids holding every operand somewhere) satisfy the condition in one of
-    their fields: a bool per sid."""
+    their fields: a bool per sid, and how many were checked. stop (a request's deadline) is asked every
+    CHECK_EVERY candidates; once it says so, the rest are left unchecked (False): a common pair such as
+    的 /句 人 has nearly every section of a corpus for a candidate."""
     key = near.key()
     keep = np.zeros(len(sids), dtype=bool)
+    checked = len(sids)
     for i, sid in enumerate(sids.tolist()):
+        if stop is not None and i % CHECK_EVERY == 0 and stop():
+            checked = i
+            break
         keep[i] = _holds(reader, key, sid)
     reader.trim()
-    return keep
+    return keep, checked
 
 
 def _holds(reader: IndexReader, key: tuple, sid: int) -> bool:
