@@ -51,25 +51,49 @@ def satisfying(near: Near, folded: str, breaks: list[int]) -> list[Span]:
 def _satisfying(key: tuple, folded: str, breaks: list[int]) -> list[Span]:
     """satisfying() for a condition given by its key (kind, distance, per operand its (string, prefix)s)."""
     kind, distance, operands = key
+    found = _found(operands, folded)
+    if found is None:
+        return []
+    if kind == "chars":
+        return sorted(set(_near_pairs(found[0], found[1], distance)) | set(_near_pairs(found[1], found[0], distance)))
+    per_operand = _by_unit(found, unit_bounds(folded, breaks, kind))
+    shared = set(per_operand[0]).intersection(*per_operand[1:])
+    return sorted({span for units in per_operand for u in shared for span in units[u]})
+
+
+def _found(operands: tuple, folded: str) -> list[list[Span]] | None:
+    """Per operand, the occurrences of its strings; None when one has none."""
     found = []
     for alts in operands:
         occ = [(a, b, text) for text, prefix in alts for a, b in find_all(folded, text, prefix)]
         if not occ:
-            return []
+            return None
         found.append(occ)
-    if kind == "chars":
-        return sorted(set(_near_pairs(found[0], found[1], distance)) | set(_near_pairs(found[1], found[0], distance)))
-    bounds = unit_bounds(folded, breaks, kind)
-    per_operand = []
+    return found
+
+
+def _by_unit(found: list[list[Span]], bounds: list[int]) -> list[dict[int, list[Span]]]:
+    """Per operand, its occurrences by the unit holding them (those across a boundary left out)."""
+    out = []
     for occ in found:
         units: dict[int, list[Span]] = {}
         for span in occ:
             u = _unit(bounds, span[0], span[1])
             if u is not None:
                 units.setdefault(u, []).append(span)
-        per_operand.append(units)
-    shared = set(per_operand[0]).intersection(*per_operand[1:])
-    return sorted({span for units in per_operand for u in shared for span in units[u]})
+        out.append(units)
+    return out
+
+
+def _shares_unit(found: list[list[Span]], bounds: list[int]) -> bool:
+    """Whether one unit holds an occurrence of every operand (what matching needs, without the marks)."""
+    shared: set[int] | None = None
+    for occ in found:
+        units = {u for a, b, _t in occ if (u := _unit(bounds, a, b)) is not None}
+        shared = units if shared is None else shared & units
+        if not shared:
+            return False
+    return True
 
 
 def find_all(folded: str, text: str, prefix: bool = False) -> list[tuple[int, int]]:
@@ -191,14 +215,19 @@ def _holds(reader: IndexReader, key: tuple, sid: int) -> bool:
         heading = heading[len(title) + 1:]
     if any(_satisfying(key, field, []) for field in (title, heading) if field):
         return True  # one line each
-    if not body or not _satisfying(key, body, []):
-        return False  # sentence ends alone rule it out, or the whole text is not near enough
-    if key[0] == "chars":
-        return True  # line ends make no difference to a distance
+    kind, distance, operands = key
+    found = _found(operands, body) if body else None
+    if found is None:
+        return False
+    if kind == "chars":  # line ends make no difference to a distance
+        return bool(_near_pairs(found[0], found[1], distance))
+    ends = [m.end() for m in _ENDS.finditer(body)] if kind == "sentence" else []
+    if ends and not _shares_unit(found, ends):
+        return False  # sentence ends alone rule it out
     written = reader.written_text(sid)
     if "\n" not in written:
         return True  # one line: what was checked is all there is
-    return bool(_satisfying(key, body, breaks_of(written, body)))
+    return _shares_unit(found, sorted({*ends, *breaks_of(written, body)}))
 
 
 def carried_over(near: Near, written: str, shown: str) -> list[tuple[int, int]]:

@@ -157,9 +157,10 @@ class IndexReader:
 
     def exact_text(self, sid: int) -> tuple[str, str]:
         """(heading, body) of a section as the exact index holds them: folded, a report's title
-        before its first section's heading (exact_heading)."""
+        before its first section's heading (exact_heading). Read through the segment's memory map, as
+        verification reads: call trim() after a run of them."""
         seg, local = self.segment_of(sid)
-        return seg.section_text(local)
+        return seg.section_text(local, mapped=True)
 
     def written_text(self, sid: int) -> str:
         """A section's text as written, without its stored fields: where its lines end."""
