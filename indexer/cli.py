@@ -219,6 +219,84 @@ def cmd_trend(args: argparse.Namespace) -> int:
     return 0
 
 
+def _open_reader(args: argparse.Namespace):
+    """The live index for a command that reads it, or None after saying why there is none."""
+    from indexer.store.generations import NoIndex, require_current
+    from indexer.store.reader import IndexReader
+
+    try:
+        return IndexReader(require_current(index_dir(args)))
+    except NoIndex as e:
+        print(f"edusearch: {e}", file=sys.stderr)
+        return None
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from indexer.search.compare import compare
+
+    reader = _open_reader(args)
+    if reader is None:
+        return 2
+    c = compare(reader, args.a, args.b)
+    if c is None:
+        gone = args.a if reader.report_index(args.a) is None else args.b
+        print(f"edusearch: no report {gone!r} in the index (a doc id is what follows /doc/ in a report's link)", file=sys.stderr)
+        return 1
+    if args.json:
+        json.dump(c.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    on = {"added": "\033[32m", "removed": "\033[31m"} if color else {}
+    off = "\033[0m" if color else ""
+    same = [s for s in c.sections if s.status == "same"]
+    print(f"较早：{c.a.title}（{c.a.date or c.a.year or '年份不详'}）")
+    print(f"较新：{c.b.title}（{c.b.date or c.b.year or '年份不详'}）")
+    print(f"新增 {c.added} 句，删去 {c.removed} 句；{len(c.sections) - len(same)} 个章节有改动，{len(same)} 个未改动。")
+    for s in c.sections:
+        if s.status == "same":
+            continue
+        head = f"{s.a.heading or '（开头）'} → {s.b.heading or '（开头）'}" if s.heading_changed else (s.heading or "（开头）")
+        label = {"added": "（新增章节）", "removed": "（删去章节）"}.get(s.status, "")
+        print(f"\n== {head} {label}".rstrip())
+        for p in s.pieces:
+            if p.op != "same":
+                sign = "+" if p.op == "added" else "-"
+                print(f"{on.get(p.op, '')}{sign} {p.text}{off}")
+    if same:
+        print(f"\n未改动：{'；'.join(s.heading or '（开头）' for s in same)}")
+    return 0
+
+
+def cmd_series(args: argparse.Namespace) -> int:
+    from indexer.search.versions import series_passages
+
+    reader = _open_reader(args)
+    if reader is None:
+        return 2
+    found = series_passages(reader, args.doc, args.query or "")
+    if found is None:
+        print(f"edusearch: no report {args.doc!r} in the index (a doc id is what follows /doc/ in a report's link)", file=sys.stderr)
+        return 1
+    if args.json:
+        json.dump(found.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    if found.notice:
+        print(f"提示：{found.notice}")
+    if len(found.versions) < 2:
+        print("这份报告没有其他年份的版本。")
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    for v in found.versions:
+        here = " ◀" if v.version.doc_id == found.doc_id else ""
+        print(f"\n{v.version.date or v.version.year or '年份不详'}  {v.version.title}  [{v.version.doc_id}]{here}")
+        if args.query and not v.hits:
+            print(f"   （没有提到“{args.query}”）")
+        for h in v.hits:
+            print(f"   {' › '.join(h.heading_path) or '（开头）'}：{_terminal(h.snippet_html, color)}")
+    return 0
+
+
 def _positive(value: str) -> int:
     try:
         n = int(value)
@@ -377,6 +455,20 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--within", choices=["sentence", "paragraph"], help="each query's terms in one sentence or paragraph")
     sp.add_argument("--csv", action="store_true", help="CSV (no BOM) instead of an aligned table")
     sp.set_defaults(func=cmd_trend)
+
+    sp = sub.add_parser("compare", help="compare two versions of a report: sections aligned, sentences added and removed")
+    sp.add_argument("a", help="doc id of the older version (as `search` prints it)")
+    sp.add_argument("b", help="doc id of the newer version")
+    sp.add_argument("--index")
+    sp.add_argument("--json", action="store_true", help="print the same object as /api/compare")
+    sp.set_defaults(func=cmd_compare)
+
+    sp = sub.add_parser("series", help="a report's versions across the years; with QUERY, the passages of each that hold it")
+    sp.add_argument("doc", help="doc id of one version")
+    sp.add_argument("query", nargs="?", help="a query, e.g. 防溺水: each version's sections that match it")
+    sp.add_argument("--index")
+    sp.add_argument("--json", action="store_true", help="print the same object as /api/series")
+    sp.set_defaults(func=cmd_series)
 
     sp = sub.add_parser("serve", help="serve the web interface (waitress)")
     sp.add_argument("--index")

@@ -1,4 +1,4 @@
-"""JSON twins of the pages: /api/search, /api/trend, /api/doc/<doc_id>, /api/stats."""
+"""JSON twins of the pages: /api/search, /api/trend, /api/doc/<doc_id>, /api/compare, /api/series, /api/stats."""
 
 from __future__ import annotations
 
@@ -6,13 +6,15 @@ from dataclasses import asdict
 
 from flask import Blueprint, abort, request
 
+from indexer.search.compare import compare as run_compare
 from indexer.search.engine import search as run_search
 from indexer.search.report import get_report
 from indexer.search.trend import trend as run_trend
+from indexer.search.versions import series_passages
 
 from .context import library
 from .gate import deadline
-from .params import search_params, trend_params
+from .params import compare_params, search_params, series_params, trend_params
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -38,6 +40,26 @@ def doc(doc_id: str):
     if view is None:
         abort(404, description=f"没有编号为“{doc_id[:200]}”的报告。")
     return view.to_dict()
+
+
+@bp.get("/compare")
+def compare():
+    a, b = compare_params(request.args)
+    reader = library().reader()
+    cmp = run_compare(reader, a, b)
+    if cmp is None:
+        gone = a if reader.report_index(a) is None else b
+        abort(404, description=f"没有编号为“{gone[:200]}”的报告。")
+    return cmp.to_dict()
+
+
+@bp.get("/series")
+def series():
+    doc_id, q = series_params(request.args)
+    found = series_passages(library().reader(), doc_id, q)
+    if found is None:
+        abort(404, description=f"没有编号为“{doc_id[:200]}”的报告。")
+    return found.to_dict()
 
 
 @bp.get("/stats")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from indexer.search.engine import SORTS
 from indexer.search.facets import Filters
+from indexer.search.feed import ORDERS
 from indexer.search.limits import MAX_TREND_QUERIES, WEB_MAX_PAGE, WEB_MAX_PER_PAGE
 from indexer.search.parser import WITHIN
 from indexer.search.trend import MEASURES
@@ -92,6 +93,27 @@ def search_params(args) -> SearchParams:
     return SearchParams(q=q, filters=filters, year=year, doc_type=filters.doc_type or "", region=filters.region or "",
                         province=filters.province or "", page=page, per_page=per_page, sort=sort, group=group,
                         date=date, within=_choice(args, "within", ("", *WITHIN)))
+
+
+def compare_params(args) -> tuple[str, str]:
+    """The two reports a comparison asks for: ?a=older&b=newer (doc ids, as in /doc/…)."""
+    a, b = args.get("a", "")[:1000], args.get("b", "")[:1000]
+    if not a or not b:
+        raise BadParam("对比需要两份报告：参数 a（较早的）和 b（较新的）都应是报告编号，例如 /compare?a=…&b=…。")
+    return a, b
+
+
+def series_params(args) -> tuple[str, str]:
+    """The report whose versions are listed (?doc=…) and the passage looked for in each (?q=…)."""
+    doc_id = args.get("doc", "")[:1000]
+    if not doc_id:
+        raise BadParam("参数 doc 应是报告编号，例如 /series?doc=…&q=防溺水。")
+    return doc_id, args.get("q", "")[:2000]
+
+
+def feed_order(args) -> str:
+    """A feed's order: indexed (when the report entered the index, the default) or date (the report's)."""
+    return _choice(args, "order", ORDERS)
 
 
 def _choice(args, name: str, allowed: tuple[str, ...]) -> str:

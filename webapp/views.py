@@ -6,17 +6,19 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
+from indexer.search.compare import compare
 from indexer.search.engine import search as run_search
 from indexer.search.limits import GROUP_MAX
 from indexer.search.parser import WITHIN
 from indexer.search.report import get_report
 from indexer.search.results import doc_url
 from indexer.search.trend import MEASURE_LABELS, MEASURES, trend
+from indexer.search.versions import series_passages
 
 from . import timeline, trendchart
 from .context import library, public_base
 from .gate import deadline
-from .params import BadParam, search_params, trend_params
+from .params import BadParam, compare_params, search_params, series_params, trend_params
 
 bp = Blueprint("views", __name__)
 
@@ -42,7 +44,9 @@ def search():
                   "region": params.region}
     return render_template("search.html", p=params, res=res, chart=chart, pages=pages, group_max=GROUP_MAX,
                            trend_url=url_for("views.trend_page", **{k: v for k, v in trend_args.items() if v}),
-                           api_url=url_for("api.search", **params.args(page=params.page if params.page > 1 else None)))
+                           api_url=url_for("api.search", **params.args(page=params.page if params.page > 1 else None)),
+                           atom_url=url_for("feeds.search_atom", **params.args(page=None, group=None, per_page=None,
+                                                                               sort=None)))
 
 
 @bp.get("/trend")
@@ -71,6 +75,27 @@ def doc(doc_id: str):
     back = _results_page(q)
     return render_template("doc.html", r=view, q=q, within=within, back=back, base=public_base(),
                            api_url=url_for("api.doc", doc_id=doc_id))
+
+
+@bp.get("/compare")
+def compare_page():
+    a, b = compare_params(request.args)
+    reader = library().reader()
+    cmp = compare(reader, a, b)
+    if cmp is None:
+        gone = a if reader.report_index(a) is None else b
+        abort(404, description=f"没有编号为“{gone[:200]}”的报告。")
+    return render_template("compare.html", c=cmp, api_url=url_for("api.compare", a=a, b=b),
+                           swap_url=url_for("views.compare_page", a=b, b=a))
+
+
+@bp.get("/series")
+def series_page():
+    doc_id, q = series_params(request.args)
+    found = series_passages(library().reader(), doc_id, q)
+    if found is None:
+        abort(404, description=f"没有编号为“{doc_id[:200]}”的报告。")
+    return render_template("series.html", s=found, q=q, api_url=url_for("api.series", doc=doc_id, q=q or None))
 
 
 def _results_page(q: str) -> dict:

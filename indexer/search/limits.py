@@ -27,3 +27,5 @@ MAX_DEPTH = 20  # nesting of parentheses; deeper ones are read as plain grouping
 
 MAX_TREND_QUERIES = 6  # queries one trend compares
 MAX_NEAR_CHARS = 1000  # the largest N of A /N B
+
+FEED_ENTRIES = 50  # sections one Atom feed lists, newest first

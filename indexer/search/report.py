@@ -14,6 +14,7 @@ from indexer.search import proximity
 from indexer.search.parser import Near, parse_query
 from indexer.search.results import doc_url, report_fields
 from indexer.search.snippet import Mark, find_spans, in_text, mark, merge_spans, query_marks
+from indexer.search.versions import SeriesLinks, series_links
 from indexer.store.reader import IndexReader
 from indexer.text.normalize import fold_text
 
@@ -59,6 +60,7 @@ class ReportView:
     attachments: list[Linked] = field(default_factory=list)  # 附件: those named and those issued inside it
     sections: list[SectionView] = field(default_factory=list)
     marks: int = 0  # how many query occurrences were marked
+    series: SeriesLinks | None = None  # its versions in other years (the year before and after), if any
 
     @property
     def date_shown(self) -> str | None:
@@ -76,6 +78,7 @@ class ReportView:
             "source": self.source, "source_url": self.source_url, "url": doc_url(self.doc_id),
             "parts": asdict(self.parts), "parent": asdict(self.parent) if self.parent else None,
             "attachments": [asdict(a) for a in self.attachments],
+            "series": self.series.to_dict() if self.series else None,
             "sections": [{"section_id": s.section_id, "level": s.level, "heading": s.heading,
                           "heading_path": s.heading_path, "text": s.text, "url": s.url} for s in self.sections],
         }
@@ -92,7 +95,8 @@ def get_report(reader: IndexReader, doc_id: str, q: str | None = None, within: s
     view = ReportView(doc_id=row.doc_id, title=row.title, title_html="", year=row.year, doc_type=row.doc_type,
                       **report_fields(row), source=row.source, source_url=row.source_url,
                       parts=DocParts(**row.parts), parent=_parent(reader, row.parent),
-                      attachments=_attachments(reader, row.doc_id, row.parts.get("attachments") or []))
+                      attachments=_attachments(reader, row.doc_id, row.parts.get("attachments") or []),
+                      series=series_links(reader, i))
     view.title_html, n = _marked(row.title, title_needles)  # title:… terms are marked where they matched
     view.marks += n
     for s in reader.report_sections(i):

@@ -102,10 +102,11 @@ class SearchResults:
                               groups=self._groups(reader, start, start + per_page))
         return SearchPage(results=self, page=page, per_page=per_page, hits=self.hits(reader, start, start + per_page))
 
-    def hits(self, reader: IndexReader, start: int, stop: int) -> list[Hit]:
-        """Hits start..stop of the result order, snippets cut now."""
+    def hits(self, reader: IndexReader, start: int, stop: int, snippets: bool = True) -> list[Hit]:
+        """Hits start..stop of the result order, snippets cut now (snippet_html is "" without snippets:
+        cutting them is most of the work of reading hits, which a caller may only count or list)."""
         return _hits(reader, [int(s) for s in self.sids[start:stop]], self.needles,
-                     [float(x) for x in self.scores[start:stop]])
+                     [float(x) for x in self.scores[start:stop]], snippets)
 
     def iter_hits(self, reader: IndexReader, batch: int = EXPORT_BATCH) -> Iterator[tuple[np.ndarray, list[Hit]]]:
         """Every hit in result order, as (sids, hits) batches with snippets cut batch by batch:
@@ -191,14 +192,15 @@ def doc_url(doc_id: str, section_id: str | None = None) -> str:
     return "/doc/" + quote(doc_id, safe="/~") + (f"#{section_id}" if section_id else "")
 
 
-def _hits(reader: IndexReader, sids: list[int], needles: list[Mark], scores: list[float]) -> list[Hit]:
+def _hits(reader: IndexReader, sids: list[int], needles: list[Mark], scores: list[float],
+          snippets: bool = True) -> list[Hit]:
     out = []
     section_marks = in_text(needles)
     for sid, stored, score in zip(sids, reader.stored(sids), scores, strict=True):
         row = reader.catalog.reports[int(reader.catalog.section_report[sid])]
         text = stored.get("text") or ""
-        body_snip = snippet(text, section_marks)
-        if "<mark>" not in body_snip:
+        body_snip = snippet(text, section_marks) if snippets else ""
+        if snippets and "<mark>" not in body_snip:
             hs = snippet(stored["heading"], section_marks) if stored.get("heading") else ""
             if "<mark>" not in hs:
                 hs = snippet(row.title, needles)

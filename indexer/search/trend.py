@@ -47,6 +47,7 @@ class TrendSeries:
     points: list[TrendPoint]  # one per year of Trend.years, in order
     unknown: TrendPoint | None  # None when the year filter leaves out unknown years
     notice: str | None = None
+    counted: bool = True  # False: nothing to count (exclusions alone), its zeros say nothing
 
     def total(self, measure: str) -> int:
         """Reports, sections or mentions over every year shown, unknown year included."""
@@ -140,9 +141,10 @@ def _series(reader: IndexReader, q: str, filters: Filters, tr: Trend, within: st
     points = [point(y, n) for y, n in zip(tr.years, tr.indexed, strict=True)]
     unknown = point(UNKNOWN_YEAR, tr.unknown_indexed) if tr.unknown_indexed is not None else None
     notes = list(parsed.notices)
-    if parsed.root is not None and not parsed.searchable():
+    counted = parsed.root is None or parsed.searchable()
+    if not counted:
         notes.append("只有排除词，没有统计；请至少输入一个检索词或筛选条件。")
-    return TrendSeries(query=q, points=points, unknown=unknown, notice=" ".join(notes) or None)
+    return TrendSeries(query=q, points=points, unknown=unknown, notice=" ".join(notes) or None, counted=counted)
 
 
 def table(tr: Trend, measure: str | None = None) -> tuple[list[str], list[list]]:

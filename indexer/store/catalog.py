@@ -94,6 +94,8 @@ class Facts:
     places: list[str]  # "" for none (central bodies, unknown)
     province: np.ndarray  # int32 code into provinces
     provinces: list[str]  # "" for none
+    issuers: list[str]  # per report, its issuer folded ("" for none): what issuer filters look in
+    doc_nos: list[str]  # per report, its 文号 as fold_doc_no gives it ("" for none)
 
     @classmethod
     def of(cls, reports: list[ReportRow]) -> Facts:
@@ -114,6 +116,8 @@ class Facts:
             places=places,
             province=np.array([pv[r.province or ""] for r in reports], dtype=np.int32),
             provinces=provinces,
+            issuers=[fold_text(r.issuer or "") for r in reports],
+            doc_nos=[fold_doc_no(r.doc_no or "") for r in reports],
         )
 
 

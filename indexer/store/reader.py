@@ -11,6 +11,7 @@ import bisect
 import os
 import threading
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from itertools import chain
 from pathlib import Path
 
@@ -20,12 +21,12 @@ from whoosh.matching.wrappers import FilterMatcher
 
 from indexer.ingest.model import Skipped
 from indexer.store import generations as store
-from indexer.store.catalog import Catalog, Facts, fold_doc_no
+from indexer.store.catalog import Catalog, Facts
 from indexer.store.exact import ExactSegment
+from indexer.store.series import SeriesIndex, build_series
 from indexer.store.texts import SectionTexts
 from indexer.store.whoosh_io import mapped
 from indexer.text.analysis import load_jieba
-from indexer.text.normalize import fold_text
 
 mapped.install()  # Whoosh reads its segment files in place instead of copying them
 
@@ -60,8 +61,6 @@ class IndexReader:
         self.catalog = Catalog.concat([Catalog.load(gen / d) for d in self.manifest["segments"]])
         self.facts = Facts.of(self.catalog.reports)
         self.titles_folded = [r.title_folded for r in self.catalog.reports]
-        self.issuers_folded = [fold_text(r.issuer or "") for r in self.catalog.reports]
-        self.doc_nos_folded = [fold_doc_no(r.doc_no or "") for r in self.catalog.reports]
         self.live = np.load(gen / "live.npy")
         self.sid_to_doc = np.load(gen / "sid_to_doc.npy")
         self.doc_to_sid = np.load(gen / "doc_to_sid.npy")
@@ -69,11 +68,13 @@ class IndexReader:
         self.body_len = np.concatenate([s.body_length() for s in self.segments]) if self.segments else np.zeros(0)
         live_len = self.body_len[self.live[: len(self.body_len)]]
         self.avg_body_len = float(live_len.mean()) if len(live_len) else 1.0
+        self.indexed_at = _indexed_at(self.manifest, self.catalog)
         self.report_live = np.zeros(len(self.catalog.reports), dtype=bool)
         self.report_live[self.catalog.section_report[self.live]] = True
         self.lock = threading.RLock()  # Whoosh readers seek and read shared files: one thread at a time
         self._searcher = None
         self._doc_index: dict[str, int] | None = None
+        self._series: SeriesIndex | None = None
         self.first_sections = np.zeros(self.n, dtype=bool)  # each report's first section
         self.first_sections[[r.first_sid for r in self.catalog.reports]] = True
         self.n_live = max(int(self.live.sum()), 1)
@@ -122,6 +123,15 @@ class IndexReader:
                     self._doc_index = {r.doc_id: i for i, r in enumerate(self.catalog.reports)
                                        if self.report_live[i]}
         return self._doc_index.get(doc_id)
+
+    @property
+    def series(self) -> SeriesIndex:
+        """The reports' series (series.py), found the first time a page asks."""
+        if self._series is None:
+            with self.lock:
+                if self._series is None:
+                    self._series = build_series(self.catalog.reports, self.report_live)
+        return self._series
 
     def sections_with_words(self, words: list[str], fields: tuple[str, ...]) -> np.ndarray:
         """Sorted sids of the sections holding every word in one of `fields` (removed sections
@@ -212,6 +222,24 @@ def file_resident_bytes() -> int | None:
         return None
 
 
+def _indexed_at(manifest: dict, catalog: Catalog) -> np.ndarray:
+    """Per report, when its file's content entered the index (build.stamp_indexed), as microseconds since
+    1970 UTC; a file without the time (an index built before it was kept) counts from the index's build."""
+    files, created = manifest.get("files", {}), manifest.get("created", "1970-01-01T00:00:00Z")
+    times: dict[str, int] = {}
+    out = np.zeros(len(catalog.reports), dtype=np.int64)
+    for i, r in enumerate(catalog.reports):
+        if r.file_key not in times:
+            stamp = files.get(r.file_key, {}).get("indexed_at") or created
+            when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+            times[r.file_key] = (when - EPOCH) // timedelta(microseconds=1)
+        out[i] = times[r.file_key]
+    return out
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def _order_key(catalog: Catalog, n: int) -> np.ndarray:
     """Per sid, its place in (doc_id, section order): the tie-break of ranking, which
     must not depend on the order in which files happened to be indexed."""
@@ -243,3 +271,9 @@ class Library:
                     self._token = token
         return self._reader
 
+    def close(self) -> None:
+        """Close the open generation's reader; the next reader() opens the live one again."""
+        with self._lock:
+            if self._reader is not None:
+                self._reader.close()
+            self._reader, self._token = None, ""
