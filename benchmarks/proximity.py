@@ -4,7 +4,7 @@ measured in the same run.
 
     python -m benchmarks.proximity --index DIR [--runs 5] [--out docs/proximity.json]
 
-The index is any edusearch index (`edusearch reindex ../shared/corpus/laws --index /tmp/laws`).
+The index is any edusearch index (`edusearch reindex ../shared/corpus/laws --index laws-index`).
 Matching alone (matching_sections) is what the operators change; a first page (search) adds ranking,
 facets and snippets as for any query.
 """
