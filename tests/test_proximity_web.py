@@ -119,3 +119,12 @@ def test_cli_search_and_trend_take_the_choice(index_dir, capsys, reader):
     assert sum(int(r[2] or 0) for r in rows) == len(matching_sections(reader, "安全 /段 教育"))
     with pytest.raises(SystemExit):
         main(["search", Q, "--within", "word", "--index", str(index_dir)])
+
+
+def test_the_atom_feed_takes_the_choice(client, reader):
+    body = text(client.get("/search.atom", query_string={"q": Q, "within": "sentence"}))
+    entries = re.findall(r"<entry>.*?</entry>", body, re.S)
+    assert len(entries) == min(50, len(matching_sections(reader, "安全 /句 教育")))
+    assert all("within=sentence" in re.search(r'<link[^>]*href="([^"]*)"', e).group(1) for e in entries)
+    assert len(re.findall(r"<entry>", text(client.get("/search.atom", query_string={"q": Q})))) == \
+        min(50, len(matching_sections(reader, Q)))
