@@ -167,7 +167,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         last = -(-res.total // res.per_page)
         print(f"第 {res.page} 页超出范围：{res.total} 个章节共 {last} 页（每页 {res.per_page} 个，用 --page {last} 看最后一页）。")
     for i, h in enumerate(res.hits, start=first + 1):
-        path = " › ".join([h.title, *h.heading_path])
+        path = " › ".join([h.title + (f"（{h.distinguish}）" if h.distinguish else ""), *h.heading_path])
         page = f" · 第 {h.page} 页" if h.page else ""
         doc_no = f" · {h.doc_no}" if h.doc_no else ""
         print(f"\n{i}. {path}  ({h.date or h.year or '年份不详'}{doc_no} · {h.doc_type}{page})")

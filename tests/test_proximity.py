@@ -256,10 +256,19 @@ def _marks(fragment: str) -> list[tuple[int, int]]:
 
 
 def _paragraph_marks(text: str, body_html: str) -> list[tuple[int, int]]:
-    paras = iter(re.findall(r"<p>(.*?)</p>", body_html, re.S))
+    """Marks of a plain section's page: a paragraph per line, a table row's cells (| a | b |) apart."""
+    from indexer.ingest.headings import TABLE_CELLS, row_cells
+
+    blocks = iter(re.findall(r"<(?:p|td)>(.*?)</(?:p|td)>", body_html, re.S))
     out, pos = [], 0
     for line in text.split("\n"):
-        if line.strip():
-            out += [(pos + a, pos + b) for a, b in _marks(next(paras))]
+        cells = row_cells(line)
+        if cells is not None:
+            at = pos + 2
+            for cell in cells:
+                out += [(at + a, at + b) for a, b in _marks(next(blocks))]
+                at += len(cell) + len(TABLE_CELLS)
+        elif line.strip():
+            out += [(pos + a, pos + b) for a, b in _marks(next(blocks))]
         pos += len(line) + 1
     return out

@@ -150,3 +150,17 @@ def test_verification_stops_where_it_is_told_and_says_how_far_it_got(reader):
     whole, all_checked = proximity.verify(reader, near("安全 /句 教育"), sids)
     assert all_checked == len(sids) and (keep[:checked] == whole[:checked]).all() and whole[checked:].any()
     assert set(sids[whole].tolist()) == set(matching_sections(reader, "安全 /句 教育").tolist())
+
+
+def test_a_snippet_of_table_rows_marks_the_row_where_the_condition_holds():
+    """Rows are joined into one line for a snippet (one_line); the condition is decided on the text's
+    lines, each row one paragraph, and its marks land on the same characters of the joined line."""
+    from indexer.search.snippet import one_line
+
+    text = "如下：\n| 项目 | 家长 |\n| 防溺水 | 家长会 |\n其余防溺水"
+    out = snippet(text, query_marks(parse_query("防溺水 /段 家长")))
+    plain = re.sub(r"</?mark>", "", out)
+    assert plain == one_line(text)
+    marked = [(m.start() - 13 * k, m.group(1)) for k, m in enumerate(re.finditer(r"<mark>(.*?)</mark>", out))]
+    row = plain.index("防溺水 | 家长会")
+    assert marked == [(row, "防溺水"), (row + 6, "家长")]

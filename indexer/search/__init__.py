@@ -14,6 +14,7 @@ Entry points:
   proximity condition's strings only where it holds. ``count_mentions`` counts the same ones.
 
 Below them: ``lexer`` and ``parser`` (the query language), ``matching`` (which sections match),
-``proximity`` (/句 /段 /N: sentences, paragraphs, distances), ``ranking`` (in what order), ``limits`` (every bound a request meets), ``facets``, ``suggest`` (what
-to try when nothing matches), ``snippet`` and ``mentions`` (occurrences counted and marked).
+``proximity`` (/句 /段 /N: sentences, paragraphs, distances), ``ranking`` (in what order), ``limits``
+(every bound a request meets), ``facets``, ``suggest`` (what to try when nothing matches), ``snippet``
+and ``mentions`` (occurrences counted and marked), ``namesakes`` (what tells apart reports that share a title).
 """

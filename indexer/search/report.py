@@ -9,6 +9,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
 
+from indexer.ingest.headings import TABLE_CELLS, row_cells
 from indexer.ingest.model import DocParts
 from indexer.search import proximity
 from indexer.search.parser import Near, parse_query
@@ -149,12 +150,33 @@ def _body(stored: dict, needles: list[Mark]) -> tuple[str, int]:
     # spans found on the whole text: an occurrence wrapped over two lines (防⏎溺水) is marked in both
     text = stored.get("text") or ""
     spans = find_spans(text, needles)
-    parts, pos = [], 0
+    parts: list[str] = []
+    rows: list[str] = []  # a table's rows so far: the lines a reader wrote as | 项目 | 2020年 |
+    pos = 0
     for para in text.split("\n"):
-        if para.strip():
-            parts.append(f"<p>{mark(text, spans, pos, pos + len(para))}</p>")
+        cells = row_cells(para)
+        if cells is not None:
+            rows.append("<tr>" + "".join(f"<td>{mark(text, spans, a, b)}</td>" for a, b in _cell_spans(pos, cells))
+                        + "</tr>")
+        else:
+            if rows:
+                parts.append(f"<table><tbody>{''.join(rows)}</tbody></table>")
+                rows = []
+            if para.strip():
+                parts.append(f"<p>{mark(text, spans, pos, pos + len(para))}</p>")
         pos += len(para) + 1
+    if rows:
+        parts.append(f"<table><tbody>{''.join(rows)}</tbody></table>")
     return "".join(parts), len(spans)
+
+
+def _cell_spans(start: int, cells: list[str]) -> list[tuple[int, int]]:
+    """Where each cell of a row line starting at start lies in the text (table_row's layout)."""
+    out, pos = [], start + 2
+    for cell in cells:
+        out.append((pos, pos + len(cell)))
+        pos += len(cell) + len(TABLE_CELLS)
+    return out
 
 
 def mark_html(markup: str, needles: list[Mark], written: str | None = None) -> tuple[str, int]:
@@ -166,7 +188,8 @@ def mark_html(markup: str, needles: list[Mark], written: str | None = None) -> t
     nodes = _Nodes()
     nodes.feed(markup)
     nodes.close()
-    whole = "".join(t for kind, t in nodes.out if kind == "text")  # 防**溺水** is one occurrence, marked on both sides
+    # 防**溺水** is one occurrence, marked on both sides; a table's cells are apart, as in the text matched
+    whole = "".join(t if kind == "text" else _CELL_EDGE for kind, t in nodes.out if kind != "tag")
     nears = [n for n in needles if isinstance(n, Near)]
     spans = find_spans(whole, [n for n in needles if not isinstance(n, Near)] if written is not None else needles)
     if nears and written is not None:
@@ -178,24 +201,32 @@ def mark_html(markup: str, needles: list[Mark], written: str | None = None) -> t
             pos += len(piece)
         else:
             out.append(piece)
+            pos += len(_CELL_EDGE) if kind == "cell" else 0
     return "".join(out), len(spans)
 
 
+_CELL_EDGE = "\x00"  # where a cell starts or ends, in the text marks are found on: nothing a query holds
+
+
+_CELLS = ("td", "th")
+
+
 class _Nodes(HTMLParser):
-    """HTML as ("tag", markup written back from the parse) and ("text", unescaped text) in order."""
+    """HTML as ("tag" or "cell", markup written back from the parse) and ("text", unescaped text) in
+    order; "cell" for the tags that open and close a table's cell."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.out: list[tuple[str, str]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.out.append(("tag", f"<{tag}{_attrs(attrs)}>"))
+        self.out.append(("cell" if tag in _CELLS else "tag", f"<{tag}{_attrs(attrs)}>"))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.out.append(("tag", f"<{tag}{_attrs(attrs)} />"))
 
     def handle_endtag(self, tag: str) -> None:
-        self.out.append(("tag", f"</{tag}>"))
+        self.out.append(("cell" if tag in _CELLS else "tag", f"</{tag}>"))
 
     def handle_data(self, data: str) -> None:
         self.out.append(("text", data))

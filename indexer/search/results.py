@@ -15,6 +15,7 @@ import numpy as np
 
 from indexer.ingest.model import ReportMeta
 from indexer.search.limits import EXPORT_BATCH, GROUP_MAX, MAX_PAGE, MAX_PER_PAGE
+from indexer.search.namesakes import distinctions
 from indexer.search.parser import Near
 from indexer.search.snippet import Mark, in_text, snippet
 from indexer.store.reader import IndexReader
@@ -40,6 +41,7 @@ class Hit:
     snippet_html: str
     score: float
     page: int | None = None  # the page the section starts on, for PDFs
+    distinguish: str | None = None  # what sets the report apart from others of its title (namesakes.py)
 
 
 @dataclass
@@ -60,6 +62,7 @@ class ReportGroup:
     url: str
     total: int  # matching sections in this report; hits holds the first GROUP_MAX
     hits: list[Hit] = field(default_factory=list)
+    distinguish: str | None = None  # what sets the report apart from others of its title (namesakes.py)
 
 
 @dataclass
@@ -118,15 +121,17 @@ class SearchResults:
         """Reports start..stop in the order of their first hit (best or newest first), each with its sections."""
         rep = reader.catalog.section_report[self.sids]
         uniq, first = np.unique(rep, return_index=True)
-        chosen = uniq[np.argsort(first, kind="stable")][start:stop]
+        chosen = [int(r) for r in uniq[np.argsort(first, kind="stable")][start:stop]]
+        told = distinctions(reader, chosen)
         out = []
         for r in chosen:
             where = np.flatnonzero(rep == r)
-            row = reader.catalog.reports[int(r)]
+            row = reader.catalog.reports[r]
             keep = where[:GROUP_MAX]
             hits = _hits(reader, [int(s) for s in self.sids[keep]], self.needles, [float(x) for x in self.scores[keep]])
             out.append(ReportGroup(doc_id=row.doc_id, title=row.title, year=row.year, doc_type=row.doc_type,
-                                   **report_fields(row), url=doc_url(row.doc_id), total=len(where), hits=hits))
+                                   **report_fields(row), url=doc_url(row.doc_id), total=len(where), hits=hits,
+                                   distinguish=told[r]))
         return out
 
 
@@ -196,8 +201,10 @@ def _hits(reader: IndexReader, sids: list[int], needles: list[Mark], scores: lis
           snippets: bool = True) -> list[Hit]:
     out = []
     section_marks = in_text(needles)
-    for sid, stored, score in zip(sids, reader.stored(sids), scores, strict=True):
-        row = reader.catalog.reports[int(reader.catalog.section_report[sid])]
+    rows = [int(reader.catalog.section_report[sid]) for sid in sids]
+    told = distinctions(reader, rows)
+    for r, stored, score in zip(rows, reader.stored(sids), scores, strict=True):
+        row = reader.catalog.reports[r]
         text = stored.get("text") or ""
         body_snip = snippet(text, section_marks) if snippets else ""
         if snippets and "<mark>" not in body_snip:
@@ -209,5 +216,5 @@ def _hits(reader: IndexReader, sids: list[int], needles: list[Mark], scores: lis
                        doc_type=row.doc_type, **report_fields(row),
                        heading_path=list(stored.get("heading_path") or []), source=row.source,
                        url=doc_url(row.doc_id, stored["section_id"]), snippet_html=body_snip,
-                       score=round(float(score), 4), page=stored.get("page")))
+                       score=round(float(score), 4), page=stored.get("page"), distinguish=told[r]))
     return out

@@ -10,10 +10,14 @@ those places first.
 
 from __future__ import annotations
 
+import bisect
 import html
+import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from indexer.ingest.headings import row_cells
 from indexer.search import proximity
 from indexer.search.parser import Near, ParsedQuery
 from indexer.text.normalize import fold
@@ -104,12 +108,14 @@ def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | Non
 def snippet(text: str, needles: list[Mark], width: int = WIDTH) -> str:
     """The best window (or a few, joined by …) around the densest occurrences. Where a proximity
     condition holds, the window around its occurrences comes first, the others after it in text order."""
-    near, free = _spans(text, needles)  # on the text's lines: a paragraph ends at a line's end
-    text = text.replace("\n", " ")  # the same length: the spans stay where they are
-    spans = merge_spans(near + free)
+    near, _ = _spans(text, [n for n in needles if isinstance(n, Near)])  # on the text's lines: its paragraphs
+    text, at = _joined(text)
+    near = [(at(a), at(b)) for a, b in near]
+    spans = merge_spans(near + find_spans(text, [n for n in needles if not isinstance(n, Near)]))
     if not spans:
-        return html.escape(text[:width]) + ("…" if len(text) > width else "")
-    windows = _windows(spans, len(text), width, merge_spans(near))
+        end = _end(text, min(width, len(text)), 0) or min(width, len(text))  # a word longer than that is cut
+        return html.escape(text[:end]) + ("…" if len(text) > end else "")
+    windows = _windows(spans, text, width, merge_spans(near))
     if near:
         first = min(near)
         windows.sort(key=lambda w: not (w[0] <= first[0] < w[1]))  # stable: the rest keep their order
@@ -122,7 +128,40 @@ def snippet(text: str, needles: list[Mark], width: int = WIDTH) -> str:
     return "".join(out) + tail
 
 
-def _windows(spans: list[tuple[int, int]], length: int, width: int,
+def one_line(text: str) -> str:
+    """A section's text on one line: its lines joined by a space, the rows of a table (| 项目 | 2020年 |)
+    by a ；, so that a row still reads as a row and no occurrence runs from one row into the next."""
+    return _joined(text)[0]
+
+
+def _joined(text: str) -> tuple[str, Callable[[int], int]]:
+    """one_line(text), and where an offset of text is in it (for spans found on the text's lines)."""
+    lines = text.split("\n")
+    out = [lines[0]]
+    shifts = [0]  # per line: where its characters moved to within its piece of the line
+    for before, line in zip(lines, lines[1:], strict=False):
+        if row_cells(before) is not None and row_cells(line) is not None:
+            out[-1] = out[-1][:-2]
+            sep = "" if out[-1][-1:] in _SENTENCE_END else "；"
+            out.append(sep + line[2:])
+            shifts.append(len(sep) - 2)
+        else:
+            out.append(" " + line)
+            shifts.append(1)
+    starts = list(itertools.accumulate((len(ln) + 1 for ln in lines[:-1]), initial=0))  # each line's, in text
+    joined = list(itertools.accumulate((len(piece) for piece in out[:-1]), initial=0))  # each piece's, in the line
+
+    def at(i: int) -> int:
+        k = bisect.bisect_right(starts, i) - 1
+        return min(max(joined[k] + i - starts[k] + shifts[k], joined[k]), joined[k] + len(out[k]))
+
+    return "".join(out), at
+
+
+_SENTENCE_END = "。；！？"
+
+
+def _windows(spans: list[tuple[int, int]], text: str, width: int,
              lead: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
     """The window holding most of lead (of spans when lead is empty) first, then short windows for
     spans it missed."""
@@ -134,14 +173,14 @@ def _windows(spans: list[tuple[int, int]], length: int, width: int,
             j += 1
         if j - i > best:
             best, best_i = j - i, i
-    chosen = [_around(first[best_i][0], first[min(best_i + best, len(first)) - 1][1], length, width)]
+    chosen = [_around(first[best_i][0], first[min(best_i + best, len(first)) - 1][1], text, width)]
     budget = MAX_WINDOWS - 1
     for a, b in spans:  # spans the first window missed get a short window of their own
         if budget == 0:
             break
         if any(x <= a and b <= y for x, y in chosen):
             continue
-        chosen.append(_around(a, b, length, width // 2))
+        chosen.append(_around(a, b, text, width // 2))
         budget -= 1
     chosen.sort()
     merged: list[tuple[int, int]] = []
@@ -153,9 +192,58 @@ def _windows(spans: list[tuple[int, int]], length: int, width: int,
     return merged
 
 
-def _around(a: int, b: int, length: int, width: int) -> tuple[int, int]:
-    """A window of about width characters holding [a, b), starting a little before a."""
+def _around(a: int, b: int, text: str, width: int) -> tuple[int, int]:
+    """A window of about width characters holding [a, b), starting a little before a, never
+    starting or ending inside a Latin word or a number (…ERLINK, 4.2万 cut to 2万)."""
     lead = min(a, max(0, (width - (b - a)) // 4))
     start = a - lead
-    end = min(length, max(b, start + width))
-    return start, end
+    end = min(len(text), max(b, start + width))
+    return _start(text, start, a), _end(text, end, b)
+
+
+def _start(text: str, i: int, a: int) -> int:
+    """i, or where the word i cuts ends (not past a, the first occurrence), or where it starts."""
+    if not _cuts_word(text, i):
+        return i
+    j = i
+    while j < a and _in_word(text, j):
+        j += 1
+    if j < a or not _cuts_word(text, j):
+        return j
+    k = i  # the occurrence starts inside a word (2.5 in PM2.5): the window starts with the word
+    while k > 0 and i - k < _REACH and _in_word(text, k - 1):
+        k -= 1
+    return k if not _cuts_word(text, k) else a
+
+
+def _end(text: str, i: int, b: int) -> int:
+    """i, or where the word i cuts starts (not before b, the last occurrence's end), or where it ends."""
+    if not _cuts_word(text, i):
+        return i
+    j = i
+    while j > b and _in_word(text, j - 1):
+        j -= 1
+    if j > b or not _cuts_word(text, j):
+        return j
+    k = i  # the occurrence ends inside a word (edu* in education): the window ends with the word
+    while k < len(text) and k - i < _REACH and _in_word(text, k):
+        k += 1
+    return k if not _cuts_word(text, k) else b
+
+
+_REACH = 24  # characters a window may grow by to hold the rest of a word an occurrence sits in
+_WORD = re.compile(r"[0-9a-zA-Z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+_JOINERS = ".,:/_-@%'·"  # inside a word or number when letters or digits stand on both sides: 4.2, 1,850, www.moe.gov.cn
+
+
+def _in_word(text: str, i: int) -> bool:
+    """Whether character i is part of a Latin word or a number."""
+    ch = text[i]
+    if _WORD.match(ch):
+        return True
+    return ch in _JOINERS and 0 < i < len(text) - 1 and bool(_WORD.match(text[i - 1])) and bool(_WORD.match(text[i + 1]))
+
+
+def _cuts_word(text: str, i: int) -> bool:
+    """Whether a cut before character i splits a word or a number."""
+    return 0 < i < len(text) and _in_word(text, i - 1) and _in_word(text, i)

@@ -75,6 +75,7 @@ class IndexReader:
         self._searcher = None
         self._doc_index: dict[str, int] | None = None
         self._series: SeriesIndex | None = None
+        self._titles: dict[str, list[int]] | None = None  # folded title → live reports (namesakes)
         self.first_sections = np.zeros(self.n, dtype=bool)  # each report's first section
         self.first_sections[[r.first_sid for r in self.catalog.reports]] = True
         self.n_live = max(int(self.live.sum()), 1)
@@ -132,6 +133,18 @@ class IndexReader:
                 if self._series is None:
                     self._series = build_series(self.catalog.reports, self.report_live)
         return self._series
+
+    def namesakes(self, report: int) -> list[int]:
+        """The live reports whose title folds to the same text as this one's, itself included, in index order."""
+        if self._titles is None:
+            with self.lock:
+                if self._titles is None:
+                    titles: dict[str, list[int]] = {}
+                    for i, t in enumerate(self.titles_folded):
+                        if self.report_live[i]:
+                            titles.setdefault(t, []).append(i)
+                    self._titles = titles
+        return self._titles.get(self.titles_folded[report], [report])
 
     def sections_with_words(self, words: list[str], fields: tuple[str, ...]) -> np.ndarray:
         """Sorted sids of the sections holding every word in one of `fields` (removed sections
