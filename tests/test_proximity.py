@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import random
 import re
+from urllib.parse import unquote
 
 import pytest
 from helpers import FIXTURES, SEEDS, occurrence_spans
@@ -19,11 +20,12 @@ from helpers import FIXTURES, SEEDS, occurrence_spans
 from indexer.ingest.errors import Unreadable
 from indexer.ingest.parse import parse_path
 from indexer.search.engine import search
+from indexer.search.kwic import kwic
 from indexer.search.matching import matching_sections
-from indexer.search.mentions import count_mentions, section_occurrences
+from indexer.search.mentions import count_mentions, mention_needles
+from indexer.search.occurrences import read_sections
 from indexer.search.parser import parse_query
 from indexer.search.report import get_report
-from indexer.search.snippet import query_marks
 from indexer.text.normalize import fold, fold_char, fold_text
 
 SOURCES = (SEEDS, FIXTURES)
@@ -52,7 +54,7 @@ def sections():
                 continue
             for r in reports:
                 for pos, s in enumerate(r.sections):
-                    fields = ([("title", r.title)] if pos == 0 else []) + [("heading", s.heading), ("text", s.text)]
+                    fields = ([("title", r.title)] if pos == 0 else []) + [("heading", s.heading), ("body", s.text)]
                     out[(r.doc_id, s.section_id)] = [(name, text, fold(text)) for name, text in fields if text]
     return out
 
@@ -106,17 +108,17 @@ def oracle(sections, operands: list[list[str]], kind: str, distance: int = 0) ->
 
 def test_the_scan_reads_sentences_and_lines():
     text = "家长会。防溺水！家长\n防溺水；家长"  # no sentence holds both; each line does
-    secs = {("d", "s1"): [("text", text, fold(text))]}
+    secs = {("d", "s1"): [("body", text, fold(text))]}
     assert oracle(secs, [["家长"], ["防溺水"]], "sentence") == {}
     assert oracle(secs, [["家长"], ["防溺水"]], "paragraph") == {
-        ("d", "s1"): {("text", 0, 2, "家长"), ("text", 4, 7, "防溺水"), ("text", 8, 10, "家长"),
-                      ("text", 11, 14, "防溺水"), ("text", 15, 17, "家长")}}
+        ("d", "s1"): {("body", 0, 2, "家长"), ("body", 4, 7, "防溺水"), ("body", 8, 10, "家长"),
+                      ("body", 11, 14, "防溺水"), ("body", 15, 17, "家长")}}
     assert oracle(secs, [["家长"], ["防溺水"]], "chars", 0) == {  # 家长⏎防溺水 touch once the line end folds away
-        ("d", "s1"): {("text", 8, 10, "家长"), ("text", 11, 14, "防溺水")}}
+        ("d", "s1"): {("body", 8, 10, "家长"), ("body", 11, 14, "防溺水")}}
     wrapped = "防\n溺水家长"
-    secs = {("d", "s1"): [("text", wrapped, fold(wrapped))]}
+    secs = {("d", "s1"): [("body", wrapped, fold(wrapped))]}
     assert oracle(secs, [["防溺水"], ["家长"]], "paragraph") == {}
-    assert oracle(secs, [["防溺水"], ["家长"]], "chars", 0) == {("d", "s1"): {("text", 0, 4, "防溺水"), ("text", 4, 6, "家长")}}
+    assert oracle(secs, [["防溺水"], ["家长"]], "chars", 0) == {("d", "s1"): {("body", 0, 4, "防溺水"), ("body", 4, 6, "家长")}}
 
 
 # -- the random query set ------------------------------------------------------------------------
@@ -194,12 +196,21 @@ def test_random_queries_find_and_mark_what_the_scan_finds(reader, sections, case
         sids = matching_sections(reader, q)
         keys = _keys(reader, sids)
         assert set(keys) == set(want), (q, sorted(set(want) - set(keys))[:3], sorted(set(keys) - set(want))[:3])
-        marks = query_marks(parse_query(q))
-        got = {k: {(o.field, o.start, o.end, o.term) for o in occ}
-               for k, occ in zip(keys, section_occurrences(reader, [int(s) for s in sids], marks), strict=True)}
+        needles = mention_needles(parse_query(q))
+        got = {k: {(o.part, o.start, o.end, needles[o.needle].text) for o in so.occurrences}
+               for k, so in zip(keys, read_sections(reader, [int(s) for s in sids], needles), strict=True)}
         assert got == want, q
-        counts = count_mentions(reader, sids, marks).tolist()
+        counts = count_mentions(reader, sids, needles).tolist()
         assert counts == [len(want[k]) for k in keys], q
+        lines = kwic(reader, q, sort="left", per_page=5)  # every line found in the index's bytes
+        assert lines.total == sum(counts) and kwic(reader, q, per_page=5).total == sum(counts), q
+        for line in lines.lines[:2]:  # its link marks that very occurrence, one the scan found
+            at = unquote(re.search(r"[?&]at=([^&#]+)", line.url).group(1))
+            view = get_report(reader, line.doc_id, q, at)
+            s = next(s for s in view.sections if s.section_id == line.section_id)
+            target = re.search(r'<mark class="at" id="at">(.*?)</mark>', view.title_html + s.heading_html + s.body_html)
+            marked = fold_text(html.unescape(target.group(1))) if target else ""
+            assert any(t in marked for *_, t in want[(line.doc_id, line.section_id)]), (q, line.url)  # overlaps are one mark
         for h in search(reader, q, per_page=20).hits:  # snippets mark only strings of satisfying occurrences
             shown = {fold_text(html.unescape(m)) for m in re.findall(r"<mark>(.*?)</mark>", h.snippet_html)}
             strings = {t for *_, t in want[(h.doc_id, h.section_id)]}
@@ -220,11 +231,11 @@ def test_random_queries_mark_the_report_page_as_the_scan(reader, sections, cases
             expected = 0
             for s in view.sections:
                 spans = want.get((doc_id, s.section_id), set())
-                by_field = {name: _merged({(a, b) for f, a, b, _ in spans if f == name}) for name in ("title", "heading", "text")}
+                by_field = {name: _merged({(a, b) for f, a, b, _ in spans if f == name}) for name in ("title", "heading", "body")}
                 expected += sum(len(v) for v in by_field.values())
                 assert _marks(s.heading_html) == by_field["heading"], (q, s.section_id)
                 if not doc_id.endswith(".md"):  # not Markdown: the paragraphs shown are the text's lines
-                    assert _paragraph_marks(s.text, s.body_html) == by_field["text"], (q, s.section_id)
+                    assert _paragraph_marks(s.text, s.body_html) == by_field["body"], (q, s.section_id)
                 if s is view.sections[0]:
                     assert _marks(view.title_html) == by_field["title"], q
             assert view.marks == expected, (q, doc_id)

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer.search import proximity
-from indexer.search.mentions import Occurrence, occurrences
+from indexer.search.mentions import mention_needles
+from indexer.search.occurrences import Occurrence, occurrences_in
 from indexer.search.parser import parse_query
 from indexer.search.report import mark_html
 from indexer.search.snippet import Needle, find_spans, query_marks, snippet
@@ -111,17 +112,22 @@ def test_find_spans_takes_a_condition_in_one_field():
     assert find_spans("家长说防溺水", marks) == [(0, 2), (3, 6)]
 
 
-def test_occurrences_are_field_by_field_with_offsets_as_written():
-    marks = query_marks(parse_query("防溺水 /句 家长 title:简报"))
-    found = occurrences(marks, "防溺水简报", "一、家长与防溺水", "家长。\n請家長防　溺水。")
-    assert found == [Occurrence("title", 3, 5, "简报"),
-                     Occurrence("heading", 2, 4, "家长"), Occurrence("heading", 5, 8, "防溺水"),
-                     Occurrence("text", 5, 7, "家长"), Occurrence("text", 7, 11, "防溺水")]
+def test_occurrences_are_part_by_part_each_keeping_its_place_among_the_strings_occurrences():
+    """The concordance's occurrences: where the condition holds, each with its ordinal among all of
+    its string's occurrences in that part (the report page's link counts every occurrence)."""
+    needles = mention_needles(parse_query("防溺水 /句 家长 title:简报"))
+    assert [(n.text, bool(n.near)) for n in needles] == [("防溺水", True), ("家长", True), ("简报", False)]
+    found = occurrences_in("防溺水简报", "一、家长与防溺水", "家长。\n請家長防　溺水。", needles)
+    assert found == [Occurrence("title", 3, 5, 2, 0),
+                     Occurrence("heading", 2, 4, 1, 0), Occurrence("heading", 5, 8, 0, 0),
+                     Occurrence("body", 5, 7, 1, 1), Occurrence("body", 7, 11, 0, 0)]
 
 
-def test_a_string_both_free_and_in_a_condition_counts_once():
-    marks = query_marks(parse_query("防溺水 /句 家长 防溺水"))
-    assert [o.term for o in occurrences(marks, "", "", "防溺水。家长说防溺水。")] == ["防溺水", "家长", "防溺水"]
+def test_a_string_both_free_and_in_a_condition_counts_everywhere_once():
+    needles = mention_needles(parse_query("防溺水 /句 家长 防溺水"))
+    assert [(n.text, bool(n.near)) for n in needles] == [("防溺水", False), ("家长", True)]
+    found = occurrences_in(None, "", "防溺水。家长说防溺水。家长。", needles)
+    assert [(needles[o.needle].text, o.ordinal) for o in found] == [("防溺水", 0), ("家长", 0), ("防溺水", 1)]
 
 
 def test_markdown_marks_follow_the_lines_of_the_text_the_section_was_matched_on():

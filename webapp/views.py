@@ -6,8 +6,10 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
+from indexer.search.collocates import collocates
 from indexer.search.compare import compare
 from indexer.search.engine import search as run_search
+from indexer.search.kwic import SORT_HINTS, SORT_LABELS, kwic
 from indexer.search.limits import GROUP_MAX
 from indexer.search.parser import WITHIN
 from indexer.search.report import get_report
@@ -18,7 +20,7 @@ from indexer.search.versions import series_passages
 from . import timeline, trendchart
 from .context import library, public_base
 from .gate import deadline
-from .params import BadParam, compare_params, search_params, series_params, trend_params
+from .params import BadParam, collocate_params, compare_params, kwic_params, search_params, series_params, trend_params
 
 bp = Blueprint("views", __name__)
 
@@ -44,6 +46,9 @@ def search():
                   "region": params.region}
     return render_template("search.html", p=params, res=res, chart=chart, pages=pages, group_max=GROUP_MAX,
                            trend_url=url_for("views.trend_page", **{k: v for k, v in trend_args.items() if v}),
+                           kwic_url=url_for("views.kwic_page", **{k: v for k, v in params.args(page=None).items()
+                                                                  if k in ("q", "year", "date", "doc_type", "region",
+                                                                           "province")}),
                            api_url=url_for("api.search", **params.args(page=params.page if params.page > 1 else None)),
                            atom_url=url_for("feeds.search_atom", **params.args(page=None, group=None, per_page=None,
                                                                                sort=None)))
@@ -65,7 +70,7 @@ def doc(doc_id: str):
     within = request.args.get("within", "")
     within = within if within in WITHIN else ""
     reader = library().reader()
-    view = get_report(reader, doc_id, q or None, within or None)
+    view = get_report(reader, doc_id, q or None, request.args.get("at", "")[:300] or None, within or None)
     if view is None:
         moved = _same_report(reader, doc_id)
         if moved:  # a relative link with the query string as it came: no argument can steer url_for
@@ -127,3 +132,22 @@ def favicon():
 def opensearch():
     body = render_template("opensearch.xml", root=public_base() or request.url_root.rstrip("/"))
     return Response(body, mimetype="application/opensearchdescription+xml")
+
+
+@bp.get("/kwic")
+def kwic_page():
+    """The concordance: every occurrence on a line of its own, the term centred."""
+    p = kwic_params(request.args)
+    page = kwic(library().reader(), p.q, p.filters, width=p.width, sort=p.sort, page=p.page, per_page=p.per_page)
+    rows = [{"value": y.year, "count": y.count} for y in page.by_year]
+    return render_template("kwic.html", p=p, k=page, sorts=SORT_LABELS, hints=SORT_HINTS, chart=timeline.build(rows, p.filters.year_lo,
+                                                                                            p.filters.year_hi),
+                           api_url=url_for("api.kwic", **p.args(page=p.page if p.page > 1 else None)))
+
+
+@bp.get("/collocates")
+def collocates_page():
+    """The words that occur near the query more often than chance, optionally per period."""
+    p = collocate_params(request.args)
+    c = collocates(library().reader(), p.q, p.filters, window=p.window, by=p.by or None, limit=p.limit)
+    return render_template("collocates.html", p=p, c=c, api_url=url_for("api.collocates", **p.args()))

@@ -1,98 +1,76 @@
-"""The occurrences a query marks in a section, and how many there are: the "mentions" of a trend,
-the occurrence count of an export row, the lines a concordance would list.
+"""How many times a section holds the query strings: the "mentions" of a trend and the
+occurrence count of an export row.
 
-A section has up to three fields: the report's title (its first section only), its heading and its
-text. In each, a string of the query counts wherever it occurs (non-overlapping, the same
-whole-word rule for Latin and digits as matching), a proximity condition's strings only where the
-condition holds (proximity.py), and a title: string in the title only; an occurrence two marks
-share counts once. So every matching section has at least one mention of what it matched, and
-the report page marks what is counted.
+Counted on the folded text the exact index matched (heading, with the report's title for its
+first section, and body), non-overlapping, with the same whole-word rule for Latin and digits,
+so every matching section has at least one mention of what it matched. A string of proximity
+conditions only (防溺水 in 防溺水 /句 家长) is counted where one of them holds, field by field
+(title, heading, body: proximity.py), as the report page marks it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 import numpy as np
 
 from indexer.search import proximity
-from indexer.search.parser import Near
-from indexer.search.snippet import Mark, in_text
+from indexer.search.parser import ParsedQuery
+from indexer.search.snippet import Needle, term_needles
 from indexer.store.reader import IndexReader
-from indexer.text.normalize import fold
-
-FIELDS = ("title", "heading", "text")
+from indexer.text.wholeword import term_pattern
 
 
-@dataclass(frozen=True)
-class Occurrence:
-    """One occurrence a query marks in a section."""
-
-    field: str  # title | heading | text
-    start: int  # offsets into that field as written: the report's title, the section's heading or text
-    end: int
-    term: str  # the folded query string found there
-
-
-def section_occurrences(reader: IndexReader, sids: list[int], marks: list[Mark]) -> list[list[Occurrence]]:
-    """Per section, every occurrence the marks (snippet.query_marks of a query) mark in it, field by
-    field in reading order: len() of each is count_mentions' number for it."""
-    out = []
-    for sid, stored in zip(sids, reader.stored(sids), strict=True):
-        first = reader.first_sections[sid]
-        title = reader.catalog.reports[int(reader.catalog.section_report[sid])].title if first else ""
-        out.append(occurrences(marks, title, stored.get("heading") or "", stored.get("text") or ""))
+def mention_needles(parsed: ParsedQuery) -> list[Needle]:
+    """What a mention is a mention of: the query's strings and title: strings not under NOT, each
+    once (snippet.term_needles: a proximity condition's strings where it holds). The trend's 提及次数,
+    an export's 出现次数, the concordance's lines and the report page's occurrence links all count
+    these, in this order."""
+    out = term_needles(parsed)
+    for t in parsed.title_terms():
+        if all((n.text, n.prefix) != (t.text, t.prefix) for n in out):
+            out.append(Needle(t.text, t.prefix))
     return out
 
 
-def occurrences(marks: list[Mark], title: str, heading: str, text: str) -> list[Occurrence]:
-    """The occurrences the marks mark in a section given by its fields as written (title "" but for a
-    report's first section)."""
-    out = []
-    for name, written in zip(FIELDS, (title, heading, text), strict=True):
-        if written:
-            f = fold(written)
-            spans = field_spans(marks if name == "title" else in_text(marks), f.text,
-                                lambda f=f, w=written: proximity.line_breaks(f, w))
-            out += [Occurrence(name, *f.orig_span(a, b), t) for a, b, t in spans]
-    return out
-
-
-def field_spans(marks: list[Mark], folded: str, breaks: Callable[[], list[int]]) -> list[proximity.Span]:
-    """The occurrences marks mark in one field's folded text, as (start, end, string), each once; breaks
-    gives where the field's lines end, asked for only when a sentence or paragraph needs it."""
-    found: set[proximity.Span] = set()
-    lines: list[int] | None = None
-    for m in marks:
-        if isinstance(m, Near):
-            if lines is None and m.kind != "chars":
-                lines = breaks()
-            found.update(proximity.satisfying(m, folded, lines or []))
-        else:
-            found.update((a, b, m.text) for a, b in proximity.find_all(folded, m.text, m.prefix))
-    return sorted(found)
-
-
-def count_mentions(reader: IndexReader, sids: np.ndarray, needles: list[Mark]) -> np.ndarray:
-    """Occurrences the marks mark in each of these sections (int64, one per sid), counted on the
-    folded text the exact index holds; the text as written is read only for where a proximity
-    condition needs its lines."""
+def count_mentions(reader: IndexReader, sids: np.ndarray, needles: list[Needle]) -> np.ndarray:
+    """Occurrences of all needles in each of these sections (int64, one per sid)."""
     out = np.zeros(len(sids), dtype=np.int64)
-    needles = [n for n in needles if isinstance(n, Near) or n.text]
     if not needles or not len(sids):
         return out
-    body_marks = in_text(needles)
-    for i, sid in enumerate(np.asarray(sids).tolist()):
-        heading, body = reader.exact_text(sid)
-        n = 0
-        if reader.first_sections[sid]:
-            title = reader.titles_folded[int(reader.catalog.section_report[sid])]
-            if title:  # before the heading in the exact index (exact_heading)
-                heading = heading[len(title) + 1:]
-                n += len(field_spans(needles, title, list))
-        n += len(field_spans(body_marks, heading, list))
-        n += len(field_spans(body_marks, body, lambda sid=sid, body=body: proximity.breaks_of(reader.written_text(sid), body)))
-        out[i] = n
+    for n in (n for n in needles if n.near):
+        out += held_counts(reader, sids, n)
+    finders = [(n.text, term_pattern(n.text, n.prefix)) for n in needles if n.text and not n.near]
+    if not finders:
+        return out
+    for seg in reader.segments:
+        idx = np.flatnonzero((sids >= seg.base) & (sids < seg.base + seg.size))
+        if not len(idx):
+            continue
+        local = np.asarray(sids)[idx] - seg.base
+        lo = np.asarray(seg.bstarts)[local].tolist()  # UTF-8 offsets of the mapped text
+        hi = (np.asarray(seg.bstarts)[local + 1] - 1).tolist()
+        for i, a, b in zip(idx.tolist(), lo, hi, strict=True):
+            text = seg.text_between(a, b)
+            out[i] += sum(text.count(t) if p is None else len(p.findall(text)) for t, p in finders)
+    return out
+
+
+def held_counts(reader: IndexReader, sids: np.ndarray, needle: Needle) -> np.ndarray:
+    """Per section, the occurrences of a string of proximity conditions where one of them holds."""
+    out = np.array([sum(len(v) for v in held_spans(reader, sid, needle).values())
+                    for sid in np.asarray(sids).tolist()], dtype=np.int64)
     reader.trim()
     return out
+
+
+def held_spans(reader: IndexReader, sid: int, needle: Needle) -> dict[str, list[tuple[int, int]]]:
+    """Per field of a section (title, heading, body), where a string of proximity conditions occurs and
+    one of them holds: offsets into the field's folded text as the exact index holds it (the title and
+    the heading of a first section are one string there, the title, a space, the heading)."""
+    heading, body = reader.exact_text(sid)
+    title = reader.titles_folded[int(reader.catalog.section_report[sid])] if reader.first_sections[sid] else ""
+    if title:
+        heading = heading[len(title) + 1:]
+    fields = {"title": title, "heading": heading, "body": body}
+    return {name: sorted(needle.held(text, (lambda: proximity.breaks_of(reader.written_text(sid), body))
+                                     if name == "body" else list))
+            for name, text in fields.items() if text}

@@ -228,22 +228,3 @@ def _holds(reader: IndexReader, key: tuple, sid: int) -> bool:
     if "\n" not in written:
         return True  # one line: what was checked is all there is
     return _shares_unit(found, sorted({*ends, *breaks_of(written, body)}))
-
-
-def carried_over(near: Near, written: str, shown: str) -> list[tuple[int, int]]:
-    """The satisfying occurrences of `written` (a section's text, where its lines are) found in
-    `shown`, the same text in another form (the text of its Markdown HTML, whose line breaks are
-    the markup's): each string's k-th occurrence in one is its k-th in the other. Where a string
-    occurs a different number of times in the two, its occurrences are decided on `shown` itself."""
-    fw, fs = fold(written), fold(shown)
-    wanted = satisfying(near, fw.text, line_breaks(fw, written))
-    own = {(a, b, t) for a, b, t in satisfying(near, fs.text, line_breaks(fs, shown))}
-    out = []
-    for term in {t.text: t for alts in near.alternatives() for t in alts}.values():
-        in_written, in_shown = find_all(fw.text, term.text, term.prefix), find_all(fs.text, term.text, term.prefix)
-        if len(in_written) == len(in_shown):
-            picked = {a for a, _b, t in wanted if t == term.text}
-            out += [fs.orig_span(*s) for s, w in zip(in_shown, in_written, strict=True) if w[0] in picked]
-        else:
-            out += [fs.orig_span(a, b) for a, b, t in own if t == term.text]
-    return sorted(out)

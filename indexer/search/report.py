@@ -11,13 +11,15 @@ from html.parser import HTMLParser
 
 from indexer.ingest.headings import TABLE_CELLS, row_cells
 from indexer.ingest.model import DocParts
-from indexer.search import proximity
-from indexer.search.parser import Near, parse_query
+from indexer.search.mentions import mention_needles
+from indexer.search.occurrences import parse_at
+from indexer.search.parser import parse_query
+from indexer.search.proximity import line_breaks
 from indexer.search.results import doc_url, report_fields
-from indexer.search.snippet import Mark, find_spans, in_text, mark, merge_spans, query_marks
+from indexer.search.snippet import Needle, find_spans, in_text, mark, merge_spans, nth_span, query_marks
 from indexer.search.versions import SeriesLinks, series_links
 from indexer.store.reader import IndexReader
-from indexer.text.normalize import fold_text
+from indexer.text.normalize import fold, fold_text
 
 
 @dataclass
@@ -85,25 +87,40 @@ class ReportView:
         }
 
 
-def get_report(reader: IndexReader, doc_id: str, q: str | None = None, within: str | None = None) -> ReportView | None:
-    """A report's page with what the query (and the search form's 同句/同段, within) marks."""
+# the mark a link points to: (section id, part, needle, ordinal), see occurrences.parse_at
+_Target = tuple[str, str, Needle, int]
+AT_ANCHOR = '<span id="at"></span>'  # where a link to an occurrence lands when the text no longer holds it
+
+
+def get_report(reader: IndexReader, doc_id: str, q: str | None = None, at: str | None = None,
+               within: str | None = None) -> ReportView | None:
+    """The report with the query marked (and the search form's 同句/同段, within); `at` (from a
+    concordance line: s3-2.b0.4) names one occurrence, marked apart with id "at" so that the page opens on it."""
     i = reader.report_index(doc_id)
     if i is None:
         return None
     row = reader.catalog.reports[i]
-    title_needles = query_marks(parse_query(q, within)) if q else []  # title: strings too, in the title
+    parsed = parse_query(q, within) if q else None
+    title_needles = query_marks(parsed) if parsed else []  # title: strings marked in the title only
     needles = in_text(title_needles)
+    target = _target(parsed, at)
     view = ReportView(doc_id=row.doc_id, title=row.title, title_html="", year=row.year, doc_type=row.doc_type,
                       **report_fields(row), source=row.source, source_url=row.source_url,
                       parts=DocParts(**row.parts), parent=_parent(reader, row.parent),
                       attachments=_attachments(reader, row.doc_id, row.parts.get("attachments") or []),
                       series=series_links(reader, i))
-    view.title_html, n = _marked(row.title, title_needles)  # title:… terms are marked where they matched
-    view.marks += n
-    for s in reader.report_sections(i):
+    sections = reader.report_sections(i)
+    first = sections[0]["section_id"] if sections else None
+    view.title_html, n, found = _marked(row.title, title_needles, _pick(target, first, "title"))
+    view.marks += n  # title:… terms are marked where they matched
+    if target and target[1] == "title" and not found:
+        view.title_html = AT_ANCHOR + view.title_html
+    for s in sections:
         heading = s.get("heading") or ""
-        heading_html, nh = _marked(heading, needles)
-        body_html, nb = _body(s, needles)
+        heading_html, nh, in_heading = _marked(heading, needles, _pick(target, s["section_id"], "heading"))
+        body_html, nb, in_body = _body(s, needles, _pick(target, s["section_id"], "body"))
+        if target and target[0] == s["section_id"] and target[1] != "title" and not (in_heading or in_body):
+            body_html = AT_ANCHOR + body_html
         view.marks += nh + nb
         view.sections.append(SectionView(section_id=s["section_id"], level=s["level"], heading=heading,
                                          heading_path=list(s.get("heading_path") or []), text=s.get("text") or "",
@@ -139,35 +156,62 @@ def _bare(title: str) -> str:
     return re.sub(r"^附件\s*\d*\s*[:：.．、]?|[\s《》“”\"]", "", fold_text(title))
 
 
-def _marked(text: str, needles: list[Mark]) -> tuple[str, int]:
-    spans = find_spans(text, needles)
-    return mark(text, spans), len(spans)
+def _target(parsed, at: str | None) -> _Target | None:
+    ref = parse_at(at) if parsed is not None else None
+    if ref is None:
+        return None
+    needles = mention_needles(parsed)
+    section_id, part, needle, ordinal = ref
+    return (section_id, part, needles[needle], ordinal) if needle < len(needles) else None
 
 
-def _body(stored: dict, needles: list[Mark]) -> tuple[str, int]:
+def _pick(target: _Target | None, section_id: str | None, part: str) -> tuple[Needle, int] | None:
+    """The (needle, ordinal) to mark apart in this part of this section, if the link names it."""
+    if target is None or target[1] != part or (part != "title" and target[0] != section_id):
+        return None
+    return target[2], target[3]
+
+
+def _spans(text: str, needles: list[Needle], pick: tuple[Needle, int] | None, more: list[tuple[int, int]] = ()):
+    """(spans to mark, where the picked occurrence starts or None, how many the query marks); more:
+    spans found otherwise."""
+    spans = merge_spans(find_spans(text, needles) + list(more))
+    n = len(spans)
+    found = nth_span(text, *pick) if pick else None
+    if found:
+        spans = merge_spans(spans + [found])
+    return spans, found[0] if found else None, n
+
+
+def _marked(text: str, needles: list[Needle], pick: tuple[Needle, int] | None = None) -> tuple[str, int, bool]:
+    spans, at, n = _spans(text, needles, pick)
+    return mark(text, spans, at=at), n, at is not None
+
+
+def _body(stored: dict, needles: list[Needle], pick: tuple[Needle, int] | None = None) -> tuple[str, int, bool]:
     if stored.get("html") is not None:  # Markdown, rendered and sanitised when the file was indexed
-        return mark_html(stored["html"], needles, stored.get("text"))
+        return _mark_html(stored["html"], needles, pick, stored.get("text"))
     # spans found on the whole text: an occurrence wrapped over two lines (防⏎溺水) is marked in both
     text = stored.get("text") or ""
-    spans = find_spans(text, needles)
+    spans, at, n = _spans(text, needles, pick)
     parts: list[str] = []
     rows: list[str] = []  # a table's rows so far: the lines a reader wrote as | 项目 | 2020年 |
     pos = 0
     for para in text.split("\n"):
         cells = row_cells(para)
         if cells is not None:
-            rows.append("<tr>" + "".join(f"<td>{mark(text, spans, a, b)}</td>" for a, b in _cell_spans(pos, cells))
+            rows.append("<tr>" + "".join(f"<td>{mark(text, spans, a, b, at)}</td>" for a, b in _cell_spans(pos, cells))
                         + "</tr>")
         else:
             if rows:
                 parts.append(f"<table><tbody>{''.join(rows)}</tbody></table>")
                 rows = []
             if para.strip():
-                parts.append(f"<p>{mark(text, spans, pos, pos + len(para))}</p>")
+                parts.append(f"<p>{mark(text, spans, pos, pos + len(para), at)}</p>")
         pos += len(para) + 1
     if rows:
         parts.append(f"<table><tbody>{''.join(rows)}</tbody></table>")
-    return "".join(parts), len(spans)
+    return "".join(parts), n, at is not None
 
 
 def _cell_spans(start: int, cells: list[str]) -> list[tuple[int, int]]:
@@ -179,30 +223,50 @@ def _cell_spans(start: int, cells: list[str]) -> list[tuple[int, int]]:
     return out
 
 
-def mark_html(markup: str, needles: list[Mark], written: str | None = None) -> tuple[str, int]:
+def mark_html(markup: str, needles: list[Needle], written: str | None = None) -> tuple[str, int]:
     """Mark needles in the text nodes of already-sanitised HTML, parsed as HTML: tags and attributes
     are written back from the parse, every text node escaped, so text can never become markup.
     written: the section's text, whose lines decide where a proximity condition holds."""
-    if not needles:
-        return markup, 0
+    out, n, _ = _mark_html(markup, needles, None, written)
+    return out, n
+
+
+def _mark_html(markup: str, needles: list[Needle], pick: tuple[Needle, int] | None,
+               written: str | None = None) -> tuple[str, int, bool]:
+    """mark_html, and the picked occurrence marked apart: (HTML, marks, whether it was found)."""
+    if not needles and not pick:
+        return markup, 0, False
     nodes = _Nodes()
     nodes.feed(markup)
     nodes.close()
     # 防**溺水** is one occurrence, marked on both sides; a table's cells are apart, as in the text matched
     whole = "".join(t if kind == "text" else _CELL_EDGE for kind, t in nodes.out if kind != "tag")
-    nears = [n for n in needles if isinstance(n, Near)]
-    spans = find_spans(whole, [n for n in needles if not isinstance(n, Near)] if written is not None else needles)
-    if nears and written is not None:
-        spans = merge_spans(spans + [s for n in nears for s in proximity.carried_over(n, written, whole)])
+    held = [n for n in needles if n.near] if written is not None else []
+    spans, at, n = _spans(whole, [n for n in needles if n not in held], pick,
+                          [s for h in held for s in _carried_over(h, written, whole)])
     out, pos = [], 0
     for kind, piece in nodes.out:
         if kind == "text":
-            out.append(mark(whole, spans, pos, pos + len(piece)))
+            out.append(mark(whole, spans, pos, pos + len(piece), at))
             pos += len(piece)
         else:
             out.append(piece)
             pos += len(_CELL_EDGE) if kind == "cell" else 0
-    return "".join(out), len(spans)
+    return "".join(out), n, at is not None
+
+
+def _carried_over(needle: Needle, written: str, shown: str) -> list[tuple[int, int]]:
+    """Where a string of proximity conditions is marked in `shown`, the text of a Markdown section's HTML,
+    decided on `written`, its text, whose lines the conditions were matched on: the string's k-th
+    occurrence in one is its k-th in the other. Where it occurs a different number of times in the
+    two, it is decided on `shown` itself (its line breaks are the markup's)."""
+    fw, fs = fold(written), fold(shown)
+    in_written = [m.span() for m in needle.pattern().finditer(fw.text)]
+    in_shown = [m.span() for m in needle.pattern().finditer(fs.text)]
+    if len(in_written) != len(in_shown):
+        return [fs.orig_span(a, b) for a, b in sorted(needle.held(fs.text, lambda: line_breaks(fs, shown)))]
+    wanted = needle.held(fw.text, lambda: line_breaks(fw, written))
+    return [fs.orig_span(*s) for s, w in zip(in_shown, in_written, strict=True) if w in wanted]
 
 
 _CELL_EDGE = "\x00"  # where a cell starts or ends, in the text marks are found on: nothing a query holds

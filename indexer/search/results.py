@@ -16,8 +16,7 @@ import numpy as np
 from indexer.ingest.model import ReportMeta
 from indexer.search.limits import EXPORT_BATCH, GROUP_MAX, MAX_PAGE, MAX_PER_PAGE
 from indexer.search.namesakes import distinctions
-from indexer.search.parser import Near
-from indexer.search.snippet import Mark, in_text, snippet
+from indexer.search.snippet import Needle, in_text, proximities, snippet
 from indexer.store.reader import IndexReader
 
 
@@ -72,7 +71,7 @@ class SearchResults:
     query: str
     sids: np.ndarray  # every matching sid, in result order
     scores: np.ndarray  # their scores, in the same order
-    needles: list[Mark]  # what snippets mark (snippet.query_marks)
+    needles: list[Needle]  # what snippets mark (snippet.query_marks)
     facets: dict  # per facet, matching reports under every filter but its own
     total_documents: int  # reports holding a match
     notices: list[str] = field(default_factory=list)
@@ -84,7 +83,7 @@ class SearchResults:
     @property
     def proximity(self) -> list[dict]:
         """The proximity conditions the query holds (typed, or made by within), as the JSON gives them."""
-        return [n.describe() for n in self.needles if isinstance(n, Near)]
+        return [c.describe() for c in proximities(self.needles)]
 
     @property
     def total(self) -> int:
@@ -197,7 +196,7 @@ def doc_url(doc_id: str, section_id: str | None = None) -> str:
     return "/doc/" + quote(doc_id, safe="/~") + (f"#{section_id}" if section_id else "")
 
 
-def _hits(reader: IndexReader, sids: list[int], needles: list[Mark], scores: list[float],
+def _hits(reader: IndexReader, sids: list[int], needles: list[Needle], scores: list[float],
           snippets: bool = True) -> list[Hit]:
     out = []
     section_marks = in_text(needles)

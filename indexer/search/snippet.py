@@ -2,10 +2,9 @@
 
 Matching runs on the folded text (the same form the index matched), and each
 match is mapped back to the original characters it came from, so ２００８年 is
-marked when 2008年 was asked for and nothing else is. A query's marks (query_marks)
-are its strings, marked wherever they occur, and its proximity conditions, whose
-strings are marked only where the condition holds (proximity.py); a snippet shows
-those places first.
+marked when 2008年 was asked for and nothing else is. A string of the query inside
+proximity conditions only (防溺水 /句 家长) is marked where one of them holds
+(proximity.py), and a snippet shows those places first.
 """
 
 from __future__ import annotations
@@ -33,43 +32,71 @@ class Needle:
     text: str  # folded
     prefix: bool = False
     title_only: bool = False  # from title:…: marked in a report title, not where the body happens to hold it
+    near: tuple[Near, ...] = ()  # a string of proximity conditions only: an occurrence counts where one holds
 
     def pattern(self) -> re.Pattern:
         return term_pattern(self.text, self.prefix) or re.compile(re.escape(self.text))
 
-
-Mark = Needle | Near
-
-
-def query_marks(parsed: ParsedQuery) -> list[Mark]:
-    """What a query marks: its strings outside proximity conditions wherever they occur, each
-    proximity condition where it holds, and title: strings in report titles only."""
-    return ([Needle(t.text, t.prefix) for t in parsed.free_terms()] + list(parsed.proximities())
-            + [Needle(t.text, t.prefix, True) for t in parsed.title_terms()])
+    def held(self, folded: str, breaks: Callable[[], list[int]]) -> set[tuple[int, int]]:
+        """For a string of proximity conditions: its occurrences in one field's folded text where one
+        of them holds (breaks: where the field's lines end, asked for only when a unit needs them)."""
+        lines = breaks() if any(c.kind != "chars" for c in self.near) else []
+        return {(a, b) for c in self.near for a, b, t in proximity.satisfying(c, folded, lines) if t == self.text}
 
 
-def in_text(marks: list[Mark]) -> list[Mark]:
-    """The marks that apply to a section's heading and text (all but the title: ones)."""
-    return [m for m in marks if not (isinstance(m, Needle) and m.title_only)]
+def term_needles(parsed: ParsedQuery) -> list[Needle]:
+    """The query's strings not under NOT, each once, in query order; one found only inside proximity
+    conditions carries them (its occurrences count where one holds), one also outside counts everywhere."""
+    free = {(t.text, t.prefix) for t in parsed.free_terms()}
+    nears = parsed.proximities()
+    out: list[Needle] = []
+    for t in parsed.positive_terms():
+        if any((n.text, n.prefix) == (t.text, t.prefix) for n in out):
+            continue
+        held = () if (t.text, t.prefix) in free else tuple(
+            c for c in nears if any((o.text, o.prefix) == (t.text, t.prefix) for alts in c.alternatives() for o in alts))
+        out.append(Needle(t.text, t.prefix, near=held))
+    return out
 
 
-def find_spans(original: str, needles: list[Mark]) -> list[tuple[int, int]]:
-    """Original-text spans of every occurrence each mark marks in this one field (a title, a heading
+def query_marks(parsed: ParsedQuery) -> list[Needle]:
+    """What a query marks: its strings (those of proximity conditions where one holds), and title:
+    strings in report titles only."""
+    return term_needles(parsed) + [Needle(t.text, t.prefix, True) for t in parsed.title_terms()]
+
+
+def in_text(needles: list[Needle]) -> list[Needle]:
+    """The needles that apply to a section's heading and text (all but the title: ones)."""
+    return [n for n in needles if not n.title_only]
+
+
+def proximities(needles: list[Needle]) -> list[Near]:
+    """The proximity conditions some needles carry, each once."""
+    out: list[Near] = []
+    for c in (c for n in needles for c in n.near):
+        if all(o.key() != c.key() for o in out):
+            out.append(c)
+    return out
+
+
+def find_spans(original: str, needles: list[Needle]) -> list[tuple[int, int]]:
+    """Original-text spans of every occurrence of every needle in this one field (a title, a heading
     or a text, with its line breaks), merged where they overlap."""
     near, free = _spans(original, needles)
     return merge_spans(near + free)
 
 
-def _spans(original: str, needles: list[Mark]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """(spans where a proximity condition holds, spans of the other marks), unmerged."""
+def _spans(original: str, needles: list[Needle]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(spans of strings of proximity conditions, where one holds; spans of the others), unmerged."""
     if not original or not needles:
         return [], []
     f = fold(original)
     near: list[tuple[int, int]] = []
     free: list[tuple[int, int]] = []
     for n in needles:
-        if isinstance(n, Near):
-            near += [(a, b) for a, b, _ in proximity.spans_in(n, original, f)[:MAX_MATCHES]]
+        if n.near:
+            held = sorted(n.held(f.text, lambda: proximity.line_breaks(f, original)))[:MAX_MATCHES]
+            near += [f.orig_span(a, b) for a, b in held]
             continue
         for k, m in enumerate(n.pattern().finditer(f.text)):
             if k >= MAX_MATCHES:
@@ -80,9 +107,8 @@ def _spans(original: str, needles: list[Mark]) -> tuple[list[tuple[int, int]], l
 
 def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Spans sorted, those that overlap made one."""
-    spans = sorted(spans)
     merged: list[tuple[int, int]] = []
-    for a, b in spans:
+    for a, b in sorted(spans):
         if merged and a < merged[-1][1]:
             merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
         else:
@@ -90,8 +116,20 @@ def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
-    """HTML of text[start:end] with the spans in <mark>, everything else escaped."""
+def nth_span(original: str, needle: Needle, k: int) -> tuple[int, int] | None:
+    """Original-text span of the needle's k-th (from 0) non-overlapping occurrence, or None (counting
+    every occurrence of the string, held by a proximity condition or not: what a link's ordinal names)."""
+    f = fold(original)
+    for i, m in enumerate(needle.pattern().finditer(f.text)):
+        if i == k:
+            return f.orig_span(m.start(), m.end())
+    return None
+
+
+def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None,
+         at: int | None = None) -> str:
+    """HTML of text[start:end] with the spans in <mark>, everything else escaped; the mark holding
+    character `at` is the one a link pointed to (id "at", which the page scrolls to)."""
     end = len(text) if end is None else end
     out, pos = [], start
     for a, b in spans:
@@ -99,19 +137,20 @@ def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | Non
             continue
         a, b = max(a, start), min(b, end)
         out.append(html.escape(text[pos:a]))
-        out.append("<mark>" + html.escape(text[a:b]) + "</mark>")
+        tag = '<mark class="at" id="at">' if at is not None and a <= at < b else "<mark>"
+        out.append(tag + html.escape(text[a:b]) + "</mark>")
         pos = b
     out.append(html.escape(text[pos:end]))
     return "".join(out)
 
 
-def snippet(text: str, needles: list[Mark], width: int = WIDTH) -> str:
+def snippet(text: str, needles: list[Needle], width: int = WIDTH) -> str:
     """The best window (or a few, joined by …) around the densest occurrences. Where a proximity
     condition holds, the window around its occurrences comes first, the others after it in text order."""
-    near, _ = _spans(text, [n for n in needles if isinstance(n, Near)])  # on the text's lines: its paragraphs
+    near, _ = _spans(text, [n for n in needles if n.near])  # on the text's lines: its paragraphs
     text, at = _joined(text)
     near = [(at(a), at(b)) for a, b in near]
-    spans = merge_spans(near + find_spans(text, [n for n in needles if not isinstance(n, Near)]))
+    spans = merge_spans(near + find_spans(text, [n for n in needles if not n.near]))
     if not spans:
         end = _end(text, min(width, len(text)), 0) or min(width, len(text))  # a word longer than that is cut
         return html.escape(text[:end]) + ("…" if len(text) > end else "")

@@ -18,9 +18,8 @@ from indexer.search.engine import Deadline
 from indexer.search.facets import Filters
 from indexer.search.limits import MAX_TREND_QUERIES
 from indexer.search.matching import matching_sections
-from indexer.search.mentions import count_mentions
+from indexer.search.mentions import count_mentions, mention_needles
 from indexer.search.parser import WITHIN, parse_query
-from indexer.search.snippet import query_marks
 from indexer.store.catalog import UNKNOWN_YEAR
 from indexer.store.reader import IndexReader
 
@@ -123,7 +122,7 @@ def _axis(reader: IndexReader, filters: Filters) -> tuple[list[int], list[int], 
 def _series(reader: IndexReader, q: str, filters: Filters, tr: Trend, within: str | None) -> TrendSeries:
     parsed = parse_query(q, within)
     sids = matching_sections(reader, q, filters, within)
-    needles = query_marks(parsed)
+    needles = mention_needles(parsed)
     report = reader.catalog.section_report[sids]
     year = reader.facts.year[report]
     size = max([UNKNOWN_YEAR + 1, *[y + 1 for y in tr.years]])

@@ -30,6 +30,7 @@ from indexer.text.analysis import load_jieba
 
 mapped.install()  # Whoosh reads its segment files in place instead of copying them
 
+WORD_COUNT_CACHE = 200_000  # (fields, word) frequencies a reader remembers
 MAP_BUDGET = 128 << 20  # bytes of mapped index text a reader lets stay resident (see IndexReader.trim)
 
 
@@ -76,6 +77,7 @@ class IndexReader:
         self._doc_index: dict[str, int] | None = None
         self._series: SeriesIndex | None = None
         self._titles: dict[str, list[int]] | None = None  # folded title → live reports (namesakes)
+        self._word_counts: dict[tuple[tuple[str, ...], str], int] = {}  # word_frequencies, per generation
         self.first_sections = np.zeros(self.n, dtype=bool)  # each report's first section
         self.first_sections[[r.first_sid for r in self.catalog.reports]] = True
         self.n_live = max(int(self.live.sum()), 1)
@@ -164,6 +166,27 @@ class IndexReader:
             return np.empty(0, dtype=np.int64)
         sids = self.doc_to_sid[found].astype(np.int64)
         return np.sort(sids[sids >= 0])
+
+    def word_frequencies(self, words: list[str], fields: tuple[str, ...]) -> dict[str, int]:
+        """How many times each word-field token occurs in these fields over the whole index: Whoosh's
+        term statistics, one lookup per word (a removed section's words count until its segment is
+        rewritten). Remembered per generation: each lookup reads the term tables of every segment."""
+        s = self.searcher()
+        cache = self._word_counts
+        with self.lock:
+            r = s.reader()
+            missing = [w for w in words if (fields, w) not in cache]
+            if len(cache) + len(missing) > WORD_COUNT_CACHE:
+                cache.clear()
+            for w in missing:
+                cache[(fields, w)] = int(sum(r.frequency(f, w) for f in fields))
+            return {w: cache[(fields, w)] for w in words}
+
+    def words_total(self, fields: tuple[str, ...]) -> int:
+        """Word-field tokens in these fields over the whole index (Whoosh's field lengths)."""
+        s = self.searcher()
+        with self.lock:
+            return int(sum(s.reader().field_length(f) for f in fields))
 
     def stored(self, sids: list[int]) -> list[dict]:
         """Each section's stored fields, with its text as written and, for Markdown, its HTML
