@@ -202,6 +202,18 @@ class IndexReader:
                 fields["html"] = html
         return out
 
+    def exact_text(self, sid: int) -> tuple[str, str]:
+        """(heading, body) of a section as the exact index holds them: folded, a report's title
+        before its first section's heading (exact_heading). Read through the segment's memory map, as
+        verification reads: call trim() after a run of them."""
+        seg, local = self.segment_of(sid)
+        return seg.section_text(local, mapped=True)
+
+    def written_text(self, sid: int) -> str:
+        """A section's text as written, without its stored fields: where its lines end."""
+        i = self._segment_index(sid)
+        return self.texts[i].text(sid - self._bases[i])
+
     def report_sections(self, report: int) -> list[dict]:
         row = self.catalog.reports[report]
         return self.stored(list(range(row.first_sid, row.first_sid + row.n_sections)))
