@@ -98,17 +98,20 @@ def _export_links(client, path: str, **kw) -> list[str]:
     r = client.get(path, **kw)
     assert r.status_code == 200, r.get_data(as_text=True)
     body = r.get_data(as_text=True)
-    if path.startswith("/export.csv"):
-        return [row["章节链接"] for row in csv.DictReader(io.StringIO(body.removeprefix("\ufeff")))]
+    if ".csv" in path:
+        rows = list(csv.DictReader(io.StringIO(body.removeprefix("\ufeff"))))
+        return [row.get("章节链接") or row["链接"] for row in rows]
     return [json.loads(line)["url"] for line in body.splitlines()]
 
 
-@pytest.mark.parametrize("path", ["/export.csv?q=防溺水", "/export.jsonl?q=防溺水"])
+@pytest.mark.parametrize("path", ["/export.csv?q=防溺水", "/export.jsonl?q=防溺水", "/kwic.csv?q=防溺水",
+                                  "/kwic.jsonl?q=防溺水"])
 def test_export_links_are_built_from_the_request_when_its_host_is_allowed(index_dir, path):
     """Links in a download opened from Excel must be absolute: without --base-url they were "/doc/…"."""
     from webapp import create_app
 
-    n = len(brute_hits("防溺水", *CORPUS))
+    hits = brute_hits("防溺水", *CORPUS)
+    n = len(hits) if path.startswith("/export") else sum(hits.values())  # a concordance line per occurrence
     allowed = create_app(index_dir, TRUSTED_HOSTS=["edu.example", "localhost"]).test_client()
     links = _export_links(allowed, path, base_url="http://edu.example:8080")
     assert len(links) == n and all(u.startswith("http://edu.example:8080/doc/") and "?q=%E9" in u for u in links)

@@ -1,4 +1,5 @@
-"""JSON twins of the pages: /api/search, /api/trend, /api/doc/<doc_id>, /api/compare, /api/series, /api/stats."""
+"""JSON twins of the pages: /api/search, /api/trend, /api/kwic, /api/collocates, /api/doc/<doc_id>, /api/compare,
+/api/series, /api/stats."""
 
 from __future__ import annotations
 
@@ -6,15 +7,17 @@ from dataclasses import asdict
 
 from flask import Blueprint, abort, request
 
+from indexer.search.collocates import collocates as run_collocates
 from indexer.search.compare import compare as run_compare
 from indexer.search.engine import search as run_search
+from indexer.search.kwic import kwic as run_kwic
 from indexer.search.report import get_report
 from indexer.search.trend import trend as run_trend
 from indexer.search.versions import series_passages
 
 from .context import library
 from .gate import deadline
-from .params import compare_params, search_params, series_params, trend_params
+from .params import collocate_params, compare_params, kwic_params, search_params, series_params, trend_params
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -23,7 +26,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 def search():
     params = search_params(request.args)
     res = run_search(library().reader(), params.q, params.filters, page=params.page, per_page=params.per_page,
-                     sort=params.sort, group=params.group or None, deadline=deadline())
+                     sort=params.sort, group=params.group or None, deadline=deadline(), within=params.within or None)
     return res.to_dict()
 
 
@@ -31,7 +34,21 @@ def search():
 def trend():
     params = trend_params(request.args)
     return run_trend(library().reader(), params.queries, params.filters, params.by or None,
-                     deadline=deadline()).to_dict()
+                     deadline=deadline(), within=params.within or None).to_dict()
+
+
+@bp.get("/kwic")
+def kwic():
+    p = kwic_params(request.args)
+    return run_kwic(library().reader(), p.q, p.filters, width=p.width, sort=p.sort, page=p.page,
+                    per_page=p.per_page).to_dict()
+
+
+@bp.get("/collocates")
+def collocates():
+    p = collocate_params(request.args)
+    return run_collocates(library().reader(), p.q, p.filters, window=p.window, by=p.by or None,
+                          limit=p.limit).to_dict()
 
 
 @bp.get("/doc/<path:doc_id>")

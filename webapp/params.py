@@ -4,10 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from indexer.search import kwic
 from indexer.search.engine import SORTS
 from indexer.search.facets import Filters
 from indexer.search.feed import ORDERS
-from indexer.search.limits import MAX_TREND_QUERIES, WEB_MAX_PAGE, WEB_MAX_PER_PAGE
+from indexer.search.limits import (
+    COLLOCATE_LIMIT,
+    COLLOCATE_MAX_LIMIT,
+    COLLOCATE_MAX_WINDOW,
+    COLLOCATE_WINDOW,
+    KWIC_MAX_WIDTH,
+    KWIC_PER_PAGE,
+    KWIC_WIDTH,
+    MAX_TREND_QUERIES,
+    WEB_MAX_KWIC_PER_PAGE,
+    WEB_MAX_PAGE,
+    WEB_MAX_PER_PAGE,
+)
+from indexer.search.parser import WITHIN
 from indexer.search.trend import MEASURES
 
 
@@ -29,11 +43,13 @@ class SearchParams:
     group: str = ""  # "report": one card per report
     date: str = ""  # as in the URL: 2016-06, 2016-01..2016-06
     bad: dict[str, str] = field(default_factory=dict)  # year, date: why the box's value was not used
+    within: str = ""  # 词间关系: sentence | paragraph; "" for the whole section
 
     def args(self, **changes) -> dict:
         """URL arguments for a link that keeps every other parameter."""
-        d = {"q": self.q, "year": self.year, "date": self.date, "doc_type": self.doc_type, "region": self.region,
-             "province": self.province, "sort": self.sort if self.sort != "relevance" else "", "group": self.group,
+        d = {"q": self.q, "within": self.within, "year": self.year, "date": self.date, "doc_type": self.doc_type,
+             "region": self.region, "province": self.province, "sort": self.sort if self.sort != "relevance" else "",
+             "group": self.group,
              "page": self.page if self.page != 1 else "", "per_page": self.per_page if self.per_page != 10 else ""}
         d.update({k: "" for k in self.bad})  # links go where the results shown came from: without what was not read
         d.update({k: ("" if v is None else v) for k, v in changes.items()})
@@ -113,7 +129,7 @@ def search_params(args, keep_bad: bool = False) -> SearchParams:
     group = _choice(args, "group", ("", "report"))
     return SearchParams(q=q, filters=filters, year=year, doc_type=filters.doc_type or "", region=filters.region or "",
                         province=filters.province or "", page=page, per_page=per_page, sort=sort, group=group,
-                        date=date, bad=bad)
+                        date=date, within=_choice(args, "within", ("", *WITHIN)), bad=bad)
 
 
 def compare_params(args) -> tuple[str, str]:
@@ -157,10 +173,12 @@ class TrendParams:
     region: str
     by: str  # "" for the default measure
     date: str = ""
+    within: str = ""  # as on the search form: sentence | paragraph
     bad: dict[str, str] = field(default_factory=dict)  # year, date: why the box's value was not used
 
     def args(self, **changes) -> dict:
-        d = {"q": self.queries, "year": self.year, "date": self.date, "doc_type": self.doc_type, "region": self.region, "by": self.by}
+        d = {"q": self.queries, "within": self.within, "year": self.year, "date": self.date, "doc_type": self.doc_type,
+             "region": self.region, "by": self.by}
         d.update({k: "" for k in self.bad})  # links go where the figures shown came from
         d.update({k: ("" if v is None else v) for k, v in changes.items()})
         return {k: v for k, v in d.items() if v not in ("", [])}
@@ -172,4 +190,75 @@ def trend_params(args, keep_bad: bool = False) -> TrendParams:
     year, date, filters = _filters(args, bad if keep_bad else None)
     by = _choice(args, "by", ("", *MEASURES))
     return TrendParams(queries=queries, filters=filters, year=year, doc_type=filters.doc_type or "",
-                       region=filters.region or "", by=by, date=date, bad=bad)
+                       region=filters.region or "", by=by, date=date, within=_choice(args, "within", ("", *WITHIN)),
+                       bad=bad)
+
+
+
+@dataclass
+class KwicParams:
+    """The concordance's arguments: the query and filters as on /search, its sort, width and page."""
+
+    q: str
+    filters: Filters
+    year: str
+    date: str
+    doc_type: str
+    region: str
+    province: str
+    sort: str = "year"
+    width: int = KWIC_WIDTH
+    page: int = 1
+    per_page: int = KWIC_PER_PAGE
+
+    def args(self, **changes) -> dict:
+        """URL arguments for a link that keeps every other parameter (a changed one starts at page 1)."""
+        d = {"q": self.q, "year": self.year, "date": self.date, "doc_type": self.doc_type, "region": self.region,
+             "province": self.province, "sort": self.sort if self.sort != "year" else "",
+             "width": self.width if self.width != KWIC_WIDTH else "",
+             "per_page": self.per_page if self.per_page != KWIC_PER_PAGE else "", "page": ""}
+        d.update({k: ("" if v is None else v) for k, v in changes.items()})
+        return {k: v for k, v in d.items() if v != ""}
+
+    def search_args(self) -> dict:
+        """The same query and filters on /search."""
+        return {k: v for k, v in self.args().items() if k in ("q", "year", "date", "doc_type", "region", "province")}
+
+
+def kwic_params(args) -> KwicParams:
+    year, date, filters = _filters(args)
+    return KwicParams(q=args.get("q", "")[:2000], filters=filters, year=year, date=date,
+                      doc_type=filters.doc_type or "", region=filters.region or "", province=filters.province or "",
+                      sort=_choice(args, "sort", kwic.SORTS), width=_int(args, "width", KWIC_WIDTH, 1, KWIC_MAX_WIDTH),
+                      page=_int(args, "page", 1, 1, WEB_MAX_PAGE),
+                      per_page=_int(args, "per_page", KWIC_PER_PAGE, 1, WEB_MAX_KWIC_PER_PAGE))
+
+
+@dataclass
+class CollocateParams:
+    q: str
+    filters: Filters
+    year: str
+    date: str
+    doc_type: str
+    region: str
+    province: str
+    window: int = COLLOCATE_WINDOW
+    by: int = 0  # years per period; 0: one period
+    limit: int = COLLOCATE_LIMIT
+
+    def args(self, **changes) -> dict:
+        d = {"q": self.q, "year": self.year, "date": self.date, "doc_type": self.doc_type, "region": self.region,
+             "province": self.province, "window": self.window if self.window != COLLOCATE_WINDOW else "",
+             "by": self.by or "", "limit": self.limit if self.limit != COLLOCATE_LIMIT else ""}
+        d.update({k: ("" if v is None else v) for k, v in changes.items()})
+        return {k: v for k, v in d.items() if v != ""}
+
+
+def collocate_params(args) -> CollocateParams:
+    year, date, filters = _filters(args)
+    return CollocateParams(q=args.get("q", "")[:2000], filters=filters, year=year, date=date,
+                           doc_type=filters.doc_type or "", region=filters.region or "",
+                           province=filters.province or "",
+                           window=_int(args, "window", COLLOCATE_WINDOW, 1, COLLOCATE_MAX_WINDOW),
+                           by=_int(args, "by", 0, 0, 100), limit=_int(args, "limit", COLLOCATE_LIMIT, 1, COLLOCATE_MAX_LIMIT))

@@ -6,9 +6,12 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
+from indexer.search.collocates import collocates
 from indexer.search.compare import compare
 from indexer.search.engine import search as run_search
+from indexer.search.kwic import SORT_HINTS, SORT_LABELS, kwic
 from indexer.search.limits import GROUP_MAX
+from indexer.search.parser import WITHIN
 from indexer.search.report import anchor, get_report
 from indexer.search.results import doc_url
 from indexer.search.trend import MEASURE_LABELS, MEASURES, trend
@@ -17,7 +20,16 @@ from indexer.search.versions import series_passages
 from . import timeline, trendchart
 from .context import library, public_base
 from .gate import deadline
-from .params import BadParam, compare_params, marks_from, search_params, series_params, trend_params
+from .params import (
+    BadParam,
+    collocate_params,
+    compare_params,
+    kwic_params,
+    marks_from,
+    search_params,
+    series_params,
+    trend_params,
+)
 
 bp = Blueprint("views", __name__)
 
@@ -35,14 +47,17 @@ def search():
     params = search_params(request.args, keep_bad=True)
     reader = library().reader()
     res = run_search(reader, params.q, params.filters, page=params.page, per_page=params.per_page, sort=params.sort,
-                     group=params.group or None, deadline=deadline())
+                     group=params.group or None, deadline=deadline(), within=params.within or None)
     chart = timeline.build(res.facets["year"], params.filters.years)
     shown = res.total_documents if params.group else res.total
     pages = max(1, -(-shown // params.per_page))
-    trend_args = {"q": params.q, "date": params.date if "date" not in params.bad else "", "doc_type": params.doc_type,
-                  "region": params.region}
+    trend_args = {"q": params.q, "within": params.within, "date": params.date if "date" not in params.bad else "",
+                  "doc_type": params.doc_type, "region": params.region}
     return render_template("search.html", p=params, res=res, chart=chart, pages=pages, group_max=GROUP_MAX,
                            trend_url=url_for("views.trend_page", **{k: v for k, v in trend_args.items() if v}),
+                           kwic_url=url_for("views.kwic_page", **{k: v for k, v in params.args(page=None).items()
+                                                                  if k in ("q", "year", "date", "doc_type", "region",
+                                                                           "province")}),
                            api_url=url_for("api.search", **params.args(page=params.page if params.page > 1 else None)),
                            atom_url=url_for("feeds.search_atom", **params.args(page=None, group=None, per_page=None,
                                                                                sort=None)))
@@ -51,7 +66,8 @@ def search():
 @bp.get("/trend")
 def trend_page():
     params = trend_params(request.args, keep_bad=True)
-    tr = trend(library().reader(), params.queries, params.filters, params.by or None, deadline=deadline())
+    tr = trend(library().reader(), params.queries, params.filters, params.by or None, deadline=deadline(),
+               within=params.within or None)
     return render_template("trend.html", p=params, tr=tr, chart=trendchart.build(tr), measures=MEASURES,
                            labels=MEASURE_LABELS, api_url=url_for("api.trend", **params.args()),
                            csv_url=url_for("downloads.trend_csv", **params.args(by=tr.measure)))
@@ -60,8 +76,11 @@ def trend_page():
 @bp.get("/doc/<path:doc_id>")
 def doc(doc_id: str):
     q = request.args.get("q", "")[:2000]
+    within = request.args.get("within", "")
+    within = within if within in WITHIN else ""
     reader = library().reader()
-    view = get_report(reader, doc_id, q or None, marks_from(request.args))
+    view = get_report(reader, doc_id, q or None, request.args.get("at", "")[:300] or None, within or None,
+                      marks_from(request.args))
     if view is None:
         moved = _same_report(reader, doc_id)
         if moved:  # a relative link with the query string as it came: no argument can steer url_for
@@ -69,14 +88,14 @@ def doc(doc_id: str):
             return redirect(doc_url(moved) + (f"?{query}" if query else ""))
         abort(404, description=f"没有编号为“{doc_id[:200]}”的报告。")
     back = _results_page(q)
-    return render_template("doc.html", r=view, q=q, back=back, base=public_base(),
+    return render_template("doc.html", r=view, q=q, within=within, back=back, base=public_base(),
                            api_url=url_for("api.doc", doc_id=doc_id), marks_url=_marks_url(view))
 
 
 def _marks_url(view):
     """A link to this report page marking the occurrences from the n-th on, landing on the first of them,
-    with every other argument kept (the results page it came from)."""
-    args = {k: v for k, v in request.args.items() if k != "marks_from"}
+    with the other arguments kept (the results page it came from) but a concordance line's `at`."""
+    args = {k: v for k, v in request.args.items() if k not in ("marks_from", "at")}
 
     def url(n: int) -> str:
         return url_for("views.doc", doc_id=view.doc_id, **args, **({"marks_from": n} if n > 1 else {})) + f"#{anchor(n)}"
@@ -133,3 +152,22 @@ def favicon():
 def opensearch():
     body = render_template("opensearch.xml", root=public_base() or request.url_root.rstrip("/"))
     return Response(body, mimetype="application/opensearchdescription+xml")
+
+
+@bp.get("/kwic")
+def kwic_page():
+    """The concordance: every occurrence on a line of its own, the term centred."""
+    p = kwic_params(request.args)
+    page = kwic(library().reader(), p.q, p.filters, width=p.width, sort=p.sort, page=p.page, per_page=p.per_page)
+    rows = [{"value": y.year, "count": y.count} for y in page.by_year]
+    return render_template("kwic.html", p=p, k=page, sorts=SORT_LABELS, hints=SORT_HINTS,
+                           chart=timeline.build(rows, p.filters.years),
+                           api_url=url_for("api.kwic", **p.args(page=p.page if p.page > 1 else None)))
+
+
+@bp.get("/collocates")
+def collocates_page():
+    """The words that occur near the query more often than chance, optionally per period."""
+    p = collocate_params(request.args)
+    c = collocates(library().reader(), p.q, p.filters, window=p.window, by=p.by or None, limit=p.limit)
+    return render_template("collocates.html", p=p, c=c, api_url=url_for("api.collocates", **p.args()))

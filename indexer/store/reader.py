@@ -30,6 +30,7 @@ from indexer.text.analysis import load_jieba
 
 mapped.install()  # Whoosh reads its segment files in place instead of copying them
 
+WORD_COUNT_CACHE = 200_000  # (fields, word) frequencies a reader remembers
 MAP_BUDGET = 128 << 20  # bytes of mapped index text a reader lets stay resident (see IndexReader.trim)
 
 
@@ -67,7 +68,8 @@ class IndexReader:
         self.n = int(self.manifest["next_sid"])
         self.body_len = np.concatenate([s.body_length() for s in self.segments]) if self.segments else np.zeros(0)
         live_len = self.body_len[self.live[: len(self.body_len)]]
-        self.avg_body_len = float(live_len.mean()) if len(live_len) else 1.0
+        # at least 1: an index of titles alone (every body empty) still ranks without dividing by zero
+        self.avg_body_len = max(float(live_len.mean()), 1.0) if len(live_len) else 1.0
         self.indexed_at = _indexed_at(self.manifest, self.catalog)
         self.report_live = np.zeros(len(self.catalog.reports), dtype=bool)
         self.report_live[self.catalog.section_report[self.live]] = True
@@ -75,6 +77,8 @@ class IndexReader:
         self._searcher = None
         self._doc_index: dict[str, int] | None = None
         self._series: SeriesIndex | None = None
+        self._titles: dict[str, list[int]] | None = None  # folded title → live reports (namesakes)
+        self._word_counts: dict[tuple[tuple[str, ...], str], int] = {}  # word_frequencies, per generation
         self.first_sections = np.zeros(self.n, dtype=bool)  # each report's first section
         self.first_sections[[r.first_sid for r in self.catalog.reports]] = True
         self.n_live = max(int(self.live.sum()), 1)
@@ -133,6 +137,18 @@ class IndexReader:
                     self._series = build_series(self.catalog.reports, self.report_live)
         return self._series
 
+    def namesakes(self, report: int) -> list[int]:
+        """The live reports whose title folds to the same text as this one's, itself included, in index order."""
+        if self._titles is None:
+            with self.lock:
+                if self._titles is None:
+                    titles: dict[str, list[int]] = {}
+                    for i, t in enumerate(self.titles_folded):
+                        if self.report_live[i]:
+                            titles.setdefault(t, []).append(i)
+                    self._titles = titles
+        return self._titles.get(self.titles_folded[report], [report])
+
     def sections_with_words(self, words: list[str], fields: tuple[str, ...]) -> np.ndarray:
         """Sorted sids of the sections holding every word in one of `fields` (removed sections
         included: callers apply `live`). Postings are read block by block and combined with numpy;
@@ -152,6 +168,27 @@ class IndexReader:
         sids = self.doc_to_sid[found].astype(np.int64)
         return np.sort(sids[sids >= 0])
 
+    def word_frequencies(self, words: list[str], fields: tuple[str, ...]) -> dict[str, int]:
+        """How many times each word-field token occurs in these fields over the whole index: Whoosh's
+        term statistics, one lookup per word (a removed section's words count until its segment is
+        rewritten). Remembered per generation: each lookup reads the term tables of every segment."""
+        s = self.searcher()
+        cache = self._word_counts
+        with self.lock:
+            r = s.reader()
+            missing = [w for w in words if (fields, w) not in cache]
+            if len(cache) + len(missing) > WORD_COUNT_CACHE:
+                cache.clear()
+            for w in missing:
+                cache[(fields, w)] = int(sum(r.frequency(f, w) for f in fields))
+            return {w: cache[(fields, w)] for w in words}
+
+    def words_total(self, fields: tuple[str, ...]) -> int:
+        """Word-field tokens in these fields over the whole index (Whoosh's field lengths)."""
+        s = self.searcher()
+        with self.lock:
+            return int(sum(s.reader().field_length(f) for f in fields))
+
     def stored(self, sids: list[int]) -> list[dict]:
         """Each section's stored fields, with its text as written and, for Markdown, its HTML
         rendered at index time (kept beside the exact index, texts.py)."""
@@ -164,6 +201,18 @@ class IndexReader:
             if html is not None:
                 fields["html"] = html
         return out
+
+    def exact_text(self, sid: int) -> tuple[str, str]:
+        """(heading, body) of a section as the exact index holds them: folded, a report's title
+        before its first section's heading (exact_heading). Read through the segment's memory map, as
+        verification reads: call trim() after a run of them."""
+        seg, local = self.segment_of(sid)
+        return seg.section_text(local, mapped=True)
+
+    def written_text(self, sid: int) -> str:
+        """A section's text as written, without its stored fields: where its lines end."""
+        i = self._segment_index(sid)
+        return self.texts[i].text(sid - self._bases[i])
 
     def report_sections(self, report: int) -> list[dict]:
         row = self.catalog.reports[report]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import html
 import json
 import os
 import re
@@ -12,16 +11,15 @@ import sys
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
+from indexer.cli import reading
+from indexer.cli.common import DEFAULT_INDEX, display_width, index_dir, positive_int, terminal_marks
 from indexer.ingest.errors import Unreadable
 from indexer.ingest.files import FORMATS, is_supported
 from indexer.ingest.parse import parse_path
-from indexer.search.limits import MAX_PER_PAGE, MAX_TREND_QUERIES
-
-DEFAULT_INDEX = "index"
-
-
-def index_dir(args: argparse.Namespace) -> Path:
-    return Path(args.index or os.environ.get("EDUSEARCH_INDEX") or DEFAULT_INDEX)
+from indexer.search.limits import (
+    MAX_PER_PAGE,
+    MAX_TREND_QUERIES,
+)
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
@@ -124,12 +122,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
     return 0
 
 
-_MARK = re.compile(r"<mark>(.*?)</mark>")
 
 
-def _terminal(snippet_html: str, color: bool) -> str:
-    on, off = ("\033[1;33m", "\033[0m") if color else ("[", "]")
-    return html.unescape(_MARK.sub(lambda m: on + m.group(1) + off, snippet_html))
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -150,7 +144,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     except NoIndex as e:
         print(f"edusearch: {e}", file=sys.stderr)
         return 2
-    res = search(reader, args.query, filters, page=args.page, per_page=args.limit, sort=args.sort)
+    res = search(reader, args.query, filters, page=args.page, per_page=args.limit, sort=args.sort, within=args.within)
     if args.json:
         json.dump(res.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -167,11 +161,11 @@ def cmd_search(args: argparse.Namespace) -> int:
         last = -(-res.total // res.per_page)
         print(f"第 {res.page} 页超出范围：{res.total} 个章节共 {last} 页（每页 {res.per_page} 个，用 --page {last} 看最后一页）。")
     for i, h in enumerate(res.hits, start=first + 1):
-        path = " › ".join([h.title, *h.heading_path])
+        path = " › ".join([h.title + (f"（{h.distinguish}）" if h.distinguish else ""), *h.heading_path])
         page = f" · 第 {h.page} 页" if h.page else ""
         doc_no = f" · {h.doc_no}" if h.doc_no else ""
         print(f"\n{i}. {path}  ({h.date or h.year or '年份不详'}{doc_no} · {h.doc_type}{page})")
-        print(f"   {_terminal(h.snippet_html, color)}")
+        print(f"   {terminal_marks(h.snippet_html, color)}")
         print(f"   {_readable_url(h.url)}")
     return 0
 
@@ -204,7 +198,7 @@ def cmd_trend(args: argparse.Namespace) -> int:
     if not any(q.strip() for q in args.queries):
         print("edusearch: give at least one query, e.g. `edusearch trend 防溺水 校园欺凌`", file=sys.stderr)
         return 2
-    tr = trend(reader, args.queries, filters, args.by)
+    tr = trend(reader, args.queries, filters, args.by, within=args.within)
     for note in [*tr.notices, *(f"{s.query}: {s.notice}" for s in tr.series if s.notice)]:
         print(f"edusearch: {note}", file=sys.stderr)
     if args.csv:
@@ -213,105 +207,26 @@ def cmd_trend(args: argparse.Namespace) -> int:
     header, rows = table(tr)
     print(f"口径：{MEASURE_LABELS[tr.measure]}" + ("" if args.by else "（默认）"))
     text = [[str(c) for c in header], *[[str(c) for c in r] for r in rows]]
-    widths = [max(_width(r[i]) for r in text) for i in range(len(header))]
+    widths = [max(display_width(r[i]) for r in text) for i in range(len(header))]
     for r in text:
-        print("  ".join(" " * (w - _width(c)) + c for c, w in zip(r, widths, strict=True)))
+        print("  ".join(" " * (w - display_width(c)) + c for c, w in zip(r, widths, strict=True)))
     return 0
 
 
-def _open_reader(args: argparse.Namespace):
-    """The live index for a command that reads it, or None after saying why there is none."""
-    from indexer.store.generations import NoIndex, require_current
-    from indexer.store.reader import IndexReader
-
-    try:
-        return IndexReader(require_current(index_dir(args)))
-    except NoIndex as e:
-        print(f"edusearch: {e}", file=sys.stderr)
-        return None
 
 
-def cmd_compare(args: argparse.Namespace) -> int:
-    from indexer.search.compare import compare
-
-    reader = _open_reader(args)
-    if reader is None:
-        return 2
-    c = compare(reader, args.a, args.b)
-    if c is None:
-        gone = args.a if reader.report_index(args.a) is None else args.b
-        print(f"edusearch: no report {gone!r} in the index (a doc id is what follows /doc/ in a report's link)", file=sys.stderr)
-        return 1
-    if args.json:
-        json.dump(c.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
-        print()
-        return 0
-    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    on = {"added": "\033[32m", "removed": "\033[31m"} if color else {}
-    off = "\033[0m" if color else ""
-    same = [s for s in c.sections if s.status == "same"]
-    print(f"较早：{c.a.title}（{c.a.date or c.a.year or '年份不详'}）")
-    print(f"较新：{c.b.title}（{c.b.date or c.b.year or '年份不详'}）")
-    print(f"新增 {c.added} 句，删去 {c.removed} 句；{len(c.sections) - len(same)} 个章节有改动，{len(same)} 个未改动。")
-    for s in c.sections:
-        if s.status == "same":
-            continue
-        head = f"{s.a.heading or '（开头）'} → {s.b.heading or '（开头）'}" if s.heading_changed else (s.heading or "（开头）")
-        label = {"added": "（新增章节）", "removed": "（删去章节）"}.get(s.status, "")
-        print(f"\n== {head} {label}".rstrip())
-        for p in s.pieces:
-            if p.op != "same":
-                sign = "+" if p.op == "added" else "-"
-                print(f"{on.get(p.op, '')}{sign} {p.text}{off}")
-    if same:
-        print(f"\n未改动：{'；'.join(s.heading or '（开头）' for s in same)}")
-    return 0
 
 
-def cmd_series(args: argparse.Namespace) -> int:
-    from indexer.search.versions import series_passages
-
-    reader = _open_reader(args)
-    if reader is None:
-        return 2
-    found = series_passages(reader, args.doc, args.query or "")
-    if found is None:
-        print(f"edusearch: no report {args.doc!r} in the index (a doc id is what follows /doc/ in a report's link)", file=sys.stderr)
-        return 1
-    if args.json:
-        json.dump(found.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
-        print()
-        return 0
-    if found.notice:
-        print(f"提示：{found.notice}")
-    if len(found.versions) < 2:
-        print("这份报告没有其他年份的版本。")
-    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    for v in found.versions:
-        here = " ◀" if v.version.doc_id == found.doc_id else ""
-        print(f"\n{v.version.date or v.version.year or '年份不详'}  {v.version.title}  [{v.version.doc_id}]{here}")
-        if args.query and not v.hits:
-            print(f"   （没有提到“{args.query}”）")
-        for h in v.hits:
-            print(f"   {' › '.join(h.heading_path) or '（开头）'}：{_terminal(h.snippet_html, color)}")
-    return 0
 
 
-def _positive(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"a whole number is needed, not {value!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {n}")
-    return n
 
 
-def _width(text: str) -> int:
-    """Columns a string takes on a terminal: CJK characters take two."""
-    import unicodedata
 
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+
+
+
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -433,10 +348,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--date", help="成文日期: 2016, 2016-06, 2016-06-07 or 2016-01..2016-06")
     sp.add_argument("--type", help="document type, e.g. 工作总结")
     sp.add_argument("--region", help="region level (全国 省 市 县 区) or division (江苏, 淮安市)")
-    sp.add_argument("--limit", type=_positive, default=10, help=f"results per page (up to {MAX_PER_PAGE})")
-    sp.add_argument("--page", type=_positive, default=1)
+    sp.add_argument("--limit", type=positive_int, default=10, help=f"results per page (up to {MAX_PER_PAGE})")
+    sp.add_argument("--page", type=positive_int, default=1)
     sp.add_argument("--sort", choices=["relevance", "newest", "oldest"], default="relevance",
                     help="best first (default), or by report date (else year; unknown last)")
+    sp.add_argument("--within", choices=["sentence", "paragraph"],
+                    help="the query's terms in one sentence or paragraph (as /句 /段 between them; 词间关系 on the form)")
     sp.add_argument("--json", action="store_true", help="print the same object as /api/search")
     sp.set_defaults(func=cmd_search)
 
@@ -450,39 +367,28 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--date", help="成文日期: 2016, 2016-06 or 2016-01..2016-06")
     sp.add_argument("--type", help="document type, e.g. 工作总结")
     sp.add_argument("--region", help="region level (全国 省 市 县 区) or division (江苏, 淮安市)")
+    sp.add_argument("--within", choices=["sentence", "paragraph"], help="each query's terms in one sentence or paragraph")
     sp.add_argument("--csv", action="store_true", help="CSV (no BOM) instead of an aligned table")
     sp.set_defaults(func=cmd_trend)
 
-    sp = sub.add_parser("compare", help="compare two versions of a report: sections aligned, sentences added and removed")
-    sp.add_argument("a", help="doc id of the older version (as `search` prints it)")
-    sp.add_argument("b", help="doc id of the newer version")
-    sp.add_argument("--index")
-    sp.add_argument("--json", action="store_true", help="print the same object as /api/compare")
-    sp.set_defaults(func=cmd_compare)
-
-    sp = sub.add_parser("series", help="a report's versions across the years; with QUERY, the passages of each that hold it")
-    sp.add_argument("doc", help="doc id of one version")
-    sp.add_argument("query", nargs="?", help="a query, e.g. 防溺水: each version's sections that match it")
-    sp.add_argument("--index")
-    sp.add_argument("--json", action="store_true", help="print the same object as /api/series")
-    sp.set_defaults(func=cmd_series)
+    reading.add_parsers(sub)
 
     sp = sub.add_parser("serve", help="serve the web interface (waitress)")
     sp.add_argument("--index")
     sp.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     sp.add_argument("--port", type=int, default=8000)
-    sp.add_argument("--threads", type=_positive, default=24,
+    sp.add_argument("--threads", type=positive_int, default=24,
                     help="server threads (default 24); 2 are kept for cheap requests (report pages, /api/stats), "
                          "2 + 2 for downloads, the rest for searches at work or waiting for a slot")
-    sp.add_argument("--heavy", type=_positive, default=2,
+    sp.add_argument("--heavy", type=positive_int, default=2,
                     help="searches and trends at work at once (default 2); more wait briefly, "
                          "then get 503 with Retry-After")
     sp.add_argument("--budget", type=float, default=5.0,
                     help="seconds of a search's work before it answers with every match but unranked, "
                          "saying so (an export: 503); default 5")
-    sp.add_argument("--connection-limit", type=_positive, default=1000,
+    sp.add_argument("--connection-limit", type=positive_int, default=1000,
                     help="open connections at once (default 1000); more wait to be accepted")
-    sp.add_argument("--channel-timeout", type=_positive, default=30,
+    sp.add_argument("--channel-timeout", type=positive_int, default=30,
                     help="seconds before a connection that sends nothing (an unfinished or idle one) is closed "
                          "(default 30)")
     sp.add_argument("--base-url", help="public address of this server (https://…): exported and copied links start with it "
@@ -496,6 +402,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true")
     sp.set_defaults(func=cmd_stats)
     return p
+
+
 
 
 def main(argv: list[str] | None = None) -> int:
