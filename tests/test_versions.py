@@ -16,7 +16,7 @@ from helpers import FIXTURES
 from indexer.cli import main
 from indexer.search.compare import Side, align, compare, compare_sections, diff_sentences, sentences
 from indexer.search.results import doc_url
-from indexer.search.versions import series_passages
+from indexer.search.versions import series_passages, step_label
 from indexer.store.catalog import ReportRow
 from indexer.store.series import build_series, series_key, title_stem
 
@@ -87,6 +87,17 @@ def test_series_key_rules():
     assert series_key(row("2024年工作要点", 2024, place="江苏省苏州市吴江区")) is not None
 
 
+def test_series_key_one_body_one_kind_however_the_title_is_printed():
+    # the country's name printed or not: one series of 政府工作报告
+    plain = row("政府工作报告", 2031, issuer="国务院", doc_type="政府工作报告")
+    assert series_key(plain) == series_key(row("2030年中华人民共和国国务院政府工作报告", 2030, issuer="国务院",
+                                                doc_type="政府工作报告"))
+    # each session of the 全国人民代表大会 is the same body: its resolutions are one series
+    npc = [row(f"第十六届全国人民代表大会第{n}次会议关于政府工作报告的决议", y, doc_type="决议",
+               issuer=f"第十六届全国人民代表大会第{n}次会议") for n, y in (("二", 2031), ("三", 2032))]
+    assert series_key(npc[0]) == series_key(npc[1]) != series_key(plain)
+
+
 def test_title_stem_drops_years_numbers_notes_and_the_body_name():
     assert title_stem("2024年白石县人民政府工作报告", ["白石县人民政府"]) == "工作报告"
     assert title_stem("白石县2025年政府工作报告（摘要）", ["白石县人民政府"]) == "工作报告"
@@ -109,8 +120,17 @@ def test_build_series_orders_by_date_and_copies_of_one_date_are_one_step():
     assert s.series(3) == [] and s.series(5) == []
     assert s.neighbours(1) == (None, 2)  # 2023 → the first copy of 2024
     assert s.neighbours(0) == s.neighbours(2) == (1, 4)
+    gap = build_series([rows[1], rows[4], row("2031年甲县教育局工作要点", 2031, None, "甲县教育局", doc_id="e")],
+                       np.array([True, True, True]))
+    assert gap.neighbours(2) == (1, None)  # the one before, however many years before
     one = build_series(rows[:1] + rows[2:3], np.array([True, True]))
     assert one.members == []  # copies of one date are no series
+
+
+def test_step_label_says_year_only_for_the_year_next_to_it():
+    assert (step_label(2024, 2023, "上"), step_label(2024, 2025, "下")) == ("上一年", "下一年")
+    assert step_label(2022, 1957, "上") == "上一份"  # years between: not "the year before"
+    assert step_label(2024, 2024, "下") == step_label(None, 2024, "下") == "下一份"
 
 
 # -- sentences and sections compared -------------------------------------------------------------------
