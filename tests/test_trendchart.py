@@ -96,9 +96,10 @@ def test_absent_is_not_said_of_what_was_not_counted(reader, client):
     assert [s.counted for s in tr.series] == [False, True]
     assert [trendchart.absent(s) for s in tr.series] == [None, "校园欺凌：所选年份内没有出现"]
     assert [s["counted"] for s in client.get("/api/trend?q=-学校&q=校园欺凌").get_json()["series"]] == [False, True]
-    nothing = trendchart.build(trend(reader, ["学校"], Filters.for_year("1800-1810")))
-    assert nothing.empty == "1800–1810 年没有收录任何报告" and nothing.lines[0].absent is None
-    assert trendchart.build(trend(reader, ["学校"])).empty is None
+    nothing = trend(reader, ["学校"], Filters.for_year("1800-1810"))
+    assert trendchart.build(nothing) is None and nothing.years == []
+    assert re.fullmatch(r"所选年份（1800–1810）内没有收录任何报告；收录的报告在 \d{4}–\d{4} 年。", nothing.notices[0])
+    assert "所选年份（1800–1810）内没有收录任何报告" in client.get("/trend?q=学校&year=1800-1810").get_data(as_text=True)
 
 
 def test_value_text_has_the_unit():

@@ -72,7 +72,6 @@ class Chart:
     axis_title: str
     label_width: str  # "s" | "m" | "l": room the value labels need left of the plot
     dodged: bool  # some points were set apart: the caption says so
-    empty: str | None = None  # the note when no report at all is indexed in the years shown
 
 
 def build(tr: Trend) -> Chart | None:
@@ -87,13 +86,9 @@ def build(tr: Trend) -> Chart | None:
     most = max(tr.indexed, default=0) or 1
     slots = [Slot(year=y, x=k / n, width=1 / n, indexed=c, height=c / most)
              for k, (y, c) in enumerate(zip(tr.years, tr.indexed, strict=True))]
-    empty = None if any(tr.indexed) else f"{tr.years[0]}–{tr.years[-1]} 年没有收录任何报告"
-    if empty:
-        for line in lines:
-            line.absent = None  # not a fact about the query
     return Chart(lines=lines, slots=slots, x_ticks=year_ticks(tr.years), y_ticks=y_ticks,
                  axis_title=AXIS_TITLES[m], label_width=label_width([t.label for t in y_ticks]),
-                 dodged=any(any(row) for row in nudges), empty=empty)
+                 dodged=any(any(row) for row in nudges))
 
 
 def _line(index: int, s: TrendSeries, tr: Trend, top: float, nudge: list[float]) -> Line:
