@@ -130,6 +130,20 @@ def test_build_places_every_point_of_every_series():
     assert trendchart.build(Trend(years=[], indexed=[], unknown_indexed=3, measure="reports", default_measure="reports")) is None
 
 
+def test_bands_give_each_point_the_part_of_its_year_nearest_it():
+    tr = made_up("reports", {"a": [1, 4, 0], "b": [3, 4, 2], "c": [2, 0, 4]}, [4, 4, 4])
+    chart = trendchart.build(tr)
+    for k in range(3):
+        col = sorted((line.points[k] for line in chart.lines), key=lambda p: p.y)
+        assert all(p.left == pytest.approx(k / 3) and p.width == pytest.approx(1 / 3) for p in col)
+        assert col[0].top < 0 and col[-1].bottom > 1  # the column is covered, past the plot's edges
+        assert all(p.top < p.y < p.bottom for p in col)  # each marker's centre in its own area
+        for upper, lower in zip(col, col[1:], strict=False):  # touching halfway, never overlapping
+            assert upper.bottom == pytest.approx(lower.top) == pytest.approx((upper.y + lower.y) / 2)
+    alone = trendchart.build(made_up("reports", {"a": [1, 2]}, [2, 2])).lines[0].points
+    assert [(p.top, p.bottom) for p in alone] == [(-trendchart.EDGE, 1 + trendchart.EDGE)] * 2
+
+
 def test_build_on_the_index(reader):
     tr = trend(reader, THREE, measure="reports")
     chart = trendchart.build(tr)
