@@ -92,8 +92,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
     on = {"added": "\033[32m", "removed": "\033[31m"} if color else {}
     off = "\033[0m" if color else ""
     same = [s for s in c.sections if s.status == "same"]
-    print(f"较早：{c.a.title}（{c.a.date or c.a.year or '年份不详'}）")
-    print(f"较新：{c.b.title}（{c.b.date or c.b.year or '年份不详'}）")
+    first, second = c.labels
+    if c.swapped:
+        print("（两份报告已按日期排列，较早的在前。）")
+    print(f"{first}：{c.a.title}（{c.a.date or c.a.year or '年份不详'}）")
+    print(f"{second}：{c.b.title}（{c.b.date or c.b.year or '年份不详'}）")
     print(f"新增 {c.added} 句，删去 {c.removed} 句；{len(c.sections) - len(same)} 个章节有改动，{len(same)} 个未改动。")
     for s in c.sections:
         if s.status == "same":

@@ -2,8 +2,9 @@
 often it is mentioned, and what share of that year's reports mention it.
 
 Built on the exact matching step (the same sections a search returns, unranked), so a trend
-point counts exactly the hits its link lists. Years without any indexed report are kept on the
-axis (share undefined there); reports of unknown year are counted apart. Under a spent
+point counts exactly the hits its link lists. The axis runs from the first to the last year that
+holds a report within the year filter (a wide range draws no empty decades and hides no hit); years
+between without any indexed report are kept on it (share undefined there); reports of unknown year are counted apart. Under a spent
 Deadline the queries after the first are left out, and a notice says so.
 """
 
@@ -75,7 +76,10 @@ def trend(reader: IndexReader, queries: list[str], filters: Filters | None = Non
     within: the search form's 同句/同段 for every query's terms (parser.parse_query)."""
     filters = filters or Filters()
     queries, notices = _clean(queries)
-    years, indexed, unknown_indexed = _axis(reader, filters)
+    years, indexed, unknown_indexed, held = _axis(reader, filters)
+    if not years and not filters.year_unknown and (filters.year_lo is not None or filters.year_hi is not None):
+        asked = "–".join(str(y) for y in dict.fromkeys((filters.year_lo, filters.year_hi)) if y is not None)
+        notices.append(f"所选年份（{asked}）内没有收录任何报告" + (f"；收录的报告在 {held[0]}–{held[1]} 年。" if held else "。"))
     uneven = len({c for c in indexed if c}) > 1
     default = "share" if uneven else "reports"
     if measure not in MEASURES:
@@ -102,21 +106,23 @@ def _clean(queries: list[str]) -> tuple[list[str], list[str]]:
     return out, notices
 
 
-def _axis(reader: IndexReader, filters: Filters) -> tuple[list[int], list[int], int | None]:
-    """Every year from the first to the last (or the asked range), reports indexed in each, and of unknown year."""
+def _axis(reader: IndexReader, filters: Filters) -> tuple[list[int], list[int], int | None, tuple[int, int] | None]:
+    """Every year from the first to the last that holds a report (within the asked range: year=1000-3000
+    draws the years the index has, not 2001 empty ones), reports indexed in each, and of unknown year;
+    and the first and last year held whatever the range (None: no report has a year)."""
     facts = reader.facts
     base = reader.report_live & facet_mod.report_filter(facts, filters, skip="year")
     per_year = np.bincount(facts.year[base], minlength=1)
     known = np.flatnonzero(per_year[1:]) + 1
-    if filters.year_unknown:
-        years = []
-    else:
-        lo = filters.year_lo if filters.year_lo is not None else (int(known[0]) if len(known) else None)
-        hi = filters.year_hi if filters.year_hi is not None else (int(known[-1]) if len(known) else None)
-        years = list(range(lo, hi + 1)) if lo is not None and hi is not None and hi - lo < 1000 else []
+    held = (int(known[0]), int(known[-1])) if len(known) else None
+    if filters.year_lo is not None:
+        known = known[known >= filters.year_lo]
+    if filters.year_hi is not None:
+        known = known[known <= filters.year_hi]
+    years = [] if filters.year_unknown or not len(known) else list(range(int(known[0]), int(known[-1]) + 1))
     indexed = [int(per_year[y]) if y < len(per_year) else 0 for y in years]
     unknown = int(per_year[UNKNOWN_YEAR]) if not (filters.year_lo or filters.year_hi) or filters.year_unknown else None
-    return years, indexed, unknown
+    return years, indexed, unknown, held
 
 
 def _series(reader: IndexReader, q: str, filters: Filters, tr: Trend, within: str | None) -> TrendSeries:
