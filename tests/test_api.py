@@ -5,6 +5,7 @@ URL reads them, an index missing, being built, of another version, reindexed and
 from __future__ import annotations
 
 import dataclasses
+import gc
 import pickle
 import re
 import shutil
@@ -350,6 +351,32 @@ def test_a_reindex_is_seen_by_the_next_call_and_hits_keep_their_generation(tmp_p
         assert after.total_documents == 5 and before.total_documents == 3
         assert list(before) == listed and before[0].text() and before[0].snippet()
         assert {h.doc_id for h in after} > {h.doc_id for h in listed}
+
+
+def test_hits_unread_before_several_reindexes_still_read_their_generation(tmp_path):
+    """The first read of a search's hits may come after the generation it ran on has been replaced twice:
+    the generation stays on disk while they hold it, and goes at the first reindex after they are dropped."""
+    src = tmp_path / "src"
+    src.mkdir()
+    files = sorted(GOV.glob("*.txt"))
+    shutil.copy(files[0], src)
+    root = tmp_path / "index"
+    reindex(root, [src], progress=False)
+    first = generations.current(root)
+    with open_index(root) as ix:
+        kept = ix.search("教育")  # nothing read from it yet
+        for f in files[1:4]:
+            shutil.copy(f, src)
+            reindex(root, progress=False)
+        assert first.is_dir() and generations.current(root) != first
+        listed = list(kept)
+        assert kept.total_documents == 1 and listed and listed[0].text() and listed[0].snippet()
+        assert {h.doc_id for h in listed} == {h.doc_id for h in ix.search("教育") if h.source == files[0].name}
+        del kept, listed
+        gc.collect()
+        shutil.copy(files[4], src)
+        reindex(root, progress=False)
+        assert not first.exists()
 
 
 def test_library_close_lets_the_next_reader_open_again(workdir):
