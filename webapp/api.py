@@ -53,7 +53,7 @@ def collocates():
 
 @bp.get("/doc/<path:doc_id>")
 def doc(doc_id: str):
-    view = get_report(library().reader(), doc_id)
+    view = get_report(library().reader(), doc_id, request.args.get("q", "")[:2000] or None)
     if view is None:
         abort(404, description=f"没有编号为“{doc_id[:200]}”的报告。")
     return view.to_dict()
