@@ -31,7 +31,7 @@ from indexer.search.collocates import Collocates, collocates
 from indexer.search.compare import Comparison, compare
 from indexer.search.engine import SORTS, find
 from indexer.search.export import plain
-from indexer.search.facets import Filters
+from indexer.search.facets import Filters, missing_day
 from indexer.search.kwic import SORTS as KWIC_SORTS
 from indexer.search.kwic import KwicLine, kwic_lines, line_dict
 from indexer.search.limits import (
@@ -215,6 +215,8 @@ def make_filters(year: str | int | tuple | None = None, date: str | tuple | None
     try:
         f.set_date(None if date is None else str(date))
     except ValueError as e:
+        if why := missing_day(str(date)):
+            raise ValueError(f"日期“{date}”不存在：{why}。 / {e}") from None
         raise ValueError(f"日期“{date}”看不懂：可写 2016、2016-06、2016-06-07 或 2016-01..2016-06。 / {e}") from None
     f.doc_type, f.region, f.province, f.issuer, f.doc_no = (v or None for v in (type, region, province, issuer, docno))
     return f

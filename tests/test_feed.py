@@ -192,3 +192,12 @@ def test_a_full_rebuild_keeps_when_unchanged_files_entered(tmp_path, corpus):
     assert {k: e["indexed_at"] for k, e in again.items()} == {k: e["indexed_at"] for k, e in first.items()}
     reader = Library(root).reader()
     assert len(set(reader.indexed_at.tolist())) == 1
+
+
+def test_a_blank_query_is_titled_as_an_empty_one(client):
+    """q=%20 was titled "edusearch：" while q= was "edusearch：全部报告"."""
+    for q in ("", " ", "\u3000"):
+        body = client.get("/search.atom", query_string={"q": q}).get_data(as_text=True)
+        assert "<title>edusearch：全部报告</title>" in body
+    page = client.get("/search", query_string={"q": " ", "year": "2019"}).get_data(as_text=True)
+    assert 'title="edusearch：筛选结果（' in page

@@ -131,3 +131,11 @@ def test_positive_terms_skip_negated_and_repeated_ones():
 
 def test_facets_lists_positive_facets():
     assert parse_query("type:讲话 -region:县 教育").facets() == [Facet("doc_type", "讲话")]
+
+
+@pytest.mark.parametrize("q, said", [("😀", "“😀”只有符号，没有文字或数字"), ("→★", "只有符号，没有文字或数字"),
+                                     ("，。！", "“，。！”只有标点符号")])
+def test_a_query_of_symbols_says_so(q, said):
+    """😀 was called 只有标点符号: a symbol is not punctuation."""
+    parsed = parse_query(q)
+    assert parsed.root is None and any(said in n for n in parsed.notices)

@@ -22,7 +22,7 @@ from indexer.search import ranking, suggest
 from indexer.search.facets import Filters
 from indexer.search.lexer import corrected_fields
 from indexer.search.limits import MAX_PAGE, MAX_PER_PAGE, RERANK
-from indexer.search.matching import Evaluator, match, matching_sections, why_nothing, words_fallback
+from indexer.search.matching import Evaluator, clashing_filters, match, matching_sections, why_nothing, words_fallback
 from indexer.search.parser import ParsedQuery, Term, parse_query
 from indexer.search.results import SearchPage, SearchResults
 from indexer.search.snippet import Needle
@@ -94,7 +94,8 @@ def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str 
     sids = np.flatnonzero(matched & section_filter)
     mode, tips = "exact", []
     needles = [Needle(t.text, t.prefix) for t in terms] + [Needle(t.text, t.prefix, True) for t in parsed.title_terms()]
-    why = why_nothing(ev, parsed, terms, section_filter) if len(sids) == 0 and terms else None
+    clash = clashing_filters(parsed, filters) if len(sids) == 0 else None  # year:2016 year:2017
+    why = clash or (why_nothing(ev, parsed, terms, section_filter) if len(sids) == 0 and terms else None)
     if deadline is not None and deadline.spent():  # matching is the answer; what follows only orders and widens it
         notices.append(why or (PARTIAL if len(sids) else NOT_WIDENED))
         ranked = (sids, np.zeros(len(sids)))
