@@ -362,8 +362,31 @@ def allowed_hosts(args: argparse.Namespace) -> list[str] | None:
     return [h for h in dict.fromkeys(hosts) if h]
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, except that `-教育` (a query excluding 教育) is an argument, not an unknown option: no option
+    starts with - and then anything but an ASCII letter or -. An excluded ASCII word goes after `--`."""
+
+    def _parse_optional(self, arg_string: str):
+        if len(arg_string) > 1 and arg_string[0] == "-" and not (arg_string[1].isascii() and
+                                                                (arg_string[1].isalpha() or arg_string[1] == "-")):
+            return None
+        return super()._parse_optional(arg_string)
+
+    def parse_known_args(self, args=None, namespace=None):
+        self._given = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
+    def error(self, message: str):
+        unknown = [a for a in getattr(self, "_given", []) if a.startswith("-") and a != "--"
+                   and a.split("=")[0] not in self._option_string_actions]
+        if unknown and ("unrecognized arguments" in message or "required" in message):
+            message += ("\n以 - 开头的检索词（排除某词）请放在 -- 之后，例如 edusearch search -- '教育 -pm2.5' / "
+                        "a query starting with - goes after --")
+        super().error(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="edusearch", description="Search Chinese education policy reports by section.")
+    p = Parser(prog="edusearch", description="Search Chinese education policy reports by section.")
     sub = p.add_subparsers(dest="command", required=True)
     reads = f"reads: {FORMATS}"
     sp = sub.add_parser("parse", help="show how a file is understood: reports, metadata, sections", epilog=reads)

@@ -79,7 +79,7 @@ def current_token(root: Path) -> str:
     """Cheap check for readers: changes whenever a new generation is published."""
     try:
         return (root / CURRENT).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no index yet, or not a folder at all
         return ""
 
 
