@@ -46,6 +46,7 @@ from indexer.search.limits import (
     RERANK_MAX,
 )
 from indexer.search.mentions import count_mentions
+from indexer.search.parser import WITHIN
 from indexer.search.report import ReportView, get_report
 from indexer.search.results import SearchResults
 from indexer.search.trend import MEASURES, Trend, trend
@@ -99,28 +100,32 @@ class Index:
         self._closed = False
         self._reader()  # a missing index is said now, not at the first search
 
-    def search(self, q: str, *, sort: str = "relevance", **filters: Unpack[FilterArgs]) -> Hits:
-        """Every section the query matches (engine.find), best first or by date (sort="newest" | "oldest")."""
+    def search(self, q: str, *, sort: str = "relevance", within: str | None = None,
+               **filters: Unpack[FilterArgs]) -> Hits:
+        """Every section the query matches (engine.find), best first or by date (sort="newest" | "oldest");
+        within="sentence" | "paragraph": the query's terms in one sentence or paragraph (the form's 词间关系)."""
         if sort not in SORTS:
             raise ValueError(f"排序方式只能是 {' / '.join(SORTS)}，而不是“{sort}”。 / sort must be one of "
                              f"{', '.join(SORTS)}, not {sort!r}")
         reader = self._reader()
-        return Hits(self, reader, find(reader, _query(q), keyword_filters(filters), sort, need=RERANK_MAX))  # as pages order them
+        return Hits(self, reader, find(reader, _query(q), keyword_filters(filters), sort, need=RERANK_MAX,
+                                         within=_scope(within)))  # as pages order them
 
-    def trend(self, queries: str | list[str], *, by: str | None = None, **filters: Unpack[FilterArgs]) -> TrendResult:
+    def trend(self, queries: str | list[str], *, by: str | None = None, within: str | None = None,
+              **filters: Unpack[FilterArgs]) -> TrendResult:
         """Per year, the reports, sections and mentions of each query (up to 6) and the share of that year's
         reports (trend.trend); by: the measure trend.table() shows (reports | sections | mentions | share)."""
         if by is not None and by not in MEASURES:
             raise ValueError(f"统计口径只能是 {' / '.join(MEASURES)}，而不是“{by}”。 / by must be one of "
                              f"{', '.join(MEASURES)}, not {by!r}")
         asked = [queries] if isinstance(queries, str) else list(queries) if isinstance(queries, list | tuple) else [queries]
-        tr = trend(self._reader(), [_query(q) for q in asked], keyword_filters(filters), by)
+        tr = trend(self._reader(), [_query(q) for q in asked], keyword_filters(filters), by, within=_scope(within))
         return TrendResult(**{f.name: getattr(tr, f.name) for f in fields(Trend)})
 
-    def report(self, doc_id: str, q: str | None = None) -> ReportView:
+    def report(self, doc_id: str, q: str | None = None, within: str | None = None) -> ReportView:
         """A whole report as its page shows it: metadata, parts, and every section with its text and HTML,
         q's occurrences marked in the HTML (report.get_report)."""
-        view = get_report(self._reader(), doc_id, q)
+        view = get_report(self._reader(), doc_id, q, within=_scope(within))
         if view is None:
             raise ReportNotFound(f"索引中没有这份报告：{doc_id} / no report {doc_id!r} in {self.root}")
         return view
@@ -255,6 +260,13 @@ def make_filters(year: str | int | tuple | None = None, date: str | tuple | None
     f.doc_type, f.region, f.province, f.issuer, f.doc_no = (v or None for v in (type, region, province, issuer, docno))
     return f
 
+
+def _scope(within: str | None) -> str | None:
+    """The 词间关系 keyword checked as the URL's within= is: sentence, paragraph, or None for the section."""
+    if within not in (None, *WITHIN):
+        raise ValueError(f"词间关系只能是 {' / '.join(WITHIN)}，而不是“{within}”。 / within must be one of "
+                         f"{', '.join(WITHIN)} or None, not {within!r}")
+    return within
 
 
 @dataclass

@@ -25,6 +25,13 @@ COUNTY = [
                         "全面提高教育质量，办好人民满意的教育。"]),
 ]
 CHARS_PER_LINE = 28
+# a 年报 whose subsections start their paragraph (an inline heading), the first wrapped in a word (依申|请)
+INLINE_HEADINGS = [
+    (None, ["2024年，县教育局认真落实政府信息公开各项要求，主动公开和依申请公开工作稳步推进。现将有关情况报告如下。"]),
+    ("一、总体情况", ["（一）依申请公开情况。根据《条例》和上级部门关于依申请办理的规范要求，健全受理、登记、"
+                  "审核、答复各环节，全年受理政府信息公开申请17件，均在法定期限内予以答复。",
+                  "（二）政府信息管理情况。严格执行先审后发制度，全年清理过期信息120条。"]),
+]
 
 
 def county_paragraphs() -> list[str]:
@@ -45,8 +52,9 @@ def wrap(paragraph: str, width: int = CHARS_PER_LINE) -> list[str]:
 
 
 def make_county_pdf(path: Path, lines_per_page: int = 14, footer: str = "- {n} -",
-                    title: tuple[str, ...] = (COUNTY_TITLE,)) -> Path:
-    """The county report set in STSong-Light: hard-wrapped lines, a running header, '- N -' footers."""
+                    title: tuple[str, ...] = (COUNTY_TITLE,), report: list = COUNTY) -> Path:
+    """The county report (or another in its shape) set in STSong-Light: hard-wrapped lines, a running
+    header, '- N -' footers."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -54,7 +62,7 @@ def make_county_pdf(path: Path, lines_per_page: int = 14, footer: str = "- {n} -
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     rows: list[tuple[str, int]] = [(line, 18) for line in title]
-    for heading, paragraphs in COUNTY:
+    for heading, paragraphs in report:
         if heading:
             rows.append((heading, 14))
         for p in paragraphs:

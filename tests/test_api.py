@@ -501,3 +501,17 @@ def test_compare_and_series_are_the_pages(ix, reader):
         ix.compare(a, "no-such-report")
     with pytest.raises(ReportNotFound):
         ix.series("no-such-report")
+
+
+def test_within_is_the_forms_choice_and_proximity_the_query_languages(ix, reader):
+    """ix.search("防溺水 /句 家长") and within= give what find gives; mentions count what is marked."""
+    for q, within, typed in (("安全 教育", "sentence", "安全 /句 教育"), ("安全 教育", "paragraph", "安全 /段 教育")):
+        hits = ix.search(q, within=within)
+        assert keys(hits) == keys(ix.search(typed)) == keys(find(reader, typed).hits(reader, 0, 10000))
+        assert 0 < len(hits) < len(ix.search(q))
+        assert [h.mentions for h in hits] == count_mentions(reader, find(reader, typed).sids, find(reader, typed).needles).tolist()
+        assert ix.trend(q, within=within).within == within
+        doc = ix.report(hits[0].doc_id, q, within=within)
+        assert doc.marks == get_report(reader, hits[0].doc_id, typed).marks < get_report(reader, hits[0].doc_id, q).marks
+    with pytest.raises(ValueError, match="sentence, paragraph"):
+        ix.search("教育", within="word")

@@ -14,6 +14,7 @@ from documents import (
     BOLD_TITLE,
     COUNTY,
     COUNTY_TITLE,
+    INLINE_HEADINGS,
     PLAN,
     PLAN_HEADINGS,
     PLAN_TABLE,
@@ -74,6 +75,23 @@ def test_title_set_large_and_wrapped_over_two_lines(tmp_path):
     assert (r.title, r.year) == ("".join(title), 2023)
     assert [s.heading for s in r.sections if s.heading] == COUNTY_HEADINGS
     assert _joined("\n".join(s.text for s in r.sections)) == "".join(county_paragraphs())
+
+
+def test_a_paragraph_wrapped_after_its_inline_heading_is_joined_and_marked_once(tmp_path):
+    """（一）依申请公开情况。根据……关于依申⏎请办理……: the heading's line runs on into its body, so the
+    body is one paragraph (Ctrl-F finds 依申请办理 on the page) and the page's marks are the count it states."""
+    src = tmp_path / "src"
+    src.mkdir()
+    [r] = parse_path(make_county_pdf(src / "annual.pdf", report=INLINE_HEADINGS, lines_per_page=5), src).reports
+    body = {s.heading: s.text for s in r.sections}
+    assert body["（一）依申请公开情况"] == INLINE_HEADINGS[1][1][0].split("。", 1)[1]
+    assert body["（二）政府信息管理情况"] == INLINE_HEADINGS[1][1][1].split("。", 1)[1]
+    reindex(tmp_path / "ix", [src], progress=False)
+    from webapp import create_app
+
+    page = create_app(tmp_path / "ix").test_client().get("/doc/annual.pdf?q=申请").get_data(as_text=True)
+    assert "关于依<mark>申请</mark>办理" in page
+    assert f"已标出“申请”的 {page.count('<mark')} 处" in page
 
 
 def test_sections_remember_their_page_and_hits_say_it(tmp_path):
@@ -512,7 +530,9 @@ def test_antiword_headings_are_never_a_signature_or_a_caption(monkeypatch):
     folder = FIXTURES / "formats" / "word97"
     [signed] = parse_path(folder / "01-trs-div.doc", folder).reports
     assert [s.heading for s in signed.sections if s.heading] == ["压实安全责任", "抓好防溺水工作", "排查整治隐患", "下一步工作"]
-    assert signed.sections[-1].text.endswith("\n青山县教育局\n2024年1月8日")  # the signature stays text
+    # the signature closing the summary is its signature, not text or a heading; the year is the one reported on
+    assert (signed.issuer, signed.date, signed.year, signed.parts.signed) == ("青山县教育局", "2024-01-08", 2023, "2024年1月8日")
+    assert signed.sections[-1].text.endswith("切实保障师生生命安全。")
     [tables] = parse_path(folder / "05-annual-report-tables.doc", folder).reports
     found = [s.heading for s in tables.sections if s.heading]
     # a heading right above a table or a caption line is missed (kept as text), never made up

@@ -6,6 +6,7 @@ import gc
 import json
 import os
 import shutil
+from dataclasses import replace
 
 import pytest
 from helpers import FIXTURES, GOV, SEED_000, SEED_003, SEEDS, brute_hits, county_reports
@@ -131,6 +132,38 @@ def test_dictionary_change_rebuilds_everything(tmp_path, corpus):
 
     assert "应急疏散演练" in query_words("应急疏散演练", reader.dict_hash)
     assert reindex(root, progress=False).indexed == 0  # remembered
+
+
+def test_a_new_parser_version_reads_every_file_again_and_says_so(tmp_path, corpus, monkeypatch, capsys):
+    """Unchanged files keep their parse through incremental runs: after an upgrade that parses them
+    otherwise, `edusearch reindex` kept the old parse ("unchanged 131") until someone ran --full."""
+    from indexer.ingest import parse
+    from indexer.store import build
+
+    root = tmp_path / "index"
+    reindex(root, [corpus], progress=False)
+    assert store.read_manifest(store.current(root))["parser"] == parse.PARSER
+    assert reindex(root, progress=False).indexed == 0
+    assert hits(root, "回望2018年").total == 0
+    parsed = parse.build_sections
+
+    def new_parser(lines, *args, **kw):  # what an upgrade does: an unchanged file parses otherwise
+        return [replace(s, heading="一、回望2018年") if s.heading == "一、2018年工作回顾" else s
+                for s in parsed(lines, *args, **kw)]
+
+    monkeypatch.setattr(parse, "build_sections", new_parser)
+    monkeypatch.setattr(build, "PARSER", parse.PARSER + 1)
+    assert main(["reindex", "--index", str(root)]) == 0
+    assert f"full rebuild (parser changed: version {parse.PARSER} → {parse.PARSER + 1}, every file read again)" \
+        in capsys.readouterr().out
+    assert hits(root, "回望2018年").total == 1
+    assert store.read_manifest(store.current(root))["parser"] == parse.PARSER + 1
+    assert reindex(root, progress=False).indexed == 0  # once: the files are now parsed by this version
+    gen = store.current(root)
+    manifest = store.read_manifest(gen)
+    del manifest["parser"]  # as an edusearch from before the number was recorded left it
+    store.write_json(gen / store.MANIFEST, manifest)
+    assert reindex(root, progress=False).reason == f"parser changed: version 1 → {parse.PARSER + 1}, every file read again"
 
 
 def test_reader_keeps_its_generation_until_it_switches(tmp_path, corpus):

@@ -225,6 +225,27 @@ def test_a_dropped_export_gives_its_slot_back(gated):
     gate.leave()
 
 
+def test_a_proximity_past_its_deadline_is_partial_and_counts_what_it_left(reader):
+    """A proximity condition checks its candidates one by one: past the deadline it leaves the rest, says
+    how many, and what it answers is part of the whole answer, unranked."""
+    from indexer.search.engine import NEAR_CUT
+
+    whole = find(reader, "安全 /句 教育")
+    candidates = len(matching_sections(reader, "安全 教育"))
+    cut = find(reader, "安全 /句 教育", deadline=spent())
+    assert whole.total > 0 and not whole.partial
+    assert cut.partial and cut.total == 0 and NEAR_CUT.format(left=candidates) in cut.notices
+    late = find(reader, "安全 /句 教育", deadline=spent_on_call(2))  # checked before its first look: all of it
+    assert late.total == whole.total and sorted(late.sids.tolist()) == sorted(whole.sids.tolist())
+    assert late.partial and PARTIAL in late.notices  # then unranked, as any search past its deadline
+    assert matching_sections(reader, "安全 /句 教育").tolist() == sorted(whole.sids.tolist())  # no deadline: whole
+
+
+def test_a_proximity_export_past_its_budget_is_refused(spent_client):
+    assert spent_client.get("/api/search?q=安全+/句+教育").get_json()["partial"] is True
+    assert spent_client.get("/export.csv?q=安全+/句+教育").status_code == 503
+
+
 @pytest.fixture
 def taken_port():
     """A port another program listens on."""

@@ -274,7 +274,7 @@ def test_cli_search_json_is_the_api_object(index_dir, capsys):
     assert main(["search", "防溺水", "--index", str(index_dir), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert set(out) == {"query", "total", "total_documents", "took_ms", "page", "per_page", "notice", "partial", "facets", "hits",
-                         "suggestions"}
+                         "suggestions", "within", "proximity"}
     assert set(out["facets"]) == {"year", "doc_type", "region", "province"}
     hit = out["hits"][0]
     assert set(hit) == {"doc_id", "section_id", "title", "year", "doc_type", "doc_no", "date", "issuer", "issuers", "place",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
+import warnings
 from urllib.parse import quote
 
 import pytest
@@ -170,6 +172,41 @@ def test_a_term_split_by_a_line_break_or_bold_is_marked_on_the_report_page(tmp_p
     assert "已标出“防溺水专项”的 1 处" in body
 
 
+def test_every_report_counted_has_a_page_and_a_title_alone_is_found(tmp_path):
+    """A notice printed as its title (three times, as a legal database exports it) and its 文号 and
+    date, with no text: stats counted it, yet no search found it and its page was 404."""
+    from helpers import GOV
+
+    from indexer.store.build import reindex
+    from indexer.store.reader import Library
+    from webapp import create_app
+
+    src = tmp_path / "src"
+    shutil.copytree(GOV, src)
+    title = "白石县教育局关于印发白石县中小学课后服务管理办法的通知"
+    (src / "notice.txt").write_text(f"{title}\n\n{title}\n\n（白教发〔2021〕3号 2021年3月2日）\n{title}\n",
+                                    encoding="utf-8")
+    reindex(tmp_path / "ix", [src], progress=False)
+    c = create_app(tmp_path / "ix").test_client()
+    for q in ("课后服务管理办法", "docno:白教发〔2021〕3号", f"title:{title}"):
+        assert [h["doc_id"] for h in c.get("/api/search", query_string={"q": q}).get_json()["hits"]] == ["notice.txt"]
+    page = c.get("/doc/notice.txt?q=课后服务管理办法")
+    assert page.status_code == 200 and "白教发〔2021〕3号" in text(page)
+    reader = Library(tmp_path / "ix").reader()
+    counted = c.get("/api/stats").get_json()["reports"]
+    opened = [r.doc_id for r in reader.catalog.reports if c.get(f"/api/doc/{quote(r.doc_id)}").status_code == 200]
+    assert counted == len(reader.catalog.reports) == len(opened)
+    reader.close()
+    alone = tmp_path / "alone"  # an index of titles alone: every body empty, nothing to divide by
+    alone.mkdir()
+    shutil.move(src / "notice.txt", alone)
+    reindex(tmp_path / "ix-alone", [alone], progress=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # 0 / 0 in the length norm
+        hits = create_app(tmp_path / "ix-alone").test_client().get("/api/search?q=课后服务").get_json()["hits"]
+    assert [h["doc_id"] for h in hits] == ["notice.txt"]
+
+
 def test_unknown_doc_is_404_page(client):
     r = client.get("/doc/does-not-exist.txt")
     assert r.status_code == 404
@@ -187,7 +224,7 @@ def test_doc_path_traversal_is_404(client, path):
 def test_api_search_is_the_search_core_object(client):
     data = client.get("/api/search?q=防溺水").get_json()
     assert set(data) == {"query", "total", "total_documents", "took_ms", "page", "per_page", "notice", "partial", "facets", "hits",
-                         "suggestions"}
+                         "suggestions", "within", "proximity"}
     assert data["total"] == len(brute_hits("防溺水", *CORPUS)) and data["hits"][0]["section_id"] == "s3-2"
     assert data["hits"][0]["url"].endswith("#s3-2")
 

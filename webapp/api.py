@@ -11,6 +11,7 @@ from indexer.search.collocates import collocates as run_collocates
 from indexer.search.compare import compare as run_compare
 from indexer.search.engine import search as run_search
 from indexer.search.kwic import kwic as run_kwic
+from indexer.search.parser import WITHIN
 from indexer.search.report import get_report
 from indexer.search.trend import trend as run_trend
 from indexer.search.versions import series_passages
@@ -26,7 +27,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 def search():
     params = search_params(request.args)
     res = run_search(library().reader(), params.q, params.filters, page=params.page, per_page=params.per_page,
-                     sort=params.sort, group=params.group or None, deadline=deadline())
+                     sort=params.sort, group=params.group or None, deadline=deadline(), within=params.within or None)
     return res.to_dict()
 
 
@@ -34,7 +35,7 @@ def search():
 def trend():
     params = trend_params(request.args)
     return run_trend(library().reader(), params.queries, params.filters, params.by or None,
-                     deadline=deadline()).to_dict()
+                     deadline=deadline(), within=params.within or None).to_dict()
 
 
 @bp.get("/kwic")
@@ -53,7 +54,9 @@ def collocates():
 
 @bp.get("/doc/<path:doc_id>")
 def doc(doc_id: str):
-    view = get_report(library().reader(), doc_id, request.args.get("q", "")[:2000] or None)
+    within = request.args.get("within", "")
+    view = get_report(library().reader(), doc_id, request.args.get("q", "")[:2000] or None,
+                      within=within if within in WITHIN else None)
     if view is None:
         abort(404, description=f"没有编号为“{doc_id[:200]}”的报告。")
     return view.to_dict()

@@ -27,10 +27,10 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 def search_atom():
     params = search_params(request.args)
     order = feed_order(request.args)
-    f = feed(library().reader(), params.q, params.filters, order, deadline=deadline())
+    f = feed(library().reader(), params.q, params.filters, order, deadline=deadline(), within=params.within or None)
     root = public_base() or request.url_root.rstrip("/")
     query = params.args(page=None, group=None, per_page=None, sort=None)
-    marks = "?" + urlencode({"q": params.q}) if params.q.strip() else ""
+    marks = "?" + urlencode({"q": params.q, **({"within": params.within} if params.within else {})}) if params.q.strip() else ""
     entries = [{"e": e, "id": root + e.hit.url, "link": _section_link(root, e.hit, marks), "html": str.__str__(entry_html(e.hit))}  # plain text: escaped into the XML
                for e in f.entries]
     body = render_template("feed.xml", f=f, entries=entries, title=_title(params),

@@ -21,6 +21,7 @@ from indexer.search.limits import (
     WEB_MAX_PAGE,
     WEB_MAX_PER_PAGE,
 )
+from indexer.search.parser import WITHIN
 from indexer.search.trend import MEASURES
 
 
@@ -41,11 +42,13 @@ class SearchParams:
     sort: str = "relevance"  # newest | oldest: by date, else year
     group: str = ""  # "report": one card per report
     date: str = ""  # as in the URL: 2016-06, 2016-01..2016-06
+    within: str = ""  # 词间关系: sentence | paragraph; "" for the whole section
 
     def args(self, **changes) -> dict:
         """URL arguments for a link that keeps every other parameter."""
-        d = {"q": self.q, "year": self.year, "date": self.date, "doc_type": self.doc_type, "region": self.region,
-             "province": self.province, "sort": self.sort if self.sort != "relevance" else "", "group": self.group,
+        d = {"q": self.q, "within": self.within, "year": self.year, "date": self.date, "doc_type": self.doc_type,
+             "region": self.region, "province": self.province, "sort": self.sort if self.sort != "relevance" else "",
+             "group": self.group,
              "page": self.page if self.page != 1 else "", "per_page": self.per_page if self.per_page != 10 else ""}
         d.update({k: ("" if v is None else v) for k, v in changes.items()})
         if "page" not in changes:
@@ -104,7 +107,7 @@ def search_params(args) -> SearchParams:
     group = _choice(args, "group", ("", "report"))
     return SearchParams(q=q, filters=filters, year=year, doc_type=filters.doc_type or "", region=filters.region or "",
                         province=filters.province or "", page=page, per_page=per_page, sort=sort, group=group,
-                        date=date)
+                        date=date, within=_choice(args, "within", ("", *WITHIN)))
 
 
 def compare_params(args) -> tuple[str, str]:
@@ -148,9 +151,11 @@ class TrendParams:
     region: str
     by: str  # "" for the default measure
     date: str = ""
+    within: str = ""  # as on the search form: sentence | paragraph
 
     def args(self, **changes) -> dict:
-        d = {"q": self.queries, "year": self.year, "date": self.date, "doc_type": self.doc_type, "region": self.region, "by": self.by}
+        d = {"q": self.queries, "within": self.within, "year": self.year, "date": self.date, "doc_type": self.doc_type,
+             "region": self.region, "by": self.by}
         d.update({k: ("" if v is None else v) for k, v in changes.items()})
         return {k: v for k, v in d.items() if v not in ("", [])}
 
@@ -160,7 +165,7 @@ def trend_params(args) -> TrendParams:
     year, date, filters = _filters(args)
     by = _choice(args, "by", ("", *MEASURES))
     return TrendParams(queries=queries, filters=filters, year=year, doc_type=filters.doc_type or "",
-                       region=filters.region or "", by=by, date=date)
+                       region=filters.region or "", by=by, date=date, within=_choice(args, "within", ("", *WITHIN)))
 
 
 

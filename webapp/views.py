@@ -11,6 +11,7 @@ from indexer.search.compare import compare
 from indexer.search.engine import search as run_search
 from indexer.search.kwic import SORT_HINTS, SORT_LABELS, kwic
 from indexer.search.limits import GROUP_MAX
+from indexer.search.parser import WITHIN
 from indexer.search.report import get_report
 from indexer.search.results import doc_url
 from indexer.search.trend import MEASURE_LABELS, MEASURES, trend
@@ -37,11 +38,12 @@ def search():
     params = search_params(request.args)
     reader = library().reader()
     res = run_search(reader, params.q, params.filters, page=params.page, per_page=params.per_page, sort=params.sort,
-                     group=params.group or None, deadline=deadline())
+                     group=params.group or None, deadline=deadline(), within=params.within or None)
     chart = timeline.build(res.facets["year"], params.filters.year_lo, params.filters.year_hi)
     shown = res.total_documents if params.group else res.total
     pages = max(1, -(-shown // params.per_page))
-    trend_args = {"q": params.q, "date": params.date, "doc_type": params.doc_type, "region": params.region}
+    trend_args = {"q": params.q, "within": params.within, "date": params.date, "doc_type": params.doc_type,
+                  "region": params.region}
     return render_template("search.html", p=params, res=res, chart=chart, pages=pages, group_max=GROUP_MAX,
                            trend_url=url_for("views.trend_page", **{k: v for k, v in trend_args.items() if v}),
                            kwic_url=url_for("views.kwic_page", **{k: v for k, v in params.args(page=None).items()
@@ -55,7 +57,8 @@ def search():
 @bp.get("/trend")
 def trend_page():
     params = trend_params(request.args)
-    tr = trend(library().reader(), params.queries, params.filters, params.by or None, deadline=deadline())
+    tr = trend(library().reader(), params.queries, params.filters, params.by or None, deadline=deadline(),
+               within=params.within or None)
     return render_template("trend.html", p=params, tr=tr, chart=trendchart.build(tr), measures=MEASURES,
                            labels=MEASURE_LABELS, api_url=url_for("api.trend", **params.args()),
                            csv_url=url_for("downloads.trend_csv", **params.args(by=tr.measure)))
@@ -64,8 +67,10 @@ def trend_page():
 @bp.get("/doc/<path:doc_id>")
 def doc(doc_id: str):
     q = request.args.get("q", "")[:2000]
+    within = request.args.get("within", "")
+    within = within if within in WITHIN else ""
     reader = library().reader()
-    view = get_report(reader, doc_id, q or None, request.args.get("at", "")[:300] or None)
+    view = get_report(reader, doc_id, q or None, request.args.get("at", "")[:300] or None, within or None)
     if view is None:
         moved = _same_report(reader, doc_id)
         if moved:  # a relative link with the query string as it came: no argument can steer url_for
@@ -73,8 +78,8 @@ def doc(doc_id: str):
             return redirect(doc_url(moved) + (f"?{query}" if query else ""))
         abort(404, description=f"没有编号为“{doc_id[:200]}”的报告。")
     back = _results_page(q)
-    return render_template("doc.html", r=view, q=q, back=back, base=public_base(),
-                           api_url=url_for("api.doc", doc_id=doc_id, q=q or None))
+    return render_template("doc.html", r=view, q=q, within=within, back=back, base=public_base(),
+                           api_url=url_for("api.doc", doc_id=doc_id, q=q or None, within=within or None))
 
 
 @bp.get("/compare")

@@ -144,7 +144,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     except NoIndex as e:
         print(f"edusearch: {e}", file=sys.stderr)
         return 2
-    res = search(reader, args.query, filters, page=args.page, per_page=args.limit, sort=args.sort)
+    res = search(reader, args.query, filters, page=args.page, per_page=args.limit, sort=args.sort, within=args.within)
     if args.json:
         json.dump(res.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -198,7 +198,7 @@ def cmd_trend(args: argparse.Namespace) -> int:
     if not any(q.strip() for q in args.queries):
         print("edusearch: give at least one query, e.g. `edusearch trend 防溺水 校园欺凌`", file=sys.stderr)
         return 2
-    tr = trend(reader, args.queries, filters, args.by)
+    tr = trend(reader, args.queries, filters, args.by, within=args.within)
     for note in [*tr.notices, *(f"{s.query}: {s.notice}" for s in tr.series if s.notice)]:
         print(f"edusearch: {note}", file=sys.stderr)
     if args.csv:
@@ -422,6 +422,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--page", type=positive_int, default=1)
     sp.add_argument("--sort", choices=["relevance", "newest", "oldest"], default="relevance",
                     help="best first (default), or by report date (else year; unknown last)")
+    sp.add_argument("--within", choices=["sentence", "paragraph"],
+                    help="the query's terms in one sentence or paragraph (as /句 /段 between them; 词间关系 on the form)")
     sp.add_argument("--json", action="store_true", help="print the same object as /api/search")
     sp.set_defaults(func=cmd_search)
 
@@ -435,6 +437,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--date", help="成文日期: 2016, 2016-06 or 2016-01..2016-06")
     sp.add_argument("--type", help="document type, e.g. 工作总结")
     sp.add_argument("--region", help="region level (全国 省 市 县 区) or division (江苏, 淮安市)")
+    sp.add_argument("--within", choices=["sentence", "paragraph"], help="each query's terms in one sentence or paragraph")
     sp.add_argument("--csv", action="store_true", help="CSV (no BOM) instead of an aligned table")
     sp.set_defaults(func=cmd_trend)
 

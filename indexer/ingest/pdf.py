@@ -329,7 +329,8 @@ def _row_cells(text: str, need: int = _ROW_NUMBERS) -> list[str] | None:
 
 def _join_wrapped(lines: list[_Line]) -> list[_Line]:
     """A line that stops short of the sentence's end runs on into the next, unless
-    either is a heading, or the line stops well short of the page's text width.
+    either is a heading (a heading's line that goes on into its body runs on as the body does),
+    or the line stops well short of the page's text width.
     A bold line after text that is not bold starts a heading, numbered or not,
     and the bold lines that it runs on into belong to it."""
     width = _text_width([x for x in lines if not x.table])
@@ -342,7 +343,8 @@ def _join_wrapped(lines: list[_Line]) -> list[_Line]:
             out.append(line)
             open_, previous_bold = False, False
             continue
-        heading = parse_heading(line.text) is not None
+        h = parse_heading(line.text)
+        heading = h is not None
         typeset = (bold and line.bold and not heading and not (open_ and previous_bold)
                    and not line.text.endswith(_SENTENCE_FINAL))
         wrapped_heading = open_ and out[-1].heading  # a bold heading wrapped over two lines
@@ -351,7 +353,8 @@ def _join_wrapped(lines: list[_Line]) -> list[_Line]:
         else:
             out.append(_Line(line.page, line.text, heading=typeset))
         last = out[-1].text
-        open_ = (not heading and not last.endswith(_SENTENCE_FINAL)
+        # a heading that runs on into its body (（二）依申请公开情况。根据……关于依申) wraps as its body does
+        open_ = ((h is None or bool(h.body)) and not last.endswith(_SENTENCE_FINAL)
                  and len(clean_line(line.text)) >= 0.8 * width)
         previous_bold = line.bold
     return out

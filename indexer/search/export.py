@@ -39,8 +39,8 @@ def plain(snippet_html: str) -> str:
 def rows(reader: IndexReader, res: SearchResults, base_url: str = "") -> Iterator[dict]:
     """One dict per hit, in result order; links absolute when base_url is given, carrying ?q= for the marks."""
     base = base_url.rstrip("/")
-    query = "?q=" + quote(res.query, safe="") if res.query else ""
-    needles = mention_needles(parse_query(res.query)) if res.mode == "exact" else res.needles  # as the trend counts
+    query = "?q=" + quote(res.query, safe="") + (f"&within={res.within}" if res.within else "") if res.query else ""
+    needles = mention_needles(parse_query(res.query, res.within)) if res.mode == "exact" else res.needles  # as the trend counts
     for sids, hits in res.iter_hits(reader):
         counts = count_mentions(reader, sids, needles)
         for h, n in zip(hits, counts, strict=True):

@@ -27,6 +27,7 @@ MAX_TERMS = 32
 MAX_DEPTH = 20  # nesting of parentheses; deeper ones are read as plain grouping of their contents
 
 MAX_TREND_QUERIES = 6  # queries one trend compares
+MAX_NEAR_CHARS = 1000  # the largest N of A /N B
 
 FEED_ENTRIES = 50  # sections one Atom feed lists, newest first
 # the concordance (kwic.py) and collocates (collocates.py)

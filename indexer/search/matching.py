@@ -3,26 +3,31 @@ facet filters, the jieba-word fallback when nothing matches exactly, and the exp
 empty answer.
 
 Matching is exact and complete: a section matches if and only if its (folded) text holds the
-query strings. Every result is a mask or a sorted array over the index's sids.
+query strings (in one sentence, paragraph or stretch, for a proximity condition: proximity.py).
+Every result is a mask or a sorted array over the index's sids.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from indexer.search import facets as facet_mod
+from indexer.search import proximity
 from indexer.search.facets import Filters
-from indexer.search.parser import And, Date, Facet, Node, Not, Or, ParsedQuery, Term, Title, Year, parse_query
+from indexer.search.parser import And, Date, Facet, Near, Node, Not, Or, ParsedQuery, Term, Title, Year, parse_query
 from indexer.store.reader import IndexReader
 from indexer.store.schema import WORD_FIELDS
 from indexer.text.wholeword import term_pattern
 
 
-def matching_sections(reader: IndexReader, q: str, filters: Filters | None = None) -> np.ndarray:
-    """Just the exact matching step: the sids a query's results are made of, unranked."""
-    parsed = parse_query(q)
+def matching_sections(reader: IndexReader, q: str, filters: Filters | None = None,
+                      within: str | None = None) -> np.ndarray:
+    """Just the exact matching step: the sids a query's results are made of, unranked (within: the
+    search form's 同句/同段, parser.parse_query)."""
+    parsed = parse_query(q, within)
     if not parsed.searchable():
         return np.zeros(0, dtype=np.int64)
     matched, section_filter = match(Evaluator(reader), parsed, filters or Filters())
@@ -50,11 +55,16 @@ class TermHits:
 
 
 class Evaluator:
-    """Masks over sids for the nodes of a query tree; each term is verified once per search."""
+    """Masks over sids for the nodes of a query tree; each term is verified once per search. stop: a
+    request's deadline, which only proximity conditions look at (their candidates are checked one by
+    one); `unchecked` counts the candidates it left out."""
 
-    def __init__(self, reader: IndexReader):
+    def __init__(self, reader: IndexReader, stop: Callable[[], bool] | None = None):
         self.r = reader
+        self.stop = stop
         self.hits: dict[tuple[str, bool], TermHits] = {}
+        self.nears: dict[tuple, np.ndarray] = {}
+        self.unchecked = 0
 
     def node(self, n: Node) -> np.ndarray:
         r = self.r
@@ -85,7 +95,28 @@ class Evaluator:
             for c in n.children[1:]:
                 m |= self.node(c)
             return m
+        if isinstance(n, Near):
+            return self.near(n).copy()
         raise TypeError(n)
+
+    def near(self, n: Near) -> np.ndarray:
+        """Sections satisfying a proximity condition: those holding every operand (from the index, as
+        for AND) verified one by one on their text; once per search."""
+        key = n.key()
+        if key not in self.nears:
+            candidates = self.r.live.copy()
+            for alts in n.alternatives():
+                either = self.term(alts[0]).mask.copy()
+                for t in alts[1:]:
+                    either |= self.term(t).mask
+                candidates &= either
+            sids = np.flatnonzero(candidates)
+            keep, checked = proximity.verify(self.r, n, sids, self.stop)
+            self.unchecked += len(sids) - checked
+            mask = np.zeros(self.r.n, dtype=bool)
+            mask[sids[keep]] = True
+            self.nears[key] = mask
+        return self.nears[key]
 
     def term(self, t: Term) -> TermHits:
         key = (t.text, t.prefix)
@@ -151,7 +182,7 @@ def words_fallback(reader: IndexReader, ev: Evaluator, parsed: ParsedQuery, word
 
 
 def _without_terms(n: Node | None) -> Node | None:
-    if n is None or isinstance(n, Term):
+    if n is None or isinstance(n, Term | Near):
         return None
     if isinstance(n, And):
         kids = [k for k in (_without_terms(c) for c in n.children) if k is not None]
@@ -174,6 +205,11 @@ def why_nothing(ev: Evaluator, parsed: ParsedQuery, terms: list[Term], section_f
     strings = _prune(parsed.root, (Not, Title, Facet, Year, Date))
     if strings is not None and (n := int(np.count_nonzero(ev.node(strings) & ev.r.live))):
         return f"{n} 个章节含{shown}，但都不符合所选的年份、类型、地区等筛选条件。"
+    nears = parsed.proximities()
+    loose = _loosen(strings)
+    if nears and loose is not None and (n := int(np.count_nonzero(ev.node(loose) & ev.r.live))):
+        how = "、".join(dict.fromkeys(_near_words(c) for c in nears))
+        return f"{n} 个章节含{shown}，但没有一处{how}。"
     return f"{shown}都出现过，但没有一个章节同时含有它们。"
 
 
@@ -224,6 +260,19 @@ def _year_shown(y: tuple[int | None, int | None, bool]) -> str:
     return f"{lo}年" if lo == hi else f"{lo or ''}–{hi or ''}年"
 
 
+def _loosen(n: Node | None) -> Node | None:
+    """The query with each proximity condition read as a plain AND of its operands."""
+    if isinstance(n, Near):
+        return And(list(n.operands))
+    if isinstance(n, And | Or):
+        return type(n)([_loosen(c) for c in n.children])
+    return n
+
+
+def _near_words(n: Near) -> str:
+    return {"sentence": "在同一句中", "paragraph": "在同一段中"}.get(n.kind, f"相距不超过 {n.distance} 个字")
+
+
 def _prune(n: Node | None, kinds: tuple[type, ...]) -> Node | None:
     """The query without its nodes of these kinds (for explaining an empty answer)."""
     if n is None or isinstance(n, kinds):
@@ -241,4 +290,6 @@ def _negated(n: Node | None, neg: bool = False) -> list[str]:
         return _negated(n.child, not neg)
     if isinstance(n, And | Or):
         return [t for c in n.children for t in _negated(c, neg)]
+    if isinstance(n, Near):
+        return [t for c in n.operands for t in _negated(c, neg)]
     return []

@@ -24,8 +24,9 @@ import numpy as np
 
 from indexer.search.facets import Filters
 from indexer.search.matching import Evaluator, match
-from indexer.search.mentions import mention_needles
+from indexer.search.mentions import held_counts, held_spans, mention_needles
 from indexer.search.parser import Term, parse_query
+from indexer.search.proximity import line_breaks
 from indexer.search.snippet import Needle
 from indexer.store.exact import ExactSegment
 from indexer.store.reader import IndexReader
@@ -78,7 +79,7 @@ def section_counts(reader: IndexReader, ev: Evaluator, sids: np.ndarray, needles
     string)."""
     out = np.zeros(len(sids), dtype=np.int64)
     for n in needles:
-        out += _posting_counts(reader, ev, sids, n)
+        out += held_counts(reader, sids, n) if n.near else _posting_counts(reader, ev, sids, n)
     return out
 
 
@@ -174,6 +175,12 @@ def locate(reader: IndexReader, sids: np.ndarray, needles: list[Needle]) -> Loca
     """Every occurrence of every needle in these sorted sids, found in the segments' bytes."""
     sid_parts, pos_parts, size_parts, needle_parts = [], [], [], []
     for i, n in enumerate(needles):
+        if n.near:  # a string of proximity conditions: where one holds, section by section
+            held = _held_located(reader, sids, n)
+            for part, x in zip((sid_parts, pos_parts, size_parts), held, strict=True):
+                part.append(x)
+            needle_parts.append(np.full(len(held[0]), i, dtype=np.int64))
+            continue
         encoded = n.text.encode("utf-8", "surrogatepass")
         pattern = term_pattern(n.text, n.prefix)
         literal = re.compile(re.escape(encoded))
@@ -200,6 +207,34 @@ def locate(reader: IndexReader, sids: np.ndarray, needles: list[Needle]) -> Loca
         empty = np.zeros(0, dtype=np.int64)
         return Located.canonical(empty, empty, empty, empty)
     return Located.canonical(*(np.concatenate(p) for p in (sid_parts, pos_parts, size_parts, needle_parts)))
+
+
+def _held_located(reader: IndexReader, sids: np.ndarray, n: Needle) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(sid, byte offset, bytes) of each occurrence of a string of proximity conditions where one holds."""
+    sid_out, pos_out, size_out = [], [], []
+    for sid in np.asarray(sids).tolist():
+        spans = held_spans(reader, sid, n)
+        if not spans:
+            continue
+        seg, local = reader.segment_of(sid)
+        head, body = reader.exact_text(sid)
+        title_chars = len(head) - len(_heading_of(head, reader, sid))
+        for part, found in spans.items():
+            text, base = (body, int(seg.bmids[local]) + 1) if part == "body" else (head, int(seg.bstarts[local]))
+            shift = title_chars if part == "heading" else 0
+            for a, b in found:
+                start = base + len(text[:a + shift].encode("utf-8", "surrogatepass"))
+                sid_out.append(sid)
+                pos_out.append(start)
+                size_out.append(len(text[a + shift:b + shift].encode("utf-8", "surrogatepass")))
+    reader.trim()
+    return tuple(np.array(x, dtype=np.int64) for x in (sid_out, pos_out, size_out))
+
+
+def _heading_of(head: str, reader: IndexReader, sid: int) -> str:
+    """The heading of a section out of the exact index's head (a first section's holds the title before it)."""
+    title = reader.titles_folded[int(reader.catalog.section_report[sid])] if reader.first_sections[sid] else ""
+    return head[len(title) + 1:] if title else head
 
 
 def _pattern_matches(data, pattern: re.Pattern, local: np.ndarray, lo: np.ndarray, hi: np.ndarray):
@@ -325,7 +360,9 @@ def occurrences_in(title: str | None, heading: str, body: str, needles: list[Nee
     """Every occurrence in a section's parts, in canonical order. The head is matched as the exact
     index holds it (exact_heading: the folded title, a space, the folded heading), so a count here is
     a count there; each match is then placed in the title or the heading it lies in. folded_body:
-    the body's folded form, when known."""
+    the body's folded form, when known. A string of proximity conditions has only the occurrences
+    where one holds listed, each keeping its place among all of the string's occurrences (ordinal), as
+    the report page counts them."""
     fh = fold(heading)
     fb = fold(body) if folded_body is None else fold_known(body, folded_body)
     pieces: list[tuple[str, Folded, int]] = [("heading", fh, 0)]
@@ -334,21 +371,25 @@ def occurrences_in(title: str | None, heading: str, body: str, needles: list[Nee
         pieces = ([("title", ft, 0), ("heading", fh, len(ft.text) + 1)] if ft.text and fh.text
                   else [("title", ft, 0)] if ft.text else pieces)
     head = " ".join(f.text for _, f, _ in pieces if f.text)
-    found: list[tuple[int, int, int, str, int, int]] = []  # (part order, folded start, needle, part, start, end)
+    found: list[tuple[int, int, int, str, int, int, bool]] = []  # (part order, folded start, needle, part, start, end, kept)
     for i, n in enumerate(needles):
+        held = ({name: n.held(f.text, list) for name, f, _ in pieces} | {"body": n.held(fb.text, lambda: line_breaks(fb, body))}
+                if n.near else None)
         for m in n.pattern().finditer(head):
             name, f, offset = next(p for p in reversed(pieces) if p[2] <= m.start())
             a, b = m.start() - offset, min(m.end() - offset, len(f.text))  # a match over the space stays in the title
-            found.append((0, m.start(), i, name, *f.orig_span(a, b)))
+            found.append((0, m.start(), i, name, *f.orig_span(a, b), held is None or (a, b) in held[name]))
         for m in n.pattern().finditer(fb.text):
-            found.append((1, m.start(), i, "body", *fb.orig_span(m.start(), m.end())))
+            found.append((1, m.start(), i, "body", *fb.orig_span(m.start(), m.end()),
+                          held is None or m.span() in held["body"]))
     found.sort(key=lambda x: x[:3])
     seen: dict[tuple[str, int], int] = {}
     out = []
-    for _order, _fstart, i, part, a, b in found:
+    for _order, _fstart, i, part, a, b, kept in found:
         k = seen.get((part, i), 0)
         seen[(part, i)] = k + 1
-        out.append(Occurrence(part=part, start=a, end=b, needle=i, ordinal=k))
+        if kept:
+            out.append(Occurrence(part=part, start=a, end=b, needle=i, ordinal=k))
     return out
 
 

@@ -14,11 +14,12 @@ from indexer.ingest.model import DocParts
 from indexer.search.mentions import mention_needles
 from indexer.search.occurrences import parse_at
 from indexer.search.parser import parse_query
+from indexer.search.proximity import line_breaks
 from indexer.search.results import doc_url, report_fields
-from indexer.search.snippet import Needle, find_spans, mark, merge_spans, nth_span
+from indexer.search.snippet import Needle, find_spans, in_text, mark, merge_spans, nth_span, query_marks
 from indexer.search.versions import SeriesLinks, series_links
 from indexer.store.reader import IndexReader
-from indexer.text.normalize import fold_text
+from indexer.text.normalize import fold, fold_text
 
 
 @dataclass
@@ -96,16 +97,17 @@ _Target = tuple[str, str, Needle, int]
 AT_ANCHOR = '<span id="at"></span>'  # where a link to an occurrence lands when the text no longer holds it
 
 
-def get_report(reader: IndexReader, doc_id: str, q: str | None = None, at: str | None = None) -> ReportView | None:
-    """The report with the query marked; `at` (from a concordance line: s3-2.b0.4) names one
-    occurrence, marked apart with id "at" so that the page opens on it."""
+def get_report(reader: IndexReader, doc_id: str, q: str | None = None, at: str | None = None,
+               within: str | None = None) -> ReportView | None:
+    """The report with the query marked (and the search form's 同句/同段, within); `at` (from a
+    concordance line: s3-2.b0.4) names one occurrence, marked apart with id "at" so that the page opens on it."""
     i = reader.report_index(doc_id)
     if i is None:
         return None
     row = reader.catalog.reports[i]
-    parsed = parse_query(q) if q else None
-    needles = [Needle(t.text, t.prefix) for t in parsed.positive_terms()] if parsed else []
-    title_needles = needles + [Needle(t.text, t.prefix) for t in parsed.title_terms()] if parsed else []
+    parsed = parse_query(q, within) if q else None
+    title_needles = query_marks(parsed) if parsed else []  # title: strings marked in the title only
+    needles = in_text(title_needles)
     target = _target(parsed, at)
     view = ReportView(doc_id=row.doc_id, title=row.title, title_html="", year=row.year, doc_type=row.doc_type,
                       **report_fields(row), source=row.source, source_url=row.source_url,
@@ -175,9 +177,10 @@ def _pick(target: _Target | None, section_id: str | None, part: str) -> tuple[Ne
     return target[2], target[3]
 
 
-def _spans(text: str, needles: list[Needle], pick: tuple[Needle, int] | None):
-    """(spans to mark, where the picked occurrence starts or None, how many the query marks)."""
-    spans = find_spans(text, needles)
+def _spans(text: str, needles: list[Needle], pick: tuple[Needle, int] | None, more: list[tuple[int, int]] = ()):
+    """(spans to mark, where the picked occurrence starts or None, how many the query marks); more:
+    spans found otherwise."""
+    spans = merge_spans(find_spans(text, needles) + list(more))
     n = len(spans)
     found = nth_span(text, *pick) if pick else None
     if found:
@@ -192,7 +195,7 @@ def _marked(text: str, needles: list[Needle], pick: tuple[Needle, int] | None = 
 
 def _body(stored: dict, needles: list[Needle], pick: tuple[Needle, int] | None = None) -> tuple[str, int, bool]:
     if stored.get("html") is not None:  # Markdown, rendered and sanitised when the file was indexed
-        return _mark_html(stored["html"], needles, pick)
+        return _mark_html(stored["html"], needles, pick, stored.get("text"))
     # spans found on the whole text: an occurrence wrapped over two lines (防⏎溺水) is marked in both
     text = stored.get("text") or ""
     spans, at, n = _spans(text, needles, pick)
@@ -225,14 +228,16 @@ def _cell_spans(start: int, cells: list[str]) -> list[tuple[int, int]]:
     return out
 
 
-def mark_html(markup: str, needles: list[Needle]) -> tuple[str, int]:
+def mark_html(markup: str, needles: list[Needle], written: str | None = None) -> tuple[str, int]:
     """Mark needles in the text nodes of already-sanitised HTML, parsed as HTML: tags and attributes
-    are written back from the parse, every text node escaped, so text can never become markup."""
-    out, n, _ = _mark_html(markup, needles, None)
+    are written back from the parse, every text node escaped, so text can never become markup.
+    written: the section's text, whose lines decide where a proximity condition holds."""
+    out, n, _ = _mark_html(markup, needles, None, written)
     return out, n
 
 
-def _mark_html(markup: str, needles: list[Needle], pick: tuple[Needle, int] | None) -> tuple[str, int, bool]:
+def _mark_html(markup: str, needles: list[Needle], pick: tuple[Needle, int] | None,
+               written: str | None = None) -> tuple[str, int, bool]:
     """mark_html, and the picked occurrence marked apart: (HTML, marks, whether it was found)."""
     if not needles and not pick:
         return markup, 0, False
@@ -241,7 +246,9 @@ def _mark_html(markup: str, needles: list[Needle], pick: tuple[Needle, int] | No
     nodes.close()
     # 防**溺水** is one occurrence, marked on both sides; a table's cells are apart, as in the text matched
     whole = "".join(t if kind == "text" else _CELL_EDGE for kind, t in nodes.out if kind != "tag")
-    spans, at, n = _spans(whole, needles, pick)
+    held = [n for n in needles if n.near] if written is not None else []
+    spans, at, n = _spans(whole, [n for n in needles if n not in held], pick,
+                          [s for h in held for s in _carried_over(h, written, whole)])
     out, pos = [], 0
     for kind, piece in nodes.out:
         if kind == "text":
@@ -251,6 +258,20 @@ def _mark_html(markup: str, needles: list[Needle], pick: tuple[Needle, int] | No
             out.append(piece)
             pos += len(_CELL_EDGE) if kind == "cell" else 0
     return "".join(out), n, at is not None
+
+
+def _carried_over(needle: Needle, written: str, shown: str) -> list[tuple[int, int]]:
+    """Where a string of proximity conditions is marked in `shown`, the text of a Markdown section's HTML,
+    decided on `written`, its text, whose lines the conditions were matched on: the string's k-th
+    occurrence in one is its k-th in the other. Where it occurs a different number of times in the
+    two, it is decided on `shown` itself (its line breaks are the markup's)."""
+    fw, fs = fold(written), fold(shown)
+    in_written = [m.span() for m in needle.pattern().finditer(fw.text)]
+    in_shown = [m.span() for m in needle.pattern().finditer(fs.text)]
+    if len(in_written) != len(in_shown):
+        return [fs.orig_span(a, b) for a, b in sorted(needle.held(fs.text, lambda: line_breaks(fs, shown)))]
+    wanted = needle.held(fw.text, lambda: line_breaks(fw, written))
+    return [fs.orig_span(*s) for s, w in zip(in_shown, in_written, strict=True) if w in wanted]
 
 
 _CELL_EDGE = "\x00"  # where a cell starts or ends, in the text marks are found on: nothing a query holds

@@ -16,7 +16,7 @@ import numpy as np
 from indexer.ingest.model import ReportMeta
 from indexer.search.limits import EXPORT_BATCH, GROUP_MAX, MAX_PAGE, MAX_PER_PAGE
 from indexer.search.namesakes import distinctions
-from indexer.search.snippet import Needle, snippet
+from indexer.search.snippet import Needle, in_text, proximities, snippet
 from indexer.store.reader import IndexReader
 
 
@@ -71,13 +71,19 @@ class SearchResults:
     query: str
     sids: np.ndarray  # every matching sid, in result order
     scores: np.ndarray  # their scores, in the same order
-    needles: list[Needle]  # what snippets mark
+    needles: list[Needle]  # what snippets mark (snippet.query_marks)
     facets: dict  # per facet, matching reports under every filter but its own
     total_documents: int  # reports holding a match
     notices: list[str] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)  # whole queries to try when nothing matched
     mode: str = "exact"  # exact | words | empty: how the sections were found
     partial: bool = False  # the request's deadline was spent: every match, but unranked (a notice says so)
+    within: str | None = None  # the search form's 同句/同段 (sentence | paragraph), None: the whole section
+
+    @property
+    def proximity(self) -> list[dict]:
+        """The proximity conditions the query holds (typed, or made by within), as the JSON gives them."""
+        return [c.describe() for c in proximities(self.needles)]
 
     @property
     def total(self) -> int:
@@ -172,7 +178,8 @@ class SearchPage:
         d = {"query": self.query, "total": self.total, "total_documents": self.total_documents,
              "took_ms": self.took_ms, "page": self.page, "per_page": self.per_page, "notice": self.notice,
              "partial": self.results.partial, "facets": copy.deepcopy(self.facets),
-             "hits": [asdict(h) for h in self.hits], "suggestions": list(self.suggestions)}
+             "hits": [asdict(h) for h in self.hits], "suggestions": list(self.suggestions),
+             "within": self.results.within, "proximity": self.results.proximity}
         if self.groups is not None:
             d["groups"] = [asdict(g) for g in self.groups]
         return d
@@ -192,15 +199,15 @@ def doc_url(doc_id: str, section_id: str | None = None) -> str:
 def _hits(reader: IndexReader, sids: list[int], needles: list[Needle], scores: list[float],
           snippets: bool = True) -> list[Hit]:
     out = []
-    in_text = [n for n in needles if not n.title_only]
+    section_marks = in_text(needles)
     rows = [int(reader.catalog.section_report[sid]) for sid in sids]
     told = distinctions(reader, rows)
     for r, stored, score in zip(rows, reader.stored(sids), scores, strict=True):
         row = reader.catalog.reports[r]
         text = stored.get("text") or ""
-        body_snip = snippet(text, in_text) if snippets else ""
+        body_snip = snippet(text, section_marks) if snippets else ""
         if snippets and "<mark>" not in body_snip:
-            hs = snippet(stored["heading"], in_text) if stored.get("heading") else ""
+            hs = snippet(stored["heading"], section_marks) if stored.get("heading") else ""
             if "<mark>" not in hs:
                 hs = snippet(row.title, needles)
             body_snip = hs + (" — " + body_snip if text else "") if "<mark>" in hs else body_snip

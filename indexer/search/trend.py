@@ -19,7 +19,7 @@ from indexer.search.facets import Filters
 from indexer.search.limits import MAX_TREND_QUERIES
 from indexer.search.matching import matching_sections
 from indexer.search.mentions import count_mentions, mention_needles
-from indexer.search.parser import parse_query
+from indexer.search.parser import WITHIN, parse_query
 from indexer.store.catalog import UNKNOWN_YEAR
 from indexer.store.reader import IndexReader
 
@@ -63,14 +63,16 @@ class Trend:
     series: list[TrendSeries] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     partial: bool = False  # the request's deadline was spent before every query was counted
+    within: str | None = None  # the search form's 同句/同段 applied to every query (sentence | paragraph)
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
 def trend(reader: IndexReader, queries: list[str], filters: Filters | None = None,
-          measure: str | None = None, deadline: Deadline | None = None) -> Trend:
-    """One series per query (each counted in full); a deadline spent after a series leaves the rest out."""
+          measure: str | None = None, deadline: Deadline | None = None, within: str | None = None) -> Trend:
+    """One series per query (each counted in full); a deadline spent after a series leaves the rest out.
+    within: the search form's 同句/同段 for every query's terms (parser.parse_query)."""
     filters = filters or Filters()
     queries, notices = _clean(queries)
     years, indexed, unknown_indexed = _axis(reader, filters)
@@ -81,13 +83,13 @@ def trend(reader: IndexReader, queries: list[str], filters: Filters | None = Non
             notices.append(f"统计口径“{measure}”不认识，已改用默认口径。")
         measure = default
     tr = Trend(years=years, indexed=indexed, unknown_indexed=unknown_indexed, measure=measure, default_measure=default,
-               notices=notices)
+               notices=notices, within=within if within in WITHIN else None)
     for i, q in enumerate(queries):
         if i and deadline is not None and deadline.spent():
             tr.notices.append(f"统计超出了服务器给一次请求的时间：只统计了前 {i} 个检索式（共 {len(queries)} 个）；请稍后再试。")
             tr.partial = True
             break
-        tr.series.append(_series(reader, q, filters, tr))
+        tr.series.append(_series(reader, q, filters, tr, within))
     return tr
 
 
@@ -117,9 +119,9 @@ def _axis(reader: IndexReader, filters: Filters) -> tuple[list[int], list[int], 
     return years, indexed, unknown
 
 
-def _series(reader: IndexReader, q: str, filters: Filters, tr: Trend) -> TrendSeries:
-    parsed = parse_query(q)
-    sids = matching_sections(reader, q, filters)
+def _series(reader: IndexReader, q: str, filters: Filters, tr: Trend, within: str | None) -> TrendSeries:
+    parsed = parse_query(q, within)
+    sids = matching_sections(reader, q, filters, within)
     needles = mention_needles(parsed)
     report = reader.catalog.section_report[sids]
     year = reader.facts.year[report]

@@ -10,7 +10,7 @@ import numpy as np
 from indexer.search.matching import matching_sections
 from indexer.search.parser import parse_query
 from indexer.search.results import Hit, SearchResults, doc_url
-from indexer.search.snippet import Needle
+from indexer.search.snippet import query_marks
 from indexer.store.reader import IndexReader
 
 
@@ -91,7 +91,7 @@ def series_passages(reader: IndexReader, doc_id: str, q: str) -> SeriesPassages 
     if q.strip() and not parsed.positive_terms():
         out.notice = "请输入要在各年版本中查找的检索词（不能只有排除词或筛选条件）。"
     sids = matching_sections(reader, q) if parsed.positive_terms() else np.zeros(0, dtype=np.int64)
-    needles = [Needle(t.text, t.prefix) for t in parsed.positive_terms()]
+    needles = query_marks(parsed)  # a proximity condition's strings marked where it holds
     of_report = reader.catalog.section_report[sids] if len(sids) else np.zeros(0, dtype=np.int32)
     for i in rows:
         mine = np.sort(sids[of_report == i])[:MAX_PASSAGES]

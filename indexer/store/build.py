@@ -1,7 +1,7 @@
 """Reindex: source folders → a new index generation, doing only the work the change needs.
 
 Unchanged files (same content hash) are kept as they are, changed files are
-replaced, deleted files removed; a changed dictionary or --full rebuilds all.
+replaced, deleted files removed; a changed dictionary, a new parser version or --full rebuilds all.
 The new state becomes visible in one atomic step (store.publish).
 
 The files come from scan.py; batches.py parses and writes them a batch at a time, in worker
@@ -26,6 +26,7 @@ import numpy as np
 from whoosh import index as whoosh_index
 
 from indexer.ingest.model import Skipped
+from indexer.ingest.parse import PARSER
 from indexer.store import checkpoints, compaction
 from indexer.store import generations as store
 from indexer.store import sources as source_list
@@ -183,6 +184,8 @@ def _full_reason(old: dict | None, full: bool, dict_hash: str) -> str:
         return "dictionary changed"
     if old.get("format") != store.FORMAT:
         return "index format changed"
+    if old.get("parser") != PARSER:  # files parsed by another version: unchanged ones too would keep their old parse
+        return f"parser changed: version {old.get('parser', 1)} → {PARSER}, every file read again"
     return ""
 
 
@@ -353,6 +356,7 @@ class _Build:
             "format": store.FORMAT,
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "dictionary_hash": self.dict_hash,
+            "parser": PARSER,
             "userdicts": [str(p) for p in self.dicts],
             "sources": [str(s) for s in self.sources],
             "files": entries,

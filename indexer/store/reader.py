@@ -71,7 +71,8 @@ class IndexReader:
         self.n = int(self.manifest["next_sid"])
         self.body_len = np.concatenate([s.body_length() for s in self.segments]) if self.segments else np.zeros(0)
         live_len = self.body_len[self.live[: len(self.body_len)]]
-        self.avg_body_len = float(live_len.mean()) if len(live_len) else 1.0
+        # at least 1: an index of titles alone (every body empty) still ranks without dividing by zero
+        self.avg_body_len = max(float(live_len.mean()), 1.0) if len(live_len) else 1.0
         self.indexed_at = _indexed_at(self.manifest, self.catalog)
         self.report_live = np.zeros(len(self.catalog.reports), dtype=bool)
         self.report_live[self.catalog.section_report[self.live]] = True
@@ -203,6 +204,18 @@ class IndexReader:
             if html is not None:
                 fields["html"] = html
         return out
+
+    def exact_text(self, sid: int) -> tuple[str, str]:
+        """(heading, body) of a section as the exact index holds them: folded, a report's title
+        before its first section's heading (exact_heading). Read through the segment's memory map, as
+        verification reads: call trim() after a run of them."""
+        seg, local = self.segment_of(sid)
+        return seg.section_text(local, mapped=True)
+
+    def written_text(self, sid: int) -> str:
+        """A section's text as written, without its stored fields: where its lines end."""
+        i = self._segment_index(sid)
+        return self.texts[i].text(sid - self._bases[i])
 
     def report_sections(self, report: int) -> list[dict]:
         row = self.catalog.reports[report]

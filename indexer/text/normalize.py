@@ -87,6 +87,12 @@ def fold_char(ch: str) -> str:
     return _TABLE[ord(ch)]
 
 
+def fold_chars(text: str) -> str:
+    """Each character folded on its own, whitespace included: what fold makes of a text that has
+    no whitespace to drop or collapse."""
+    return text.translate(_TABLE)
+
+
 def is_cjk(ch: str) -> bool:
     return bool(ch) and _CJK_CHAR.match(ch) is not None
 
