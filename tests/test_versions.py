@@ -292,8 +292,20 @@ def test_cli_compare_and_series(series_index, capsys):
     assert main(["compare", "--index", str(series_index), Y2023, Y2024, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["added"] == 7
     assert main(["compare", "--index", str(series_index), Y2023, "nope.md"]) == 1
-    assert "nope.md" in capsys.readouterr().err
+    assert "索引中没有这份报告：nope.md" in capsys.readouterr().err
     assert main(["series", "--index", str(series_index), Y2024, "防溺水"]) == 0
     out = capsys.readouterr().out
     assert out.index("2023-02-10") < out.index("2024-02-08") < out.index("2025-02-12")
     assert out.count("[防溺水]") == 5
+
+
+def test_cli_takes_a_query_that_starts_with_an_exclusion(series_index, capsys):
+    """`edusearch series DOC -防溺水` was an argparse error (unrecognized arguments)."""
+    assert main(["series", "--index", str(series_index), Y2024, "-防溺水"]) == 0
+    assert "[防溺水]" not in capsys.readouterr().out
+    assert main(["search", "-防溺水 教育", "--index", str(series_index), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] > 0
+    with pytest.raises(SystemExit):  # an ASCII word is taken for an option: the error says to use --
+        main(["search", "--index", str(series_index), "-pm25"])
+    assert "请放在 -- 之后" in capsys.readouterr().err
+    assert main(["search", "--index", str(series_index), "--", "-pm25 教育"]) == 0

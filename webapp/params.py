@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from indexer.search import kwic
 from indexer.search.engine import SORTS
-from indexer.search.facets import Filters
+from indexer.search.facets import Filters, missing_day
 from indexer.search.feed import ORDERS
 from indexer.search.limits import (
     COLLOCATE_LIMIT,
@@ -89,6 +89,8 @@ def _filters(args) -> tuple[str, str, Filters]:
     try:
         filters.set_date(date)
     except ValueError:
+        if why := missing_day(date):
+            raise BadParam(f"日期“{date}”不存在：{why}。") from None
         raise BadParam(f"日期“{date}”看不懂：可写 2016、2016-06、2016-06-07 或 2016-01..2016-06。") from None
     filters.doc_type = args.get("doc_type", "")[:50] or None
     filters.region = args.get("region", "")[:50] or None

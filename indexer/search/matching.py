@@ -213,6 +213,53 @@ def why_nothing(ev: Evaluator, parsed: ParsedQuery, terms: list[Term], section_f
     return f"{shown}都出现过，但没有一个章节同时含有它们。"
 
 
+def clashing_filters(parsed: ParsedQuery, filters: Filters) -> str | None:
+    """Year or date conditions that every result must meet (year:, date:, the form's year and date) and
+    that no report can meet together: year:2016 year:2017 contradict each other, whatever the index holds."""
+    musts = _conjuncts(parsed.root)
+    years = [(n.lo, n.hi, n.unknown) for n in musts if isinstance(n, Year)]
+    if filters.year_active():
+        years.append((filters.year_lo, filters.year_hi, filters.year_unknown))
+    dates = [(n.lo // 10000 if n.lo else None, n.hi // 10000 if n.hi else None, False)
+             for n in musts if isinstance(n, Date)]
+    if filters.date_lo is not None or filters.date_hi is not None:
+        dates.append((filters.date_lo // 10000 if filters.date_lo else None,
+                      filters.date_hi // 10000 if filters.date_hi else None, False))
+    days = [(n.lo, n.hi) for n in musts if isinstance(n, Date)] + (
+        [(filters.date_lo, filters.date_hi)] if filters.date_lo is not None or filters.date_hi is not None else [])
+    if len(years) > 1 and not _meet(years):
+        return f"年份条件互相矛盾（{'、'.join(_year_shown(y) for y in years)}），没有报告能同时满足。"
+    if len(days) > 1 and not _meet([(lo, hi, False) for lo, hi in days]):
+        return "日期条件互相矛盾，没有报告能同时满足。"
+    if years and dates and not _meet(years + dates):
+        return f"年份条件（{'、'.join(_year_shown(y) for y in years)}）与日期条件互相矛盾，没有报告能同时满足。"
+    return None
+
+
+def _conjuncts(n: Node | None) -> list[Node]:
+    """The parts of the query every result must meet: the root, or the children of a top-level AND."""
+    if isinstance(n, And):
+        return [m for c in n.children for m in _conjuncts(c)]
+    return [] if n is None else [n]
+
+
+def _meet(ranges: list[tuple[int | None, int | None, bool]]) -> bool:
+    """Can one value lie in all these ranges (None: an open end; unknown years meet only each other)?"""
+    unknown = [u for _lo, _hi, u in ranges]
+    if any(unknown):
+        return all(unknown)
+    lo = max((r[0] for r in ranges if r[0] is not None), default=None)
+    hi = min((r[1] for r in ranges if r[1] is not None), default=None)
+    return lo is None or hi is None or lo <= hi
+
+
+def _year_shown(y: tuple[int | None, int | None, bool]) -> str:
+    lo, hi, unknown = y
+    if unknown:
+        return "年份不详"
+    return f"{lo}年" if lo == hi else f"{lo or ''}–{hi or ''}年"
+
+
 def _loosen(n: Node | None) -> Node | None:
     """The query with each proximity condition read as a plain AND of its operands."""
     if isinstance(n, Near):

@@ -64,6 +64,7 @@ class ReportView:
     sections: list[SectionView] = field(default_factory=list)
     marks: int = 0  # how many query occurrences were marked
     series: SeriesLinks | None = None  # its versions in other years (the year before and after), if any
+    q: str | None = None  # the query marked, if any
 
     @property
     def date_shown(self) -> str | None:
@@ -83,7 +84,11 @@ class ReportView:
             "attachments": [asdict(a) for a in self.attachments],
             "series": self.series.to_dict() if self.series else None,
             "sections": [{"section_id": s.section_id, "level": s.level, "heading": s.heading,
-                          "heading_path": s.heading_path, "text": s.text, "url": s.url} for s in self.sections],
+                          "heading_path": s.heading_path, "text": s.text, "url": s.url,
+                          **({"heading_html": s.heading_html, "body_html": s.body_html} if self.q else {})}
+                         for s in self.sections],
+            "q": self.q, "marks": self.marks,  # with a query, the HTML the page shows, occurrences in <mark>
+            **({"title_html": self.title_html} if self.q else {}),
         }
 
 
@@ -108,7 +113,7 @@ def get_report(reader: IndexReader, doc_id: str, q: str | None = None, at: str |
                       **report_fields(row), source=row.source, source_url=row.source_url,
                       parts=DocParts(**row.parts), parent=_parent(reader, row.parent),
                       attachments=_attachments(reader, row.doc_id, row.parts.get("attachments") or []),
-                      series=series_links(reader, i))
+                      series=series_links(reader, i), q=q or None)
     sections = reader.report_sections(i)
     first = sections[0]["section_id"] if sections else None
     view.title_html, n, found = _marked(row.title, title_needles, _pick(target, first, "title"))
