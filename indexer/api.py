@@ -21,6 +21,8 @@ server's); each iteration over Hits belongs to the thread that started it.
 
 from __future__ import annotations
 
+import difflib
+import operator
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
@@ -31,7 +33,7 @@ from indexer.search.collocates import Collocates, collocates
 from indexer.search.compare import Comparison, compare
 from indexer.search.engine import SORTS, find
 from indexer.search.export import plain
-from indexer.search.facets import Filters
+from indexer.search.facets import Filters, missing_day
 from indexer.search.kwic import SORTS as KWIC_SORTS
 from indexer.search.kwic import KwicLine, kwic_lines, line_dict
 from indexer.search.limits import (
@@ -106,7 +108,7 @@ class Index:
             raise ValueError(f"排序方式只能是 {' / '.join(SORTS)}，而不是“{sort}”。 / sort must be one of "
                              f"{', '.join(SORTS)}, not {sort!r}")
         reader = self._reader()
-        return Hits(self, reader, find(reader, q, make_filters(**filters), sort, need=RERANK_MAX,
+        return Hits(self, reader, find(reader, _query(q), keyword_filters(filters), sort, need=RERANK_MAX,
                                          within=_scope(within)))  # as pages order them
 
     def trend(self, queries: str | list[str], *, by: str | None = None, within: str | None = None,
@@ -116,8 +118,8 @@ class Index:
         if by is not None and by not in MEASURES:
             raise ValueError(f"统计口径只能是 {' / '.join(MEASURES)}，而不是“{by}”。 / by must be one of "
                              f"{', '.join(MEASURES)}, not {by!r}")
-        tr = trend(self._reader(), [queries] if isinstance(queries, str) else list(queries), make_filters(**filters), by,
-                   within=_scope(within))
+        asked = [queries] if isinstance(queries, str) else list(queries) if isinstance(queries, list | tuple) else [queries]
+        tr = trend(self._reader(), [_query(q) for q in asked], keyword_filters(filters), by, within=_scope(within))
         return TrendResult(**{f.name: getattr(tr, f.name) for f in fields(Trend)})
 
     def report(self, doc_id: str, q: str | None = None, within: str | None = None) -> ReportView:
@@ -135,7 +137,7 @@ class Index:
             raise ValueError(f"排序方式只能是 {' / '.join(KWIC_SORTS)}，而不是“{sort}”。 / sort must be one of "
                              f"{', '.join(KWIC_SORTS)}, not {sort!r}")
         _within("width", width, KWIC_MAX_WIDTH)
-        return Concordance(kwic_lines(self._reader(), q, make_filters(**filters), width=width, sort=sort))
+        return Concordance(kwic_lines(self._reader(), _query(q), keyword_filters(filters), width=width, sort=sort))
 
     def collocates(self, q: str, *, window: int = COLLOCATE_WINDOW, by: int | None = None,
                    limit: int = COLLOCATE_LIMIT, **filters: Unpack[FilterArgs]) -> Collocates:
@@ -144,7 +146,7 @@ class Index:
         _within("window", window, COLLOCATE_MAX_WINDOW)
         if by is not None:
             _within("by", by, 10_000)
-        return collocates(self._reader(), q, make_filters(**filters), window=window, by=by, limit=max(1, int(limit)))
+        return collocates(self._reader(), _query(q), keyword_filters(filters), window=window, by=by, limit=max(1, int(limit)))
 
     def compare(self, older: str, newer: str) -> Comparison:
         """What changed from one version of a report to another: sections aligned, sentences added and
@@ -158,7 +160,7 @@ class Index:
     def series(self, doc_id: str, q: str = "") -> SeriesPassages:
         """A report's versions across the years, oldest first, each with its sections matching q
         (versions.series_passages, what /series shows)."""
-        found = series_passages(self._reader(), doc_id, q)
+        found = series_passages(self._reader(), doc_id, _query(q))
         if found is None:
             raise ReportNotFound(f"索引中没有这份报告：{doc_id} / no report {doc_id!r} in {self.root}")
         return found
@@ -196,12 +198,43 @@ class Index:
 
 
 def _unavailable(root: Path, e: NoIndex) -> str:
+    if root.exists() and not root.is_dir():
+        return f"{root} 是一个文件，不是索引文件夹。 / {root} is a file, not an index folder"
     if reindex_running(root):
         return (f"{root} 的索引正在建立（edusearch reindex 还在运行），建好后再打开。 / the index in {root} is "
                 "being built by a reindex that is still running: open it again when it finishes")
     if isinstance(e, OldIndex):
         return f"{root} 的索引是另一版本的 edusearch 建立的：请运行 edusearch reindex 重建。 / {e}"
     return f"{root} 里还没有索引：请先运行 edusearch reindex。 / {e}"
+
+
+class UnknownFilter(TypeError, ValueError):
+    """A keyword no method takes: a TypeError as Python's own for an unexpected keyword, and a ValueError as
+    for every other filter it cannot read."""
+
+
+def keyword_filters(given: dict) -> Filters:
+    """make_filters(**given), a misspelt keyword named with the one meant (yaer= → year=) in a ValueError
+    instead of Python's "unexpected keyword argument"."""
+    known = list(FilterArgs.__annotations__)
+    for name in given:
+        if name not in known:
+            near = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+            hint = f"是不是 {near[0]}=？" if near else ""
+            raise UnknownFilter(f"没有“{name}”这个筛选条件：{hint}可用的有 {'、'.join(k + '=' for k in known)}。 / "
+                             f"unknown filter {name}={'; did you mean ' + near[0] + '=?' if near else ''} "
+                             f"(filters: {', '.join(known)})")
+    return make_filters(**given)
+
+
+def _query(q) -> str:
+    """The query, which must be text: ix.search(2016) means a year filter, said so."""
+    if isinstance(q, str):
+        return q
+    hint = f"按年份筛选请写 year={q}，例如 ix.search(\"美育\", year={q})。 / to filter by year write year={q}" \
+        if isinstance(q, int) and not isinstance(q, bool) else \
+        "检索式是一个字符串，例如 \"美育 year:2016\"。 / a query is one string, e.g. \"美育 year:2016\""
+    raise TypeError(f"检索式须是字符串，而不是 {type(q).__name__}：{hint}")
 
 
 def make_filters(year: str | int | tuple | None = None, date: str | tuple | None = None, type: str | None = None,
@@ -221,6 +254,8 @@ def make_filters(year: str | int | tuple | None = None, date: str | tuple | None
     try:
         f.set_date(None if date is None else str(date))
     except ValueError as e:
+        if why := missing_day(str(date)):
+            raise ValueError(f"日期“{date}”不存在：{why}。 / {e}") from None
         raise ValueError(f"日期“{date}”看不懂：可写 2016、2016-06、2016-06-07 或 2016-01..2016-06。 / {e}") from None
     f.doc_type, f.region, f.province, f.issuer, f.doc_no = (v or None for v in (type, region, province, issuer, docno))
     return f
@@ -310,6 +345,12 @@ class Hits:
             yield from self._read(start, start + EXPORT_BATCH, snippets)
 
     def __getitem__(self, key: int | slice) -> Hit | list[Hit]:
+        if not isinstance(key, slice):
+            try:
+                key = operator.index(key)
+            except TypeError:
+                raise TypeError(f"结果按位置（整数）或切片取，而不是 {type(key).__name__}：hits[0]、hits[:10]。 / hits are "
+                                f"indexed by an int or a slice, not {type(key).__name__}") from None
         if isinstance(key, slice):
             picked = range(len(self))[key]
             if picked.step == 1:

@@ -5,6 +5,7 @@ URL reads them, an index missing, being built, of another version, reindexed and
 from __future__ import annotations
 
 import dataclasses
+import gc
 import pickle
 import re
 import shutil
@@ -219,8 +220,38 @@ def test_bad_sort_measure_or_filter_name_raise(ix):
         ix.search("教育", sort="best")
     with pytest.raises(ValueError, match="reports, sections, mentions, share"):
         ix.trend(["教育"], by="count")
-    with pytest.raises(TypeError, match="yaer"):
-        ix.search("教育", yaer="2015")
+    for method in (ix.search, ix.kwic, ix.collocates, ix.trend):
+        with pytest.raises(ValueError, match="没有“yaer”这个筛选条件：是不是 year=？.* did you mean year=") as e:
+            method("教育", yaer="2015")
+        assert isinstance(e.value, TypeError)  # as Python says an unexpected keyword
+    with pytest.raises(ValueError, match="没有“colour”这个筛选条件：可用的有 year="):
+        ix.search("教育", colour="red")
+
+
+@pytest.mark.parametrize("q", [2016, ["教育"], None, b"\xe6\x95\x99"])
+def test_a_query_that_is_not_text_is_refused_saying_so(ix, q):
+    with pytest.raises(TypeError, match=f"检索式须是字符串，而不是 {type(q).__name__}") as e:
+        ix.search(q)
+    assert ("year=2016" in str(e.value)) == (q == 2016)
+    with pytest.raises(TypeError, match="检索式须是字符串"):
+        ix.trend(["教育", q])
+
+
+def test_hits_are_indexed_by_position_only(ix):
+    import numpy as np
+
+    hits = ix.search("教育")
+    assert hits[np.int64(1)] == hits[1]
+    for key in ("a", 1.5, None):
+        with pytest.raises(TypeError, match="结果按位置（整数）或切片取.* hits are indexed by an int or a slice"):
+            hits[key]
+
+
+def test_a_file_is_not_an_index(tmp_path):
+    f = tmp_path / "passwd"
+    f.write_text("root:x:0:0\n", encoding="utf-8")
+    with pytest.raises(IndexUnavailable, match="是一个文件，不是索引文件夹"):
+        open_index(f)
 
 
 # -- to_pandas ---------------------------------------------------------------------------------------
@@ -350,6 +381,32 @@ def test_a_reindex_is_seen_by_the_next_call_and_hits_keep_their_generation(tmp_p
         assert after.total_documents == 5 and before.total_documents == 3
         assert list(before) == listed and before[0].text() and before[0].snippet()
         assert {h.doc_id for h in after} > {h.doc_id for h in listed}
+
+
+def test_hits_unread_before_several_reindexes_still_read_their_generation(tmp_path):
+    """The first read of a search's hits may come after the generation it ran on has been replaced twice:
+    the generation stays on disk while they hold it, and goes at the first reindex after they are dropped."""
+    src = tmp_path / "src"
+    src.mkdir()
+    files = sorted(GOV.glob("*.txt"))
+    shutil.copy(files[0], src)
+    root = tmp_path / "index"
+    reindex(root, [src], progress=False)
+    first = generations.current(root)
+    with open_index(root) as ix:
+        kept = ix.search("教育")  # nothing read from it yet
+        for f in files[1:4]:
+            shutil.copy(f, src)
+            reindex(root, progress=False)
+        assert first.is_dir() and generations.current(root) != first
+        listed = list(kept)
+        assert kept.total_documents == 1 and listed and listed[0].text() and listed[0].snippet()
+        assert {h.doc_id for h in listed} == {h.doc_id for h in ix.search("教育") if h.source == files[0].name}
+        del kept, listed
+        gc.collect()
+        shutil.copy(files[4], src)
+        reindex(root, progress=False)
+        assert not first.exists()
 
 
 def test_library_close_lets_the_next_reader_open_again(workdir):

@@ -222,3 +222,11 @@ def test_a_condition_describes_itself_for_the_json():
     assert near.describe() == {"operator": "/20", "kind": "chars", "distance": 20,
                                "operands": [["防溺水", "溺水"], ["家长"]]}
     assert near.key() == ("chars", 20, ((("防溺水", False), ("溺水", False)), (("家长", False),)))
+
+
+@pytest.mark.parametrize("q, said", [("😀", "“😀”只有符号，没有文字或数字"), ("→★", "只有符号，没有文字或数字"),
+                                     ("，。！", "“，。！”只有标点符号")])
+def test_a_query_of_symbols_says_so(q, said):
+    """😀 was called 只有标点符号: a symbol is not punctuation."""
+    parsed = parse_query(q)
+    assert parsed.root is None and any(said in n for n in parsed.notices)

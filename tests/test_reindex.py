@@ -236,6 +236,21 @@ def test_an_interrupted_or_failed_cli_reindex_says_the_index_is_unchanged(tmp_pa
     assert [p.name for p in root.glob("gen-*")] == [before.name]
 
 
+def test_a_generation_a_reader_holds_outlives_cleanups(tmp_path, corpus):
+    root = tmp_path / "index"
+    reindex(root, [corpus], progress=False)
+    held = IndexReader(store.current(root))
+    for n in range(3):  # each run keeps the live generation and KEEP_OLD more; this one is older than those
+        (corpus / f"added{n}.txt").write_text(f"某县教育局工作总结\n一、第{n}项\n开展防溺水教育。\n", encoding="utf-8")
+        reindex(root, progress=False)
+    assert held.gen.is_dir() and search(held, "防溺水").total > 0 and held.stored([0])[0]["text"]
+    held.close()
+    store.cleanup(root)
+    assert not held.gen.exists() and len(list(root.glob("gen-*"))) == 1 + store.KEEP_OLD
+    with pytest.raises(store.GenerationGone):
+        store.pin(held.gen)
+
+
 def test_docmap_matches_whoosh_column(tmp_path, corpus):
     """The sid column read in one go equals Whoosh's own per-document reader, after deletions too."""
     import numpy as np

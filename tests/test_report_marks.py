@@ -71,6 +71,15 @@ def test_a_report_with_more_occurrences_than_a_page_marks_says_how_many_and_link
     assert links(notice)["marks-previous"].endswith("marks_from=501#m501")
 
 
+def test_the_json_twin_says_the_same(many):
+    doc = "/api/doc/青山县教育局2023年工作总结.txt"
+    first = many.get(doc, query_string={"q": "防溺水"}).get_json()
+    assert (first["marks"], first["occurrences"], first["marks_from"]) == (500, 1234, 1)
+    last = many.get(doc, query_string={"q": "防溺水", "marks_from": 1001}).get_json()
+    assert (last["marks"], last["occurrences"], last["marks_from"]) == (234, 1234, 1001)
+    assert sum(s["body_html"].count("<mark") for s in last["sections"]) == 234
+
+
 def test_marks_past_the_last_occurrence_say_so(many):
     said, notice, marked = page(many, 5000)
     assert said.startswith("“防溺水”在这份报告中共出现 1,234 处，没有第 5,000 处。从第 1 处标起")

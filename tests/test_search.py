@@ -421,6 +421,28 @@ def test_a_filter_alone_explains_an_empty_answer(reader):
     assert res.total == 0 and "没有符合这些筛选条件的报告" in res.notice and "更短" not in res.notice
 
 
+@pytest.mark.parametrize("q, filters, said", [
+    ("year:2018 year:2019", None, "年份条件互相矛盾（2018年、2019年）"),
+    ("教育 year:2018 year:2019", None, "年份条件互相矛盾"),
+    ("教育 year:2015-2017 year:2019-", None, "年份条件互相矛盾（2015–2017年、2019–年）"),
+    ("year:unknown year:2019", None, "年份条件互相矛盾（年份不详、2019年）"),
+    ("教育 year:2018", "2019", "年份条件互相矛盾（2018年、2019年）"),
+    ("year:2019 date:2018-03", None, "与日期条件互相矛盾"),
+    ("date:2018-01 date:2018-03", None, "日期条件互相矛盾"),
+])
+def test_filters_that_contradict_each_other_are_said_to(reader, q, filters, said):
+    """year:2016 year:2017 said that no report passes, as if the index lacked those years."""
+    res = search(reader, q, Filters.for_year(filters) if filters else None)
+    assert res.total == 0 and said in res.notice and "索引收录" not in res.notice and not res.suggestions
+
+
+def test_filters_that_can_meet_are_not_called_contradictory(reader):
+    both = search(reader, "year:2018 OR year:2019", per_page=100)
+    assert both.total == search(reader, "year:2018").total + search(reader, "year:2019").total > 0
+    assert search(reader, "year:2015-2019 year:2019").total == search(reader, "year:2019").total > 0
+    assert "矛盾" not in search(reader, "year:2030").notice
+
+
 def test_a_misspelt_field_suggests_the_whole_query(reader):
     """yaer:2019 suggested 2019 alone; the query with the field put right comes first."""
     res = search(reader, "yaer:2019")

@@ -98,6 +98,20 @@ def test_report_page_sections_toc_and_marks(client):
     assert 'class="copy" data-href="/doc/' in body
 
 
+def test_report_pages_json_twin_keeps_the_query_and_its_marks(client):
+    """The page's JSON link carries q, and /api/doc marks q as the page does: the count it says and
+    the same marked HTML, section by section."""
+    page = text(client.get(f"/doc/{DOC}?q=防溺水"))
+    link = html.unescape(re.search(r'<a class="json" href="([^"]+)"', page).group(1))
+    data = client.get(link).get_json()
+    said = int(re.search(r"已标出“防溺水”的 (\d+) 处", page).group(1))
+    assert data["q"] == "防溺水" and data["marks"] == said == page.count("<mark>防溺水</mark>") > 0
+    assert sum(s["body_html"].count("<mark>") + s["heading_html"].count("<mark>") for s in data["sections"]) == said
+    assert all(s["body_html"] in page for s in data["sections"] if "<mark>" in s["body_html"])
+    plain = client.get(f"/api/doc/{quote(DOC)}").get_json()
+    assert plain["q"] is None and plain["marks"] == 0 and "body_html" not in plain["sections"][0]
+
+
 def test_report_page_marks_a_title_query_in_the_title(client):
     """A `title:` hit's link lands on the report with the title term marked, not "0 处"."""
     body = text(client.get(f"/doc/{DOC}", query_string={"q": "title:年终工作总结 防溺水"}))

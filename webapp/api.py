@@ -11,13 +11,22 @@ from indexer.search.collocates import collocates as run_collocates
 from indexer.search.compare import compare as run_compare
 from indexer.search.engine import search as run_search
 from indexer.search.kwic import kwic as run_kwic
+from indexer.search.parser import WITHIN
 from indexer.search.report import get_report
 from indexer.search.trend import trend as run_trend
 from indexer.search.versions import series_passages
 
 from .context import library
 from .gate import deadline
-from .params import collocate_params, compare_params, kwic_params, search_params, series_params, trend_params
+from .params import (
+    collocate_params,
+    compare_params,
+    kwic_params,
+    marks_from,
+    search_params,
+    series_params,
+    trend_params,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -53,7 +62,9 @@ def collocates():
 
 @bp.get("/doc/<path:doc_id>")
 def doc(doc_id: str):
-    view = get_report(library().reader(), doc_id)
+    within = request.args.get("within", "")
+    view = get_report(library().reader(), doc_id, request.args.get("q", "")[:2000] or None,
+                      within=within if within in WITHIN else None, marks_from=marks_from(request.args))
     if view is None:
         abort(404, description=f"没有编号为“{doc_id[:200]}”的报告。")
     return view.to_dict()

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from indexer.search import kwic
 from indexer.search.engine import SORTS
-from indexer.search.facets import Filters
+from indexer.search.facets import Filters, missing_day
 from indexer.search.feed import ORDERS
 from indexer.search.limits import (
     COLLOCATE_LIMIT,
@@ -104,7 +104,10 @@ def _filters(args, bad: dict[str, str] | None = None) -> tuple[str, str, Filters
     try:
         filters.set_date(date)
     except ValueError:
-        message = f"日期“{date}”看不懂：可写 2016、2016-06、2016-06-07 或 2016-01..2016-06。"
+        if why := missing_day(date):
+            message = f"日期“{date}”不存在：{why}。"
+        else:
+            message = f"日期“{date}”看不懂：可写 2016、2016-06、2016-06-07 或 2016-01..2016-06。"
         if bad is None:
             raise BadParam(message) from None
         bad["date"] = message

@@ -89,7 +89,8 @@ def doc(doc_id: str):
         abort(404, description=f"没有编号为“{doc_id[:200]}”的报告。")
     back = _results_page(q)
     return render_template("doc.html", r=view, q=q, within=within, back=back, base=public_base(),
-                           api_url=url_for("api.doc", doc_id=doc_id), marks_url=_marks_url(view))
+                           api_url=url_for("api.doc", doc_id=doc_id, q=q or None, within=within or None),
+                           marks_url=_marks_url(view))
 
 
 def _marks_url(view):

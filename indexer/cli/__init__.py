@@ -279,6 +279,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except NoIndex:
         why = "no index"
     if why:
+        if problem := cannot_listen(args.host, args.port):  # said before the build, not after minutes of it
+            print(f"edusearch: {problem}", file=sys.stderr)
+            return 1
         print(f"edusearch: {why} in {root}; building it first", file=sys.stderr)
         try:
             print(reindex(root).line(), file=sys.stderr)
@@ -289,11 +292,55 @@ def cmd_serve(args: argparse.Namespace) -> int:
                      HEAVY_SLOTS=min(args.heavy, args.threads), REQUEST_BUDGET=args.budget)
     warm(app.extensions["edusearch"].reader())
     print(f"edusearch: serving {root} on http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
-    serve(app, host=args.host, port=args.port, threads=args.threads, ident="edusearch", clear_untrusted_proxy_headers=True,
-          connection_limit=args.connection_limit, channel_timeout=args.channel_timeout,
-          cleanup_interval=max(1, min(CLEANUP_INTERVAL, args.channel_timeout // 2)),
-          asyncore_use_poll=True)  # select() fails on descriptors past 1024; poll() has no such limit
+    try:
+        serve(app, host=args.host, port=args.port, threads=args.threads, ident="edusearch",
+              clear_untrusted_proxy_headers=True, connection_limit=args.connection_limit,
+              channel_timeout=args.channel_timeout, cleanup_interval=max(1, min(CLEANUP_INTERVAL, args.channel_timeout // 2)),
+              asyncore_use_poll=True)  # select() fails on descriptors past 1024; poll() has no such limit
+    except OSError as e:  # waitress binds before it serves: the address is taken or not this machine's
+        print(f"edusearch: {listen_error(args.host, args.port, e)}", file=sys.stderr)
+        return 1
     return 0
+
+
+def cannot_listen(host: str, port: int) -> str | None:
+    """Why the server could not listen on host:port (as waitress binds: SO_REUSEADDR), or None if it can."""
+    import socket
+
+    try:
+        for family, kind, proto, _name, addr in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM):
+            with socket.socket(family, kind, proto) as sock:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                sock.bind(addr)
+    except OSError as e:
+        return listen_error(host, port, e)
+    return None
+
+
+def listen_error(host: str, port: int, e: OSError) -> str:
+    """One line, Chinese then English, for a failure to listen."""
+    import socket
+
+    if isinstance(e, socket.gaierror):
+        return f"找不到主机 {host}：--host 可写 127.0.0.1（只有本机）或 0.0.0.0（所有地址）。 / unknown host {host!r}"
+    if e.errno == errno.EADDRINUSE:
+        return f"端口 {port} 已被占用，可用 --port 换一个。 / port {port} is already in use: choose another with --port"
+    if e.errno == errno.EADDRNOTAVAIL:
+        return (f"这台机器没有地址 {host}：--host 可写 127.0.0.1（只有本机）或 0.0.0.0（所有地址）。 / "
+                f"{host} is not an address of this machine")
+    if e.errno == errno.EACCES:
+        return f"没有权限使用端口 {port}（1024 以下的端口需要管理员权限），可用 --port 换一个。 / no permission to use port {port}"
+    return f"无法在 {host}:{port} 上监听：{e.strerror or e}。 / cannot listen on {host}:{port}: {e}"
+
+
+def port_number(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"端口须是整数，而不是“{value}” / a port is a whole number, not {value!r}") from None
+    if not 1 <= n <= 65535:
+        raise argparse.ArgumentTypeError(f"端口须在 1 到 65535 之间，而不是 {n} / a port is from 1 to 65535, not {n}")
+    return n
 
 
 CLEANUP_INTERVAL = 5  # seconds between closing connections idle past --channel-timeout (waitress's default: 30)
@@ -314,8 +361,31 @@ def allowed_hosts(args: argparse.Namespace) -> list[str] | None:
     return [h for h in dict.fromkeys(hosts) if h]
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, except that `-教育` (a query excluding 教育) is an argument, not an unknown option: no option
+    starts with - and then anything but an ASCII letter or -. An excluded ASCII word goes after `--`."""
+
+    def _parse_optional(self, arg_string: str):
+        if len(arg_string) > 1 and arg_string[0] == "-" and not (arg_string[1].isascii() and
+                                                                (arg_string[1].isalpha() or arg_string[1] == "-")):
+            return None
+        return super()._parse_optional(arg_string)
+
+    def parse_known_args(self, args=None, namespace=None):
+        self._given = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
+    def error(self, message: str):
+        unknown = [a for a in getattr(self, "_given", []) if a.startswith("-") and a != "--"
+                   and a.split("=")[0] not in self._option_string_actions]
+        if unknown and ("unrecognized arguments" in message or "required" in message):
+            message += ("\n以 - 开头的检索词（排除某词）请放在 -- 之后，例如 edusearch search -- '教育 -pm2.5' / "
+                        "a query starting with - goes after --")
+        super().error(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="edusearch", description="Search Chinese education policy reports by section.")
+    p = Parser(prog="edusearch", description="Search Chinese education policy reports by section.")
     sub = p.add_subparsers(dest="command", required=True)
     reads = f"reads: {FORMATS}"
     sp = sub.add_parser("parse", help="show how a file is understood: reports, metadata, sections", epilog=reads)
@@ -376,7 +446,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("serve", help="serve the web interface (waitress)")
     sp.add_argument("--index")
     sp.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
-    sp.add_argument("--port", type=int, default=8000)
+    sp.add_argument("--port", type=port_number, default=8000, help="port to listen on, 1-65535 (default 8000)")
     sp.add_argument("--threads", type=positive_int, default=24,
                     help="server threads (default 24); 2 are kept for cheap requests (report pages, /api/stats), "
                          "2 + 2 for downloads, the rest for searches at work or waiting for a slot")

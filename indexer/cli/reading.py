@@ -73,6 +73,12 @@ def _open_reader(args: argparse.Namespace):
         return None
 
 
+def no_report(doc_id: str) -> str:
+    """As the Python API's ReportNotFound says it, with where a doc id is found."""
+    return (f"索引中没有这份报告：{doc_id}（doc id 是报告链接中 /doc/ 之后的部分） / no report {doc_id!r} in the index "
+            "(a doc id is what follows /doc/ in a report's link)")
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     from indexer.search.compare import compare
 
@@ -82,7 +88,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     c = compare(reader, args.a, args.b)
     if c is None:
         gone = args.a if reader.report_index(args.a) is None else args.b
-        print(f"edusearch: no report {gone!r} in the index (a doc id is what follows /doc/ in a report's link)", file=sys.stderr)
+        print(f"edusearch: {no_report(gone)}", file=sys.stderr)
         return 1
     if args.json:
         json.dump(c.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
@@ -92,8 +98,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
     on = {"added": "\033[32m", "removed": "\033[31m"} if color else {}
     off = "\033[0m" if color else ""
     same = [s for s in c.sections if s.status == "same"]
-    print(f"较早：{c.a.title}（{c.a.date or c.a.year or '年份不详'}）")
-    print(f"较新：{c.b.title}（{c.b.date or c.b.year or '年份不详'}）")
+    first, second = c.labels
+    if c.swapped:
+        print("（两份报告已按日期排列，较早的在前。）")
+    print(f"{first}：{c.a.title}（{c.a.date or c.a.year or '年份不详'}）")
+    print(f"{second}：{c.b.title}（{c.b.date or c.b.year or '年份不详'}）")
     print(f"新增 {c.added} 句，删去 {c.removed} 句；{len(c.sections) - len(same)} 个章节有改动，{len(same)} 个未改动。")
     for s in c.sections:
         if s.status == "same":
@@ -118,7 +127,7 @@ def cmd_series(args: argparse.Namespace) -> int:
         return 2
     found = series_passages(reader, args.doc, args.query or "")
     if found is None:
-        print(f"edusearch: no report {args.doc!r} in the index (a doc id is what follows /doc/ in a report's link)", file=sys.stderr)
+        print(f"edusearch: {no_report(args.doc)}", file=sys.stderr)
         return 1
     if args.json:
         json.dump(found.to_dict(), sys.stdout, ensure_ascii=False, indent=2)

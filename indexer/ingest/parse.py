@@ -40,7 +40,8 @@ from indexer.text.normalize import simplified
 # 1: every index from before the number was recorded (its manifest has none).
 # 2: Word tables as tables; a report with no text keeps an empty opening; a PDF heading's line runs
 #    on into its wrapped body; a plain report's closing signature is read.
-PARSER = 2
+# 3: a 全国人民代表大会 resolution is issued by its session, not by the 国务院 its opening names.
+PARSER = 3
 
 _YEAR_PREFIX = re.compile(r"^\d{4}[_\-\s]+(?=\S)")
 

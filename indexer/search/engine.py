@@ -24,7 +24,7 @@ from indexer.search import ranking, suggest
 from indexer.search.facets import Filters
 from indexer.search.lexer import corrected_fields
 from indexer.search.limits import MAX_PAGE, MAX_PER_PAGE, RERANK
-from indexer.search.matching import Evaluator, match, matching_sections, why_nothing, words_fallback
+from indexer.search.matching import Evaluator, clashing_filters, match, matching_sections, why_nothing, words_fallback
 from indexer.search.parser import WITHIN, ParsedQuery, Term, parse_query
 from indexer.search.results import SearchPage, SearchResults
 from indexer.search.snippet import Needle, query_marks
@@ -101,7 +101,8 @@ def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str 
     sids = np.flatnonzero(matched & section_filter)
     mode, tips = "exact", []
     needles = query_marks(parsed)
-    why = why_nothing(ev, parsed, terms, section_filter) if len(sids) == 0 and terms and not ev.unchecked else None
+    clash = clashing_filters(parsed, filters) if len(sids) == 0 else None  # year:2016 year:2017
+    why = clash or (why_nothing(ev, parsed, terms, section_filter) if len(sids) == 0 and terms and not ev.unchecked else None)
     if ev.unchecked:  # a proximity condition's candidates were left unchecked: not all of the answer
         notices.append(NEAR_CUT.format(left=ev.unchecked))
         ranked = (sids, np.zeros(len(sids)))

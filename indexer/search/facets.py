@@ -4,6 +4,7 @@ or a division (江苏, 淮安市, 廣東)."""
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -143,13 +144,24 @@ def parse_date(value: str) -> tuple[int | None, int | None] | None:
     return first, last
 
 
+def missing_day(value: str) -> str | None:
+    """For a date that names a day its month does not have (2016-02-30, 2015年2月29日): which, in Chinese;
+    else None. Such a date is unreadable, and this says why rather than what the forms are."""
+    for v in _DATE_RANGE.split(fold_text(value or "").replace(" ", "")):
+        m = _DATE.match(v)
+        d, mo = (int(m.group(3) or m.group(4) or 0), int(m.group(2) or 0)) if m else (0, 0)
+        if d and 1 <= mo <= 12 and d > calendar.monthrange(int(m.group(1)), mo)[1]:
+            return f"{m.group(1)}年{mo}月没有{d}日"
+    return None
+
+
 def _day(v: str) -> tuple[int, int] | None:
     """2016 / 2016-06 / 2016-06-07 (also 2016年6月7日, 2016.6.7) → its first and last day."""
     m = _DATE.match(v)
     if not m:
         return None
     y, mo, d = int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or m.group(4) or 0)
-    if mo > 12 or d > 31 or (d and not mo):
+    if mo > 12 or d > 31 or (d and not mo) or (d and d > calendar.monthrange(y, mo)[1]):
         return None
     return y * 10000 + (mo or 1) * 100 + (d or 1), y * 10000 + (mo or 12) * 100 + (d or 31)
 
@@ -188,6 +200,8 @@ class Filters:
         """Filter by a date or date range; ValueError saying what is accepted when unreadable."""
         parsed = parse_date(value or "")
         if parsed is None:
+            if missing_day(value or ""):
+                raise ValueError(f"there is no such day as {value!r}")
             raise ValueError(f"date must look like {DATE_HELP}, not {value!r}")
         self.date_lo, self.date_hi = parsed
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from indexer.search import facets as facet_mod
 from indexer.search import proximity
-from indexer.search.facets import Filters
+from indexer.search.facets import Filters, Years
 from indexer.search.parser import And, Date, Facet, Near, Node, Not, Or, ParsedQuery, Term, Title, Year, parse_query
 from indexer.store.reader import IndexReader
 from indexer.store.schema import WORD_FIELDS
@@ -211,6 +211,55 @@ def why_nothing(ev: Evaluator, parsed: ParsedQuery, terms: list[Term], section_f
         how = "、".join(dict.fromkeys(_near_words(c) for c in nears))
         return f"{n} 个章节含{shown}，但没有一处{how}。"
     return f"{shown}都出现过，但没有一个章节同时含有它们。"
+
+
+def clashing_filters(parsed: ParsedQuery, filters: Filters) -> str | None:
+    """Year or date conditions that every result must meet (year:, date:, the form's year and date) and
+    that no report can meet together: year:2016 year:2017 contradict each other, whatever the index holds."""
+    musts = _conjuncts(parsed.root)
+    years = [n.years for n in musts if isinstance(n, Year)]
+    if filters.year_active():
+        years.append(filters.years)
+    days = [(n.lo, n.hi) for n in musts if isinstance(n, Date)] + (
+        [(filters.date_lo, filters.date_hi)] if filters.date_lo is not None or filters.date_hi is not None else [])
+    dates = [Years(((lo // 10000 if lo else None, hi // 10000 if hi else None),)) for lo, hi in days]
+    if len(years) > 1 and not _meet(years):
+        return f"年份条件互相矛盾（{'、'.join(_year_shown(y) for y in years)}），没有报告能同时满足。"
+    if len(days) > 1 and not _meet([Years(((lo, hi),)) for lo, hi in days]):  # day numbers, as ranges
+        return "日期条件互相矛盾，没有报告能同时满足。"
+    if years and dates and not _meet(years + dates):
+        return f"年份条件（{'、'.join(_year_shown(y) for y in years)}）与日期条件互相矛盾，没有报告能同时满足。"
+    return None
+
+
+def _conjuncts(n: Node | None) -> list[Node]:
+    """The parts of the query every result must meet: the root, or the children of a top-level AND."""
+    if isinstance(n, And):
+        return [m for c in n.children for m in _conjuncts(c)]
+    return [] if n is None else [n]
+
+
+def _meet(conditions: list[Years]) -> bool:
+    """Can one value pass all these (each a set of ranges, None an open end; unknown years meet only each other)?"""
+    if all(c.unknown for c in conditions):
+        return True
+    ranges: list[tuple[int | None, int | None]] = [(None, None)]
+    for c in conditions:
+        ranges = [r for a in ranges for b in c.ranges if (r := _overlap(a, b)) is not None]
+        if not ranges:
+            return False
+    return True
+
+
+def _overlap(a: tuple[int | None, int | None], b: tuple[int | None, int | None]) -> tuple[int | None, int | None] | None:
+    los, his = [x for x in (a[0], b[0]) if x is not None], [x for x in (a[1], b[1]) if x is not None]
+    lo, hi = max(los, default=None), min(his, default=None)
+    return None if lo is not None and hi is not None and lo > hi else (lo, hi)
+
+
+def _year_shown(y: Years) -> str:
+    parts = [f"{lo}年" if lo == hi else f"{lo or ''}–{hi or ''}年" for lo, hi in y.ranges]
+    return "、".join(parts + (["年份不详"] if y.unknown else []))
 
 
 def _loosen(n: Node | None) -> Node | None:

@@ -15,9 +15,10 @@ say what was done.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
-from indexer.search.facets import Years, parse_date, parse_year
+from indexer.search.facets import Years, missing_day, parse_date, parse_year
 from indexer.search.lexer import Token, tokenize
 from indexer.search.limits import MAX_DEPTH, MAX_NEAR_CHARS, MAX_QUERY_CHARS, MAX_TERM_CHARS, MAX_TERMS
 from indexer.text.normalize import fold_text
@@ -339,6 +340,9 @@ class _Parser:
 
     def date(self, value: str) -> Node | None:
         parsed = parse_date(value)
+        if parsed is None and (why := missing_day(value)):
+            self.notices.append(f"日期“{value}”不存在（{why}），已忽略。")
+            return None
         if parsed is None:
             self.notices.append(f"日期“{value}”看不懂（可写 date:2016、date:2016-06、date:2016-06-07 "
                                 f"或 date:2016-01..2016-06），已忽略。")
@@ -347,8 +351,9 @@ class _Parser:
 
     def term(self, raw: str) -> Term | None:
         text = fold_text(raw)
-        if text and not any(ch.isalnum() for ch in text):  # ，。！？ or !!!: nothing to look for
-            self.notices.append(f"“{raw[:20]}”只有标点符号，无法检索。")
+        if text and not any(ch.isalnum() for ch in text):  # ，。！？ or !!! or 😀: nothing to look for
+            punctuation = all(unicodedata.category(ch)[0] in "PZ" for ch in text)
+            self.notices.append(f"“{raw[:20]}”只有{'标点' if punctuation else ''}符号，没有文字或数字，无法检索。")
             return None
         prefix = False
         if any(c in text for c in _WILDCARDS):

@@ -111,6 +111,7 @@ class ReportView:
     marks: int = 0  # how many query occurrences were marked
     mark_window: Marks = field(default_factory=Marks)  # which of the query's occurrences are marked, of how many
     series: SeriesLinks | None = None  # its versions in other years (the year before and after), if any
+    q: str | None = None  # the query marked, if any
 
     @property
     def date_shown(self) -> str | None:
@@ -130,7 +131,12 @@ class ReportView:
             "attachments": [asdict(a) for a in self.attachments],
             "series": self.series.to_dict() if self.series else None,
             "sections": [{"section_id": s.section_id, "level": s.level, "heading": s.heading,
-                          "heading_path": s.heading_path, "text": s.text, "url": s.url} for s in self.sections],
+                          "heading_path": s.heading_path, "text": s.text, "url": s.url,
+                          **({"heading_html": s.heading_html, "body_html": s.body_html} if self.q else {})}
+                         for s in self.sections],
+            "q": self.q, "marks": self.marks,  # with a query, the HTML the page shows, occurrences in <mark>
+            **({"title_html": self.title_html, "occurrences": self.mark_window.total,
+                "marks_from": self.mark_window.first} if self.q else {}),  # marks: those from marks_from on, 500 at most
         }
 
 
@@ -156,7 +162,7 @@ def get_report(reader: IndexReader, doc_id: str, q: str | None = None, at: str |
                       **report_fields(row), source=row.source, source_url=row.source_url,
                       parts=DocParts(**row.parts), parent=_parent(reader, row.parent),
                       attachments=_attachments(reader, row.doc_id, row.parts.get("attachments") or []),
-                      series=series_links(reader, i), mark_window=Marks(first=max(1, marks_from)))
+                      series=series_links(reader, i), q=q or None, mark_window=Marks(first=max(1, marks_from)))
     marks = view.mark_window
     sections = reader.report_sections(i)
     first = sections[0]["section_id"] if sections else None

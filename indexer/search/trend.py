@@ -2,8 +2,9 @@
 often it is mentioned, and what share of that year's reports mention it.
 
 Built on the exact matching step (the same sections a search returns, unranked), so a trend
-point counts exactly the hits its link lists. Years without any indexed report are kept on the
-axis (share undefined there); reports of unknown year are counted apart. Under a spent
+point counts exactly the hits its link lists. The axis runs from the first to the last year that
+holds a report within the year filter (a wide range draws no empty decades and hides no hit); years
+between without any indexed report are kept on it (share undefined there); reports of unknown year are counted apart. Under a spent
 Deadline the queries after the first are left out, and a notice says so.
 """
 
@@ -75,7 +76,10 @@ def trend(reader: IndexReader, queries: list[str], filters: Filters | None = Non
     within: the search form's 同句/同段 for every query's terms (parser.parse_query)."""
     filters = filters or Filters()
     queries, notices = _clean(queries)
-    years, indexed, unknown_indexed = _axis(reader, filters)
+    years, indexed, unknown_indexed, held = _axis(reader, filters)
+    if not years and not filters.years.unknown and filters.years.ranges:
+        asked = filters.years.shown()
+        notices.append(f"所选年份（{asked}）内没有收录任何报告" + (f"；收录的报告在 {held[0]}–{held[1]} 年。" if held else "。"))
     uneven = len({c for c in indexed if c}) > 1
     default = "share" if uneven else "reports"
     if measure not in MEASURES:
@@ -102,23 +106,23 @@ def _clean(queries: list[str]) -> tuple[list[str], list[str]]:
     return out, notices
 
 
-def _axis(reader: IndexReader, filters: Filters) -> tuple[list[int], list[int], int | None]:
-    """Every year from the first to the last (or the asked range), reports indexed in each, and of unknown year."""
+def _axis(reader: IndexReader, filters: Filters) -> tuple[list[int], list[int], int | None, tuple[int, int] | None]:
+    """Every year from the first to the last that holds a report (within the asked range: year=1000-3000
+    draws the years the index has, not 2001 empty ones), reports indexed in each, and of unknown year;
+    and the first and last year held whatever the range (None: no report has a year)."""
     facts = reader.facts
     base = reader.report_live & facet_mod.report_filter(facts, filters, skip="year")
     per_year = np.bincount(facts.year[base], minlength=1)
     known = np.flatnonzero(per_year[1:]) + 1
+    held = (int(known[0]), int(known[-1])) if len(known) else None
     asked = filters.years
-    if asked.unknown and not asked.ranges:
-        years = []
-    else:
-        lo = asked.lo if asked.lo is not None else (int(known[0]) if len(known) else None)
-        hi = asked.hi if asked.hi is not None else (int(known[-1]) if len(known) else None)
-        every = range(lo, hi + 1) if lo is not None and hi is not None and hi - lo < 1000 else []
-        years = [y for y in every if not asked.ranges or y in asked]  # 2015,2018,2020: those three
+    if asked.ranges:
+        known = np.array([y for y in known.tolist() if y in asked], dtype=known.dtype)
+    every = range(int(known[0]), int(known[-1]) + 1) if len(known) and not (asked.unknown and not asked.ranges) else []
+    years = [y for y in every if not asked.ranges or y in asked]  # 2015,2018,2020: those three
     indexed = [int(per_year[y]) if y < len(per_year) else 0 for y in years]
     unknown = int(per_year[UNKNOWN_YEAR]) if not asked.ranges or asked.unknown else None
-    return years, indexed, unknown
+    return years, indexed, unknown, held
 
 
 def _series(reader: IndexReader, q: str, filters: Filters, tr: Trend, within: str | None) -> TrendSeries:

@@ -21,7 +21,7 @@ class VersionRef:
     year: int | None
     date: str | None
     url: str
-    step: str = ""  # how it stands to the report asked about: 上一年 / 下一年, 上一份 / 下一份 (same year)
+    step: str = ""  # how it stands to the report asked about: 上一年 / 下一年, else 上一份 / 下一份 (see step_label)
 
 
 @dataclass
@@ -52,8 +52,16 @@ def series_links(reader: IndexReader, report: int) -> SeriesLinks | None:
 
 def _ref(reader: IndexReader, i: int, year: int | None = None, way: str = "") -> VersionRef:
     r = reader.catalog.reports[i]
-    step = f"{way}{'一份' if year is not None and r.year == year else '一年'}" if way else ""
+    step = step_label(year, r.year, way) if way else ""
     return VersionRef(doc_id=r.doc_id, title=r.title, year=r.year, date=r.date, url=doc_url(r.doc_id), step=step)
+
+
+def step_label(here: int | None, there: int | None, way: str) -> str:
+    """上一年 / 下一年 only for the year just before or after; another of the same year, or one years
+    away (the 1957 report before the 2022 one, the years between not indexed), is 上一份 / 下一份."""
+    if here is not None and there is not None and abs(there - here) == 1:
+        return f"{way}一年"
+    return f"{way}一份"
 
 
 @dataclass

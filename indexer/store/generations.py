@@ -8,7 +8,9 @@ index/
 A reindex builds a new generation beside the live one (hard-linking what it
 keeps), then swaps CURRENT. Readers only ever open a complete generation, a
 killed reindex leaves nothing but a folder the next run removes, and the lock
-dies with its process.
+dies with its process. A reader holds a shared lock on its generation's manifest
+(`pin`) while it has it open, and cleanup leaves a generation so held to a later
+run: results kept from before several reindexes still read the files they came from.
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ def current_token(root: Path) -> str:
     """Cheap check for readers: changes whenever a new generation is published."""
     try:
         return (root / CURRENT).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no index yet, or not a folder at all
         return ""
 
 
@@ -209,14 +211,55 @@ def publish(root: Path, gen: Path) -> None:
 
 
 def cleanup(root: Path) -> None:
-    """Remove unfinished generations and all but KEEP_OLD previous ones."""
+    """Remove unfinished generations and all but KEEP_OLD previous ones, except those a reader still
+    has open (pinned): the first cleanup after they are released removes them."""
     live = current(root)
     gens = sorted((p for p in root.glob("gen-*") if p.is_dir()), key=lambda p: p.stat().st_mtime)
     complete = [g for g in gens if (g / MANIFEST).is_file() and g != live]
     keep = set(complete[-KEEP_OLD:]) if KEEP_OLD else set()
     for g in gens:
         if g != live and g not in keep:
-            shutil.rmtree(g, ignore_errors=True)
+            with _unpinned(g) as free:
+                if free:
+                    shutil.rmtree(g, ignore_errors=True)
+
+
+class GenerationGone(NoIndex):
+    """The generation was removed between reading CURRENT and opening it (a reindex published twice)."""
+
+
+def pin(gen: Path) -> int:
+    """Hold gen open for reading: a shared flock on its manifest (a file of its own in each generation,
+    never hard-linked), which cleanup will not remove from under it. Returns the descriptor; closing it
+    (or the process ending) releases the pin."""
+    try:
+        fd = os.open(gen / MANIFEST, os.O_RDONLY)
+    except FileNotFoundError:
+        raise GenerationGone(f"generation {gen.name} was removed") from None
+    fcntl.flock(fd, fcntl.LOCK_SH)  # waits only while a cleanup is deciding about this very generation
+    if os.fstat(fd).st_nlink == 0:  # that cleanup removed it
+        os.close(fd)
+        raise GenerationGone(f"generation {gen.name} was removed")
+    return fd
+
+
+@contextlib.contextmanager
+def _unpinned(gen: Path):
+    """True while no reader pins gen (and none can start to until the block ends), False if one does."""
+    try:
+        fd = os.open(gen / MANIFEST, os.O_RDONLY)
+    except FileNotFoundError:  # an unfinished generation: no reader ever opened it
+        yield True
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)
 
 
 def _fsync_dir(path: Path) -> None:

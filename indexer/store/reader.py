@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import os
 import threading
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import chain
@@ -52,6 +53,8 @@ class Stats:
 class IndexReader:
     def __init__(self, gen: Path):
         self.gen = gen
+        self._pin = store.pin(gen)  # the generation stays on disk while this reader can read it
+        self._unpin = weakref.finalize(self, os.close, self._pin)  # on close(), or when nothing holds the reader
         self.manifest = store.read_manifest(gen)
         self.dict_hash = self.manifest["dictionary_hash"]
         load_jieba(gen / "userdict.txt")
@@ -231,6 +234,7 @@ class IndexReader:
     def close(self) -> None:
         if self._searcher is not None:
             self._searcher.close()
+        self._unpin()
 
 
 def _posting_ids(leaf, field: str, word: str) -> np.ndarray:
@@ -303,9 +307,7 @@ class Library:
             with self._lock:
                 token = store.current_token(self.root)
                 if self._reader is None or token != self._token:
-                    gen = store.require_current(self.root)
-                    self._reader = IndexReader(gen)
-                    self._token = token
+                    self._reader, self._token = _open_live(self.root)
         return self._reader
 
     def close(self) -> None:
@@ -314,3 +316,15 @@ class Library:
             if self._reader is not None:
                 self._reader.close()
             self._reader, self._token = None, ""
+
+
+def _open_live(root: Path) -> tuple[IndexReader, str]:
+    """The live generation opened, and its token; read again if two reindexes replaced and removed the
+    one CURRENT named before it could be pinned."""
+    for _ in range(3):
+        token = store.current_token(root)
+        try:
+            return IndexReader(store.require_current(root)), token
+        except store.GenerationGone:
+            continue
+    return IndexReader(store.require_current(root)), store.current_token(root)
