@@ -429,6 +429,8 @@ def test_a_filter_alone_explains_an_empty_answer(reader):
     ("教育 year:2018", "2019", "年份条件互相矛盾（2018年、2019年）"),
     ("year:2019 date:2018-03", None, "与日期条件互相矛盾"),
     ("date:2018-01 date:2018-03", None, "日期条件互相矛盾"),
+    ("教育 year:2015,2018 year:2016", None, "年份条件互相矛盾（2015年、2018年、2016年）"),
+    ("教育 year:2016", "2015、2018", "年份条件互相矛盾"),
 ])
 def test_filters_that_contradict_each_other_are_said_to(reader, q, filters, said):
     """year:2016 year:2017 said that no report passes, as if the index lacked those years."""
@@ -441,6 +443,7 @@ def test_filters_that_can_meet_are_not_called_contradictory(reader):
     assert both.total == search(reader, "year:2018").total + search(reader, "year:2019").total > 0
     assert search(reader, "year:2015-2019 year:2019").total == search(reader, "year:2019").total > 0
     assert "矛盾" not in search(reader, "year:2030").notice
+    assert search(reader, "year:2015,2019 year:2018-2020").total == search(reader, "year:2019").total  # a list meets a range
 
 
 def test_a_misspelt_field_suggests_the_whole_query(reader):
