@@ -251,6 +251,32 @@ def test_a_generation_a_reader_holds_outlives_cleanups(tmp_path, corpus):
         store.pin(held.gen)
 
 
+def test_a_process_forked_while_a_reader_pins_a_generation_does_not_keep_it(tmp_path, corpus):
+    """A reindex forks its workers from a process that may hold readers (the Python API, a test): a
+    flock belongs to the open file a fork shares, so a worker must drop its copy of every pin, or a
+    replaced generation would stay on disk for as long as the worker lives."""
+    root = tmp_path / "index"
+    reindex(root, [corpus], progress=False)
+    held = IndexReader(store.current(root))
+    ready_r, ready_w = os.pipe()
+    go_r, go_w = os.pipe()
+    child = os.fork()
+    if child == 0:  # the worker: says it started, then waits until told to go
+        os.write(ready_w, b"1")
+        os.read(go_r, 1)
+        os._exit(0)
+    try:
+        os.read(ready_r, 1)
+        held.close()
+        with store._unpinned(held.gen) as free:  # what cleanup asks before it removes a generation
+            assert free
+    finally:
+        os.write(go_w, b"1")
+        os.waitpid(child, 0)
+        for fd in (ready_r, ready_w, go_r, go_w):
+            os.close(fd)
+
+
 def test_docmap_matches_whoosh_column(tmp_path, corpus):
     """The sid column read in one go equals Whoosh's own per-document reader, after deletions too."""
     import numpy as np

@@ -84,13 +84,19 @@ def current_token(root: Path) -> str:
 
 
 _held_fd: int | None = None  # the LOCK descriptor while this process holds it
+_pins: set[int] = set()  # descriptors of the generations this process's readers pin (pin/unpin)
 
 
 def _after_fork_in_child() -> None:
     """Worker processes forked during a reindex (parsing, analysing and writing batches) must
-    neither keep the lock alive nor outlive a reindex that was killed: they drop
-    their copy of the lock and exit when their parent is gone."""
+    neither keep the lock or a reader's pin alive (a flock belongs to the open file, which a fork
+    shares: a worker holding a copy would keep a replaced generation on disk for as long as it lives)
+    nor outlive a reindex that was killed: they drop their copies and exit when their parent is gone."""
     global _held_fd
+    for fd in _pins:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _pins.clear()
     if _held_fd is None:
         return
     with contextlib.suppress(OSError):
@@ -240,7 +246,15 @@ def pin(gen: Path) -> int:
     if os.fstat(fd).st_nlink == 0:  # that cleanup removed it
         os.close(fd)
         raise GenerationGone(f"generation {gen.name} was removed")
+    _pins.add(fd)
     return fd
+
+
+def unpin(fd: int) -> None:
+    """Release a pin that pin() returned."""
+    _pins.discard(fd)
+    with contextlib.suppress(OSError):
+        os.close(fd)
 
 
 @contextlib.contextmanager

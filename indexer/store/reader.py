@@ -54,7 +54,7 @@ class IndexReader:
     def __init__(self, gen: Path):
         self.gen = gen
         self._pin = store.pin(gen)  # the generation stays on disk while this reader can read it
-        self._unpin = weakref.finalize(self, os.close, self._pin)  # on close(), or when nothing holds the reader
+        self._unpin = weakref.finalize(self, store.unpin, self._pin)  # on close(), or when nothing holds the reader
         self.manifest = store.read_manifest(gen)
         self.dict_hash = self.manifest["dictionary_hash"]
         load_jieba(gen / "userdict.txt")
