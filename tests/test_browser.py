@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 from helpers import running_server
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 
 pytestmark = pytest.mark.browser
 
@@ -19,17 +12,6 @@ pytestmark = pytest.mark.browser
 def server(index_dir, tmp_path_factory):
     with running_server(index_dir, tmp_path_factory.mktemp("browser") / "serve.log") as (url, _proc):
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert os.path.exists(CHROMIUM), "Debian's chromium is needed (apt-get install chromium); .ci/run installs it"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 def test_search_click_through_lands_on_section(server, browser, tmp_path):

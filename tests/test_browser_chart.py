@@ -9,7 +9,7 @@ import urllib.request
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
-from test_browser import browser, server  # noqa: F401  (fixtures: one server and one Chromium for this module)
+from test_browser import server  # noqa: F401  (the fixture: one server for this module)
 
 pytestmark = pytest.mark.browser
 QUERIES = ["防溺水", "校园欺凌", "双减"]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pytest
 from helpers import running_server
-from test_browser import ARGS, CHROMIUM
 
 pytestmark = pytest.mark.browser
 
@@ -18,16 +17,6 @@ SIZES = [(1280, 900), (375, 740)]
 def server(index_dir, tmp_path_factory):
     with running_server(index_dir, tmp_path_factory.mktemp("browser-kwic") / "serve.log") as (url, _proc):
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 def _boxes(page, selector: str) -> list[dict]:

@@ -3,7 +3,6 @@ its links, carried to the report page's marks; the search box with it fits a pho
 
 from __future__ import annotations
 
-import os
 import shutil
 
 import pytest
@@ -20,17 +19,6 @@ pytestmark = pytest.mark.browser
 def server(index_dir, tmp_path_factory):
     with running_server(index_dir, tmp_path_factory.mktemp("browser-prox") / "serve.log") as (url, _proc):
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert os.path.exists(CHROMIUM), "Debian's chromium is needed (apt-get install chromium); .ci/run installs it"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 def _total(page) -> int:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 from helpers import running_server
-from test_browser import ARGS, CHROMIUM
 
 from indexer.search.results import doc_url
 
@@ -20,16 +19,6 @@ PLAN = "白石县学校美育工作方案.md"
 def server(gongwen_index, tmp_path_factory):
     with running_server(gongwen_index, tmp_path_factory.mktemp("browser-report") / "serve.log") as (url, _proc):
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.mark.parametrize("width, height", [(1280, 900), (375, 740)])

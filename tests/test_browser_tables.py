@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 from documents import make_table_docx
 from helpers import running_server
-from test_browser import ARGS, CHROMIUM
 
 from indexer.store.build import reindex
 
@@ -22,16 +21,6 @@ def server(tmp_path_factory):
     reindex(ix, [src], progress=False)
     with running_server(ix, tmp_path_factory.mktemp("browser-tables") / "serve.log") as (url, _proc):
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.mark.parametrize("width, height", [(1280, 900), (375, 740)])

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import pytest
 from helpers import CORPUS, brute_hits
-from test_browser import browser, server  # noqa: F401  (fixtures: one server and one Chromium for this module)
+from test_browser import server  # noqa: F401  (the fixture: one server for this module)
 
 pytestmark = pytest.mark.browser
 THREE = "/trend?q=防溺水&q=教育公平&q=2008年"
