@@ -220,7 +220,7 @@ def cleanup(root: Path) -> None:
     """Remove unfinished generations and all but KEEP_OLD previous ones, except those a reader still
     has open (pinned): the first cleanup after they are released removes them."""
     live = current(root)
-    gens = sorted((p for p in root.glob("gen-*") if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    gens = sorted((p for p in root.glob("gen-*") if p.is_dir()), key=_made)
     complete = [g for g in gens if (g / MANIFEST).is_file() and g != live]
     keep = set(complete[-KEEP_OLD:]) if KEEP_OLD else set()
     for g in gens:
@@ -274,6 +274,13 @@ def _unpinned(gen: Path):
         yield True
     finally:
         os.close(fd)
+
+
+def _made(gen: Path) -> tuple[str, int, float]:
+    """When a generation was made, from its name (new_generation's second and its number in that
+    second), not from the folder's mtime, which anything written into the folder later moves."""
+    _, stamp, _pid, n = (gen.name.split("-") + ["", "", "", ""])[:4]
+    return stamp, int(n) if n.isdigit() else 0, gen.stat().st_mtime
 
 
 def _fsync_dir(path: Path) -> None:
