@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import json
 import os
 import re
 import sys
@@ -12,7 +11,15 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 from indexer.cli import reading
-from indexer.cli.common import DEFAULT_INDEX, display_width, index_dir, positive_int, terminal_marks
+from indexer.cli.common import (
+    DEFAULT_INDEX,
+    display_width,
+    index_dir,
+    open_filtered,
+    positive_int,
+    print_json,
+    terminal_marks,
+)
 from indexer.ingest.errors import Unreadable
 from indexer.ingest.files import FORMATS, is_supported
 from indexer.ingest.parse import parse_path
@@ -39,9 +46,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
     for w in parsed.warnings:
         print(f"edusearch: {path}: {w}", file=sys.stderr)
     if args.json:
-        json.dump(parsed.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
-        print()
-        return 0
+        return print_json(parsed.to_dict())
     print(f"{parsed.source}: {len(parsed.reports)} report(s)")
     for r in parsed.reports:
         when = r.date or (r.year if r.year is not None else "年份不详")
@@ -113,9 +118,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
         rows.append({"path": src, "exists": Path(src).exists(), "files": len(entries),
                      "sections": sum(e["sections"] for e in entries)})
     if args.json:
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
-        print()
-        return 0
+        return print_json(rows)
     for r in rows:
         state = "" if r["exists"] else "  (missing: its documents are kept until it is removed)"
         print(f"{r['path']}  {r['files']} files, {r['sections']} sections{state}")
@@ -128,27 +131,14 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     from indexer.search.engine import search
-    from indexer.search.facets import Filters
-    from indexer.store.generations import NoIndex, require_current
-    from indexer.store.reader import IndexReader
 
-    try:
-        filters = Filters.for_year(args.year)
-        filters.set_date(args.date)
-    except ValueError as e:
-        print(f"edusearch: {e}", file=sys.stderr)
-        return 2
-    filters.doc_type, filters.region = args.type, args.region
-    try:
-        reader = IndexReader(require_current(index_dir(args)))
-    except NoIndex as e:
-        print(f"edusearch: {e}", file=sys.stderr)
-        return 2
+    opened = open_filtered(args)
+    if isinstance(opened, int):
+        return opened
+    reader, filters = opened
     res = search(reader, args.query, filters, page=args.page, per_page=args.limit, sort=args.sort, within=args.within)
     if args.json:
-        json.dump(res.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
-        print()
-        return 0
+        return print_json(res.to_dict())
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     first = (res.page - 1) * res.per_page
     print(f"{res.total} 个章节，{res.total_documents} 篇报告（{res.took_ms:.0f} ms）")
@@ -182,19 +172,12 @@ def _readable_url(url: str) -> str:
 
 def cmd_trend(args: argparse.Namespace) -> int:
     from indexer.search.export import trend_csv
-    from indexer.search.facets import Filters
     from indexer.search.trend import MEASURE_LABELS, table, trend
-    from indexer.store.generations import NoIndex, require_current
-    from indexer.store.reader import IndexReader
 
-    try:
-        filters = Filters.for_year(args.year)
-        filters.set_date(args.date)
-        reader = IndexReader(require_current(index_dir(args)))
-    except (ValueError, NoIndex) as e:
-        print(f"edusearch: {e}", file=sys.stderr)
-        return 2
-    filters.doc_type, filters.region = args.type, args.region
+    opened = open_filtered(args)
+    if isinstance(opened, int):
+        return opened
+    reader, filters = opened
     if not any(q.strip() for q in args.queries):
         print("edusearch: give at least one query, e.g. `edusearch trend 防溺水 校园欺凌`", file=sys.stderr)
         return 2
@@ -239,9 +222,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(f"edusearch: {e}", file=sys.stderr)
         return 2
     if args.json:
-        json.dump(st.__dict__, sys.stdout, ensure_ascii=False, indent=2)
-        print()
-        return 0
+        return print_json(st.__dict__)
     lo, hi = st.years
     print(f"files        {st.files}")
     print(f"reports      {st.reports}")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import html
+import json
 import os
 import re
+import sys
 from pathlib import Path
 
 DEFAULT_INDEX = "index"
@@ -46,3 +48,37 @@ def filter_options(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("--type", help="document type, e.g. 工作总结")
     sp.add_argument("--region", help="region level (全国 省 市 县 区) or division (江苏, 淮安市)")
 
+
+def print_json(data) -> int:
+    """--json: the object as the matching /api page returns it; the command's exit code (0)."""
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    print()
+    return 0
+
+
+def open_reader(args: argparse.Namespace):
+    """The live index of --index, or None after saying why there is none."""
+    from indexer.store.generations import NoIndex, require_current
+    from indexer.store.reader import IndexReader
+
+    try:
+        return IndexReader(require_current(index_dir(args)))
+    except NoIndex as e:
+        print(f"edusearch: {e}", file=sys.stderr)
+        return None
+
+
+def open_filtered(args: argparse.Namespace):
+    """(reader, filters) from --index and the filter options (filter_options), or an exit code after
+    saying why not: the filters are read first, so a bad --year is reported even without an index."""
+    from indexer.search.facets import Filters
+
+    try:
+        filters = Filters.for_year(args.year)
+        filters.set_date(args.date)
+    except ValueError as e:
+        print(f"edusearch: {e}", file=sys.stderr)
+        return 2
+    filters.doc_type, filters.region = args.type, args.region
+    reader = open_reader(args)
+    return 2 if reader is None else (reader, filters)

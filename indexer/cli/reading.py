@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 
-from indexer.cli.common import display_width, filter_options, index_dir, positive_int, terminal_marks
+from indexer.cli.common import (
+    display_width,
+    filter_options,
+    open_filtered,
+    open_reader,
+    positive_int,
+    print_json,
+    terminal_marks,
+)
 from indexer.search.limits import (
     COLLOCATE_LIMIT,
     COLLOCATE_MAX_WINDOW,
@@ -61,16 +68,6 @@ def add_parsers(sub) -> None:
     sp.set_defaults(func=cmd_collocates)
 
 
-def _open_reader(args: argparse.Namespace):
-    """The live index for a command that reads it, or None after saying why there is none."""
-    from indexer.store.generations import NoIndex, require_current
-    from indexer.store.reader import IndexReader
-
-    try:
-        return IndexReader(require_current(index_dir(args)))
-    except NoIndex as e:
-        print(f"edusearch: {e}", file=sys.stderr)
-        return None
 
 
 def no_report(doc_id: str) -> str:
@@ -82,7 +79,7 @@ def no_report(doc_id: str) -> str:
 def cmd_compare(args: argparse.Namespace) -> int:
     from indexer.search.compare import compare
 
-    reader = _open_reader(args)
+    reader = open_reader(args)
     if reader is None:
         return 2
     c = compare(reader, args.a, args.b)
@@ -91,9 +88,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print(f"edusearch: {no_report(gone)}", file=sys.stderr)
         return 1
     if args.json:
-        json.dump(c.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
-        print()
-        return 0
+        return print_json(c.to_dict())
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     on = {"added": "\033[32m", "removed": "\033[31m"} if color else {}
     off = "\033[0m" if color else ""
@@ -122,7 +117,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_series(args: argparse.Namespace) -> int:
     from indexer.search.versions import series_passages
 
-    reader = _open_reader(args)
+    reader = open_reader(args)
     if reader is None:
         return 2
     found = series_passages(reader, args.doc, args.query or "")
@@ -130,9 +125,7 @@ def cmd_series(args: argparse.Namespace) -> int:
         print(f"edusearch: {no_report(args.doc)}", file=sys.stderr)
         return 1
     if args.json:
-        json.dump(found.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
-        print()
-        return 0
+        return print_json(found.to_dict())
     if found.notice:
         print(f"提示：{found.notice}")
     if len(found.versions) < 2:
@@ -148,28 +141,13 @@ def cmd_series(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open(args: argparse.Namespace):
-    """(reader, filters) from --index and the filter options, or an exit code after saying why not."""
-    from indexer.search.facets import Filters
-    from indexer.store.generations import NoIndex, require_current
-    from indexer.store.reader import IndexReader
-
-    try:
-        filters = Filters.for_year(args.year)
-        filters.set_date(args.date)
-        reader = IndexReader(require_current(index_dir(args)))
-    except (ValueError, NoIndex) as e:
-        print(f"edusearch: {e}", file=sys.stderr)
-        return 2
-    filters.doc_type, filters.region = args.type, args.region
-    return reader, filters
 
 
 def cmd_kwic(args: argparse.Namespace) -> int:
     from indexer.search.export import jsonl, kwic_csv, kwic_dicts
     from indexer.search.kwic import kwic, kwic_lines
 
-    opened = _open(args)
+    opened = open_filtered(args)
     if isinstance(opened, int):
         return opened
     reader, filters = opened
@@ -180,9 +158,7 @@ def cmd_kwic(args: argparse.Namespace) -> int:
         return 0
     page = kwic(reader, args.query, filters, width=args.width, sort=args.sort, page=args.page, per_page=args.limit)
     if args.json:
-        json.dump(page.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
-        print()
-        return 0
+        return print_json(page.to_dict())
     for note in page.notices:
         print(f"edusearch: {note}", file=sys.stderr)
     print(f"{page.total} 处，{page.sections} 个章节，{page.reports} 篇报告（{page.took_ms:.0f} ms）")
@@ -200,15 +176,13 @@ def cmd_kwic(args: argparse.Namespace) -> int:
 def cmd_collocates(args: argparse.Namespace) -> int:
     from indexer.search.collocates import collocates
 
-    opened = _open(args)
+    opened = open_filtered(args)
     if isinstance(opened, int):
         return opened
     reader, filters = opened
     c = collocates(reader, args.query, filters, window=args.window, by=args.by, limit=args.limit)
     if args.json:
-        json.dump(c.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
-        print()
-        return 0
+        return print_json(c.to_dict())
     for note in c.notices:
         print(f"edusearch: {note}", file=sys.stderr)
     print(f"{c.occurrences} 处，读了正文中 {c.windows} 处前后各 {c.window} 个词；全库 {c.corpus_tokens} 词（{c.took_ms:.0f} ms）")
