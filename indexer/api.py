@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TypedDict, Unpack
 
 from indexer.search.collocates import Collocates, collocates
-from indexer.search.compare import Comparison, compare
+from indexer.search.compare import Comparison, compare, missing
 from indexer.search.engine import SORTS, find
 from indexer.search.export import plain
 from indexer.search.facets import Filters, missing_day
@@ -153,7 +153,7 @@ class Index:
         removed (compare.compare, what /compare shows)."""
         found = compare(self._reader(), older, newer)
         if found is None:
-            gone = older if self._reader().report_index(older) is None else newer
+            gone = missing(self._reader(), older, newer)
             raise ReportNotFound(f"索引中没有这份报告：{gone} / no report {gone!r} in {self.root}")
         return found
 

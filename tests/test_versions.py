@@ -14,7 +14,7 @@ import pytest
 from helpers import FIXTURES
 
 from indexer.cli import main
-from indexer.search.compare import Side, align, compare, compare_sections, diff_sentences, sentences
+from indexer.search.compare import Side, align, compare, compare_sections, diff_sentences, missing, sentences
 from indexer.search.results import doc_url
 from indexer.search.versions import series_passages, step_label
 from indexer.store.catalog import ReportRow
@@ -198,6 +198,8 @@ def test_compare_two_years_marks_exactly_the_sentences_that_differ(sreader):
     assert by_status["（四）发展职业教育"] == ("added", None)
     assert compare(sreader, Y2024, Y2024).added == 0 and compare(sreader, Y2024, Y2024).removed == 0
     assert compare(sreader, Y2023, "nope.md") is None
+    assert missing(sreader, Y2023, "nope.md") == "nope.md" and missing(sreader, "gone.md", "nope.md") == "gone.md"
+    assert missing(sreader, Y2023, Y2024) is None
 
 
 def test_compare_asked_newer_first_puts_the_older_first_and_says_so(sreader, sclient, series_index, capsys):

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, request
 
 from indexer.search.collocates import collocates as run_collocates
 from indexer.search.compare import compare as run_compare
+from indexer.search.compare import missing
 from indexer.search.engine import search as run_search
 from indexer.search.kwic import kwic as run_kwic
 from indexer.search.parser import WITHIN
@@ -17,6 +18,7 @@ from indexer.search.trend import trend as run_trend
 from indexer.search.versions import series_passages
 
 from .context import library
+from .errors import no_report
 from .gate import deadline
 from .params import (
     collocate_params,
@@ -66,7 +68,7 @@ def doc(doc_id: str):
     view = get_report(library().reader(), doc_id, request.args.get("q", "")[:2000] or None,
                       within=within if within in WITHIN else None, marks_from=marks_from(request.args))
     if view is None:
-        abort(404, description=f"没有编号为“{doc_id[:200]}”的报告。")
+        no_report(doc_id)
     return view.to_dict()
 
 
@@ -76,8 +78,7 @@ def compare():
     reader = library().reader()
     cmp = run_compare(reader, a, b)
     if cmp is None:
-        gone = a if reader.report_index(a) is None else b
-        abort(404, description=f"没有编号为“{gone[:200]}”的报告。")
+        no_report(missing(reader, a, b))
     return cmp.to_dict()
 
 
@@ -86,7 +87,7 @@ def series():
     doc_id, q = series_params(request.args)
     found = series_passages(library().reader(), doc_id, q)
     if found is None:
-        abort(404, description=f"没有编号为“{doc_id[:200]}”的报告。")
+        no_report(doc_id)
     return found.to_dict()
 
 

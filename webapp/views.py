@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 
 from indexer.search.collocates import collocates
-from indexer.search.compare import compare
+from indexer.search.compare import compare, missing
 from indexer.search.engine import search as run_search
 from indexer.search.kwic import SORT_HINTS, SORT_LABELS, kwic
 from indexer.search.limits import GROUP_MAX
@@ -19,6 +19,7 @@ from indexer.search.versions import series_passages
 
 from . import timeline, trendchart
 from .context import library, public_base
+from .errors import no_report
 from .gate import deadline
 from .params import (
     BadParam,
@@ -86,7 +87,7 @@ def doc(doc_id: str):
         if moved:  # a relative link with the query string as it came: no argument can steer url_for
             query = quote(request.query_string, safe="=&%+;/?:@,$!*'()~")  # raw bytes encoded, %XX kept
             return redirect(doc_url(moved) + (f"?{query}" if query else ""))
-        abort(404, description=f"没有编号为“{doc_id[:200]}”的报告。")
+        no_report(doc_id)
     back = _results_page(q)
     return render_template("doc.html", r=view, q=q, within=within, back=back, base=public_base(),
                            api_url=url_for("api.doc", doc_id=doc_id, q=q or None, within=within or None),
@@ -109,8 +110,7 @@ def compare_page():
     reader = library().reader()
     cmp = compare(reader, a, b)
     if cmp is None:
-        gone = a if reader.report_index(a) is None else b
-        abort(404, description=f"没有编号为“{gone[:200]}”的报告。")
+        no_report(missing(reader, a, b))
     return render_template("compare.html", c=cmp, api_url=url_for("api.compare", a=a, b=b),
                            swap_url=url_for("views.compare_page", a=b, b=a))
 
@@ -120,7 +120,7 @@ def series_page():
     doc_id, q = series_params(request.args)
     found = series_passages(library().reader(), doc_id, q)
     if found is None:
-        abort(404, description=f"没有编号为“{doc_id[:200]}”的报告。")
+        no_report(doc_id)
     return render_template("series.html", s=found, q=q, api_url=url_for("api.series", doc=doc_id, q=q or None))
 
 

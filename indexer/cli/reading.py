@@ -77,14 +77,14 @@ def no_report(doc_id: str) -> str:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from indexer.search.compare import compare
+    from indexer.search.compare import compare, missing
 
     reader = open_reader(args)
     if reader is None:
         return 2
     c = compare(reader, args.a, args.b)
     if c is None:
-        gone = args.a if reader.report_index(args.a) is None else args.b
+        gone = missing(reader, args.a, args.b)
         print(f"edusearch: {no_report(gone)}", file=sys.stderr)
         return 1
     if args.json:

@@ -143,6 +143,11 @@ def compare(reader: IndexReader, a_id: str, b_id: str) -> Comparison | None:
     return Comparison(a=va, b=vb, sections=compare_sections(sa, sb), dated=known, swapped=known and ka > kb)
 
 
+def missing(reader: IndexReader, *doc_ids: str) -> str | None:
+    """The first of these doc ids the index does not hold (why compare() answered None), or None."""
+    return next((d for d in doc_ids if reader.report_index(d) is None), None)
+
+
 def compare_sections(a: list[tuple[Side, str]], b: list[tuple[Side, str]]) -> list[SectionDiff]:
     """Each section of a and b once, in reading order (b's, with a's removed sections where they stood)."""
     out = []
