@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import time
 import urllib.parse
 import urllib.request
@@ -25,7 +24,7 @@ from pathlib import Path
 
 from . import queries as query_list
 from .common import ROOT, TARGETS, machine, pct
-from .run import edusearch_cmd, free_port, rss_kb
+from .run import rss_kb, serving
 
 COLLOCATE_QUERIES = ["防溺水", "义务教育", "个人信息", "教育", "人民法院"]
 
@@ -58,17 +57,7 @@ def inproc(index: Path) -> dict:
 
 
 def export_rss(index: Path, q: str, sort: str = "year") -> dict:
-    port = free_port()
-    proc = subprocess.Popen([*edusearch_cmd(), "serve", "--index", str(index), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(base + "/api/stats", timeout=5).read()
-                break
-            except OSError:
-                time.sleep(0.2)
+    with serving(index) as (base, proc):
         urllib.request.urlopen(base + "/kwic?" + urllib.parse.urlencode({"q": q}), timeout=60).read()  # the page first
         before = rss_kb(proc.pid)
         peak, size, lines = before, 0, 0
@@ -83,9 +72,6 @@ def export_rss(index: Path, q: str, sort: str = "year") -> dict:
         return {"q": q, "sort": sort, "bytes": size, "newlines": lines, "seconds": seconds, "rss_before_mb": before / 1024,
                 "rss_peak_mb": peak / 1024, "rss_growth_mb": (peak - before) / 1024,
                 "rss_after_mb": rss_kb(proc.pid) / 1024}
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def summary(rows: list[dict], key: str) -> dict:

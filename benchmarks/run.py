@@ -10,6 +10,7 @@ measured in the same run. Each engine runs in its own process.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import shutil
 import socket
@@ -93,7 +94,9 @@ def rss_kb(pid: int, field: str = "VmRSS") -> int:
     return 0
 
 
-def http(index: Path, queries: list[dict]) -> dict:
+@contextlib.contextmanager
+def serving(index: Path):
+    """`edusearch serve` on a free port, once it answers: (its address, its process), stopped after."""
     port = free_port()
     proc = subprocess.Popen([*edusearch_cmd(), "serve", "--index", str(index), "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
@@ -105,6 +108,14 @@ def http(index: Path, queries: list[dict]) -> dict:
                 break
             except OSError:
                 time.sleep(0.2)
+        yield base, proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def http(index: Path, queries: list[dict]) -> dict:
+    with serving(index) as (base, proc):
         started_rss = rss_kb(proc.pid)
         ms = []
         for qd in queries:
@@ -118,9 +129,6 @@ def http(index: Path, queries: list[dict]) -> dict:
             urllib.request.urlopen(base + "/search?" + urllib.parse.urlencode({"q": qd["q"]}), timeout=60).read()
         return {"ms": ms, **summary(ms), "rss_start_mb": started_rss / 1024, "rss_end_mb": rss_kb(proc.pid) / 1024,
                 "rss_peak_mb": rss_kb(proc.pid, "VmHWM") / 1024}
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def cold(index: Path) -> dict:
