@@ -151,9 +151,10 @@ class Index:
     def compare(self, older: str, newer: str) -> Comparison:
         """What changed from one version of a report to another: sections aligned, sentences added and
         removed (compare.compare, what /compare shows)."""
-        found = compare(self._reader(), older, newer)
+        reader = self._reader()
+        found = compare(reader, older, newer)
         if found is None:
-            gone = missing(self._reader(), older, newer)
+            gone = missing(reader, older, newer)
             raise ReportNotFound(f"索引中没有这份报告：{gone} / no report {gone!r} in {self.root}")
         return found
 
