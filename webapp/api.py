@@ -21,7 +21,8 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 def search():
     params = search_params(request.args)
     res = run_search(library().reader(), params.q, params.filters, page=params.page, per_page=params.per_page,
-                     sort=params.sort, group=params.group or None, deadline=deadline())
+                     sort=params.sort, group=params.group or None, deadline=deadline(),
+                     copies=params.copies_mode)
     return res.to_dict()
 
 
@@ -29,7 +30,7 @@ def search():
 def trend():
     params = trend_params(request.args)
     return run_trend(library().reader(), params.queries, params.filters, params.by or None,
-                     deadline=deadline()).to_dict()
+                     deadline=deadline(), copies=params.copies_mode).to_dict()
 
 
 @bp.get("/doc/<path:doc_id>")

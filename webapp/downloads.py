@@ -30,7 +30,7 @@ def _rows():
     """The export's rows and file name, or None when the deadline left the search unranked."""
     params = search_params(request.args)
     reader = library().reader()
-    results = find(reader, params.q, params.filters, params.sort, deadline=deadline())
+    results = find(reader, params.q, params.filters, params.sort, deadline=deadline(), copies=params.copies_mode)
     if results.partial:
         return None
     return export.rows(reader, results, public_base()), _name(params.q)
@@ -62,7 +62,8 @@ def export_jsonl():
 @bp.get("/trend.csv")
 def trend_csv():
     params = trend_params(request.args)
-    tr = run_trend(library().reader(), params.queries, params.filters, params.by or None, deadline=deadline())
+    tr = run_trend(library().reader(), params.queries, params.filters, params.by or None, deadline=deadline(),
+                copies=params.copies_mode)
     if tr.partial:
         return busy(TOO_LONG)
     return _attachment(export.trend_csv(tr), "text/csv", _name("-".join(params.queries)) + "-trend.csv")

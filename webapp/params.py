@@ -27,11 +27,18 @@ class SearchParams:
     sort: str = "relevance"  # newest | oldest: by date, else year
     group: str = ""  # "report": one card per report
     date: str = ""  # as in the URL: 2016-06, 2016-01..2016-06
+    copies: str = ""  # "all": every copy of a document held by several sources counts; "": the document once
+
+    @property
+    def copies_mode(self) -> str:
+        """What search() and trend() take."""
+        return self.copies or "one"
 
     def args(self, **changes) -> dict:
         """URL arguments for a link that keeps every other parameter."""
         d = {"q": self.q, "year": self.year, "date": self.date, "doc_type": self.doc_type, "region": self.region,
              "province": self.province, "sort": self.sort if self.sort != "relevance" else "", "group": self.group,
+             "copies": self.copies,
              "page": self.page if self.page != 1 else "", "per_page": self.per_page if self.per_page != 10 else ""}
         d.update({k: ("" if v is None else v) for k, v in changes.items()})
         if "page" not in changes:
@@ -88,7 +95,12 @@ def search_params(args) -> SearchParams:
     group = _choice(args, "group", ("", "report"))
     return SearchParams(q=q, filters=filters, year=year, doc_type=filters.doc_type or "", region=filters.region or "",
                         province=filters.province or "", page=page, per_page=per_page, sort=sort, group=group,
-                        date=date)
+                        date=date, copies=_copies(args))
+
+
+def _copies(args) -> str:
+    """copies=all counts every copy; copies=one (or nothing) a document once."""
+    return "" if args.get("copies", "") == "one" else _choice(args, "copies", ("", "all"))
 
 
 def _choice(args, name: str, allowed: tuple[str, ...]) -> str:
@@ -111,9 +123,15 @@ class TrendParams:
     region: str
     by: str  # "" for the default measure
     date: str = ""
+    copies: str = ""  # as SearchParams.copies
+
+    @property
+    def copies_mode(self) -> str:
+        return self.copies or "one"
 
     def args(self, **changes) -> dict:
-        d = {"q": self.queries, "year": self.year, "date": self.date, "doc_type": self.doc_type, "region": self.region, "by": self.by}
+        d = {"q": self.queries, "year": self.year, "date": self.date, "doc_type": self.doc_type, "region": self.region,
+             "by": self.by, "copies": self.copies}
         d.update({k: ("" if v is None else v) for k, v in changes.items()})
         return {k: v for k, v in d.items() if v not in ("", [])}
 
@@ -123,4 +141,4 @@ def trend_params(args) -> TrendParams:
     year, date, filters = _filters(args)
     by = _choice(args, "by", ("", *MEASURES))
     return TrendParams(queries=queries, filters=filters, year=year, doc_type=filters.doc_type or "",
-                       region=filters.region or "", by=by, date=date)
+                       region=filters.region or "", by=by, date=date, copies=_copies(args))

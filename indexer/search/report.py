@@ -56,6 +56,7 @@ class ReportView:
     parts: DocParts = field(default_factory=DocParts)
     parent: Linked | None = None  # the notice that issued this document (印发通知)
     attachments: list[Linked] = field(default_factory=list)  # 附件: those named and those issued inside it
+    other_sources: list[Linked] = field(default_factory=list)  # other copies of this document, by their files
     sections: list[SectionView] = field(default_factory=list)
     marks: int = 0  # how many query occurrences were marked
 
@@ -75,6 +76,7 @@ class ReportView:
             "source": self.source, "source_url": self.source_url, "url": doc_url(self.doc_id),
             "parts": asdict(self.parts), "parent": asdict(self.parent) if self.parent else None,
             "attachments": [asdict(a) for a in self.attachments],
+            "other_sources": [asdict(a) for a in self.other_sources],
             "sections": [{"section_id": s.section_id, "level": s.level, "heading": s.heading,
                           "heading_path": s.heading_path, "text": s.text, "url": s.url} for s in self.sections],
         }
@@ -91,7 +93,9 @@ def get_report(reader: IndexReader, doc_id: str, q: str | None = None) -> Report
     view = ReportView(doc_id=row.doc_id, title=row.title, title_html="", year=row.year, doc_type=row.doc_type,
                       **report_fields(row), source=row.source, source_url=row.source_url,
                       parts=DocParts(**row.parts), parent=_parent(reader, row.parent),
-                      attachments=_attachments(reader, row.doc_id, row.parts.get("attachments") or []))
+                      attachments=_attachments(reader, row.doc_id, row.parts.get("attachments") or []),
+                      other_sources=[Linked(reader.catalog.reports[c].source, doc_url(reader.catalog.reports[c].doc_id))
+                                     for c in reader.copies_of(i) if c != i])
     view.title_html, n = _marked(row.title, title_needles)  # title:… terms are marked where they matched
     view.marks += n
     for s in reader.report_sections(i):

@@ -20,6 +20,29 @@ from indexer.store.reader import IndexReader
 
 
 @dataclass
+class SourceSection:
+    """A matching section of another copy of the document, as a link."""
+
+    section_id: str
+    heading_path: list[str]
+    url: str
+    page: int | None = None
+
+
+@dataclass
+class Source:
+    """Another copy of a result's document (another file holding the same text): where it came from,
+    and which of its sections match, listed with the result they stand beside."""
+
+    doc_id: str
+    title: str
+    source: str  # its file, as the index names it
+    source_url: str | None
+    url: str  # its page
+    sections: list[SourceSection] = field(default_factory=list)
+
+
+@dataclass
 class Hit:
     doc_id: str
     section_id: str
@@ -39,6 +62,7 @@ class Hit:
     snippet_html: str
     score: float
     page: int | None = None  # the page the section starts on, for PDFs
+    sources: list[Source] = field(default_factory=list)  # the document's other copies ("另有 N 个来源")
 
 
 @dataclass
@@ -59,6 +83,7 @@ class ReportGroup:
     url: str
     total: int  # matching sections in this report; hits holds the first GROUP_MAX
     hits: list[Hit] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)  # the document's other copies, each with its matching sections
 
 
 @dataclass
@@ -75,6 +100,8 @@ class SearchResults:
     suggestions: list[str] = field(default_factory=list)  # whole queries to try when nothing matched
     mode: str = "exact"  # exact | words | empty: how the sections were found
     partial: bool = False  # the request's deadline was spent: every match, but unranked (a notice says so)
+    others: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # other copies' matching sids
+    copies: str = "one"  # one: a document held by several sources is one result; all: every copy is
 
     @property
     def total(self) -> int:
@@ -96,9 +123,34 @@ class SearchResults:
         return SearchPage(results=self, page=page, per_page=per_page, hits=self.hits(reader, start, start + per_page))
 
     def hits(self, reader: IndexReader, start: int, stop: int) -> list[Hit]:
-        """Hits start..stop of the result order, snippets cut now."""
-        return _hits(reader, [int(s) for s in self.sids[start:stop]], self.needles,
-                     [float(x) for x in self.scores[start:stop]])
+        """Hits start..stop of the result order, snippets cut now, each with its document's other copies."""
+        sids = [int(s) for s in self.sids[start:stop]]
+        hits = _hits(reader, sids, self.needles, [float(x) for x in self.scores[start:stop]])
+        if self.copies == "one":
+            for h, sid in zip(hits, sids, strict=True):
+                h.sources = self._sources(reader, sid)
+        return hits
+
+    def _sources(self, reader: IndexReader, sid: int) -> list[Source]:
+        """The other copies of sid's document, each with its matching sections that stand beside this
+        hit: the section of the same id, and, beside the document's first hit, those no hit of the
+        shown copy pairs with. So each of the other copies' matching sections is listed once."""
+        report = int(reader.catalog.section_report[sid])
+        members = reader.copies_of(report)
+        if len(members) < 2:
+            return []
+        shown = self.sids[reader.catalog.section_report[self.sids] == report]
+        ids = {int(x): f["section_id"] for x, f in zip(shown, reader.stored([int(x) for x in shown]), strict=True)}
+        lead = int(shown[0]) == sid
+        out = []
+        for m in members:
+            if m == report:
+                continue
+            theirs = [int(x) for x in self.others[reader.catalog.section_report[self.others] == m]]
+            kept = [sec for sec in _source_sections(reader, m, theirs)
+                    if sec.section_id == ids[sid] or (lead and sec.section_id not in ids.values())]
+            out.append(_source(reader, m, kept))
+        return out
 
     def iter_hits(self, reader: IndexReader, batch: int = EXPORT_BATCH) -> Iterator[tuple[np.ndarray, list[Hit]]]:
         """Every hit in result order, as (sids, hits) batches with snippets cut batch by batch:
@@ -112,13 +164,18 @@ class SearchResults:
         uniq, first = np.unique(rep, return_index=True)
         chosen = uniq[np.argsort(first, kind="stable")][start:stop]
         out = []
+        others = reader.catalog.section_report[self.others]
         for r in chosen:
             where = np.flatnonzero(rep == r)
             row = reader.catalog.reports[int(r)]
             keep = where[:GROUP_MAX]
             hits = _hits(reader, [int(s) for s in self.sids[keep]], self.needles, [float(x) for x in self.scores[keep]])
+            sources = [] if self.copies != "one" else [
+                _source(reader, m, _source_sections(reader, m, [int(x) for x in self.others[others == m][:GROUP_MAX]]))
+                for m in reader.copies_of(int(r)) if m != r]
             out.append(ReportGroup(doc_id=row.doc_id, title=row.title, year=row.year, doc_type=row.doc_type,
-                                   **report_fields(row), url=doc_url(row.doc_id), total=len(where), hits=hits))
+                                   **report_fields(row), url=doc_url(row.doc_id), total=len(where), hits=hits,
+                                   sources=sources))
         return out
 
 
@@ -166,10 +223,23 @@ class SearchPage:
         d = {"query": self.query, "total": self.total, "total_documents": self.total_documents,
              "took_ms": self.took_ms, "page": self.page, "per_page": self.per_page, "notice": self.notice,
              "partial": self.results.partial, "facets": copy.deepcopy(self.facets),
-             "hits": [asdict(h) for h in self.hits], "suggestions": list(self.suggestions)}
+             "hits": [asdict(h) for h in self.hits], "suggestions": list(self.suggestions),
+             "copies": self.results.copies, "copy_sections": len(self.results.others)}
         if self.groups is not None:
             d["groups"] = [asdict(g) for g in self.groups]
         return d
+
+
+def _source(reader: IndexReader, report: int, sections: list[SourceSection]) -> Source:
+    row = reader.catalog.reports[report]
+    return Source(doc_id=row.doc_id, title=row.title, source=row.source, source_url=row.source_url,
+                  url=doc_url(row.doc_id), sections=sections)
+
+
+def _source_sections(reader: IndexReader, report: int, sids: list[int]) -> list[SourceSection]:
+    doc_id = reader.catalog.reports[report].doc_id
+    return [SourceSection(section_id=f["section_id"], heading_path=list(f.get("heading_path") or []),
+                          url=doc_url(doc_id, f["section_id"]), page=f.get("page")) for f in reader.stored(sids)]
 
 
 def report_fields(row: ReportMeta) -> dict:

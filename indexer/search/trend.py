@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from indexer.search import facets as facet_mod
-from indexer.search.engine import Deadline
+from indexer.search.engine import COPIES, Deadline
 from indexer.search.facets import Filters
 from indexer.search.limits import MAX_TREND_QUERIES
 from indexer.search.matching import matching_sections
@@ -63,17 +63,20 @@ class Trend:
     series: list[TrendSeries] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     partial: bool = False  # the request's deadline was spent before every query was counted
+    copies: str = "one"  # one: a document held by several sources counts once; all: each copy counts
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
 def trend(reader: IndexReader, queries: list[str], filters: Filters | None = None,
-          measure: str | None = None, deadline: Deadline | None = None) -> Trend:
-    """One series per query (each counted in full); a deadline spent after a series leaves the rest out."""
+          measure: str | None = None, deadline: Deadline | None = None, copies: str = "one") -> Trend:
+    """One series per query (each counted in full); a deadline spent after a series leaves the rest out.
+    copies="one": a document held by several sources counts once (its preferred copy), "all": each copy."""
     filters = filters or Filters()
+    copies = copies if copies in COPIES else "one"
     queries, notices = _clean(queries)
-    years, indexed, unknown_indexed = _axis(reader, filters)
+    years, indexed, unknown_indexed = _axis(reader, filters, copies)
     uneven = len({c for c in indexed if c}) > 1
     default = "share" if uneven else "reports"
     if measure not in MEASURES:
@@ -81,7 +84,7 @@ def trend(reader: IndexReader, queries: list[str], filters: Filters | None = Non
             notices.append(f"统计口径“{measure}”不认识，已改用默认口径。")
         measure = default
     tr = Trend(years=years, indexed=indexed, unknown_indexed=unknown_indexed, measure=measure, default_measure=default,
-               notices=notices)
+               notices=notices, copies=copies)
     for i, q in enumerate(queries):
         if i and deadline is not None and deadline.spent():
             tr.notices.append(f"统计超出了服务器给一次请求的时间：只统计了前 {i} 个检索式（共 {len(queries)} 个）；请稍后再试。")
@@ -100,10 +103,12 @@ def _clean(queries: list[str]) -> tuple[list[str], list[str]]:
     return out, notices
 
 
-def _axis(reader: IndexReader, filters: Filters) -> tuple[list[int], list[int], int | None]:
+def _axis(reader: IndexReader, filters: Filters, copies: str) -> tuple[list[int], list[int], int | None]:
     """Every year from the first to the last (or the asked range), reports indexed in each, and of unknown year."""
     facts = reader.facts
     base = reader.report_live & facet_mod.report_filter(facts, filters, skip="year")
+    if copies == "one":
+        base = facet_mod.one_per_document(facts, base)
     per_year = np.bincount(facts.year[base], minlength=1)
     known = np.flatnonzero(per_year[1:]) + 1
     if filters.year_unknown:
@@ -120,6 +125,11 @@ def _axis(reader: IndexReader, filters: Filters) -> tuple[list[int], list[int], 
 def _series(reader: IndexReader, q: str, filters: Filters, tr: Trend) -> TrendSeries:
     parsed = parse_query(q)
     sids = matching_sections(reader, q, filters)
+    if tr.copies == "one" and len(sids):  # the sections of each document's preferred matching copy
+        of = reader.catalog.section_report[sids]
+        hit = np.zeros(len(reader.catalog.reports), dtype=bool)
+        hit[of] = True
+        sids = sids[facet_mod.one_per_document(reader.facts, hit)[of]]
     needles = [Needle(t.text, t.prefix) for t in parsed.positive_terms() + parsed.title_terms()]
     report = reader.catalog.section_report[sids]
     year = reader.facts.year[report]

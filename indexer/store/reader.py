@@ -19,6 +19,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
 from indexer.ingest.model import Skipped
+from indexer.store import copies as copy_groups
 from indexer.store import generations as store
 from indexer.store.catalog import Catalog, Facts, fold_doc_no
 from indexer.store.exact import ExactSegment
@@ -58,7 +59,7 @@ class IndexReader:
         self.texts = [SectionTexts(gen / d) for d in self.manifest["segments"]]
         self._bases = [seg.base for seg in self.segments]  # ascending: segments are in sid order
         self.catalog = Catalog.concat([Catalog.load(gen / d) for d in self.manifest["segments"]])
-        self.facts = Facts.of(self.catalog.reports)
+        self.facts = Facts.of(self.catalog.reports, copy_groups.load(gen, len(self.catalog.reports)))
         self.titles_folded = [r.title_folded for r in self.catalog.reports]
         self.issuers_folded = [fold_text(r.issuer or "") for r in self.catalog.reports]
         self.doc_nos_folded = [fold_doc_no(r.doc_no or "") for r in self.catalog.reports]
@@ -74,6 +75,7 @@ class IndexReader:
         self.lock = threading.RLock()  # Whoosh readers seek and read shared files: one thread at a time
         self._searcher = None
         self._doc_index: dict[str, int] | None = None
+        self._copies: dict[int, list[int]] | None = None
         self.first_sections = np.zeros(self.n, dtype=bool)  # each report's first section
         self.first_sections[[r.first_sid for r in self.catalog.reports]] = True
         self.n_live = max(int(self.live.sum()), 1)
@@ -122,6 +124,21 @@ class IndexReader:
                     self._doc_index = {r.doc_id: i for i, r in enumerate(self.catalog.reports)
                                        if self.report_live[i]}
         return self._doc_index.get(doc_id)
+
+    def copies_of(self, report: int) -> list[int]:
+        """The reports that are copies of one document with `report` (itself included), preferred
+        first; [report] when it has no other copy."""
+        if self._copies is None:
+            with self.lock:
+                if self._copies is None:
+                    group, prefer = self.facts.group, self.facts.prefer
+                    many = np.flatnonzero(np.bincount(group[self.report_live], minlength=len(group)) > 1)
+                    members = np.flatnonzero(np.isin(group, many) & self.report_live)
+                    found: dict[int, list[int]] = {}
+                    for i in members[np.argsort(prefer[members], kind="stable")]:
+                        found.setdefault(int(group[i]), []).append(int(i))
+                    self._copies = found
+        return self._copies.get(int(self.facts.group[report]), [report])
 
     def sections_with_words(self, words: list[str], fields: tuple[str, ...]) -> np.ndarray:
         """Sorted sids of the sections holding every word in one of `fields` (removed sections
