@@ -166,7 +166,7 @@ def batch_sections(parsed: list[tuple[str, ParsedFile | Skipped]], first_sid: in
                     region=r.region or "", source=r.source, **({"page": s.page} if s.page else {}),
                 ))
                 sid += 1
-            text = fingerprint.compact(report_text(out.headings[first:], out.bodies[first:]))
+            text = fingerprint.compact(report_text(title_folded, out.headings[first:], out.bodies[first:]))
             signatures.append(fingerprint.signature(text))
             reports.append(ReportRow(**meta, file_key=key, first_sid=sid - len(r.sections), n_sections=len(r.sections),
                                      parts=parts, digest=fingerprint.digest(text), chars=len(text)))
@@ -176,9 +176,13 @@ def batch_sections(parsed: list[tuple[str, ParsedFile | Skipped]], first_sid: in
     return out
 
 
-def report_text(headings: list[str], bodies: list[str]) -> str:
-    """A report's folded text as the exact index holds it (its title before the first heading), the
-    text its copies are found by."""
+def report_text(title: str, headings: list[str], bodies: list[str]) -> str:
+    """A report's folded text from its sections as the exact index holds them, without the title the
+    first heading begins with (exact_heading): the text its copies are found by. A title is left
+    out because it is often not printed but made from the file's name."""
+    if headings:
+        first = headings[0]
+        headings = ["" if first == title else first.removeprefix(title + " ") if title else first, *headings[1:]]
     return "\n".join(f"{h}\n{b}" for h, b in zip(headings, bodies, strict=True))
 
 

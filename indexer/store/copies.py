@@ -32,8 +32,8 @@ from indexer.text.normalize import fold_text
 
 COPIES = "copies.npy"
 MIN_CHARS = 50  # compact characters: a shorter text is grouped by its 文号 and issuer only
-MIN_RESEMBLANCE = 0.7  # estimated Jaccard resemblance of the shingles; measured in docs/benchmarks.md
-LSH_THRESHOLD = 0.6  # datasketch's LSH asked for pairs from here, below MIN_RESEMBLANCE: estimates vary
+MIN_RESEMBLANCE = 0.8  # estimated Jaccard resemblance of the shingles; measured in docs/benchmarks.md
+LSH_THRESHOLD = 0.7  # datasketch's LSH asked for pairs from here, below MIN_RESEMBLANCE: estimates vary
 MAX_CHANGED = 8  # characters changed (fingerprint.difference) that still make a copy; measured
 
 
@@ -69,8 +69,12 @@ def load(gen: Path, n_reports: int) -> np.ndarray:
 
 def groups(reports: list[ReportRow], live: np.ndarray, pairs: list[tuple[int, int]]) -> np.ndarray:
     """(group, prefer) per report: group is the report index of its document's preferred copy, prefer
-    a rank over all reports (lower first). Removed reports stand alone."""
+    a rank over all reports (lower first). Removed reports stand alone. Pairs join groups in the
+    order of their doc ids (whatever order the files were indexed in), and never two groups holding
+    reports of one file: a notice and the document it issues are two documents, even when a third
+    file holds both as one report."""
     parent = np.arange(len(reports))
+    files = {i: {reports[i].file_key} for i in range(len(reports))}
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -78,10 +82,12 @@ def groups(reports: list[ReportRow], live: np.ndarray, pairs: list[tuple[int, in
             i = parent[i]
         return i
 
-    for a, b in pairs:
+    for a, b in sorted(pairs, key=lambda p: sorted((reports[p[0]].doc_id, reports[p[1]].doc_id))):
         ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+        if ra != rb and not files[ra] & files[rb]:
+            keep, gone = min(ra, rb), max(ra, rb)
+            parent[gone] = keep
+            files[keep] |= files.pop(gone)
     order = sorted(range(len(reports)), key=lambda i: (not live[i], *_preference(reports[i])))
     prefer = np.empty(len(reports), dtype=np.int32)
     prefer[order] = np.arange(len(reports), dtype=np.int32)
@@ -103,14 +109,14 @@ def _pairs(catalog: Catalog, live: np.ndarray, texts: _Texts, stats: CopyStats) 
     """Pairs of live reports that are copies of one document."""
     reports = catalog.reports
     out: list[tuple[int, int]] = []
-    by_number: dict[tuple[str, str], int] = {}
+    by_number: dict[tuple[str, str], list[int]] = {}
     for i in np.flatnonzero(live):
         r = reports[i]
         if r.doc_no and r.issuer:
-            key = (fold_doc_no(r.doc_no), fold_text(r.issuer))
-            first = by_number.setdefault(key, int(i))
-            if first != i:
-                out.append((first, int(i)))
+            by_number.setdefault((fold_doc_no(r.doc_no), fold_text(r.issuer)), []).append(int(i))
+    for same in by_number.values():  # each joined to the first by doc id: the same pairs in any index order
+        first = min(same, key=lambda i: reports[i].doc_id)
+        out += [(first, i) for i in same if i != first]
     texts_checked: dict[tuple[str, str], int] = {}
     for a, b in _candidates(catalog, live):
         stats.candidates += 1
@@ -143,11 +149,12 @@ def _candidates(catalog: Catalog, live: np.ndarray) -> list[tuple[int, int]]:
         for i in keep:
             session.insert(i, sketches[i], check_duplication=False)
     pairs = {(min(i, j), max(i, j)) for i in keep for j in lsh.query(sketches[i]) if j != i}
-    same_text: dict[str, int] = {}
+    same_text: dict[str, list[int]] = {}
     for i in keep:  # equal texts always meet, whatever the LSH's bands say
-        first = same_text.setdefault(catalog.reports[i].digest, i)
-        if first != i:
-            pairs.add((first, i))
+        same_text.setdefault(catalog.reports[i].digest, []).append(i)
+    for same in same_text.values():
+        first = min(same, key=lambda i: catalog.reports[i].doc_id)
+        pairs.update((min(first, i), max(first, i)) for i in same if i != first)
     return sorted(pairs)
 
 
@@ -177,4 +184,4 @@ class _Texts:
         for sid in range(r.first_sid, r.first_sid + r.n_sections):
             seg = next(s for s in self._segments if s.base <= sid < s.base + s.size)
             parts.append(seg.section_text(sid - seg.base))
-        return report_text([h for h, _b in parts], [b for _h, b in parts])
+        return report_text(r.title_folded, [h for h, _b in parts], [b for _h, b in parts])

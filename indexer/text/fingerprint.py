@@ -32,9 +32,12 @@ SEED = 1
 SHINGLE = 5  # characters per shingle
 SAMPLE = 4  # one shingle in SAMPLE is hashed into the signature (by its hash: the same ones in every copy)
 RUN_MIN = 20  # characters: a run only one text has in the middle is a change from this length on
+ANCHOR = 30  # characters: an equal run this long is a passage the texts share
 INNER_MAX = 4_000_000  # a character alignment larger than this (length × length) is not tried: all changed
 
 _NOT_WORD = re.compile(r"[\W_]+")
+_DIGIT = "[0-9〇○零一二三四五六七八九十]"
+_CLOSING = re.compile(f"^(?:附件|抄送|主题词)|{_DIGIT}{{4}}年{_DIGIT}{{1,2}}月{_DIGIT}{{1,3}}日")  # compact: no spaces
 _SENTENCE_END = re.compile(r"(?<=[。!?;])")  # 。！？； folded
 _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED).permutations  # (a, b), uint32, as datasketch draws them
 _MAX = np.uint32(0xFFFFFFFF)
@@ -96,7 +99,7 @@ def resemblance(a: np.ndarray, b: np.ndarray) -> float:
 class Difference:
     """How two texts differ, in characters of their compact forms."""
 
-    changed: int  # replaced, or in one-sided runs of RUN_MIN or more between shared passages
+    changed: int  # replaced anywhere, or in one-sided runs of RUN_MIN or more between shared passages
     one_sided: int  # in shorter one-sided runs between shared passages (noise: page numbers, lost numbering)
     ends: int  # only one text has them, before the first or after the last shared passage
     shared: int  # in passages both have
@@ -104,22 +107,26 @@ class Difference:
 
 def difference(a_folded: str, b_folded: str) -> Difference:
     """Align two folded texts (sentences first, then characters inside differing sentences) and
-    count their differences."""
+    count their differences. A shared passage is a run of ANCHOR or more equal characters: what one
+    text has before the first (a header, the lines a reader took for the title, 文号 and addressee)
+    is an end, and so is a run after the last that is short or holds the closing parts a reader
+    may have kept in the text (附件说明, signature and date, 抄送); a paragraph more or less at the
+    end is a change."""
     ops = _char_ops(_sentences(a_folded), _sentences(b_folded))
-    equal = [i for i, (tag, _x, _y) in enumerate(ops) if tag == "equal"]
-    first, last = (equal[0], equal[-1]) if equal else (len(ops), -1)
+    anchors = [i for i, (tag, x, _y) in enumerate(ops) if tag == "equal" and len(x) >= ANCHOR]
+    first, last = (anchors[0], anchors[-1]) if anchors else (len(ops), -1)
     out = Difference(0, 0, 0, 0)
     for i, (tag, x, y) in enumerate(ops):
         if tag == "equal":
-            out.shared += x
-        elif (i < first or i > last) and tag != "replace":
-            out.ends += x + y
+            out.shared += len(x)
         elif tag == "replace":
-            out.changed += max(x, y)
-        elif x + y >= RUN_MIN:
-            out.changed += x + y
+            out.changed += max(len(x), len(y))
+        elif i < first or (i > last and (len(x + y) < RUN_MIN or _CLOSING.search(x + y))):
+            out.ends += len(x + y)
+        elif len(x + y) >= RUN_MIN:
+            out.changed += len(x + y)
         else:
-            out.one_sided += x + y
+            out.one_sided += len(x + y)
     return out
 
 
@@ -127,12 +134,13 @@ def _sentences(folded: str) -> list[str]:
     return [s for s in (compact(x) for x in _SENTENCE_END.split(folded)) if s]
 
 
-def _char_ops(sa: list[str], sb: list[str]) -> list[tuple[str, int, int]]:
-    """(tag, characters of a, characters of b) for each run of the alignment, adjacent runs of one
-    tag merged: sentences aligned first, and characters inside each run of differing sentences."""
-    ops: list[tuple[str, int, int]] = []
+def _char_ops(sa: list[str], sb: list[str]) -> list[tuple[str, str, str]]:
+    """(tag, text of a, text of b) for each run of the alignment, adjacent runs of one tag merged:
+    sentences aligned first, and characters inside each run of differing sentences (an equal run's
+    text is a's)."""
+    ops: list[tuple[str, str, str]] = []
 
-    def add(tag: str, x: int, y: int) -> None:
+    def add(tag: str, x: str, y: str) -> None:
         if not x and not y:
             return
         if ops and ops[-1][0] == tag:
@@ -142,11 +150,13 @@ def _char_ops(sa: list[str], sb: list[str]) -> list[tuple[str, int, int]]:
 
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, sa, sb, autojunk=False).get_opcodes():
         x, y = "".join(sa[i1:i2]), "".join(sb[j1:j2])
-        if tag != "replace":
-            add(tag, len(x), len(y))
+        if tag == "equal":
+            add(tag, x, "")
+        elif tag != "replace":
+            add(tag, x, y)
         elif len(x) * len(y) > INNER_MAX:
-            add("replace", len(x), len(y))
+            add("replace", x, y)
         else:
             for t, a1, a2, b1, b2 in difflib.SequenceMatcher(None, x, y, autojunk=False).get_opcodes():
-                add(t, a2 - a1, b2 - b1)
+                add(t, x[a1:a2], "" if t == "equal" else y[b1:b2])
     return ops
