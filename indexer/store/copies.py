@@ -11,8 +11,8 @@ Two reports are copies of one document when
   rewritten paragraph is a change, a header, a footer or page numbers are not), and nothing they
   both state contradicts it: not two years, two 文号 or two issuers (neither within the other).
 Texts shorter than MIN_CHARS are too short to tell. Copies of copies are copies (the groups are the
-connected parts of these pairs). A group's preferred copy, shown for the document, is the one that
-states most of 文号, date and issuer, then the longest text, then the first by doc id.
+connected parts of these pairs). A group's preferred copy, shown for the document, is a complete
+one that carries least besides the text, then states most of 文号, date and issuer (_preference).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ MIN_CHARS = 50  # compact characters: a shorter text is grouped by its 文号 an
 MIN_RESEMBLANCE = 0.8  # estimated Jaccard resemblance of the shingles; measured in docs/benchmarks.md
 LSH_THRESHOLD = 0.7  # datasketch's LSH asked for pairs from here, below MIN_RESEMBLANCE: estimates vary
 MAX_CHANGED = 8  # characters changed (fingerprint.difference) that still make a copy; measured
+COMPLETE = 0.95  # share of its median copy's text a copy needs to be shown for the document
 
 
 @dataclass
@@ -88,21 +89,28 @@ def groups(reports: list[ReportRow], live: np.ndarray, pairs: list[tuple[int, in
             keep, gone = min(ra, rb), max(ra, rb)
             parent[gone] = keep
             files[keep] |= files.pop(gone)
-    order = sorted(range(len(reports)), key=lambda i: (not live[i], *_preference(reports[i])))
-    prefer = np.empty(len(reports), dtype=np.int32)
-    prefer[order] = np.arange(len(reports), dtype=np.int32)
-    out = np.empty((len(reports), 2), dtype=np.int32)
-    best: dict[int, int] = {}
-    for i in order:  # most preferred first: the first of each group names it
-        best.setdefault(root(i), i)
+    members: dict[int, list[int]] = {}
     for i in range(len(reports)):
-        out[i] = best[root(i)] if live[i] else i, prefer[i]
+        members.setdefault(root(i) if live[i] else -1 - i, []).append(i)
+    order: list[int] = []
+    for group in members.values():  # each group's copies in the order they are preferred
+        typical = sorted(reports[i].chars for i in group)[len(group) // 2]
+        order += sorted(group, key=lambda i: _preference(reports[i], typical))
+    out = np.empty((len(reports), 2), dtype=np.int32)
+    for rank, i in enumerate(order):
+        out[i, 1] = rank
+    for group in members.values():
+        best = min(group, key=lambda i: out[i, 1])
+        out[group, 0] = best
     return out
 
 
-def _preference(r: ReportRow) -> tuple:
+def _preference(r: ReportRow, typical: int) -> tuple:
+    """The copy shown for a document: a complete one (95 % or more of the median copy's text: a
+    truncated copy is not), then the shortest (the least a provider or a site added), then the one
+    stating most of 文号, date and issuer, then the first by doc id."""
     stated = sum(1 for v in (r.doc_no, r.date, r.issuer) if v)
-    return -stated, -r.chars, r.doc_id
+    return r.chars < COMPLETE * typical, r.chars, -stated, r.doc_id
 
 
 def _pairs(catalog: Catalog, live: np.ndarray, texts: _Texts, stats: CopyStats) -> list[tuple[int, int]]:

@@ -33,6 +33,7 @@ SHINGLE = 5  # characters per shingle
 SAMPLE = 4  # one shingle in SAMPLE is hashed into the signature (by its hash: the same ones in every copy)
 RUN_MIN = 20  # characters: a run only one text has in the middle is a change from this length on
 ANCHOR = 30  # characters: an equal run this long is a passage the texts share
+GLUE = 3  # characters: differences this close are one region (a replaced figure aligns around a shared digit)
 INNER_MAX = 4_000_000  # a character alignment larger than this (length × length) is not tried: all changed
 
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -55,17 +56,23 @@ def digest(compact_text: str) -> str:
     return hashlib.blake2b(compact_text.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
 
 
-def shingle_hashes(compact_text: str) -> np.ndarray:
-    """The sampled SHINGLE-character shingles as 32-bit hashes (unique, sorted), mixed as datasketch
-    mixes a hash before its permutations."""
+def shingles(compact_text: str) -> np.ndarray:
+    """Each SHINGLE-character window of the text as a 32-bit hash (a polynomial of its characters):
+    what datasketch would be given as the values' hashes."""
     c = np.frombuffer(compact_text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     n = len(c) - SHINGLE + 1
     if n <= 0:
         return np.zeros(0, dtype=np.uint32)
     h = np.zeros(n, dtype=np.uint32)
-    for j in range(SHINGLE):  # a polynomial hash of each window; uint32 arithmetic wraps
+    for j in range(SHINGLE):  # uint32 arithmetic wraps
         h = h * _ROLL + c[j:j + n]
-    h = fmix32(h)
+    return h
+
+
+def sampled(hashes: np.ndarray) -> np.ndarray:
+    """The shingles kept for the signature (those whose mixed hash is divisible by SAMPLE), mixed as
+    datasketch mixes a hash before its permutations; unique and sorted."""
+    h = fmix32(hashes)
     return np.unique(h[h % np.uint32(SAMPLE) == 0])
 
 
@@ -79,11 +86,11 @@ def fmix32(h: np.ndarray) -> np.ndarray:
 
 
 def signature(compact_text: str) -> np.ndarray:
-    """The MinHash signature (NUM_PERM uint32) of the text's sampled shingles: datasketch's
-    `MinHash(scheme="affine32")` fed the same mixed hashes gives the same values; all-max when the
-    text is shorter than a shingle."""
+    """The MinHash signature (NUM_PERM uint32) of the text's sampled shingles: what datasketch's
+    `MinHash(num_perm=NUM_PERM, seed=SEED)` (scheme affine32) updated with the kept shingles' hashes
+    holds, computed for all of them at once; all-max when the text is shorter than a shingle."""
     a, b = _PERMUTATIONS
-    hashes = shingle_hashes(compact_text)
+    hashes = sampled(shingles(compact_text))
     sig = np.full(NUM_PERM, _MAX, dtype=np.uint32)
     for i in range(0, len(hashes), _CHUNK):
         sig = np.minimum(sig, (hashes[i:i + _CHUNK, None] * a + b).min(axis=0))
@@ -112,7 +119,7 @@ def difference(a_folded: str, b_folded: str) -> Difference:
     is an end, and so is a run after the last that is short or holds the closing parts a reader
     may have kept in the text (附件说明, signature and date, 抄送); a paragraph more or less at the
     end is a change."""
-    ops = _char_ops(_sentences(a_folded), _sentences(b_folded))
+    ops = _regions(_char_ops(_sentences(a_folded), _sentences(b_folded)))
     anchors = [i for i, (tag, x, _y) in enumerate(ops) if tag == "equal" and len(x) >= ANCHOR]
     first, last = (anchors[0], anchors[-1]) if anchors else (len(ops), -1)
     out = Difference(0, 0, 0, 0)
@@ -127,6 +134,28 @@ def difference(a_folded: str, b_folded: str) -> Difference:
             out.changed += len(x + y)
         else:
             out.one_sided += len(x + y)
+    return out
+
+
+def _regions(ops: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """Differences no more than GLUE equal characters apart taken as one region (125克 → 150克
+    aligns as 1, -2, 5, +0): a region where both texts have characters of their own is a
+    replacement of them, else what one text has alone."""
+    out: list[tuple[str, str, str]] = []
+    i = 0
+    while i < len(ops):
+        if ops[i][0] == "equal":
+            out.append(ops[i])
+            i += 1
+            continue
+        x, y = ops[i][1], ops[i][2]
+        i += 1
+        while i < len(ops) and (ops[i][0] != "equal" or (
+                len(ops[i][1]) <= GLUE and i + 1 < len(ops) and ops[i + 1][0] != "equal")):
+            if ops[i][0] != "equal":
+                x, y = x + ops[i][1], y + ops[i][2]
+            i += 1
+        out.append(("replace" if x and y else "delete" if x else "insert", x, y))
     return out
 
 
