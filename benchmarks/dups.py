@@ -173,12 +173,12 @@ def official(corpus: Path, work: Path) -> dict:
         members = reader.copies_of(i)
         if len(members) > 1:
             groups[members[0]] = [reader.catalog.reports[m].doc_id for m in members]
-    res = search(reader, "教体艺 艺术教育发展", per_page=50, group="report")
+    res = search(reader, "学校艺术教育", per_page=50, group="report")
     cards = [(g.doc_id, [s.doc_id for s in g.sources]) for g in res.groups or []
              if "推进学校艺术教育发展的若干意见" in g.title]
     labelled = _labelled_copies(corpus / "official-docs" / "LABELS.tsv")
     return {"reports": summary.reports, "groups": list(groups.values()), "labelled_copies": labelled,
-            "query": "教体艺 艺术教育发展", "cards_of_教体艺〔2014〕1号": cards,
+            "query": "学校艺术教育", "cards_of_教体艺〔2014〕1号": cards,
             "rejected": summary.copy_stats.rejected if summary.copy_stats else []}
 
 
