@@ -102,6 +102,7 @@ class SearchResults:
     partial: bool = False  # the request's deadline was spent: every match, but unranked (a notice says so)
     others: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # other copies' matching sids
     copies: str = "one"  # one: a document held by several sources is one result; all: every copy is
+    _index: _ByReport | None = field(default=None, repr=False, compare=False)  # built when sources are first listed
 
     @property
     def total(self) -> int:
@@ -126,7 +127,7 @@ class SearchResults:
         """Hits start..stop of the result order, snippets cut now, each with its document's other copies."""
         sids = [int(s) for s in self.sids[start:stop]]
         hits = _hits(reader, sids, self.needles, [float(x) for x in self.scores[start:stop]])
-        if self.copies == "one":
+        if self.copies == "one" and len(self.others):
             for h, sid in zip(hits, sids, strict=True):
                 h.sources = self._sources(reader, sid)
         return hits
@@ -139,18 +140,25 @@ class SearchResults:
         members = reader.copies_of(report)
         if len(members) < 2:
             return []
-        shown = self.sids[reader.catalog.section_report[self.sids] == report]
-        ids = {int(x): f["section_id"] for x, f in zip(shown, reader.stored([int(x) for x in shown]), strict=True)}
-        lead = int(shown[0]) == sid
+        by_report = self._by_report(reader)
+        shown = by_report.shown(report)
+        ids = by_report.section_ids(reader, shown)
+        at = next(k for k, x in enumerate(shown) if int(x) == sid)
+        mine, lead, paired = ids[at], at == 0, set(ids)
         out = []
         for m in members:
             if m == report:
                 continue
-            theirs = [int(x) for x in self.others[reader.catalog.section_report[self.others] == m]]
-            kept = [sec for sec in _source_sections(reader, m, theirs)
-                    if sec.section_id == ids[sid] or (lead and sec.section_id not in ids.values())]
-            out.append(_source(reader, m, kept))
+            theirs = by_report.other(m)
+            kept = [int(x) for x, sec in zip(theirs, by_report.section_ids(reader, theirs), strict=True)
+                    if sec == mine or (lead and sec not in paired)]
+            out.append(_source(reader, m, _source_sections(reader, m, kept)))
         return out
+
+    def _by_report(self, reader: IndexReader) -> _ByReport:
+        if self._index is None:
+            self._index = _ByReport.of(reader, self.sids, self.others)
+        return self._index
 
     def iter_hits(self, reader: IndexReader, batch: int = EXPORT_BATCH) -> Iterator[tuple[np.ndarray, list[Hit]]]:
         """Every hit in result order, as (sids, hits) batches with snippets cut batch by batch:
@@ -164,14 +172,14 @@ class SearchResults:
         uniq, first = np.unique(rep, return_index=True)
         chosen = uniq[np.argsort(first, kind="stable")][start:stop]
         out = []
-        others = reader.catalog.section_report[self.others]
+        by_report = self._by_report(reader)
         for r in chosen:
             where = np.flatnonzero(rep == r)
             row = reader.catalog.reports[int(r)]
             keep = where[:GROUP_MAX]
             hits = _hits(reader, [int(s) for s in self.sids[keep]], self.needles, [float(x) for x in self.scores[keep]])
             sources = [] if self.copies != "one" else [
-                _source(reader, m, _source_sections(reader, m, [int(x) for x in self.others[others == m][:GROUP_MAX]]))
+                _source(reader, m, _source_sections(reader, m, [int(x) for x in by_report.other(m)[:GROUP_MAX]]))
                 for m in reader.copies_of(int(r)) if m != r]
             out.append(ReportGroup(doc_id=row.doc_id, title=row.title, year=row.year, doc_type=row.doc_type,
                                    **report_fields(row), url=doc_url(row.doc_id), total=len(where), hits=hits,
@@ -228,6 +236,48 @@ class SearchPage:
         if self.groups is not None:
             d["groups"] = [asdict(g) for g in self.groups]
         return d
+
+
+@dataclass
+class _ByReport:
+    """A result's shown and other copies' sids by report, in result order, and the section ids read
+    for them: built once, so that listing sources costs no pass over the whole result per hit (an
+    export of every hit lists them for each)."""
+
+    shown_reports: np.ndarray  # sorted report numbers
+    shown_sids: list[np.ndarray]
+    other_reports: np.ndarray
+    other_sids: list[np.ndarray]
+    ids: dict[int, str] = field(default_factory=dict)  # sid → section_id
+
+    @classmethod
+    def of(cls, reader: IndexReader, sids: np.ndarray, others: np.ndarray) -> _ByReport:
+        return cls(*_split(reader, sids), *_split(reader, others))
+
+    def shown(self, report: int) -> np.ndarray:
+        return _lookup(self.shown_reports, self.shown_sids, report)
+
+    def other(self, report: int) -> np.ndarray:
+        return _lookup(self.other_reports, self.other_sids, report)
+
+    def section_ids(self, reader: IndexReader, sids: np.ndarray) -> list[str]:
+        missing = [int(x) for x in sids if int(x) not in self.ids]
+        for x, f in zip(missing, reader.stored(missing), strict=True):
+            self.ids[x] = f["section_id"]
+        return [self.ids[int(x)] for x in sids]
+
+
+def _split(reader: IndexReader, sids: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    """(the reports of sids, sorted; each one's sids in their order)."""
+    reports = reader.catalog.section_report[sids]
+    order = np.argsort(reports, kind="stable")
+    uniq, first = np.unique(reports[order], return_index=True)
+    return uniq, np.split(sids[order], first[1:]) if len(uniq) else []
+
+
+def _lookup(reports: np.ndarray, parts: list[np.ndarray], report: int) -> np.ndarray:
+    i = int(np.searchsorted(reports, report))
+    return parts[i] if i < len(reports) and reports[i] == report else np.zeros(0, dtype=np.int64)
 
 
 def _source(reader: IndexReader, report: int, sections: list[SourceSection]) -> Source:
