@@ -153,7 +153,23 @@ def measure_set(folder: Path, truth: dict[str, str], kinds: dict[str, str], work
         c["grouped" if reader.facts.group[a] == reader.facts.group[b] else "apart"] += 1
         c["same" if docs[a] == docs[b] else "different"] += 1
     out["by_kinds"] = {k: dict(v) for k, v in sorted(by_kind.items())}
+    out["against_original"] = against_original(reader, truth, kinds)
     return out
+
+
+def against_original(reader, truth: dict[str, str], kinds: dict[str, str]) -> dict[str, dict]:
+    """Per kind of file: how many are grouped with their original (a copy should be, a version not)."""
+    group = {r.doc_id: reader.facts.group[i] for i, r in enumerate(reader.catalog.reports) if reader.report_live[i]}
+    original = {truth[f]: f for f, k in kinds.items() if k == "original"}
+    out: dict[str, Counter] = {}
+    for f, kind in kinds.items():
+        base = original.get(truth[f].split("~")[0])
+        if kind == "original" or base is None or f not in group or base not in group:
+            continue
+        c = out.setdefault(kind, Counter())
+        c["files"] += 1
+        c["grouped_with_original"] += int(group[f] == group[base])
+    return {k: dict(v) for k, v in sorted(out.items())}
 
 
 def hand_set() -> tuple[Path, dict[str, str], dict[str, str]]:
