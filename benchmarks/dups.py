@@ -246,12 +246,34 @@ def laws_twice(corpus: Path, work: Path, baseline: str, runs: int) -> dict:
         if len(names) != len(set(names)):
             shown_twice.append(qd["q"])
     med = {k: statistics.median(v) for k, v in seconds.items()}
+    fingerprints = fingerprint_cpu(work / "index-laws-2x-with")
     return {"reports": int(reader.report_live.sum()), "documents": documents, "twins_apart": twins_apart[:20],
             "queries_showing_a_law_twice": shown_twice, "seconds": seconds, "cpu_seconds": cpu,
             "median_with": med["with"], "median_without": med["without"],
             "growth": med["with"] / med["without"] - 1,
             "cpu_growth": statistics.median(cpu["with"]) / statistics.median(cpu["without"]) - 1,
-            "copies_phase_seconds": [p.get("copies") for p in phases]}
+            "copies_phase_seconds": [p.get("copies") for p in phases], "fingerprint_cpu_seconds": fingerprints}
+
+
+def fingerprint_cpu(index: Path) -> float:
+    """CPU seconds of what grouping adds to the workers: each report's compact text, digest and
+    signature, from the folded text the index holds (the workers make them from the same strings)."""
+    from indexer.store.batches import report_text
+    from indexer.store.catalog import Catalog
+    from indexer.store.exact import ExactSegment
+
+    reader = Library(index).reader()
+    segments = [ExactSegment.load(reader.gen / d) for d in reader.manifest["segments"]]
+    spent = 0.0
+    for seg, d in zip(segments, reader.manifest["segments"], strict=True):
+        for r in Catalog.load(reader.gen / d).reports:
+            parts = [seg.section_text(sid - seg.base) for sid in range(r.first_sid, r.first_sid + r.n_sections)]
+            t = time.process_time()
+            text = fingerprint.compact(report_text(r.title_folded, [h for h, _b in parts], [b for _h, b in parts]))
+            fingerprint.signature(text)
+            fingerprint.digest(text)
+            spent += time.process_time() - t
+    return round(spent, 2)
 
 
 def _children_cpu() -> float:

@@ -294,3 +294,13 @@ def test_an_incremental_run_keeps_groups_as_a_full_rebuild_makes_them(tmp_path):
     got, want = documents(Library(inc).reader()), documents(Library(full).reader())
     assert got == want
     assert got["again/" + SUMMARY] == got[SUMMARY] == got[draft.name]
+
+
+def test_short_texts_are_copies_only_when_their_titles_are_the_same_too(tmp_path):
+    src = tmp_path / "src"
+    for folder, title in (("a", "绿水县校车安全条例"), ("b", "绿水县校车安全条例"), ("c", "绿水县食堂管理办法")):
+        (src / folder).mkdir(parents=True)
+        (src / folder / "x.md").write_text(f"# {title}\n\n本条例自公布之日起施行。\n", encoding="utf-8")
+    reindex(tmp_path / "ix", [src], progress=False)
+    got = documents(Library(tmp_path / "ix").reader())
+    assert got["a/x.md"] == got["b/x.md"] != got["c/x.md"]

@@ -10,7 +10,8 @@ Two reports are copies of one document when
   and aligning the texts leaves at most MAX_CHANGED characters changed (fingerprint.difference: a
   rewritten paragraph is a change, a header, a footer or page numbers are not), and nothing they
   both state contradicts it: not two years, two 文号 or two issuers (neither within the other).
-Texts shorter than MIN_CHARS are too short to tell. Copies of copies are copies (the groups are the
+Texts shorter than MIN_CHARS are too short to tell unless equal, titles too (a law whose file
+holds little more than its title). Copies of copies are copies (the groups are the
 connected parts of these pairs). A group's preferred copy, shown for the document, is a complete
 one that carries least besides the text, then states most of 文号, date and issuer (_preference).
 """
@@ -31,7 +32,7 @@ from indexer.text import fingerprint
 from indexer.text.normalize import fold_text
 
 COPIES = "copies.npy"
-MIN_CHARS = 50  # compact characters: a shorter text is grouped by its 文号 and issuer only
+MIN_CHARS = 50  # compact characters: a shorter text is grouped by its 文号 and issuer, or when it and its title are the same
 MIN_RESEMBLANCE = 0.8  # estimated Jaccard resemblance of the shingles; measured in docs/benchmarks.md
 LSH_THRESHOLD = 0.7  # datasketch's LSH asked for pairs from here, below MIN_RESEMBLANCE: estimates vary
 MAX_CHANGED = 8  # characters changed (fingerprint.difference) that still make a copy; measured
@@ -149,7 +150,8 @@ def _pairs(catalog: Catalog, live: np.ndarray, texts: _Texts, stats: CopyStats) 
 
 
 def _candidates(catalog: Catalog, live: np.ndarray) -> list[tuple[int, int]]:
-    """Pairs (a < b) of live reports of MIN_CHARS or more that the LSH finds alike, or whose texts are equal."""
+    """Pairs (a < b) of live reports of MIN_CHARS or more that the LSH finds alike, or whose texts are
+    equal (shorter ones: and their titles)."""
     keep = [int(i) for i in np.flatnonzero(live) if catalog.reports[i].chars >= MIN_CHARS]
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=fingerprint.NUM_PERM)
     sketches = {i: LeanMinHash(seed=fingerprint.SEED, hashvalues=catalog.signatures[i], scheme="affine32") for i in keep}
@@ -157,9 +159,11 @@ def _candidates(catalog: Catalog, live: np.ndarray) -> list[tuple[int, int]]:
         for i in keep:
             session.insert(i, sketches[i], check_duplication=False)
     pairs = {(min(i, j), max(i, j)) for i in keep for j in lsh.query(sketches[i]) if j != i}
-    same_text: dict[str, list[int]] = {}
-    for i in keep:  # equal texts always meet, whatever the LSH's bands say
-        same_text.setdefault(catalog.reports[i].digest, []).append(i)
+    same_text: dict[tuple[str, str], list[int]] = {}
+    for i in np.flatnonzero(live):  # equal texts always meet, whatever the LSH's bands say; short ones if titled alike
+        r = catalog.reports[i]
+        if r.chars:
+            same_text.setdefault((r.digest, "" if r.chars >= MIN_CHARS else r.title_folded), []).append(int(i))
     for same in same_text.values():
         first = min(same, key=lambda i: catalog.reports[i].doc_id)
         pairs.update((min(first, i), max(first, i)) for i in same if i != first)
