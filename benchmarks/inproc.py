@@ -1,4 +1,5 @@
-"""edusearch queries in one process, each asked once, with snippets and facets (a first page of 10)."""
+"""edusearch queries in one process, each asked once, with snippets and facets (a first page of 10), and
+beside it the concordance's first page of the same query (50 lines by year, as /kwic opens)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import time
 from pathlib import Path
 
 from indexer.search.engine import find, search, warm
+from indexer.search.kwic import kwic
 from indexer.search.matching import matching_sections
 from indexer.store.reader import Library
 
@@ -33,10 +35,14 @@ def main() -> None:
         t = time.perf_counter()
         matching_sections(reader, qd["q"])  # the matching step alone, comparable to the peers' key sets
         match_ms = (time.perf_counter() - t) * 1000
+        t = time.perf_counter()
+        lines = kwic(reader, qd["q"])  # the concordance's first page: counts per section and year, 50 lines
+        kwic_ms = (time.perf_counter() - t) * 1000
         # untimed: all keys, for recall (every copy of a document: the brute-force scan lists each)
         keys = [f"{h.doc_id}#{h.section_id}" for _sids, hits in find(reader, qd["q"], copies="all").iter_hits(reader)
                 for h in hits]
-        rows.append({"q": qd["q"], "kind": qd["kind"], "ms": ms, "match_ms": match_ms, "total": res.total, "mode": res.mode,
+        rows.append({"q": qd["q"], "kind": qd["kind"], "ms": ms, "match_ms": match_ms, "kwic_ms": kwic_ms,
+                     "kwic_lines": lines.total, "total": res.total, "mode": res.mode,
                      "keys": keys if res.mode == "exact" else []})
     out = {"open_seconds": open_s, "warm_seconds": warm_s, "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
            "queries": rows}

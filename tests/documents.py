@@ -179,6 +179,40 @@ def make_plan_docx(path: Path) -> Path:
     return path
 
 
+TABLE_TITLE = "2023年青山县教育局教育统计工作总结"
+# the report's table as a reader sees it: a header row, rows of figures, a note merged across the row
+STATS_TABLE = [
+    ["项目", "2019年", "2020年", "2021年", "2022年", "2023年"],
+    ["学前三年毛入园率", "88.0%", "89.6%", "90.4%", "91.2%", "93.5%"],
+    ["小学净入学率", "99.8%", "99.9%", "99.9%", "99.9%", "100%"],
+    ["初中巩固率（A|B类*合计）", "97.0%", "97.5%", "97.9%", "98.1%", "98.6%"],
+]
+STATS_NOTE = "注：2023年数据为快报数"
+STATS_BOX = "说明：以上数据来自全县教育事业统计年报。"
+
+
+def make_table_docx(path: Path) -> Path:
+    """A report with a Word table (its last row one cell merged across it) and a one-column table
+    that only boxes a paragraph."""
+    import docx
+
+    doc = docx.Document()
+    doc.add_paragraph(TABLE_TITLE, style="Title")
+    doc.add_paragraph("一、主要指标", style="Heading 1")
+    doc.add_paragraph("全县主要教育指标如下表。")
+    table = doc.add_table(rows=len(STATS_TABLE) + 1, cols=len(STATS_TABLE[0]))
+    for r, row in enumerate(STATS_TABLE):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    note = table.cell(len(STATS_TABLE), 0).merge(table.cell(len(STATS_TABLE), len(STATS_TABLE[0]) - 1))
+    note.text = STATS_NOTE
+    doc.add_table(rows=1, cols=1).cell(0, 0).text = STATS_BOX
+    doc.add_paragraph("二、防溺水工作", style="Heading 1")
+    doc.add_paragraph("开展防溺水专项教育，覆盖全县中小学生。")
+    doc.save(str(path))
+    return path
+
+
 def make_docx_bomb(path: Path, unpacked_mb: int = 200) -> Path:
     """A real .docx plus one part that unpacks to far more than any report."""
     import zipfile

@@ -193,7 +193,9 @@ def test_phone_layout(server, browser):  # noqa: F811
     assert bar["width"] >= 16 or wide  # bars a finger can hit, or the chart scrolls sideways
     page.goto(server + THREE)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-    assert page.locator(".trend-chart .chart-scroll").evaluate("e => e.scrollWidth > e.clientWidth")
+    plot, figure = page.locator("svg.plot").bounding_box(), page.locator("figure.trend-chart").bounding_box()
+    assert plot["x"] >= figure["x"] and plot["x"] + plot["width"] <= figure["x"] + figure["width"]  # fits, no sideways scroll
+    assert plot["width"] >= 0.7 * figure["width"] and plot["height"] >= 200
     dot = page.locator("svg g.s0 a.pt .hitarea").first.bounding_box()
     assert dot["width"] >= 16
     assert not errors
@@ -205,10 +207,16 @@ def test_year_labels_are_not_cut_at_the_chart_edges(server, browser, path):  # n
     for width in (375, 1280):
         page, errors = strict_page(browser, viewport={"width": width, "height": 900})
         page.goto(server + path)
-        boxes = page.evaluate("""[...document.querySelectorAll('svg text.tick')].map(t => {
-            const b = t.getBBox(); return [t.textContent, b.x, b.x + b.width, t.ownerSVGElement.viewBox.baseVal.width]; })""")
+        # the year timeline is drawn in its viewBox; the trend chart's labels in pixels, within its frame
+        boxes = page.evaluate("""[...document.querySelectorAll('svg text.tick')].filter(t => t.getClientRects().length).map(t => {
+            const svg = t.ownerSVGElement, b = t.getBBox(), r = t.getBoundingClientRect();
+            if (svg.viewBox.baseVal.width) return [t.textContent, b.x, b.x + b.width, svg.viewBox.baseVal.width];
+            const frame = t.closest('figure').getBoundingClientRect();
+            return [t.textContent, r.left - frame.left, r.right - frame.left, frame.width]; })""")
         assert boxes
         for label, left, right, chart_width in boxes:
             assert left >= 0 and right <= chart_width, f"{path} at {width} px: {label} spans {left:.1f}–{right:.1f} of {chart_width}"
+        spans = sorted((left, right) for _, left, right, _ in boxes)
+        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False)), f"{path} at {width} px: year labels overlap"
         assert not errors
         page.close()

@@ -152,6 +152,34 @@ def test_date_filter_as_filters(gw_reader):
         f.set_date("六月")
 
 
+@pytest.mark.parametrize("value", ["教育局", "财政局", "白石县教育局", "公安局"])
+def test_issuer_as_a_filter_is_the_issuer_field(gw_reader, value):
+    from indexer.search.facets import Filters
+
+    assert docs(gw_reader, "学校", filters=Filters(issuer=value)) == docs(gw_reader, f"学校 issuer:{value}")
+    assert Filters(issuer=value).active()
+
+
+def test_docno_as_a_filter_is_the_docno_field(gw_reader):
+    from indexer.search.facets import Filters
+
+    assert docs(gw_reader, "学校", filters=Filters(doc_no="〔2015〕4号")) == [SWIM]  # written 白教发[2015]4号
+    assert docs(gw_reader, "学校", filters=Filters(doc_no="4号")) == [SWIM]  # not 24号
+    assert docs(gw_reader, "学校", filters=Filters(doc_no="〔2014〕24号")) == []  # only cited in its text
+    assert Filters(issuer=None, doc_no="4号").active() and not Filters().active()
+
+
+def test_issuer_filter_narrows_the_trends_reports_indexed(gw_reader):
+    from indexer.search.facets import Filters
+    from indexer.search.trend import trend
+
+    everyone = trend(gw_reader, ["学校"])
+    finance = trend(gw_reader, ["学校"], Filters(issuer="财政局"))
+    assert sum(finance.indexed) + (finance.unknown_indexed or 0) == 1  # the joint notice alone
+    assert sum(everyone.indexed) + (everyone.unknown_indexed or 0) == 5
+    assert finance.series[0].total("reports") == 1
+
+
 @pytest.mark.parametrize("sort, order", [("newest", [NOTICE, PLAN, SWIM, SUMMARY, RECORD]),
                                          ("oldest", [SUMMARY, SWIM, PLAN, NOTICE, RECORD])])
 def test_sort_by_date_then_year_unknown_last(gw_reader, sort, order):

@@ -290,7 +290,7 @@ TRAVERSAL = [
     "/doc//etc/passwd", "/doc/%2Fetc%2Fpasswd", "/doc/sub/../hostile.txt", "/doc/sub/%2e%2e/hostile.txt",
     "/doc/..%5c..%5cmanifest.json", "/doc/%c0%ae%c0%ae/etc/passwd", "/doc/hostile.txt%00", "/doc/CURRENT",
     "/api/doc/..%2Fmanifest.json", "/api/doc/%252e%252e%252fmanifest.json", "/api/doc/../../etc/passwd",
-    "/api/doc/%2e%2e/CURRENT", "/static/../../indexer/cli.py", "/static/%2e%2e/%2e%2e/pyproject.toml",
+    "/api/doc/%2e%2e/CURRENT", "/static/../../indexer/cli/__init__.py", "/static/%2e%2e/%2e%2e/pyproject.toml",
     "/static/%252e%252e/__init__.py", "/static/..%2f__init__.py",
 ]
 

@@ -278,7 +278,8 @@ def test_cli_search_json_is_the_api_object(index_dir, capsys):
     assert set(out["facets"]) == {"year", "doc_type", "region", "province"}
     hit = out["hits"][0]
     assert set(hit) == {"doc_id", "section_id", "title", "year", "doc_type", "doc_no", "date", "issuer", "issuers", "place",
-                        "region", "province", "heading_path", "source", "url", "snippet_html", "score", "page", "sources"}
+                        "region", "province", "heading_path", "source", "url", "snippet_html", "score", "page", "distinguish",
+                        "sources"}
     assert hit["page"] is None  # a text file has no pages
     assert hit["url"].endswith("#" + hit["section_id"])
     assert hit["source"] == SEED_000.name
@@ -442,3 +443,13 @@ def test_the_forms_filters_alone_list_the_reports(reader):
 def test_punctuation_alone_says_so(reader, q):
     res = search(reader, q)
     assert res.total == 0 and "只有标点符号" in res.notice and "通配符" not in res.notice
+
+
+@pytest.mark.parametrize("q", ["防溺水", "教育", "title:工作报告"])
+def test_hits_without_snippets_are_the_same_hits(reader, q):
+    from dataclasses import replace
+
+    res = search(reader, q, per_page=50).results
+    cut, bare = res.hits(reader, 0, 50), res.hits(reader, 0, 50, snippets=False)
+    assert len(cut) == len(bare) > 0 and all("<mark>" in h.snippet_html for h in cut)
+    assert all(h.snippet_html == "" for h in bare) and [replace(h, snippet_html="") for h in cut] == bare

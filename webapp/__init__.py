@@ -3,7 +3,7 @@
 Pages are rendered from what the search layer returns (indexer.search: engine.search,
 trend.trend, report.get_report, export); the web layer never builds a query of its own.
 Blueprints: views (HTML pages), api (their JSON twins under /api), downloads (CSV and
-JSON Lines); context gives them the index and the public base URL; gate bounds what searches,
+JSON Lines), feeds (a search as Atom); context gives them the index and the public base URL; gate bounds what searches,
 trends and exports may cost (a few at a time, each with a deadline) so that cheap pages stay fast.
 """
 
@@ -22,6 +22,7 @@ from indexer.store.reader import Library
 from . import errors, gate, security
 from .api import bp as api_bp
 from .downloads import bp as downloads_bp
+from .feeds import bp as feeds_bp
 from .views import bp as views_bp
 
 log = logging.getLogger("edusearch.http")
@@ -48,6 +49,7 @@ def create_app(index_dir: str | os.PathLike | None = None, **config) -> Flask:
     app.register_blueprint(views_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(downloads_bp)
+    app.register_blueprint(feeds_bp)
     errors.register(app)
     security.register(app)
 

@@ -1,4 +1,5 @@
-"""JSON twins of the pages: /api/search, /api/trend, /api/doc/<doc_id>, /api/stats."""
+"""JSON twins of the pages: /api/search, /api/trend, /api/kwic, /api/collocates, /api/doc/<doc_id>, /api/compare,
+/api/series, /api/stats."""
 
 from __future__ import annotations
 
@@ -6,13 +7,17 @@ from dataclasses import asdict
 
 from flask import Blueprint, abort, request
 
+from indexer.search.collocates import collocates as run_collocates
+from indexer.search.compare import compare as run_compare
 from indexer.search.engine import search as run_search
+from indexer.search.kwic import kwic as run_kwic
 from indexer.search.report import get_report
 from indexer.search.trend import trend as run_trend
+from indexer.search.versions import series_passages
 
 from .context import library
 from .gate import deadline
-from .params import search_params, trend_params
+from .params import collocate_params, compare_params, kwic_params, search_params, series_params, trend_params
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -33,12 +38,46 @@ def trend():
                      deadline=deadline(), copies=params.copies_mode).to_dict()
 
 
+@bp.get("/kwic")
+def kwic():
+    p = kwic_params(request.args)
+    return run_kwic(library().reader(), p.q, p.filters, width=p.width, sort=p.sort, page=p.page,
+                    per_page=p.per_page).to_dict()
+
+
+@bp.get("/collocates")
+def collocates():
+    p = collocate_params(request.args)
+    return run_collocates(library().reader(), p.q, p.filters, window=p.window, by=p.by or None,
+                          limit=p.limit).to_dict()
+
+
 @bp.get("/doc/<path:doc_id>")
 def doc(doc_id: str):
     view = get_report(library().reader(), doc_id)
     if view is None:
         abort(404, description=f"没有编号为“{doc_id[:200]}”的报告。")
     return view.to_dict()
+
+
+@bp.get("/compare")
+def compare():
+    a, b = compare_params(request.args)
+    reader = library().reader()
+    cmp = run_compare(reader, a, b)
+    if cmp is None:
+        gone = a if reader.report_index(a) is None else b
+        abort(404, description=f"没有编号为“{gone[:200]}”的报告。")
+    return cmp.to_dict()
+
+
+@bp.get("/series")
+def series():
+    doc_id, q = series_params(request.args)
+    found = series_passages(library().reader(), doc_id, q)
+    if found is None:
+        abort(404, description=f"没有编号为“{doc_id[:200]}”的报告。")
+    return found.to_dict()
 
 
 @bp.get("/stats")

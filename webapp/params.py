@@ -4,9 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from indexer.search import kwic
 from indexer.search.engine import SORTS
 from indexer.search.facets import Filters
-from indexer.search.limits import MAX_TREND_QUERIES, WEB_MAX_PAGE, WEB_MAX_PER_PAGE
+from indexer.search.feed import ORDERS
+from indexer.search.limits import (
+    COLLOCATE_LIMIT,
+    COLLOCATE_MAX_LIMIT,
+    COLLOCATE_MAX_WINDOW,
+    COLLOCATE_WINDOW,
+    KWIC_MAX_WIDTH,
+    KWIC_PER_PAGE,
+    KWIC_WIDTH,
+    MAX_TREND_QUERIES,
+    WEB_MAX_KWIC_PER_PAGE,
+    WEB_MAX_PAGE,
+    WEB_MAX_PER_PAGE,
+)
 from indexer.search.trend import MEASURES
 
 
@@ -103,6 +117,27 @@ def _copies(args) -> str:
     return "" if args.get("copies", "") == "one" else _choice(args, "copies", ("", "all"))
 
 
+def compare_params(args) -> tuple[str, str]:
+    """The two reports a comparison asks for: ?a=older&b=newer (doc ids, as in /doc/…)."""
+    a, b = args.get("a", "")[:1000], args.get("b", "")[:1000]
+    if not a or not b:
+        raise BadParam("对比需要两份报告：参数 a（较早的）和 b（较新的）都应是报告编号，例如 /compare?a=…&b=…。")
+    return a, b
+
+
+def series_params(args) -> tuple[str, str]:
+    """The report whose versions are listed (?doc=…) and the passage looked for in each (?q=…)."""
+    doc_id = args.get("doc", "")[:1000]
+    if not doc_id:
+        raise BadParam("参数 doc 应是报告编号，例如 /series?doc=…&q=防溺水。")
+    return doc_id, args.get("q", "")[:2000]
+
+
+def feed_order(args) -> str:
+    """A feed's order: indexed (when the report entered the index, the default) or date (the report's)."""
+    return _choice(args, "order", ORDERS)
+
+
 def _choice(args, name: str, allowed: tuple[str, ...]) -> str:
     raw = args.get(name, "") or allowed[0]
     if raw not in allowed:
@@ -142,3 +177,73 @@ def trend_params(args) -> TrendParams:
     by = _choice(args, "by", ("", *MEASURES))
     return TrendParams(queries=queries, filters=filters, year=year, doc_type=filters.doc_type or "",
                        region=filters.region or "", by=by, date=date, copies=_copies(args))
+
+
+
+@dataclass
+class KwicParams:
+    """The concordance's arguments: the query and filters as on /search, its sort, width and page."""
+
+    q: str
+    filters: Filters
+    year: str
+    date: str
+    doc_type: str
+    region: str
+    province: str
+    sort: str = "year"
+    width: int = KWIC_WIDTH
+    page: int = 1
+    per_page: int = KWIC_PER_PAGE
+
+    def args(self, **changes) -> dict:
+        """URL arguments for a link that keeps every other parameter (a changed one starts at page 1)."""
+        d = {"q": self.q, "year": self.year, "date": self.date, "doc_type": self.doc_type, "region": self.region,
+             "province": self.province, "sort": self.sort if self.sort != "year" else "",
+             "width": self.width if self.width != KWIC_WIDTH else "",
+             "per_page": self.per_page if self.per_page != KWIC_PER_PAGE else "", "page": ""}
+        d.update({k: ("" if v is None else v) for k, v in changes.items()})
+        return {k: v for k, v in d.items() if v != ""}
+
+    def search_args(self) -> dict:
+        """The same query and filters on /search."""
+        return {k: v for k, v in self.args().items() if k in ("q", "year", "date", "doc_type", "region", "province")}
+
+
+def kwic_params(args) -> KwicParams:
+    year, date, filters = _filters(args)
+    return KwicParams(q=args.get("q", "")[:2000], filters=filters, year=year, date=date,
+                      doc_type=filters.doc_type or "", region=filters.region or "", province=filters.province or "",
+                      sort=_choice(args, "sort", kwic.SORTS), width=_int(args, "width", KWIC_WIDTH, 1, KWIC_MAX_WIDTH),
+                      page=_int(args, "page", 1, 1, WEB_MAX_PAGE),
+                      per_page=_int(args, "per_page", KWIC_PER_PAGE, 1, WEB_MAX_KWIC_PER_PAGE))
+
+
+@dataclass
+class CollocateParams:
+    q: str
+    filters: Filters
+    year: str
+    date: str
+    doc_type: str
+    region: str
+    province: str
+    window: int = COLLOCATE_WINDOW
+    by: int = 0  # years per period; 0: one period
+    limit: int = COLLOCATE_LIMIT
+
+    def args(self, **changes) -> dict:
+        d = {"q": self.q, "year": self.year, "date": self.date, "doc_type": self.doc_type, "region": self.region,
+             "province": self.province, "window": self.window if self.window != COLLOCATE_WINDOW else "",
+             "by": self.by or "", "limit": self.limit if self.limit != COLLOCATE_LIMIT else ""}
+        d.update({k: ("" if v is None else v) for k, v in changes.items()})
+        return {k: v for k, v in d.items() if v != ""}
+
+
+def collocate_params(args) -> CollocateParams:
+    year, date, filters = _filters(args)
+    return CollocateParams(q=args.get("q", "")[:2000], filters=filters, year=year, date=date,
+                           doc_type=filters.doc_type or "", region=filters.region or "",
+                           province=filters.province or "",
+                           window=_int(args, "window", COLLOCATE_WINDOW, 1, COLLOCATE_MAX_WINDOW),
+                           by=_int(args, "by", 0, 0, 100), limit=_int(args, "limit", COLLOCATE_LIMIT, 1, COLLOCATE_MAX_LIMIT))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 WIDTH, HEIGHT, BASE = 720, 120, 100  # viewBox units; bars grow up from BASE
 MIN_BAR = 2
 MIN_SLOT = 16  # viewBox units per year; a phone draws the chart 1:1 and scrolls it sideways
+MAX_SLOT = 48  # nor more: one year or a few are bars of a bar's width in the middle, not a wall across the chart
 LABEL_HALF = 14  # half a four-digit year label: its centre stays this far inside the chart
 
 
@@ -46,15 +47,16 @@ def build(year_facet: list[dict], lo: int | None = None, hi: int | None = None) 
     first, last = known[0][0], known[-1][0]
     span = last - first + 1
     width = max(WIDTH, span * MIN_SLOT)
-    slot = width / span
+    slot = min(width / span, MAX_SLOT)
+    left = (width - slot * span) / 2  # the years' slots, centred
     top = max(c for _, c in known)
     bars = []
     for year, count in known:
         h = max(MIN_BAR, (BASE - 10) * count / top)
         selected = (lo is not None or hi is not None) and (lo is None or year >= lo) and (hi is None or year <= hi)
-        bars.append(Bar(year, count, (year - first) * slot + slot * 0.1, BASE - h, max(slot * 0.8, 1), h, selected))
+        bars.append(Bar(year, count, left + (year - first) * slot + slot * 0.1, BASE - h, max(slot * 0.8, 1), h, selected))
     step = next(s for s in (1, 2, 5, 10, 20, 50, 100) if span / s <= max(12, width / 60))
-    ticks = [(y, tick_x((y - first) * slot + slot / 2, width)) for y in range(first, last + 1)
+    ticks = [(y, tick_x(left + (y - first) * slot + slot / 2, width)) for y in range(first, last + 1)
              if y % step == 0 or span <= 3]
     return Timeline(bars, unknown, first, last, ticks, top, width)
 

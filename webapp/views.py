@@ -6,16 +6,20 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
+from indexer.search.collocates import collocates
+from indexer.search.compare import compare
 from indexer.search.engine import search as run_search
+from indexer.search.kwic import SORT_HINTS, SORT_LABELS, kwic
 from indexer.search.limits import GROUP_MAX
 from indexer.search.report import get_report
 from indexer.search.results import doc_url
 from indexer.search.trend import MEASURE_LABELS, MEASURES, trend
+from indexer.search.versions import series_passages
 
 from . import timeline, trendchart
 from .context import library, public_base
 from .gate import deadline
-from .params import BadParam, search_params, trend_params
+from .params import BadParam, collocate_params, compare_params, kwic_params, search_params, series_params, trend_params
 
 bp = Blueprint("views", __name__)
 
@@ -42,7 +46,12 @@ def search():
                   "copies": params.copies}
     return render_template("search.html", p=params, res=res, chart=chart, pages=pages, group_max=GROUP_MAX,
                            trend_url=url_for("views.trend_page", **{k: v for k, v in trend_args.items() if v}),
-                           api_url=url_for("api.search", **params.args(page=params.page if params.page > 1 else None)))
+                           kwic_url=url_for("views.kwic_page", **{k: v for k, v in params.args(page=None).items()
+                                                                  if k in ("q", "year", "date", "doc_type", "region",
+                                                                           "province")}),
+                           api_url=url_for("api.search", **params.args(page=params.page if params.page > 1 else None)),
+                           atom_url=url_for("feeds.search_atom", **params.args(page=None, group=None, per_page=None,
+                                                                               sort=None)))
 
 
 @bp.get("/trend")
@@ -59,7 +68,7 @@ def trend_page():
 def doc(doc_id: str):
     q = request.args.get("q", "")[:2000]
     reader = library().reader()
-    view = get_report(reader, doc_id, q or None)
+    view = get_report(reader, doc_id, q or None, request.args.get("at", "")[:300] or None)
     if view is None:
         moved = _same_report(reader, doc_id)
         if moved:  # a relative link with the query string as it came: no argument can steer url_for
@@ -69,6 +78,27 @@ def doc(doc_id: str):
     back = _results_page(q)
     return render_template("doc.html", r=view, q=q, back=back, base=public_base(),
                            api_url=url_for("api.doc", doc_id=doc_id))
+
+
+@bp.get("/compare")
+def compare_page():
+    a, b = compare_params(request.args)
+    reader = library().reader()
+    cmp = compare(reader, a, b)
+    if cmp is None:
+        gone = a if reader.report_index(a) is None else b
+        abort(404, description=f"没有编号为“{gone[:200]}”的报告。")
+    return render_template("compare.html", c=cmp, api_url=url_for("api.compare", a=a, b=b),
+                           swap_url=url_for("views.compare_page", a=b, b=a))
+
+
+@bp.get("/series")
+def series_page():
+    doc_id, q = series_params(request.args)
+    found = series_passages(library().reader(), doc_id, q)
+    if found is None:
+        abort(404, description=f"没有编号为“{doc_id[:200]}”的报告。")
+    return render_template("series.html", s=found, q=q, api_url=url_for("api.series", doc=doc_id, q=q or None))
 
 
 def _results_page(q: str) -> dict:
@@ -100,3 +130,22 @@ def favicon():
 def opensearch():
     body = render_template("opensearch.xml", root=public_base() or request.url_root.rstrip("/"))
     return Response(body, mimetype="application/opensearchdescription+xml")
+
+
+@bp.get("/kwic")
+def kwic_page():
+    """The concordance: every occurrence on a line of its own, the term centred."""
+    p = kwic_params(request.args)
+    page = kwic(library().reader(), p.q, p.filters, width=p.width, sort=p.sort, page=p.page, per_page=p.per_page)
+    rows = [{"value": y.year, "count": y.count} for y in page.by_year]
+    return render_template("kwic.html", p=p, k=page, sorts=SORT_LABELS, hints=SORT_HINTS, chart=timeline.build(rows, p.filters.year_lo,
+                                                                                            p.filters.year_hi),
+                           api_url=url_for("api.kwic", **p.args(page=p.page if p.page > 1 else None)))
+
+
+@bp.get("/collocates")
+def collocates_page():
+    """The words that occur near the query more often than chance, optionally per period."""
+    p = collocate_params(request.args)
+    c = collocates(library().reader(), p.q, p.filters, window=p.window, by=p.by or None, limit=p.limit)
+    return render_template("collocates.html", p=p, c=c, api_url=url_for("api.collocates", **p.args()))

@@ -6,8 +6,12 @@ Entry points:
 - ``engine.find``: the whole ranked result (``results.SearchResults``) that pages, exports and
   grouping are cut from; ``matching.matching_sections``: the matching sections alone, unranked.
 - ``trend.trend``, ``report.get_report``, ``export``: trends over the years, one report's page, downloads.
+- ``feed.feed``: a search's newest sections, by when their document entered the index (the Atom feed).
+- ``compare.compare``, ``versions.series_passages``: two versions of a report compared, and one query's
+  passages in every version of its series.
 
 Below them: ``lexer`` and ``parser`` (the query language), ``matching`` (which sections match),
 ``ranking`` (in what order), ``limits`` (every bound a request meets), ``facets``, ``suggest`` (what
-to try when nothing matches), ``snippet`` and ``mentions`` (occurrences counted and marked).
+to try when nothing matches), ``snippet`` and ``mentions`` (occurrences counted and marked),
+``namesakes`` (what tells apart reports that share a title).
 """

@@ -1,6 +1,6 @@
 """Facets: how many matching reports per year, document type, region level and province, and the
-filters they drive (those and the date filter). A region filter is a level (县) or a division (江苏,
-淮安市, 廣東)."""
+filters they drive (those, the date, and the report's issuer and 文号). A region filter is a level (县)
+or a division (江苏, 淮安市, 廣東)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from indexer.ingest.places import LEVELS, divisions_named
-from indexer.store.catalog import UNKNOWN_DATE, UNKNOWN_YEAR, Facts
+from indexer.store.catalog import UNKNOWN_DATE, UNKNOWN_YEAR, Facts, fold_doc_no
 from indexer.text.normalize import fold_text
+from indexer.text.wholeword import term_pattern
 
 _YEAR_RANGE = re.compile(r"^(\d{4})?\s*(?:-|–|—|~|～|到|至)\s*(\d{4})?$")
 _UNKNOWN = ("unknown", "未知", "不详", "null", "none")
@@ -80,8 +81,8 @@ def _day(v: str) -> tuple[int, int] | None:
 
 @dataclass
 class Filters:
-    """Facet filters from the URL or the CLI: year range (or unknown), date range, doc_type, region (a
-    level or a division), province."""
+    """Facet filters from the URL, the CLI or the Python API: year range (or unknown), date range, doc_type,
+    region (a level or a division), province; issuer and doc_no as the issuer: and docno: fields read them."""
 
     year_lo: int | None = None
     year_hi: int | None = None
@@ -91,11 +92,13 @@ class Filters:
     date_lo: int | None = None  # YYYYMMDD: the report's date (else year) lies within
     date_hi: int | None = None
     province: str | None = None
+    issuer: str | None = None  # the report's issuer holds it
+    doc_no: str | None = None  # the report's 文号 holds it
 
     def active(self) -> bool:
         """Does any filter narrow the reports?"""
         return self.year_active() or any(v is not None for v in (
-            self.doc_type, self.region, self.province, self.date_lo, self.date_hi))
+            self.doc_type, self.region, self.province, self.date_lo, self.date_hi, self.issuer, self.doc_no))
 
     @classmethod
     def for_year(cls, value: str | None) -> Filters:
@@ -165,7 +168,26 @@ def report_filter(facts: Facts, f: Filters, skip: str | None = None) -> np.ndarr
         m &= region_mask(facts, f.region)
     if skip != "province":
         m &= value_mask(facts.province, facts.provinces, f.province)
+    if f.issuer is not None:
+        m &= issuer_mask(facts, f.issuer)
+    if f.doc_no is not None:
+        m &= doc_no_mask(facts, f.doc_no)
     return m
+
+
+def issuer_mask(facts: Facts, value: str) -> np.ndarray:
+    """Per report: does its issuer hold the value (people type 教育局 for 某某县教育局)?"""
+    v = fold_text(value)
+    return np.fromiter((bool(v) and v in x for x in facts.issuers), dtype=bool, count=len(facts.issuers))
+
+
+def doc_no_mask(facts: Facts, value: str) -> np.ndarray:
+    """Per report: does its 文号 hold the value, whatever brackets either uses around the year
+    (〔2016〕24号 finds 沪府办发[2016]24号), its numbers whole (4号 is not 24号)?"""
+    v = fold_doc_no(value)
+    pattern = term_pattern(v, False)
+    found = (lambda x: pattern.search(x) is not None) if pattern is not None else (lambda x: v in x)
+    return np.fromiter((bool(v) and bool(x) and found(x) for x in facts.doc_nos), dtype=bool, count=len(facts.doc_nos))
 
 
 def region_mask(facts: Facts, value: str | None) -> np.ndarray:

@@ -15,10 +15,8 @@ import numpy as np
 from indexer.search import facets as facet_mod
 from indexer.search.facets import Filters
 from indexer.search.parser import And, Date, Facet, Node, Not, Or, ParsedQuery, Term, Title, Year, parse_query
-from indexer.store.catalog import fold_doc_no
 from indexer.store.reader import IndexReader
 from indexer.store.schema import WORD_FIELDS
-from indexer.text.normalize import fold_text
 from indexer.text.wholeword import term_pattern
 
 
@@ -65,9 +63,9 @@ class Evaluator:
         if isinstance(n, Title):
             return self.sections_of(self.title_reports(n.term))
         if isinstance(n, Facet) and n.name == "issuer":
-            return self.sections_of(self.issuer_reports(n.value))
+            return self.sections_of(facet_mod.issuer_mask(r.facts, n.value))
         if isinstance(n, Facet) and n.name == "doc_no":
-            return self.sections_of(self.doc_no_reports(n.value))
+            return self.sections_of(facet_mod.doc_no_mask(r.facts, n.value))
         if isinstance(n, Facet):
             f = Filters(doc_type=n.value) if n.name == "doc_type" else Filters(region=n.value)
             return self.sections_of(facet_mod.report_filter(r.facts, f))
@@ -119,21 +117,6 @@ class Evaluator:
         if pattern is None:
             return np.fromiter((t.text in x for x in titles), dtype=bool, count=len(titles))
         return np.fromiter((pattern.search(x) is not None for x in titles), dtype=bool, count=len(titles))
-
-    def issuer_reports(self, value: str) -> np.ndarray:
-        """Reports whose issuer holds the value (people type 教育局 for 某某县教育局)."""
-        v = fold_text(value)
-        return np.fromiter((bool(v) and v in x for x in self.r.issuers_folded), dtype=bool,
-                           count=len(self.r.issuers_folded))
-
-    def doc_no_reports(self, value: str) -> np.ndarray:
-        """Reports whose 文号 holds the value, whatever brackets either uses around the year
-        (〔2016〕24号 finds 沪府办发[2016]24号); its numbers whole (4号 is not 24号)."""
-        v = fold_doc_no(value)
-        pattern = term_pattern(v, False)
-        found = (lambda x: pattern.search(x) is not None) if pattern is not None else (lambda x: v in x)
-        return np.fromiter((bool(v) and bool(x) and found(x) for x in self.r.doc_nos_folded), dtype=bool,
-                           count=len(self.r.doc_nos_folded))
 
     def sections_of(self, report_mask: np.ndarray) -> np.ndarray:
         return report_mask[self.r.catalog.section_report]

@@ -10,9 +10,21 @@ from __future__ import annotations
 
 import numpy as np
 
+from indexer.search.parser import ParsedQuery
 from indexer.search.snippet import Needle
 from indexer.store.reader import IndexReader
 from indexer.text.wholeword import term_pattern
+
+
+def mention_needles(parsed: ParsedQuery) -> list[Needle]:
+    """What a mention is a mention of: the query's strings and title: strings not under NOT, each
+    once. The trend's 提及次数, an export's 出现次数, the concordance's lines and the report page's
+    occurrence links all count these, in this order."""
+    out: list[Needle] = []
+    for t in parsed.positive_terms() + parsed.title_terms():
+        if all((n.text, n.prefix) != (t.text, t.prefix) for n in out):
+            out.append(Needle(t.text, t.prefix))
+    return out
 
 
 def count_mentions(reader: IndexReader, sids: np.ndarray, needles: list[Needle]) -> np.ndarray:

@@ -61,17 +61,20 @@ PARAGRAPH_KEY = 16  # characters of a paragraph's opening looked up in the folde
 
 def rank(reader: IndexReader, ev: Evaluator, terms: list[Term], sids: np.ndarray,
          need: int) -> tuple[np.ndarray, np.ndarray]:
-    """(sids best first, their scores): index-array BM25 for all, then the text of the best
-    max(RERANK, need) (at most RERANK_MAX) read for heading, lead-sentence, cited-title and
-    closeness evidence."""
+    """(sids best first, their scores): index-array BM25 for all, then the text of the best read for
+    heading, lead-sentence, cited-title and closeness evidence, RERANK at a time: the second stage
+    orders each block of RERANK first-stage places within itself, as many blocks as cover `need`
+    (up to RERANK_MAX). So a hit's place never depends on how deep the caller pages: page 11 and
+    page 12 are cut from one order, and an export that asks for RERANK_MAX lists them the same."""
     if not len(sids):
         return sids, np.zeros(0)
     s1 = _exact_scores(reader, ev, terms, sids)
     order = _best_first(reader, sids, s1)
-    depth = max(RERANK, min(need, RERANK_MAX))
+    depth = min(-(-max(need, 1) // RERANK) * RERANK, RERANK_MAX)
     top = sids[order[:depth]]
     s2 = np.array(_text_scores(reader, ev, terms, top))
-    top_order = _best_first(reader, top, s2)
+    top_order = np.concatenate([start + _best_first(reader, top[start:start + RERANK], s2[start:start + RERANK])
+                                for start in range(0, len(top), RERANK)]) if len(top) else np.zeros(0, np.int64)
     ranked = np.concatenate([top[top_order], sids[order[depth:]]])
     return ranked, np.concatenate([s2[top_order], s1[order[depth:]]])
 

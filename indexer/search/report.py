@@ -9,10 +9,14 @@ import re
 from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
 
+from indexer.ingest.headings import TABLE_CELLS, row_cells
 from indexer.ingest.model import DocParts
+from indexer.search.mentions import mention_needles
+from indexer.search.occurrences import parse_at
 from indexer.search.parser import parse_query
 from indexer.search.results import doc_url, report_fields
-from indexer.search.snippet import Needle, find_spans, mark
+from indexer.search.snippet import Needle, find_spans, mark, merge_spans, nth_span
+from indexer.search.versions import SeriesLinks, series_links
 from indexer.store.reader import IndexReader
 from indexer.text.normalize import fold_text
 
@@ -59,6 +63,7 @@ class ReportView:
     other_sources: list[Linked] = field(default_factory=list)  # other copies of this document, by their files
     sections: list[SectionView] = field(default_factory=list)
     marks: int = 0  # how many query occurrences were marked
+    series: SeriesLinks | None = None  # its versions in other years (the year before and after), if any
 
     @property
     def date_shown(self) -> str | None:
@@ -77,12 +82,20 @@ class ReportView:
             "parts": asdict(self.parts), "parent": asdict(self.parent) if self.parent else None,
             "attachments": [asdict(a) for a in self.attachments],
             "other_sources": [asdict(a) for a in self.other_sources],
+            "series": self.series.to_dict() if self.series else None,
             "sections": [{"section_id": s.section_id, "level": s.level, "heading": s.heading,
                           "heading_path": s.heading_path, "text": s.text, "url": s.url} for s in self.sections],
         }
 
 
-def get_report(reader: IndexReader, doc_id: str, q: str | None = None) -> ReportView | None:
+# the mark a link points to: (section id, part, needle, ordinal), see occurrences.parse_at
+_Target = tuple[str, str, Needle, int]
+AT_ANCHOR = '<span id="at"></span>'  # where a link to an occurrence lands when the text no longer holds it
+
+
+def get_report(reader: IndexReader, doc_id: str, q: str | None = None, at: str | None = None) -> ReportView | None:
+    """The report with the query marked; `at` (from a concordance line: s3-2.b0.4) names one
+    occurrence, marked apart with id "at" so that the page opens on it."""
     i = reader.report_index(doc_id)
     if i is None:
         return None
@@ -90,18 +103,26 @@ def get_report(reader: IndexReader, doc_id: str, q: str | None = None) -> Report
     parsed = parse_query(q) if q else None
     needles = [Needle(t.text, t.prefix) for t in parsed.positive_terms()] if parsed else []
     title_needles = needles + [Needle(t.text, t.prefix) for t in parsed.title_terms()] if parsed else []
+    target = _target(parsed, at)
     view = ReportView(doc_id=row.doc_id, title=row.title, title_html="", year=row.year, doc_type=row.doc_type,
                       **report_fields(row), source=row.source, source_url=row.source_url,
                       parts=DocParts(**row.parts), parent=_parent(reader, row.parent),
                       attachments=_attachments(reader, row.doc_id, row.parts.get("attachments") or []),
                       other_sources=[Linked(reader.catalog.reports[c].source, doc_url(reader.catalog.reports[c].doc_id))
-                                     for c in reader.copies_of(i) if c != i])
-    view.title_html, n = _marked(row.title, title_needles)  # title:… terms are marked where they matched
-    view.marks += n
-    for s in reader.report_sections(i):
+                                     for c in reader.copies_of(i) if c != i],
+                      series=series_links(reader, i))
+    sections = reader.report_sections(i)
+    first = sections[0]["section_id"] if sections else None
+    view.title_html, n, found = _marked(row.title, title_needles, _pick(target, first, "title"))
+    view.marks += n  # title:… terms are marked where they matched
+    if target and target[1] == "title" and not found:
+        view.title_html = AT_ANCHOR + view.title_html
+    for s in sections:
         heading = s.get("heading") or ""
-        heading_html, nh = _marked(heading, needles)
-        body_html, nb = _body(s, needles)
+        heading_html, nh, in_heading = _marked(heading, needles, _pick(target, s["section_id"], "heading"))
+        body_html, nb, in_body = _body(s, needles, _pick(target, s["section_id"], "body"))
+        if target and target[0] == s["section_id"] and target[1] != "title" and not (in_heading or in_body):
+            body_html = AT_ANCHOR + body_html
         view.marks += nh + nb
         view.sections.append(SectionView(section_id=s["section_id"], level=s["level"], heading=heading,
                                          heading_path=list(s.get("heading_path") or []), text=s.get("text") or "",
@@ -137,60 +158,122 @@ def _bare(title: str) -> str:
     return re.sub(r"^附件\s*\d*\s*[:：.．、]?|[\s《》“”\"]", "", fold_text(title))
 
 
-def _marked(text: str, needles: list[Needle]) -> tuple[str, int]:
+def _target(parsed, at: str | None) -> _Target | None:
+    ref = parse_at(at) if parsed is not None else None
+    if ref is None:
+        return None
+    needles = mention_needles(parsed)
+    section_id, part, needle, ordinal = ref
+    return (section_id, part, needles[needle], ordinal) if needle < len(needles) else None
+
+
+def _pick(target: _Target | None, section_id: str | None, part: str) -> tuple[Needle, int] | None:
+    """The (needle, ordinal) to mark apart in this part of this section, if the link names it."""
+    if target is None or target[1] != part or (part != "title" and target[0] != section_id):
+        return None
+    return target[2], target[3]
+
+
+def _spans(text: str, needles: list[Needle], pick: tuple[Needle, int] | None):
+    """(spans to mark, where the picked occurrence starts or None, how many the query marks)."""
     spans = find_spans(text, needles)
-    return mark(text, spans), len(spans)
+    n = len(spans)
+    found = nth_span(text, *pick) if pick else None
+    if found:
+        spans = merge_spans(spans + [found])
+    return spans, found[0] if found else None, n
 
 
-def _body(stored: dict, needles: list[Needle]) -> tuple[str, int]:
+def _marked(text: str, needles: list[Needle], pick: tuple[Needle, int] | None = None) -> tuple[str, int, bool]:
+    spans, at, n = _spans(text, needles, pick)
+    return mark(text, spans, at=at), n, at is not None
+
+
+def _body(stored: dict, needles: list[Needle], pick: tuple[Needle, int] | None = None) -> tuple[str, int, bool]:
     if stored.get("html") is not None:  # Markdown, rendered and sanitised when the file was indexed
-        return mark_html(stored["html"], needles)
+        return _mark_html(stored["html"], needles, pick)
     # spans found on the whole text: an occurrence wrapped over two lines (防⏎溺水) is marked in both
     text = stored.get("text") or ""
-    spans = find_spans(text, needles)
-    parts, pos = [], 0
+    spans, at, n = _spans(text, needles, pick)
+    parts: list[str] = []
+    rows: list[str] = []  # a table's rows so far: the lines a reader wrote as | 项目 | 2020年 |
+    pos = 0
     for para in text.split("\n"):
-        if para.strip():
-            parts.append(f"<p>{mark(text, spans, pos, pos + len(para))}</p>")
+        cells = row_cells(para)
+        if cells is not None:
+            rows.append("<tr>" + "".join(f"<td>{mark(text, spans, a, b, at)}</td>" for a, b in _cell_spans(pos, cells))
+                        + "</tr>")
+        else:
+            if rows:
+                parts.append(f"<table><tbody>{''.join(rows)}</tbody></table>")
+                rows = []
+            if para.strip():
+                parts.append(f"<p>{mark(text, spans, pos, pos + len(para), at)}</p>")
         pos += len(para) + 1
-    return "".join(parts), len(spans)
+    if rows:
+        parts.append(f"<table><tbody>{''.join(rows)}</tbody></table>")
+    return "".join(parts), n, at is not None
+
+
+def _cell_spans(start: int, cells: list[str]) -> list[tuple[int, int]]:
+    """Where each cell of a row line starting at start lies in the text (table_row's layout)."""
+    out, pos = [], start + 2
+    for cell in cells:
+        out.append((pos, pos + len(cell)))
+        pos += len(cell) + len(TABLE_CELLS)
+    return out
 
 
 def mark_html(markup: str, needles: list[Needle]) -> tuple[str, int]:
     """Mark needles in the text nodes of already-sanitised HTML, parsed as HTML: tags and attributes
     are written back from the parse, every text node escaped, so text can never become markup."""
-    if not needles:
-        return markup, 0
+    out, n, _ = _mark_html(markup, needles, None)
+    return out, n
+
+
+def _mark_html(markup: str, needles: list[Needle], pick: tuple[Needle, int] | None) -> tuple[str, int, bool]:
+    """mark_html, and the picked occurrence marked apart: (HTML, marks, whether it was found)."""
+    if not needles and not pick:
+        return markup, 0, False
     nodes = _Nodes()
     nodes.feed(markup)
     nodes.close()
-    whole = "".join(t for kind, t in nodes.out if kind == "text")  # 防**溺水** is one occurrence, marked on both sides
-    spans = find_spans(whole, needles)
+    # 防**溺水** is one occurrence, marked on both sides; a table's cells are apart, as in the text matched
+    whole = "".join(t if kind == "text" else _CELL_EDGE for kind, t in nodes.out if kind != "tag")
+    spans, at, n = _spans(whole, needles, pick)
     out, pos = [], 0
     for kind, piece in nodes.out:
         if kind == "text":
-            out.append(mark(whole, spans, pos, pos + len(piece)))
+            out.append(mark(whole, spans, pos, pos + len(piece), at))
             pos += len(piece)
         else:
             out.append(piece)
-    return "".join(out), len(spans)
+            pos += len(_CELL_EDGE) if kind == "cell" else 0
+    return "".join(out), n, at is not None
+
+
+_CELL_EDGE = "\x00"  # where a cell starts or ends, in the text marks are found on: nothing a query holds
+
+
+_CELLS = ("td", "th")
 
 
 class _Nodes(HTMLParser):
-    """HTML as ("tag", markup written back from the parse) and ("text", unescaped text) in order."""
+    """HTML as ("tag" or "cell", markup written back from the parse) and ("text", unescaped text) in
+    order; "cell" for the tags that open and close a table's cell."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.out: list[tuple[str, str]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.out.append(("tag", f"<{tag}{_attrs(attrs)}>"))
+        self.out.append(("cell" if tag in _CELLS else "tag", f"<{tag}{_attrs(attrs)}>"))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.out.append(("tag", f"<{tag}{_attrs(attrs)} />"))
 
     def handle_endtag(self, tag: str) -> None:
-        self.out.append(("tag", f"</{tag}>"))
+        self.out.append(("cell" if tag in _CELLS else "tag", f"</{tag}>"))
 
     def handle_data(self, data: str) -> None:
         self.out.append(("text", data))

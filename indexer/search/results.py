@@ -15,6 +15,7 @@ import numpy as np
 
 from indexer.ingest.model import ReportMeta
 from indexer.search.limits import EXPORT_BATCH, GROUP_MAX, MAX_PAGE, MAX_PER_PAGE
+from indexer.search.namesakes import distinctions
 from indexer.search.snippet import Needle, snippet
 from indexer.store.reader import IndexReader
 
@@ -63,6 +64,7 @@ class Hit:
     score: float
     page: int | None = None  # the page the section starts on, for PDFs
     sources: list[Source] = field(default_factory=list)  # the document's other copies ("另有 N 个来源")
+    distinguish: str | None = None  # what sets the report apart from others of its title (namesakes.py)
 
 
 @dataclass
@@ -84,6 +86,7 @@ class ReportGroup:
     total: int  # matching sections in this report; hits holds the first GROUP_MAX
     hits: list[Hit] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)  # the document's other copies, each with its matching sections
+    distinguish: str | None = None  # what sets the report apart from others of its title (namesakes.py)
 
 
 @dataclass
@@ -123,10 +126,12 @@ class SearchResults:
                               groups=self._groups(reader, start, start + per_page))
         return SearchPage(results=self, page=page, per_page=per_page, hits=self.hits(reader, start, start + per_page))
 
-    def hits(self, reader: IndexReader, start: int, stop: int) -> list[Hit]:
-        """Hits start..stop of the result order, snippets cut now, each with its document's other copies."""
+    def hits(self, reader: IndexReader, start: int, stop: int, snippets: bool = True) -> list[Hit]:
+        """Hits start..stop of the result order, snippets cut now (snippet_html is "" without snippets:
+        cutting them is most of the work of reading hits, which a caller may only count or list), each
+        with its document's other copies."""
         sids = [int(s) for s in self.sids[start:stop]]
-        hits = _hits(reader, sids, self.needles, [float(x) for x in self.scores[start:stop]])
+        hits = _hits(reader, sids, self.needles, [float(x) for x in self.scores[start:stop]], snippets)
         if self.copies == "one" and len(self.others):
             for h, sid in zip(hits, sids, strict=True):
                 h.sources = self._sources(reader, sid)
@@ -170,12 +175,13 @@ class SearchResults:
         """Reports start..stop in the order of their first hit (best or newest first), each with its sections."""
         rep = reader.catalog.section_report[self.sids]
         uniq, first = np.unique(rep, return_index=True)
-        chosen = uniq[np.argsort(first, kind="stable")][start:stop]
+        chosen = [int(r) for r in uniq[np.argsort(first, kind="stable")][start:stop]]
+        told = distinctions(reader, chosen)
         out = []
         by_report = self._by_report(reader)
         for r in chosen:
             where = np.flatnonzero(rep == r)
-            row = reader.catalog.reports[int(r)]
+            row = reader.catalog.reports[r]
             keep = where[:GROUP_MAX]
             hits = _hits(reader, [int(s) for s in self.sids[keep]], self.needles, [float(x) for x in self.scores[keep]])
             sources = [] if self.copies != "one" else [
@@ -183,7 +189,7 @@ class SearchResults:
                 for m in reader.copies_of(int(r)) if m != r]
             out.append(ReportGroup(doc_id=row.doc_id, title=row.title, year=row.year, doc_type=row.doc_type,
                                    **report_fields(row), url=doc_url(row.doc_id), total=len(where), hits=hits,
-                                   sources=sources))
+                                   sources=sources, distinguish=told[r]))
         return out
 
 
@@ -303,14 +309,17 @@ def doc_url(doc_id: str, section_id: str | None = None) -> str:
     return "/doc/" + quote(doc_id, safe="/~") + (f"#{section_id}" if section_id else "")
 
 
-def _hits(reader: IndexReader, sids: list[int], needles: list[Needle], scores: list[float]) -> list[Hit]:
+def _hits(reader: IndexReader, sids: list[int], needles: list[Needle], scores: list[float],
+          snippets: bool = True) -> list[Hit]:
     out = []
     in_text = [n for n in needles if not n.title_only]
-    for sid, stored, score in zip(sids, reader.stored(sids), scores, strict=True):
-        row = reader.catalog.reports[int(reader.catalog.section_report[sid])]
+    rows = [int(reader.catalog.section_report[sid]) for sid in sids]
+    told = distinctions(reader, rows)
+    for r, stored, score in zip(rows, reader.stored(sids), scores, strict=True):
+        row = reader.catalog.reports[r]
         text = stored.get("text") or ""
-        body_snip = snippet(text, in_text)
-        if "<mark>" not in body_snip:
+        body_snip = snippet(text, in_text) if snippets else ""
+        if snippets and "<mark>" not in body_snip:
             hs = snippet(stored["heading"], in_text) if stored.get("heading") else ""
             if "<mark>" not in hs:
                 hs = snippet(row.title, needles)
@@ -319,5 +328,5 @@ def _hits(reader: IndexReader, sids: list[int], needles: list[Needle], scores: l
                        doc_type=row.doc_type, **report_fields(row),
                        heading_path=list(stored.get("heading_path") or []), source=row.source,
                        url=doc_url(row.doc_id, stored["section_id"]), snippet_html=body_snip,
-                       score=round(float(score), 4), page=stored.get("page")))
+                       score=round(float(score), 4), page=stored.get("page"), distinguish=told[r]))
     return out

@@ -11,6 +11,7 @@ import html
 import re
 from dataclasses import dataclass
 
+from indexer.ingest.headings import row_cells
 from indexer.text.normalize import fold
 from indexer.text.wholeword import term_pattern
 
@@ -40,9 +41,13 @@ def find_spans(original: str, needles: list[Needle]) -> list[tuple[int, int]]:
             if k >= MAX_MATCHES:
                 break
             spans.append(f.orig_span(m.start(), m.end()))
-    spans.sort()
+    return merge_spans(spans)
+
+
+def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans sorted, those that overlap made one."""
     merged: list[tuple[int, int]] = []
-    for a, b in spans:
+    for a, b in sorted(spans):
         if merged and a < merged[-1][1]:
             merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
         else:
@@ -50,8 +55,19 @@ def find_spans(original: str, needles: list[Needle]) -> list[tuple[int, int]]:
     return merged
 
 
-def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
-    """HTML of text[start:end] with the spans in <mark>, everything else escaped."""
+def nth_span(original: str, needle: Needle, k: int) -> tuple[int, int] | None:
+    """Original-text span of the needle's k-th (from 0) non-overlapping occurrence, or None."""
+    f = fold(original)
+    for i, m in enumerate(needle.pattern().finditer(f.text)):
+        if i == k:
+            return f.orig_span(m.start(), m.end())
+    return None
+
+
+def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None,
+         at: int | None = None) -> str:
+    """HTML of text[start:end] with the spans in <mark>, everything else escaped; the mark holding
+    character `at` is the one a link pointed to (id "at", which the page scrolls to)."""
     end = len(text) if end is None else end
     out, pos = [], start
     for a, b in spans:
@@ -59,7 +75,8 @@ def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | Non
             continue
         a, b = max(a, start), min(b, end)
         out.append(html.escape(text[pos:a]))
-        out.append("<mark>" + html.escape(text[a:b]) + "</mark>")
+        tag = '<mark class="at" id="at">' if at is not None and a <= at < b else "<mark>"
+        out.append(tag + html.escape(text[a:b]) + "</mark>")
         pos = b
     out.append(html.escape(text[pos:end]))
     return "".join(out)
@@ -67,11 +84,12 @@ def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | Non
 
 def snippet(text: str, needles: list[Needle], width: int = WIDTH) -> str:
     """The best window (or a few, joined by …) around the densest occurrences."""
-    text = " ".join(text.split("\n"))
+    text = one_line(text)
     spans = find_spans(text, needles)
     if not spans:
-        return html.escape(text[:width]) + ("…" if len(text) > width else "")
-    windows = _windows(spans, len(text), width)
+        end = _end(text, min(width, len(text)), 0) or min(width, len(text))  # a word longer than that is cut
+        return html.escape(text[:end]) + ("…" if len(text) > end else "")
+    windows = _windows(spans, text, width)
     parts = []
     for a, b in windows:
         piece = mark(text, spans, a, b)
@@ -80,7 +98,24 @@ def snippet(text: str, needles: list[Needle], width: int = WIDTH) -> str:
     return "…".join(parts) + tail
 
 
-def _windows(spans: list[tuple[int, int]], length: int, width: int) -> list[tuple[int, int]]:
+def one_line(text: str) -> str:
+    """A section's text on one line: its lines joined by a space, the rows of a table (| 项目 | 2020年 |)
+    by a ；, so that a row still reads as a row and no occurrence runs from one row into the next."""
+    lines = text.split("\n")
+    out = [lines[0]]
+    for before, line in zip(lines, lines[1:], strict=False):
+        if row_cells(before) is not None and row_cells(line) is not None:
+            out[-1] = out[-1][:-2]
+            out.append(("" if out[-1][-1:] in _SENTENCE_END else "；") + line[2:])
+        else:
+            out.append(" " + line)
+    return "".join(out)
+
+
+_SENTENCE_END = "。；！？"
+
+
+def _windows(spans: list[tuple[int, int]], text: str, width: int) -> list[tuple[int, int]]:
     best, best_i = -1, 0
     j = 0
     for i, (a, _) in enumerate(spans):  # the window starting at span i holding most spans
@@ -88,14 +123,14 @@ def _windows(spans: list[tuple[int, int]], length: int, width: int) -> list[tupl
             j += 1
         if j - i > best:
             best, best_i = j - i, i
-    chosen = [_around(spans[best_i][0], spans[min(best_i + best, len(spans)) - 1][1], length, width)]
+    chosen = [_around(spans[best_i][0], spans[min(best_i + best, len(spans)) - 1][1], text, width)]
     budget = MAX_WINDOWS - 1
     for a, b in spans:  # spans the first window missed get a short window of their own
         if budget == 0:
             break
         if any(x <= a and b <= y for x, y in chosen):
             continue
-        chosen.append(_around(a, b, length, width // 2))
+        chosen.append(_around(a, b, text, width // 2))
         budget -= 1
     chosen.sort()
     merged: list[tuple[int, int]] = []
@@ -107,9 +142,58 @@ def _windows(spans: list[tuple[int, int]], length: int, width: int) -> list[tupl
     return merged
 
 
-def _around(a: int, b: int, length: int, width: int) -> tuple[int, int]:
-    """A window of about width characters holding [a, b), starting a little before a."""
+def _around(a: int, b: int, text: str, width: int) -> tuple[int, int]:
+    """A window of about width characters holding [a, b), starting a little before a, never
+    starting or ending inside a Latin word or a number (…ERLINK, 4.2万 cut to 2万)."""
     lead = min(a, max(0, (width - (b - a)) // 4))
     start = a - lead
-    end = min(length, max(b, start + width))
-    return start, end
+    end = min(len(text), max(b, start + width))
+    return _start(text, start, a), _end(text, end, b)
+
+
+def _start(text: str, i: int, a: int) -> int:
+    """i, or where the word i cuts ends (not past a, the first occurrence), or where it starts."""
+    if not _cuts_word(text, i):
+        return i
+    j = i
+    while j < a and _in_word(text, j):
+        j += 1
+    if j < a or not _cuts_word(text, j):
+        return j
+    k = i  # the occurrence starts inside a word (2.5 in PM2.5): the window starts with the word
+    while k > 0 and i - k < _REACH and _in_word(text, k - 1):
+        k -= 1
+    return k if not _cuts_word(text, k) else a
+
+
+def _end(text: str, i: int, b: int) -> int:
+    """i, or where the word i cuts starts (not before b, the last occurrence's end), or where it ends."""
+    if not _cuts_word(text, i):
+        return i
+    j = i
+    while j > b and _in_word(text, j - 1):
+        j -= 1
+    if j > b or not _cuts_word(text, j):
+        return j
+    k = i  # the occurrence ends inside a word (edu* in education): the window ends with the word
+    while k < len(text) and k - i < _REACH and _in_word(text, k):
+        k += 1
+    return k if not _cuts_word(text, k) else b
+
+
+_REACH = 24  # characters a window may grow by to hold the rest of a word an occurrence sits in
+_WORD = re.compile(r"[0-9a-zA-Z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+_JOINERS = ".,:/_-@%'·"  # inside a word or number when letters or digits stand on both sides: 4.2, 1,850, www.moe.gov.cn
+
+
+def _in_word(text: str, i: int) -> bool:
+    """Whether character i is part of a Latin word or a number."""
+    ch = text[i]
+    if _WORD.match(ch):
+        return True
+    return ch in _JOINERS and 0 < i < len(text) - 1 and bool(_WORD.match(text[i - 1])) and bool(_WORD.match(text[i + 1]))
+
+
+def _cuts_word(text: str, i: int) -> bool:
+    """Whether a cut before character i splits a word or a number."""
+    return 0 < i < len(text) and _in_word(text, i - 1) and _in_word(text, i)

@@ -18,9 +18,8 @@ from indexer.search.engine import COPIES, Deadline
 from indexer.search.facets import Filters
 from indexer.search.limits import MAX_TREND_QUERIES
 from indexer.search.matching import matching_sections
-from indexer.search.mentions import count_mentions
+from indexer.search.mentions import count_mentions, mention_needles
 from indexer.search.parser import parse_query
-from indexer.search.snippet import Needle
 from indexer.store.catalog import UNKNOWN_YEAR
 from indexer.store.reader import IndexReader
 
@@ -47,6 +46,7 @@ class TrendSeries:
     points: list[TrendPoint]  # one per year of Trend.years, in order
     unknown: TrendPoint | None  # None when the year filter leaves out unknown years
     notice: str | None = None
+    counted: bool = True  # False: nothing to count (exclusions alone), its zeros say nothing
 
     def total(self, measure: str) -> int:
         """Reports, sections or mentions over every year shown, unknown year included."""
@@ -130,7 +130,7 @@ def _series(reader: IndexReader, q: str, filters: Filters, tr: Trend) -> TrendSe
         hit = np.zeros(len(reader.catalog.reports), dtype=bool)
         hit[of] = True
         sids = sids[facet_mod.one_per_document(reader.facts, hit)[of]]
-    needles = [Needle(t.text, t.prefix) for t in parsed.positive_terms() + parsed.title_terms()]
+    needles = mention_needles(parsed)
     report = reader.catalog.section_report[sids]
     year = reader.facts.year[report]
     size = max([UNKNOWN_YEAR + 1, *[y + 1 for y in tr.years]])
@@ -148,9 +148,10 @@ def _series(reader: IndexReader, q: str, filters: Filters, tr: Trend) -> TrendSe
     points = [point(y, n) for y, n in zip(tr.years, tr.indexed, strict=True)]
     unknown = point(UNKNOWN_YEAR, tr.unknown_indexed) if tr.unknown_indexed is not None else None
     notes = list(parsed.notices)
-    if parsed.root is not None and not parsed.searchable():
+    counted = parsed.root is None or parsed.searchable()
+    if not counted:
         notes.append("只有排除词，没有统计；请至少输入一个检索词或筛选条件。")
-    return TrendSeries(query=q, points=points, unknown=unknown, notice=" ".join(notes) or None)
+    return TrendSeries(query=q, points=points, unknown=unknown, notice=" ".join(notes) or None, counted=counted)
 
 
 def table(tr: Trend, measure: str | None = None) -> tuple[list[str], list[list]]:

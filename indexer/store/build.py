@@ -18,6 +18,7 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 
@@ -103,7 +104,8 @@ def reindex(
                 (gen / "userdict.txt").write_text(dict_text, encoding="utf-8")
                 load_jieba(gen / "userdict.txt")
                 build = _Build(gen=gen, dict_hash=dict_hash, sources=plan.sources, dicts=dicts, files=files,
-                               summary=Summary(skipped=list(skipped)), progress=progress, procs=procs)
+                               summary=Summary(skipped=list(skipped)), progress=progress, procs=procs,
+                               previous=old or {})
                 summary = build.full() if reason else build.incremental(live, old, missing, unlisted)
             summary.full, summary.reason = bool(reason), reason
             summary.other_types = other_types
@@ -197,6 +199,7 @@ class _Build:
     summary: Summary  # its skipped list collects the run's skipped files
     progress: bool
     procs: list[WorkerProcess]  # empty: everything in this process
+    previous: dict = field(default_factory=dict)  # the live generation's manifest ({} for a new index)
 
     @cached_property
     def by_key(self) -> dict[str, SourceFile]:
@@ -345,6 +348,7 @@ class _Build:
         self.summary.copy_stats = copies.find_copies(self.gen, segments, live)
         clock("copies")
         checkpoints.reached("finish")
+        stamp_indexed(entries, self.previous)
         files = len(entries)
         reports = sum(e["reports"] for e in entries.values())
         sections = int(live.sum())
@@ -362,6 +366,37 @@ class _Build:
             "counts": {"files": files, "reports": reports, "sections": sections},
         }
         store.write_json(self.gen / store.MANIFEST, manifest)
+
+
+def stamp_indexed(entries: dict[str, dict], previous: dict, now: datetime | None = None) -> None:
+    """Give each file's manifest entry its `indexed_at`: when this content first entered the index (UTC,
+    ISO 8601 with microseconds), what a feed orders "new in the index" by. A file whose content and
+    path are unchanged keeps the time it had, through incremental runs and full rebuilds alike (a new
+    dictionary does not make every document new); one indexed before these times were kept gets the
+    previous run's time, the latest it can have entered. New and changed files get now, and never an
+    earlier time than any already given, so the order holds even if the clock steps back."""
+    old_files = previous.get("files", {})
+    known = [_parse_time(e["indexed_at"]) for e in old_files.values() if e.get("indexed_at")]
+    now = now or datetime.now(UTC)
+    if known and now <= max(known):
+        now = max(known) + timedelta(microseconds=1)
+    for key, entry in entries.items():
+        prev = old_files.get(key)
+        same = prev is not None and prev.get("sha256") == entry["sha256"] and prev.get("doc_rel") == entry["doc_rel"]
+        if same and prev.get("indexed_at"):
+            entry["indexed_at"] = prev["indexed_at"]
+        elif same and previous.get("created"):
+            entry["indexed_at"] = _format_time(_parse_time(previous["created"]))
+        else:
+            entry["indexed_at"] = _format_time(now)
+
+
+def _parse_time(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _format_time(t: datetime) -> str:
+    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _save_docmap(gen: Path, next_sid: int, live: np.ndarray) -> None:

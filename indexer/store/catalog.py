@@ -109,6 +109,8 @@ class Facts:
     provinces: list[str]  # "" for none
     group: np.ndarray  # int32 per report: its document, the report index of the document's preferred copy
     prefer: np.ndarray  # int32 per report: lower is the copy shown first of its document (copies.py)
+    issuers: list[str]  # per report, its issuer folded ("" for none): what issuer filters look in
+    doc_nos: list[str]  # per report, its 文号 as fold_doc_no gives it ("" for none)
 
     @classmethod
     def of(cls, reports: list[ReportRow], copies: np.ndarray | None = None) -> Facts:
@@ -134,6 +136,8 @@ class Facts:
             provinces=provinces,
             group=alone[:, 0].copy() if copies is None else np.asarray(copies[:, 0], dtype=np.int32),
             prefer=alone[:, 1].copy() if copies is None else np.asarray(copies[:, 1], dtype=np.int32),
+            issuers=[fold_text(r.issuer or "") for r in reports],
+            doc_nos=[fold_doc_no(r.doc_no or "") for r in reports],
         )
 
 

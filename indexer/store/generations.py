@@ -132,6 +132,19 @@ def locked(root: Path):
         os.close(fd)  # closing releases the lock; so does the process dying
 
 
+def reindex_running(root: Path) -> bool:
+    """Does a process hold this folder's LOCK (a reindex at work)? Read from the kernel's table of locks
+    (/proc/locks), so that asking never takes the lock a reindex starting at that moment needs; False
+    where that table cannot be read."""
+    try:
+        st = os.stat(root / LOCK)
+        table = Path("/proc/locks").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return False
+    key = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"  # as the table names the file
+    return any(key in line.split() for line in table.splitlines())
+
+
 def new_generation(root: Path) -> Path:
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
     for n in range(1000):

@@ -11,6 +11,7 @@ import bisect
 import os
 import threading
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from itertools import chain
 from pathlib import Path
 
@@ -21,15 +22,16 @@ from whoosh.matching.wrappers import FilterMatcher
 from indexer.ingest.model import Skipped
 from indexer.store import copies as copy_groups
 from indexer.store import generations as store
-from indexer.store.catalog import Catalog, Facts, fold_doc_no
+from indexer.store.catalog import Catalog, Facts
 from indexer.store.exact import ExactSegment
+from indexer.store.series import SeriesIndex, build_series
 from indexer.store.texts import SectionTexts
 from indexer.store.whoosh_io import mapped
 from indexer.text.analysis import load_jieba
-from indexer.text.normalize import fold_text
 
 mapped.install()  # Whoosh reads its segment files in place instead of copying them
 
+WORD_COUNT_CACHE = 200_000  # (fields, word) frequencies a reader remembers
 MAP_BUDGET = 128 << 20  # bytes of mapped index text a reader lets stay resident (see IndexReader.trim)
 
 
@@ -61,8 +63,6 @@ class IndexReader:
         self.catalog = Catalog.concat([Catalog.load(gen / d) for d in self.manifest["segments"]])
         self.facts = Facts.of(self.catalog.reports, copy_groups.load(gen, len(self.catalog.reports)))
         self.titles_folded = [r.title_folded for r in self.catalog.reports]
-        self.issuers_folded = [fold_text(r.issuer or "") for r in self.catalog.reports]
-        self.doc_nos_folded = [fold_doc_no(r.doc_no or "") for r in self.catalog.reports]
         self.live = np.load(gen / "live.npy")
         self.sid_to_doc = np.load(gen / "sid_to_doc.npy")
         self.doc_to_sid = np.load(gen / "doc_to_sid.npy")
@@ -70,12 +70,16 @@ class IndexReader:
         self.body_len = np.concatenate([s.body_length() for s in self.segments]) if self.segments else np.zeros(0)
         live_len = self.body_len[self.live[: len(self.body_len)]]
         self.avg_body_len = float(live_len.mean()) if len(live_len) else 1.0
+        self.indexed_at = _indexed_at(self.manifest, self.catalog)
         self.report_live = np.zeros(len(self.catalog.reports), dtype=bool)
         self.report_live[self.catalog.section_report[self.live]] = True
         self.lock = threading.RLock()  # Whoosh readers seek and read shared files: one thread at a time
         self._searcher = None
         self._doc_index: dict[str, int] | None = None
         self._copies: dict[int, list[int]] | None = None
+        self._series: SeriesIndex | None = None
+        self._titles: dict[str, list[int]] | None = None  # folded title → live reports (namesakes)
+        self._word_counts: dict[tuple[tuple[str, ...], str], int] = {}  # word_frequencies, per generation
         self.first_sections = np.zeros(self.n, dtype=bool)  # each report's first section
         self.first_sections[[r.first_sid for r in self.catalog.reports]] = True
         self.n_live = max(int(self.live.sum()), 1)
@@ -139,6 +143,26 @@ class IndexReader:
                         found.setdefault(int(group[i]), []).append(int(i))
                     self._copies = found
         return self._copies.get(int(self.facts.group[report]), [report])
+    @property
+    def series(self) -> SeriesIndex:
+        """The reports' series (series.py), found the first time a page asks."""
+        if self._series is None:
+            with self.lock:
+                if self._series is None:
+                    self._series = build_series(self.catalog.reports, self.report_live)
+        return self._series
+
+    def namesakes(self, report: int) -> list[int]:
+        """The live reports whose title folds to the same text as this one's, itself included, in index order."""
+        if self._titles is None:
+            with self.lock:
+                if self._titles is None:
+                    titles: dict[str, list[int]] = {}
+                    for i, t in enumerate(self.titles_folded):
+                        if self.report_live[i]:
+                            titles.setdefault(t, []).append(i)
+                    self._titles = titles
+        return self._titles.get(self.titles_folded[report], [report])
 
     def sections_with_words(self, words: list[str], fields: tuple[str, ...]) -> np.ndarray:
         """Sorted sids of the sections holding every word in one of `fields` (removed sections
@@ -158,6 +182,27 @@ class IndexReader:
             return np.empty(0, dtype=np.int64)
         sids = self.doc_to_sid[found].astype(np.int64)
         return np.sort(sids[sids >= 0])
+
+    def word_frequencies(self, words: list[str], fields: tuple[str, ...]) -> dict[str, int]:
+        """How many times each word-field token occurs in these fields over the whole index: Whoosh's
+        term statistics, one lookup per word (a removed section's words count until its segment is
+        rewritten). Remembered per generation: each lookup reads the term tables of every segment."""
+        s = self.searcher()
+        cache = self._word_counts
+        with self.lock:
+            r = s.reader()
+            missing = [w for w in words if (fields, w) not in cache]
+            if len(cache) + len(missing) > WORD_COUNT_CACHE:
+                cache.clear()
+            for w in missing:
+                cache[(fields, w)] = int(sum(r.frequency(f, w) for f in fields))
+            return {w: cache[(fields, w)] for w in words}
+
+    def words_total(self, fields: tuple[str, ...]) -> int:
+        """Word-field tokens in these fields over the whole index (Whoosh's field lengths)."""
+        s = self.searcher()
+        with self.lock:
+            return int(sum(s.reader().field_length(f) for f in fields))
 
     def stored(self, sids: list[int]) -> list[dict]:
         """Each section's stored fields, with its text as written and, for Markdown, its HTML
@@ -217,6 +262,24 @@ def file_resident_bytes() -> int | None:
         return None
 
 
+def _indexed_at(manifest: dict, catalog: Catalog) -> np.ndarray:
+    """Per report, when its file's content entered the index (build.stamp_indexed), as microseconds since
+    1970 UTC; a file without the time (an index built before it was kept) counts from the index's build."""
+    files, created = manifest.get("files", {}), manifest.get("created", "1970-01-01T00:00:00Z")
+    times: dict[str, int] = {}
+    out = np.zeros(len(catalog.reports), dtype=np.int64)
+    for i, r in enumerate(catalog.reports):
+        if r.file_key not in times:
+            stamp = files.get(r.file_key, {}).get("indexed_at") or created
+            when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+            times[r.file_key] = (when - EPOCH) // timedelta(microseconds=1)
+        out[i] = times[r.file_key]
+    return out
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def _order_key(catalog: Catalog, n: int) -> np.ndarray:
     """Per sid, its place in (doc_id, section order): the tie-break of ranking, which
     must not depend on the order in which files happened to be indexed."""
@@ -248,3 +311,9 @@ class Library:
                     self._token = token
         return self._reader
 
+    def close(self) -> None:
+        """Close the open generation's reader; the next reader() opens the live one again."""
+        with self._lock:
+            if self._reader is not None:
+                self._reader.close()
+            self._reader, self._token = None, ""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import html
 import json
 import os
 import re
@@ -12,16 +11,15 @@ import sys
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
+from indexer.cli import reading
+from indexer.cli.common import DEFAULT_INDEX, display_width, index_dir, positive_int, terminal_marks
 from indexer.ingest.errors import Unreadable
 from indexer.ingest.files import FORMATS, is_supported
 from indexer.ingest.parse import parse_path
-from indexer.search.limits import MAX_PER_PAGE, MAX_TREND_QUERIES
-
-DEFAULT_INDEX = "index"
-
-
-def index_dir(args: argparse.Namespace) -> Path:
-    return Path(args.index or os.environ.get("EDUSEARCH_INDEX") or DEFAULT_INDEX)
+from indexer.search.limits import (
+    MAX_PER_PAGE,
+    MAX_TREND_QUERIES,
+)
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
@@ -124,12 +122,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
     return 0
 
 
-_MARK = re.compile(r"<mark>(.*?)</mark>")
 
 
-def _terminal(snippet_html: str, color: bool) -> str:
-    on, off = ("\033[1;33m", "\033[0m") if color else ("[", "]")
-    return html.unescape(_MARK.sub(lambda m: on + m.group(1) + off, snippet_html))
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -169,11 +163,11 @@ def cmd_search(args: argparse.Namespace) -> int:
         last = -(-res.total // res.per_page)
         print(f"第 {res.page} 页超出范围：{res.total} 个章节共 {last} 页（每页 {res.per_page} 个，用 --page {last} 看最后一页）。")
     for i, h in enumerate(res.hits, start=first + 1):
-        path = " › ".join([h.title, *h.heading_path])
+        path = " › ".join([h.title + (f"（{h.distinguish}）" if h.distinguish else ""), *h.heading_path])
         page = f" · 第 {h.page} 页" if h.page else ""
         doc_no = f" · {h.doc_no}" if h.doc_no else ""
         print(f"\n{i}. {path}  ({h.date or h.year or '年份不详'}{doc_no} · {h.doc_type}{page})")
-        print(f"   {_terminal(h.snippet_html, color)}")
+        print(f"   {terminal_marks(h.snippet_html, color)}")
         print(f"   {_readable_url(h.url)}")
         if h.sources:
             print(f"   另有 {len(h.sources)} 个来源：")
@@ -220,27 +214,26 @@ def cmd_trend(args: argparse.Namespace) -> int:
     header, rows = table(tr)
     print(f"口径：{MEASURE_LABELS[tr.measure]}" + ("" if args.by else "（默认）"))
     text = [[str(c) for c in header], *[[str(c) for c in r] for r in rows]]
-    widths = [max(_width(r[i]) for r in text) for i in range(len(header))]
+    widths = [max(display_width(r[i]) for r in text) for i in range(len(header))]
     for r in text:
-        print("  ".join(" " * (w - _width(c)) + c for c, w in zip(r, widths, strict=True)))
+        print("  ".join(" " * (w - display_width(c)) + c for c, w in zip(r, widths, strict=True)))
     return 0
 
 
-def _positive(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"a whole number is needed, not {value!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {n}")
-    return n
 
 
-def _width(text: str) -> int:
-    """Columns a string takes on a terminal: CJK characters take two."""
-    import unicodedata
 
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+
+
+
+
+
+
+
+
+
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -362,8 +355,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--date", help="成文日期: 2016, 2016-06, 2016-06-07 or 2016-01..2016-06")
     sp.add_argument("--type", help="document type, e.g. 工作总结")
     sp.add_argument("--region", help="region level (全国 省 市 县 区) or division (江苏, 淮安市)")
-    sp.add_argument("--limit", type=_positive, default=10, help=f"results per page (up to {MAX_PER_PAGE})")
-    sp.add_argument("--page", type=_positive, default=1)
+    sp.add_argument("--limit", type=positive_int, default=10, help=f"results per page (up to {MAX_PER_PAGE})")
+    sp.add_argument("--page", type=positive_int, default=1)
     sp.add_argument("--sort", choices=["relevance", "newest", "oldest"], default="relevance",
                     help="best first (default), or by report date (else year; unknown last)")
     sp.add_argument("--json", action="store_true", help="print the same object as /api/search")
@@ -387,22 +380,24 @@ def build_parser() -> argparse.ArgumentParser:
                     help="count a document held by several sources once (default) or each copy")
     sp.set_defaults(func=cmd_trend)
 
+    reading.add_parsers(sub)
+
     sp = sub.add_parser("serve", help="serve the web interface (waitress)")
     sp.add_argument("--index")
     sp.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     sp.add_argument("--port", type=int, default=8000)
-    sp.add_argument("--threads", type=_positive, default=24,
+    sp.add_argument("--threads", type=positive_int, default=24,
                     help="server threads (default 24); 2 are kept for cheap requests (report pages, /api/stats), "
                          "2 + 2 for downloads, the rest for searches at work or waiting for a slot")
-    sp.add_argument("--heavy", type=_positive, default=2,
+    sp.add_argument("--heavy", type=positive_int, default=2,
                     help="searches and trends at work at once (default 2); more wait briefly, "
                          "then get 503 with Retry-After")
     sp.add_argument("--budget", type=float, default=5.0,
                     help="seconds of a search's work before it answers with every match but unranked, "
                          "saying so (an export: 503); default 5")
-    sp.add_argument("--connection-limit", type=_positive, default=1000,
+    sp.add_argument("--connection-limit", type=positive_int, default=1000,
                     help="open connections at once (default 1000); more wait to be accepted")
-    sp.add_argument("--channel-timeout", type=_positive, default=30,
+    sp.add_argument("--channel-timeout", type=positive_int, default=30,
                     help="seconds before a connection that sends nothing (an unfinished or idle one) is closed "
                          "(default 30)")
     sp.add_argument("--base-url", help="public address of this server (https://…): makes copied links and exports absolute")
@@ -415,6 +410,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true")
     sp.set_defaults(func=cmd_stats)
     return p
+
+
 
 
 def main(argv: list[str] | None = None) -> int:
