@@ -3,7 +3,10 @@
     python -m benchmarks.scale --corpus ../shared/corpus/laws --times 1,2,4 [--work DIR] [--skip-queries]
 
 An N× corpus is N hard-linked copies of the corpus under different folder names (c1/, c2/, …),
-so every report is indexed N times under different doc ids. For each size, in this order and one
+so every report is indexed N times under different doc ids; they are copies of one document, so a
+search shows each law once (its other N-1 files listed as its sources) and counts it once, and the
+query timings include that grouping. Section counts (`total`) are of the copy shown; the keys
+benchmarks/inproc.py lists for recall are every copy's (copies="all"), as the brute-force scan's are. For each size, in this order and one
 at a time: a full edusearch reindex, the tantivy + jieba peer's build (and its queries), then
 edusearch's queries in-process and over HTTP. Build memory is the peak of the SUM of the resident
 memory of the whole process tree (the worker processes included), sampled from

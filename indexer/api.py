@@ -31,7 +31,7 @@ from typing import TypedDict, Unpack
 
 from indexer.search.collocates import Collocates, collocates
 from indexer.search.compare import Comparison, compare, missing
-from indexer.search.engine import SORTS, find
+from indexer.search.engine import COPIES, SORTS, find
 from indexer.search.export import plain
 from indexer.search.facets import Filters, missing_day
 from indexer.search.kwic import SORTS as KWIC_SORTS
@@ -100,26 +100,31 @@ class Index:
         self._closed = False
         self._reader()  # a missing index is said now, not at the first search
 
-    def search(self, q: str, *, sort: str = "relevance", within: str | None = None,
+    def search(self, q: str, *, sort: str = "relevance", within: str | None = None, copies: str = "one",
                **filters: Unpack[FilterArgs]) -> Hits:
         """Every section the query matches (engine.find), best first or by date (sort="newest" | "oldest");
-        within="sentence" | "paragraph": the query's terms in one sentence or paragraph (the form's 词间关系)."""
+        within="sentence" | "paragraph": the query's terms in one sentence or paragraph (the form's 词间关系);
+        of a document held by several sources its preferred copy's, or every copy's with copies="all"."""
         if sort not in SORTS:
             raise ValueError(f"排序方式只能是 {' / '.join(SORTS)}，而不是“{sort}”。 / sort must be one of "
                              f"{', '.join(SORTS)}, not {sort!r}")
+        _check_copies(copies)
         reader = self._reader()
         return Hits(self, reader, find(reader, _query(q), keyword_filters(filters), sort, need=RERANK_MAX,
-                                         within=_scope(within)))  # as pages order them
+                                         within=_scope(within), copies=copies))  # as pages order them
 
     def trend(self, queries: str | list[str], *, by: str | None = None, within: str | None = None,
+              copies: str = "one",
               **filters: Unpack[FilterArgs]) -> TrendResult:
         """Per year, the reports, sections and mentions of each query (up to 6) and the share of that year's
         reports (trend.trend); by: the measure trend.table() shows (reports | sections | mentions | share)."""
         if by is not None and by not in MEASURES:
             raise ValueError(f"统计口径只能是 {' / '.join(MEASURES)}，而不是“{by}”。 / by must be one of "
                              f"{', '.join(MEASURES)}, not {by!r}")
+        _check_copies(copies)
         asked = [queries] if isinstance(queries, str) else list(queries) if isinstance(queries, list | tuple) else [queries]
-        tr = trend(self._reader(), [_query(q) for q in asked], keyword_filters(filters), by, within=_scope(within))
+        tr = trend(self._reader(), [_query(q) for q in asked], keyword_filters(filters), by, within=_scope(within),
+                   copies=copies)
         return TrendResult(**{f.name: getattr(tr, f.name) for f in fields(Trend)})
 
     def report(self, doc_id: str, q: str | None = None, within: str | None = None) -> ReportView:
@@ -459,3 +464,9 @@ def _pandas():
                           "to_pandas() needs pandas: pip install pandas (or, in the edusearch folder, "
                           "pip install -e '.[pandas]')") from None
     return pandas
+
+
+def _check_copies(copies: str) -> None:
+    if copies not in COPIES:
+        raise ValueError(f"copies 只能是 {' / '.join(COPIES)}，而不是“{copies}”。 / copies must be one of "
+                         f"{', '.join(COPIES)}, not {copies!r}")

@@ -213,7 +213,8 @@ def test_summary_line_lists_the_skipped(corpus, built):
 def test_good_and_recoverable_files_are_searchable(corpus, built, name):
     res = search(Library(built[0]).reader(), corpus.expect_found[name], per_page=100)
     assert res.mode == "exact" and res.total >= 1, (name, corpus.expect_found[name])
-    assert any(h.source == name for h in res.hits), [h.source for h in res.hits]
+    # a file holding a copy of another's text is one of that document's sources
+    assert any(name in [h.source] + [s.source for s in h.sources] for h in res.hits), [h.source for h in res.hits]
 
 
 def test_truncated_file_has_a_warning(built):
@@ -254,7 +255,7 @@ def test_other_odd_files_are_handled(built):
     if "one-bad-byte.txt" in skipped:
         assert skipped["one-bad-byte.txt"]["code"] in MESSAGES
     else:
-        assert search(Library(root).reader(), "2024年工作思路").total >= 2
+        assert search(Library(root).reader(), "2024年工作思路", copies="all").total >= 2
 
 
 def test_nothing_else_lost(corpus, built):

@@ -170,8 +170,10 @@ def test_folder_with_bad_pdfs_indexes_the_rest(tmp_path, capsys):
     assert codes == {"scan.pdf": "pdf_scanned", "locked.pdf": "pdf_encrypted", "blank.pdf": "pdf_too_many_pages",
                      "broken.pdf": "pdf_corrupt"}, out.err
     assert "10000 pages" in out.err
-    res = search(Library(tmp_path / "ix").reader(), "防溺水专项治理")
+    res = search(Library(tmp_path / "ix").reader(), "防溺水专项治理", copies="all")
     assert {h.source for h in res.hits} == {"county.pdf", "copy.pdf"}
+    one = search(Library(tmp_path / "ix").reader(), "防溺水专项治理")  # the same file twice: one document, two sources
+    assert [(h.source, [s.source for s in h.sources]) for h in one.hits] == [("copy.pdf", ["county.pdf"])]
 
 
 def test_parse_cli_reads_a_pdf_and_lists_the_formats(tmp_path, capsys):

@@ -2,7 +2,9 @@
 
 Random add / edit / delete / rename / delete-a-whole-folder steps over ten incremental runs; after
 each run every query of a fixed list must give the same sections, in the same order, with the same
-facets and notices, as a full rebuild of the same folder — and never raise.
+facets and notices, as a full rebuild of the same folder — and never raise. The pool holds copies
+of one document (reposted, and the same file added twice) and a draft that is not one: each report
+must belong to the same document, and show the same other sources, as in the full rebuild.
 """
 
 from __future__ import annotations
@@ -32,13 +34,17 @@ POOL = [
     FIXTURES / "reports-alt" / "1985政府工作报告_孙立群.txt",
     FIXTURES / "laws" / "白石县学生营养午餐管理办法(2017-09-01).md",
     FIXTURES / "formats" / "县教育局信息公开年报.md",
+    FIXTURES / "dups" / "绿水县教育局关于加强校园食品安全管理的通知.txt",
+    FIXTURES / "dups" / "绿水县教育局关于加强校园食品安全管理的通知 - 绿水县人民政府.html",
+    FIXTURES / "dups" / "食品安全管理通知（繁體）.txt",
+    FIXTURES / "dups" / "绿水县教育局关于加强校园食品安全管理的通知（征求意见稿）.txt",
 ]
 FOLDERS = ["", "gov", "gov/old", "laws"]
 QUERIES = [
     "双减", "学前教育", "营养改善计划", "防溺水", "教育", "学校", "安全教育 -交通", "农村 教师 待遇",
     "title:工作总结", "title:政府工作报告", "year:2019 教育", "year:unknown 学校", "校车 OR 营养午餐",
     '"义务教育 均衡"', "陪餐", "第一条", "教育信息化建设工程", "2008年", "减负 提质", "covid", "PM2.5",
-    "type:政府工作报告 科技", "region:县 安全", "补充说明",
+    "type:政府工作报告 科技", "region:县 安全", "补充说明", "留样", "食品安全 OR 双减",
 ]
 
 
@@ -47,7 +53,18 @@ def _answer(root: Path, q: str) -> tuple:
     try:
         res = search(reader, q, per_page=10000)
         return (res.total, res.total_documents, res.mode, res.notice, res.facets,
-                [(h.doc_id, h.section_id) for h in res.hits], [h.snippet_html for h in res.hits[:5]])
+                [(h.doc_id, h.section_id) for h in res.hits], [h.snippet_html for h in res.hits[:5]],
+                [[(s.doc_id, [x.section_id for x in s.sections]) for s in h.sources] for h in res.hits])
+    finally:
+        reader.close()
+
+
+def _documents(root: Path) -> dict[str, str]:
+    """Each report's document: the doc id of the copy shown for it."""
+    reader = IndexReader(require_current(root))
+    try:
+        rows = reader.catalog.reports
+        return {r.doc_id: rows[reader.facts.group[i]].doc_id for i, r in enumerate(rows) if reader.report_live[i]}
     finally:
         reader.close()
 
@@ -63,7 +80,7 @@ class Folder:
 
     def step(self) -> None:
         files = self.files()
-        ops = ["add", "add"] + (["edit", "delete", "rename", "drop_folder"] if files else [])
+        ops = ["add", "add"] + (["edit", "delete", "rename", "drop_folder", "copy", "copy"] if files else [])
         getattr(self, "_" + self.rng.choice(ops))(files)
 
     def _add(self, files) -> None:
@@ -72,6 +89,14 @@ class Folder:
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(src, dest)
         self.log.append(f"add {dest.relative_to(self.path)}")
+
+    def _copy(self, files) -> None:
+        """The same file again elsewhere: one document, two sources (until one of them is edited)."""
+        f = self.rng.choice(files)
+        dest = self.path / self.rng.choice(FOLDERS) / f"c{self.rng.randrange(1000):03d}-{f.name}"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(f, dest)
+        self.log.append(f"copy {f.relative_to(self.path)} -> {dest.relative_to(self.path)}")
 
     def _edit(self, files) -> None:
         f = self.rng.choice(files)
@@ -118,6 +143,7 @@ def test_incremental_runs_answer_like_a_full_rebuild(tmp_path, seed):
         full = tmp_path / f"full-{run}"
         reindex(full, [folder.path], full=True, progress=False)
         client = create_app(inc).test_client()
+        assert _documents(inc) == _documents(full), f"run {run}, after: {folder.log}"
         for q in QUERIES:
             assert _answer(inc, q) == _answer(full, q), f"run {run}, query {q!r}, after: {folder.log}"
             assert client.get("/search", query_string={"q": q}).status_code == 200, (q, folder.log)

@@ -18,6 +18,7 @@ import pytest
 from helpers import FIXTURES, SEEDS, occurrence_spans
 
 from indexer.ingest.errors import Unreadable
+from indexer.ingest.files import is_supported
 from indexer.ingest.parse import parse_path
 from indexer.search.engine import search
 from indexer.search.kwic import kwic
@@ -44,10 +45,10 @@ def reader(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def sections():
-    """Every section of the bundled documents: (doc_id, section_id) → [(field, text as written, its fold)]."""
+    """Every section of the bundled documents the index reads (not a list such as dups/TRUTH.tsv): (doc_id, section_id) → [(field, text as written, its fold)]."""
     out = {}
     for root in SOURCES:
-        for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink()):
+        for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink() and is_supported(p)):
             try:
                 reports = parse_path(path, root).reports
             except Unreadable:

@@ -274,11 +274,13 @@ def test_cli_search_json_is_the_api_object(index_dir, capsys):
     assert main(["search", "防溺水", "--index", str(index_dir), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert set(out) == {"query", "total", "total_documents", "took_ms", "page", "per_page", "notice", "partial", "facets", "hits",
-                         "suggestions", "within", "proximity"}
+                         "suggestions", "within", "proximity",
+                         "copies", "copy_sections"}
     assert set(out["facets"]) == {"year", "doc_type", "region", "province"}
     hit = out["hits"][0]
     assert set(hit) == {"doc_id", "section_id", "title", "year", "doc_type", "doc_no", "date", "issuer", "issuers", "place",
-                        "region", "province", "heading_path", "source", "url", "snippet_html", "score", "page", "distinguish"}
+                        "region", "province", "heading_path", "source", "url", "snippet_html", "score", "page", "distinguish",
+                        "sources"}
     assert hit["page"] is None  # a text file has no pages
     assert hit["url"].endswith("#" + hit["section_id"])
     assert hit["source"] == SEED_000.name

@@ -232,7 +232,7 @@ def test_jsonl_export_and_relative_links(client):
     want = brute_hits("防溺水", *CORPUS)
     assert len(rows) == len(want)
     assert set(rows[0]) == {"title", "doc_no", "date", "year", "doc_type", "issuer", "issuers", "place", "region",
-                            "province", "heading_path", "url", "occurrences", "snippet"}
+                            "province", "heading_path", "url", "occurrences", "snippet", "other_sources"}
     assert rows[0]["url"].startswith("/doc/") and rows[0]["url"].endswith("?q=%E9%98%B2%E6%BA%BA%E6%B0%B4#s3-2")
     doc_id = unquote(rows[0]["url"].removeprefix("/doc/").split("?")[0])
     assert rows[0]["heading_path"][-1] == "（二）深入开展防溺水专项治理" and rows[0]["occurrences"] == want[(doc_id, "s3-2")]

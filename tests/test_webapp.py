@@ -224,7 +224,8 @@ def test_doc_path_traversal_is_404(client, path):
 def test_api_search_is_the_search_core_object(client):
     data = client.get("/api/search?q=防溺水").get_json()
     assert set(data) == {"query", "total", "total_documents", "took_ms", "page", "per_page", "notice", "partial", "facets", "hits",
-                         "suggestions", "within", "proximity"}
+                         "suggestions", "within", "proximity",
+                         "copies", "copy_sections"}
     assert data["total"] == len(brute_hits("防溺水", *CORPUS)) and data["hits"][0]["section_id"] == "s3-2"
     assert data["hits"][0]["url"].endswith("#s3-2")
 

@@ -37,7 +37,8 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 def search():
     params = search_params(request.args)
     res = run_search(library().reader(), params.q, params.filters, page=params.page, per_page=params.per_page,
-                     sort=params.sort, group=params.group or None, deadline=deadline(), within=params.within or None)
+                     sort=params.sort, group=params.group or None, deadline=deadline(), within=params.within or None,
+                     copies=params.copies_mode)
     return res.to_dict()
 
 
@@ -45,7 +46,7 @@ def search():
 def trend():
     params = trend_params(request.args)
     return run_trend(library().reader(), params.queries, params.filters, params.by or None,
-                     deadline=deadline(), within=params.within or None).to_dict()
+                     deadline=deadline(), within=params.within or None, copies=params.copies_mode).to_dict()
 
 
 @bp.get("/kwic")

@@ -44,12 +44,18 @@ class SearchParams:
     date: str = ""  # as in the URL: 2016-06, 2016-01..2016-06
     bad: dict[str, str] = field(default_factory=dict)  # year, date: why the box's value was not used
     within: str = ""  # 词间关系: sentence | paragraph; "" for the whole section
+    copies: str = ""  # "all": every copy of a document held by several sources counts; "": the document once
+
+    @property
+    def copies_mode(self) -> str:
+        """What search() and trend() take."""
+        return self.copies or "one"
 
     def args(self, **changes) -> dict:
         """URL arguments for a link that keeps every other parameter."""
         d = {"q": self.q, "within": self.within, "year": self.year, "date": self.date, "doc_type": self.doc_type,
              "region": self.region, "province": self.province, "sort": self.sort if self.sort != "relevance" else "",
-             "group": self.group,
+             "group": self.group, "copies": self.copies,
              "page": self.page if self.page != 1 else "", "per_page": self.per_page if self.per_page != 10 else ""}
         d.update({k: "" for k in self.bad})  # links go where the results shown came from: without what was not read
         d.update({k: ("" if v is None else v) for k, v in changes.items()})
@@ -132,7 +138,12 @@ def search_params(args, keep_bad: bool = False) -> SearchParams:
     group = _choice(args, "group", ("", "report"))
     return SearchParams(q=q, filters=filters, year=year, doc_type=filters.doc_type or "", region=filters.region or "",
                         province=filters.province or "", page=page, per_page=per_page, sort=sort, group=group,
-                        date=date, within=_choice(args, "within", ("", *WITHIN)), bad=bad)
+                        date=date, within=_choice(args, "within", ("", *WITHIN)), bad=bad, copies=_copies(args))
+
+
+def _copies(args) -> str:
+    """copies=all counts every copy; copies=one (or nothing) a document once."""
+    return "" if args.get("copies", "") == "one" else _choice(args, "copies", ("", "all"))
 
 
 def compare_params(args) -> tuple[str, str]:
@@ -178,10 +189,15 @@ class TrendParams:
     date: str = ""
     within: str = ""  # as on the search form: sentence | paragraph
     bad: dict[str, str] = field(default_factory=dict)  # year, date: why the box's value was not used
+    copies: str = ""  # as SearchParams.copies
+
+    @property
+    def copies_mode(self) -> str:
+        return self.copies or "one"
 
     def args(self, **changes) -> dict:
         d = {"q": self.queries, "within": self.within, "year": self.year, "date": self.date, "doc_type": self.doc_type,
-             "region": self.region, "by": self.by}
+             "region": self.region, "by": self.by, "copies": self.copies}
         d.update({k: "" for k in self.bad})  # links go where the figures shown came from
         d.update({k: ("" if v is None else v) for k, v in changes.items()})
         return {k: v for k, v in d.items() if v not in ("", [])}
@@ -194,7 +210,7 @@ def trend_params(args, keep_bad: bool = False) -> TrendParams:
     by = _choice(args, "by", ("", *MEASURES))
     return TrendParams(queries=queries, filters=filters, year=year, doc_type=filters.doc_type or "",
                        region=filters.region or "", by=by, date=date, within=_choice(args, "within", ("", *WITHIN)),
-                       bad=bad)
+                       bad=bad, copies=_copies(args))
 
 
 

@@ -48,12 +48,13 @@ def search():
     params = search_params(request.args, keep_bad=True)
     reader = library().reader()
     res = run_search(reader, params.q, params.filters, page=params.page, per_page=params.per_page, sort=params.sort,
-                     group=params.group or None, deadline=deadline(), within=params.within or None)
+                     group=params.group or None, deadline=deadline(), within=params.within or None,
+                     copies=params.copies_mode)
     chart = timeline.build(res.facets["year"], params.filters.years)
     shown = res.total_documents if params.group else res.total
     pages = max(1, -(-shown // params.per_page))
     trend_args = {"q": params.q, "within": params.within, "date": params.date if "date" not in params.bad else "",
-                  "doc_type": params.doc_type, "region": params.region}
+                  "doc_type": params.doc_type, "region": params.region, "copies": params.copies}
     return render_template("search.html", p=params, res=res, chart=chart, pages=pages, group_max=GROUP_MAX,
                            trend_url=url_for("views.trend_page", **{k: v for k, v in trend_args.items() if v}),
                            kwic_url=url_for("views.kwic_page", **{k: v for k, v in params.args(page=None).items()
@@ -68,7 +69,7 @@ def search():
 def trend_page():
     params = trend_params(request.args, keep_bad=True)
     tr = trend(library().reader(), params.queries, params.filters, params.by or None, deadline=deadline(),
-               within=params.within or None)
+               within=params.within or None, copies=params.copies_mode)
     return render_template("trend.html", p=params, tr=tr, chart=trendchart.build(tr), measures=MEASURES,
                            labels=MEASURE_LABELS, api_url=url_for("api.trend", **params.args()),
                            csv_url=url_for("downloads.trend_csv", **params.args(by=tr.measure)))

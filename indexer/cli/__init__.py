@@ -136,12 +136,15 @@ def cmd_search(args: argparse.Namespace) -> int:
     if isinstance(opened, int):
         return opened
     reader, filters = opened
-    res = search(reader, args.query, filters, page=args.page, per_page=args.limit, sort=args.sort, within=args.within)
+    res = search(reader, args.query, filters, page=args.page, per_page=args.limit, sort=args.sort, within=args.within,
+                 copies=args.copies)
     if args.json:
         return print_json(res.to_dict())
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     first = (res.page - 1) * res.per_page
     print(f"{res.total} 个章节，{res.total_documents} 篇报告（{res.took_ms:.0f} ms）")
+    if len(res.results.others):
+        print(f"同一文件的多个来源只算一次：其他来源中另有 {len(res.results.others)} 个匹配章节，列在各结果下（--copies all 分别列出）。")
     if res.notice:
         print(f"提示：{res.notice}")
     years = " ".join(f"{y['value'] or '未知'}:{y['count']}" for y in res.facets["year"])
@@ -157,6 +160,11 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(f"\n{i}. {path}  ({h.date or h.year or '年份不详'}{doc_no} · {h.doc_type}{page})")
         print(f"   {terminal_marks(h.snippet_html, color)}")
         print(f"   {_readable_url(h.url)}")
+        if h.sources:
+            print(f"   另有 {len(h.sources)} 个来源：")
+        for src in h.sources:
+            links = [sec.url for sec in src.sections] or [src.url]
+            print(f"     {src.source}  " + "  ".join(_readable_url(u) for u in links))
     return 0
 
 
@@ -181,7 +189,7 @@ def cmd_trend(args: argparse.Namespace) -> int:
     if not any(q.strip() for q in args.queries):
         print("edusearch: give at least one query, e.g. `edusearch trend 防溺水 校园欺凌`", file=sys.stderr)
         return 2
-    tr = trend(reader, args.queries, filters, args.by, within=args.within)
+    tr = trend(reader, args.queries, filters, args.by, within=args.within, copies=args.copies)
     for note in [*tr.notices, *(f"{s.query}: {s.notice}" for s in tr.series if s.notice)]:
         print(f"edusearch: {note}", file=sys.stderr)
     if args.csv:
@@ -406,6 +414,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--within", choices=["sentence", "paragraph"],
                     help="the query's terms in one sentence or paragraph (as /句 /段 between them; 词间关系 on the form)")
     sp.add_argument("--json", action="store_true", help="print the same object as /api/search")
+    sp.add_argument("--copies", choices=["one", "all"], default="one",
+                    help="a document held by several sources: one result, its other sources listed with it "
+                         "(default), or each copy a result of its own (as copies=all in the URL)")
     sp.set_defaults(func=cmd_search)
 
     sp = sub.add_parser("trend", help="per-year table of one or more queries")
@@ -420,6 +431,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--region", help="region level (全国 省 市 县 区) or division (江苏, 淮安市)")
     sp.add_argument("--within", choices=["sentence", "paragraph"], help="each query's terms in one sentence or paragraph")
     sp.add_argument("--csv", action="store_true", help="CSV (no BOM) instead of an aligned table")
+    sp.add_argument("--copies", choices=["one", "all"], default="one",
+                    help="count a document held by several sources once (default) or each copy")
     sp.set_defaults(func=cmd_trend)
 
     reading.add_parsers(sub)

@@ -32,6 +32,7 @@ from indexer.store.reader import IndexReader
 from indexer.text.analysis import query_words, ranking_words
 
 SORTS = ("relevance", "newest", "oldest")
+COPIES = ("one", "all")  # a document held by several sources: shown once (its preferred copy), or every copy
 # what a search cut short by its Deadline says, by where it stopped
 PARTIAL = "检索超出了服务器给一次请求的时间：以下是全部匹配结果，但未按相关度排序；请稍后再试。"
 NOT_WIDENED = "检索超出了服务器给一次请求的时间：没有与检索词完全一致的内容，也未再按词匹配或找可改用的检索词；请稍后再试。"
@@ -58,29 +59,36 @@ class Deadline:
 
 def search(reader: IndexReader, q: str, filters: Filters | None = None, page: int = 1, per_page: int = 10,
            sort: str = "relevance", group: str | None = None, deadline: Deadline | None = None,
-           within: str | None = None) -> SearchPage:
+           within: str | None = None, copies: str = "one") -> SearchPage:
     """One page of a query's results (page is 1-based); sort: relevance | newest | oldest (by date,
     else year; unknown last); group="report": one entry per report; within: sentence | paragraph, the
-    search form's 同句/同段 for the query's terms (parser.parse_query). The page's .results holds the whole result."""
+    search form's 同句/同段 for the query's terms (parser.parse_query); copies="all": every copy of a
+    document held by several sources as a result of its own. The page's .results holds the whole result."""
     t0 = time.perf_counter()
     page = min(max(1, int(page)), MAX_PAGE)
     per_page = min(max(1, int(per_page)), MAX_PER_PAGE)
-    out = find(reader, q, filters, sort, need=page * per_page, deadline=deadline, within=within).page(
+    out = find(reader, q, filters, sort, need=page * per_page, deadline=deadline, within=within,
+               copies=copies).page(
         reader, page, per_page, group if group == "report" else None)
     out.took_ms = round((time.perf_counter() - t0) * 1000, 2)
     return out
 
 
 def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str = "relevance",
-         need: int = RERANK, deadline: Deadline | None = None, within: str | None = None) -> SearchResults:
+         need: int = RERANK, deadline: Deadline | None = None, within: str | None = None,
+         copies: str = "one") -> SearchResults:
     """Every section the query matches, in result order, with facets, notices and suggestions: what
     exports and pages are cut from. need: how deep the caller will page, so that many of the best
     (at least RERANK) are ordered by the second ranking stage. A deadline spent once the sections
     are matched leaves them unranked (in index order, or by date for the date sorts), unwidened,
-    with a notice and .partial set; spent before suggestions, it leaves them out, saying so."""
+    with a notice and .partial set; spent before suggestions, it leaves them out, saying so.
+    copies="one": of a document held by several sources, the matching sections of its preferred
+    matching copy are the results and the other copies' are kept apart (.others), listed with them;
+    facets count the document once. "all": every copy counts."""
     filters = filters or Filters()
     sort = sort if sort in SORTS else "relevance"
     within = within if within in WITHIN else None
+    copies = copies if copies in COPIES else "one"
     partial = False
     parsed = parse_query(q, within)
     notices = list(parsed.notices) + _unknown_values(reader, parsed, filters)
@@ -93,7 +101,7 @@ def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str 
         no_reports = np.zeros(len(reader.catalog.reports), dtype=bool)
         return SearchResults(query=q, sids=empty, scores=np.zeros(0), needles=[],
                              facets=facet_mod.counts(reader.facts, no_reports), total_documents=0,
-                             notices=notices, mode="empty", within=within)
+                             notices=notices, mode="empty", within=within, copies=copies)
     if form_only:  # as year:2019 typed alone: one hit per report that passes
         matched, section_filter = ev.r.live & ev.r.first_sections, ev.filter_mask(filters)
     else:
@@ -136,11 +144,25 @@ def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str 
     if fixed and fixed not in tips and len(matching_sections(reader, fixed, filters, within)):
         tips = [fixed, *tips]  # yaer:2012 校车 → year:2012 校车, the whole query
     ordered, scores = ranking.by_date(reader, *ranked, sort)
+    others = np.zeros(0, dtype=np.int64)
+    if copies == "one" and len(ordered):
+        ordered, scores, others = _one_copy(reader, ordered, scores)
     reports = reader.catalog.section_report[ordered]
     return SearchResults(query=q, sids=ordered, scores=scores, needles=needles,
-                         facets=_facets(reader, matched, filters),
+                         facets=_facets(reader, matched, filters, copies),
                          total_documents=int(np.count_nonzero(np.bincount(reports))) if len(ordered) else 0,
-                         notices=notices, suggestions=tips, mode=mode, partial=partial, within=within)
+                         notices=notices, suggestions=tips, mode=mode, partial=partial, others=others,
+                         within=within, copies=copies)
+
+
+def _one_copy(reader: IndexReader, sids: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(the sections of each document's preferred matching copy, their scores, the other copies'
+    sections), each in result order."""
+    reports = reader.catalog.section_report[sids]
+    hit = np.zeros(len(reader.catalog.reports), dtype=bool)
+    hit[reports] = True
+    keep = facet_mod.one_per_document(reader.facts, hit)[reports]
+    return sids[keep], scores[keep], sids[~keep]
 
 
 def warm(reader: IndexReader) -> None:
@@ -172,14 +194,20 @@ def _unknown_values(reader: IndexReader, parsed: ParsedQuery, filters: Filters) 
     return list(dict.fromkeys(out))
 
 
-def _facets(reader: IndexReader, matched: np.ndarray, filters: Filters) -> dict:
+def _facets(reader: IndexReader, matched: np.ndarray, filters: Filters, copies: str = "one") -> dict:
     """Each facet counts matching reports under every filter but its own, so the
     year chart still shows all years while one is selected. Filters are per
-    report, so this works on reports, not sections."""
+    report, so this works on reports, not sections; with copies="one" a document
+    held by several sources counts once, by its preferred copy among those that pass."""
     hit = np.zeros(len(reader.catalog.reports), dtype=bool)
     hit[reader.catalog.section_report[np.flatnonzero(matched)]] = True
-    return {name: facet_mod.counts(reader.facts, hit & facet_mod.report_filter(reader.facts, filters, skip=name))[name]
-            for name in ("year", "doc_type", "region", "province")}
+    out = {}
+    for name in ("year", "doc_type", "region", "province"):
+        passing = hit & facet_mod.report_filter(reader.facts, filters, skip=name)
+        if copies == "one":
+            passing = facet_mod.one_per_document(reader.facts, passing)
+        out[name] = facet_mod.counts(reader.facts, passing)[name]
+    return out
 
 
 def _no_report_passes(reader: IndexReader) -> str:

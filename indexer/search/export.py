@@ -21,9 +21,9 @@ from indexer.store.reader import IndexReader
 
 BOM = "\ufeff"
 FIELDS = ["title", "doc_no", "date", "year", "doc_type", "issuer", "place", "region", "province", "heading_path",
-          "url", "occurrences", "snippet"]  # the CSV's columns; JSON Lines also has issuers, the list
+          "url", "occurrences", "snippet", "other_sources"]  # the CSV's columns; JSON Lines also has issuers, the list
 CSV_HEADER = ["报告标题", "文号", "成文日期", "年份", "类型", "发文机关", "所在地", "地区", "省份", "章节位置",
-              "章节链接", "出现次数", "摘要"]
+              "章节链接", "出现次数", "摘要", "其他来源"]
 KWIC_FIELDS = ["left", "match", "right", "title", "year", "date", "doc_type", "place", "heading_path", "part", "url"]
 KWIC_HEADER = ["左侧语境", "检索词", "右侧语境", "报告标题", "年份", "成文日期", "类型", "所在地", "章节位置", "位于",
                "链接"]
@@ -37,18 +37,26 @@ def plain(snippet_html: str) -> str:
 
 
 def rows(reader: IndexReader, res: SearchResults, base_url: str = "") -> Iterator[dict]:
-    """One dict per hit, in result order; links absolute when base_url is given, carrying ?q= for the marks."""
+    """One dict per hit, in result order; links absolute when base_url is given, carrying ?q= for the marks.
+    other_sources: links to the other copies of the hit's document (their sections listed beside this
+    hit, else their pages), so that with one result per document no matching section is left out."""
     base = base_url.rstrip("/")
     query = "?q=" + quote(res.query, safe="") + (f"&within={res.within}" if res.within else "") if res.query else ""
     needles = mention_needles(parse_query(res.query, res.within)) if res.mode == "exact" else res.needles  # as the trend counts
+
+    def link(url: str) -> str:
+        path, _, anchor = url.partition("#")
+        return f"{base}{path}{query}" + (f"#{anchor}" if anchor else "")
+
     for sids, hits in res.iter_hits(reader):
         counts = count_mentions(reader, sids, needles)
         for h, n in zip(hits, counts, strict=True):
-            path, _, anchor = h.url.partition("#")
             yield {"title": h.title, "doc_no": h.doc_no, "date": h.date, "year": h.year, "doc_type": h.doc_type,
                    "issuer": h.issuer, "issuers": h.issuers, "place": h.place, "region": h.region,
-                   "province": h.province, "heading_path": h.heading_path, "url": f"{base}{path}{query}#{anchor}",
-                   "occurrences": int(n), "snippet": plain(h.snippet_html)}
+                   "province": h.province, "heading_path": h.heading_path, "url": link(h.url),
+                   "occurrences": int(n), "snippet": plain(h.snippet_html),
+                   "other_sources": [link(sec.url) for src in h.sources for sec in src.sections]
+                   + [link(src.url) for src in h.sources if not src.sections]}
 
 
 def jsonl(items: Iterable[dict]) -> Iterator[str]:
@@ -61,6 +69,7 @@ def csv_text(items: Iterable[dict]) -> Iterator[str]:
     for item in items:
         cells = [item[k] for k in FIELDS]
         cells[FIELDS.index("heading_path")] = " › ".join(item["heading_path"])
+        cells[FIELDS.index("other_sources")] = " ".join(item["other_sources"])
         yield _line(cells)
 
 

@@ -299,3 +299,15 @@ def _named(codes: np.ndarray, vocab: list[str]) -> list[dict]:
     rows = [{"value": vocab[i] or None, "count": int(n)} for i, n in enumerate(c) if n]
     rows.sort(key=lambda r: (-r["count"], r["value"] is None, r["value"] or ""))
     return rows
+
+
+def one_per_document(facts: Facts, reports: np.ndarray) -> np.ndarray:
+    """Of each document among `reports` (a mask over reports), its preferred copy alone: what counts a
+    document once however many sources hold it."""
+    idx = np.flatnonzero(reports)
+    out = np.zeros(len(reports), dtype=bool)
+    if len(idx):
+        order = idx[np.argsort(facts.prefer[idx], kind="stable")]
+        _, first = np.unique(facts.group[order], return_index=True)
+        out[order[first]] = True
+    return out

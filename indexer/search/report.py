@@ -107,6 +107,7 @@ class ReportView:
     parts: DocParts = field(default_factory=DocParts)
     parent: Linked | None = None  # the notice that issued this document (印发通知)
     attachments: list[Linked] = field(default_factory=list)  # 附件: those named and those issued inside it
+    other_sources: list[Linked] = field(default_factory=list)  # other copies of this document, by their files
     sections: list[SectionView] = field(default_factory=list)
     marks: int = 0  # how many query occurrences were marked
     mark_window: Marks = field(default_factory=Marks)  # which of the query's occurrences are marked, of how many
@@ -129,6 +130,7 @@ class ReportView:
             "source": self.source, "source_url": self.source_url, "url": doc_url(self.doc_id),
             "parts": asdict(self.parts), "parent": asdict(self.parent) if self.parent else None,
             "attachments": [asdict(a) for a in self.attachments],
+            "other_sources": [asdict(a) for a in self.other_sources],
             "series": self.series.to_dict() if self.series else None,
             "sections": [{"section_id": s.section_id, "level": s.level, "heading": s.heading,
                           "heading_path": s.heading_path, "text": s.text, "url": s.url,
@@ -162,6 +164,8 @@ def get_report(reader: IndexReader, doc_id: str, q: str | None = None, at: str |
                       **report_fields(row), source=row.source, source_url=row.source_url,
                       parts=DocParts(**row.parts), parent=_parent(reader, row.parent),
                       attachments=_attachments(reader, row.doc_id, row.parts.get("attachments") or []),
+                      other_sources=[Linked(reader.catalog.reports[c].source, doc_url(reader.catalog.reports[c].doc_id))
+                                     for c in reader.copies_of(i) if c != i],
                       series=series_links(reader, i), q=q or None, mark_window=Marks(first=max(1, marks_from)))
     marks = view.mark_window
     sections = reader.report_sections(i)

@@ -21,6 +21,29 @@ from indexer.store.reader import IndexReader
 
 
 @dataclass
+class SourceSection:
+    """A matching section of another copy of the document, as a link."""
+
+    section_id: str
+    heading_path: list[str]
+    url: str
+    page: int | None = None
+
+
+@dataclass
+class Source:
+    """Another copy of a result's document (another file holding the same text): where it came from,
+    and which of its sections match, listed with the result they stand beside."""
+
+    doc_id: str
+    title: str
+    source: str  # its file, as the index names it
+    source_url: str | None
+    url: str  # its page
+    sections: list[SourceSection] = field(default_factory=list)
+
+
+@dataclass
 class Hit:
     doc_id: str
     section_id: str
@@ -40,6 +63,7 @@ class Hit:
     snippet_html: str
     score: float
     page: int | None = None  # the page the section starts on, for PDFs
+    sources: list[Source] = field(default_factory=list)  # the document's other copies ("另有 N 个来源")
     distinguish: str | None = None  # what sets the report apart from others of its title (namesakes.py)
 
 
@@ -61,6 +85,7 @@ class ReportGroup:
     url: str
     total: int  # matching sections in this report; hits holds the first GROUP_MAX
     hits: list[Hit] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)  # the document's other copies, each with its matching sections
     distinguish: str | None = None  # what sets the report apart from others of its title (namesakes.py)
 
 
@@ -79,6 +104,9 @@ class SearchResults:
     mode: str = "exact"  # exact | words | empty: how the sections were found
     partial: bool = False  # the request's deadline was spent: every match, but unranked (a notice says so)
     within: str | None = None  # the search form's 同句/同段 (sentence | paragraph), None: the whole section
+    others: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # other copies' matching sids
+    copies: str = "one"  # one: a document held by several sources is one result; all: every copy is
+    _index: _ByReport | None = field(default=None, repr=False, compare=False)  # built when sources are first listed
 
     @property
     def proximity(self) -> list[dict]:
@@ -106,9 +134,42 @@ class SearchResults:
 
     def hits(self, reader: IndexReader, start: int, stop: int, snippets: bool = True) -> list[Hit]:
         """Hits start..stop of the result order, snippets cut now (snippet_html is "" without snippets:
-        cutting them is most of the work of reading hits, which a caller may only count or list)."""
-        return _hits(reader, [int(s) for s in self.sids[start:stop]], self.needles,
-                     [float(x) for x in self.scores[start:stop]], snippets)
+        cutting them is most of the work of reading hits, which a caller may only count or list), each
+        with its document's other copies."""
+        sids = [int(s) for s in self.sids[start:stop]]
+        hits = _hits(reader, sids, self.needles, [float(x) for x in self.scores[start:stop]], snippets)
+        if self.copies == "one" and len(self.others):
+            for h, sid in zip(hits, sids, strict=True):
+                h.sources = self._sources(reader, sid)
+        return hits
+
+    def _sources(self, reader: IndexReader, sid: int) -> list[Source]:
+        """The other copies of sid's document, each with its matching sections that stand beside this
+        hit: the section of the same id, and, beside the document's first hit, those no hit of the
+        shown copy pairs with. So each of the other copies' matching sections is listed once."""
+        report = int(reader.catalog.section_report[sid])
+        members = reader.copies_of(report)
+        if len(members) < 2:
+            return []
+        by_report = self._by_report(reader)
+        shown = by_report.shown(report)
+        ids = by_report.section_ids(reader, shown)
+        at = next(k for k, x in enumerate(shown) if int(x) == sid)
+        mine, lead, paired = ids[at], at == 0, set(ids)
+        out = []
+        for m in members:
+            if m == report:
+                continue
+            theirs = by_report.other(m)
+            kept = [int(x) for x, sec in zip(theirs, by_report.section_ids(reader, theirs), strict=True)
+                    if sec == mine or (lead and sec not in paired)]
+            out.append(_source(reader, m, _source_sections(reader, m, kept)))
+        return out
+
+    def _by_report(self, reader: IndexReader) -> _ByReport:
+        if self._index is None:
+            self._index = _ByReport.of(reader, self.sids, self.others)
+        return self._index
 
     def iter_hits(self, reader: IndexReader, batch: int = EXPORT_BATCH) -> Iterator[tuple[np.ndarray, list[Hit]]]:
         """Every hit in result order, as (sids, hits) batches with snippets cut batch by batch:
@@ -123,14 +184,18 @@ class SearchResults:
         chosen = [int(r) for r in uniq[np.argsort(first, kind="stable")][start:stop]]
         told = distinctions(reader, chosen)
         out = []
+        by_report = self._by_report(reader)
         for r in chosen:
             where = np.flatnonzero(rep == r)
             row = reader.catalog.reports[r]
             keep = where[:GROUP_MAX]
             hits = _hits(reader, [int(s) for s in self.sids[keep]], self.needles, [float(x) for x in self.scores[keep]])
+            sources = [] if self.copies != "one" else [
+                _source(reader, m, _source_sections(reader, m, [int(x) for x in by_report.other(m)[:GROUP_MAX]]))
+                for m in reader.copies_of(int(r)) if m != r]
             out.append(ReportGroup(doc_id=row.doc_id, title=row.title, year=row.year, doc_type=row.doc_type,
                                    **report_fields(row), url=doc_url(row.doc_id), total=len(where), hits=hits,
-                                   distinguish=told[r]))
+                                   sources=sources, distinguish=told[r]))
         return out
 
 
@@ -179,10 +244,65 @@ class SearchPage:
              "took_ms": self.took_ms, "page": self.page, "per_page": self.per_page, "notice": self.notice,
              "partial": self.results.partial, "facets": copy.deepcopy(self.facets),
              "hits": [asdict(h) for h in self.hits], "suggestions": list(self.suggestions),
-             "within": self.results.within, "proximity": self.results.proximity}
+             "within": self.results.within, "proximity": self.results.proximity,
+             "copies": self.results.copies, "copy_sections": len(self.results.others)}
         if self.groups is not None:
             d["groups"] = [asdict(g) for g in self.groups]
         return d
+
+
+@dataclass
+class _ByReport:
+    """A result's shown and other copies' sids by report, in result order, and the section ids read
+    for them: built once, so that listing sources costs no pass over the whole result per hit (an
+    export of every hit lists them for each)."""
+
+    shown_reports: np.ndarray  # sorted report numbers
+    shown_sids: list[np.ndarray]
+    other_reports: np.ndarray
+    other_sids: list[np.ndarray]
+    ids: dict[int, str] = field(default_factory=dict)  # sid → section_id
+
+    @classmethod
+    def of(cls, reader: IndexReader, sids: np.ndarray, others: np.ndarray) -> _ByReport:
+        return cls(*_split(reader, sids), *_split(reader, others))
+
+    def shown(self, report: int) -> np.ndarray:
+        return _lookup(self.shown_reports, self.shown_sids, report)
+
+    def other(self, report: int) -> np.ndarray:
+        return _lookup(self.other_reports, self.other_sids, report)
+
+    def section_ids(self, reader: IndexReader, sids: np.ndarray) -> list[str]:
+        missing = [int(x) for x in sids if int(x) not in self.ids]
+        for x, f in zip(missing, reader.stored(missing), strict=True):
+            self.ids[x] = f["section_id"]
+        return [self.ids[int(x)] for x in sids]
+
+
+def _split(reader: IndexReader, sids: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    """(the reports of sids, sorted; each one's sids in their order)."""
+    reports = reader.catalog.section_report[sids]
+    order = np.argsort(reports, kind="stable")
+    uniq, first = np.unique(reports[order], return_index=True)
+    return uniq, np.split(sids[order], first[1:]) if len(uniq) else []
+
+
+def _lookup(reports: np.ndarray, parts: list[np.ndarray], report: int) -> np.ndarray:
+    i = int(np.searchsorted(reports, report))
+    return parts[i] if i < len(reports) and reports[i] == report else np.zeros(0, dtype=np.int64)
+
+
+def _source(reader: IndexReader, report: int, sections: list[SourceSection]) -> Source:
+    row = reader.catalog.reports[report]
+    return Source(doc_id=row.doc_id, title=row.title, source=row.source, source_url=row.source_url,
+                  url=doc_url(row.doc_id), sections=sections)
+
+
+def _source_sections(reader: IndexReader, report: int, sids: list[int]) -> list[SourceSection]:
+    doc_id = reader.catalog.reports[report].doc_id
+    return [SourceSection(section_id=f["section_id"], heading_path=list(f.get("heading_path") or []),
+                          url=doc_url(doc_id, f["section_id"]), page=f.get("page")) for f in reader.stored(sids)]
 
 
 def report_fields(row: ReportMeta) -> dict:

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from indexer.search import facets as facet_mod
-from indexer.search.engine import Deadline
+from indexer.search.engine import COPIES, Deadline
 from indexer.search.facets import Filters
 from indexer.search.limits import MAX_TREND_QUERIES
 from indexer.search.matching import matching_sections
@@ -65,18 +65,22 @@ class Trend:
     notices: list[str] = field(default_factory=list)
     partial: bool = False  # the request's deadline was spent before every query was counted
     within: str | None = None  # the search form's 同句/同段 applied to every query (sentence | paragraph)
+    copies: str = "one"  # one: a document held by several sources counts once; all: each copy counts
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
 def trend(reader: IndexReader, queries: list[str], filters: Filters | None = None,
-          measure: str | None = None, deadline: Deadline | None = None, within: str | None = None) -> Trend:
+          measure: str | None = None, deadline: Deadline | None = None, within: str | None = None,
+          copies: str = "one") -> Trend:
     """One series per query (each counted in full); a deadline spent after a series leaves the rest out.
-    within: the search form's 同句/同段 for every query's terms (parser.parse_query)."""
+    within: the search form's 同句/同段 for every query's terms (parser.parse_query); copies="one": a
+    document held by several sources counts once (its preferred copy), "all": each copy."""
     filters = filters or Filters()
+    copies = copies if copies in COPIES else "one"
     queries, notices = _clean(queries)
-    years, indexed, unknown_indexed, held = _axis(reader, filters)
+    years, indexed, unknown_indexed, held = _axis(reader, filters, copies)
     if not years and not filters.years.unknown and filters.years.ranges:
         asked = filters.years.shown()
         notices.append(f"所选年份（{asked}）内没有收录任何报告" + (f"；收录的报告在 {held[0]}–{held[1]} 年。" if held else "。"))
@@ -87,7 +91,7 @@ def trend(reader: IndexReader, queries: list[str], filters: Filters | None = Non
             notices.append(f"统计口径“{measure}”不认识，已改用默认口径。")
         measure = default
     tr = Trend(years=years, indexed=indexed, unknown_indexed=unknown_indexed, measure=measure, default_measure=default,
-               notices=notices, within=within if within in WITHIN else None)
+               notices=notices, within=within if within in WITHIN else None, copies=copies)
     for i, q in enumerate(queries):
         if i and deadline is not None and deadline.spent():
             tr.notices.append(f"统计超出了服务器给一次请求的时间：只统计了前 {i} 个检索式（共 {len(queries)} 个）；请稍后再试。")
@@ -106,12 +110,14 @@ def _clean(queries: list[str]) -> tuple[list[str], list[str]]:
     return out, notices
 
 
-def _axis(reader: IndexReader, filters: Filters) -> tuple[list[int], list[int], int | None, tuple[int, int] | None]:
+def _axis(reader: IndexReader, filters: Filters, copies: str) -> tuple[list[int], list[int], int | None, tuple[int, int] | None]:
     """Every year from the first to the last that holds a report (within the asked range: year=1000-3000
     draws the years the index has, not 2001 empty ones), reports indexed in each, and of unknown year;
     and the first and last year held whatever the range (None: no report has a year)."""
     facts = reader.facts
     base = reader.report_live & facet_mod.report_filter(facts, filters, skip="year")
+    if copies == "one":
+        base = facet_mod.one_per_document(facts, base)
     per_year = np.bincount(facts.year[base], minlength=1)
     known = np.flatnonzero(per_year[1:]) + 1
     held = (int(known[0]), int(known[-1])) if len(known) else None
@@ -128,6 +134,11 @@ def _axis(reader: IndexReader, filters: Filters) -> tuple[list[int], list[int], 
 def _series(reader: IndexReader, q: str, filters: Filters, tr: Trend, within: str | None) -> TrendSeries:
     parsed = parse_query(q, within)
     sids = matching_sections(reader, q, filters, within)
+    if tr.copies == "one" and len(sids):  # the sections of each document's preferred matching copy
+        of = reader.catalog.section_report[sids]
+        hit = np.zeros(len(reader.catalog.reports), dtype=bool)
+        hit[of] = True
+        sids = sids[facet_mod.one_per_document(reader.facts, hit)[of]]
     needles = mention_needles(parsed)
     report = reader.catalog.section_report[sids]
     year = reader.facts.year[report]

@@ -31,6 +31,7 @@ from indexer.store.catalog import Catalog, ReportRow
 from indexer.store.exact import ExactSegment, exact_heading
 from indexer.store.scan import SourceFile
 from indexer.store.whoosh_io import segwriter
+from indexer.text import fingerprint
 from indexer.text.analysis import load_jieba
 from indexer.text.normalize import fold_text
 
@@ -140,6 +141,7 @@ def batch_sections(parsed: list[tuple[str, ParsedFile | Skipped]], first_sid: in
     """A batch's parsed files (file key, parse) as sections, sids in file order from first_sid."""
     reports: list[ReportRow] = []
     section_report: list[int] = []
+    signatures: list[np.ndarray] = []
     out = BatchSections(Catalog(reports))
     sid = first_sid
     for key, res in parsed:
@@ -149,14 +151,13 @@ def batch_sections(parsed: list[tuple[str, ParsedFile | Skipped]], first_sid: in
             title_folded = fold_text(r.title)
             meta = {f.name: getattr(r, f.name) for f in fields(ReportMeta)}
             parts = {k: v for k, v in asdict(r.parts).items() if v}
-            reports.append(ReportRow(**meta, file_key=key, first_sid=sid, n_sections=len(r.sections), parts=parts))
+            first = len(out.headings)
             for order, s in enumerate(r.sections):
                 fh, b = fold_text(s.heading), fold_text(s.text)
                 out.headings.append(exact_heading(title_folded, fh) if order == 0 else fh)
                 out.bodies.append(b)
                 out.texts.append(s.text)
                 out.htmls.append(s.html)
-                section_report.append(len(reports) - 1)
                 out.docs.append(dict(
                     sid=sid, file_key=key, doc_id=r.doc_id, section_id=s.section_id, order=order,
                     level=s.level, heading_path=list(s.heading_path),
@@ -165,8 +166,24 @@ def batch_sections(parsed: list[tuple[str, ParsedFile | Skipped]], first_sid: in
                     region=r.region or "", source=r.source, **({"page": s.page} if s.page else {}),
                 ))
                 sid += 1
+            text = fingerprint.compact(report_text(title_folded, out.headings[first:], out.bodies[first:]))
+            signatures.append(fingerprint.signature(text))
+            reports.append(ReportRow(**meta, file_key=key, first_sid=sid - len(r.sections), n_sections=len(r.sections),
+                                     parts=parts, digest=fingerprint.digest(text), chars=len(text)))
+            section_report.extend([len(reports) - 1] * len(r.sections))
     out.catalog.section_report = np.array(section_report, dtype=np.int32)
+    out.catalog.signatures = np.array(signatures, dtype=np.uint32).reshape(-1, fingerprint.NUM_PERM)
     return out
+
+
+def report_text(title: str, headings: list[str], bodies: list[str]) -> str:
+    """A report's folded text from its sections as the exact index holds them, without the title the
+    first heading begins with (exact_heading): the text its copies are found by. A title is left
+    out because it is often not printed but made from the file's name."""
+    if headings:
+        first = headings[0]
+        headings = ["" if first == title else first.removeprefix(title + " ") if title else first, *headings[1:]]
+    return "\n".join(f"{h}\n{b}" for h, b in zip(headings, bodies, strict=True))
 
 
 def save_exact(folder: Path, base: int, batch: BatchSections) -> None:

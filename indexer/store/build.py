@@ -27,7 +27,7 @@ from whoosh import index as whoosh_index
 
 from indexer.ingest.model import Skipped
 from indexer.ingest.parse import PARSER
-from indexer.store import checkpoints, compaction
+from indexer.store import checkpoints, compaction, copies
 from indexer.store import generations as store
 from indexer.store import sources as source_list
 from indexer.store.batches import (
@@ -52,7 +52,7 @@ GC_THRESHOLD = 100_000  # allocations between young-generation collections durin
 mapped.install()  # reading back the Whoosh columns after commit must not copy whole segment parts
 postpool.install()  # Whoosh writers group postings by term: no per-posting sort and pickling
 
-REWRITTEN = (store.MANIFEST, "userdict.txt", "live.npy", "doc_to_sid.npy", "sid_to_doc.npy")
+REWRITTEN = (store.MANIFEST, "userdict.txt", "live.npy", "doc_to_sid.npy", "sid_to_doc.npy", copies.COPIES)
 
 
 def reindex(
@@ -140,6 +140,7 @@ class Summary:
     other_types: Counter = field(default_factory=Counter)  # files of a type not read, by extension
     index: Path | None = None  # the index folder written
     sources: SourcePlan | None = None
+    copy_stats: copies.CopyStats | None = None  # documents found in several copies
 
     def line(self) -> str:
         kind = f"full rebuild ({self.reason})" if self.full else "incremental"
@@ -346,6 +347,9 @@ class _Build:
     def _finish(self, entries: dict, segments: list[str], live: np.ndarray, next_sid: int) -> None:
         store.save_array(self.gen / "live.npy", live)
         _save_docmap(self.gen, next_sid, live)
+        clock = _Clock(self.summary.phases)
+        self.summary.copy_stats = copies.find_copies(self.gen, segments, live)
+        clock("copies")
         checkpoints.reached("finish")
         stamp_indexed(entries, self.previous)
         files = len(entries)

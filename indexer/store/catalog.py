@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer.ingest.model import ReportMeta
+from indexer.text.fingerprint import NUM_PERM
 from indexer.text.normalize import fold_text
 
 UNKNOWN_YEAR = 0
@@ -24,6 +25,8 @@ class ReportRow(ReportMeta):
     first_sid: int = 0
     n_sections: int = 0
     parts: dict = field(default_factory=dict)  # the DocParts fields that are set, for the report's page
+    digest: str = ""  # of its compact folded text (fingerprint.digest): equal texts, equal digests
+    chars: int = 0  # characters of that compact text
 
     @property
     def title_folded(self) -> str:
@@ -50,23 +53,32 @@ def date_span(date: str | None, year: int | None) -> tuple[int, int]:
     return y * 10000 + (m or 1) * 100 + (d or 1), y * 10000 + (m or 12) * 100 + (d or 31)
 
 
+def no_signatures(n: int = 0) -> np.ndarray:
+    return np.zeros((n, NUM_PERM), dtype=np.uint32)
+
+
 @dataclass
 class Catalog:
-    """Report rows plus, for each sid, the row index of its report."""
+    """Report rows plus, for each sid, the row index of its report, and each report's MinHash
+    signature (fingerprint.signature), from which a build finds the copies of one document."""
 
     reports: list[ReportRow] = field(default_factory=list)
     section_report: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
+    signatures: np.ndarray = field(default_factory=no_signatures)  # (reports, NUM_PERM) uint32
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         rows = [r.__dict__ for r in self.reports]
         (folder / "reports.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
         np.save(folder / "section_report.npy", self.section_report.astype(np.int32), allow_pickle=False)
+        np.save(folder / "signatures.npy", self.signatures.astype(np.uint32).reshape(-1, NUM_PERM), allow_pickle=False)
 
     @classmethod
-    def load(cls, folder: Path) -> Catalog:
+    def load(cls, folder: Path, signatures: bool = False) -> Catalog:
+        """A segment's catalog; its signatures only when asked (a search never reads them)."""
         rows = json.loads((folder / "reports.json").read_text(encoding="utf-8"))
-        return cls([ReportRow(**r) for r in rows], np.load(folder / "section_report.npy", allow_pickle=False))
+        sigs = np.load(folder / "signatures.npy", allow_pickle=False) if signatures else no_signatures(len(rows))
+        return cls([ReportRow(**r) for r in rows], np.load(folder / "section_report.npy", allow_pickle=False), sigs)
 
     @classmethod
     def concat(cls, parts: list[Catalog]) -> Catalog:
@@ -76,7 +88,8 @@ class Catalog:
             arrays.append(np.asarray(p.section_report, dtype=np.int32) + len(reports))
             reports.extend(p.reports)
         sr = np.concatenate(arrays) if arrays else np.empty(0, dtype=np.int32)
-        return cls(reports, sr)
+        sigs = np.concatenate([p.signatures for p in parts]) if parts else no_signatures()
+        return cls(reports, sr, sigs)
 
 
 @dataclass
@@ -94,16 +107,21 @@ class Facts:
     places: list[str]  # "" for none (central bodies, unknown)
     province: np.ndarray  # int32 code into provinces
     provinces: list[str]  # "" for none
+    group: np.ndarray  # int32 per report: its document, the report index of the document's preferred copy
+    prefer: np.ndarray  # int32 per report: lower is the copy shown first of its document (copies.py)
     issuers: list[str]  # per report, its issuer folded ("" for none): what issuer filters look in
     doc_nos: list[str]  # per report, its 文号 as fold_doc_no gives it ("" for none)
 
     @classmethod
-    def of(cls, reports: list[ReportRow]) -> Facts:
+    def of(cls, reports: list[ReportRow], copies: np.ndarray | None = None) -> Facts:
+        """copies: (group, prefer) per report as copies.find_copies stores them; None: each report
+        a document of its own."""
         doc_types, dt = _codes(r.doc_type for r in reports)
         regions, rg = _codes(r.region or "" for r in reports)
         places, pl = _codes(r.place or "" for r in reports)
         provinces, pv = _codes(r.province or "" for r in reports)
         spans = np.array([date_span(r.date, r.year) for r in reports], dtype=np.int32).reshape(-1, 2)
+        alone = np.repeat(np.arange(len(reports), dtype=np.int32)[:, None], 2, axis=1)
         return cls(
             year=np.array([r.year or UNKNOWN_YEAR for r in reports], dtype=np.int32),
             date_lo=spans[:, 0],
@@ -116,6 +134,8 @@ class Facts:
             places=places,
             province=np.array([pv[r.province or ""] for r in reports], dtype=np.int32),
             provinces=provinces,
+            group=alone[:, 0].copy() if copies is None else np.asarray(copies[:, 0], dtype=np.int32),
+            prefer=alone[:, 1].copy() if copies is None else np.asarray(copies[:, 1], dtype=np.int32),
             issuers=[fold_text(r.issuer or "") for r in reports],
             doc_nos=[fold_doc_no(r.doc_no or "") for r in reports],
         )

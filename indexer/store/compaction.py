@@ -51,7 +51,7 @@ def compact(gen: Path, segments: list[str], live: np.ndarray) -> list[str]:
                 text, html = kept[local] if alive else ("", None)
                 batch.texts.append(text)
                 batch.htmls.append(html)
-            parts.append(Catalog.load(gen / seg_dir))
+            parts.append(Catalog.load(gen / seg_dir, signatures=True))
         batch.catalog = Catalog.concat(parts)
         seg_dir = f"exact/seg-c{base:06d}-{gen.name}"
         save_exact(gen / seg_dir, base, batch)

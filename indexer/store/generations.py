@@ -30,12 +30,13 @@ CURRENT = "CURRENT"
 LOCK = "LOCK"
 MANIFEST = "manifest.json"
 KEEP_OLD = 1  # previous generations kept for readers still switching over
-FORMAT = 10  # of a generation; another one is rebuilt by reindex and refused by readers
+FORMAT = 11  # of a generation; another one is rebuilt by reindex and refused by readers
 # 4: traditional characters folded to simplified; 5: invisible format characters (zero-width space,
 # soft hyphen) dropped from the matching form; 6: no analysed title words in the catalog; 7: sid a
 # Whoosh column only; 8: section texts and Markdown beside the exact index (texts.py), not in Whoosh;
 # 9: the analyzer pickled in Whoosh's schema is indexer.text.analysis's (the modules moved into layers);
-# 10: a Markdown section's sanitised HTML, rendered at index time, kept in texts.py instead of its source
+# 10: a Markdown section's sanitised HTML, rendered at index time, kept in texts.py instead of its source;
+# 11: each report's text digest and MinHash signature in the catalog, the copies of one document (copies.py)
 
 
 class IndexLocked(Exception):

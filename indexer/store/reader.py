@@ -21,6 +21,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
 from indexer.ingest.model import Skipped
+from indexer.store import copies as copy_groups
 from indexer.store import generations as store
 from indexer.store.catalog import Catalog, Facts
 from indexer.store.exact import ExactSegment
@@ -63,7 +64,7 @@ class IndexReader:
         self.texts = [SectionTexts(gen / d) for d in self.manifest["segments"]]
         self._bases = [seg.base for seg in self.segments]  # ascending: segments are in sid order
         self.catalog = Catalog.concat([Catalog.load(gen / d) for d in self.manifest["segments"]])
-        self.facts = Facts.of(self.catalog.reports)
+        self.facts = Facts.of(self.catalog.reports, copy_groups.load(gen, len(self.catalog.reports)))
         self.titles_folded = [r.title_folded for r in self.catalog.reports]
         self.live = np.load(gen / "live.npy")
         self.sid_to_doc = np.load(gen / "sid_to_doc.npy")
@@ -79,6 +80,7 @@ class IndexReader:
         self.lock = threading.RLock()  # Whoosh readers seek and read shared files: one thread at a time
         self._searcher = None
         self._doc_index: dict[str, int] | None = None
+        self._copies: dict[int, list[int]] | None = None
         self._series: SeriesIndex | None = None
         self._titles: dict[str, list[int]] | None = None  # folded title → live reports (namesakes)
         self._word_counts: dict[tuple[tuple[str, ...], str], int] = {}  # word_frequencies, per generation
@@ -131,6 +133,20 @@ class IndexReader:
                                        if self.report_live[i]}
         return self._doc_index.get(doc_id)
 
+    def copies_of(self, report: int) -> list[int]:
+        """The reports that are copies of one document with `report` (itself included), preferred
+        first; [report] when it has no other copy."""
+        if self._copies is None:
+            with self.lock:
+                if self._copies is None:
+                    group, prefer = self.facts.group, self.facts.prefer
+                    many = np.flatnonzero(np.bincount(group[self.report_live], minlength=len(group)) > 1)
+                    members = np.flatnonzero(np.isin(group, many) & self.report_live)
+                    found: dict[int, list[int]] = {}
+                    for i in members[np.argsort(prefer[members], kind="stable")]:
+                        found.setdefault(int(group[i]), []).append(int(i))
+                    self._copies = found
+        return self._copies.get(int(self.facts.group[report]), [report])
     @property
     def series(self) -> SeriesIndex:
         """The reports' series (series.py), found the first time a page asks."""
