@@ -135,23 +135,29 @@ class Index:
             raise ReportNotFound(f"索引中没有这份报告：{doc_id} / no report {doc_id!r} in {self.root}")
         return view
 
-    def kwic(self, q: str, *, width: int = KWIC_WIDTH, sort: str = "year", **filters: Unpack[FilterArgs]) -> Concordance:
+    def kwic(self, q: str, *, width: int = KWIC_WIDTH, sort: str = "year", copies: str = "one",
+             **filters: Unpack[FilterArgs]) -> Concordance:
         """Every occurrence of the query with `width` characters either side, cut at its section's
-        edge (kwic.kwic_lines, what /kwic.csv writes); sort: year | left | right | report."""
+        edge (kwic.kwic_lines, what /kwic.csv writes); sort: year | left | right | report; a document
+        held by several sources once (its preferred copy's lines), or every copy's with copies="all"."""
         if sort not in KWIC_SORTS:
             raise ValueError(f"排序方式只能是 {' / '.join(KWIC_SORTS)}，而不是“{sort}”。 / sort must be one of "
                              f"{', '.join(KWIC_SORTS)}, not {sort!r}")
         _within("width", width, KWIC_MAX_WIDTH)
-        return Concordance(kwic_lines(self._reader(), _query(q), keyword_filters(filters), width=width, sort=sort))
+        _check_copies(copies)
+        return Concordance(kwic_lines(self._reader(), _query(q), keyword_filters(filters), width=width, sort=sort,
+                                      copies=copies))
 
     def collocates(self, q: str, *, window: int = COLLOCATE_WINDOW, by: int | None = None,
-                   limit: int = COLLOCATE_LIMIT, **filters: Unpack[FilterArgs]) -> Collocates:
+                   limit: int = COLLOCATE_LIMIT, copies: str = "one", **filters: Unpack[FilterArgs]) -> Collocates:
         """The words within `window` words of the query more often than chance, ranked by log-likelihood
-        (collocates.collocates); by: years per period, each period ranked on its own."""
+        (collocates.collocates); by: years per period, each period ranked on its own; copies as kwic's."""
         _within("window", window, COLLOCATE_MAX_WINDOW)
         if by is not None:
             _within("by", by, 10_000)
-        return collocates(self._reader(), _query(q), keyword_filters(filters), window=window, by=by, limit=max(1, int(limit)))
+        _check_copies(copies)
+        return collocates(self._reader(), _query(q), keyword_filters(filters), window=window, by=by, limit=max(1, int(limit)),
+                          copies=copies)
 
     def compare(self, older: str, newer: str) -> Comparison:
         """What changed from one version of a report to another: sections aligned, sentences added and

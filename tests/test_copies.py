@@ -17,7 +17,9 @@ from datasketch import MinHash
 from helpers import FIXTURES
 
 from indexer.cli import main
+from indexer.search.collocates import collocates
 from indexer.search.engine import find, search
+from indexer.search.kwic import kwic, kwic_lines
 from indexer.search.trend import trend
 from indexer.store import copies
 from indexer.store.build import reindex
@@ -304,3 +306,35 @@ def test_short_texts_are_copies_only_when_their_titles_are_the_same_too(tmp_path
     reindex(tmp_path / "ix", [src], progress=False)
     got = documents(Library(tmp_path / "ix").reader())
     assert got["a/x.md"] == got["b/x.md"] != got["c/x.md"]
+
+
+def test_the_concordance_and_collocates_read_a_document_once(dups_index, reader, capsys):
+    shown = {h.doc_id for h in search(reader, "留样", per_page=50).hits}
+    every = find(reader, "留样", copies="all")
+    all_docs = {h.doc_id for h in every.hits(reader, 0, every.total)}
+    assert len(all_docs) > len(shown)
+    one_page, every_page = kwic(reader, "留样", per_page=500), kwic(reader, "留样", per_page=500, copies="all")
+    assert {ln.doc_id for ln in one_page.lines} == shown and {ln.doc_id for ln in every_page.lines} == all_docs
+    assert one_page.copies == "one" and every_page.copies == "all" and every_page.total > one_page.total
+    assert len(list(kwic_lines(reader, "留样", copies="all"))) == every_page.total
+    assert {ln.doc_id for ln in kwic_lines(reader, "留样")} == shown
+    assert collocates(reader, "留样").occurrences == one_page.total
+    assert collocates(reader, "留样", copies="all").occurrences == every_page.total
+    client = create_app(dups_index).test_client()
+    assert client.get("/api/kwic?q=留样&copies=all").get_json()["total"] == every_page.total
+    assert client.get("/api/collocates?q=留样").get_json()["occurrences"] == one_page.total
+    page = client.get("/kwic?q=留样").get_data(as_text=True)
+    assert "每个来源分别列出" in page and "copies=all" in page
+    assert "同一文件只读一次" in client.get("/collocates?q=留样&copies=all").get_data(as_text=True)
+    assert main(["kwic", "留样", "--index", str(dups_index), "--json", "--copies", "all"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == every_page.total
+
+
+def test_a_title_shared_only_with_its_own_copies_needs_no_label(reader):
+    summary = [h for h in search(reader, "教师", per_page=50).hits if h.doc_id == "绿水县教育局2022年工作总结.md"]
+    assert summary and all(h.distinguish is None for h in summary)  # its namesakes are its own sources
+    every = search(reader, "教师", per_page=100, copies="all").hits
+    labels = {h.doc_id: h.distinguish for h in every if h.title == "绿水县教育局2022年工作总结"}
+    assert len(labels) == 3 and None not in labels.values() and len(set(labels.values())) == 3
+    notice = {h.doc_id: h.distinguish for h in search(reader, "留样", per_page=50).hits}
+    assert None not in notice.values() and len(set(notice.values())) == 2  # the notice and its draft share a title

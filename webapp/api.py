@@ -53,14 +53,14 @@ def trend():
 def kwic():
     p = kwic_params(request.args)
     return run_kwic(library().reader(), p.q, p.filters, width=p.width, sort=p.sort, page=p.page,
-                    per_page=p.per_page).to_dict()
+                    per_page=p.per_page, copies=p.copies).to_dict()
 
 
 @bp.get("/collocates")
 def collocates():
     p = collocate_params(request.args)
     return run_collocates(library().reader(), p.q, p.filters, window=p.window, by=p.by or None,
-                          limit=p.limit).to_dict()
+                          limit=p.limit, copies=p.copies).to_dict()
 
 
 @bp.get("/doc/<path:doc_id>")

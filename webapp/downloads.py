@@ -76,7 +76,8 @@ def trend_csv():
 def _kwic_lines():
     """Every line of the concordance, in the page's order, and the file's name."""
     p = kwic_params(request.args)
-    lines = kwic_lines(library().reader(), p.q, p.filters, width=p.width, sort=p.sort, base_url=link_base())
+    lines = kwic_lines(library().reader(), p.q, p.filters, width=p.width, sort=p.sort, base_url=link_base(),
+                       copies=p.copies)
     return lines, _name(p.q) + "-kwic"
 
 

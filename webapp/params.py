@@ -229,11 +229,12 @@ class KwicParams:
     width: int = KWIC_WIDTH
     page: int = 1
     per_page: int = KWIC_PER_PAGE
+    copies: str = ""  # as SearchParams.copies
 
     def args(self, **changes) -> dict:
         """URL arguments for a link that keeps every other parameter (a changed one starts at page 1)."""
         d = {"q": self.q, "year": self.year, "date": self.date, "doc_type": self.doc_type, "region": self.region,
-             "province": self.province, "sort": self.sort if self.sort != "year" else "",
+             "province": self.province, "copies": self.copies, "sort": self.sort if self.sort != "year" else "",
              "width": self.width if self.width != KWIC_WIDTH else "",
              "per_page": self.per_page if self.per_page != KWIC_PER_PAGE else "", "page": ""}
         d.update({k: ("" if v is None else v) for k, v in changes.items()})
@@ -241,7 +242,8 @@ class KwicParams:
 
     def search_args(self) -> dict:
         """The same query and filters on /search."""
-        return {k: v for k, v in self.args().items() if k in ("q", "year", "date", "doc_type", "region", "province")}
+        return {k: v for k, v in self.args().items()
+                if k in ("q", "year", "date", "doc_type", "region", "province", "copies")}
 
 
 def kwic_params(args) -> KwicParams:
@@ -250,7 +252,7 @@ def kwic_params(args) -> KwicParams:
                       doc_type=filters.doc_type or "", region=filters.region or "", province=filters.province or "",
                       sort=_choice(args, "sort", kwic.SORTS), width=_int(args, "width", KWIC_WIDTH, 1, KWIC_MAX_WIDTH),
                       page=_int(args, "page", 1, 1, WEB_MAX_PAGE),
-                      per_page=_int(args, "per_page", KWIC_PER_PAGE, 1, WEB_MAX_KWIC_PER_PAGE))
+                      per_page=_int(args, "per_page", KWIC_PER_PAGE, 1, WEB_MAX_KWIC_PER_PAGE), copies=_copies(args))
 
 
 @dataclass
@@ -265,10 +267,11 @@ class CollocateParams:
     window: int = COLLOCATE_WINDOW
     by: int = 0  # years per period; 0: one period
     limit: int = COLLOCATE_LIMIT
+    copies: str = ""  # as SearchParams.copies
 
     def args(self, **changes) -> dict:
         d = {"q": self.q, "year": self.year, "date": self.date, "doc_type": self.doc_type, "region": self.region,
-             "province": self.province, "window": self.window if self.window != COLLOCATE_WINDOW else "",
+             "province": self.province, "copies": self.copies, "window": self.window if self.window != COLLOCATE_WINDOW else "",
              "by": self.by or "", "limit": self.limit if self.limit != COLLOCATE_LIMIT else ""}
         d.update({k: ("" if v is None else v) for k, v in changes.items()})
         return {k: v for k, v in d.items() if v != ""}
@@ -280,4 +283,5 @@ def collocate_params(args) -> CollocateParams:
                            doc_type=filters.doc_type or "", region=filters.region or "",
                            province=filters.province or "",
                            window=_int(args, "window", COLLOCATE_WINDOW, 1, COLLOCATE_MAX_WINDOW),
-                           by=_int(args, "by", 0, 0, 100), limit=_int(args, "limit", COLLOCATE_LIMIT, 1, COLLOCATE_MAX_LIMIT))
+                           by=_int(args, "by", 0, 0, 100), limit=_int(args, "limit", COLLOCATE_LIMIT, 1, COLLOCATE_MAX_LIMIT),
+                           copies=_copies(args))

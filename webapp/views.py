@@ -59,7 +59,7 @@ def search():
                            trend_url=url_for("views.trend_page", **{k: v for k, v in trend_args.items() if v}),
                            kwic_url=url_for("views.kwic_page", **{k: v for k, v in params.args(page=None).items()
                                                                   if k in ("q", "year", "date", "doc_type", "region",
-                                                                           "province")}),
+                                                                           "province", "copies")}),
                            api_url=url_for("api.search", **params.args(page=params.page if params.page > 1 else None)),
                            atom_url=url_for("feeds.search_atom", **params.args(page=None, group=None, per_page=None,
                                                                                sort=None)))
@@ -160,7 +160,8 @@ def opensearch():
 def kwic_page():
     """The concordance: every occurrence on a line of its own, the term centred."""
     p = kwic_params(request.args)
-    page = kwic(library().reader(), p.q, p.filters, width=p.width, sort=p.sort, page=p.page, per_page=p.per_page)
+    page = kwic(library().reader(), p.q, p.filters, width=p.width, sort=p.sort, page=p.page, per_page=p.per_page,
+                copies=p.copies)
     rows = [{"value": y.year, "count": y.count} for y in page.by_year]
     return render_template("kwic.html", p=p, k=page, sorts=SORT_LABELS, hints=SORT_HINTS,
                            chart=timeline.build(rows, p.filters.years),
@@ -171,5 +172,6 @@ def kwic_page():
 def collocates_page():
     """The words that occur near the query more often than chance, optionally per period."""
     p = collocate_params(request.args)
-    c = collocates(library().reader(), p.q, p.filters, window=p.window, by=p.by or None, limit=p.limit)
+    c = collocates(library().reader(), p.q, p.filters, window=p.window, by=p.by or None, limit=p.limit,
+                   copies=p.copies)
     return render_template("collocates.html", p=p, c=c, api_url=url_for("api.collocates", **p.args()))

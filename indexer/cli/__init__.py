@@ -13,6 +13,7 @@ from urllib.parse import quote, unquote, urlsplit
 from indexer.cli import reading
 from indexer.cli.common import (
     DEFAULT_INDEX,
+    copies_option,
     display_width,
     index_dir,
     open_filtered,
@@ -414,9 +415,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--within", choices=["sentence", "paragraph"],
                     help="the query's terms in one sentence or paragraph (as /句 /段 between them; 词间关系 on the form)")
     sp.add_argument("--json", action="store_true", help="print the same object as /api/search")
-    sp.add_argument("--copies", choices=["one", "all"], default="one",
-                    help="a document held by several sources: one result, its other sources listed with it "
-                         "(default), or each copy a result of its own (as copies=all in the URL)")
+    copies_option(sp, "a document held by several sources: one result, its other sources listed with it "
+                      "(default), or each copy a result of its own")
     sp.set_defaults(func=cmd_search)
 
     sp = sub.add_parser("trend", help="per-year table of one or more queries")
@@ -431,8 +431,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--region", help="region level (全国 省 市 县 区) or division (江苏, 淮安市)")
     sp.add_argument("--within", choices=["sentence", "paragraph"], help="each query's terms in one sentence or paragraph")
     sp.add_argument("--csv", action="store_true", help="CSV (no BOM) instead of an aligned table")
-    sp.add_argument("--copies", choices=["one", "all"], default="one",
-                    help="count a document held by several sources once (default) or each copy")
+    copies_option(sp, "count a document held by several sources once (default) or each copy")
     sp.set_defaults(func=cmd_trend)
 
     reading.add_parsers(sub)

@@ -49,6 +49,11 @@ def filter_options(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("--region", help="region level (全国 省 市 县 区) or division (江苏, 淮安市)")
 
 
+def copies_option(sp: argparse.ArgumentParser, what: str) -> None:
+    """--copies one|all: a document held by several sources counted once (its preferred copy) or each copy."""
+    sp.add_argument("--copies", choices=["one", "all"], default="one", help=f"{what} (as copies=all in the URL)")
+
+
 def print_json(data) -> int:
     """--json: the object as the matching /api page returns it; the command's exit code (0)."""
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)

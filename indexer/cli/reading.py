@@ -7,6 +7,7 @@ import os
 import sys
 
 from indexer.cli.common import (
+    copies_option,
     display_width,
     filter_options,
     open_filtered,
@@ -54,6 +55,7 @@ def add_parsers(sub) -> None:
     sp.add_argument("--csv", action="store_true", help="every line as CSV (no BOM)")
     sp.add_argument("--jsonl", action="store_true", help="every line as JSON Lines")
     sp.add_argument("--json", action="store_true", help="print the same object as /api/kwic")
+    copies_option(sp, "list a document held by several sources once (default) or every copy's lines")
     sp.set_defaults(func=cmd_kwic)
 
     sp = sub.add_parser("collocates", help="words near the query more often than chance (log-likelihood)")
@@ -65,6 +67,7 @@ def add_parsers(sub) -> None:
     sp.add_argument("--limit", type=positive_int, default=COLLOCATE_LIMIT, help=f"words per period (default {COLLOCATE_LIMIT})")
     filter_options(sp)
     sp.add_argument("--json", action="store_true", help="print the same object as /api/collocates")
+    copies_option(sp, "read a document held by several sources once (default) or every copy")
     sp.set_defaults(func=cmd_collocates)
 
 
@@ -152,11 +155,12 @@ def cmd_kwic(args: argparse.Namespace) -> int:
         return opened
     reader, filters = opened
     if args.csv or args.jsonl:  # every line, as the web app's downloads
-        lines = kwic_lines(reader, args.query, filters, width=args.width, sort=args.sort)
+        lines = kwic_lines(reader, args.query, filters, width=args.width, sort=args.sort, copies=args.copies)
         for piece in (jsonl(kwic_dicts(lines)) if args.jsonl else kwic_csv(lines)):
             sys.stdout.write(piece.removeprefix("\ufeff"))
         return 0
-    page = kwic(reader, args.query, filters, width=args.width, sort=args.sort, page=args.page, per_page=args.limit)
+    page = kwic(reader, args.query, filters, width=args.width, sort=args.sort, page=args.page, per_page=args.limit,
+                copies=args.copies)
     if args.json:
         return print_json(page.to_dict())
     for note in page.notices:
@@ -180,7 +184,8 @@ def cmd_collocates(args: argparse.Namespace) -> int:
     if isinstance(opened, int):
         return opened
     reader, filters = opened
-    c = collocates(reader, args.query, filters, window=args.window, by=args.by, limit=args.limit)
+    c = collocates(reader, args.query, filters, window=args.window, by=args.by, limit=args.limit,
+                   copies=args.copies)
     if args.json:
         return print_json(c.to_dict())
     for note in c.notices:

@@ -71,6 +71,7 @@ class Collocates:
     periods: list[Period] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     took_ms: float = 0.0
+    copies: str = "one"  # one: a document held by several sources read once (its preferred copy); all: each copy
 
     @property
     def notice(self) -> str | None:
@@ -84,17 +85,20 @@ class Collocates:
 
 
 def collocates(reader: IndexReader, q: str, filters: Filters | None = None, window: int = COLLOCATE_WINDOW,
-               by: int | None = None, limit: int = COLLOCATE_LIMIT, min_count: int = MIN_COUNT) -> Collocates:
+               by: int | None = None, limit: int = COLLOCATE_LIMIT, min_count: int = MIN_COUNT,
+               copies: str = "one") -> Collocates:
     """The collocates of a query's occurrences in its matching sections, best first; by: years per
-    period (periods start at multiples of it: 2015–2019 for 5), each ranked against the whole index."""
+    period (periods start at multiples of it: 2015–2019 for 5), each ranked against the whole index;
+    copies: as search's (one: a document's text read once however many sources hold it)."""
     t0 = time.perf_counter()
     window = min(max(1, int(window)), COLLOCATE_MAX_WINDOW)
     limit = min(max(1, int(limit)), COLLOCATE_MAX_LIMIT)
     by = max(1, int(by)) if by else None
-    m = matched(reader, q, filters)
+    copies = "all" if copies == "all" else "one"
+    m = matched(reader, q, filters, copies)
     loc = locate(reader, m.sids, m.needles)
     out = Collocates(query=q, window=window, by=by, occurrences=len(loc), windows=0,
-                     corpus_tokens=reader.words_total(FIELDS), notices=m.notices)
+                     corpus_tokens=reader.words_total(FIELDS), notices=m.notices, copies=copies)
     usable = loc.take(np.flatnonzero(_in_body(reader, loc)))
     if len(usable) > COLLOCATE_MAX_OCCURRENCES:
         usable = usable.take(np.unique(np.linspace(0, len(usable) - 1, COLLOCATE_MAX_OCCURRENCES).round().astype(np.int64)))

@@ -158,10 +158,7 @@ def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str 
 def _one_copy(reader: IndexReader, sids: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(the sections of each document's preferred matching copy, their scores, the other copies'
     sections), each in result order."""
-    reports = reader.catalog.section_report[sids]
-    hit = np.zeros(len(reader.catalog.reports), dtype=bool)
-    hit[reports] = True
-    keep = facet_mod.one_per_document(reader.facts, hit)[reports]
+    keep = facet_mod.preferred_sections(reader.facts, reader.catalog.section_report, sids)
     return sids[keep], scores[keep], sids[~keep]
 
 

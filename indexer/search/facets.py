@@ -311,3 +311,12 @@ def one_per_document(facts: Facts, reports: np.ndarray) -> np.ndarray:
         _, first = np.unique(facts.group[order], return_index=True)
         out[order[first]] = True
     return out
+
+
+def preferred_sections(facts: Facts, section_report: np.ndarray, sids: np.ndarray) -> np.ndarray:
+    """Which of these matching sections belong to their document's preferred matching copy (a mask over
+    sids): what search, trend, concordance and collocates count when a document has several sources."""
+    of = section_report[sids]
+    hit = np.zeros(len(facts.group), dtype=bool)
+    hit[of] = True
+    return one_per_document(facts, hit)[of]

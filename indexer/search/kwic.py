@@ -84,6 +84,7 @@ class KwicPage:
     lines: list[KwicLine] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     took_ms: float = 0.0
+    copies: str = "one"  # one: a document held by several sources counted once (its preferred copy); all: each copy
 
     @property
     def notice(self) -> str | None:
@@ -108,14 +109,15 @@ def line_dict(line: KwicLine) -> dict:
 
 
 def kwic(reader: IndexReader, q: str, filters: Filters | None = None, width: int = KWIC_WIDTH, sort: str = "year",
-         page: int = 1, per_page: int = KWIC_PER_PAGE) -> KwicPage:
+         page: int = 1, per_page: int = KWIC_PER_PAGE, copies: str = "one") -> KwicPage:
     """One page of the concordance (page is 1-based); sort: year (oldest first, unknown last, then
     report and place in it) | left (by the characters left of the term, nearest first) | right |
-    report (by report, then place in it)."""
+    report (by report, then place in it); copies: as search's (one: each document once)."""
     t0 = time.perf_counter()
     width = min(max(1, int(width)), KWIC_MAX_WIDTH)
     page, per_page = min(max(1, int(page)), MAX_PAGE), max(1, int(per_page))
-    m = matched(reader, q, filters)
+    copies = "all" if copies == "all" else "one"
+    m = matched(reader, q, filters, copies)
     sort = _sort(sort, m.notices)
     start = (page - 1) * per_page
     if sort in ("year", "report"):
@@ -131,7 +133,7 @@ def kwic(reader: IndexReader, q: str, filters: Filters | None = None, width: int
     held = m.sids[counts > 0]
     out = KwicPage(query=q, sort=sort, width=width, page=page, per_page=per_page, total=int(counts.sum()),
                    sections=len(held), reports=len(np.unique(reader.catalog.section_report[held])),
-                   by_year=_by_year(reader, m.sids, counts), notices=m.notices)
+                   by_year=_by_year(reader, m.sids, counts), notices=m.notices, copies=copies)
     out.lines = _lines(reader, picks, m, width)
     if out.total and not out.lines:
         out.notices.append(f"第 {page} 页超出范围：{out.total} 行共 {out.pages} 页。")
@@ -140,12 +142,12 @@ def kwic(reader: IndexReader, q: str, filters: Filters | None = None, width: int
 
 
 def kwic_lines(reader: IndexReader, q: str, filters: Filters | None = None, width: int = KWIC_WIDTH,
-               sort: str = "year", base_url: str = "") -> Iterator[KwicLine]:
+               sort: str = "year", base_url: str = "", copies: str = "one") -> Iterator[KwicLine]:
     """Every line of the concordance in the order its pages show them, built a batch at a time (for
     exports: a hundred thousand lines never sit in memory together); links absolute when base_url
     is given."""
     width = min(max(1, int(width)), KWIC_MAX_WIDTH)
-    m = matched(reader, q, filters)
+    m = matched(reader, q, filters, copies)
     sort = _sort(sort, [])
     if sort in ("year", "report"):
         ordered = m.sids[section_order(reader, m.sids, sort)]

@@ -7,7 +7,9 @@ of their own than the ones before it did; a report still without one is told by 
 (with its folders when another file has that name), and by its number in the file when the file
 holds several of them (第2篇). A report whose title is
 its own shows nothing. The labels depend on the index, never on the page: a report reads the
-same on every page, grouped or not.
+same on every page, grouped or not. Copies of one document (store.copies) are one report here
+when a search shows each document once: a title shared only with its own other sources, which
+the result lists under it, needs no label; with every copy listed, copies are told apart too.
 """
 
 from __future__ import annotations
@@ -23,19 +25,31 @@ from indexer.store.reader import IndexReader
 SEPARATOR = " · "
 
 
-def distinctions(reader: IndexReader, rows: Iterable[int]) -> dict[int, str | None]:
+def distinctions(reader: IndexReader, rows: Iterable[int], copies: str = "one") -> dict[int, str | None]:
     """For each report row index, what sets it apart from the reports sharing its title (None when
-    no other report has its title)."""
+    no other report has its title); copies="one": a document's copies count as one report, each
+    labelled as its preferred copy among them."""
     out: dict[int, str | None] = {}
     for i in rows:
         if i in out:
             continue
         group = reader.namesakes(i)
-        if len(group) < 2:
-            out[i] = None
+        documents = _documents(reader, group) if copies != "all" else {k: [k] for k in group}
+        if len(documents) < 2:
+            out.update({k: None for k in group})
             continue
-        out.update(_labels([reader.catalog.reports[k] for k in group], group))
+        shown = list(documents)
+        labels = _labels([reader.catalog.reports[k] for k in shown], shown)
+        out.update({k: labels[first] for first, members in documents.items() for k in members})
     return out
+
+
+def _documents(reader: IndexReader, group: list[int]) -> dict[int, list[int]]:
+    """The namesakes by document: each document's preferred copy among them → its copies among them."""
+    by_document: dict[int, list[int]] = {}
+    for k in sorted(group, key=lambda k: int(reader.facts.prefer[k])):
+        by_document.setdefault(int(reader.facts.group[k]), []).append(k)
+    return {members[0]: members for members in sorted(by_document.values())}
 
 
 _FIELDS: list[Callable[[ReportRow], str | None]] = [

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from indexer.search.facets import Filters
+from indexer.search.facets import Filters, preferred_sections
 from indexer.search.matching import Evaluator, match
 from indexer.search.mentions import held_counts, held_spans, mention_needles
 from indexer.search.parser import Term, parse_query
@@ -49,9 +49,10 @@ class Matched:
     notices: list[str]
 
 
-def matched(reader: IndexReader, q: str, filters: Filters | None) -> Matched:
+def matched(reader: IndexReader, q: str, filters: Filters | None, copies: str = "one") -> Matched:
     """The exact matching step (the sections a search lists), with notices when there is nothing
-    whose occurrences could be listed."""
+    whose occurrences could be listed; copies="one": of a document held by several sources, only its
+    preferred matching copy's sections (as a search shows it), "all": every copy's."""
     parsed = parse_query(q)
     ev = Evaluator(reader)
     notices = list(parsed.notices)
@@ -64,7 +65,10 @@ def matched(reader: IndexReader, q: str, filters: Filters | None) -> Matched:
         notices.append("这里列出检索词的每一处出现：只有筛选条件（年份、类型等）时没有可列的词，请再输入一个检索词。")
         return Matched(q, [], empty, ev, notices)
     found, section_filter = match(ev, parsed, filters or Filters())
-    return Matched(q, needles, np.flatnonzero(found & section_filter), ev, notices)
+    sids = np.flatnonzero(found & section_filter)
+    if copies != "all" and len(sids):
+        sids = sids[preferred_sections(reader.facts, reader.catalog.section_report, sids)]
+    return Matched(q, needles, sids, ev, notices)
 
 
 # -- counting ------------------------------------------------------------------------------------

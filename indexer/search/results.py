@@ -137,7 +137,7 @@ class SearchResults:
         cutting them is most of the work of reading hits, which a caller may only count or list), each
         with its document's other copies."""
         sids = [int(s) for s in self.sids[start:stop]]
-        hits = _hits(reader, sids, self.needles, [float(x) for x in self.scores[start:stop]], snippets)
+        hits = _hits(reader, sids, self.needles, [float(x) for x in self.scores[start:stop]], snippets, self.copies)
         if self.copies == "one" and len(self.others):
             for h, sid in zip(hits, sids, strict=True):
                 h.sources = self._sources(reader, sid)
@@ -182,14 +182,15 @@ class SearchResults:
         rep = reader.catalog.section_report[self.sids]
         uniq, first = np.unique(rep, return_index=True)
         chosen = [int(r) for r in uniq[np.argsort(first, kind="stable")][start:stop]]
-        told = distinctions(reader, chosen)
+        told = distinctions(reader, chosen, self.copies)
         out = []
         by_report = self._by_report(reader)
         for r in chosen:
             where = np.flatnonzero(rep == r)
             row = reader.catalog.reports[r]
             keep = where[:GROUP_MAX]
-            hits = _hits(reader, [int(s) for s in self.sids[keep]], self.needles, [float(x) for x in self.scores[keep]])
+            hits = _hits(reader, [int(s) for s in self.sids[keep]], self.needles, [float(x) for x in self.scores[keep]],
+                         copies=self.copies)
             sources = [] if self.copies != "one" else [
                 _source(reader, m, _source_sections(reader, m, [int(x) for x in by_report.other(m)[:GROUP_MAX]]))
                 for m in reader.copies_of(int(r)) if m != r]
@@ -317,11 +318,11 @@ def doc_url(doc_id: str, section_id: str | None = None) -> str:
 
 
 def _hits(reader: IndexReader, sids: list[int], needles: list[Needle], scores: list[float],
-          snippets: bool = True) -> list[Hit]:
+          snippets: bool = True, copies: str = "one") -> list[Hit]:
     out = []
     section_marks = in_text(needles)
     rows = [int(reader.catalog.section_report[sid]) for sid in sids]
-    told = distinctions(reader, rows)
+    told = distinctions(reader, rows, copies)
     for r, stored, score in zip(rows, reader.stored(sids), scores, strict=True):
         row = reader.catalog.reports[r]
         text = stored.get("text") or ""

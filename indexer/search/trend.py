@@ -135,10 +135,7 @@ def _series(reader: IndexReader, q: str, filters: Filters, tr: Trend, within: st
     parsed = parse_query(q, within)
     sids = matching_sections(reader, q, filters, within)
     if tr.copies == "one" and len(sids):  # the sections of each document's preferred matching copy
-        of = reader.catalog.section_report[sids]
-        hit = np.zeros(len(reader.catalog.reports), dtype=bool)
-        hit[of] = True
-        sids = sids[facet_mod.one_per_document(reader.facts, hit)[of]]
+        sids = sids[facet_mod.preferred_sections(reader.facts, reader.catalog.section_report, sids)]
     needles = mention_needles(parsed)
     report = reader.catalog.section_report[sids]
     year = reader.facts.year[report]
