@@ -160,6 +160,18 @@ def test_groups_never_join_two_reports_of_one_file_and_do_not_depend_on_order():
         assert same == {reports[i].doc_id: reports[first[i, 0]].doc_id for i in range(4)}
 
 
+def test_a_copy_stating_nothing_does_not_join_two_numbered_documents():
+    # a web page without its header is alike to the 2号 notice and to its 5号 revision
+    reports = [row("n2.txt", "a", doc_no="教基〔2021〕2号"), row("web.html", "b", doc_no=None, year=None),
+               row("n5.txt", "c", doc_no="教基〔2021〕5号"), row("n2-copy.pdf", "d", doc_no="教基[2021]2号")]
+    out = copies.groups(reports, np.ones(4, dtype=bool), [(0, 1), (1, 2), (2, 3), (0, 3)])
+    assert out[0, 0] == out[3, 0] != out[2, 0]
+    assert out[1, 0] in (out[0, 0], out[2, 0])
+    years = [row("a", "a", year=2021), row("b", "b", year=None), row("c", "c", year=2022)]
+    out = copies.groups(years, np.ones(3, dtype=bool), [(0, 1), (1, 2)])
+    assert out[0, 0] != out[2, 0]
+
+
 def test_what_two_copies_state_may_contradict_them():
     a = row("a", "a", doc_no="绿教发〔2022〕15号", issuer="绿水县教育局")
     assert copies._contradiction(a, row("b", "b", doc_no="绿教发[2022]15号", issuer="县教育局")) is None

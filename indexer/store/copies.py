@@ -74,9 +74,13 @@ def groups(reports: list[ReportRow], live: np.ndarray, pairs: list[tuple[int, in
     a rank over all reports (lower first). Removed reports stand alone. Pairs join groups in the
     order of their doc ids (whatever order the files were indexed in), and never two groups holding
     reports of one file: a notice and the document it issues are two documents, even when a third
-    file holds both as one report."""
+    file holds both as one report; nor two groups stating different 文号 or years: a copy that states
+    neither (a web page without its header) is alike to the 2号 notice and to its 5号 revision, which
+    stay two documents."""
     parent = np.arange(len(reports))
     files = {i: {reports[i].file_key} for i in range(len(reports))}
+    numbers = {i: {fold_doc_no(reports[i].doc_no)} if reports[i].doc_no else set() for i in range(len(reports))}
+    years = {i: {reports[i].year} if reports[i].year else set() for i in range(len(reports))}
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -86,10 +90,13 @@ def groups(reports: list[ReportRow], live: np.ndarray, pairs: list[tuple[int, in
 
     for a, b in sorted(pairs, key=lambda p: sorted((reports[p[0]].doc_id, reports[p[1]].doc_id))):
         ra, rb = root(a), root(b)
-        if ra != rb and not files[ra] & files[rb]:
+        if ra != rb and not files[ra] & files[rb] and len(numbers[ra] | numbers[rb]) < 2 \
+                and len(years[ra] | years[rb]) < 2:
             keep, gone = min(ra, rb), max(ra, rb)
             parent[gone] = keep
             files[keep] |= files.pop(gone)
+            numbers[keep] |= numbers.pop(gone)
+            years[keep] |= years.pop(gone)
     members: dict[int, list[int]] = {}
     for i in range(len(reports)):
         members.setdefault(root(i) if live[i] else -1 - i, []).append(i)
