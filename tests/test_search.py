@@ -258,11 +258,20 @@ def test_word_level_fallback_is_labelled(reader):
 
 
 @pytest.mark.parametrize("q", ['"防溺水', "防溺水)", "((教育", "OR", "AND", "NOT", "-", "-教育", "title:", "year:abc",
-                               "foo:bar", "*", "教育*", "???", "year:2030-2010 教育", "\x00\x07防溺水", "　", "", "教" * 5000])
+                               "foo:bar", "*", "教育*", "???", ":", "\\", "美育::", "year:", "year:2030-2010 教育", "\x00\x07防溺水", "　", "", "教" * 5000])
 def test_broken_queries_are_answered(reader, q):
     res = search(reader, q)
     check_page(reader, q, res)
     assert res.notice or res.total > 0
+
+
+@pytest.mark.parametrize("q", ["美育:", ":美育", "美育\\", "美育：", "美育::"])
+def test_a_stray_colon_or_backslash_searches_the_plain_term(reader, q):
+    """美育: fell back to word matching (the string 美育: is nowhere); it is the exact search for 美育."""
+    plain, res = search(reader, "美育", per_page=50), search(reader, q, per_page=50)
+    assert res.mode == "exact" and res.total == plain.total == len(brute_hits("美育", *CORPUS)) > 0
+    assert [(h.doc_id, h.section_id) for h in res.hits] == [(h.doc_id, h.section_id) for h in plain.hits]
+    assert "按“美育”检索" in res.notice
 
 
 def test_unbalanced_quote_still_finds(reader):

@@ -78,13 +78,26 @@ def test_word_level_notice(client):
     assert "按词" in body and "<mark>" in body
 
 
-@pytest.mark.parametrize("q", ["", "   ", "OR", '"', "(", "-", "title:", "year:abc 教育", "<script>alert(1)</script>"])
+@pytest.mark.parametrize("q", ["", "   ", "OR", '"', "(", "-", "title:", "year:abc 教育", "<script>alert(1)</script>",
+                               ":", "\\", "year:", "::"])
 def test_empty_or_unusable_query_is_answered(client, q):
     r = client.get("/search", query_string={"q": q})
     assert r.status_code == 200
     body = text(r)
     assert "<script>alert" not in body
     assert 'class="notice"' in body or "没有找到" in body or "没有结果" in body
+
+
+@pytest.mark.parametrize("q", ["美育:", ":美育", "美育\\"])
+def test_a_stray_colon_or_backslash_is_the_plain_term_on_every_page(client, q):
+    """美育: was read as the string 美育: (found nowhere, so widened to words); every page reads it as 美育."""
+    plain = client.get("/api/search?q=美育").get_json()
+    got = client.get("/api/search", query_string={"q": q}).get_json()
+    assert got["total"] == plain["total"] > 0 and got["hits"] == plain["hits"] and "按词" not in got["notice"]
+    assert "按“美育”检索" in text(client.get("/search", query_string={"q": q}))
+    lines = client.get("/api/kwic", query_string={"q": q}).get_json()
+    assert lines["total"] == client.get("/api/kwic?q=美育").get_json()["total"] > 0 and "按“美育”检索" in lines["notice"]
+    assert client.get("/collocates", query_string={"q": q}).status_code == 200
 
 
 def test_report_page_sections_toc_and_marks(client):
