@@ -158,7 +158,7 @@ def opensearch():
 @bp.get("/kwic")
 def kwic_page():
     """The concordance: every occurrence on a line of its own, the term centred."""
-    p = kwic_params(request.args)
+    p = kwic_params(request.args, keep_bad=True)
     page = kwic(library().reader(), p.q, p.filters, width=p.width, sort=p.sort, page=p.page, per_page=p.per_page)
     rows = [{"value": y.year, "count": y.count} for y in page.by_year]
     return render_template("kwic.html", p=p, k=page, sorts=SORT_LABELS, hints=SORT_HINTS,
@@ -169,6 +169,6 @@ def kwic_page():
 @bp.get("/collocates")
 def collocates_page():
     """The words that occur near the query more often than chance, optionally per period."""
-    p = collocate_params(request.args)
+    p = collocate_params(request.args, keep_bad=True)
     c = collocates(library().reader(), p.q, p.filters, window=p.window, by=p.by or None, limit=p.limit)
     return render_template("collocates.html", p=p, c=c, api_url=url_for("api.collocates", **p.args()))
