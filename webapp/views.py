@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
 from indexer.search.collocates import collocates
@@ -19,7 +17,7 @@ from indexer.search.versions import series_passages
 
 from . import timeline, trendchart
 from .context import library, public_base
-from .errors import no_report
+from .errors import moved_or_missing, no_report, with_query
 from .gate import deadline
 from .params import (
     BadParam,
@@ -84,10 +82,9 @@ def doc(doc_id: str):
                       marks_from(request.args))
     if view is None:
         moved = _same_report(reader, doc_id)
-        if moved:  # a relative link with the query string as it came: no argument can steer url_for
-            query = quote(request.query_string, safe="=&%+;/?:@,$!*'()~")  # raw bytes encoded, %XX kept
-            return redirect(doc_url(moved) + (f"?{query}" if query else ""))
-        no_report(doc_id)
+        if moved:
+            return redirect(with_query(doc_url(moved)))
+        return moved_or_missing(reader, doc_id, doc_url)
     back = _results_page(q)
     return render_template("doc.html", r=view, q=q, within=within, back=back, base=public_base(),
                            api_url=url_for("api.doc", doc_id=doc_id, q=q or None, within=within or None),

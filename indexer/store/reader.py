@@ -22,6 +22,7 @@ from whoosh.matching.wrappers import FilterMatcher
 
 from indexer.ingest.model import Skipped
 from indexer.store import generations as store
+from indexer.store import moves
 from indexer.store.catalog import Catalog, Facts
 from indexer.store.exact import ExactSegment
 from indexer.store.series import SeriesIndex, build_series
@@ -130,6 +131,13 @@ class IndexReader:
                     self._doc_index = {r.doc_id: i for i, r in enumerate(self.catalog.reports)
                                        if self.report_live[i]}
         return self._doc_index.get(doc_id)
+
+    def moved_to(self, doc_id: str) -> str | None:
+        """Where the report `doc_id` is now, if the index holds no such report because its file was
+        renamed or moved (moves.py); else None."""
+        if self.report_index(doc_id) is not None:
+            return None
+        return moves.follow(self.manifest.get("moved", {}), doc_id)
 
     @property
     def series(self) -> SeriesIndex:
