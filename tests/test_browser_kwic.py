@@ -92,3 +92,23 @@ def test_collocates_page_fits_a_phone(server, browser):
     page.goto(server + "/collocates?q=教育&by=10")
     assert page.locator(".colloc table").count() >= 1
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+@pytest.mark.parametrize("path", ["/kwic", "/collocates"])
+def test_an_unreadable_year_is_said_under_its_box_on_a_phone(server, browser, path):
+    """year=去年 in the URL: the page (once a 400) keeps the query, shows the box holding it and says why
+    under it, and the page does not scroll sideways."""
+    page = browser.new_page(viewport={"width": 375, "height": 740})
+    response = page.goto(server + path + "?q=教育&year=去年")
+    assert response.status == 200
+    box, error = page.locator('main input[name="year"]'), page.locator("#year-error")
+    assert box.input_value() == "去年" and box.get_attribute("aria-invalid") == "true"
+    assert "年份“去年”看不懂" in error.inner_text()
+    b, e = box.bounding_box(), error.bounding_box()
+    assert e["y"] >= b["y"] + b["height"] and e["x"] + e["width"] <= 375
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    box.fill("2015-2020")
+    box.press("Enter")
+    page.wait_for_url("**year=2015-2020**")
+    assert page.locator("#year-error").count() == 0 and "q=%E6%95%99%E8%82%B2" in page.url
+    page.close()

@@ -88,7 +88,7 @@ def test_unknown_field_is_text_with_a_hint():
     assert notices == [f"没有“titel:”这个字段（是不是想写 title:？），已把“titel:工作总结”当作普通文字检索。可用的字段：{KNOWN_FIELDS}"]
 
 
-@pytest.mark.parametrize("q", ["http://www.moe.gov.cn", "注意：防溺水", "a:", "12:30"])
+@pytest.mark.parametrize("q", ["http://www.moe.gov.cn", "注意：防溺水", "12:30"])
 def test_what_is_no_field_name_stays_text_quietly(q):
     assert tokenize(q) == ([Token("WORD", q)], [])
 
@@ -119,3 +119,27 @@ def test_a_slash_inside_text_stays_text(q):
 
 def test_a_quoted_operator_is_a_phrase():
     assert tokenize('"防溺水 /句 家长"')[0] == [Token("PHRASE", "防溺水 /句 家长")]
+
+
+@pytest.mark.parametrize("q", ["美育:", ":美育", "美育\\", "美育：", "：美育", "美育::", "美育＼"])
+def test_a_dangling_colon_or_trailing_backslash_is_dropped_with_a_notice(q):
+    """美育: was searched as the string 美育: and so fell back to words; the colon or backslash is punctuation."""
+    toks, notices = tokenize(q)
+    assert toks == [Token("WORD", "美育")]
+    assert notices == [f"已去掉“{q}”首尾多余的冒号或反斜杠，按“美育”检索。"]
+
+
+@pytest.mark.parametrize("q", ["美育:德育", "注意：美育", "\\美育", "http://example.org"])
+def test_a_colon_or_backslash_inside_a_word_is_text(q):
+    assert tokenize(q) == ([Token("WORD", q)], [])
+
+
+def test_a_latin_word_with_a_colon_that_is_no_field_loses_it():
+    """a: was kept as text; like 美育:, its colon is a field's colon without the field."""
+    assert tokenize("STEM:")[0] == [Token("WORD", "STEM")]
+
+
+def test_a_field_value_loses_its_dangling_colon():
+    toks, notices = tokenize("title::美育 year:2019:")
+    assert [(t.kind, t.text, t.field) for t in toks] == [("FIELD", "美育", "title"), ("FIELD", "2019", "year")]
+    assert len(notices) == 2

@@ -230,3 +230,11 @@ def test_a_query_of_symbols_says_so(q, said):
     """😀 was called 只有标点符号: a symbol is not punctuation."""
     parsed = parse_query(q)
     assert parsed.root is None and any(said in n for n in parsed.notices)
+
+
+@pytest.mark.parametrize("q, notice", [(":", "只有标点符号"), ("\\", "只有标点符号"), ("::", "只有标点符号"),
+                                       ("year:", "“year:”后面没有内容"), ("title:", "“title:”后面没有内容"),
+                                       ("title::", "只有标点符号")])
+def test_colons_and_backslashes_alone_say_there_is_nothing_to_look_for(q, notice):
+    parsed = parse_query(q)
+    assert parsed.root is None and any(notice in n for n in parsed.notices)

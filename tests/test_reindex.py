@@ -231,7 +231,7 @@ def test_an_interrupted_or_failed_cli_reindex_says_the_index_is_unchanged(tmp_pa
     code = main(["reindex", "--index", str(root), "--full"])
     err = capsys.readouterr().err
     assert code == (130 if stop is KeyboardInterrupt else 1)
-    assert "the index is unchanged" in err and "Traceback" not in err
+    assert "索引未改动" in err and "the index is unchanged" in err and "Traceback" not in err
     assert store.current(root) == before and hits(root, "防溺水").total == found
     assert [p.name for p in root.glob("gen-*")] == [before.name]
 
@@ -572,7 +572,7 @@ def test_a_full_disk_is_one_line_and_the_index_is_unchanged(tmp_path, corpus, mo
     monkeypatch.setattr(texts, "save", full)
     assert main(["reindex", "--index", str(root)]) == 1
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "disk is full" in err and "unchanged" in err, err
+    assert err.count("\n") == 1 and "磁盘已满" in err and "disk is full" in err and "unchanged" in err, err
     assert store.current(root) == before
 
 

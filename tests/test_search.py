@@ -258,11 +258,20 @@ def test_word_level_fallback_is_labelled(reader):
 
 
 @pytest.mark.parametrize("q", ['"防溺水', "防溺水)", "((教育", "OR", "AND", "NOT", "-", "-教育", "title:", "year:abc",
-                               "foo:bar", "*", "教育*", "???", "year:2030-2010 教育", "\x00\x07防溺水", "　", "", "教" * 5000])
+                               "foo:bar", "*", "教育*", "???", ":", "\\", "美育::", "year:", "year:2030-2010 教育", "\x00\x07防溺水", "　", "", "教" * 5000])
 def test_broken_queries_are_answered(reader, q):
     res = search(reader, q)
     check_page(reader, q, res)
     assert res.notice or res.total > 0
+
+
+@pytest.mark.parametrize("q", ["美育:", ":美育", "美育\\", "美育：", "美育::"])
+def test_a_stray_colon_or_backslash_searches_the_plain_term(reader, q):
+    """美育: fell back to word matching (the string 美育: is nowhere); it is the exact search for 美育."""
+    plain, res = search(reader, "美育", per_page=50), search(reader, q, per_page=50)
+    assert res.mode == "exact" and res.total == plain.total == len(brute_hits("美育", *CORPUS)) > 0
+    assert [(h.doc_id, h.section_id) for h in res.hits] == [(h.doc_id, h.section_id) for h in plain.hits]
+    assert "按“美育”检索" in res.notice
 
 
 def test_unbalanced_quote_still_finds(reader):
@@ -375,7 +384,15 @@ def test_cli_page_past_the_end_and_unknown_type(index_dir, capsys):
 def test_cli_parse_of_a_file_that_does_not_exist(tmp_path, capsys):
     assert main(["parse", str(tmp_path / "nope.txt")]) == 2
     err = capsys.readouterr().err
-    assert "no such file" in err and "vanished" not in err
+    assert "没有这个文件" in err and "no such file" in err and "vanished" not in err
+
+
+def test_cli_messages_for_a_file_of_another_type_and_a_missing_index_are_chinese_and_english(tmp_path, capsys):
+    (tmp_path / "table.xlsx").write_bytes(b"PK")
+    assert main(["parse", str(tmp_path / "table.xlsx")]) == 1
+    assert "不读 .xlsx 类型的文件" in (err := capsys.readouterr().err) and "is not a type reindex reads" in err
+    assert main(["sources", "--index", str(tmp_path / "none")]) == 2
+    assert "中还没有索引" in (err := capsys.readouterr().err) and "no index in" in err
 
 
 def test_cli_sort_by_year(index_dir, capsys):
@@ -404,8 +421,9 @@ def test_digits_and_letters_are_separate_words(tmp_path):
     assert search(reader, "edu").total == 0  # not inside education
 
 
-@pytest.mark.parametrize(("args", "says"), [(["--limit", "0"], "must be 1 or more"), (["--page", "0"], "must be 1 or more"),
-                                            (["--page", "x"], "a whole number is needed")])
+@pytest.mark.parametrize(("args", "says"), [(["--limit", "0"], "须是 1 或更大的数，而不是 0 / must be 1 or more"),
+                                            (["--page", "0"], "须是 1 或更大的数"),
+                                            (["--page", "x"], "须是整数，而不是“x” / a whole number is needed")])
 def test_cli_refuses_page_and_limit_below_one(index_dir, capsys, args, says):
     with pytest.raises(SystemExit) as e:
         main(["search", "教育", "--index", str(index_dir), *args])
@@ -414,7 +432,7 @@ def test_cli_refuses_page_and_limit_below_one(index_dir, capsys, args, says):
 
 def test_cli_trend_without_a_query_says_so(index_dir, capsys):
     assert main(["trend", "", "--index", str(index_dir)]) == 2
-    assert "at least one query" in capsys.readouterr().err
+    assert "请至少给一个检索式" in (err := capsys.readouterr().err) and "at least one query" in err
 
 
 def test_a_filter_alone_explains_an_empty_answer(reader):

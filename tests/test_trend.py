@@ -301,4 +301,4 @@ def test_odd_trend_and_export_requests_are_answered(client, path):
 
 def test_serve_refuses_a_base_url_that_is_not_http(tmp_path, capsys):
     assert main(["serve", "--index", str(tmp_path / "none"), "--base-url", "javascript:alert(1)"]) == 2
-    assert "--base-url" in capsys.readouterr().err
+    assert "--base-url 应形如" in (err := capsys.readouterr().err) and "--base-url must" in err

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Blueprint, request
+from flask import Blueprint, request, url_for
 
 from indexer.search.collocates import collocates as run_collocates
 from indexer.search.compare import compare as run_compare
@@ -18,7 +18,7 @@ from indexer.search.trend import trend as run_trend
 from indexer.search.versions import series_passages
 
 from .context import library
-from .errors import no_report
+from .errors import moved_or_missing, no_report
 from .gate import deadline
 from .params import (
     collocate_params,
@@ -66,10 +66,11 @@ def collocates():
 @bp.get("/doc/<path:doc_id>")
 def doc(doc_id: str):
     within = request.args.get("within", "")
-    view = get_report(library().reader(), doc_id, request.args.get("q", "")[:2000] or None,
+    reader = library().reader()
+    view = get_report(reader, doc_id, request.args.get("q", "")[:2000] or None,
                       within=within if within in WITHIN else None, marks_from=marks_from(request.args))
     if view is None:
-        no_report(doc_id)
+        return moved_or_missing(reader, doc_id, lambda new: url_for("api.doc", doc_id=new))
     return view.to_dict()
 
 

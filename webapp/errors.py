@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 
-from flask import Flask, Response, abort, render_template, request
+from flask import Flask, Response, abort, redirect, render_template, request
 from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException
 
@@ -71,3 +72,19 @@ def register(app: Flask) -> None:
 def no_report(doc_id: str):
     """404 for a doc id the index does not hold (report, compare and series pages and their JSON)."""
     abort(404, description=f"没有编号为“{doc_id[:200]}”的报告。")
+
+
+def with_query(url: str) -> str:
+    """url with this request's query string as it came (raw bytes encoded, %XX kept): a redirect to
+    another doc id, where no argument can steer url_for. The browser keeps the #section itself."""
+    query = quote(request.query_string, safe="=&%+;/?:@,$!*'()~")
+    return url + (f"?{query}" if query else "")
+
+
+def moved_or_missing(reader, doc_id: str, url_of) -> Response:
+    """A permanent redirect (url_of(new id)) for the id of a report whose file was renamed or moved,
+    else the 404 of no_report."""
+    new = reader.moved_to(doc_id)
+    if new is None:
+        no_report(doc_id)
+    return redirect(with_query(url_of(new)), code=301)

@@ -230,6 +230,7 @@ class KwicParams:
     page: int = 1
     per_page: int = KWIC_PER_PAGE
     copies: str = ""  # as SearchParams.copies
+    bad: dict[str, str] = field(default_factory=dict)  # year, date: why the box's value was not used
 
     def args(self, **changes) -> dict:
         """URL arguments for a link that keeps every other parameter (a changed one starts at page 1)."""
@@ -237,6 +238,7 @@ class KwicParams:
              "province": self.province, "copies": self.copies, "sort": self.sort if self.sort != "year" else "",
              "width": self.width if self.width != KWIC_WIDTH else "",
              "per_page": self.per_page if self.per_page != KWIC_PER_PAGE else "", "page": ""}
+        d.update({k: "" for k in self.bad})  # links go where the lines shown came from
         d.update({k: ("" if v is None else v) for k, v in changes.items()})
         return {k: v for k, v in d.items() if v != ""}
 
@@ -246,13 +248,16 @@ class KwicParams:
                 if k in ("q", "year", "date", "doc_type", "region", "province", "copies")}
 
 
-def kwic_params(args) -> KwicParams:
-    year, date, filters = _filters(args)
+def kwic_params(args, keep_bad: bool = False) -> KwicParams:
+    """keep_bad: as for search_params, for the page that shows the year box."""
+    bad: dict[str, str] = {}
+    year, date, filters = _filters(args, bad if keep_bad else None)
     return KwicParams(q=args.get("q", "")[:2000], filters=filters, year=year, date=date,
                       doc_type=filters.doc_type or "", region=filters.region or "", province=filters.province or "",
                       sort=_choice(args, "sort", kwic.SORTS), width=_int(args, "width", KWIC_WIDTH, 1, KWIC_MAX_WIDTH),
                       page=_int(args, "page", 1, 1, WEB_MAX_PAGE),
-                      per_page=_int(args, "per_page", KWIC_PER_PAGE, 1, WEB_MAX_KWIC_PER_PAGE), copies=_copies(args))
+                      per_page=_int(args, "per_page", KWIC_PER_PAGE, 1, WEB_MAX_KWIC_PER_PAGE), copies=_copies(args),
+                      bad=bad)
 
 
 @dataclass
@@ -268,20 +273,24 @@ class CollocateParams:
     by: int = 0  # years per period; 0: one period
     limit: int = COLLOCATE_LIMIT
     copies: str = ""  # as SearchParams.copies
+    bad: dict[str, str] = field(default_factory=dict)  # year, date: why the box's value was not used
 
     def args(self, **changes) -> dict:
         d = {"q": self.q, "year": self.year, "date": self.date, "doc_type": self.doc_type, "region": self.region,
              "province": self.province, "copies": self.copies, "window": self.window if self.window != COLLOCATE_WINDOW else "",
              "by": self.by or "", "limit": self.limit if self.limit != COLLOCATE_LIMIT else ""}
+        d.update({k: "" for k in self.bad})  # links go where the words shown came from
         d.update({k: ("" if v is None else v) for k, v in changes.items()})
         return {k: v for k, v in d.items() if v != ""}
 
 
-def collocate_params(args) -> CollocateParams:
-    year, date, filters = _filters(args)
+def collocate_params(args, keep_bad: bool = False) -> CollocateParams:
+    """keep_bad: as for search_params, for the page that shows the year box."""
+    bad: dict[str, str] = {}
+    year, date, filters = _filters(args, bad if keep_bad else None)
     return CollocateParams(q=args.get("q", "")[:2000], filters=filters, year=year, date=date,
                            doc_type=filters.doc_type or "", region=filters.region or "",
                            province=filters.province or "",
                            window=_int(args, "window", COLLOCATE_WINDOW, 1, COLLOCATE_MAX_WINDOW),
                            by=_int(args, "by", 0, 0, 100), limit=_int(args, "limit", COLLOCATE_LIMIT, 1, COLLOCATE_MAX_LIMIT),
-                           copies=_copies(args))
+                           copies=_copies(args), bad=bad)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
 from indexer.search.collocates import collocates
@@ -19,7 +17,7 @@ from indexer.search.versions import series_passages
 
 from . import timeline, trendchart
 from .context import library, public_base
-from .errors import no_report
+from .errors import moved_or_missing, no_report, with_query
 from .gate import deadline
 from .params import (
     BadParam,
@@ -85,10 +83,9 @@ def doc(doc_id: str):
                       marks_from(request.args))
     if view is None:
         moved = _same_report(reader, doc_id)
-        if moved:  # a relative link with the query string as it came: no argument can steer url_for
-            query = quote(request.query_string, safe="=&%+;/?:@,$!*'()~")  # raw bytes encoded, %XX kept
-            return redirect(doc_url(moved) + (f"?{query}" if query else ""))
-        no_report(doc_id)
+        if moved:
+            return redirect(with_query(doc_url(moved)))
+        return moved_or_missing(reader, doc_id, doc_url)
     back = _results_page(q)
     return render_template("doc.html", r=view, q=q, within=within, back=back, base=public_base(),
                            api_url=url_for("api.doc", doc_id=doc_id, q=q or None, within=within or None),
@@ -159,7 +156,7 @@ def opensearch():
 @bp.get("/kwic")
 def kwic_page():
     """The concordance: every occurrence on a line of its own, the term centred."""
-    p = kwic_params(request.args)
+    p = kwic_params(request.args, keep_bad=True)
     page = kwic(library().reader(), p.q, p.filters, width=p.width, sort=p.sort, page=p.page, per_page=p.per_page,
                 copies=p.copies)
     rows = [{"value": y.year, "count": y.count} for y in page.by_year]
@@ -171,7 +168,7 @@ def kwic_page():
 @bp.get("/collocates")
 def collocates_page():
     """The words that occur near the query more often than chance, optionally per period."""
-    p = collocate_params(request.args)
+    p = collocate_params(request.args, keep_bad=True)
     c = collocates(library().reader(), p.q, p.filters, window=p.window, by=p.by or None, limit=p.limit,
                    copies=p.copies)
     return render_template("collocates.html", p=p, c=c, api_url=url_for("api.collocates", **p.args()))

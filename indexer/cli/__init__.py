@@ -33,11 +33,13 @@ from indexer.search.limits import (
 def cmd_parse(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.exists():
-        print(f"edusearch: {'broken link' if path.is_symlink() else 'no such file'}: {path}", file=sys.stderr)
+        said = ("链接指向的文件不存在", "broken link") if path.is_symlink() else ("没有这个文件", "no such file")
+        print(f"edusearch: {said[0]}：{path} / {said[1]}: {path}", file=sys.stderr)
         return 2
     if path.is_file() and not is_supported(path):
-        print(f"edusearch: skipped {path}: {path.suffix or '(no extension)'} is not a type reindex reads "
-              f"(reads: {FORMATS})", file=sys.stderr)
+        kind = path.suffix or "(no extension)"
+        print(f"edusearch: 不读 {kind} 类型的文件，已跳过 {path}（可读：{FORMATS}） / skipped {path}: {kind} is not "
+              f"a type reindex reads (reads: {FORMATS})", file=sys.stderr)
         return 1
     try:
         parsed = parse_path(path)
@@ -75,17 +77,18 @@ def _reindex(args: argparse.Namespace, **how) -> int:
         print(f"edusearch: {e}", file=sys.stderr)
         return 2
     except IndexWorkerFailed as e:
-        print(f"edusearch: {e}; the index is unchanged", file=sys.stderr)
+        print(f"edusearch: 索引未改动（{e}） / {e}; the index is unchanged", file=sys.stderr)
         return 1
     except OSError as e:
         if e.errno not in (errno.ENOSPC, errno.EDQUOT):
             raise
-        print(f"edusearch: the disk is full ({e.filename or index_dir(args)}); the index is unchanged. "
-              "Free some space and run the reindex again", file=sys.stderr)
+        where = e.filename or index_dir(args)
+        print(f"edusearch: 磁盘已满（{where}），索引未改动；请腾出空间后重新运行 reindex / the disk is full ({where}); "
+              "the index is unchanged. Free some space and run the reindex again", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("edusearch: interrupted; the index is unchanged (the next reindex starts this one over)",
-              file=sys.stderr)
+        print("edusearch: 已中断，索引未改动（下次 reindex 会重新开始） / interrupted; the index is unchanged "
+              "(the next reindex starts this one over)", file=sys.stderr)
         return 130
     for w in summary.warnings:
         print(f"edusearch: warning: {w}", file=sys.stderr)
@@ -110,7 +113,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
     gen = current(index_dir(args))
     if gen is None:
-        print(f"edusearch: no index in {index_dir(args)}: run `edusearch reindex SOURCE` first", file=sys.stderr)
+        print(f"edusearch: {index_dir(args)} 中还没有索引，请先运行 edusearch reindex 来源文件夹 / no index in "
+              f"{index_dir(args)}: run `edusearch reindex SOURCE` first", file=sys.stderr)
         return 2
     manifest = read_manifest(gen)
     rows = []
@@ -188,7 +192,8 @@ def cmd_trend(args: argparse.Namespace) -> int:
         return opened
     reader, filters = opened
     if not any(q.strip() for q in args.queries):
-        print("edusearch: give at least one query, e.g. `edusearch trend 防溺水 校园欺凌`", file=sys.stderr)
+        print("edusearch: 请至少给一个检索式，例如 edusearch trend 防溺水 校园欺凌 / give at least one query, "
+              "e.g. `edusearch trend 防溺水 校园欺凌`", file=sys.stderr)
         return 2
     tr = trend(reader, args.queries, filters, args.by, within=args.within, copies=args.copies)
     for note in [*tr.notices, *(f"{s.query}: {s.notice}" for s in tr.series if s.notice)]:
@@ -258,7 +263,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     root = index_dir(args)
     if args.base_url and not re.match(r"^https?://[^\s/]+(/\S*)?$", args.base_url):
-        print(f"edusearch: --base-url must look like https://example.org/edusearch, not {args.base_url!r}", file=sys.stderr)
+        print(f"edusearch: --base-url 应形如 https://example.org/edusearch，而不是“{args.base_url}” / --base-url must "
+              f"look like https://example.org/edusearch, not {args.base_url!r}", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     try:
@@ -474,7 +480,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except KeyboardInterrupt:  # before a command's own handling (a reindex says the index is unchanged)
-        print("edusearch: interrupted", file=sys.stderr)
+        print("edusearch: 已中断 / interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0

@@ -29,9 +29,9 @@ def positive_int(value: str) -> int:
     try:
         n = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"a whole number is needed, not {value!r}") from None
+        raise argparse.ArgumentTypeError(f"须是整数，而不是“{value}” / a whole number is needed, not {value!r}") from None
     if n < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {n}")
+        raise argparse.ArgumentTypeError(f"须是 1 或更大的数，而不是 {n} / must be 1 or more, not {n}")
     return n
 
 

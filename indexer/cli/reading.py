@@ -79,15 +79,26 @@ def no_report(doc_id: str) -> str:
             "(a doc id is what follows /doc/ in a report's link)")
 
 
+def followed(reader, doc_id: str) -> str:
+    """doc_id, or the id its report has now that its file was renamed or moved (said on stderr)."""
+    new = reader.moved_to(doc_id)
+    if new is None:
+        return doc_id
+    print(f"edusearch: 文件已改名或移动，{doc_id} 现在是 {new} / {doc_id!r} was renamed or moved: now {new!r}",
+          file=sys.stderr)
+    return new
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     from indexer.search.compare import compare, missing
 
     reader = open_reader(args)
     if reader is None:
         return 2
-    c = compare(reader, args.a, args.b)
+    a, b = followed(reader, args.a), followed(reader, args.b)
+    c = compare(reader, a, b)
     if c is None:
-        gone = missing(reader, args.a, args.b)
+        gone = missing(reader, a, b)
         print(f"edusearch: {no_report(gone)}", file=sys.stderr)
         return 1
     if args.json:
@@ -123,7 +134,7 @@ def cmd_series(args: argparse.Namespace) -> int:
     reader = open_reader(args)
     if reader is None:
         return 2
-    found = series_passages(reader, args.doc, args.query or "")
+    found = series_passages(reader, followed(reader, args.doc), args.query or "")
     if found is None:
         print(f"edusearch: {no_report(args.doc)}", file=sys.stderr)
         return 1

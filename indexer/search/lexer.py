@@ -6,7 +6,9 @@ A proximity operator is a token of its own: /句 (or /s) same sentence, /段 (or
 text to find is written that way, while /20 must stand apart (2019/20 is a school year).
 Full-width forms count as their ASCII twins (（ ） － ： ＯＲ), and a bracketed numeral such as
 （二）, (3) or （2016） is part of a word, since headings and 文号 number themselves that way and
-nobody groups a lone numeral. A `name:` that is no field is kept as text, with a notice naming the fields.
+nobody groups a lone numeral. A `name:` that is no field is kept as text, with a notice naming the fields;
+a colon left dangling at a word's start or end, or a backslash at its end (美育: :美育 美育\\), is
+punctuation, dropped with a notice.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ _HEADING_NUMBER = re.compile(r"[(（]\s*(?:[一二三四五六七八九十百零
 # proximity operators, read after NFKC (／句 ／２０ as typed in a full-width input mode)
 _NEAR = re.compile(r"/(?:同?(句)|同?(段)|([sSpP])|(\d+))")
 _NEAR_GLUED = re.compile(r"[/／]同?[句段]")
+_DANGLING = re.compile(r"^[:：]+|[:：\\＼]+$")  # a stray field colon or backslash at a word's ends
 
 
 @dataclass
@@ -83,6 +86,8 @@ def tokenize(q: str) -> tuple[list[Token], list[str]]:
             if sep and name.lower() in FIELDS:
                 if not value and i < n and q[i] in QUOTES:
                     i, value = _phrase(q, i, notices)
+                elif value:
+                    value = _trimmed(value, notices)
                 toks.append(Token("FIELD", value, FIELDS[name.lower()], typed + sep))
             elif sep and _FIELD_LIKE.match(name) and value and not value.startswith("//"):
                 notices.append(f"没有“{name}:”这个字段{_closest_field(name)}，已把“{word}”当作普通文字检索。"
@@ -97,8 +102,19 @@ def tokenize(q: str) -> tuple[list[Token], list[str]]:
             elif (near := near_operator(word)) is not None:
                 toks.append(Token("NEAR", word, near))
             else:
-                toks += _glued(word)
+                toks += _glued(_trimmed(word, notices))
     return toks, notices
+
+
+def _trimmed(word: str, notices: list[str]) -> str:
+    """A word without the colons at its ends and backslashes at its end (美育: :美育 美育\\), which
+    are no part of what anyone looks for: a field colon without its field, or a slip of the key next
+    to Enter. A word of nothing else is kept, for the parser to say it holds no text."""
+    kept = _DANGLING.sub("", word)
+    if kept and kept != word:
+        notices.append(f"已去掉“{word}”首尾多余的冒号或反斜杠，按“{kept}”检索。")
+        return kept
+    return word
 
 
 def _glued(word: str) -> list[Token]:

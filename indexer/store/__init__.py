@@ -9,6 +9,6 @@ Entry points:
 - ``generations``: the index folder's generations, ``CURRENT``, the lock and atomic publishing.
 
 The parts of a generation: ``exact`` (character unigram and bigram postings, verified), ``catalog``
-(one row per report), ``series`` (which reports are versions of one another, from the catalog), ``texts`` (sections as written), ``sources`` (the remembered source folders),
+(one row per report), ``moves`` (the doc ids of renamed files), ``series`` (which reports are versions of one another, from the catalog), ``texts`` (sections as written), ``sources`` (the remembered source folders),
 ``schema`` (Whoosh's fields) and ``whoosh_io`` (everything below Whoosh's API, behind the whoosh3 pin).
 """

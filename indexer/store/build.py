@@ -27,7 +27,7 @@ from whoosh import index as whoosh_index
 
 from indexer.ingest.model import Skipped
 from indexer.ingest.parse import PARSER
-from indexer.store import checkpoints, compaction, copies
+from indexer.store import checkpoints, compaction, copies, moves
 from indexer.store import generations as store
 from indexer.store import sources as source_list
 from indexer.store.batches import (
@@ -364,6 +364,7 @@ class _Build:
             "userdicts": [str(p) for p in self.dicts],
             "sources": [str(s) for s in self.sources],
             "files": entries,
+            "moved": moves.record(self.previous, entries),  # old doc path → new, for links shared before a rename
             "skipped": [s.to_dict() for s in self.summary.skipped],
             "segments": segments,
             "next_sid": next_sid,

@@ -23,6 +23,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from indexer.ingest.model import Skipped
 from indexer.store import copies as copy_groups
 from indexer.store import generations as store
+from indexer.store import moves
 from indexer.store.catalog import Catalog, Facts
 from indexer.store.exact import ExactSegment
 from indexer.store.series import SeriesIndex, build_series
@@ -147,6 +148,14 @@ class IndexReader:
                         found.setdefault(int(group[i]), []).append(int(i))
                     self._copies = found
         return self._copies.get(int(self.facts.group[report]), [report])
+
+    def moved_to(self, doc_id: str) -> str | None:
+        """Where the report `doc_id` is now, if the index holds no such report because its file was
+        renamed or moved (moves.py); else None."""
+        if self.report_index(doc_id) is not None:
+            return None
+        return moves.follow(self.manifest.get("moved", {}), doc_id)
+
     @property
     def series(self) -> SeriesIndex:
         """The reports' series (series.py), found the first time a page asks."""
