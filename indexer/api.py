@@ -129,8 +129,10 @@ class Index:
 
     def report(self, doc_id: str, q: str | None = None, within: str | None = None) -> ReportView:
         """A whole report as its page shows it: metadata, parts, and every section with its text and HTML,
-        q's occurrences marked in the HTML (report.get_report)."""
-        view = get_report(self._reader(), doc_id, q, within=_scope(within))
+        q's occurrences marked in the HTML (report.get_report). The id of a renamed or moved file's
+        report gives the report as it is now (its doc_id the new one), as its old link does."""
+        reader = self._reader()
+        view = get_report(reader, _now(reader, doc_id), q, within=_scope(within))
         if view is None:
             raise ReportNotFound(f"索引中没有这份报告：{doc_id} / no report {doc_id!r} in {self.root}")
         return view
@@ -163,6 +165,7 @@ class Index:
         """What changed from one version of a report to another: sections aligned, sentences added and
         removed (compare.compare, what /compare shows)."""
         reader = self._reader()
+        older, newer = _now(reader, older), _now(reader, newer)
         found = compare(reader, older, newer)
         if found is None:
             gone = missing(reader, older, newer)
@@ -172,7 +175,8 @@ class Index:
     def series(self, doc_id: str, q: str = "") -> SeriesPassages:
         """A report's versions across the years, oldest first, each with its sections matching q
         (versions.series_passages, what /series shows)."""
-        found = series_passages(self._reader(), doc_id, _query(q))
+        reader = self._reader()
+        found = series_passages(reader, _now(reader, doc_id), _query(q))
         if found is None:
             raise ReportNotFound(f"索引中没有这份报告：{doc_id} / no report {doc_id!r} in {self.root}")
         return found
@@ -247,6 +251,11 @@ def _query(q) -> str:
         if isinstance(q, int) and not isinstance(q, bool) else \
         "检索式是一个字符串，例如 \"美育 year:2016\"。 / a query is one string, e.g. \"美育 year:2016\""
     raise TypeError(f"检索式须是字符串，而不是 {type(q).__name__}：{hint}")
+
+
+def _now(reader: IndexReader, doc_id: str) -> str:
+    """doc_id, or the id its report has since its file was renamed or moved."""
+    return reader.moved_to(doc_id) or doc_id
 
 
 def make_filters(year: str | int | tuple | None = None, date: str | tuple | None = None, type: str | None = None,

@@ -138,3 +138,21 @@ def test_cli_commands_given_an_old_id_follow_the_move(renamed, capsys):
     assert re.search(r'"doc_id": "2019/政府工作报告\.txt"', captured.out)
     assert "2019/政府工作报告.txt" in captured.err
     assert main(["compare", REPORT, OTHER, "--index", str(root), "--json"]) == 0
+
+
+def test_compare_series_and_the_python_api_follow_an_old_id(renamed, client):
+    from indexer import open_index
+
+    new = "2019/政府工作报告.txt"
+    for url, want in ((f"/compare?a={quote(REPORT)}&b={quote(OTHER)}", f"/compare?a={quote(new)}&b="),
+                      (f"/api/compare?a={quote(REPORT)}&b={quote(OTHER)}", f"/api/compare?a={quote(new)}&b="),
+                      (f"/series?doc={quote(REPORT)}&q=%E6%A0%A1%E8%BD%A6", f"/series?doc={quote(new)}&q="),
+                      (f"/api/series?doc={quote(REPORT)}", f"/api/series?doc={quote(new)}")):
+        r = client.get(url)
+        assert r.status_code == 301 and r.headers["Location"].startswith(want), (url, r.headers.get("Location"))
+        assert client.get(r.headers["Location"]).status_code == 200
+    assert client.get(f"/compare?a=gone.txt&b={quote(OTHER)}").status_code == 404
+    with open_index(renamed[1]) as ix:
+        assert ix.report(REPORT).doc_id == new
+        assert ix.series(REPORT).to_dict() == ix.series(new).to_dict()
+        assert ix.compare(REPORT, OTHER).to_dict() == ix.compare(new, OTHER).to_dict()

@@ -81,6 +81,13 @@ def with_query(url: str) -> str:
     return url + (f"?{query}" if query else "")
 
 
+def moved_ids(reader, **ids: str) -> dict[str, str] | None:
+    """The ids with those of renamed or moved files' reports replaced by their new ones; None when
+    none of them moved (then a missing one is a 404)."""
+    new = {k: reader.moved_to(v) or v for k, v in ids.items()}
+    return new if new != ids else None
+
+
 def moved_or_missing(reader, doc_id: str, url_of) -> Response:
     """A permanent redirect (url_of(new id)) for the id of a report whose file was renamed or moved,
     else the 404 of no_report."""

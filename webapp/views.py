@@ -17,7 +17,7 @@ from indexer.search.versions import series_passages
 
 from . import timeline, trendchart
 from .context import library, public_base
-from .errors import moved_or_missing, no_report, with_query
+from .errors import moved_ids, moved_or_missing, no_report, with_query
 from .gate import deadline
 from .params import (
     BadParam,
@@ -108,6 +108,8 @@ def compare_page():
     reader = library().reader()
     cmp = compare(reader, a, b)
     if cmp is None:
+        if new := moved_ids(reader, a=a, b=b):
+            return redirect(url_for("views.compare_page", **new), code=301)
         no_report(missing(reader, a, b))
     return render_template("compare.html", c=cmp, api_url=url_for("api.compare", a=a, b=b),
                            swap_url=url_for("views.compare_page", a=b, b=a))
@@ -116,8 +118,11 @@ def compare_page():
 @bp.get("/series")
 def series_page():
     doc_id, q = series_params(request.args)
-    found = series_passages(library().reader(), doc_id, q)
+    reader = library().reader()
+    found = series_passages(reader, doc_id, q)
     if found is None:
+        if new := moved_ids(reader, doc=doc_id):
+            return redirect(url_for("views.series_page", **new, q=q or None), code=301)
         no_report(doc_id)
     return render_template("series.html", s=found, q=q, api_url=url_for("api.series", doc=doc_id, q=q or None))
 
