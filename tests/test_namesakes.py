@@ -1,5 +1,5 @@
 """Reports that share a title are told apart: in results, grouped results, their JSON and the CLI, each
-carries what distinguishes it from the others of its title (place, year, issuer; the file, and its number
+carries what distinguishes it from the others of its title (place, year, issuer, 文号; the file, and its number
 in the file, as the last resort). The seeds hold two such sets of three."""
 
 from __future__ import annotations
@@ -74,6 +74,9 @@ def _row(doc_id: str, **kw) -> ReportRow:
     # place and year both needed
     ([_row("a.txt", place="甲县", year=2019), _row("b.txt", place="甲县", year=2020), _row("c.txt", place="乙县", year=2019)],
      ["甲县 · 2019年", "甲县 · 2020年", "乙县 · 2019年"]),
+    # one issuer's two notices of one title and year: their 文号
+    ([_row("a.txt", year=2022, issuer="市教育局", doc_no="青教发〔2022〕12号"),
+      _row("b.txt", year=2022, issuer="市教育局", doc_no="青教发〔2022〕15号")], ["青教发〔2022〕12号", "青教发〔2022〕15号"]),
 ])
 def test_labels_show_only_what_tells_apart(rows, labels):
     assert list(_labels(rows, list(range(len(rows)))).values()) == labels

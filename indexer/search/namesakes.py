@@ -1,8 +1,8 @@
 """What tells apart reports that share a title.
 
 Three reports all called 教育局年终工作总结 read the same in a list of results. Among the live
-reports of the index whose titles fold to the same text, the place, the year and the issuer are
-looked at in that order, and each is shown (where known) only when it gives more of them a label
+reports of the index whose titles fold to the same text, the place, the year, the issuer and the
+文号 are looked at in that order, and each is shown (where known) only when it gives more of them a label
 of their own than the ones before it did; a report still without one is told by its file's name
 (with its folders when another file has that name), and by its number in the file when the file
 holds several of them (第2篇). A report whose title is
@@ -56,6 +56,7 @@ _FIELDS: list[Callable[[ReportRow], str | None]] = [
     lambda r: r.place,
     lambda r: f"{r.year}年" if r.year else None,
     lambda r: r.issuer,
+    lambda r: r.doc_no,  # one issuer's two notices of one title and year: their 文号 tell them apart
 ]
 
 
