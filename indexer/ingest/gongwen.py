@@ -136,6 +136,12 @@ def doc_no_year(doc_no: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def is_doc_no(text: str) -> bool:
+    """Does the text read as one whole 文号, as a 公文's head states it (教体艺〔2014〕1号, 教体艺[2014]1号,
+    教育部令第40号)? What a search box takes for someone looking up a document by its number."""
+    return _DOC_NO_WHOLE.fullmatch(fold_text(text)) is not None
+
+
 def iso_date(s: str) -> str | None:
     """二〇一六年六月七日, 2016年6月7日, 2016-06-07 or 2016年 → ISO, as much as is stated."""
     s = fold_text(s).replace(" ", "")
@@ -201,6 +207,7 @@ _DOC_NO = r"[\u4e00-\u9fa5A-Za-z]{1,12}(?:[〔\[［【(（]\s*\d{4}\s*[〕\]］�
 # the 文号 alone on its line, or with the date beside it: （鲁教体发〔2018〕1号 2018年4月16日）
 _DOC_NO_LINE = re.compile(rf"^[（(]?\s*({_DOC_NO})\s*(\d{{4}}\s*年(?:\s*\d{{1,2}}\s*月(?:\s*\d{{1,2}}\s*日)?)?)?\s*[）)]?$")
 _DOC_NO_YEAR = re.compile(r"[〔\[［【(（]\s*(\d{4})\s*[〕\]］】)）]")
+_DOC_NO_WHOLE = re.compile(_DOC_NO)
 _DATE_UNDER_TITLE = re.compile(r"^[（(]\s*(\S*?\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?)")
 _BARE_DATE = re.compile(r"^[（(]\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[）)]$")
 _BANTOU = re.compile(r"^(\S{2,30}?)\s*文件$")

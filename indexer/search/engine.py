@@ -21,6 +21,7 @@ import numpy as np
 
 from indexer.search import facets as facet_mod
 from indexer.search import ranking, suggest
+from indexer.search.docnos import own_first
 from indexer.search.facets import Filters
 from indexer.search.lexer import corrected_fields
 from indexer.search.limits import MAX_PAGE, MAX_PER_PAGE, RERANK
@@ -138,6 +139,9 @@ def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str 
             tips = _suggestions(reader, ev, parsed, q, filters, within)
     else:
         ranked = ranking.rank(reader, ev, terms, sids, need)
+        if sort == "relevance":  # a 文号 typed as text: the report it numbers before those quoting it
+            *ranked, told = own_first(reader, ev, parsed, *ranked)
+            notices += told
         if not len(sids) and not terms:  # year:2030 alone: say so, not "try a shorter word"
             notices.append(_no_report_passes(reader))
     fixed = corrected_fields(q) if not len(sids) else None

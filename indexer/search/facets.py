@@ -264,6 +264,13 @@ def doc_no_mask(facts: Facts, value: str) -> np.ndarray:
     return np.fromiter((bool(v) and bool(x) and found(x) for x in facts.doc_nos), dtype=bool, count=len(facts.doc_nos))
 
 
+def own_doc_no_mask(facts: Facts, value: str) -> np.ndarray:
+    """Per report: is the value its 文号, whatever brackets either uses around the year (教体艺[2014]1号
+    is 教体艺〔2014〕1号, not 鲁教体艺〔2014〕1号, which holds it)?"""
+    v = fold_doc_no(value)
+    return np.fromiter((bool(v) and x == v for x in facts.doc_nos), dtype=bool, count=len(facts.doc_nos))
+
+
 def region_mask(facts: Facts, value: str | None) -> np.ndarray:
     """Per report: is it of that level (县), or is its place in that division (江苏 → 江苏省淮安市洪泽区)?"""
     named = [] if value is None or fold_text(value) in LEVELS else divisions_named(value)

@@ -74,6 +74,8 @@ class Evaluator:
             return self.sections_of(self.title_reports(n.term))
         if isinstance(n, Facet) and n.name == "issuer":
             return self.sections_of(facet_mod.issuer_mask(r.facts, n.value))
+        if isinstance(n, Facet) and n.own:  # a 文号 typed as text: its report's opening section, where its header is
+            return self.sections_of(facet_mod.own_doc_no_mask(r.facts, n.value)) & r.first_sections
         if isinstance(n, Facet) and n.name == "doc_no":
             return self.sections_of(facet_mod.doc_no_mask(r.facts, n.value))
         if isinstance(n, Facet):

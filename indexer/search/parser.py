@@ -3,7 +3,9 @@
 Language: a run of characters is an exact string; space means AND; OR; -term
 and NOT term; "quoted phrases" (also “…”); parentheses; title:…; year:2019,
 year:2015-2020, year:2015-, year:unknown; date:2016-06, date:2016-01..2016-06;
-type:…, region:…, issuer:…, docno:〔2016〕24号. Latin words and
+type:…, region:…, issuer:…, docno:〔2016〕24号. A term or phrase that is a
+whole 文号 (教体艺[2014]1号) is also found with the year in the other brackets
+(〔〕 [] 【】 ()), and finds the report whose 文号 it is. Latin words and
 numbers match as whole words, case-insensitively; a trailing * on a Latin word
 makes it a prefix. Proximity: A /句 B (one sentence), A /段 B (one paragraph),
 A /20 B (at most 20 characters between them, either order), binding tighter
@@ -18,9 +20,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from indexer.ingest.gongwen import is_doc_no
 from indexer.search.facets import Years, missing_day, parse_date, parse_year
 from indexer.search.lexer import Token, tokenize
 from indexer.search.limits import MAX_DEPTH, MAX_NEAR_CHARS, MAX_QUERY_CHARS, MAX_TERM_CHARS, MAX_TERMS
+from indexer.store.catalog import doc_no_forms
 from indexer.text.normalize import fold_text
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
@@ -63,6 +67,7 @@ class Title:
 class Facet:
     name: str  # doc_type | region | issuer | doc_no (issuer, doc_no: the report's field holds the value)
     value: str
+    own: bool = False  # doc_no, from a 文号 typed as text: the report whose 文号 it is, its opening section alone
 
 
 @dataclass
@@ -312,7 +317,8 @@ class _Parser:
         if t.kind == "FIELD":
             return self.field(t)
         if t.kind in ("WORD", "PHRASE"):
-            return self.term(t.text)
+            term = self.term(t.text)
+            return _doc_no(term) if term is not None else None
         if t.kind == "NEAR":
             self.notices.append(f"“{t.text}”前面没有检索词，已忽略。")
         return None
@@ -374,6 +380,16 @@ class _Parser:
         return Term(text, raw, prefix)
 
 
+def _doc_no(term: Term) -> Node:
+    """A term that is a whole 文号 (教体艺[2014]1号): the string with its year in any of the brackets texts
+    write it in (〔〕 [] 【】 (), each a term, so marks and counts see them all), or the report whose own
+    文号 it is (its reader took the 文号 out of the text into the header: see ingest/gongwen.py)."""
+    if term.prefix or not is_doc_no(term.text):
+        return term
+    forms = [Term(f, f) for f in doc_no_forms(term.text) if f != term.text]
+    return Or([term, *forms, Facet("doc_no", term.text, own=True)])
+
+
 def _operand(n: Node) -> Term | Or | None:
     """A node as an operand of a proximity operator: a term, or an OR of terms (brackets nested
     inside it flattened); None for anything else (a field, an exclusion, an AND, a proximity)."""
@@ -382,6 +398,8 @@ def _operand(n: Node) -> Term | Or | None:
     if isinstance(n, Or):
         terms: list[Term] = []
         for c in n.children:
+            if isinstance(c, Facet) and c.own:  # a 文号's report: near nothing in a text, its strings are
+                continue
             inner = _operand(c)
             if inner is None:
                 return None

@@ -41,6 +41,21 @@ def fold_doc_no(text: str) -> str:
     return _YEAR_BRACKETS.sub(r"[\1]", fold_text(text).replace(" ", ""))
 
 
+# the brackets text writes a 文号's year in, folded (［］ and （） fold to [] and (), ﹝﹞ to 〔〕)
+_BRACKET_FORMS = ("〔〕", "[]", "【】", "()")
+
+
+def doc_no_forms(text: str) -> list[str]:
+    """A 文号's folded text with its year in each bracket form, the form given first (教体艺[2014]1号,
+    教体艺〔2014〕1号, 教体艺【2014】1号, 教体艺(2014)1号): what finds it in a text however that text writes it."""
+    folded = fold_text(text)
+    m = _YEAR_BRACKETS.search(folded)
+    if m is None:
+        return [folded]
+    forms = [f"{folded[:m.start()]}{a}{m.group(1)}{b}{folded[m.end():]}" for a, b in _BRACKET_FORMS]
+    return list(dict.fromkeys([folded, *forms]))
+
+
 def date_span(date: str | None, year: int | None) -> tuple[int, int]:
     """The first and last day a report's date may be, as YYYYMMDD numbers: 2016-06 is 20160601..20160631,
     a report with only a year spans that year; (UNKNOWN_DATE, UNKNOWN_DATE) when neither is known."""

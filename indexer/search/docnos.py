@@ -1,0 +1,38 @@
+"""A 文号 typed as text (教体艺[2014]1号), as people used to 北大法宝 look a document up: the report
+whose 文号 it is comes first, before the sections that quote it.
+
+The parser reads such a term as its string with the year in any bracket form, or that report's
+opening section (parser._doc_no); its reader took the 文号 out of the text into the header, so the
+text scores nothing for it and ranking alone would put it last. This lifts it, and says so.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from indexer.search.matching import Evaluator
+from indexer.search.parser import Or, ParsedQuery
+from indexer.store.catalog import doc_no_forms
+from indexer.store.reader import IndexReader
+
+
+def own_first(reader: IndexReader, ev: Evaluator, parsed: ParsedQuery, ranked: np.ndarray,
+              scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """(the ranking with the opening sections of the reports whose 文号 the query names first, each part
+    in its order; their scores raised above the rest's; a notice naming those 文号, if any matched)."""
+    own = [f for f in parsed.facets() if f.own]
+    if not own or not len(ranked):
+        return ranked, scores, []
+    top = ev.node(Or(list(own)))[ranked]
+    if not top.any():
+        return ranked, scores, []
+    order = np.concatenate([np.flatnonzero(top), np.flatnonzero(~top)])
+    lifted = scores + np.where(top, float(scores.max(initial=0.0)) + 1.0, 0.0)
+    reports = reader.catalog.section_report[ranked[top]]
+    numbers = list(dict.fromkeys(reader.catalog.reports[int(i)].doc_no or "" for i in reports))
+    told = f"文号为 {'、'.join(numbers)} 的文件排在最前"
+    if not top.all():
+        told += "，其后是正文中引用它的章节"
+        if any(len(doc_no_forms(x)) > 1 for x in numbers):
+            told += "（年份外的括号写作 〔〕 [] ［］ 【】 （） () 的都算）"
+    return ranked[order], lifted[order], [told + "。"]
