@@ -96,14 +96,16 @@ def test_own_doc_no_mask_is_the_same_not_holding_it(reader):
 
 
 def test_parse_a_doc_no_is_its_forms_or_its_report():
-    from indexer.search.parser import Facet, Or, Term, parse_query
+    from indexer.search.parser import DocNo, Or, Term, parse_query
 
     root = parse_query("白教体［2014］1号").root
     assert isinstance(root, Or)
     assert [t.text for t in root.children if isinstance(t, Term)] == [
         "白教体[2014]1号", "白教体〔2014〕1号", "白教体【2014】1号", "白教体(2014)1号"]
     assert root.children[0].raw == "白教体［2014］1号"
-    assert root.children[-1] == Facet("doc_no", "白教体[2014]1号", own=True)
+    assert root.children[-1] == DocNo("白教体[2014]1号")
+    assert parse_query("体育 白教体［2014］1号").doc_nos() == [root]
+    assert parse_query("体育 -白教体［2014］1号").doc_nos() == [] == parse_query("白教体［2014］1号 /句 体育").doc_nos()
 
 
 @pytest.mark.parametrize("q", ["白教体2014年1号", "白教体〔2014〕1号文件", "〔2014〕1号", "白教体〔2014〕1号、2号"])
@@ -249,6 +251,21 @@ def test_with_other_words_and_sorts(reader):
     assert not set(keys(excluded)) & (quoting() | {(OWN, "s0")})
     grouped = search(reader, "白教体(2014)1号", group="report", per_page=50)
     assert grouped.groups[0].doc_id == OWN
+
+
+def test_an_empty_answer_says_why_as_for_any_string(reader):
+    """Some of a 文号's bracket forms occur nowhere; that alone does not make it a string found nowhere."""
+    from indexer.search.engine import search
+
+    found = len(quoting() | {(OWN, "s0")})
+    res = search(reader, "白教体［2014］1号 -体育")
+    assert res.total == 0 and res.notice == f"{found} 个章节含白教体［2014］1号，但都含有体育，已全部排除。"
+    res = search(reader, "白教体(2014)1号 year:2030")
+    assert res.total == 0 and res.notice.startswith(f"{found} 个章节含白教体(2014)1号，但都不符合")
+    res = search(reader, "白教体[2014]1号 /句 锻炼")
+    assert res.total == 0 and res.notice == "白教体[2014]1号、锻炼都出现过，但没有一个章节同时含有它们。"
+    res = search(reader, "白教体〔2015〕1号 -体育")  # no such 文号 anywhere: nothing to explain, as before
+    assert res.total == 0 and "章节含" not in (res.notice or "")
 
 
 # -- the same through the web app, the JSON API and the CLI ---------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from indexer.search.matching import Evaluator
-from indexer.search.parser import Or, ParsedQuery
+from indexer.search.parser import DocNo, Or, ParsedQuery
 from indexer.store.catalog import doc_no_forms
 from indexer.store.reader import IndexReader
 
@@ -20,10 +20,10 @@ def own_first(reader: IndexReader, ev: Evaluator, parsed: ParsedQuery, ranked: n
               scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """(the ranking with the opening sections of the reports whose 文号 the query names first, each part
     in its order; their scores raised above the rest's; a notice naming those 文号, if any matched)."""
-    own = [f for f in parsed.facets() if f.own]
+    own = parsed.doc_nos()
     if not own or not len(ranked):
         return ranked, scores, []
-    top = ev.node(Or(list(own)))[ranked]
+    top = ev.node(Or([c for o in own for c in o.children if isinstance(c, DocNo)]))[ranked]
     if not top.any():
         return ranked, scores, []
     order = np.concatenate([np.flatnonzero(top), np.flatnonzero(~top)])

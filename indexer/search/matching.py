@@ -17,7 +17,22 @@ import numpy as np
 from indexer.search import facets as facet_mod
 from indexer.search import proximity
 from indexer.search.facets import Filters, Years
-from indexer.search.parser import And, Date, Facet, Near, Node, Not, Or, ParsedQuery, Term, Title, Year, parse_query
+from indexer.search.parser import (
+    And,
+    Date,
+    DocNo,
+    Facet,
+    Near,
+    Node,
+    Not,
+    Or,
+    ParsedQuery,
+    Term,
+    Title,
+    Year,
+    parse_query,
+)
+from indexer.store.catalog import fold_doc_no
 from indexer.store.reader import IndexReader
 from indexer.store.schema import WORD_FIELDS
 from indexer.text.wholeword import term_pattern
@@ -74,7 +89,7 @@ class Evaluator:
             return self.sections_of(self.title_reports(n.term))
         if isinstance(n, Facet) and n.name == "issuer":
             return self.sections_of(facet_mod.issuer_mask(r.facts, n.value))
-        if isinstance(n, Facet) and n.own:  # a 文号 typed as text: its report's opening section, where its header is
+        if isinstance(n, DocNo):
             return self.sections_of(facet_mod.own_doc_no_mask(r.facts, n.value)) & r.first_sections
         if isinstance(n, Facet) and n.name == "doc_no":
             return self.sections_of(facet_mod.doc_no_mask(r.facts, n.value))
@@ -197,9 +212,12 @@ def _without_terms(n: Node | None) -> Node | None:
 def why_nothing(ev: Evaluator, parsed: ParsedQuery, terms: list[Term], section_filter: np.ndarray) -> str | None:
     """When every query string occurs somewhere, say what kept them out (an exclusion, a
     filter, never together); None when one occurs nowhere: then matching words may help."""
-    if any(not ev.term(t).df for t in terms):
+    if _nowhere(ev, parsed.root):
         return None
-    shown = "、".join(t.raw for t in terms)
+    typed: dict[str, str] = {}  # a 文号's bracket forms shown once, as typed
+    for t in terms:
+        typed.setdefault(fold_doc_no(t.text), t.raw)
+    shown = "、".join(typed.values())
     positive = _prune(parsed.root, (Not,))
     if positive is not None and (n := int(np.count_nonzero(ev.node(positive) & ev.r.live & section_filter))):
         excluded = "或".join(dict.fromkeys(_negated(parsed.root))) or "排除条件"
@@ -213,6 +231,22 @@ def why_nothing(ev: Evaluator, parsed: ParsedQuery, terms: list[Term], section_f
         how = "、".join(dict.fromkeys(_near_words(c) for c in nears))
         return f"{n} 个章节含{shown}，但没有一处{how}。"
     return f"{shown}都出现过，但没有一个章节同时含有它们。"
+
+
+def _nowhere(ev: Evaluator, n: Node | None) -> bool:
+    """Does a string the query needs occur nowhere? A 文号 typed as text is one string in any of its
+    bracket forms, or its report (parser._doc_no)."""
+    if isinstance(n, Term):
+        return not ev.term(n).df
+    if isinstance(n, DocNo):
+        return not (ev.node(n) & ev.r.live).any()
+    if isinstance(n, Or) and len({fold_doc_no(c.text) for c in n.children if isinstance(c, Term)}) == 1:
+        return all(_nowhere(ev, c) for c in n.children)
+    if isinstance(n, And | Or):
+        return any(_nowhere(ev, c) for c in n.children)
+    if isinstance(n, Near):
+        return any(_nowhere(ev, o) for o in n.operands)
+    return False
 
 
 def clashing_filters(parsed: ParsedQuery, filters: Filters) -> str | None:

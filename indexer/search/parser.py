@@ -67,7 +67,14 @@ class Title:
 class Facet:
     name: str  # doc_type | region | issuer | doc_no (issuer, doc_no: the report's field holds the value)
     value: str
-    own: bool = False  # doc_no, from a 文号 typed as text: the report whose 文号 it is, its opening section alone
+
+
+@dataclass
+class DocNo:
+    """A 文号 typed as text: the report whose 文号 it is (brackets aside), its opening section alone,
+    where its header is (the reader takes the 文号 out of the text: ingest/gongwen.py)."""
+
+    value: str
 
 
 @dataclass
@@ -126,7 +133,7 @@ class Near:
                 "operands": [[t.raw for t in alts] for alts in self.alternatives()]}
 
 
-Node = Term | Title | Facet | Year | Date | Not | And | Or | Near
+Node = Term | Title | Facet | DocNo | Year | Date | Not | And | Or | Near
 
 
 @dataclass
@@ -158,6 +165,11 @@ class ParsedQuery:
 
     def facets(self) -> list[Facet]:
         return self._positive(Facet)
+
+    def doc_nos(self) -> list[Or]:
+        """Each 文号 typed as text, not under NOT: the OR of its bracket forms (the typed one first) and its
+        report (_doc_no)."""
+        return [o for o in self._positive(Or) if any(isinstance(c, DocNo) for c in o.children)]
 
     def title_terms(self) -> list[Term]:
         return [t.term for t in self._positive(Title)]
@@ -387,7 +399,7 @@ def _doc_no(term: Term) -> Node:
     if term.prefix or not is_doc_no(term.text):
         return term
     forms = [Term(f, f) for f in doc_no_forms(term.text) if f != term.text]
-    return Or([term, *forms, Facet("doc_no", term.text, own=True)])
+    return Or([term, *forms, DocNo(term.text)])
 
 
 def _operand(n: Node) -> Term | Or | None:
@@ -398,7 +410,7 @@ def _operand(n: Node) -> Term | Or | None:
     if isinstance(n, Or):
         terms: list[Term] = []
         for c in n.children:
-            if isinstance(c, Facet) and c.own:  # a 文号's report: near nothing in a text, its strings are
+            if isinstance(c, DocNo):  # a 文号's report is near nothing in a text; its strings may be
                 continue
             inner = _operand(c)
             if inner is None:
