@@ -268,6 +268,28 @@ def test_an_empty_answer_says_why_as_for_any_string(reader):
     assert res.total == 0 and "章节含" not in (res.notice or "")
 
 
+def test_copies_writing_the_brackets_differently_are_named_once(tmp_path):
+    """A copy of the notice from elsewhere, its 文号 written 白教体[2014]1号: one document, named once."""
+    from indexer.search.engine import search
+    from indexer.store.build import reindex
+    from indexer.store.reader import Library
+
+    src = tmp_path / "docs"
+    src.mkdir()
+    text = (DOCNOS / OWN).read_text(encoding="utf-8")
+    (src / OWN).write_text(text, encoding="utf-8")
+    (src / f"copy-{OWN}").write_text(text.replace("白教体〔2014〕1号", "白教体[2014]1号"), encoding="utf-8")
+    (src / SMALL).write_text((DOCNOS / SMALL).read_text(encoding="utf-8"), encoding="utf-8")
+    reindex(tmp_path / "index", [src], progress=False)
+    reader = Library(tmp_path / "index").reader()
+    one = search(reader, "白教体（2014）1号", per_page=50)
+    every = search(reader, "白教体（2014）1号", per_page=50, copies="all")
+    assert [h.doc_id for h in one.hits][1:] == [SMALL] and len(one.hits[0].sources) == 1
+    assert {h.doc_id for h in every.hits[:2]} == {OWN, f"copy-{OWN}"} and every.hits[2].doc_id == SMALL
+    for res in (one, every):
+        assert re.match(r"文号为 白教体(〔2014〕|\[2014\])1号 的文件排在最前，其后", res.notice), res.notice
+
+
 # -- the same through the web app, the JSON API and the CLI ---------------------------------------
 
 

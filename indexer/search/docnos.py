@@ -12,7 +12,7 @@ import numpy as np
 
 from indexer.search.matching import Evaluator
 from indexer.search.parser import DocNo, Or, ParsedQuery
-from indexer.store.catalog import doc_no_forms
+from indexer.store.catalog import doc_no_forms, fold_doc_no
 from indexer.store.reader import IndexReader
 
 
@@ -29,10 +29,13 @@ def own_first(reader: IndexReader, ev: Evaluator, parsed: ParsedQuery, ranked: n
     order = np.concatenate([np.flatnonzero(top), np.flatnonzero(~top)])
     lifted = scores + np.where(top, float(scores.max(initial=0.0)) + 1.0, 0.0)
     reports = reader.catalog.section_report[ranked[top]]
-    numbers = list(dict.fromkeys(reader.catalog.reports[int(i)].doc_no or "" for i in reports))
-    told = f"文号为 {'、'.join(numbers)} 的文件排在最前"
+    numbers: dict[str, str] = {}  # copies of one document may write its brackets differently: named once
+    for i in reports:
+        number = reader.catalog.reports[int(i)].doc_no or ""
+        numbers.setdefault(fold_doc_no(number), number)
+    told = f"文号为 {'、'.join(numbers.values())} 的文件排在最前"
     if not top.all():
         told += "，其后是正文中引用它的章节"
-        if any(len(doc_no_forms(x)) > 1 for x in numbers):
+        if any(len(doc_no_forms(x)) > 1 for x in numbers.values()):
             told += "（年份外的括号写作 〔〕 [] ［］ 【】 （） () 的都算）"
     return ranked[order], lifted[order], [told + "。"]
