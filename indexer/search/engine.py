@@ -24,6 +24,7 @@ from indexer.search.lexer import corrected_fields
 from indexer.search.limits import MAX_PAGE, MAX_PER_PAGE, RERANK
 from indexer.search.matching import Evaluator, match, matching_sections, why_nothing, words_fallback
 from indexer.search.parser import ParsedQuery, Term, parse_query
+from indexer.search.phases import Timings, phase
 from indexer.search.results import SearchPage, SearchResults
 from indexer.search.snippet import Needle
 from indexer.store.reader import IndexReader
@@ -53,20 +54,23 @@ class Deadline:
 
 
 def search(reader: IndexReader, q: str, filters: Filters | None = None, page: int = 1, per_page: int = 10,
-           sort: str = "relevance", group: str | None = None, deadline: Deadline | None = None) -> SearchPage:
+           sort: str = "relevance", group: str | None = None, deadline: Deadline | None = None,
+           timings: Timings | None = None) -> SearchPage:
     """One page of a query's results (page is 1-based); sort: relevance | newest | oldest (by date,
-    else year; unknown last); group="report": one entry per report. The page's .results holds the whole result."""
+    else year; unknown last); group="report": one entry per report. The page's .results holds the whole result.
+    timings: where the time went, phase by phase (phases.py), for a profile."""
     t0 = time.perf_counter()
     page = min(max(1, int(page)), MAX_PAGE)
     per_page = min(max(1, int(per_page)), MAX_PER_PAGE)
-    out = find(reader, q, filters, sort, need=page * per_page, deadline=deadline).page(
-        reader, page, per_page, group if group == "report" else None)
+    results = find(reader, q, filters, sort, need=page * per_page, deadline=deadline, timings=timings)
+    with phase(timings, "snippets"):
+        out = results.page(reader, page, per_page, group if group == "report" else None)
     out.took_ms = round((time.perf_counter() - t0) * 1000, 2)
     return out
 
 
 def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str = "relevance",
-         need: int = RERANK, deadline: Deadline | None = None) -> SearchResults:
+         need: int = RERANK, deadline: Deadline | None = None, timings: Timings | None = None) -> SearchResults:
     """Every section the query matches, in result order, with facets, notices and suggestions: what
     exports and pages are cut from. need: how deep the caller will page, so that many of the best
     (at least RERANK) are ordered by the second ranking stage. A deadline spent once the sections
@@ -75,9 +79,10 @@ def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str 
     filters = filters or Filters()
     sort = sort if sort in SORTS else "relevance"
     partial = False
-    parsed = parse_query(q)
-    notices = list(parsed.notices) + _unknown_values(reader, parsed, filters)
-    ev = Evaluator(reader)
+    with phase(timings, "parse"):
+        parsed = parse_query(q)
+        notices = list(parsed.notices) + _unknown_values(reader, parsed, filters)
+    ev = Evaluator(reader, timings)
     terms = parsed.positive_terms()
     form_only = parsed.root is None and filters.active()  # /search?q=&year=2019: the form's filters alone
     if not parsed.searchable() and not form_only:
@@ -87,14 +92,15 @@ def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str 
         return SearchResults(query=q, sids=empty, scores=np.zeros(0), needles=[],
                              facets=facet_mod.counts(reader.facts, no_reports), total_documents=0,
                              notices=notices, mode="empty")
-    if form_only:  # as year:2019 typed alone: one hit per report that passes
-        matched, section_filter = ev.r.live & ev.r.first_sections, ev.filter_mask(filters)
-    else:
-        matched, section_filter = match(ev, parsed, filters)
-    sids = np.flatnonzero(matched & section_filter)
+    with phase(timings, "match"):
+        if form_only:  # as year:2019 typed alone: one hit per report that passes
+            matched, section_filter = ev.r.live & ev.r.first_sections, ev.filter_mask(filters)
+        else:
+            matched, section_filter = match(ev, parsed, filters)
+        sids = np.flatnonzero(matched & section_filter)
+        why = why_nothing(ev, parsed, terms, section_filter) if len(sids) == 0 and terms else None
     mode, tips = "exact", []
     needles = [Needle(t.text, t.prefix) for t in terms] + [Needle(t.text, t.prefix, True) for t in parsed.title_terms()]
-    why = why_nothing(ev, parsed, terms, section_filter) if len(sids) == 0 and terms else None
     if deadline is not None and deadline.spent():  # matching is the answer; what follows only orders and widens it
         notices.append(why or (PARTIAL if len(sids) else NOT_WIDENED))
         ranked = (sids, np.zeros(len(sids)))
@@ -103,8 +109,9 @@ def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str 
         notices.append(why)
         ranked = (sids, np.zeros(0))
     elif len(sids) == 0 and terms:
-        words = query_words(" ".join(t.text for t in terms), reader.dict_hash)
-        sids, matched = words_fallback(reader, ev, parsed, words, section_filter)
+        with phase(timings, "words"):
+            words = query_words(" ".join(t.text for t in terms), reader.dict_hash)
+            sids, matched = words_fallback(reader, ev, parsed, words, section_filter)
         if len(sids):
             mode = "words"
             shown = " / ".join(words)
@@ -115,20 +122,24 @@ def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str 
             notices.append(NO_TIME_FOR_TIPS)
             partial = True
         elif not len(sids):
-            tips = _suggestions(reader, ev, parsed, q, filters)
+            with phase(timings, "suggest"):
+                tips = _suggestions(reader, ev, parsed, q, filters)
     else:
         ranked = ranking.rank(reader, ev, terms, sids, need)
         if not len(sids) and not terms:  # year:2030 alone: say so, not "try a shorter word"
             notices.append(_no_report_passes(reader))
-    fixed = corrected_fields(q) if not len(sids) else None
-    if fixed and fixed not in tips and len(matching_sections(reader, fixed, filters)):
-        tips = [fixed, *tips]  # yaer:2012 校车 → year:2012 校车, the whole query
-    ordered, scores = ranking.by_date(reader, *ranked, sort)
-    reports = reader.catalog.section_report[ordered]
-    return SearchResults(query=q, sids=ordered, scores=scores, needles=needles,
-                         facets=_facets(reader, matched, filters),
-                         total_documents=int(np.count_nonzero(np.bincount(reports))) if len(ordered) else 0,
-                         notices=notices, suggestions=tips, mode=mode, partial=partial)
+    with phase(timings, "suggest"):
+        fixed = corrected_fields(q) if not len(sids) else None
+        if fixed and fixed not in tips and len(matching_sections(reader, fixed, filters)):
+            tips = [fixed, *tips]  # yaer:2012 校车 → year:2012 校车, the whole query
+    with phase(timings, "order"):
+        ordered, scores = ranking.by_date(reader, *ranked, sort)
+        reports = reader.catalog.section_report[ordered]
+        total_documents = int(np.count_nonzero(np.bincount(reports))) if len(ordered) else 0
+    with phase(timings, "facets"):
+        facets = _facets(reader, matched, filters)
+    return SearchResults(query=q, sids=ordered, scores=scores, needles=needles, facets=facets,
+                         total_documents=total_documents, notices=notices, suggestions=tips, mode=mode, partial=partial)
 
 
 def warm(reader: IndexReader) -> None:

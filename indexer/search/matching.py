@@ -15,6 +15,7 @@ import numpy as np
 from indexer.search import facets as facet_mod
 from indexer.search.facets import Filters
 from indexer.search.parser import And, Date, Facet, Node, Not, Or, ParsedQuery, Term, Title, Year, parse_query
+from indexer.search.phases import Timings, phase
 from indexer.store.reader import IndexReader
 from indexer.store.schema import WORD_FIELDS
 from indexer.text.wholeword import term_pattern
@@ -50,11 +51,13 @@ class TermHits:
 
 
 class Evaluator:
-    """Masks over sids for the nodes of a query tree; each term is verified once per search."""
+    """Masks over sids for the nodes of a query tree; each term is verified once per search.
+    timings: where a profiled search's time goes (candidates, verification), else None."""
 
-    def __init__(self, reader: IndexReader):
+    def __init__(self, reader: IndexReader, timings: Timings | None = None):
         self.r = reader
         self.hits: dict[tuple[str, bool], TermHits] = {}
+        self.timings = timings
 
     def node(self, n: Node) -> np.ndarray:
         r = self.r
@@ -93,14 +96,16 @@ class Evaluator:
             return self.hits[key]
         pattern = term_pattern(t.text, t.prefix)
         heads, bodies, tfs = [], [], []
-        for seg in self.r.segments:
-            c = seg.candidates(t.text)
-            head = seg.verify(c.head, t.text, pattern, heading=True)
-            body = seg.verify(c.body, t.text, pattern, heading=False)
-            tf = c.body_tf[np.searchsorted(c.body, body)] if len(body) else c.body_tf[:0]
-            heads.append(head.astype(np.int64) + seg.base)
-            bodies.append(body.astype(np.int64) + seg.base)
-            tfs.append(tf)
+        with phase(self.timings, "candidates"):
+            found = [seg.candidates(t.text) for seg in self.r.segments]
+        with phase(self.timings, "verify"):
+            for seg, c in zip(self.r.segments, found, strict=True):
+                head = seg.verify(c.head, t.text, pattern, heading=True)
+                body = seg.verify(c.body, t.text, pattern, heading=False)
+                tf = c.body_tf[np.searchsorted(c.body, body)] if len(body) else c.body_tf[:0]
+                heads.append(head.astype(np.int64) + seg.base)
+                bodies.append(body.astype(np.int64) + seg.base)
+                tfs.append(tf)
         head, body = _cat(heads), _cat(bodies)
         mask = np.zeros(self.r.n, dtype=bool)
         mask[head] = True

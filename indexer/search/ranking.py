@@ -29,6 +29,7 @@ import numpy as np
 from indexer.search.limits import RERANK, RERANK_MAX
 from indexer.search.matching import Evaluator
 from indexer.search.parser import Term
+from indexer.search.phases import phase
 from indexer.store.reader import IndexReader
 from indexer.text.normalize import fold_text
 from indexer.text.wholeword import term_pattern
@@ -66,12 +67,14 @@ def rank(reader: IndexReader, ev: Evaluator, terms: list[Term], sids: np.ndarray
     closeness evidence."""
     if not len(sids):
         return sids, np.zeros(0)
-    s1 = _exact_scores(reader, ev, terms, sids)
-    order = _best_first(reader, sids, s1)
+    with phase(ev.timings, "rank1"):
+        s1 = _exact_scores(reader, ev, terms, sids)
+        order = _best_first(reader, sids, s1)
     depth = max(RERANK, min(need, RERANK_MAX))
     top = sids[order[:depth]]
-    s2 = np.array(_text_scores(reader, ev, terms, top))
-    top_order = _best_first(reader, top, s2)
+    with phase(ev.timings, "rank2"):
+        s2 = np.array(_text_scores(reader, ev, terms, top))
+        top_order = _best_first(reader, top, s2)
     ranked = np.concatenate([top[top_order], sids[order[depth:]]])
     return ranked, np.concatenate([s2[top_order], s1[order[depth:]]])
 
