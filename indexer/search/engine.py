@@ -89,7 +89,7 @@ def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str 
         notices.append("请输入检索词。" if parsed.root is None else "只有排除词，请至少输入一个检索词或筛选条件。")
         empty = np.zeros(0, dtype=np.int64)
         no_reports = np.zeros(len(reader.catalog.reports), dtype=bool)
-        return SearchResults(query=q, sids=empty, scores=np.zeros(0), needles=[],
+        return SearchResults(query=q, ranked=ranking.Ranked.of(empty, np.zeros(0)), needles=[],
                              facets=facet_mod.counts(reader.facts, no_reports), total_documents=0,
                              notices=notices, mode="empty")
     with phase(timings, "match"):
@@ -103,11 +103,11 @@ def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str 
     needles = [Needle(t.text, t.prefix) for t in terms] + [Needle(t.text, t.prefix, True) for t in parsed.title_terms()]
     if deadline is not None and deadline.spent():  # matching is the answer; what follows only orders and widens it
         notices.append(why or (PARTIAL if len(sids) else NOT_WIDENED))
-        ranked = (sids, np.zeros(len(sids)))
+        ranked = ranking.Ranked.of(sids, np.zeros(len(sids)))
         partial = not why
     elif why:  # the strings occur, but were excluded or filtered out: no widening, no suggestions
         notices.append(why)
-        ranked = (sids, np.zeros(0))
+        ranked = ranking.Ranked.of(sids, np.zeros(0))
     elif len(sids) == 0 and terms:
         with phase(timings, "words"):
             words = query_words(" ".join(t.text for t in terms), reader.dict_hash)
@@ -133,13 +133,14 @@ def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str 
         if fixed and fixed not in tips and len(matching_sections(reader, fixed, filters)):
             tips = [fixed, *tips]  # yaer:2012 校车 → year:2012 校车, the whole query
     with phase(timings, "order"):
-        ordered, scores = ranking.by_date(reader, *ranked, sort)
-        reports = reader.catalog.section_report[ordered]
-        total_documents = int(np.count_nonzero(np.bincount(reports))) if len(ordered) else 0
+        ranked = ranking.by_date(reader, ranked, sort)
     with phase(timings, "facets"):
-        facets = _facets(reader, matched, filters)
-    return SearchResults(query=q, sids=ordered, scores=scores, needles=needles, facets=facets,
-                         total_documents=total_documents, notices=notices, suggestions=tips, mode=mode, partial=partial)
+        hit = reader.reports_of(matched)  # the reports holding a match, before the filters
+        facets = _facets(reader, hit, filters)
+        shown = hit & facet_mod.report_filter(reader.facts, filters) if filters.active() else hit
+        total_documents = int(np.count_nonzero(shown)) if len(ranked) else 0
+    return SearchResults(query=q, ranked=ranked, needles=needles, facets=facets, total_documents=total_documents,
+                         notices=notices, suggestions=tips, mode=mode, partial=partial)
 
 
 def warm(reader: IndexReader) -> None:
@@ -171,14 +172,15 @@ def _unknown_values(reader: IndexReader, parsed: ParsedQuery, filters: Filters) 
     return list(dict.fromkeys(out))
 
 
-def _facets(reader: IndexReader, matched: np.ndarray, filters: Filters) -> dict:
-    """Each facet counts matching reports under every filter but its own, so the
-    year chart still shows all years while one is selected. Filters are per
-    report, so this works on reports, not sections."""
-    hit = np.zeros(len(reader.catalog.reports), dtype=bool)
-    hit[reader.catalog.section_report[np.flatnonzero(matched)]] = True
-    return {name: facet_mod.counts(reader.facts, hit & facet_mod.report_filter(reader.facts, filters, skip=name))[name]
-            for name in ("year", "doc_type", "region", "province")}
+def _facets(reader: IndexReader, hit: np.ndarray, filters: Filters) -> dict:
+    """Each facet counts matching reports (hit, a mask over reports) under every filter but its own,
+    so the year chart still shows all years while one is selected. Filters are per report, so this
+    works on reports, not sections; with no filter set, one count serves every facet."""
+    if not filters.active():
+        return facet_mod.counts(reader.facts, hit)
+    return {name: facet_mod.counts(reader.facts, hit & facet_mod.report_filter(reader.facts, filters, skip=name),
+                                   only=name)[name]
+            for name in facet_mod.FACETS}
 
 
 def _no_report_passes(reader: IndexReader) -> str:

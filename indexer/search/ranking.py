@@ -60,41 +60,106 @@ _BREAK = re.compile(r"\s*\n\s*")  # a line break in a section's stored text ends
 PARAGRAPH_KEY = 16  # characters of a paragraph's opening looked up in the folded body
 
 
-def rank(reader: IndexReader, ev: Evaluator, terms: list[Term], sids: np.ndarray,
-         need: int) -> tuple[np.ndarray, np.ndarray]:
-    """(sids best first, their scores): index-array BM25 for all, then the text of the best
+class Ranked:
+    """Sections in result order with their scores. The first ones (the ranking's second stage, what a
+    first page shows) are ordered now; the others, by their first-stage score, only when something
+    asks for them (an export, a deep page): sorting a common term's hundreds of thousands of
+    matches would cost more than the rest of its search."""
+
+    def __init__(self, head: np.ndarray, head_scores: np.ndarray, rest: np.ndarray | None = None,
+                 rest_scores: np.ndarray | None = None, rest_key: np.ndarray | None = None):
+        """rest, in any order, is ordered by (rest_key, then reader.order_key) when first needed: rest_key
+        is the negated rounded score, order_key passed as the last element of a lexsort."""
+        self._head, self._head_scores = head, head_scores
+        self._rest = rest if rest is not None else head[:0]
+        self._rest_scores = rest_scores if rest_scores is not None else head_scores[:0]
+        self._rest_key = rest_key  # (order_key of rest, -rounded scores of rest) while still unordered
+        self._sids: np.ndarray | None = None if len(self._rest) else head
+        self._scores: np.ndarray | None = None if len(self._rest) else head_scores
+
+    @classmethod
+    def of(cls, sids: np.ndarray, scores: np.ndarray) -> Ranked:
+        """An order already complete."""
+        return cls(sids, scores)
+
+    def __len__(self) -> int:
+        return len(self._head) + len(self._rest)
+
+    @property
+    def sids(self) -> np.ndarray:
+        """Every section, in result order."""
+        self._complete()
+        return self._sids
+
+    @property
+    def scores(self) -> np.ndarray:
+        self._complete()
+        return self._scores
+
+    def part(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        """(sids, scores) start..stop of the result order; the rest is ordered only if they reach into it."""
+        if self._sids is None and stop <= len(self._head):
+            return self._head[start:stop], self._head_scores[start:stop]
+        return self.sids[start:stop], self.scores[start:stop]
+
+    def _complete(self) -> None:
+        if self._sids is None:
+            order = np.lexsort(self._rest_key)
+            self._sids = np.concatenate([self._head, self._rest[order]])
+            self._scores = np.concatenate([self._head_scores, self._rest_scores[order]])
+            self._rest_key = None
+
+
+def rank(reader: IndexReader, ev: Evaluator, terms: list[Term], sids: np.ndarray, need: int) -> Ranked:
+    """The sections best first, with their scores: index-array BM25 for all, then the text of the best
     max(RERANK, need) (at most RERANK_MAX) read for heading, lead-sentence, cited-title and
-    closeness evidence."""
+    closeness evidence. Only those best are sorted now (Ranked)."""
     if not len(sids):
-        return sids, np.zeros(0)
+        return Ranked.of(sids, np.zeros(0))
+    depth = max(RERANK, min(need, RERANK_MAX))
     with phase(ev.timings, "rank1"):
         s1 = _exact_scores(reader, ev, terms, sids)
-        order = _best_first(reader, sids, s1)
-    depth = max(RERANK, min(need, RERANK_MAX))
-    top = sids[order[:depth]]
+        best, rest = _best_k(reader, sids, s1, depth)
+    top = sids[best]
     with phase(ev.timings, "rank2"):
         s2 = np.array(_text_scores(reader, ev, terms, top))
         top_order = _best_first(reader, top, s2)
-    ranked = np.concatenate([top[top_order], sids[order[depth:]]])
-    return ranked, np.concatenate([s2[top_order], s1[order[depth:]]])
+    return Ranked(top[top_order], s2[top_order], sids[rest], s1[rest],
+                  (reader.order_key[sids[rest]], -np.round(s1[rest], 9)))
 
 
-def by_date(reader: IndexReader, ranked: np.ndarray, scores: np.ndarray, sort: str) -> tuple[np.ndarray, np.ndarray]:
+def by_date(reader: IndexReader, ranked: Ranked, sort: str) -> Ranked:
     """sort="newest" or "oldest": by report date, falling back to its year (a year alone counts from its
     first day; unknown last), then report, then the sections in their order in the report: a listing
     that reads like the reports and pages the same at any depth. Any other sort keeps the ranking."""
     if sort not in ("newest", "oldest") or not len(ranked):
-        return ranked, scores
-    dates = reader.facts.date_lo[reader.catalog.section_report[ranked]].astype(np.int64)
+        return ranked
+    sids, scores = ranked.sids, ranked.scores
+    dates = reader.facts.date_lo[reader.catalog.section_report[sids]].astype(np.int64)
     key = -dates if sort == "newest" else np.where(dates == 0, 1 << 40, dates)  # UNKNOWN_DATE is 0
-    order = np.lexsort((reader.order_key[ranked], key))  # then report and section order
-    return ranked[order], scores[order]
+    order = np.lexsort((reader.order_key[sids], key))  # then report and section order
+    return Ranked.of(sids[order], scores[order])
 
 
 def _best_first(reader: IndexReader, sids: np.ndarray, scores: np.ndarray) -> np.ndarray:
     """Indices ordering sids by score, ties by report and section order (never by the sid,
     which depends on the order files were indexed in)."""
     return np.lexsort((reader.order_key[sids], -np.round(scores, 9)))
+
+
+def _best_k(reader: IndexReader, sids: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(indices of the k best in _best_first's order, indices of the others in any order): what sorting
+    them all and cutting after k would give, found by a partition and a sort of the best alone."""
+    if len(sids) <= 2 * k:
+        order = _best_first(reader, sids, scores)
+        return order[:k], order[k:]
+    key = -np.round(scores, 9)
+    kth = np.partition(key, k - 1)[k - 1]  # the k-th best score: the best k are at or above it
+    near = np.flatnonzero(key <= kth)  # ties with it included, so the tie-break decides as in a full sort
+    chosen = near[np.lexsort((reader.order_key[sids[near]], key[near]))][:k]
+    rest = np.ones(len(sids), dtype=bool)
+    rest[chosen] = False
+    return chosen, np.flatnonzero(rest)
 
 
 def _exact_scores(reader: IndexReader, ev: Evaluator, terms: list[Term], sids: np.ndarray) -> np.ndarray:
@@ -106,12 +171,19 @@ def _exact_scores(reader: IndexReader, ev: Evaluator, terms: list[Term], sids: n
         th = ev.term(t)
         weight = idf(reader.n_live, th.df)
         tf = np.zeros(len(sids))
-        pos = np.searchsorted(sids, th.body)
-        ok = (pos < len(sids)) & (sids[np.minimum(pos, len(sids) - 1)] == th.body)
+        pos, ok = _positions_in(sids, th.body)
         tf[pos[ok]] = th.body_tf[ok]
-        in_head = np.isin(sids, th.head)
+        in_head = np.zeros(len(sids), dtype=bool)
+        pos, ok = _positions_in(sids, th.head)
+        in_head[pos[ok]] = True
         score += weight * (tf * (K1 + 1) / (tf + norm) + HEADING * in_head)
     return score
+
+
+def _positions_in(sids: np.ndarray, found: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of found (sorted) would sit in sids (sorted), and whether it is there."""
+    pos = np.searchsorted(sids, found)
+    return pos, (pos < len(sids)) & (sids[np.minimum(pos, len(sids) - 1)] == found)
 
 
 def _text_scores(reader: IndexReader, ev: Evaluator, terms: list[Term], sids: np.ndarray) -> list[float]:

@@ -15,6 +15,7 @@ import numpy as np
 
 from indexer.ingest.model import ReportMeta
 from indexer.search.limits import EXPORT_BATCH, GROUP_MAX, MAX_PAGE, MAX_PER_PAGE
+from indexer.search.ranking import Ranked
 from indexer.search.snippet import Needle, snippet
 from indexer.store.reader import IndexReader
 
@@ -66,8 +67,7 @@ class SearchResults:
     """Every matching section of one query, in result order."""
 
     query: str
-    sids: np.ndarray  # every matching sid, in result order
-    scores: np.ndarray  # their scores, in the same order
+    ranked: Ranked  # every matching sid in result order, with its score (the order's tail sorted when first read)
     needles: list[Needle]  # what snippets mark
     facets: dict  # per facet, matching reports under every filter but its own
     total_documents: int  # reports holding a match
@@ -77,8 +77,18 @@ class SearchResults:
     partial: bool = False  # the request's deadline was spent: every match, but unranked (a notice says so)
 
     @property
+    def sids(self) -> np.ndarray:
+        """Every matching sid, in result order."""
+        return self.ranked.sids
+
+    @property
+    def scores(self) -> np.ndarray:
+        """Their scores, in the same order."""
+        return self.ranked.scores
+
+    @property
     def total(self) -> int:
-        return len(self.sids)
+        return len(self.ranked)
 
     @property
     def notice(self) -> str | None:
@@ -98,13 +108,13 @@ class SearchResults:
     def hits(self, reader: IndexReader, start: int, stop: int, snippets: bool = True) -> list[Hit]:
         """Hits start..stop of the result order, snippets cut now (snippet_html is "" without snippets:
         cutting them is most of the work of reading hits, which a caller may only count or list)."""
-        return _hits(reader, [int(s) for s in self.sids[start:stop]], self.needles,
-                     [float(x) for x in self.scores[start:stop]], snippets)
+        sids, scores = self.ranked.part(start, stop)
+        return _hits(reader, [int(s) for s in sids], self.needles, [float(x) for x in scores], snippets)
 
     def iter_hits(self, reader: IndexReader, batch: int = EXPORT_BATCH) -> Iterator[tuple[np.ndarray, list[Hit]]]:
         """Every hit in result order, as (sids, hits) batches with snippets cut batch by batch:
         for exports, so a hundred thousand hits never sit in memory together."""
-        for start in range(0, len(self.sids), batch):
+        for start in range(0, self.total, batch):
             yield self.sids[start:start + batch], self.hits(reader, start, start + batch)
 
     def _groups(self, reader: IndexReader, start: int, stop: int) -> list[ReportGroup]:

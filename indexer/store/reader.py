@@ -74,6 +74,7 @@ class IndexReader:
         self.lock = threading.RLock()  # Whoosh readers seek and read shared files: one thread at a time
         self._searcher = None
         self._doc_index: dict[str, int] | None = None
+        self._runs: tuple | None = None  # (reports, first sid of each) while section_report is sorted: reports_of
         self._series: SeriesIndex | None = None
         self.first_sections = np.zeros(self.n, dtype=bool)  # each report's first section
         self.first_sections[[r.first_sid for r in self.catalog.reports]] = True
@@ -151,6 +152,24 @@ class IndexReader:
             return np.empty(0, dtype=np.int64)
         sids = self.doc_to_sid[found].astype(np.int64)
         return np.sort(sids[sids >= 0])
+
+    def reports_of(self, sections: np.ndarray) -> np.ndarray:
+        """Per report: does it hold one of these sections (a mask over sids)? A report's sections are
+        consecutive sids, so one pass over the mask answers, however many sections match."""
+        out = np.zeros(len(self.catalog.reports), dtype=bool)
+        sr = self.catalog.section_report
+        if self._runs is None:
+            sorted_ = len(sr) < 2 or bool(np.all(sr[1:] >= sr[:-1]))
+            self._runs = np.unique(sr, return_index=True) if sorted_ else ()
+        if len(sections) and self._runs and len(self._runs[0]):
+            reports, starts = self._runs
+            mask = sections[: len(sr)]
+            if len(mask) < len(sr):  # sids past the mask hold nothing
+                mask = np.concatenate([mask, np.zeros(len(sr) - len(mask), dtype=bool)])
+            out[reports] = np.logical_or.reduceat(mask, starts)
+        elif len(sections):
+            out[sr[np.flatnonzero(sections[: len(sr)])]] = True
+        return out
 
     def stored(self, sids: list[int]) -> list[dict]:
         """Each section's stored fields, with its text as written and, for Markdown, its HTML
