@@ -20,6 +20,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--index", required=True)
     ap.add_argument("--queries", required=True)
+    ap.add_argument("--zero", help="queries that find nothing (queries.zero_queries): timed with their suggestions")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
     queries = json.loads(Path(a.queries).read_text(encoding="utf-8"))
@@ -30,23 +31,31 @@ def main() -> None:
     warm_s = time.perf_counter() - t0 - open_s
     rows = []
     for qd in queries:
-        timings = Timings()
-        t = time.perf_counter()
-        res = search(reader, qd["q"], timings=timings)  # what a user's first page costs: ranking, facets, snippets
-        ms = (time.perf_counter() - t) * 1000
-        with phase(timings, "render"):  # what /api/search adds (timed apart: ms stays the search's, as before)
-            json.dumps(res.to_dict(), ensure_ascii=False)
+        row = timed(reader, qd)
         t = time.perf_counter()
         matching_sections(reader, qd["q"])  # the matching step alone, comparable to the peers' key sets
-        match_ms = (time.perf_counter() - t) * 1000
+        row["match_ms"] = (time.perf_counter() - t) * 1000
         # untimed: all keys, for recall
         keys = [f"{h.doc_id}#{h.section_id}" for _sids, hits in find(reader, qd["q"]).iter_hits(reader) for h in hits]
-        rows.append({"q": qd["q"], "kind": qd["kind"], "ms": ms, "match_ms": match_ms, "total": res.total, "mode": res.mode,
-                     "phases": timings.ms, "suggestions": res.suggestions,
-                     "keys": keys if res.mode == "exact" else []})
+        row["keys"] = keys if row["mode"] == "exact" else []
+        rows.append(row)
+    zero = [timed(reader, qd) for qd in json.loads(Path(a.zero).read_text(encoding="utf-8"))] if a.zero else []
     out = {"open_seconds": open_s, "warm_seconds": warm_s, "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
-           "queries": rows}
+           "queries": rows, "zero": zero}
     Path(a.out).write_text(json.dumps(out, ensure_ascii=False), encoding="utf-8")
+
+
+def timed(reader, qd: dict) -> dict:
+    """One query's first page: its time, its phases (the JSON's rendering timed after the rest, apart
+    from ms, which is the search's as it always was), what it found and suggested."""
+    timings = Timings()
+    t = time.perf_counter()
+    res = search(reader, qd["q"], timings=timings)  # what a user's first page costs: ranking, facets, snippets
+    ms = (time.perf_counter() - t) * 1000
+    with phase(timings, "render"):  # what /api/search adds
+        json.dumps(res.to_dict(), ensure_ascii=False)
+    return {"q": qd["q"], "kind": qd["kind"], "ms": ms, "total": res.total, "mode": res.mode, "phases": timings.ms,
+            "suggestions": res.suggestions}
 
 
 if __name__ == "__main__":

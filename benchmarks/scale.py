@@ -25,7 +25,7 @@ from pathlib import Path
 
 from . import queries as query_list
 from . import run
-from .common import ROOT, machine, pct
+from .common import ROOT, machine, pct, phase_profile
 from .run import dir_bytes, http, live_gen_bytes
 
 SAMPLE_S = 0.2
@@ -152,16 +152,26 @@ def tantivy_build(corpus: Path, qfile: Path, work: Path) -> dict:
             "query_p50_ms": pct(ms, 50), "query_p95_ms": pct(ms, 95)}
 
 
-def edusearch_queries(index: Path, qfile: Path, work: Path, code: Path) -> dict:
+def edusearch_queries(index: Path, qfile: Path, zfile: Path, work: Path, code: Path) -> dict:
+    """The queries in one process (each one's time by phase, the zero-result ones apart), then over HTTP
+    with result pages and downloads, reading the server's memory."""
     out = work / "inproc.json"
     subprocess.run([sys.executable, "-m", "benchmarks.inproc", "--index", str(index), "--queries", str(qfile),
-                    "--out", str(out)], cwd=code, check=True, capture_output=True)
+                    "--zero", str(zfile), "--out", str(out)], cwd=code, check=True, capture_output=True)
     res = json.loads(out.read_text(encoding="utf-8"))
     ms = [q["ms"] for q in res["queries"]]
-    served = http(index, json.loads(qfile.read_text(encoding="utf-8")))
+    zero_ms = [q["ms"] for q in res["zero"]]
+    served = http(index, json.loads(qfile.read_text(encoding="utf-8")), json.loads(zfile.read_text(encoding="utf-8")))
     return {"inproc_p50_ms": pct(ms, 50), "inproc_p95_ms": pct(ms, 95), "inproc_peak_rss_mb": res["peak_rss_bytes"] / 2**20,
             "http_p50_ms": served["p50"], "http_p95_ms": served["p95"], "server_rss_start_mb": served["rss_start_mb"],
-            "server_rss_end_mb": served["rss_end_mb"], "server_rss_peak_mb": served["rss_peak_mb"]}
+            "server_rss_end_mb": served["rss_end_mb"], "server_rss_peak_mb": served["rss_peak_mb"],
+            "exports_refused": served["exports_refused"],
+            "phases": phase_profile(res["queries"]), "zero_phases": phase_profile(res["zero"]),
+            "zero_p50_ms": pct(zero_ms, 50), "zero_max_ms": max(zero_ms), "zero_http_p50_ms": pct(served["zero_ms"], 50),
+            "zero_http_max_ms": max(served["zero_ms"]),
+            "zero": [{k: q[k] for k in ("q", "kind", "ms", "total", "suggestions")} for q in res["zero"]],
+            "queries": [{"q": q["q"], "ms": q["ms"], "total": q["total"], "phases": q["phases"]} for q in res["queries"]],
+            "http_each_ms_list": served["ms"], "zero_http_each_ms_list": served["zero_ms"]}
 
 
 def main() -> None:
@@ -179,14 +189,15 @@ def main() -> None:
     run.edusearch_cmd = lambda: [sys.executable, "-m", "indexer.cli"]  # the server runs this checkout's code
     work = a.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
-    qfile = work / "queries.json"
+    qfile, zfile = work / "queries.json", work / "zero.json"
     query_list.write(qfile)
+    query_list.write(zfile, query_list.zero_queries())
     out = a.out or work / "scale.json"
     results = json.loads(out.read_text()) if out.exists() else {"machine": machine(), "corpus": str(a.corpus), "rows": []}
     if a.queries_only:
         for row in results["rows"]:
             if str(row["times"]) in a.times.split(","):
-                row["edusearch"].update(edusearch_queries(work / f"index-{row['times']}x", qfile, work, a.code.resolve()))
+                row["edusearch"].update(edusearch_queries(work / f"index-{row['times']}x", qfile, zfile, work, a.code.resolve()))
                 row["queries_measured"] = time.strftime("%H:%M:%S")
                 print(f"[{row['times']}x] queries {json.dumps({k: round(v, 1) for k, v in row['edusearch'].items() if k.endswith(('_ms', '_mb'))})}",
                       flush=True)
@@ -203,7 +214,7 @@ def main() -> None:
             row["tantivy"] = tantivy_build(corpus, qfile, work)
             print(f"[{times}x] tantivy {row['tantivy']['build_seconds']:.1f} s", flush=True)
         if not a.skip_queries:
-            row["edusearch"].update(edusearch_queries(index, qfile, work, a.code.resolve()))
+            row["edusearch"].update(edusearch_queries(index, qfile, zfile, work, a.code.resolve()))
             print(f"[{times}x] queries {json.dumps({k: round(v, 1) for k, v in row['edusearch'].items() if k.endswith(('_ms', '_mb'))})}",
                   flush=True)
         results["rows"].append(row)
