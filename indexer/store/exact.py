@@ -24,7 +24,6 @@ again once they pass a budget (IndexReader.trim).
 
 from __future__ import annotations
 
-import itertools
 import json
 import mmap
 import os
@@ -241,13 +240,12 @@ class ExactSegment:
             lo, hi = self.bstarts[idx], self.bmids[idx]
         else:
             lo, hi = self.bmids[idx] + 1, self.bstarts[idx + 1] - 1
-        lo, hi = lo.tolist(), hi.tolist()
         data = self.data.mapped() if isinstance(self.data, FileBytes) else self.data
-        if pattern is None:  # map() keeps the loop over thousands of candidates in C
-            found = map(data.find, itertools.repeat(term.encode("utf-8", "surrogatepass")), lo, hi)
-            return idx[np.fromiter(found, dtype=np.int64, count=len(lo)) >= 0]
+        if pattern is None:
+            return idx[_find_each(data, term.encode("utf-8", "surrogatepass"), lo, hi) >= 0]
         # word boundaries are a matter of characters: decode just these sections
         search = pattern.search
+        lo, hi = lo.tolist(), hi.tolist()
         keep = [search(data[a:b].decode("utf-8", "surrogatepass")) is not None for a, b in zip(lo, hi, strict=True)]
         return idx[np.fromiter(keep, dtype=bool, count=len(keep))]
 
@@ -255,6 +253,16 @@ class ExactSegment:
         """Take the pages verification mapped out of this process (see IndexReader.trim)."""
         if isinstance(self.data, FileBytes):
             self.data.drop()
+
+
+def _find_each(data: bytes | mmap.mmap, needle: bytes, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Where needle first occurs in each data[lo[i]:hi[i]] (-1: nowhere), all searched in one call: the
+    text is viewed as a single numpy bytes value (no copy) and np.strings.find runs CPython's own
+    string search over every span in C, about twice as fast as calling find once per span."""
+    if not len(data):
+        return np.full(len(lo), -1, dtype=np.int64)
+    whole = np.frombuffer(data, dtype=f"S{len(data)}", count=1)
+    return np.strings.find(whole, needle, lo, hi)
 
 
 def _byte_offsets(codes: np.ndarray, starts: np.ndarray, mids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -1,0 +1,41 @@
+"""Verification of candidates in the exact index (ExactSegment.verify): a section is kept if and only
+if its heading (or body) holds the string, wherever it sits, also at the edges of the text and of a
+segment, never across the break between a heading and its body or between two sections."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from indexer.store.exact import ExactSegment
+
+HEADINGS = ["防溺水", "", "一、安全教育", "溺水", "安全", "", "防溺", "末节"]
+BODIES = ["防溺水教育从家长做起防溺水", "水防溺", "教育防溺水", "", "防", "溺水安全教育防溺", "水", ""]
+TERMS = ["防溺水", "溺水", "防溺", "安全教育", "水防", "教育防溺水", "节", "末节", "育防", "全教", "x防溺水"]
+
+
+@pytest.fixture(params=["built", "loaded"])
+def segment(request, tmp_path):
+    seg = ExactSegment.build(0, HEADINGS, BODIES)
+    if request.param == "loaded":  # the text read through a memory map, the arrays with pread
+        seg.save(tmp_path / "seg")
+        seg = ExactSegment.load(tmp_path / "seg")
+    return seg
+
+
+@pytest.mark.parametrize("term", TERMS)
+def test_verify_keeps_exactly_the_sections_holding_the_term(segment, term):
+    found = segment.candidates(term)
+    every = np.arange(segment.size, dtype=np.uint32)  # longer strings: every section a candidate, whatever its grams
+    body, head = (every, every) if len(term) > 2 else (found.body, found.head)  # a bigram's postings are exact
+    assert segment.verify(body, term, None, heading=False).tolist() == [i for i, b in enumerate(BODIES) if term in b]
+    assert segment.verify(head, term, None, heading=True).tolist() == [i for i, h in enumerate(HEADINGS) if term in h]
+
+
+def test_verify_of_no_candidates_and_of_an_empty_segment(tmp_path):
+    seg = ExactSegment.build(0, HEADINGS, BODIES)
+    assert seg.verify(np.zeros(0, dtype=np.uint32), "防溺水", None, heading=False).tolist() == []
+    empty = ExactSegment.build(0, [""], [""])
+    empty.save(tmp_path / "empty")
+    loaded = ExactSegment.load(tmp_path / "empty")
+    assert loaded.verify(np.array([0], dtype=np.uint32), "防溺水", None, heading=False).tolist() == []
