@@ -97,21 +97,23 @@ class Evaluator:
         pattern = term_pattern(t.text, t.prefix)
         heads, bodies, tfs = [], [], []
         with phase(self.timings, "candidates"):
-            found = [seg.candidates(t.text) for seg in self.r.segments]
+            found = [seg.candidates(t.text, prove=pattern is None) for seg in self.r.segments]
         with phase(self.timings, "verify"):
+            scans = pattern is not None or len(t.text) > 2  # shorter strings are their own grams
             for seg, c in zip(self.r.segments, found, strict=True):
                 head = seg.verify(c.head, t.text, pattern, heading=True)
-                body = seg.verify(c.body, t.text, pattern, heading=False)
+                body = seg.verify(c.body, t.text, pattern, heading=False, sure=c.body_sure)
                 tf = c.body_tf[np.searchsorted(c.body, body)] if len(body) else c.body_tf[:0]
                 heads.append(head.astype(np.int64) + seg.base)
                 bodies.append(body.astype(np.int64) + seg.base)
                 tfs.append(tf)
+                if scans and len(c.head) + len(c.body):
+                    self.r.trim()  # segment by segment: a common string's scan maps much of the text
         head, body = _cat(heads), _cat(bodies)
         mask = np.zeros(self.r.n, dtype=bool)
         mask[head] = True
         mask[body] = True
         mask &= self.r.live  # a removed file's text stays in its exact segment until compaction
-        self.r.trim()
         th = TermHits(head, body, _cat(tfs, np.uint16), mask)
         self.hits[key] = th
         return th
@@ -127,6 +129,10 @@ class Evaluator:
         return report_mask[self.r.catalog.section_report]
 
     def filter_mask(self, f: Filters, skip: str | None = None) -> np.ndarray:
+        """The sections the filters let through; with none set, the live ones (all a match can be:
+        the same answer without a pass over every section). Read it, never write to it."""
+        if skip is None and not f.active():
+            return self.r.live
         return self.sections_of(facet_mod.report_filter(self.r.facts, f, skip))
 
 

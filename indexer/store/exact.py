@@ -60,6 +60,10 @@ class Candidates:
     head: np.ndarray  # sorted local numbers whose heading has every gram
     body: np.ndarray  # sorted local numbers whose body has every gram
     body_tf: np.ndarray  # per body candidate: the smallest gram count, >= true count
+    body_sure: np.ndarray | None = None  # per body candidate: its counts prove the term is there (prove=True)
+
+
+PROVE_FROM = 32  # body candidates in a segment from which proving some by their counts pays for the lookups
 
 
 class FileBytes:
@@ -222,32 +226,63 @@ class ExactSegment:
     def body_length(self) -> np.ndarray:
         return np.asarray(self.starts[1:]) - np.asarray(self.mids) - 2
 
-    def candidates(self, term: str) -> Candidates:
+    def candidates(self, term: str, prove: bool = False) -> Candidates:
+        """prove: also say which body candidates certainly hold the term (a plain string of three or
+        more characters; see _proven), so that verification need not read their text."""
         keys = gram_keys(term)
-        head, _ = _lookup(self.head_keys, self.head_ptr, self.head_post, None, keys)
-        body, tf = _lookup(self.body_keys, self.body_ptr, self.body_post, self.body_tf, keys)
-        return Candidates(head, body, tf)
+        head, _, _ = _lookup(self.head_keys, self.head_ptr, self.head_post, None, keys)
+        body, tf, total = _lookup(self.body_keys, self.body_ptr, self.body_post, self.body_tf, keys, chain=term)
+        sure = None
+        if prove and len(term) > 2 and len(body) >= PROVE_FROM:
+            sure = self._proven(term, body, total)
+        return Candidates(head, body, tf, sure)
 
-    def verify(self, locals_: np.ndarray, term: str, pattern: re.Pattern | None, heading: bool) -> np.ndarray:
+    def _proven(self, term: str, body: np.ndarray, bigrams: np.ndarray) -> np.ndarray:
+        """Which bodies certainly hold term, from counts alone. Every occurrence of a bigram ab is an
+        occurrence of b preceded by a; of the n(b) occurrences of b, at least n(ab) + n(bc) - n(b)
+        are preceded by a and followed by c, so abc occurs. Chained along the term, it occurs at
+        least (sum of its bigrams' counts) - (sum of its inner characters' counts) times: where that
+        is positive, the body holds it. bigrams is the first sum, per candidate (counts are exact
+        below the uint16 cap, which only lowers a bigram's; an inner character's must be below it)."""
+        bound = bigrams.astype(np.int64)
+        for c in term[1:-1]:
+            i = _find(self.body_keys, ord(c))  # every candidate holds c: it holds the bigrams around it
+            a, b = (int(x) for x in self.body_ptr[i:i + 2])
+            n = np.asarray(self.body_tf[a:b])[np.searchsorted(np.asarray(self.body_post[a:b]), body)]
+            bound -= np.where(n < np.iinfo(np.uint16).max, n, 1 << 40)
+        return bound > 0
+
+    def verify(self, locals_: np.ndarray, term: str, pattern: re.Pattern | None, heading: bool,
+               sure: np.ndarray | None = None) -> np.ndarray:
         """Those of the candidates whose heading (or body) really holds the term, searched for in
-        the segment's memory-mapped text."""
+        the segment's memory-mapped text; sure: a mask of candidates known to hold it, not searched."""
         if not len(locals_):
             return locals_
         if pattern is None and len(term) <= 2:
             return locals_  # a one- or two-character gram posting is already exact
         idx = np.asarray(locals_)
+        if sure is None:
+            return idx[self._holds(idx, term, pattern, heading)]
+        keep = sure.copy()
+        keep[~sure] = self._holds(idx[~sure], term, pattern, heading)
+        return idx[keep]
+
+    def _holds(self, idx: np.ndarray, term: str, pattern: re.Pattern | None, heading: bool) -> np.ndarray:
+        """Per candidate: does its heading (or body) hold the term?"""
+        if not len(idx):
+            return np.zeros(0, dtype=bool)
         if heading:
             lo, hi = self.bstarts[idx], self.bmids[idx]
         else:
             lo, hi = self.bmids[idx] + 1, self.bstarts[idx + 1] - 1
         data = self.data.mapped() if isinstance(self.data, FileBytes) else self.data
         if pattern is None:
-            return idx[_find_each(data, term.encode("utf-8", "surrogatepass"), lo, hi) >= 0]
+            return _find_each(data, term.encode("utf-8", "surrogatepass"), lo, hi) >= 0
         # word boundaries are a matter of characters: decode just these sections
         search = pattern.search
         lo, hi = lo.tolist(), hi.tolist()
         keep = [search(data[a:b].decode("utf-8", "surrogatepass")) is not None for a, b in zip(lo, hi, strict=True)]
-        return idx[np.fromiter(keep, dtype=bool, count=len(keep))]
+        return np.fromiter(keep, dtype=bool, count=len(keep))
 
     def drop_pages(self) -> None:
         """Take the pages verification mapped out of this process (see IndexReader.trim)."""
@@ -273,21 +308,28 @@ def _byte_offsets(codes: np.ndarray, starts: np.ndarray, mids: np.ndarray) -> tu
     return cum[np.asarray(starts)], cum[np.asarray(mids)]
 
 
-def _lookup(keys, ptr, post, tf, wanted: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """Sections whose postings hold every gram, and the smallest of their counts: the shortest
-    posting list is read first, and each longer one only while something is left."""
+def _lookup(keys, ptr, post, tf, wanted: list[int], chain: str = "") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sections whose postings hold every gram, the smallest of their counts and (chain: the term,
+    whose bigrams are wanted) the sum of its bigrams' counts, each bigram counted as often as the term
+    holds it: the shortest posting list is read first, and each longer one only while something is left."""
     spans = []
+    empty = np.empty(0, dtype=np.uint32), np.empty(0, dtype=np.uint16), np.empty(0, dtype=np.int64)
     for key in wanted:
         i = _find(keys, key)
         if i < 0:
-            return np.empty(0, dtype=np.uint32), np.empty(0, dtype=np.uint16)
+            return empty
         a, b = (int(x) for x in ptr[i:i + 2])
-        spans.append((b - a, a, b))
+        spans.append((b - a, a, b, key))
     spans.sort()
-    _, a, b = spans[0]
+    times = {}
+    for x, y in zip(chain, chain[1:], strict=False):
+        k = (ord(x) << _CHAR_BITS) | ord(y)
+        times[k] = times.get(k, 0) + 1
+    _, a, b, key = spans[0]
     result = np.asarray(post[a:b])
     counts = np.asarray(tf[a:b]) if tf is not None else None
-    for _, a, b in spans[1:]:
+    total = counts.astype(np.int64) * times.get(key, 0) if counts is not None and chain else None
+    for _, a, b, key in spans[1:]:
         if not len(result):
             break
         other = np.asarray(post[a:b])
@@ -295,8 +337,13 @@ def _lookup(keys, ptr, post, tf, wanted: list[int]) -> tuple[np.ndarray, np.ndar
         keep = other[idx] == result
         result = result[keep]
         if counts is not None:
-            counts = np.minimum(counts[keep], np.asarray(tf[a:b])[idx[keep]])
-    return result, counts if counts is not None else np.empty(0, dtype=np.uint16)
+            theirs = np.asarray(tf[a:b])[idx[keep]]
+            counts = np.minimum(counts[keep], theirs)
+            if total is not None:
+                total = total[keep] + theirs.astype(np.int64) * times.get(key, 0)
+    if counts is None:
+        return result, empty[1], empty[2]
+    return result, counts, total if total is not None else empty[2]
 
 
 def _find(keys: np.ndarray | Column, key: int) -> int:
