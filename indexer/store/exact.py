@@ -39,6 +39,7 @@ _SID_BITS = 21  # up to 2,097,152 sections per segment
 MAX_SEGMENT_SECTIONS = 1 << _SID_BITS
 _ARRAYS = ("starts", "mids", "head_keys", "head_ptr", "head_post", "body_keys", "body_ptr", "body_post", "body_tf")
 _BYTE_ARRAYS = ("bstarts", "bmids")  # the same boundaries as byte offsets into text.utf8
+_IN_MEMORY = ("head_keys", "head_ptr")  # a few kB a segment, looked up by every query
 
 
 def exact_heading(title: str, heading: str) -> str:
@@ -119,6 +120,7 @@ class Column:
         read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
         shape, _fortran, self.dtype = read_header(fh)
         self._offset, self._n = fh.tell(), int(shape[0])
+        self._fd, self._size = fh.fileno(), self.dtype.itemsize
         self._sample = np.asarray(self)[:: self.SAMPLE].copy() if sorted_ else None
 
     def __len__(self) -> int:
@@ -141,15 +143,25 @@ class Column:
         out = self[:]
         return out if dtype is None else out.astype(dtype)
 
+    def run(self, a: int, b: int) -> np.ndarray:
+        """col[a:b] for 0 <= a <= b <= len: the one read a query's lookups make, without slice checks
+        (a search reads tens of runs per segment)."""
+        n = (b - a) * self._size
+        raw = os.pread(self._fd, n, self._offset + a * self._size)
+        if len(raw) < n:  # a regular file returns everything at once; this is for the odd short read
+            raw = self._file.read(self._offset + a * self._size, n)
+        return np.frombuffer(raw, dtype=self.dtype)
+
     def find(self, value: int) -> int:
         """Where value is in this sorted column, or -1."""
         value = self.dtype.type(value)  # a Python int makes numpy convert the whole array for the search
-        j = int(np.searchsorted(self._sample, value, side="right")) - 1
+        j = int(self._sample.searchsorted(value, side="right")) - 1
         if j < 0:
             return -1
-        block = self[j * self.SAMPLE: (j + 1) * self.SAMPLE]
-        k = int(np.searchsorted(block, value))
-        return j * self.SAMPLE + k if k < len(block) and int(block[k]) == value else -1
+        a = j * self.SAMPLE
+        block = self.run(a, min(a + self.SAMPLE, self._n))
+        k = int(block.searchsorted(value))
+        return a + k if k < len(block) and block[k] == value else -1
 
 
 @dataclass
@@ -208,7 +220,8 @@ class ExactSegment:
     def load(cls, folder: Path) -> ExactSegment:
         meta = json.loads((folder / "segment.json").read_text())
         arrays = {n: Column(folder / f"{n}.npy", sorted_=n.endswith("_keys")) for n in _ARRAYS}
-        arrays.update({n: np.load(folder / f"{n}.npy", allow_pickle=False) for n in _BYTE_ARRAYS})
+        # in memory: the byte offsets every verification reads, and the headings' small gram table
+        arrays.update({n: np.load(folder / f"{n}.npy", allow_pickle=False) for n in _BYTE_ARRAYS + _IN_MEMORY})
         return cls(meta["base"], FileBytes(folder / "text.utf8"), **arrays)
 
     # -- querying --------------------------------------------------------------
@@ -247,8 +260,10 @@ class ExactSegment:
         bound = bigrams.astype(np.int64)
         for c in term[1:-1]:
             i = _find(self.body_keys, ord(c))  # every candidate holds c: it holds the bigrams around it
-            a, b = (int(x) for x in self.body_ptr[i:i + 2])
-            n = np.asarray(self.body_tf[a:b])[np.searchsorted(np.asarray(self.body_post[a:b]), body)]
+            if i < 0:
+                return np.zeros(len(body), dtype=bool)
+            a, b = _pair(self.body_ptr, i)
+            n = _run(self.body_tf, a, b)[_run(self.body_post, a, b).searchsorted(body)]
             bound -= np.where(n < np.iinfo(np.uint16).max, n, 1 << 40)
         return bound > 0
 
@@ -318,7 +333,7 @@ def _lookup(keys, ptr, post, tf, wanted: list[int], chain: str = "") -> tuple[np
         i = _find(keys, key)
         if i < 0:
             return empty
-        a, b = (int(x) for x in ptr[i:i + 2])
+        a, b = _pair(ptr, i)
         spans.append((b - a, a, b, key))
     spans.sort()
     times = {}
@@ -326,24 +341,33 @@ def _lookup(keys, ptr, post, tf, wanted: list[int], chain: str = "") -> tuple[np
         k = (ord(x) << _CHAR_BITS) | ord(y)
         times[k] = times.get(k, 0) + 1
     _, a, b, key = spans[0]
-    result = np.asarray(post[a:b])
-    counts = np.asarray(tf[a:b]) if tf is not None else None
+    result = _run(post, a, b)
+    counts = _run(tf, a, b) if tf is not None else None
     total = counts.astype(np.int64) * times.get(key, 0) if counts is not None and chain else None
     for _, a, b, key in spans[1:]:
         if not len(result):
             break
-        other = np.asarray(post[a:b])
-        idx = np.minimum(np.searchsorted(other, result), len(other) - 1)
+        other = _run(post, a, b)
+        idx = np.minimum(other.searchsorted(result), len(other) - 1)
         keep = other[idx] == result
         result = result[keep]
         if counts is not None:
-            theirs = np.asarray(tf[a:b])[idx[keep]]
+            theirs = _run(tf, a, b)[idx[keep]]
             counts = np.minimum(counts[keep], theirs)
             if total is not None:
                 total = total[keep] + theirs.astype(np.int64) * times.get(key, 0)
     if counts is None:
         return result, empty[1], empty[2]
     return result, counts, total if total is not None else empty[2]
+
+
+def _run(col: np.ndarray | Column, a: int, b: int) -> np.ndarray:
+    return col.run(a, b) if isinstance(col, Column) else col[a:b]
+
+
+def _pair(ptr: np.ndarray | Column, i: int) -> tuple[int, int]:
+    a, b = _run(ptr, i, i + 2).tolist()
+    return a, b
 
 
 def _find(keys: np.ndarray | Column, key: int) -> int:
