@@ -100,7 +100,7 @@ class Evaluator:
             found = [seg.candidates(t.text, prove=pattern is None) for seg in self.r.segments]
         with phase(self.timings, "verify"):
             scans = pattern is not None or len(t.text) > 2  # shorter strings are their own grams
-            for seg, c in zip(self.r.segments, found, strict=True):
+            for i, (seg, c) in enumerate(zip(self.r.segments, found, strict=True)):
                 head = seg.verify(c.head, t.text, pattern, heading=True)
                 body = seg.verify(c.body, t.text, pattern, heading=False, sure=c.body_sure)
                 tf = c.body_tf[np.searchsorted(c.body, body)] if len(body) else c.body_tf[:0]
@@ -108,7 +108,7 @@ class Evaluator:
                 bodies.append(body.astype(np.int64) + seg.base)
                 tfs.append(tf)
                 if scans and len(c.head) + len(c.body):
-                    self.r.trim()  # segment by segment: a common string's scan maps much of the text
+                    self.r.trim(i)  # segment by segment: a common string's scan maps much of the text
         head, body = _cat(heads), _cat(bodies)
         mask = np.zeros(self.r.n, dtype=bool)
         mask[head] = True

@@ -8,7 +8,6 @@ reindex publishes it, without a restart.
 from __future__ import annotations
 
 import bisect
-import os
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -81,7 +80,8 @@ class IndexReader:
         self.n_live = max(int(self.live.sum()), 1)
         self.order_key = _order_key(self.catalog, self.n)
         self.map_budget = MAP_BUDGET
-        self._mapped_at_open = file_resident_bytes()
+        self._text_ends = np.cumsum([len(seg.data) for seg in self.segments], dtype=np.int64)  # for trim
+        self._pinned = len(self.segments)
 
     def searcher(self):
         """The one Whoosh searcher of this generation; use it under `self.lock`. It serves stored
@@ -97,15 +97,21 @@ class IndexReader:
                     self._searcher = self.whoosh.searcher()
         return self._searcher
 
-    def trim(self) -> None:
-        """Called after each verification: once the process's file-backed resident memory has grown
-        by more than map_budget since this reader opened, the exact text's mapped pages are dropped
-        from it. They stay in the page cache, and the next scans map what they need again, so the
-        server's RSS stays bounded whatever the size of the corpus."""
-        now = file_resident_bytes()
-        if now is None or now - self._mapped_at_open > self.map_budget:
-            for seg in self.segments:
+    def trim(self, scanned: int) -> None:
+        """Called after verification scanned segment number `scanned`'s text through its memory map.
+        The first segments, as many as map_budget bytes of text hold, keep their pages mapped; any
+        other segment's pages are dropped right after its scan (they stay in the page cache, and the
+        next scan maps what it needs again). A common string's scan goes through every segment in
+        order, so it finds the first ones mapped and faults in only what lies past the budget, where
+        dropping all pages whenever the budget was passed made every such scan fault in everything;
+        and the server's RSS stays within the budget (and one segment) whatever the corpus size."""
+        pinned = int(np.searchsorted(self._text_ends, self.map_budget, side="right"))
+        if pinned < self._pinned:  # the budget was lowered: what it no longer holds goes now
+            for seg in self.segments[pinned:self._pinned]:
                 seg.drop_pages()
+        self._pinned = pinned
+        if scanned >= pinned:
+            self.segments[scanned].drop_pages()
 
     def segment_of(self, sid: int) -> tuple[ExactSegment, int]:
         seg = self.segments[self._segment_index(sid)]
@@ -218,15 +224,6 @@ def _posting_ids(leaf, field: str, word: str) -> np.ndarray:
         blocks.append(m._ids)
         m._next_block()
     return np.fromiter(chain.from_iterable(blocks), dtype=np.int64)
-
-
-def file_resident_bytes() -> int | None:
-    """File-backed (and shared) resident memory of this process, from /proc/self/statm; None elsewhere."""
-    try:
-        with open("/proc/self/statm", encoding="ascii") as fh:
-            return int(fh.read().split()[2]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return None
 
 
 def _indexed_at(manifest: dict, catalog: Catalog) -> np.ndarray:
