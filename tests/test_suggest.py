@@ -92,3 +92,28 @@ def test_words_fallback_finds_what_whooshs_own_query_finds(tmp_path):
         assert got.tolist() == expected
         checked += len(expected)
     assert checked > 1000
+
+
+def test_posting_lists_decoded_with_numpy_equal_whooshs_matchers(index_dir):
+    """whoosh_io.postings reads a term's postings in one go; every term of every words field, inlined
+    (rare), one block or many, compressed or not, gives the ids Whoosh's own matcher walks."""
+    from whoosh.matching.wrappers import FilterMatcher
+
+    from indexer.store.reader import Library
+    from indexer.store.schema import WORD_FIELDS
+    from indexer.store.whoosh_io import postings
+
+    reader = Library(index_dir).reader()
+    many = 0
+    for leaf, _offset in reader.searcher().reader().leaf_readers():
+        for field in WORD_FIELDS:
+            for word in leaf.field_terms(field):
+                m = leaf.postings(field, word)
+                m = m.child if isinstance(m, FilterMatcher) else m
+                want = list(m.all_ids())
+                assert postings.doc_ids(leaf, field, word).tolist() == want, (field, word)
+                assert postings.doc_frequency(leaf, field, word) == len(want)
+                many += len(want) > 128
+        assert postings.doc_ids(leaf, "body", "没有这个词").tolist() == []
+        assert postings.doc_frequency(leaf, "body", "没有这个词") == 0
+    assert many > 0  # lists of several blocks were among them

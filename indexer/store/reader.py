@@ -11,12 +11,9 @@ import bisect
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from itertools import chain
 from pathlib import Path
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching.wrappers import FilterMatcher
 
 from indexer.ingest.model import Skipped
 from indexer.store import generations as store
@@ -24,7 +21,7 @@ from indexer.store.catalog import Catalog, Facts
 from indexer.store.exact import ExactSegment
 from indexer.store.series import SeriesIndex, build_series
 from indexer.store.texts import SectionTexts
-from indexer.store.whoosh_io import mapped
+from indexer.store.whoosh_io import mapped, postings
 from indexer.text.analysis import load_jieba
 
 mapped.install()  # Whoosh reads its segment files in place instead of copying them
@@ -142,14 +139,19 @@ class IndexReader:
 
     def sections_with_words(self, words: list[str], fields: tuple[str, ...]) -> np.ndarray:
         """Sorted sids of the sections holding every word in one of `fields` (removed sections
-        included: callers apply `live`). Postings are read block by block and combined with numpy;
-        Whoosh's And/Or matchers walk the same ids in Python one call at a time."""
+        included: callers apply `live`). The words are taken rarest first, by their document counts
+        in the term table, so a word the index lacks answers at once and a common word's postings are
+        read only while the rarer ones left something; each posting list is read in one go and
+        decoded with numpy (whoosh_io.postings), not walked block by block by Whoosh's matchers."""
         s = self.searcher()
         found: np.ndarray | None = None
         with self.lock:
             leaves = s.reader().leaf_readers()
-            for w in words:
-                parts = [_posting_ids(leaf, f, w) + offset for leaf, offset in leaves for f in fields]
+            df = {w: sum(postings.doc_frequency(leaf, f, w) for leaf, _ in leaves for f in fields) for w in words}
+            if not words or min(df.values()) == 0:
+                return np.empty(0, dtype=np.int64)
+            for w in sorted(words, key=lambda w: df[w]):
+                parts = [postings.doc_ids(leaf, f, w) + offset for leaf, offset in leaves for f in fields]
                 docs = np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
                 found = docs if found is None else np.intersect1d(found, docs, assume_unique=True)
                 if not len(found):
@@ -207,23 +209,6 @@ class IndexReader:
     def close(self) -> None:
         if self._searcher is not None:
             self._searcher.close()
-
-
-def _posting_ids(leaf, field: str, word: str) -> np.ndarray:
-    """Every document number of one term's postings in a Whoosh segment, deleted ones included."""
-    if (field, word) not in leaf:
-        return np.empty(0, dtype=np.int64)
-    m = leaf.postings(field, word)
-    m = m.child if isinstance(m, FilterMatcher) else m  # the deleted-documents filter
-    if not isinstance(m, W3LeafMatcher):
-        return np.fromiter(m.all_ids(), dtype=np.int64)
-    blocks = []
-    while m.is_active():
-        if m._ids is None:
-            m._read_ids()
-        blocks.append(m._ids)
-        m._next_block()
-    return np.fromiter(chain.from_iterable(blocks), dtype=np.int64)
 
 
 def _indexed_at(manifest: dict, catalog: Catalog) -> np.ndarray:
