@@ -194,14 +194,18 @@ def _suggestions(reader: IndexReader, ev: Evaluator, parsed: ParsedQuery, q: str
     def occurs(text: str) -> int:
         return ev.term(Term(text, text)).df
 
-    def matches(query: str) -> bool:
-        return len(matching_sections(reader, query, filters)) > 0
+    def matches(query: str) -> bool:  # as matching_sections, on the strings this search has looked up already
+        tried = parse_query(query)
+        if not tried.searchable():
+            return False
+        matched, section_filter = match(ev, tried, filters)
+        return bool((matched & section_filter).any())
 
     out: list[str] = []
     for t in parsed.positive_terms():
         if ev.term(t).df or t.raw not in q:
             continue
-        for fix in suggest.typo_fixes(reader.segments, t.text, occurs):
+        for fix in suggest.typo_fixes(reader.grams, t.text, occurs):
             candidate = q.replace(t.raw, fix, 1)
             if candidate not in out and matches(candidate):
                 out.append(candidate)

@@ -16,6 +16,7 @@ from indexer.search import facets as facet_mod
 from indexer.search.facets import Filters
 from indexer.search.parser import And, Date, Facet, Node, Not, Or, ParsedQuery, Term, Title, Year, parse_query
 from indexer.search.phases import Timings, phase
+from indexer.store.exact import gram_keys
 from indexer.store.reader import IndexReader
 from indexer.store.schema import WORD_FIELDS
 from indexer.text.wholeword import term_pattern
@@ -97,10 +98,12 @@ class Evaluator:
         pattern = term_pattern(t.text, t.prefix)
         heads, bodies, tfs = [], [], []
         with phase(self.timings, "candidates"):
-            found = [seg.candidates(t.text, prove=pattern is None) for seg in self.r.segments]
+            where = self.r.grams.segments_holding(gram_keys(t.text))  # the others lack one of its grams
+            found = [self.r.segments[i].candidates(t.text, prove=pattern is None) for i in where]
         with phase(self.timings, "verify"):
             scans = pattern is not None or len(t.text) > 2  # shorter strings are their own grams
-            for i, (seg, c) in enumerate(zip(self.r.segments, found, strict=True)):
+            for i, c in zip(where, found, strict=True):
+                seg = self.r.segments[i]
                 head = seg.verify(c.head, t.text, pattern, heading=True)
                 body = seg.verify(c.body, t.text, pattern, heading=False, sure=c.body_sure)
                 tf = c.body_tf[np.searchsorted(c.body, body)] if len(body) else c.body_tf[:0]

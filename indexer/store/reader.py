@@ -19,6 +19,7 @@ from indexer.ingest.model import Skipped
 from indexer.store import generations as store
 from indexer.store.catalog import Catalog, Facts
 from indexer.store.exact import ExactSegment
+from indexer.store.grams import GramDictionary
 from indexer.store.series import SeriesIndex, build_series
 from indexer.store.texts import SectionTexts
 from indexer.store.whoosh_io import mapped, postings
@@ -72,6 +73,7 @@ class IndexReader:
         self._doc_index: dict[str, int] | None = None
         self._runs: tuple | None = None  # (reports, first sid of each) while section_report is sorted: reports_of
         self._series: SeriesIndex | None = None
+        self._grams: GramDictionary | None = None
         self.first_sections = np.zeros(self.n, dtype=bool)  # each report's first section
         self.first_sections[[r.first_sid for r in self.catalog.reports]] = True
         self.n_live = max(int(self.live.sum()), 1)
@@ -127,6 +129,16 @@ class IndexReader:
                     self._doc_index = {r.doc_id: i for i, r in enumerate(self.catalog.reports)
                                        if self.report_live[i]}
         return self._doc_index.get(doc_id)
+
+    @property
+    def grams(self) -> GramDictionary:
+        """The exact index's term dictionary (grams.py), built the first time it is asked for (a
+        server builds it at start, in warm)."""
+        if self._grams is None:
+            with self.lock:
+                if self._grams is None:
+                    self._grams = GramDictionary.of(self.segments)
+        return self._grams
 
     @property
     def series(self) -> SeriesIndex:
