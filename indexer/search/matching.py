@@ -58,6 +58,7 @@ class Evaluator:
     def __init__(self, reader: IndexReader, timings: Timings | None = None):
         self.r = reader
         self.hits: dict[tuple[str, bool], TermHits] = {}
+        self.reads: dict[int, dict] = {}  # per segment, the gram lookups of this search (ExactSegment.candidates)
         self.timings = timings
 
     def node(self, n: Node) -> np.ndarray:
@@ -99,7 +100,8 @@ class Evaluator:
         heads, bodies, tfs = [], [], []
         with phase(self.timings, "candidates"):
             where = self.r.grams.segments_holding(gram_keys(t.text))  # the others lack one of its grams
-            found = [self.r.segments[i].candidates(t.text, prove=pattern is None) for i in where]
+            found = [self.r.segments[i].candidates(t.text, prove=pattern is None, memo=self.reads.setdefault(i, {}))
+                     for i in where]
         with phase(self.timings, "verify"):
             scans = pattern is not None or len(t.text) > 2  # shorter strings are their own grams
             for i, c in zip(where, found, strict=True):

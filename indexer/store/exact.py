@@ -239,18 +239,21 @@ class ExactSegment:
     def body_length(self) -> np.ndarray:
         return np.asarray(self.starts[1:]) - np.asarray(self.mids) - 2
 
-    def candidates(self, term: str, prove: bool = False) -> Candidates:
+    def candidates(self, term: str, prove: bool = False, memo: dict | None = None) -> Candidates:
         """prove: also say which body candidates certainly hold the term (a plain string of three or
-        more characters; see _proven), so that verification need not read their text."""
+        more characters; see _proven), so that verification need not read their text. memo: what
+        this segment's lookups read, kept by the caller for the strings it looks up next (a typo's
+        variants share most of their grams)."""
         keys = gram_keys(term)
-        head, _, _ = _lookup(self.head_keys, self.head_ptr, self.head_post, None, keys)
-        body, tf, total = _lookup(self.body_keys, self.body_ptr, self.body_post, self.body_tf, keys, chain=term)
+        head, _, _ = _lookup(_Table(self.head_keys, self.head_ptr, self.head_post, None, memo, "head"), keys)
+        body_table = _Table(self.body_keys, self.body_ptr, self.body_post, self.body_tf, memo, "body")
+        body, tf, total = _lookup(body_table, keys, chain=term)
         sure = None
         if prove and len(term) > 2 and len(body) >= PROVE_FROM:
-            sure = self._proven(term, body, total)
+            sure = self._proven(term, body, total, body_table)
         return Candidates(head, body, tf, sure)
 
-    def _proven(self, term: str, body: np.ndarray, bigrams: np.ndarray) -> np.ndarray:
+    def _proven(self, term: str, body: np.ndarray, bigrams: np.ndarray, table: _Table) -> np.ndarray:
         """Which bodies certainly hold term, from counts alone. Every occurrence of a bigram ab is an
         occurrence of b preceded by a; of the n(b) occurrences of b, at least n(ab) + n(bc) - n(b)
         are preceded by a and followed by c, so abc occurs. Chained along the term, it occurs at
@@ -259,11 +262,11 @@ class ExactSegment:
         below the uint16 cap, which only lowers a bigram's; an inner character's must be below it)."""
         bound = bigrams.astype(np.int64)
         for c in term[1:-1]:
-            i = _find(self.body_keys, ord(c))  # every candidate holds c: it holds the bigrams around it
-            if i < 0:
+            span = table.span(ord(c))  # every candidate holds c: it holds the bigrams around it
+            if span is None:
                 return np.zeros(len(body), dtype=bool)
-            a, b = _pair(self.body_ptr, i)
-            n = _run(self.body_tf, a, b)[_run(self.body_post, a, b).searchsorted(body)]
+            post, tf = table.postings(*span)
+            n = tf[post.searchsorted(body)]
             bound -= np.where(n < np.iinfo(np.uint16).max, n, 1 << 40)
         return bound > 0
 
@@ -323,17 +326,43 @@ def _byte_offsets(codes: np.ndarray, starts: np.ndarray, mids: np.ndarray) -> tu
     return cum[np.asarray(starts)], cum[np.asarray(mids)]
 
 
-def _lookup(keys, ptr, post, tf, wanted: list[int], chain: str = "") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+class _Table:
+    """One gram table of a segment (headings' or bodies'), its reads kept in memo when one is given."""
+
+    def __init__(self, keys, ptr, post, tf, memo: dict | None, name: str):
+        self.keys, self.ptr, self.post, self.tf, self.memo, self.name = keys, ptr, post, tf, memo, name
+
+    def span(self, key: int) -> tuple[int, int] | None:
+        """Where the key's postings are, None when the table lacks it."""
+        if self.memo is not None and (self.name, key) in self.memo:
+            return self.memo[self.name, key]
+        i = _find(self.keys, key)
+        out = None if i < 0 else _pair(self.ptr, i)
+        if self.memo is not None:
+            self.memo[self.name, key] = out
+        return out
+
+    def postings(self, a: int, b: int) -> tuple[np.ndarray, np.ndarray | None]:
+        """(sections, counts) of postings a..b (counts None for a table without them)."""
+        if self.memo is not None and (self.name, a, b) in self.memo:
+            return self.memo[self.name, a, b]
+        out = _run(self.post, a, b), (_run(self.tf, a, b) if self.tf is not None else None)
+        if self.memo is not None:
+            self.memo[self.name, a, b] = out
+        return out
+
+
+def _lookup(table: _Table, wanted: list[int], chain: str = "") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sections whose postings hold every gram, the smallest of their counts and (chain: the term,
     whose bigrams are wanted) the sum of its bigrams' counts, each bigram counted as often as the term
     holds it: the shortest posting list is read first, and each longer one only while something is left."""
     spans = []
     empty = np.empty(0, dtype=np.uint32), np.empty(0, dtype=np.uint16), np.empty(0, dtype=np.int64)
     for key in wanted:
-        i = _find(keys, key)
-        if i < 0:
+        span = table.span(key)
+        if span is None:
             return empty
-        a, b = _pair(ptr, i)
+        a, b = span
         spans.append((b - a, a, b, key))
     spans.sort()
     times = {}
@@ -341,18 +370,17 @@ def _lookup(keys, ptr, post, tf, wanted: list[int], chain: str = "") -> tuple[np
         k = (ord(x) << _CHAR_BITS) | ord(y)
         times[k] = times.get(k, 0) + 1
     _, a, b, key = spans[0]
-    result = _run(post, a, b)
-    counts = _run(tf, a, b) if tf is not None else None
+    result, counts = table.postings(a, b)
     total = counts.astype(np.int64) * times.get(key, 0) if counts is not None and chain else None
     for _, a, b, key in spans[1:]:
         if not len(result):
             break
-        other = _run(post, a, b)
+        other, their_counts = table.postings(a, b)
         idx = np.minimum(other.searchsorted(result), len(other) - 1)
         keep = other[idx] == result
         result = result[keep]
         if counts is not None:
-            theirs = _run(tf, a, b)[idx[keep]]
+            theirs = their_counts[idx[keep]]
             counts = np.minimum(counts[keep], theirs)
             if total is not None:
                 total = total[keep] + theirs.astype(np.int64) * times.get(key, 0)
