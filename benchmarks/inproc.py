@@ -22,6 +22,7 @@ def main() -> None:
     ap.add_argument("--queries", required=True)
     ap.add_argument("--zero", help="queries that find nothing (queries.zero_queries): timed with their suggestions")
     ap.add_argument("--out", required=True)
+    ap.add_argument("--no-keys", action="store_true", help="skip listing every hit's key (for recall; untimed but slow)")
     a = ap.parse_args()
     queries = json.loads(Path(a.queries).read_text(encoding="utf-8"))
     t0 = time.perf_counter()
@@ -35,9 +36,9 @@ def main() -> None:
         t = time.perf_counter()
         matching_sections(reader, qd["q"])  # the matching step alone, comparable to the peers' key sets
         row["match_ms"] = (time.perf_counter() - t) * 1000
-        # untimed: all keys, for recall
-        keys = [f"{h.doc_id}#{h.section_id}" for _sids, hits in find(reader, qd["q"]).iter_hits(reader) for h in hits]
-        row["keys"] = keys if row["mode"] == "exact" else []
+        if not a.no_keys:  # untimed: all keys, for recall
+            keys = [f"{h.doc_id}#{h.section_id}" for _sids, hits in find(reader, qd["q"]).iter_hits(reader) for h in hits]
+            row["keys"] = keys if row["mode"] == "exact" else []
         rows.append(row)
     zero = [timed(reader, qd) for qd in json.loads(Path(a.zero).read_text(encoding="utf-8"))] if a.zero else []
     out = {"open_seconds": open_s, "warm_seconds": warm_s, "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,

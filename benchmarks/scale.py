@@ -157,7 +157,7 @@ def edusearch_queries(index: Path, qfile: Path, zfile: Path, work: Path, code: P
     with result pages and downloads, reading the server's memory."""
     out = work / "inproc.json"
     subprocess.run([sys.executable, "-m", "benchmarks.inproc", "--index", str(index), "--queries", str(qfile),
-                    "--zero", str(zfile), "--out", str(out)], cwd=code, check=True, capture_output=True)
+                    "--zero", str(zfile), "--out", str(out), "--no-keys"], cwd=code, check=True, capture_output=True)
     res = json.loads(out.read_text(encoding="utf-8"))
     ms = [q["ms"] for q in res["queries"]]
     zero_ms = [q["ms"] for q in res["zero"]]

@@ -36,31 +36,24 @@ class GramDictionary:
 
     @classmethod
     def of(cls, segments: list[ExactSegment]) -> GramDictionary:
-        keys, counts, where = [], [], []
-        for s, seg in enumerate(segments):
-            for k, p in ((seg.body_keys, seg.body_ptr), (seg.head_keys, seg.head_ptr)):
-                k = np.asarray(k)
-                keys.append(k)
-                counts.append(np.diff(np.asarray(p)))
-                where.append(np.full(len(k), s, dtype=np.int64))
+        """Merged one segment table at a time into the distinct grams so far, so that building it
+        holds about two dictionaries at once, never every segment's tables together (a few MB,
+        where concatenating all tables took over 200 MB on 4x laws, which the allocator kept)."""
         words = max(1, -(-len(segments) // _WORD))
-        if not keys or not sum(len(k) for k in keys):
-            empty = np.empty(0, dtype=np.uint64)
-            return cls(empty, np.empty(0, dtype=np.int64), np.empty((0, words), dtype=np.uint64), empty,
-                       np.empty(0, dtype=np.int64))
-        k, c, w = np.concatenate(keys), np.concatenate(counts).astype(np.int64), np.concatenate(where)
-        order = np.argsort(k, kind="stable")
-        k, c, w = k[order], c[order], w[order]
-        first = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
-        present = np.zeros((len(first), words), dtype=np.uint64)
-        for i in range(words):
-            bits = np.where(w // _WORD == i, np.left_shift(np.uint64(1), (w % _WORD).astype(np.uint64)), np.uint64(0))
-            present[:, i] = np.bitwise_or.reduceat(bits, first)
-        uk, uc = k[first], np.add.reduceat(c, first)
-        bigram = uk > _MASK
-        swapped = ((uk[bigram] & np.uint64(_MASK)) << np.uint64(_CHAR_BITS)) | (uk[bigram] >> np.uint64(_CHAR_BITS))
+        keys = np.empty(0, dtype=np.uint64)
+        counts = np.empty(0, dtype=np.int64)
+        present = np.empty((0, words), dtype=np.uint64)
+        for s, seg in enumerate(segments):
+            bit = np.uint64(1) << np.uint64(s % _WORD)
+            for k, p in ((seg.body_keys, seg.body_ptr), (seg.head_keys, seg.head_ptr)):
+                k, c = np.asarray(k), np.diff(np.asarray(p)).astype(np.int64)
+                seen = np.zeros((len(k), words), dtype=np.uint64)
+                seen[:, s // _WORD] = bit
+                keys, counts, present = _merge(keys, counts, present, k, c, seen)
+        bigram = keys > _MASK
+        swapped = ((keys[bigram] & np.uint64(_MASK)) << np.uint64(_CHAR_BITS)) | (keys[bigram] >> np.uint64(_CHAR_BITS))
         order = np.argsort(swapped)
-        return cls(uk, uc, present, swapped[order], uc[bigram][order])
+        return cls(keys, counts, present, swapped[order], counts[bigram][order])
 
     def count(self, keys: np.ndarray) -> np.ndarray:
         """Postings of each key (0 for a gram the index lacks)."""
@@ -92,3 +85,17 @@ class GramDictionary:
         a = ord(right) << _CHAR_BITS
         lo, hi = np.searchsorted(self.by_second, np.array([a, a + _MASK + 1], dtype=np.uint64))
         return (self.by_second[lo:hi] & np.uint64(_MASK)).astype(np.int64), self.by_second_counts[lo:hi]
+
+
+def _merge(keys: np.ndarray, counts: np.ndarray, present: np.ndarray, k: np.ndarray, c: np.ndarray,
+           seen: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Two sorted gram tables as one: counts added, presence bits joined (a stable sort of two sorted
+    runs is a merge)."""
+    both = np.concatenate([keys, k])
+    order = np.argsort(both, kind="stable")
+    both = both[order]
+    first = np.flatnonzero(np.r_[True, both[1:] != both[:-1]]) if len(both) else np.zeros(0, dtype=np.int64)
+    merged_counts = np.add.reduceat(np.concatenate([counts, c])[order], first) if len(first) else counts[:0]
+    bits = np.concatenate([present, seen])[order]
+    merged_present = np.bitwise_or.reduceat(bits, first, axis=0) if len(first) else present[:0]
+    return both[first], merged_counts, merged_present

@@ -1,0 +1,71 @@
+"""The exact index's term dictionary (store/grams.py) against the segments' own gram tables."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from indexer.store.exact import _CHAR_BITS, ExactSegment, gram_keys
+from indexer.store.grams import GramDictionary
+
+TEXTS = [["防溺水", "安全教育"], ["溺水事故", "防溺水教育"], ["校车安全", "安全"], ["", "防火"]]
+
+
+@pytest.fixture
+def segments():
+    out, base = [], 0
+    for headings_bodies in TEXTS:
+        seg = ExactSegment.build(base, [headings_bodies[0]], [headings_bodies[1]])
+        base += seg.size
+        out.append(seg)
+    return out
+
+
+def brute(segments) -> dict[int, tuple[int, set[int]]]:
+    """gram → (postings in all tables of all segments, segments holding it)."""
+    out: dict[int, tuple[int, set[int]]] = {}
+    for s, seg in enumerate(segments):
+        for keys, ptr in ((seg.body_keys, seg.body_ptr), (seg.head_keys, seg.head_ptr)):
+            for k, n in zip(np.asarray(keys).tolist(), np.diff(np.asarray(ptr)).tolist(), strict=True):
+                total, where = out.get(k, (0, set()))
+                out[k] = (total + n, where | {s})
+    return out
+
+
+def test_every_gram_its_postings_and_segments(segments):
+    g, want = GramDictionary.of(segments), brute(segments)
+    assert g.keys.tolist() == sorted(want)
+    assert g.count(g.keys).tolist() == [want[k][0] for k in sorted(want)]
+    for k in sorted(want):
+        assert g.segments_holding([k]) == sorted(want[k][1]), chr(k) if k < 1 << _CHAR_BITS else k
+    assert g.count(np.array(gram_keys("没有"), dtype=np.uint64)).tolist() == [0]
+
+
+@pytest.mark.parametrize("term, where", [("防溺水", [0, 1]), ("安全", [0, 2]), ("溺水事", [1]), ("防火", [3]),
+                                         ("火灾", []), ("安全教育", [0])])
+def test_a_string_is_looked_up_only_where_all_its_grams_are(segments, term, where):
+    assert GramDictionary.of(segments).segments_holding(gram_keys(term)) == where
+
+
+def test_characters_around_one(segments):
+    g = GramDictionary.of(segments)
+    chars, n = g.following("溺")
+    assert [chr(c) for c in chars.tolist()] == ["水"] and n.tolist() == [3]  # 溺水 in 0's heading, 1's heading and body
+    chars, n = g.preceding("全")
+    assert [chr(c) for c in chars.tolist()] == ["安"] and n.tolist() == [3]
+    chars, n = g.following("防")
+    assert [chr(c) for c in chars.tolist()] == ["溺", "火"]  # in code point order
+
+
+def test_more_than_sixty_four_segments_are_told_apart():
+    segments, base = [], 0
+    for i in range(70):
+        seg = ExactSegment.build(base, [""], ["公共" if i in (0, 63, 64, 69) else "其他"])
+        base += seg.size
+        segments.append(seg)
+    assert GramDictionary.of(segments).segments_holding(gram_keys("公共")) == [0, 63, 64, 69]
+
+
+def test_an_empty_index():
+    g = GramDictionary.of([])
+    assert g.segments_holding(gram_keys("教育")) == [] and g.following("教")[0].tolist() == []
