@@ -121,7 +121,10 @@ class Column:
         shape, _fortran, self.dtype = read_header(fh)
         self._offset, self._n = fh.tell(), int(shape[0])
         self._fd, self._size = fh.fileno(), self.dtype.itemsize
-        self._sample = np.asarray(self)[:: self.SAMPLE].copy() if sorted_ else None
+        # every SAMPLE-th value through a map of the file: reading the whole column to keep 1/512 of it
+        # left the process's heap holding a freed copy of each
+        self._sample = np.load(path, mmap_mode="r")[:: self.SAMPLE].copy() if sorted_ and self._n else (
+            np.empty(0, dtype=self.dtype) if sorted_ else None)
 
     def __len__(self) -> int:
         return self._n
@@ -220,8 +223,12 @@ class ExactSegment:
     def load(cls, folder: Path) -> ExactSegment:
         meta = json.loads((folder / "segment.json").read_text())
         arrays = {n: Column(folder / f"{n}.npy", sorted_=n.endswith("_keys")) for n in _ARRAYS}
-        # in memory: the byte offsets every verification reads, and the headings' small gram table
-        arrays.update({n: np.load(folder / f"{n}.npy", allow_pickle=False) for n in _BYTE_ARRAYS + _IN_MEMORY})
+        # in memory: the byte offsets every verification reads (four bytes each while the text is under
+        # 4 GB), and the headings' small gram table
+        arrays.update({n: np.load(folder / f"{n}.npy", allow_pickle=False) for n in _IN_MEMORY})
+        for n in _BYTE_ARRAYS:
+            offsets = np.load(folder / f"{n}.npy", allow_pickle=False)
+            arrays[n] = offsets.astype(np.uint32) if len(offsets) and offsets.max() < 1 << 32 else offsets
         return cls(meta["base"], FileBytes(folder / "text.utf8"), **arrays)
 
     # -- querying --------------------------------------------------------------

@@ -62,7 +62,8 @@ class IndexReader:
         self.sid_to_doc = np.load(gen / "sid_to_doc.npy")
         self.doc_to_sid = np.load(gen / "doc_to_sid.npy")
         self.n = int(self.manifest["next_sid"])
-        self.body_len = np.concatenate([s.body_length() for s in self.segments]) if self.segments else np.zeros(0)
+        lengths = [s.body_length().astype(np.int32) for s in self.segments]  # characters: a section is never 2 G
+        self.body_len = np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int32)
         live_len = self.body_len[self.live[: len(self.body_len)]]
         self.avg_body_len = float(live_len.mean()) if len(live_len) else 1.0
         self.indexed_at = _indexed_at(self.manifest, self.catalog)
