@@ -47,8 +47,8 @@ def section(res: dict, command: str) -> list[str]:
            "Build memory is the peak of the **sum** of the resident memory of the whole process tree (the build",
            "process and its two workers, which parse, analyse and write the batches), sampled every 0.2 s; PSS counts pages shared",
            "by forked processes once. Server memory is the RSS of the `edusearch serve` process after 110 API",
-           "queries and 20 result pages (in brackets: its peak, VmHWM). Query figures: each of the 110 queries",
-           "asked once.", "",
+           "queries, 36 that find nothing, 20 result pages and 5 CSV downloads of whole results (in brackets: its",
+           "peak, VmHWM). Query figures: each of the 110 queries asked once.", "",
            "    " + command, "",
            "| corpus | characters | sections | edusearch build s (CPU s) | tantivy build s (CPU s) | ratio wall (CPU) | build peak RSS MB (sum) "
            "| PSS MB | tantivy peak RSS MB | index MB | tantivy index MB | server RSS MB (peak) | in-process p50 / p95 ms "
@@ -182,7 +182,7 @@ def write(res: dict, command: str, docs: Path) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("results", type=Path, nargs="+", help="scale.json files; rows are merged by corpus size")
-    ap.add_argument("--command", default="python -m benchmarks.scale --corpus ../shared/corpus/laws --times 1,2,4")
+    ap.add_argument("--command", default="python -m benchmarks.scale --corpus ../shared/corpus/laws --times 1,4,8")
     a = ap.parse_args()
     merged: dict = {"rows": []}
     for path in a.results:

@@ -385,7 +385,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 CLEANUP_INTERVAL = 5  # seconds between closing connections idle past --channel-timeout (waitress's default: 30)
-MALLOC_ARENAS = 2  # as many as searches at work at once by default (--heavy)
+MALLOC_ARENAS = 1  # searches allocate their arrays seldom enough to share one arena
 
 
 def _few_malloc_arenas() -> None:

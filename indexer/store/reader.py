@@ -27,7 +27,7 @@ from indexer.text.analysis import load_jieba
 
 mapped.install()  # Whoosh reads its segment files in place instead of copying them
 
-MAP_BUDGET = 128 << 20  # bytes of mapped index text a reader lets stay resident (see IndexReader.trim)
+MAP_BUDGET = 96 << 20  # bytes of mapped index text a reader lets stay resident (see IndexReader.trim)
 
 
 @dataclass
