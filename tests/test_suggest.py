@@ -117,3 +117,15 @@ def test_posting_lists_decoded_with_numpy_equal_whooshs_matchers(index_dir):
         assert postings.doc_ids(leaf, "body", "没有这个词").tolist() == []
         assert postings.doc_frequency(leaf, "body", "没有这个词") == 0
     assert many > 0  # lists of several blocks were among them
+
+
+def test_posting_lists_of_an_index_without_segments():
+    """Whoosh reads an index without segments as an EmptyReader: no postings, no error."""
+    from whoosh.reading import EmptyReader
+
+    from indexer.store.schema import build_schema
+    from indexer.store.whoosh_io import postings
+
+    empty = EmptyReader(build_schema("0"))
+    assert postings.doc_frequency(empty, "body", "教育") == 0
+    assert postings.doc_ids(empty, "body", "教育").tolist() == []

@@ -24,6 +24,8 @@ _EMPTY = np.empty(0, dtype=np.int64)
 
 def doc_frequency(leaf, field: str, word: str) -> int:
     """Documents of the segment holding the word in the field (deleted ones included)."""
+    if not hasattr(leaf, "_terms"):  # an index without segments reads as Whoosh's EmptyReader
+        return 0
     terms = leaf._terms
     key = (field, leaf._text_to_bytes(field, word))
     return terms.doc_frequency(*key) if key in terms else 0
@@ -32,6 +34,8 @@ def doc_frequency(leaf, field: str, word: str) -> int:
 def doc_ids(leaf, field: str, word: str) -> np.ndarray:
     """Sorted document numbers (within the segment) of the word's postings in the field, deleted
     documents included."""
+    if not hasattr(leaf, "_terms"):
+        return _EMPTY
     terms = leaf._terms
     key = (field, leaf._text_to_bytes(field, word))
     if key not in terms:
