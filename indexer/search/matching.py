@@ -99,7 +99,7 @@ class Evaluator:
         pattern = term_pattern(t.text, t.prefix)
         heads, bodies, tfs = [], [], []
         with phase(self.timings, "candidates"):
-            where = self.r.grams.segments_holding(gram_keys(t.text))  # the others lack one of its grams
+            where = self.r.segments_holding(gram_keys(t.text))  # the others lack one of its grams
             found = [self.r.segments[i].candidates(t.text, prove=pattern is None, memo=self.reads.setdefault(i, {}))
                      for i in where]
         with phase(self.timings, "verify"):

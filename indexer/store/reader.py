@@ -27,6 +27,7 @@ from indexer.text.analysis import load_jieba
 
 mapped.install()  # Whoosh reads its segment files in place instead of copying them
 
+GRAMS_FROM = 8  # segments from which matching asks the term dictionary which ones can hold a string
 MAP_BUDGET = 96 << 20  # bytes of mapped index text a reader lets stay resident (see IndexReader.trim)
 
 
@@ -75,6 +76,7 @@ class IndexReader:
         self._runs: tuple | None = None  # (reports, first sid of each) while section_report is sorted: reports_of
         self._series: SeriesIndex | None = None
         self._grams: GramDictionary | None = None
+        self.grams_from = GRAMS_FROM
         self.first_sections = np.zeros(self.n, dtype=bool)  # each report's first section
         self.first_sections[[r.first_sid for r in self.catalog.reports]] = True
         self.n_live = max(int(self.live.sum()), 1)
@@ -130,6 +132,14 @@ class IndexReader:
                     self._doc_index = {r.doc_id: i for i, r in enumerate(self.catalog.reports)
                                        if self.report_live[i]}
         return self._doc_index.get(doc_id)
+
+    def segments_holding(self, keys: list[int]) -> list[int]:
+        """The segments (their numbers) that can hold a string of these grams: from the term dictionary
+        once there are many, so a string is not looked up where a gram is missing; every one while
+        they are few, where the dictionary would cost more memory than it saves lookups."""
+        if len(self.segments) < self.grams_from:
+            return list(range(len(self.segments)))
+        return self.grams.segments_holding(keys)
 
     @property
     def grams(self) -> GramDictionary:
