@@ -108,7 +108,10 @@ class Evaluator:
                 seg = self.r.segments[i]
                 head = seg.verify(c.head, t.text, pattern, heading=True)
                 body = seg.verify(c.body, t.text, pattern, heading=False, sure=c.body_sure)
-                tf = c.body_tf[np.searchsorted(c.body, body)] if len(body) else c.body_tf[:0]
+                if body is c.body:  # nothing was dropped (a string of one or two characters)
+                    tf = c.body_tf
+                else:
+                    tf = c.body_tf[np.searchsorted(c.body, body)] if len(body) else c.body_tf[:0]
                 heads.append(head.astype(np.int64) + seg.base)
                 bodies.append(body.astype(np.int64) + seg.base)
                 tfs.append(tf)
