@@ -301,13 +301,16 @@ class ExactSegment:
         else:
             lo, hi = self.bmids[idx] + 1, self.bstarts[idx + 1] - 1
         data = self.data.mapped() if isinstance(self.data, FileBytes) else self.data
-        if pattern is None:
-            return _find_each(data, term.encode("utf-8", "surrogatepass"), lo, hi) >= 0
-        # word boundaries are a matter of characters: decode just these sections
+        found = _find_each(data, term.encode("utf-8", "surrogatepass"), lo, hi) >= 0
+        if pattern is None or not found.any():
+            return found
+        # word boundaries are a matter of characters: decode just the sections holding the string
         search = pattern.search
-        lo, hi = lo.tolist(), hi.tolist()
-        keep = [search(data[a:b].decode("utf-8", "surrogatepass")) is not None for a, b in zip(lo, hi, strict=True)]
-        return np.fromiter(keep, dtype=bool, count=len(keep))
+        at = np.flatnonzero(found)
+        keep = [search(data[a:b].decode("utf-8", "surrogatepass")) is not None
+                for a, b in zip(lo[at].tolist(), hi[at].tolist(), strict=True)]
+        found[at] = keep
+        return found
 
     def drop_pages(self) -> None:
         """Take the pages verification mapped out of this process (see IndexReader.trim)."""
