@@ -129,3 +129,10 @@ def test_posting_lists_of_an_index_without_segments():
     empty = EmptyReader(build_schema("0"))
     assert postings.doc_frequency(empty, "body", "教育") == 0
     assert postings.doc_ids(empty, "body", "教育").tolist() == []
+
+
+def test_typo_fixes_are_looked_for_in_chinese_strings_of_two_to_twelve_characters():
+    from indexer.search.suggest import may_have_fixes
+
+    assert may_have_fixes("防弱水") and may_have_fixes("留手") and may_have_fixes("县" * 12)
+    assert not any(may_have_fixes(t) for t in ("防", "县" * 13, "pm2.5", "covid", "2008年"))

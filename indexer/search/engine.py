@@ -144,8 +144,10 @@ def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str 
 
 
 def warm(reader: IndexReader) -> None:
-    """Touch what the first query would otherwise pay for: a server calls this at start."""
+    """Touch what the first query would otherwise pay for: a server calls this at start (the term
+    dictionary too, which typo suggestions read however few segments there are)."""
     search(reader, "教育")
+    reader.grams  # noqa: B018 (built on first use)
 
 
 _FACET_LABELS = {"doc_type": "文件类型", "region": "地区层级"}
@@ -204,6 +206,8 @@ def _suggestions(reader: IndexReader, ev: Evaluator, parsed: ParsedQuery, q: str
     out: list[str] = []
     for t in parsed.positive_terms():
         if ev.term(t).df or t.raw not in q:
+            continue
+        if not suggest.may_have_fixes(t.text):
             continue
         for fix in suggest.typo_fixes(reader.grams, t.text, occurs):
             candidate = q.replace(t.raw, fix, 1)

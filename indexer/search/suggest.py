@@ -36,7 +36,7 @@ def typo_fixes(grams: GramDictionary, term: str, occurs: Callable[[str], int]) -
     first), given one at a time. Of the MAX_CHECKED likeliest, each is counted (occurs) only when it
     might come next: a string is in no more sections than its rarest gram has postings, so counting
     in that order, a string is given once no string left uncounted could have more sections."""
-    if not 2 <= len(term) <= 12 or not all(is_cjk(c) for c in term):
+    if not may_have_fixes(term):
         return
     likely: dict[str, int] = {}  # variant → how common the bigrams around its new character are
     for i in range(len(term)):
@@ -60,6 +60,11 @@ def typo_fixes(grams: GramDictionary, term: str, occurs: Callable[[str], int]) -
         i = waiting[at]
         at += 1
         heapq.heappush(counted, (-occurs(checked[i]), i))
+
+
+def may_have_fixes(term: str) -> bool:
+    """Typo fixes are looked for in Chinese strings of 2 to 12 characters (not in pm2.5, covid)."""
+    return 2 <= len(term) <= 12 and all(is_cjk(c) for c in term)
 
 
 def _between(grams: GramDictionary, left: str | None, right: str | None) -> list[tuple[str, int]]:
