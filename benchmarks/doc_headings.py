@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from indexer.ingest.headings import HEADING_MARK, parse_heading
+from indexer.ingest.headings import HEADING_MARK, parse_heading, row_cells
 from indexer.ingest.word import _antiword_headings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,10 +51,10 @@ def write_docx(lines: list[str], path: Path) -> list[str]:
     d.add_paragraph(lines[0], style="Title")
     headings, i = [], 1
     while i < len(lines):
-        if " | " in lines[i]:
+        if row_cells(lines[i]) is not None:
             rows = []
-            while i < len(lines) and " | " in lines[i]:
-                rows.append(lines[i].split(" | "))
+            while i < len(lines) and row_cells(lines[i]) is not None:
+                rows.append(row_cells(lines[i]))
                 i += 1
             table = d.add_table(rows=len(rows), cols=max(len(r) for r in rows))
             for r, row in enumerate(rows):

@@ -1,6 +1,7 @@
 """edusearch queries in one process, each asked once, with snippets and facets (a first page of 10),
 and the JSON the web app would send: each query's time, and its time per phase of the search
-(indexer/search/phases.py, timed by the search itself), for the benchmarks' per-phase profile."""
+(indexer/search/phases.py, timed by the search itself), for the benchmarks' per-phase profile; and
+beside it the concordance's first page of the same query (50 lines by year, as /kwic opens)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import time
 from pathlib import Path
 
 from indexer.search.engine import find, search, warm
+from indexer.search.kwic import kwic
 from indexer.search.matching import matching_sections
 from indexer.search.phases import Timings, phase
 from indexer.store.reader import Library
@@ -36,6 +38,10 @@ def main() -> None:
         t = time.perf_counter()
         matching_sections(reader, qd["q"])  # the matching step alone, comparable to the peers' key sets
         row["match_ms"] = (time.perf_counter() - t) * 1000
+        t = time.perf_counter()
+        lines = kwic(reader, qd["q"])  # the concordance's first page: counts per section and year, 50 lines
+        row["kwic_ms"] = (time.perf_counter() - t) * 1000
+        row["kwic_lines"] = lines.total
         if not a.no_keys:  # untimed: all keys, for recall
             keys = [f"{h.doc_id}#{h.section_id}" for _sids, hits in find(reader, qd["q"]).iter_hits(reader) for h in hits]
             row["keys"] = keys if row["mode"] == "exact" else []

@@ -11,7 +11,8 @@ from indexer.search.phases import PHASES
 
 from .common import TARGETS, pct, phase_profile
 
-LABELS = {"edusearch": "edusearch (first page: rank, facets, snippets)", "edusearch_match": "edusearch (matching only)", "brute": "brute-force scan", "sqlite": "SQLite FTS5 trigram",
+LABELS = {"edusearch": "edusearch (first page: rank, facets, snippets)", "edusearch_match": "edusearch (matching only)",
+          "edusearch_kwic": "edusearch concordance (first page: 50 lines by year)", "brute": "brute-force scan", "sqlite": "SQLite FTS5 trigram",
           "tantivy": "tantivy + jieba", "whoosh274": "Whoosh 2.7.4 + jieba (obvious)"}
 KINDS = ["1char", "2char", "3char", "4plus", "multi", "quoted", "year", "latin"]
 
@@ -23,6 +24,8 @@ def _engines(full: dict) -> dict[str, dict]:
     common = {"build_s": b["seconds"], "bytes": full["edusearch_bytes"], "rss": b["peak_rss_bytes"]}
     out = {"edusearch": {**common, "ms": [q["ms"] for q in qs]},
            "edusearch_match": {**common, "ms": [q["match_ms"] for q in qs]}}
+    if all("kwic_ms" in q for q in qs):
+        out["edusearch_kwic"] = {**common, "ms": [q["kwic_ms"] for q in qs]}
     for name, p in full["peers"].items():
         out[name] = {"build_s": p["build_seconds"], "bytes": p["index_bytes"], "rss": p["peak_rss_bytes"], "ms": p["query_ms"]}
     return out
@@ -35,6 +38,7 @@ def write_report(results: dict, queries: list[dict], docs: Path) -> None:
     docs.mkdir(exist_ok=True)
     full = results["sizes"][-1]
     engines = _engines(full)
+    peers = [n for n in engines if not n.startswith("edusearch")]
     _plot_latency(engines, queries, docs / "bench-latency-by-kind.png")
     _plot_build(results, docs / "bench-index-time.png")
     m = results["machine"]
@@ -59,12 +63,12 @@ def write_report(results: dict, queries: list[dict], docs: Path) -> None:
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, e in engines.items():
-        q = results["quality"].get(name.replace("_match", ""), {})
+        q = results["quality"].get(name, {}) if name != "edusearch_match" else results["quality"]["edusearch"]
         p50 = pct(e["ms"], 50)
         lines.append(
             f"| {LABELS.get(name, name)} | {e['build_s']:.1f} | {full['chars'] / e['build_s']:,.0f} | {e['bytes'] / 1e6:.0f} | "
             f"{e['rss'] / 1e6:.0f} | {p50:.1f} | {pct(e['ms'], 95):.1f} | {pct(e['ms'], 99):.1f} | "
-            f"{p50 / brute_p50:.2f}× | {q.get('recall', float('nan')):.4f} | {q.get('precision', float('nan')):.4f} |")
+            f"{p50 / brute_p50:.2f}× | {_share(q.get('recall'))} | {_share(q.get('precision'))} |")
     lines += [
         "",
         "edusearch's query figures include what a user's first page costs: exact matching, two-stage ranking,",
@@ -84,6 +88,8 @@ def write_report(results: dict, queries: list[dict], docs: Path) -> None:
         ("full reindex (s)", full["edusearch_build"]["seconds"], TARGETS["full_reindex_s"]),
         ("one changed file re-indexed (s, median of 3)", inc["seconds"], TARGETS["incremental_s"]),
         ("in-process query p95 (ms)", pct(inproc_ms, 95), TARGETS["inproc_p95_ms"]),
+        *([("in-process concordance first page p95 (ms)", pct(engines["edusearch_kwic"]["ms"], 95),
+            TARGETS["kwic_p95_ms"])] if "edusearch_kwic" in engines else []),
         ("HTTP /api/search p95 (ms)", http["p95"], TARGETS["http_p95_ms"]),
         ("cold `edusearch search` to first result (s, median of 5)", cold["seconds"], TARGETS["cold_s"]),
         ("server memory, peak RSS (MB)", http["rss_peak_mb"], TARGETS["server_rss_mb"]),
@@ -112,11 +118,11 @@ def write_report(results: dict, queries: list[dict], docs: Path) -> None:
     lines += ["", "![latency by query kind](bench-latency-by-kind.png)", ""]
     lines += _phase_lines(full["edusearch_inproc"])
     lines += ["## Index time by corpus size", "",
-              "| fraction | sections | chars | edusearch | " + " | ".join(LABELS.get(n, n) for n in list(engines)[2:]) + " |",
-              "|---:|---:|---:|" + "---:|" * (len(engines) - 1)]
+              "| fraction | sections | chars | edusearch | " + " | ".join(LABELS.get(n, n) for n in peers) + " |",
+              "|---:|---:|---:|" + "---:|" * (len(peers) + 1)]
     for row in results["sizes"]:
         cells = [f"{row['edusearch_build']['seconds']:.1f}"] + [
-            f"{row['peers'][n]['build_seconds']:.1f}" if n in row["peers"] else "" for n in list(engines)[2:]]
+            f"{row['peers'][n]['build_seconds']:.1f}" if n in row["peers"] else "" for n in peers]
         lines.append(f"| {row['fraction']} | {row['sections']:,} | {row['chars']:,} | " + " | ".join(cells) + " |")
     lines += ["", "![index time by corpus size](bench-index-time.png)", ""]
     misses = results["quality"]["edusearch"]["queries_missing_results"]
@@ -142,6 +148,10 @@ def _phase_lines(inproc: dict) -> list[str]:
                   f"answered with its suggestions: p50 {pct(ms, 50):.1f} ms, slowest {max(ms):.1f} ms "
                   f"({max(zero, key=lambda q: q['ms'])['q']})."]
     return [*lines, ""]
+
+
+def _share(x: float | None) -> str:
+    return "—" if x is None else f"{x:.4f}"  # the concordance returns lines, not a set of sections to score
 
 
 def _kept_sections(md: Path) -> list[str]:

@@ -10,6 +10,7 @@ measured in the same run. Each engine runs in its own process.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import shutil
 import socket
@@ -98,9 +99,9 @@ def rss_kb(pid: int, field: str = "VmRSS") -> int:
 EXPORTS = ["个人信息", "行政复议", "义务教育", "突发事件", "知识产权 保护"]  # downloads asked after the pages
 
 
-def http(index: Path, queries: list[dict], zero: list[dict] | None = None) -> dict:
-    """The queries over /api/search, timed; then the zero-result ones (timed apart), 20 result pages and
-    the EXPORTS as CSV, untimed: the server's resident memory is read at the start, the end and its peak."""
+@contextlib.contextmanager
+def serving(index: Path):
+    """`edusearch serve` on a free port, once it answers: (its address, its process), stopped after."""
     port = free_port()
     proc = subprocess.Popen([*edusearch_cmd(), "serve", "--index", str(index), "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
@@ -112,6 +113,16 @@ def http(index: Path, queries: list[dict], zero: list[dict] | None = None) -> di
                 break
             except OSError:
                 time.sleep(0.2)
+        yield base, proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def http(index: Path, queries: list[dict], zero: list[dict] | None = None) -> dict:
+    """The queries over /api/search, timed; then the zero-result ones (timed apart), 20 result pages and
+    the EXPORTS as CSV, untimed: the server's resident memory is read at the start, the end and its peak."""
+    with serving(index) as (base, proc):
         started_rss = rss_kb(proc.pid)
 
         def timed(qs: list[dict]) -> list[float]:
@@ -139,9 +150,6 @@ def http(index: Path, queries: list[dict], zero: list[dict] | None = None) -> di
                 refused.append(f"{q}: {e.code}")
         return {"ms": ms, **summary(ms), "zero_ms": zero_ms, "exports_refused": refused, "rss_start_mb": started_rss / 1024,
                 "rss_end_mb": rss_kb(proc.pid) / 1024, "rss_peak_mb": rss_kb(proc.pid, "VmHWM") / 1024}
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def cold(index: Path) -> dict:

@@ -1,7 +1,7 @@
 """Web-page main-content extraction: the project's own rules against trafilatura and readability-lxml.
 
 Each page in tests/fixtures/formats/web/ has beside it the report text a reader would keep
-(NAME.txt: title, headings and paragraphs one a line, table rows as `cell | cell`). Every
+(NAME.txt: title, headings and paragraphs one a line, table rows as `| cell | cell |`). Every
 extractor's output is scored by characters (whitespace and `|` left out, matched in order):
 precision = kept characters that are report text, recall = report characters kept. `lines` is
 the share of expected lines that come out as a line of their own, exactly: a heading run into

@@ -1,22 +1,37 @@
-"""Make docs/screenshot.png: the results page for 教育公平, as a browser shows it.
+"""Make docs/screenshot.png: the results page for 校园安全 as a new user sees it, over the bundled reports
+(seeds/ and the report fixtures of tests/), in a desktop browser window.
 
-    edusearch reindex ../shared/corpus/gov-work-reports && edusearch serve &   (the reports beside the seeds)
-    python docs/screenshot.py [BASE_URL]     (default http://127.0.0.1:8000, that running `edusearch serve`)
-Needs Debian's chromium and a CJK font (fonts-wqy-microhei) for the picture to read.
+    python docs/screenshot.py
+
+Indexes those folders into a temporary folder, serves them with `edusearch serve`, takes the picture
+with Playwright and Debian's chromium, and writes it with a 64-colour palette (a third of the size).
+Needs a CJK font (Debian: fonts-wqy-microhei) for the picture to read.
 """
 
 import sys
+import tempfile
 from pathlib import Path
+from urllib.parse import quote
 
+from PIL import Image
 from playwright.sync_api import sync_playwright
 
-base = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from helpers import CORPUS, running_server  # noqa: E402
+
+from indexer.store.build import reindex  # noqa: E402
+
+WIDTH, HEIGHT = 1280, 860
 out = Path(__file__).with_name("screenshot.png")
-with sync_playwright() as p:
-    browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-    page = browser.new_page(viewport={"width": 1200, "height": 860})
-    page.goto(base + "/search?q=%E6%95%99%E8%82%B2%E5%85%AC%E5%B9%B3")
-    page.screenshot(path=str(out))
-    browser.close()
-print(out)
+with tempfile.TemporaryDirectory() as tmp:
+    reindex(Path(tmp) / "index", list(CORPUS), progress=False)
+    with running_server(Path(tmp) / "index", Path(tmp) / "serve.log") as (url, _proc), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
+        page.goto(url + "/search?q=" + quote("校园安全"))
+        page.screenshot(path=str(out))
+        browser.close()
+Image.open(out).convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(out, optimize=True)
+print(out, out.stat().st_size, "bytes")

@@ -7,6 +7,9 @@ app call, with their results as Python objects and data frames.
     for h in hits: ...                   # every hit, in result order
     hits.to_pandas()                     # pip install -e '.[pandas]'
     ix.trend(["防溺水", "校园欺凌"]); ix.report(h.doc_id)
+    ix.kwic("防溺水", sort="left").to_pandas()   # every occurrence with its context
+    ix.collocates("防溺水", by=5)               # words near it more often than chance
+    ix.compare(older_id, newer_id); ix.series(h.doc_id, "防溺水")
 
 Filters are keyword arguments read exactly as the URL and `--year`/`--date` read them (Filters in
 indexer/search/facets.py): year="2015-2020" or "2015年", date="2016-01..2016-06", type=, region=,
@@ -18,24 +21,40 @@ server's); each iteration over Hits belongs to the thread that started it.
 
 from __future__ import annotations
 
+import difflib
+import operator
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TypedDict, Unpack
 
+from indexer.search.collocates import Collocates, collocates
+from indexer.search.compare import Comparison, compare, missing
 from indexer.search.engine import SORTS, find
 from indexer.search.export import plain
-from indexer.search.facets import Filters
-from indexer.search.limits import EXPORT_BATCH
+from indexer.search.facets import Filters, missing_day
+from indexer.search.kwic import SORTS as KWIC_SORTS
+from indexer.search.kwic import KwicLine, kwic_lines, line_dict
+from indexer.search.limits import (
+    COLLOCATE_LIMIT,
+    COLLOCATE_MAX_WINDOW,
+    COLLOCATE_WINDOW,
+    EXPORT_BATCH,
+    KWIC_MAX_WIDTH,
+    KWIC_WIDTH,
+    RERANK_MAX,
+)
 from indexer.search.mentions import count_mentions
+from indexer.search.parser import WITHIN
 from indexer.search.report import ReportView, get_report
 from indexer.search.results import SearchResults
 from indexer.search.trend import MEASURES, Trend, trend
+from indexer.search.versions import SeriesPassages, series_passages
 from indexer.store.generations import NoIndex, OldIndex, reindex_running
 from indexer.store.reader import IndexReader, Library, Stats
 
-__all__ = ["open_index", "Index", "Hits", "Hit", "TrendResult", "IndexUnavailable", "ReportNotFound"]
+__all__ = ["open_index", "Index", "Hits", "Hit", "TrendResult", "Concordance", "IndexUnavailable", "ReportNotFound"]
 
 
 class IndexUnavailable(Exception):
@@ -81,30 +100,71 @@ class Index:
         self._closed = False
         self._reader()  # a missing index is said now, not at the first search
 
-    def search(self, q: str, *, sort: str = "relevance", **filters: Unpack[FilterArgs]) -> Hits:
-        """Every section the query matches (engine.find), best first or by date (sort="newest" | "oldest")."""
+    def search(self, q: str, *, sort: str = "relevance", within: str | None = None,
+               **filters: Unpack[FilterArgs]) -> Hits:
+        """Every section the query matches (engine.find), best first or by date (sort="newest" | "oldest");
+        within="sentence" | "paragraph": the query's terms in one sentence or paragraph (the form's 词间关系)."""
         if sort not in SORTS:
             raise ValueError(f"排序方式只能是 {' / '.join(SORTS)}，而不是“{sort}”。 / sort must be one of "
                              f"{', '.join(SORTS)}, not {sort!r}")
         reader = self._reader()
-        return Hits(self, reader, find(reader, q, make_filters(**filters), sort))
+        return Hits(self, reader, find(reader, _query(q), keyword_filters(filters), sort, need=RERANK_MAX,
+                                         within=_scope(within)))  # as pages order them
 
-    def trend(self, queries: str | list[str], *, by: str | None = None, **filters: Unpack[FilterArgs]) -> TrendResult:
+    def trend(self, queries: str | list[str], *, by: str | None = None, within: str | None = None,
+              **filters: Unpack[FilterArgs]) -> TrendResult:
         """Per year, the reports, sections and mentions of each query (up to 6) and the share of that year's
         reports (trend.trend); by: the measure trend.table() shows (reports | sections | mentions | share)."""
         if by is not None and by not in MEASURES:
             raise ValueError(f"统计口径只能是 {' / '.join(MEASURES)}，而不是“{by}”。 / by must be one of "
                              f"{', '.join(MEASURES)}, not {by!r}")
-        tr = trend(self._reader(), [queries] if isinstance(queries, str) else list(queries), make_filters(**filters), by)
+        asked = [queries] if isinstance(queries, str) else list(queries) if isinstance(queries, list | tuple) else [queries]
+        tr = trend(self._reader(), [_query(q) for q in asked], keyword_filters(filters), by, within=_scope(within))
         return TrendResult(**{f.name: getattr(tr, f.name) for f in fields(Trend)})
 
-    def report(self, doc_id: str, q: str | None = None) -> ReportView:
+    def report(self, doc_id: str, q: str | None = None, within: str | None = None) -> ReportView:
         """A whole report as its page shows it: metadata, parts, and every section with its text and HTML,
         q's occurrences marked in the HTML (report.get_report)."""
-        view = get_report(self._reader(), doc_id, q)
+        view = get_report(self._reader(), doc_id, q, within=_scope(within))
         if view is None:
             raise ReportNotFound(f"索引中没有这份报告：{doc_id} / no report {doc_id!r} in {self.root}")
         return view
+
+    def kwic(self, q: str, *, width: int = KWIC_WIDTH, sort: str = "year", **filters: Unpack[FilterArgs]) -> Concordance:
+        """Every occurrence of the query with `width` characters either side, cut at its section's
+        edge (kwic.kwic_lines, what /kwic.csv writes); sort: year | left | right | report."""
+        if sort not in KWIC_SORTS:
+            raise ValueError(f"排序方式只能是 {' / '.join(KWIC_SORTS)}，而不是“{sort}”。 / sort must be one of "
+                             f"{', '.join(KWIC_SORTS)}, not {sort!r}")
+        _within("width", width, KWIC_MAX_WIDTH)
+        return Concordance(kwic_lines(self._reader(), _query(q), keyword_filters(filters), width=width, sort=sort))
+
+    def collocates(self, q: str, *, window: int = COLLOCATE_WINDOW, by: int | None = None,
+                   limit: int = COLLOCATE_LIMIT, **filters: Unpack[FilterArgs]) -> Collocates:
+        """The words within `window` words of the query more often than chance, ranked by log-likelihood
+        (collocates.collocates); by: years per period, each period ranked on its own."""
+        _within("window", window, COLLOCATE_MAX_WINDOW)
+        if by is not None:
+            _within("by", by, 10_000)
+        return collocates(self._reader(), _query(q), keyword_filters(filters), window=window, by=by, limit=max(1, int(limit)))
+
+    def compare(self, older: str, newer: str) -> Comparison:
+        """What changed from one version of a report to another: sections aligned, sentences added and
+        removed (compare.compare, what /compare shows)."""
+        reader = self._reader()
+        found = compare(reader, older, newer)
+        if found is None:
+            gone = missing(reader, older, newer)
+            raise ReportNotFound(f"索引中没有这份报告：{gone} / no report {gone!r} in {self.root}")
+        return found
+
+    def series(self, doc_id: str, q: str = "") -> SeriesPassages:
+        """A report's versions across the years, oldest first, each with its sections matching q
+        (versions.series_passages, what /series shows)."""
+        found = series_passages(self._reader(), doc_id, _query(q))
+        if found is None:
+            raise ReportNotFound(f"索引中没有这份报告：{doc_id} / no report {doc_id!r} in {self.root}")
+        return found
 
     def stats(self) -> Stats:
         """What the index holds: files, reports, sections, years, sources, what was skipped."""
@@ -139,6 +199,8 @@ class Index:
 
 
 def _unavailable(root: Path, e: NoIndex) -> str:
+    if root.exists() and not root.is_dir():
+        return f"{root} 是一个文件，不是索引文件夹。 / {root} is a file, not an index folder"
     if reindex_running(root):
         return (f"{root} 的索引正在建立（edusearch reindex 还在运行），建好后再打开。 / the index in {root} is "
                 "being built by a reindex that is still running: open it again when it finishes")
@@ -147,27 +209,65 @@ def _unavailable(root: Path, e: NoIndex) -> str:
     return f"{root} 里还没有索引：请先运行 edusearch reindex。 / {e}"
 
 
+class UnknownFilter(TypeError, ValueError):
+    """A keyword no method takes: a TypeError as Python's own for an unexpected keyword, and a ValueError as
+    for every other filter it cannot read."""
+
+
+def keyword_filters(given: dict) -> Filters:
+    """make_filters(**given), a misspelt keyword named with the one meant (yaer= → year=) in a ValueError
+    instead of Python's "unexpected keyword argument"."""
+    known = list(FilterArgs.__annotations__)
+    for name in given:
+        if name not in known:
+            near = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+            hint = f"是不是 {near[0]}=？" if near else ""
+            raise UnknownFilter(f"没有“{name}”这个筛选条件：{hint}可用的有 {'、'.join(k + '=' for k in known)}。 / "
+                             f"unknown filter {name}={'; did you mean ' + near[0] + '=?' if near else ''} "
+                             f"(filters: {', '.join(known)})")
+    return make_filters(**given)
+
+
+def _query(q) -> str:
+    """The query, which must be text: ix.search(2016) means a year filter, said so."""
+    if isinstance(q, str):
+        return q
+    hint = f"按年份筛选请写 year={q}，例如 ix.search(\"美育\", year={q})。 / to filter by year write year={q}" \
+        if isinstance(q, int) and not isinstance(q, bool) else \
+        "检索式是一个字符串，例如 \"美育 year:2016\"。 / a query is one string, e.g. \"美育 year:2016\""
+    raise TypeError(f"检索式须是字符串，而不是 {type(q).__name__}：{hint}")
+
+
 def make_filters(year: str | int | tuple | None = None, date: str | tuple | None = None, type: str | None = None,
                  region: str | None = None, province: str | None = None, issuer: str | None = None,
                  docno: str | None = None) -> Filters:
     """Keyword filters → the search layer's Filters, years and dates read by its one reader of them
-    (year: 2019, 2015-2020, 2015年, 2015-, -2020, unknown, or (2015, None); date: 2016, 2016-06, 2016-06-07,
+    (year: 2019, 2015-2020, 2015年, 2015-, -2020, 2015,2018,2020, 近五年, unknown, or (2015, None); date: 2016, 2016-06, 2016-06-07,
     2016-01..2016-06, or a pair of them); ValueError, in Chinese and English, for what it cannot read."""
     if isinstance(year, tuple | list):
         year = "-".join("" if y is None else str(y) for y in year)
     try:
         f = Filters.for_year(None if year is None else str(year))
     except ValueError as e:
-        raise ValueError(f"年份“{year}”看不懂：可写 2019、2015-2020、2015年、2015-、-2020 或 unknown。 / {e}") from None
+        raise ValueError(f"年份“{year}”看不懂：可写 2019、2015-2020、2015年、2015-、-2020、2015,2018,2020、近五年 或 unknown。 / {e}") from None
     if isinstance(date, tuple | list):
         date = "..".join("" if d is None else str(d) for d in date)
     try:
         f.set_date(None if date is None else str(date))
     except ValueError as e:
+        if why := missing_day(str(date)):
+            raise ValueError(f"日期“{date}”不存在：{why}。 / {e}") from None
         raise ValueError(f"日期“{date}”看不懂：可写 2016、2016-06、2016-06-07 或 2016-01..2016-06。 / {e}") from None
     f.doc_type, f.region, f.province, f.issuer, f.doc_no = (v or None for v in (type, region, province, issuer, docno))
     return f
 
+
+def _scope(within: str | None) -> str | None:
+    """The 词间关系 keyword checked as the URL's within= is: sentence, paragraph, or None for the section."""
+    if within not in (None, *WITHIN):
+        raise ValueError(f"词间关系只能是 {' / '.join(WITHIN)}，而不是“{within}”。 / within must be one of "
+                         f"{', '.join(WITHIN)} or None, not {within!r}")
+    return within
 
 
 @dataclass
@@ -246,6 +346,12 @@ class Hits:
             yield from self._read(start, start + EXPORT_BATCH, snippets)
 
     def __getitem__(self, key: int | slice) -> Hit | list[Hit]:
+        if not isinstance(key, slice):
+            try:
+                key = operator.index(key)
+            except TypeError:
+                raise TypeError(f"结果按位置（整数）或切片取，而不是 {type(key).__name__}：hits[0]、hits[:10]。 / hits are "
+                                f"indexed by an int or a slice, not {type(key).__name__}") from None
         if isinstance(key, slice):
             picked = range(len(self))[key]
             if picked.step == 1:
@@ -322,6 +428,27 @@ class TrendResult(Trend):
                              "sections": p.sections, "mentions": p.mentions, "share": p.share})
         columns = ["query", "year", "indexed", "reports", "sections", "mentions", "share"]
         return pd.DataFrame(rows, columns=columns).astype({"year": "Int64", "share": "float64"})
+
+
+class Concordance(list[KwicLine]):
+    """Every line of a concordance (kwic.KwicLine: left, match, right, report, year, place, link), and a
+    DataFrame of them."""
+
+    def to_pandas(self):
+        """One row per occurrence, the columns of KwicLine (heading_path joined with › ), years nullable."""
+        pd = _pandas()
+        rows = []
+        for line in self:
+            d = line_dict(line)
+            d["heading_path"] = " › ".join(d["heading_path"])
+            rows.append(d)
+        return pd.DataFrame(rows, columns=[f.name for f in fields(KwicLine)]).astype({"year": "Int64"})
+
+
+def _within(name: str, value: int, most: int) -> None:
+    if not isinstance(value, int) or not 1 <= value <= most:
+        raise ValueError(f"{name} 须是 1 到 {most} 的整数，而不是“{value}”。 / {name} must be an integer "
+                         f"from 1 to {most}, not {value!r}")
 
 
 def _pandas():

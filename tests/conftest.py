@@ -1,10 +1,12 @@
 """Shared fixtures: the seed text, the loaded dictionary, a built index of the seeds and our own report fixtures
-(and one of our official documents), the app."""
+(and one of our official documents), the app, and one headless Chromium per browser-test module."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
-from helpers import CORPUS, GONGWEN, SEED_003
+from helpers import ARGS, CHROMIUM, CORPUS, GONGWEN, SEED_003
 
 
 @pytest.fixture
@@ -62,3 +64,15 @@ def app(index_dir):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per test module (Playwright driving Debian's chromium)."""
+    from playwright.sync_api import sync_playwright
+
+    assert os.path.exists(CHROMIUM), "Debian's chromium is needed (apt-get install chromium); .ci/run installs it"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()

@@ -25,6 +25,13 @@ COUNTY = [
                         "全面提高教育质量，办好人民满意的教育。"]),
 ]
 CHARS_PER_LINE = 28
+# a 年报 whose subsections start their paragraph (an inline heading), the first wrapped in a word (依申|请)
+INLINE_HEADINGS = [
+    (None, ["2024年，县教育局认真落实政府信息公开各项要求，主动公开和依申请公开工作稳步推进。现将有关情况报告如下。"]),
+    ("一、总体情况", ["（一）依申请公开情况。根据《条例》和上级部门关于依申请办理的规范要求，健全受理、登记、"
+                  "审核、答复各环节，全年受理政府信息公开申请17件，均在法定期限内予以答复。",
+                  "（二）政府信息管理情况。严格执行先审后发制度，全年清理过期信息120条。"]),
+]
 
 
 def county_paragraphs() -> list[str]:
@@ -45,8 +52,9 @@ def wrap(paragraph: str, width: int = CHARS_PER_LINE) -> list[str]:
 
 
 def make_county_pdf(path: Path, lines_per_page: int = 14, footer: str = "- {n} -",
-                    title: tuple[str, ...] = (COUNTY_TITLE,)) -> Path:
-    """The county report set in STSong-Light: hard-wrapped lines, a running header, '- N -' footers."""
+                    title: tuple[str, ...] = (COUNTY_TITLE,), report: list = COUNTY) -> Path:
+    """The county report (or another in its shape) set in STSong-Light: hard-wrapped lines, a running
+    header, '- N -' footers."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -54,7 +62,7 @@ def make_county_pdf(path: Path, lines_per_page: int = 14, footer: str = "- {n} -
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     rows: list[tuple[str, int]] = [(line, 18) for line in title]
-    for heading, paragraphs in COUNTY:
+    for heading, paragraphs in report:
         if heading:
             rows.append((heading, 14))
         for p in paragraphs:
@@ -175,6 +183,40 @@ def make_plan_docx(path: Path) -> Path:
             num_pr.get_or_add_numId().set(qn("w:val"), "90")
     doc.core_properties.title = "模板"
     doc.core_properties.created = datetime.datetime(2019, 3, 1)
+    doc.save(str(path))
+    return path
+
+
+TABLE_TITLE = "2023年青山县教育局教育统计工作总结"
+# the report's table as a reader sees it: a header row, rows of figures, a note merged across the row
+STATS_TABLE = [
+    ["项目", "2019年", "2020年", "2021年", "2022年", "2023年"],
+    ["学前三年毛入园率", "88.0%", "89.6%", "90.4%", "91.2%", "93.5%"],
+    ["小学净入学率", "99.8%", "99.9%", "99.9%", "99.9%", "100%"],
+    ["初中巩固率（A|B类*合计）", "97.0%", "97.5%", "97.9%", "98.1%", "98.6%"],
+]
+STATS_NOTE = "注：2023年数据为快报数"
+STATS_BOX = "说明：以上数据来自全县教育事业统计年报。"
+
+
+def make_table_docx(path: Path) -> Path:
+    """A report with a Word table (its last row one cell merged across it) and a one-column table
+    that only boxes a paragraph."""
+    import docx
+
+    doc = docx.Document()
+    doc.add_paragraph(TABLE_TITLE, style="Title")
+    doc.add_paragraph("一、主要指标", style="Heading 1")
+    doc.add_paragraph("全县主要教育指标如下表。")
+    table = doc.add_table(rows=len(STATS_TABLE) + 1, cols=len(STATS_TABLE[0]))
+    for r, row in enumerate(STATS_TABLE):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    note = table.cell(len(STATS_TABLE), 0).merge(table.cell(len(STATS_TABLE), len(STATS_TABLE[0]) - 1))
+    note.text = STATS_NOTE
+    doc.add_table(rows=1, cols=1).cell(0, 0).text = STATS_BOX
+    doc.add_paragraph("二、防溺水工作", style="Heading 1")
+    doc.add_paragraph("开展防溺水专项教育，覆盖全县中小学生。")
     doc.save(str(path))
     return path
 

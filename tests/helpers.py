@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,17 +69,21 @@ def brute_hits(q: str, *paths: Path) -> dict[tuple[str, str], int]:
 
 
 def _occurrences(hay: str, needle: str) -> int:
+    return len(occurrence_spans(hay, needle))
+
+
+def occurrence_spans(hay: str, needle: str) -> list[tuple[int, int]]:
     """Non-overlapping occurrences of needle in hay that do not run on into a longer Latin word or number."""
-    n, i = 0, hay.find(needle)
+    out, i = [], hay.find(needle)
     while i >= 0:
         before = hay[i - 1] if i else ""
         after = hay[i + len(needle)] if i + len(needle) < len(hay) else ""
         if not continues_word(needle[0], before) and not continues_word(needle[-1], after):
-            n += 1
+            out.append((i, i + len(needle)))
             i = hay.find(needle, i + len(needle))
         else:
             i = hay.find(needle, i + 1)
-    return n
+    return out
 
 
 def check_page(reader, q: str, res) -> None:
@@ -146,3 +151,9 @@ def running_server(index_dir: Path, logfile: Path, *options: str):
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=10)
+
+
+# Chromium for the browser tests: Debian's, driven by Playwright (the `browser` fixture in conftest.py)
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]

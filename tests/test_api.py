@@ -18,12 +18,16 @@ from helpers import GONGWEN, GOV, ROOT, SEEDS, brute_hits
 import indexer
 from indexer import api
 from indexer.api import Hit, Hits, IndexUnavailable, ReportNotFound, TrendResult, open_index
+from indexer.search.collocates import collocates
+from indexer.search.compare import compare
 from indexer.search.engine import find, search
 from indexer.search.export import plain
 from indexer.search.facets import Filters
+from indexer.search.kwic import kwic_lines
 from indexer.search.mentions import count_mentions
 from indexer.search.report import get_report
 from indexer.search.trend import trend
+from indexer.search.versions import series_passages
 from indexer.store import generations
 from indexer.store.build import reindex
 from indexer.store.reader import Library
@@ -94,6 +98,10 @@ def test_readme_session_runs_as_written(folder, request, monkeypatch, capsys):
     assert f"\n{notices.total} 个章节在 2015–2020 年的通知里" in out
     assert "校车" in out and "query" in out  # the trend's pivot table
     assert all(f"{s.section_id} {s.heading}" in out for s in report.sections)
+    with open_index(work / "index") as ix:
+        lines = kwic_lines(ix._reader(), "防溺水", width=10, sort="left")
+        first_line = next(lines)
+    assert f"{first_line.left:>10}【{first_line.match}】{first_line.right}" in out
 
 
 # -- search ------------------------------------------------------------------------------------------
@@ -211,8 +219,38 @@ def test_bad_sort_measure_or_filter_name_raise(ix):
         ix.search("教育", sort="best")
     with pytest.raises(ValueError, match="reports, sections, mentions, share"):
         ix.trend(["教育"], by="count")
-    with pytest.raises(TypeError, match="yaer"):
-        ix.search("教育", yaer="2015")
+    for method in (ix.search, ix.kwic, ix.collocates, ix.trend):
+        with pytest.raises(ValueError, match="没有“yaer”这个筛选条件：是不是 year=？.* did you mean year=") as e:
+            method("教育", yaer="2015")
+        assert isinstance(e.value, TypeError)  # as Python says an unexpected keyword
+    with pytest.raises(ValueError, match="没有“colour”这个筛选条件：可用的有 year="):
+        ix.search("教育", colour="red")
+
+
+@pytest.mark.parametrize("q", [2016, ["教育"], None, b"\xe6\x95\x99"])
+def test_a_query_that_is_not_text_is_refused_saying_so(ix, q):
+    with pytest.raises(TypeError, match=f"检索式须是字符串，而不是 {type(q).__name__}") as e:
+        ix.search(q)
+    assert ("year=2016" in str(e.value)) == (q == 2016)
+    with pytest.raises(TypeError, match="检索式须是字符串"):
+        ix.trend(["教育", q])
+
+
+def test_hits_are_indexed_by_position_only(ix):
+    import numpy as np
+
+    hits = ix.search("教育")
+    assert hits[np.int64(1)] == hits[1]
+    for key in ("a", 1.5, None):
+        with pytest.raises(TypeError, match="结果按位置（整数）或切片取.* hits are indexed by an int or a slice"):
+            hits[key]
+
+
+def test_a_file_is_not_an_index(tmp_path):
+    f = tmp_path / "passwd"
+    f.write_text("root:x:0:0\n", encoding="utf-8")
+    with pytest.raises(IndexUnavailable, match="是一个文件，不是索引文件夹"):
+        open_index(f)
 
 
 # -- to_pandas ---------------------------------------------------------------------------------------
@@ -274,7 +312,7 @@ def test_report_is_the_report_page(ix, reader):
     h = ix.search("防溺水", type="通知")[0]
     view = ix.report(h.doc_id, q="防溺水")
     assert view.to_dict() == get_report(reader, h.doc_id, "防溺水").to_dict()
-    assert view.marks > 0 and any("<mark>防溺水</mark>" in s.body_html for s in view.sections)
+    assert view.marks == view.mark_window.total > 0 and any("<mark>防溺水</mark>" in s.body_html for s in view.sections)
     assert all(s.text for s in view.sections[1:]) and view.doc_no == h.doc_no
     with pytest.raises(ReportNotFound) as e:
         ix.report("no/such/report.txt")
@@ -344,6 +382,27 @@ def test_a_reindex_is_seen_by_the_next_call_and_hits_keep_their_generation(tmp_p
         assert {h.doc_id for h in after} > {h.doc_id for h in listed}
 
 
+def test_hits_unread_before_several_reindexes_still_read_their_generation(tmp_path):
+    """The first read of a search's hits may come after the generation it ran on has been replaced twice:
+    the generation stays on disk while they hold it (its removal once released: the cleanup tests in test_reindex)."""
+    src = tmp_path / "src"
+    src.mkdir()
+    files = sorted(GOV.glob("*.txt"))
+    shutil.copy(files[0], src)
+    root = tmp_path / "index"
+    reindex(root, [src], progress=False)
+    first = generations.current(root)
+    with open_index(root) as ix:
+        kept = ix.search("教育")  # nothing read from it yet
+        for f in files[1:4]:
+            shutil.copy(f, src)
+            reindex(root, progress=False)
+        assert first.is_dir() and generations.current(root) != first
+        listed = list(kept)
+        assert kept.total_documents == 1 and listed and listed[0].text() and listed[0].snippet()
+        assert {h.doc_id for h in listed} == {h.doc_id for h in ix.search("教育") if h.source == files[0].name}
+
+
 def test_library_close_lets_the_next_reader_open_again(workdir):
     lib = Library(workdir / "index")
     first = lib.reader()
@@ -392,3 +451,61 @@ def test_import_indexer_stays_cheap_and_exports_the_api():
     assert indexer.open_index is open_index and indexer.Hits is Hits and "open_index" in dir(indexer)
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         indexer.nothing  # noqa: B018
+
+
+# -- concordance, collocates, versions ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sort", ["year", "left", "right", "report"])
+def test_kwic_lists_every_line_of_the_concordance(ix, reader, sort):
+    lines = ix.kwic("防溺水", width=12, sort=sort, year="2000-")
+    expected = list(kwic_lines(reader, "防溺水", Filters.for_year("2000-"), width=12, sort=sort))
+    assert lines == expected and len(lines) > 1
+    assert all(line.match == "防溺水" and len(line.left) <= 12 and len(line.right) <= 12 for line in lines)
+
+
+def test_kwic_to_pandas_has_a_row_per_line(ix):
+    pytest.importorskip("pandas")
+    lines = ix.kwic("教育", width=5)
+    df = lines.to_pandas()
+    assert len(df) == len(lines) and list(df["match"]) == [line.match for line in lines]
+    assert list(df["heading_path"]) == [" › ".join(line.heading_path) for line in lines]
+
+
+def test_kwic_and_collocates_refuse_what_they_cannot_read(ix):
+    for call in (lambda: ix.kwic("教育", sort="middle"), lambda: ix.kwic("教育", width=0),
+                 lambda: ix.collocates("教育", window=99), lambda: ix.collocates("教育", by=0),
+                 lambda: ix.kwic("教育", year="明年")):
+        with pytest.raises(ValueError):
+            call()
+
+
+def test_collocates_are_the_search_layers(ix, reader):
+    got = ix.collocates("防溺水", window=3, by=5, limit=7)
+    want = collocates(reader, "防溺水", Filters(), window=3, by=5, limit=7)
+    assert dataclasses.replace(got, took_ms=0) == dataclasses.replace(want, took_ms=0)
+    assert got.periods and all(len(p.collocates) <= 7 for p in got.periods)
+
+
+def test_compare_and_series_are_the_pages(ix, reader):
+    a, b = reader.catalog.reports[0].doc_id, reader.catalog.reports[1].doc_id
+    assert ix.compare(a, b).to_dict() == compare(reader, a, b).to_dict()
+    assert ix.series(a, "教育").to_dict() == series_passages(reader, a, "教育").to_dict()
+    with pytest.raises(ReportNotFound):
+        ix.compare(a, "no-such-report")
+    with pytest.raises(ReportNotFound):
+        ix.series("no-such-report")
+
+
+def test_within_is_the_forms_choice_and_proximity_the_query_languages(ix, reader):
+    """ix.search("防溺水 /句 家长") and within= give what find gives; mentions count what is marked."""
+    for q, within, typed in (("安全 教育", "sentence", "安全 /句 教育"), ("安全 教育", "paragraph", "安全 /段 教育")):
+        hits = ix.search(q, within=within)
+        assert keys(hits) == keys(ix.search(typed)) == keys(find(reader, typed).hits(reader, 0, 10000))
+        assert 0 < len(hits) < len(ix.search(q))
+        assert [h.mentions for h in hits] == count_mentions(reader, find(reader, typed).sids, find(reader, typed).needles).tolist()
+        assert ix.trend(q, within=within).within == within
+        doc = ix.report(hits[0].doc_id, q, within=within)
+        assert doc.marks == get_report(reader, hits[0].doc_id, typed).marks < get_report(reader, hits[0].doc_id, q).marks
+    with pytest.raises(ValueError, match="sentence, paragraph"):
+        ix.search("教育", within="word")

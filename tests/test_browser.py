@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 from helpers import running_server
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 
 pytestmark = pytest.mark.browser
 
@@ -19,17 +12,6 @@ pytestmark = pytest.mark.browser
 def server(index_dir, tmp_path_factory):
     with running_server(index_dir, tmp_path_factory.mktemp("browser") / "serve.log") as (url, _proc):
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert os.path.exists(CHROMIUM), "Debian's chromium is needed (apt-get install chromium); .ci/run installs it"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 def test_search_click_through_lands_on_section(server, browser, tmp_path):
@@ -90,6 +72,20 @@ def test_phone_layout_has_no_horizontal_scroll(server, browser):
     page.goto(server + "/search?q=防溺水")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     assert page.locator(".hit").first.is_visible()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_a_year_the_box_cannot_read_is_explained_beside_it(server, browser, width):
+    """The reason is read out and seen beside the box, at phone width too (the filters start folded there)."""
+    page = browser.new_page(viewport={"width": width, "height": 740})
+    page.goto(server + "/search?q=安全&year=去年以前")
+    box, error = page.locator(".year-range input[name=year]"), page.locator("#year-error")
+    assert box.input_value() == "去年以前" and page.locator(".searchbox input[name=q]").input_value() == "安全"
+    assert error.is_visible() and "看不懂" in error.inner_text()
+    b, e = box.bounding_box(), error.bounding_box()
+    assert 0 <= e["y"] - (b["y"] + b["height"]) < 40  # right under the box
+    assert page.locator(".hit").first.is_visible() or width < 760
+    page.close()
 
 
 LONG_CODE = "ABCDEFGHIJKLMNOPQRSTUVWXYZ" * 3

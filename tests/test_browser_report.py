@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 from helpers import running_server
-from test_browser import ARGS, CHROMIUM
 
 from indexer.search.results import doc_url
 
@@ -20,16 +19,6 @@ PLAN = "白石县学校美育工作方案.md"
 def server(gongwen_index, tmp_path_factory):
     with running_server(gongwen_index, tmp_path_factory.mktemp("browser-report") / "serve.log") as (url, _proc):
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.mark.parametrize("width, height", [(1280, 900), (375, 740)])
@@ -66,3 +55,16 @@ def test_report_page_header_and_signature_block(server, browser, tmp_path, width
         parent.locator("a").click()
     assert page.locator(".docinfo").is_visible()
     assert not errors
+
+
+def test_the_separators_stand_outside_the_json_badge(server, browser):
+    """The " · " between the header's items was drawn by the links' own ::before, inside the JSON badge's border."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + doc_url(NOTICE))
+    badge = page.locator("header .meta a.json")
+    assert badge.inner_text() == "JSON"
+    assert page.evaluate("e => getComputedStyle(e, '::before').content", badge.element_handle()) in ("none", "normal")
+    seps = page.evaluate("""() => [...document.querySelectorAll('header .meta > *')]
+        .map(e => getComputedStyle(e, '::before').content)""")
+    assert seps[0] in ("none", "normal") and all(s == '" · "' for s in seps[1:])  # every item after the first
+    page.close()

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import pytest
 from helpers import CORPUS, brute_hits
-from test_browser import browser, server  # noqa: F401  (fixtures: one server and one Chromium for this module)
+from test_browser import server  # noqa: F401  (the fixture: one server for this module)
 
 pytestmark = pytest.mark.browser
 THREE = "/trend?q=防溺水&q=教育公平&q=2008年"
@@ -196,8 +196,10 @@ def test_phone_layout(server, browser):  # noqa: F811
     plot, figure = page.locator("svg.plot").bounding_box(), page.locator("figure.trend-chart").bounding_box()
     assert plot["x"] >= figure["x"] and plot["x"] + plot["width"] <= figure["x"] + figure["width"]  # fits, no sideways scroll
     assert plot["width"] >= 0.7 * figure["width"] and plot["height"] >= 200
+    # a year's column is a few pixels wide on a phone: a point's area is its part of the column (at least
+    # a finger high), and a tap shows the year's values as links first (test_browser_chart)
     dot = page.locator("svg g.s0 a.pt .hitarea").first.bounding_box()
-    assert dot["width"] >= 16
+    assert dot["height"] >= 16
     assert not errors
 
 
@@ -220,3 +222,22 @@ def test_year_labels_are_not_cut_at_the_chart_edges(server, browser, path):  # n
         assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False)), f"{path} at {width} px: year labels overlap"
         assert not errors
         page.close()
+
+
+def test_trend_page_on_a_phone_keeps_the_screen_for_the_chart(server, browser):  # noqa: F811
+    """At 390 px the sticky header with four query boxes took a fifth of the screen and cut the queries
+    (劳动教…), and the table's 收录报告数 stood one character a line."""
+    queries = ["防溺水", "教育公平", "义务教育法", "学前教育普及"]
+    page, errors = strict_page(browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page.goto(server + "/trend?" + "&".join(f"q={q}" for q in queries))
+    boxes = page.locator("header.site input[name=q]")
+    assert boxes.evaluate_all("es => es.map(e => e.value)") == queries
+    assert boxes.evaluate_all("es => es.every(e => e.scrollWidth <= e.clientWidth)")  # every query whole
+    page.locator(".trend-table").scroll_into_view_if_needed()
+    header = page.locator("header.site").bounding_box()
+    assert header["y"] + header["height"] <= 0  # scrolled away with the page, not over the table
+    heads = page.locator(".trend-table thead th")
+    one_line = page.locator(".trend-table tbody th").first.bounding_box()["height"]
+    assert heads.count() == 6 and all(heads.nth(i).bounding_box()["height"] <= one_line + 1 for i in range(6))
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")  # the table scrolls, not the page
+    assert not errors

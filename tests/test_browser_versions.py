@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 from helpers import running_server
-from test_browser import ARGS, CHROMIUM
 from test_versions import ADDED, REMOVED, SERIES, UNCHANGED, Y2023, Y2024
 
 from indexer.search.results import doc_url
@@ -22,16 +21,6 @@ def server(tmp_path_factory):
     reindex(root, [SERIES], progress=False)
     with running_server(root, tmp_path_factory.mktemp("browser-series") / "serve.log") as (url, _proc):
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.mark.parametrize("width, height", [(1280, 900), (375, 740)])

@@ -14,6 +14,7 @@ from documents import (
     BOLD_TITLE,
     COUNTY,
     COUNTY_TITLE,
+    INLINE_HEADINGS,
     PLAN,
     PLAN_HEADINGS,
     PLAN_TABLE,
@@ -35,6 +36,7 @@ from indexer.cli import main
 from indexer.ingest import word
 from indexer.ingest.errors import Unreadable
 from indexer.ingest.files import read_file
+from indexer.ingest.headings import table_row
 from indexer.ingest.parse import parse_path
 from indexer.ingest.webpage import page_to_text
 from indexer.ingest.word import OLE_MAGIC, doc_to_text
@@ -73,6 +75,23 @@ def test_title_set_large_and_wrapped_over_two_lines(tmp_path):
     assert (r.title, r.year) == ("".join(title), 2023)
     assert [s.heading for s in r.sections if s.heading] == COUNTY_HEADINGS
     assert _joined("\n".join(s.text for s in r.sections)) == "".join(county_paragraphs())
+
+
+def test_a_paragraph_wrapped_after_its_inline_heading_is_joined_and_marked_once(tmp_path):
+    """（一）依申请公开情况。根据……关于依申⏎请办理……: the heading's line runs on into its body, so the
+    body is one paragraph (Ctrl-F finds 依申请办理 on the page) and the page's marks are the count it states."""
+    src = tmp_path / "src"
+    src.mkdir()
+    [r] = parse_path(make_county_pdf(src / "annual.pdf", report=INLINE_HEADINGS, lines_per_page=5), src).reports
+    body = {s.heading: s.text for s in r.sections}
+    assert body["（一）依申请公开情况"] == INLINE_HEADINGS[1][1][0].split("。", 1)[1]
+    assert body["（二）政府信息管理情况"] == INLINE_HEADINGS[1][1][1].split("。", 1)[1]
+    reindex(tmp_path / "ix", [src], progress=False)
+    from webapp import create_app
+
+    page = create_app(tmp_path / "ix").test_client().get("/doc/annual.pdf?q=申请").get_data(as_text=True)
+    assert "关于依<mark>申请</mark>办理" in page
+    assert f"已标出“申请”的 {page.count('<mark')} 处" in page
 
 
 def test_sections_remember_their_page_and_hits_say_it(tmp_path):
@@ -177,13 +196,40 @@ def test_docx_headings_numbering_and_table(tmp_path):
     assert [s.heading for s in r.sections if s.heading] == PLAN_HEADINGS
     assert [s.level for s in r.sections if s.heading] == [1, 1, 2, 2, 1]
     by_heading = {s.heading: s for s in r.sections}
-    rows = [" | ".join(row) for row in PLAN_TABLE]
+    rows = [table_row(row) for row in PLAN_TABLE]
     table_section = by_heading["（一）推进学前教育普及普惠"].text.split("\n")
     assert table_section[1:] == rows  # cells kept apart, one row a line
     body = [text for style, _, text in PLAN if style == "Normal"]
     assert [s.text for s in r.sections if s.text and s.heading != "（一）推进学前教育普及普惠"] == [
         b for b in body if "主要指标" not in b]
     assert all("\\" not in s.text and "#" not in s.text for s in r.sections)
+
+
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def test_docx_text_is_what_word_shows_field_codes_never(tmp_path):
+    """A hyperlink field (its code HYPERLINK "…" and its result), a simple field, a tracked insertion and
+    a deletion: the text holds what Word shows, the results and the insertion, never a field's code."""
+    import docx
+    from docx.oxml import parse_xml
+
+    d = docx.Document()
+    d.add_paragraph("2023年青山县教育局工作总结", style="Title")
+    p = d.add_paragraph("详见")
+    for run in ('<w:r><w:fldChar w:fldCharType="begin"/></w:r>',
+                '<w:r><w:instrText xml:space="preserve"> HYPERLINK "http://www.moe.gov.cn/" </w:instrText></w:r>',
+                '<w:r><w:fldChar w:fldCharType="separate"/></w:r>', "<w:r><w:t>教育部网站</w:t></w:r>",
+                '<w:r><w:fldChar w:fldCharType="end"/></w:r>',
+                '<w:fldSimple w:instr=" HYPERLINK &quot;http://jyt.example.gov.cn/&quot; "><w:r><w:t>和省教育厅网站</w:t></w:r></w:fldSimple>',
+                '<w:ins w:id="1" w:author="a"><w:r><w:t>（2024年更新）</w:t></w:r></w:ins>',
+                '<w:del w:id="2" w:author="a"><w:r><w:delText>（旧链接）</w:delText></w:r></w:del>',
+                "<w:r><w:t>。</w:t></w:r>"):
+        p._p.append(parse_xml(re.sub(r"^<([\w:]+)", rf"<\1 {_W}", run)))  # the namespace on the outer element
+    d.save(str(tmp_path / "links.docx"))
+    [r] = parse_path(tmp_path / "links.docx", tmp_path).reports
+    assert r.sections[0].text == "详见教育部网站和省教育厅网站（2024年更新）。"
+    assert "HYPERLINK" not in r.sections[0].html and "http" not in r.sections[0].html
 
 
 def test_docx_zip_bomb_is_refused_quickly_nothing_else_lost(tmp_path, capsys):
@@ -275,7 +321,8 @@ def test_web_page_without_the_site_frame_and_with_table_cells_apart():
                   "网站标识码", "主办单位", "浏览次数", "字号", "不是正文", "互动交流", "南溪县人民政府"):
         assert frame not in whole, frame
     table = next(s for s in r.sections if s.heading == "二、主动公开政府信息情况").text.split("\n")
-    assert table == ["信息内容 | 本年制发件数 | 本年废止件数", "规章 | 0 | 0", "行政规范性文件 | 3 | 1", "主动公开 | 312 | —"]
+    assert table == ["| 信息内容 | 本年制发件数 | 本年废止件数 |", "| 规章 | 0 | 0 |", "| 行政规范性文件 | 3 | 1 |",
+                     "| 主动公开 | 312 | — |"]
     assert r.sections[0].text.startswith("本报告依据《中华人民共和国政府信息公开条例》编制")
 
 
@@ -321,7 +368,7 @@ def test_layout_table_cells_keep_their_lines_data_rows_stay_one_line(tmp_path):
                     "<tr><td>毛入园率</td><td>91.2%</td></tr></table></td></tr></table></body></html>", encoding="utf-8")
     text, meta = page_to_text(page.read_text(encoding="utf-8"))
     lines = [x.strip() for x in text.split("\n") if x.strip()]
-    assert lines == ["# 2023年教育统计公报", *report, "指标 | 2022年 （调整后）", "毛入园率 | 91.2%"]
+    assert lines == ["# 2023年教育统计公报", *report, "| 指标 | 2022年 （调整后） |", "| 毛入园率 | 91.2% |"]
 
 
 # --- what is read, and what is not ----------------------------------------------------------
@@ -371,6 +418,28 @@ def test_second_report_in_a_pdf_keeps_counting_pages():
 WORD97 = FIXTURES / "formats" / "2024年绿水县教育局工作要点.doc"  # the plan .docx saved as Word 97-2003 by LibreOffice
 
 
+@pytest.mark.skipif(not shutil.which("catdoc"), reason="catdoc not installed")
+def test_catdoc_leaves_out_field_codes_and_keeps_table_cells_apart(tmp_path, monkeypatch):
+    """catdoc (what reads a .doc antiword refuses) writes a field's code before its result and a table's
+    cells apart by tabs: the code is left out, the cells are a table's, as the other readers write them."""
+    monkeypatch.setattr(word, "_office", lambda: None)
+    monkeypatch.setattr(word, "_TOOLS", [t for t in word._TOOLS if t[0] == "catdoc"])
+    data = (FIXTURES / "formats" / "word97" / "01-trs-div.doc").read_bytes()
+    # a hyperlink field in the text Word stores: field begin, code, separator, result, end (as Word writes one)
+    said = "组织教师开展家访1.8万户次，会同乡镇对126处危险水域设立警示标志".encode("utf-16-le")
+    field = "\x13 HYPERLINK \"http://a.cn/\" \x14安全会议\x15"
+    field = (field + "。" * (len(said) // 2 - len(field))).encode("utf-16-le")
+    assert data.count(said) == 1 and len(field) == len(said)
+    (tmp_path / "linked.doc").write_bytes(data.replace(said, field))
+    [r] = parse_path(tmp_path / "linked.doc", tmp_path).reports
+    text = "\n".join(s.text for s in r.sections)
+    assert "安全会议" in text and "HYPERLINK" not in text and "a.cn" not in text
+    [plan] = parse_path(WORD97, WORD97.parent).reports
+    text = "\n".join(s.text for s in plan.sections)
+    for row in PLAN_TABLE:
+        assert table_row(row) in text
+
+
 @pytest.mark.skipif(not (shutil.which("antiword") or shutil.which("catdoc")), reason="antiword/catdoc not installed")
 def test_a_real_word_97_file_is_read_through_the_debian_tool(tmp_path, monkeypatch):
     monkeypatch.setattr(word, "_office", lambda: None)  # as on a machine without LibreOffice
@@ -380,7 +449,7 @@ def test_a_real_word_97_file_is_read_through_the_debian_tool(tmp_path, monkeypat
     for style, _level, para in PLAN[1:]:
         assert style != "Normal" or para in text
     for row in PLAN_TABLE:
-        assert " | ".join(row) in text  # cells apart, as the .docx reader writes them
+        assert table_row(row) in text  # cells apart, as the .docx reader writes them
     # antiword drops Word's numbering (and shows 1 for （一）); the short lines with text under them are headings
     assert [s.heading for s in r.sections if s.heading] == ["总体要求", "重点任务", "1 推进学前教育普及普惠",
                                                             "2 加强校园安全管理", "保障措施"]
@@ -461,14 +530,16 @@ def test_antiword_headings_are_never_a_signature_or_a_caption(monkeypatch):
     folder = FIXTURES / "formats" / "word97"
     [signed] = parse_path(folder / "01-trs-div.doc", folder).reports
     assert [s.heading for s in signed.sections if s.heading] == ["压实安全责任", "抓好防溺水工作", "排查整治隐患", "下一步工作"]
-    assert signed.sections[-1].text.endswith("\n青山县教育局\n2024年1月8日")  # the signature stays text
+    # the signature closing the summary is its signature, not text or a heading; the year is the one reported on
+    assert (signed.issuer, signed.date, signed.year, signed.parts.signed) == ("青山县教育局", "2024-01-08", 2023, "2024年1月8日")
+    assert signed.sections[-1].text.endswith("切实保障师生生命安全。")
     [tables] = parse_path(folder / "05-annual-report-tables.doc", folder).reports
     found = [s.heading for s in tables.sections if s.heading]
     # a heading right above a table or a caption line is missed (kept as text), never made up
     assert {"总体情况", "存在的主要问题及改进情况"} <= set(found) <= {
         "总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况", "存在的主要问题及改进情况"}
     text = "\n".join(s.text for s in tables.sections)
-    assert "\n第二十条第（一）项\n信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数\n" in text
+    assert "\n第二十条第（一）项\n| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n" in text
 
 
 def test_web_page_text_stays_text(tmp_path):

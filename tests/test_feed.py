@@ -176,11 +176,31 @@ def test_stamp_indexed_keeps_the_time_of_unchanged_files_and_never_goes_back():
     stamp_indexed(later, previous, now=t0 - timedelta(hours=1))  # the clock stepped back
     assert later["a"]["indexed_at"] == "2030-01-01T00:00:00.000000Z"
     assert later["b"]["indexed_at"] == later["c"]["indexed_at"] == "2030-01-01T00:00:00.000001Z"
-    assert later["moved"]["indexed_at"] == "2030-01-01T00:00:00.000001Z"
+    assert later["moved"]["indexed_at"] == "2030-01-01T00:00:00.000000Z"  # a's content under another name
     before_times = {"files": {"a": {"sha256": "1", "doc_rel": "a.txt"}}, "created": "2029-05-01T08:00:00Z"}
     kept = {"a": {"sha256": "1", "doc_rel": "a.txt"}}
     stamp_indexed(kept, before_times, now=t0)
     assert kept["a"]["indexed_at"] == "2029-05-01T08:00:00.000000Z"  # the previous run: the latest it can have entered
+
+
+def test_a_renamed_file_is_not_announced_as_new(tmp_path, corpus):
+    """Moving a file with its content unchanged changes its doc id (ids follow paths) but not when its
+    content entered the index, so the feed does not put it first as if it were new."""
+    root = tmp_path / "index"
+    reindex(root, [corpus], progress=False)
+    first = store.read_manifest(store.current(root))["files"]
+    name = sorted(first, key=lambda k: first[k]["doc_rel"])[0]
+    old = corpus / first[name]["doc_rel"]
+    (corpus / "moved").mkdir()
+    old.rename(corpus / "moved" / ("renamed" + old.suffix))
+    (corpus / "new.txt").write_text("某县教育局工作总结\n一、防溺水\n开展防溺水教育。\n", encoding="utf-8")
+    reindex(root, progress=False)
+    files = store.read_manifest(store.current(root))["files"]
+    moved = next(e for e in files.values() if e["doc_rel"].startswith("moved/"))
+    new = next(e for e in files.values() if e["doc_rel"] == "new.txt")
+    assert moved["indexed_at"] == first[name]["indexed_at"] < new["indexed_at"]
+    newest = feed(Library(root).reader(), "教育").entries[0]
+    assert newest.hit.doc_id.startswith("new.txt")
 
 
 def test_a_full_rebuild_keeps_when_unchanged_files_entered(tmp_path, corpus):
@@ -192,3 +212,12 @@ def test_a_full_rebuild_keeps_when_unchanged_files_entered(tmp_path, corpus):
     assert {k: e["indexed_at"] for k, e in again.items()} == {k: e["indexed_at"] for k, e in first.items()}
     reader = Library(root).reader()
     assert len(set(reader.indexed_at.tolist())) == 1
+
+
+def test_a_blank_query_is_titled_as_an_empty_one(client):
+    """q=%20 was titled "edusearch：" while q= was "edusearch：全部报告"."""
+    for q in ("", " ", "\u3000"):
+        body = client.get("/search.atom", query_string={"q": q}).get_data(as_text=True)
+        assert "<title>edusearch：全部报告</title>" in body
+    page = client.get("/search", query_string={"q": " ", "year": "2019"}).get_data(as_text=True)
+    assert 'title="edusearch：筛选结果（' in page

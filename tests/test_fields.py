@@ -106,6 +106,33 @@ def test_parse_date_refuses(value):
     assert parse_date(value) is None
 
 
+@pytest.mark.parametrize("value, why", [("2016-02-30", "2016年2月没有30日"), ("2015-02-29", "2015年2月没有29日"),
+                                        ("2016年4月31日", "2016年4月没有31日"), ("2016-01..2016-06-31", "2016年6月没有31日")])
+def test_a_day_the_calendar_lacks_is_said_to_be_missing(value, why):
+    from indexer.api import make_filters
+    from indexer.search.facets import missing_day, parse_date
+    from indexer.search.parser import parse_query
+
+    assert parse_date(value) is None and missing_day(value) == why
+    assert any(f"不存在（{why}）" in n for n in parse_query(f"美育 date:{value}").notices)
+    with pytest.raises(ValueError, match=f"不存在：{why}"):
+        make_filters(date=value)
+
+
+def test_days_the_calendar_has_are_read():
+    from indexer.search.facets import missing_day, parse_date
+
+    assert parse_date("2016-02-29") == (20160229, 20160229) and missing_day("2016-02-29") is None
+    assert missing_day("2016-13") is None  # unreadable for another reason: the forms are listed
+
+
+def test_a_missing_day_in_the_url_is_said(gw_client):
+    r = gw_client.get("/search", query_string={"q": "美育", "date": "2016-02-30"})  # beside the box, the query kept
+    assert r.status_code == 200 and "2016年2月没有30日" in r.get_data(as_text=True) and 'id="date-error"' in r.get_data(as_text=True)
+    r = gw_client.get("/api/search", query_string={"q": "美育", "date": "2016-02-30"})
+    assert r.status_code == 400 and "2016年2月没有30日" in r.get_json()["message"]
+
+
 def test_doc_no_bracket_forms_are_one():
     from indexer.store.catalog import fold_doc_no
 

@@ -9,7 +9,7 @@ import pytest
 
 from indexer.search import facets as facet_mod
 from indexer.search.engine import find, search
-from indexer.search.facets import Filters
+from indexer.search.facets import Filters, Years
 from indexer.search.matching import matching_sections
 from indexer.search.ranking import Ranked, _best_first, _best_k
 
@@ -75,7 +75,7 @@ def test_reports_of_sections_is_the_reports_they_belong_to(reader):
 
 
 def test_facets_and_report_counts_are_those_of_the_matching_reports(reader):
-    for q, f in [("教育", Filters()), ("学校", Filters(year_lo=2015, year_hi=2020)), ("安全", Filters(region="县")),
+    for q, f in [("教育", Filters()), ("学校", Filters(years=Years.between(2015, 2020))), ("安全", Filters(region="县")),
                  ("教育 year:2010-2025", Filters(doc_type="工作总结"))]:
         res = find(reader, q, f)
         unfiltered = matching_sections(reader, q)

@@ -26,7 +26,8 @@ SLOWEST: dict[str, float] = {}
 
 WORDS = ["防溺水", "教育", "义务教育", "均衡", "教育公平", "2008年", "２００８年", "营养午餐", "食堂供餐", "安全教育",
          "交通", "校车", "工作总结", "政府工作报告", "PM2.5", "covid", "edu", "县", "全国", "学前教育", "溺水防范"]
-LONE_OPERATORS = ["OR", "AND", "NOT", "-", "－", "|", "||", "&&", "NOT NOT", "- -", "OR OR", "-NOT", "--"]
+LONE_OPERATORS = ["OR", "AND", "NOT", "-", "－", "|", "||", "&&", "NOT NOT", "- -", "OR OR", "-NOT", "--",
+                  "/句", "/段", "/20", "/0", "/s", "/p", "／句", "/同段", "/99999", "/句 /段", "/"]
 OPERATORS = [*LONE_OPERATORS, "or", "not", "and"]  # lower case: plain words
 SYNTAX_BRACKETS = ['"', "“", "”", "「", "」", "(", ")", "（", "）", "((", "))", '""', "()"]
 BRACKETS = [*SYNTAX_BRACKETS, "[", "]", "{", "}"]  # the last four are plain text

@@ -129,10 +129,26 @@ def test_dates_under_the_title_datelines_and_own_doc_no_only():
     assert opening.lines[1].startswith("按照")
 
 
-def test_a_summary_without_official_parts_keeps_its_lines():
-    lines = ["2024年，全县教育工作稳步推进。", "一、主要成绩", "新建学校两所。", "青山县教育局", "2024年12月30日"]
+@pytest.mark.parametrize(("name", "signed"), [("青山县教育局", "2024年12月30日"), ("青山縣教育局", "二〇二四年十二月三十日")])
+def test_a_summary_without_official_parts_is_signed_by_its_closing_lines(name, signed):
+    """No 文号 or 主送: only an organisation's name over a full date, closing the text, is its signature."""
+    text = ["2024年，全县教育工作稳步推进。", "一、主要成绩", "新建学校两所。"]
+    gw = read_parts(text + [name, "", signed], "2024年青山县教育局工作总结")
+    assert (gw.issuers, gw.date, gw.parts.signature, gw.parts.signed) == ([name], "2024-12-30", name, signed)
+    assert [x for x in gw.lines if x] == text and not gw.official
+
+
+@pytest.mark.parametrize("closing", [
+    ["2024年12月30日"],  # a date alone
+    ["青山县教育局"],  # a name alone
+    ["青山县教育局", "2024年12月"],  # no day: not a 成文日期
+    ["青山县教育局", "2024年12月30日", "全年工作圆满完成。"],  # text after it: not the close
+    ["会议由县教育局召开。", "2024年12月30日"],  # a sentence, not a name
+])
+def test_a_summary_keeps_a_closing_that_is_not_a_signature(closing):
+    lines = ["2024年，全县教育工作稳步推进。", "一、主要成绩", "新建学校两所。", *closing]
     gw = read_parts(lines, "2024年青山县教育局工作总结")
-    assert gw.lines == lines and not gw.official
+    assert gw.lines == lines and (gw.issuers, gw.date, gw.parts.signed) == ([], None, None)
 
 
 @pytest.mark.parametrize(("title", "kind"), [

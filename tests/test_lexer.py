@@ -96,3 +96,26 @@ def test_what_is_no_field_name_stays_text_quietly(q):
 def test_empty_and_blank_queries_have_no_tokens():
     assert tokenize("") == ([], [])
     assert tokenize(" \u3000\t") == ([], [])
+
+
+@pytest.mark.parametrize(("op", "meaning"), [("/句", "sentence"), ("/同句", "sentence"), ("/s", "sentence"), ("/S", "sentence"),
+                                             ("／句", "sentence"), ("/段", "paragraph"), ("/同段", "paragraph"),
+                                             ("/p", "paragraph"), ("/20", "20"), ("／２０", "20"), ("/0", "0"),
+                                             ("/007", "7")])
+def test_proximity_operators_standing_apart(op, meaning):
+    assert tokenize(f"防溺水 {op} 家长") == ([Token("WORD", "防溺水"), Token("NEAR", op, meaning), Token("WORD", "家长")], [])
+
+
+def test_sentence_and_paragraph_operators_typed_against_the_words():
+    assert tokenize("防溺水/句家长/段暑假")[0] == [Token("WORD", "防溺水"), Token("NEAR", "/句", "sentence"),
+                                                Token("WORD", "家长"), Token("NEAR", "/段", "paragraph"),
+                                                Token("WORD", "暑假")]
+
+
+@pytest.mark.parametrize("q", ["2019/20学年", "和/或", "/", "a/s", "http://x.cn/p", "/20年"])
+def test_a_slash_inside_text_stays_text(q):
+    assert tokenize(q) == ([Token("WORD", q)], [])
+
+
+def test_a_quoted_operator_is_a_phrase():
+    assert tokenize('"防溺水 /句 家长"')[0] == [Token("PHRASE", "防溺水 /句 家长")]

@@ -168,3 +168,16 @@ def test_a_type_or_region_declared_in_traditional_is_one_facet_with_the_simplifi
     [r] = parse_path(f, tmp_path).reports
     assert (r.doc_type, r.region) == ("工作总结", "县")
     assert r.title == "2020年澳門教育工作總結"  # the title is shown as written
+
+
+def test_a_plain_summary_is_signed_by_its_closing_name_and_date_in_either_script(tmp_path):
+    """A 工作总结 with no 文号 or 主送 ends 白石县教育局 / 2022年12月20日: its issuer and date, shown under
+    the text as a 公文's are, and no longer the last section's text."""
+    for name, body in (("简.txt", "白石县教育局\n2022年12月20日\n"), ("繁.txt", "白石縣教育局\n2022年12月20日\n")):
+        (tmp_path / name).write_text("2022年白石县教育局工作总结\n2022年，全县教育事业稳步发展。\n一、主要成绩\n"
+                                     "新建幼儿园3所。\n二、2023年打算\n推进义务教育优质均衡发展。\n\n" + body, encoding="utf-8")
+        [r] = parse_path(tmp_path / name, tmp_path).reports
+        signature = body.split("\n")[0]
+        assert (r.issuer, r.date, r.year, r.doc_type) == (signature, "2022-12-20", 2022, "工作总结")
+        assert (r.parts.signature, r.parts.signed) == (signature, "2022年12月20日")
+        assert r.sections[-1].text == "推进义务教育优质均衡发展。"

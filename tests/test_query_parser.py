@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.search.limits import MAX_DEPTH, MAX_QUERY_CHARS, MAX_TERM_CHARS, MAX_TERMS
-from indexer.search.parser import And, Facet, Not, Or, ParsedQuery, Term, Title, Year, parse_query
+from indexer.search.facets import Years
+from indexer.search.limits import MAX_DEPTH, MAX_NEAR_CHARS, MAX_QUERY_CHARS, MAX_TERM_CHARS, MAX_TERMS
+from indexer.search.parser import And, Facet, Near, Not, Or, ParsedQuery, Term, Title, Year, parse_query
 
 
 def test_space_means_and():
@@ -56,12 +57,12 @@ def test_a_heading_number_is_text():
 
 def test_fields_become_their_nodes():
     root = parse_query("title:工作总结 year:2015-2020 type:讲话 region:县 issuer:教育局").root
-    assert root == And([Title(Term("工作总结", "工作总结")), Year(2015, 2020), Facet("doc_type", "讲话"),
+    assert root == And([Title(Term("工作总结", "工作总结")), Year(Years.between(2015, 2020)), Facet("doc_type", "讲话"),
                         Facet("region", "县"), Facet("issuer", "教育局")])
 
 
-@pytest.mark.parametrize(("q", "year"), [("year:2019", Year(2019, 2019)), ("year:2015-", Year(2015, None)),
-                                         ("year:unknown", Year(None, None, True))])
+@pytest.mark.parametrize(("q", "year"), [("year:2019", Year(Years.between(2019, 2019))), ("year:2015-", Year(Years.between(2015, None))),
+                                         ("year:unknown", Year(Years(unknown=True)))])
 def test_year_forms(q, year):
     assert parse_query(q).root == year
 
@@ -74,6 +75,12 @@ def test_an_unreadable_year_is_dropped_with_a_notice():
 def test_an_empty_field_is_dropped_with_a_notice():
     parsed = parse_query("title: 教育")
     assert parsed.root == Term("教育", "教育") and parsed.notices == ["“title:”后面没有内容，已忽略。"]
+
+
+@pytest.mark.parametrize("typed", ["type:", "类型：", "ＴＹＰＥ：", "doc_type:", "docno:", "文号:"])
+def test_an_empty_field_is_named_as_typed(typed):
+    """type: alone named doc_type: (the field's inner name) in its notice."""
+    assert parse_query(f"{typed} 教育").notices == [f"“{typed}”后面没有内容，已忽略。"]
 
 
 def test_an_unknown_field_is_searched_as_text():
@@ -131,3 +138,95 @@ def test_positive_terms_skip_negated_and_repeated_ones():
 
 def test_facets_lists_positive_facets():
     assert parse_query("type:讲话 -region:县 教育").facets() == [Facet("doc_type", "讲话")]
+
+
+def _t(text: str) -> Term:
+    return Term(text, text)
+
+
+def test_a_proximity_operator_makes_one_condition():
+    assert parse_query("防溺水 /句 家长").root == Near("sentence", [_t("防溺水"), _t("家长")])
+    assert parse_query("防溺水 /段 家长").root == Near("paragraph", [_t("防溺水"), _t("家长")])
+    assert parse_query("防溺水 /20 家长").root == Near("chars", [_t("防溺水"), _t("家长")], 20)
+
+
+def test_proximity_binds_tighter_than_and_and_or():
+    assert parse_query("防溺水 /句 家长 暑假").root == And([Near("sentence", [_t("防溺水"), _t("家长")]), _t("暑假")])
+    assert parse_query("校车 OR 防溺水 /句 家长").root == Or([_t("校车"), Near("sentence", [_t("防溺水"), _t("家长")])])
+
+
+def test_operands_are_phrases_and_bracketed_or_groups():
+    parsed = parse_query('("防 溺水" OR (溺水 OR 落水)) /句 家长')
+    assert parsed.root == Near("sentence", [Or([Term("防溺水", "防 溺水"), _t("溺水"), _t("落水")]), _t("家长")])
+    assert parsed.notices == []
+    assert parsed.root.alternatives() == [[Term("防溺水", "防 溺水"), _t("溺水"), _t("落水")], [_t("家长")]]
+
+
+def test_a_chain_of_one_unit_is_one_condition_and_other_chains_pair_neighbours():
+    assert parse_query("防溺水 /句 家长 /句 暑假").root == Near("sentence", [_t("防溺水"), _t("家长"), _t("暑假")])
+    parsed = parse_query("防溺水 /5 家长 /5 暑假")
+    assert parsed.root == And([Near("chars", [_t("防溺水"), _t("家长")], 5), Near("chars", [_t("家长"), _t("暑假")], 5)])
+    assert parsed.notices == ["连续的位置运算符（/5 /5）按相邻的两个检索词分别理解，各条件同时满足。"]
+    assert parse_query("a /句 b /段 c").root == And([Near("sentence", [_t("a"), _t("b")]), Near("paragraph", [_t("b"), _t("c")])])
+
+
+def test_a_negated_proximity_excludes_it():
+    assert parse_query("安全 -防溺水 /句 家长").root == And([_t("安全"), Not(Near("sentence", [_t("防溺水"), _t("家长")]))])
+
+
+@pytest.mark.parametrize(("q", "root"), [
+    ("防溺水 /句 -家长", And([_t("防溺水"), Not(_t("家长"))])),
+    ("title:通知 /句 家长", And([Title(_t("通知")), _t("家长")])),
+    ("(防溺水 家长) /段 暑假", And([And([_t("防溺水"), _t("家长")]), _t("暑假")])),
+    ("(防溺水 /句 家长) /段 暑假", And([Near("sentence", [_t("防溺水"), _t("家长")]), _t("暑假")])),
+])
+def test_operands_of_other_kinds_are_read_as_and_with_a_notice(q, root):
+    parsed = parse_query(q)
+    assert parsed.root == root
+    assert len(parsed.notices) == 1 and "两边只能是检索词、引号里的短语或括号里用 OR 连接的检索词" in parsed.notices[0]
+
+
+@pytest.mark.parametrize(("q", "root", "notice"), [
+    ("/句 家长", _t("家长"), "“/句”前面没有检索词，已忽略。"),
+    ("防溺水 /句", _t("防溺水"), "“/句”后面没有检索词，已忽略。"),
+    ("防溺水 /句 OR 家长", Or([_t("防溺水"), _t("家长")]), "“/句”后面没有检索词，已忽略。"),
+    ("。。 /句 家长", _t("家长"), "“/句”两边要各有一个检索词，已忽略。"),
+    ("防溺水 /5000 家长", Near("chars", [_t("防溺水"), _t("家长")], MAX_NEAR_CHARS),
+     f"“/5000”的距离超过 {MAX_NEAR_CHARS} 个字，按 /{MAX_NEAR_CHARS} 处理。"),
+])
+def test_a_lone_or_overlong_operator_is_read_with_a_notice(q, root, notice):
+    parsed = parse_query(q)
+    assert parsed.root == root and notice in parsed.notices
+
+
+def test_terms_inside_and_outside_proximity():
+    parsed = parse_query("防溺水 /句 家长 暑假 -(交通 /段 事故)")
+    assert [t.text for t in parsed.positive_terms()] == ["防溺水", "家长", "暑假"]
+    assert [t.text for t in parsed.free_terms()] == ["暑假"]
+    assert parsed.proximities() == [Near("sentence", [_t("防溺水"), _t("家长")])]
+    assert parsed.searchable()
+
+
+def test_within_makes_the_anded_terms_one_condition():
+    assert parse_query("防溺水 家长", "sentence").root == Near("sentence", [_t("防溺水"), _t("家长")])
+    assert parse_query("(校车 OR 交通) 安全 -事故 year:2019", "paragraph").root == And(
+        [Near("paragraph", [Or([_t("校车"), _t("交通")]), _t("安全")]), Not(_t("事故")), Year(Years.between(2019, 2019))])
+    assert parse_query("a b OR c d", "sentence").root == Or([Near("sentence", [_t("a"), _t("b")]),
+                                                            Near("sentence", [_t("c"), _t("d")])])
+    assert parse_query("防溺水", "sentence").root == _t("防溺水")
+    assert parse_query("防溺水 家长", "nonsense").root == parse_query("防溺水 家长").root
+
+
+def test_a_condition_describes_itself_for_the_json():
+    near = parse_query("(防溺水 OR 溺水) /20 家长").root
+    assert near.describe() == {"operator": "/20", "kind": "chars", "distance": 20,
+                               "operands": [["防溺水", "溺水"], ["家长"]]}
+    assert near.key() == ("chars", 20, ((("防溺水", False), ("溺水", False)), (("家长", False),)))
+
+
+@pytest.mark.parametrize("q, said", [("😀", "“😀”只有符号，没有文字或数字"), ("→★", "只有符号，没有文字或数字"),
+                                     ("，。！", "“，。！”只有标点符号")])
+def test_a_query_of_symbols_says_so(q, said):
+    """😀 was called 只有标点符号: a symbol is not punctuation."""
+    parsed = parse_query(q)
+    assert parsed.root is None and any(said in n for n in parsed.notices)

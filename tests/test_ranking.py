@@ -1,5 +1,9 @@
 """The second ranking stage on small made-up sections: each kind of evidence moves a section the right way."""
 
+import pytest
+
+from indexer.search import ranking
+from indexer.search.engine import find, search
 from indexer.search.ranking import TermStats, paragraph_starts, score_sections
 from indexer.text.normalize import fold_text
 from indexer.text.wholeword import term_pattern
@@ -148,3 +152,18 @@ def test_terms_in_one_sentence_are_closer_than_across_a_stop():
     apart = ("", "推进学前教育。" + FILLER + "保障校园安全。" + FILLER)
     s_same, s_across, s_apart = scores([same, across, apart], "学前教育", "安全")
     assert s_same > s_across > s_apart
+
+
+@pytest.mark.parametrize("q", ["教育", "学校 OR 安全", "工作"])
+def test_every_page_is_cut_from_one_order(reader, monkeypatch, q):
+    """Walking the pages by relevance lists every matching section once, in the order an export
+    lists them: the second stage's depth follows the page asked for, never a hit's place."""
+    monkeypatch.setattr(ranking, "RERANK", 6)  # blocks of 6 and a cap of 24 on a corpus of a few hundred sections
+    monkeypatch.setattr(ranking, "RERANK_MAX", 24)
+    whole = find(reader, q, need=24)
+    assert whole.total > 40  # past the cap, so pages cross blocks and the cap
+    walked = []
+    for page in range(1, -(-whole.total // 5) + 1):
+        walked += [(h.doc_id, h.section_id) for h in search(reader, q, page=page, per_page=5).hits]
+    assert len(walked) == len(set(walked)) == whole.total
+    assert walked == [(h.doc_id, h.section_id) for h in whole.hits(reader, 0, whole.total)]

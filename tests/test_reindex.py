@@ -6,6 +6,7 @@ import gc
 import json
 import os
 import shutil
+from dataclasses import replace
 
 import pytest
 from helpers import FIXTURES, GOV, SEED_000, SEED_003, SEEDS, brute_hits, county_reports
@@ -133,6 +134,38 @@ def test_dictionary_change_rebuilds_everything(tmp_path, corpus):
     assert reindex(root, progress=False).indexed == 0  # remembered
 
 
+def test_a_new_parser_version_reads_every_file_again_and_says_so(tmp_path, corpus, monkeypatch, capsys):
+    """Unchanged files keep their parse through incremental runs: after an upgrade that parses them
+    otherwise, `edusearch reindex` kept the old parse ("unchanged 131") until someone ran --full."""
+    from indexer.ingest import parse
+    from indexer.store import build
+
+    root = tmp_path / "index"
+    reindex(root, [corpus], progress=False)
+    assert store.read_manifest(store.current(root))["parser"] == parse.PARSER
+    assert reindex(root, progress=False).indexed == 0
+    assert hits(root, "回望2018年").total == 0
+    parsed = parse.build_sections
+
+    def new_parser(lines, *args, **kw):  # what an upgrade does: an unchanged file parses otherwise
+        return [replace(s, heading="一、回望2018年") if s.heading == "一、2018年工作回顾" else s
+                for s in parsed(lines, *args, **kw)]
+
+    monkeypatch.setattr(parse, "build_sections", new_parser)
+    monkeypatch.setattr(build, "PARSER", parse.PARSER + 1)
+    assert main(["reindex", "--index", str(root)]) == 0
+    assert f"full rebuild (parser changed: version {parse.PARSER} → {parse.PARSER + 1}, every file read again)" \
+        in capsys.readouterr().out
+    assert hits(root, "回望2018年").total == 1
+    assert store.read_manifest(store.current(root))["parser"] == parse.PARSER + 1
+    assert reindex(root, progress=False).indexed == 0  # once: the files are now parsed by this version
+    gen = store.current(root)
+    manifest = store.read_manifest(gen)
+    del manifest["parser"]  # as an edusearch from before the number was recorded left it
+    store.write_json(gen / store.MANIFEST, manifest)
+    assert reindex(root, progress=False).reason == f"parser changed: version 1 → {parse.PARSER + 1}, every file read again"
+
+
 def test_reader_keeps_its_generation_until_it_switches(tmp_path, corpus):
     root = tmp_path / "index"
     reindex(root, [corpus], progress=False)
@@ -201,6 +234,47 @@ def test_an_interrupted_or_failed_cli_reindex_says_the_index_is_unchanged(tmp_pa
     assert "the index is unchanged" in err and "Traceback" not in err
     assert store.current(root) == before and hits(root, "防溺水").total == found
     assert [p.name for p in root.glob("gen-*")] == [before.name]
+
+
+def test_a_generation_a_reader_holds_outlives_cleanups(tmp_path, corpus):
+    root = tmp_path / "index"
+    reindex(root, [corpus], progress=False)
+    held = IndexReader(store.current(root))
+    for n in range(3):  # each run keeps the live generation and KEEP_OLD more; this one is older than those
+        (corpus / f"added{n}.txt").write_text(f"某县教育局工作总结\n一、第{n}项\n开展防溺水教育。\n", encoding="utf-8")
+        reindex(root, progress=False)
+    assert held.gen.is_dir() and search(held, "防溺水").total > 0 and held.stored([0])[0]["text"]
+    held.close()
+    store.cleanup(root)
+    assert not held.gen.exists() and len(list(root.glob("gen-*"))) == 1 + store.KEEP_OLD
+    with pytest.raises(store.GenerationGone):
+        store.pin(held.gen)
+
+
+def test_a_process_forked_while_a_reader_pins_a_generation_does_not_keep_it(tmp_path, corpus):
+    """A reindex forks its workers from a process that may hold readers (the Python API, a test): a
+    flock belongs to the open file a fork shares, so a worker must drop its copy of every pin, or a
+    replaced generation would stay on disk for as long as the worker lives."""
+    root = tmp_path / "index"
+    reindex(root, [corpus], progress=False)
+    held = IndexReader(store.current(root))
+    ready_r, ready_w = os.pipe()
+    go_r, go_w = os.pipe()
+    child = os.fork()
+    if child == 0:  # the worker: says it started, then waits until told to go
+        os.write(ready_w, b"1")
+        os.read(go_r, 1)
+        os._exit(0)
+    try:
+        os.read(ready_r, 1)
+        held.close()
+        with store._unpinned(held.gen) as free:  # what cleanup asks before it removes a generation
+            assert free
+    finally:
+        os.write(go_w, b"1")
+        os.waitpid(child, 0)
+        for fd in (ready_r, ready_w, go_r, go_w):
+            os.close(fd)
 
 
 def test_docmap_matches_whoosh_column(tmp_path, corpus):

@@ -179,12 +179,11 @@ def test_gate_queue_is_bounded(gated):
 def test_serve_bounds_connections_and_passes_its_limits(index_dir, monkeypatch):
     """`edusearch serve` gives waitress a connection limit, an idle timeout it enforces often, poll()
     instead of select(), and the app its slots and budget."""
-    import waitress
-
     from indexer.cli import build_parser, cmd_serve
+    from webapp import server
 
     seen: dict = {}
-    monkeypatch.setattr(waitress, "serve", lambda app, **kw: seen.update(app=app, **kw))
+    monkeypatch.setattr(server, "serve", lambda app, **kw: seen.update(app=app, **kw))  # waitress's options
     args = build_parser().parse_args(["serve", "--index", str(index_dir), "--threads", "6", "--heavy", "3",
                                       "--budget", "2.5", "--connection-limit", "500", "--channel-timeout", "20"])
     assert isinstance(args, argparse.Namespace) and cmd_serve(args) == 0
@@ -223,3 +222,66 @@ def test_a_dropped_export_gives_its_slot_back(gated):
     r.close()  # the client went away before reading: the server closes the body
     assert gate.enter()
     gate.leave()
+
+
+def test_a_proximity_past_its_deadline_is_partial_and_counts_what_it_left(reader):
+    """A proximity condition checks its candidates one by one: past the deadline it leaves the rest, says
+    how many, and what it answers is part of the whole answer, unranked."""
+    from indexer.search.engine import NEAR_CUT
+
+    whole = find(reader, "安全 /句 教育")
+    candidates = len(matching_sections(reader, "安全 教育"))
+    cut = find(reader, "安全 /句 教育", deadline=spent())
+    assert whole.total > 0 and not whole.partial
+    assert cut.partial and cut.total == 0 and NEAR_CUT.format(left=candidates) in cut.notices
+    late = find(reader, "安全 /句 教育", deadline=spent_on_call(2))  # checked before its first look: all of it
+    assert late.total == whole.total and sorted(late.sids.tolist()) == sorted(whole.sids.tolist())
+    assert late.partial and PARTIAL in late.notices  # then unranked, as any search past its deadline
+    assert matching_sections(reader, "安全 /句 教育").tolist() == sorted(whole.sids.tolist())  # no deadline: whole
+
+
+def test_a_proximity_export_past_its_budget_is_refused(spent_client):
+    assert spent_client.get("/api/search?q=安全+/句+教育").get_json()["partial"] is True
+    assert spent_client.get("/export.csv?q=安全+/句+教育").status_code == 503
+
+
+@pytest.fixture
+def taken_port():
+    """A port another program listens on."""
+    import socket
+
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        yield other.getsockname()[1]
+
+
+def test_serve_on_a_taken_port_says_so_in_one_line(index_dir, taken_port, capsys):
+    from indexer.cli import main
+
+    assert main(["serve", "--index", str(index_dir), "--port", str(taken_port)]) == 1
+    err = capsys.readouterr().err
+    assert f"端口 {taken_port} 已被占用，可用 --port 换一个" in err and "Traceback" not in err
+
+
+def test_serve_without_an_index_says_the_port_is_taken_before_building(tmp_path, taken_port, capsys):
+    from indexer.cli import main
+
+    assert main(["serve", "--index", str(tmp_path / "new"), "--port", str(taken_port)]) == 1
+    assert f"端口 {taken_port} 已被占用" in capsys.readouterr().err and not (tmp_path / "new").exists()
+
+
+@pytest.mark.parametrize("port", ["80000", "0", "-1", "八千"])
+def test_serve_refuses_a_port_that_cannot_be(port, capsys):
+    from indexer.cli import build_parser
+
+    with pytest.raises(SystemExit) as e:
+        build_parser().parse_args(["serve", "--port", port])
+    assert e.value.code == 2 and "端口须" in capsys.readouterr().err
+
+
+def test_an_address_not_of_this_machine_is_said(taken_port):
+    from indexer.cli import cannot_listen
+
+    assert "这台机器没有地址 192.0.2.1" in cannot_listen("192.0.2.1", 8000)  # TEST-NET-1: never assigned here
+    assert "已被占用" in cannot_listen("127.0.0.1", taken_port)

@@ -14,7 +14,7 @@ from helpers import CORPUS, SEED_000, brute_hits, check_page, continues_word
 from indexer.cli import main
 from indexer.ingest.parse import parse_path
 from indexer.search.engine import search
-from indexer.search.facets import Filters
+from indexer.search.facets import Filters, Years
 from indexer.text.normalize import fold_text
 
 QUERIES = [
@@ -211,11 +211,11 @@ def test_year_and_title_fields(reader):
 
 
 def test_filters_and_facets_as_filters(reader):
-    res = search(reader, "教育", Filters(year_lo=2010, year_hi=2012), per_page=100)
+    res = search(reader, "教育", Filters(Years.between(2010, 2012)), per_page=100)
     assert res.total and all(2010 <= h.year <= 2012 for h in res.hits)
     # the year facet still shows other years, so the timeline can widen the choice
     assert any(row["value"] and row["value"] < 2010 for row in res.facets["year"])
-    unknown = search(reader, "教育", Filters(year_unknown=True), per_page=100)
+    unknown = search(reader, "教育", Filters(Years(unknown=True)), per_page=100)
     assert unknown.total and all(h.year is None for h in unknown.hits)
     typed = search(reader, "教育", Filters(doc_type="工作总结"), per_page=100)
     assert typed.total and {h.doc_type for h in typed.hits} == {"工作总结"}
@@ -274,11 +274,11 @@ def test_cli_search_json_is_the_api_object(index_dir, capsys):
     assert main(["search", "防溺水", "--index", str(index_dir), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert set(out) == {"query", "total", "total_documents", "took_ms", "page", "per_page", "notice", "partial", "facets", "hits",
-                         "suggestions"}
+                         "suggestions", "within", "proximity"}
     assert set(out["facets"]) == {"year", "doc_type", "region", "province"}
     hit = out["hits"][0]
     assert set(hit) == {"doc_id", "section_id", "title", "year", "doc_type", "doc_no", "date", "issuer", "issuers", "place",
-                        "region", "province", "heading_path", "source", "url", "snippet_html", "score", "page"}
+                        "region", "province", "heading_path", "source", "url", "snippet_html", "score", "page", "distinguish"}
     assert hit["page"] is None  # a text file has no pages
     assert hit["url"].endswith("#" + hit["section_id"])
     assert hit["source"] == SEED_000.name
@@ -419,6 +419,31 @@ def test_a_filter_alone_explains_an_empty_answer(reader):
     """year:2030 said "no section holds year:2030, try a shorter word", as if it were text."""
     res = search(reader, "year:2030")
     assert res.total == 0 and "没有符合这些筛选条件的报告" in res.notice and "更短" not in res.notice
+
+
+@pytest.mark.parametrize("q, filters, said", [
+    ("year:2018 year:2019", None, "年份条件互相矛盾（2018年、2019年）"),
+    ("教育 year:2018 year:2019", None, "年份条件互相矛盾"),
+    ("教育 year:2015-2017 year:2019-", None, "年份条件互相矛盾（2015–2017年、2019–年）"),
+    ("year:unknown year:2019", None, "年份条件互相矛盾（年份不详、2019年）"),
+    ("教育 year:2018", "2019", "年份条件互相矛盾（2018年、2019年）"),
+    ("year:2019 date:2018-03", None, "与日期条件互相矛盾"),
+    ("date:2018-01 date:2018-03", None, "日期条件互相矛盾"),
+    ("教育 year:2015,2018 year:2016", None, "年份条件互相矛盾（2015年、2018年、2016年）"),
+    ("教育 year:2016", "2015、2018", "年份条件互相矛盾"),
+])
+def test_filters_that_contradict_each_other_are_said_to(reader, q, filters, said):
+    """year:2016 year:2017 said that no report passes, as if the index lacked those years."""
+    res = search(reader, q, Filters.for_year(filters) if filters else None)
+    assert res.total == 0 and said in res.notice and "索引收录" not in res.notice and not res.suggestions
+
+
+def test_filters_that_can_meet_are_not_called_contradictory(reader):
+    both = search(reader, "year:2018 OR year:2019", per_page=100)
+    assert both.total == search(reader, "year:2018").total + search(reader, "year:2019").total > 0
+    assert search(reader, "year:2015-2019 year:2019").total == search(reader, "year:2019").total > 0
+    assert "矛盾" not in search(reader, "year:2030").notice
+    assert search(reader, "year:2015,2019 year:2018-2020").total == search(reader, "year:2019").total  # a list meets a range
 
 
 def test_a_misspelt_field_suggests_the_whole_query(reader):

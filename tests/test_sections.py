@@ -99,11 +99,6 @@ def test_an_info_comment_line_is_not_text():
     assert outline(build_sections(["<!-- INFO END -->", "正文。"])) == [("s0", 0, "", "正文。")]
 
 
-def test_no_text_no_sections():
-    assert build_sections([]) == []
-    assert build_sections(["", "\u3000\u3000", PAGE_MARK + "2"], first_page=1) == []
-
-
 def test_repeated_headings_get_numbered_ids_in_order():
     """A heading repeated many times (30,000 × 一、甲 took a minute when each id was searched from _2
     up) numbers its repeats _2, _3, … in reading order, the same ids as before."""
@@ -114,3 +109,12 @@ def test_repeated_headings_get_numbered_ids_in_order():
     assert [s.section_id for s in sections[:4]] == ["s1", "s1_2", "s1_3", "s1_4"]
     assert sections[-1].section_id == "s1_3000" and len({s.section_id for s in sections}) == 3000
     assert [s.text for s in sections[:2]] == ["第0段。", "第1段。"]
+
+
+def test_a_report_without_text_keeps_an_empty_opening_for_its_title():
+    """A title and a 文号 alone leave no lines: the report still has a section, which its title is
+    indexed with, so that it can be found and its page opens."""
+    assert outline(build_sections([])) == [("s0", 0, "", "")]
+    assert outline(build_sections(["", "\u3000\u3000"])) == [("s0", 0, "", "")]
+    assert [(s.section_id, s.page) for s in build_sections(["", PAGE_MARK + "2"], first_page=1)] == [("s0", 2)]
+    assert build_sections([], markdown=True)[0].markdown == ""

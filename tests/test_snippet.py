@@ -144,3 +144,69 @@ def test_find_spans_counts_at_most_max_matches_per_term():
 def test_nothing_to_find():
     assert find_spans("", [Needle("教育")]) == []
     assert find_spans("教育", []) == []
+
+
+# --- windows never cut a Latin word or a number -------------------------------------------------
+
+_WORDCHAR = re.compile(r"[0-9A-Za-z]")
+
+
+def _in_word(text: str, i: int) -> bool:
+    """A letter or digit, or . , : / _ - @ % ' between two of them (4.2, 1,850, www.moe.gov.cn): written
+    out here apart from the code under test."""
+    if _WORDCHAR.match(text[i]):
+        return True
+    return (text[i] in ".,:/_-@%'" and 0 < i < len(text) - 1 and bool(_WORDCHAR.match(text[i - 1]))
+            and bool(_WORDCHAR.match(text[i + 1])))
+
+
+def cut_words(text: str, out: str) -> list[str]:
+    """The words a snippet's windows cut at their ends, as text around each cut."""
+    plain, _ = marked_ranges(out)
+    cuts = []
+    for piece in plain.split("…"):
+        if not piece:
+            continue
+        a = text.find(piece)
+        assert a >= 0, piece  # each window is a piece of the text
+        for i in (a, a + len(piece)):
+            if 0 < i < len(text) and _in_word(text, i - 1) and _in_word(text, i):
+                cuts.append(text[max(0, i - 8):i] + "‸" + text[i:i + 8])
+    return cuts
+
+
+def test_a_window_does_not_start_inside_a_latin_word():
+    # the window starts about 40 characters before the occurrence: inside HYPERLINK here
+    text = "甲" * 100 + ' HYPERLINK("http://www.moe.gov.cn/") 的说明' + "乙" * 2 + "防溺水" + "丙" * 300
+    out = snippet(text, [Needle("防溺水")])
+    assert cut_words(text, out) == [] and "ERLINK" not in out.split("HYPERLINK")[0]
+    assert out.startswith("…")
+
+
+def test_a_window_does_not_cut_a_number():
+    text = "甲" * 80 + "发放致家长一封信4.2万份，" + "乙" * 27 + "防溺水" + "丙" * 200 + "共计1,850人次" + "丁" * 200
+    out = snippet(text, [Needle("防溺水")])
+    assert cut_words(text, out) == []
+    assert "…2万" not in out and "…8" not in out
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_no_window_ends_inside_a_word_on_random_text(seed):
+    import random
+
+    rnd = random.Random(seed)
+    tokens = ["教育", "学校", "防溺水", "，", "。", " ", "HYPERLINK", "covid19", "PM2.5", "4.2万", "1,850", "98.6%",
+              "http://www.moe.gov.cn/jyb_xxgk/s5743/index.html", "2023年", "Education", "ab" * 20]
+    text = "".join(rnd.choice(tokens) for _ in range(rnd.randint(50, 400)))
+    out = snippet(text, [Needle("防溺水")])
+    assert cut_words(text, out) == []
+    plain, ranges = marked_ranges(out)
+    assert all(plain[a:b] == "防溺水" for a, b in ranges)  # the marks are as before
+    without = snippet(text, [])  # no occurrence: the start of the text, not cut either
+    assert cut_words(text, without) == []
+
+
+def test_an_occurrence_inside_a_word_keeps_its_word():
+    text = "乙" * 200 + "大气中PM2.5浓度" + "丙" * 300
+    out = snippet(text, [Needle("2.5")])
+    assert "<mark>2.5</mark>" in out and cut_words(text, out) == []

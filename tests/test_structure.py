@@ -50,18 +50,18 @@ def test_pdf_table_rows_take_their_header_group_labels_and_wrapped_labels():
     )
     assert [x.text for x in rows] == [
         "三、收到和处理申请情况",
-        "信息内容 | 本年制发件数 | 本年废止件数",
-        "规章 | 1 | 0 | 11",
-        "行政规范性文件 | 8 | 26 | 66",
-        "三、本年度办理结果 | （一）予以公开 | 1288 | 21 | 0 | 0 | 50 | 3 | 1362",
-        "（三）不予公开 | 1.属于国家秘密 | 2 | 0 | 0 | 0 | 0 | 0 | 2",
-        "（六）其 | 他处理 | 1、申请人逾期不补正 | 67 | 3 | 0 | 0 | 1 | 0 | 71",
+        "| 信息内容 | 本年制发件数 | 本年废止件数 |",
+        "| 规章 | 1 | 0 | 11 |",
+        "| 行政规范性文件 | 8 | 26 | 66 |",
+        "| 三、本年度办理结果 | （一）予以公开 | 1288 | 21 | 0 | 0 | 50 | 3 | 1362 |",
+        "| （三）不予公开 | 1.属于国家秘密 | 2 | 0 | 0 | 0 | 0 | 0 | 2 |",
+        "| （六）其 | 他处理 | 1、申请人逾期不补正 | 67 | 3 | 0 | 0 | 1 | 0 | 71 |",
         "全年共受理申请 3119 件，答复 3050 件。",  # prose with numbers in it is no row
     ]
     assert [parse_heading(x.text) is not None for x in rows] == [True] + [False] * 7
     # the next section right after a table is never taken back as the label of a row of numbers below it
     rows = _table_rows(lines("（七）总计 95 0 0 0 0 0 95", "四、行政复议情况", "维持", "1 0 0 0 1"))
-    assert [x.text for x in rows] == ["（七）总计 | 95 | 0 | 0 | 0 | 0 | 0 | 95", "四、行政复议情况", "维持", "1 | 0 | 0 | 0 | 1"]
+    assert [x.text for x in rows] == ["| （七）总计 | 95 | 0 | 0 | 0 | 0 | 0 | 95 |", "四、行政复议情况", "维持", "| 1 | 0 | 0 | 0 | 1 |"]
 
 
 def test_an_article_cited_in_a_report_does_not_swallow_its_later_sections():

@@ -17,7 +17,7 @@ from indexer.cli import main
 from indexer.ingest.parse import parse_path
 from indexer.search import results as results_mod
 from indexer.search.engine import find, search
-from indexer.search.facets import Filters
+from indexer.search.facets import Filters, Years
 from indexer.search.limits import GROUP_MAX
 from indexer.search.trend import trend
 from indexer.text.normalize import fold_text
@@ -90,11 +90,24 @@ def test_per_year_figures_equal_brute_force(reader, reports, q):
 
 def test_several_queries_year_range_and_type(reader, reports):
     qs = ["防溺水", "教育公平", "2008年"]
-    tr = trend(reader, qs, Filters(year_lo=2000, year_hi=2012, doc_type="政府工作报告"), "mentions")
-    assert tr.years == list(range(2000, 2013)) and tr.unknown_indexed is None and tr.measure == "mentions"
+    tr = trend(reader, qs, Filters(Years.between(2000, 2012), doc_type="政府工作报告"), "mentions")
+    held = sorted(r.year for r in reports if r.year and 2000 <= r.year <= 2012 and r.doc_type == "政府工作报告")
+    assert tr.years == list(range(held[0], held[-1] + 1)) and tr.unknown_indexed is None and tr.measure == "mentions"
     for i, q in enumerate(qs):
         truth = brute_trend(reports, q, lambda r: r.year and 2000 <= r.year <= 2012 and r.doc_type == "政府工作报告")
         assert got_by_year(tr, i) == dict(truth)
+
+
+def test_a_wide_year_range_draws_the_years_the_index_holds_and_counts_every_hit(reader, reports):
+    years = sorted(r.year for r in reports if r.year)
+    whole = trend(reader, ["教育"], Filters(Years.between(years[0], years[-1])))
+    for lo, hi in ((1000, 3000), (1000, years[-1]), (years[0], 3000)):
+        tr = trend(reader, ["教育"], Filters(Years.between(lo, hi)))
+        assert tr.years == whole.years == list(range(years[0], years[-1] + 1))
+        assert tr.series[0].total("sections") == search(reader, "教育", Filters(Years.between(lo, hi))).total > 0
+    upper = trend(reader, ["教育"], Filters(Years.between(years[-1] - 1, 3000)))
+    assert upper.years == [years[-1] - 1, years[-1]]
+    assert trend(reader, ["教育"], Filters(Years.between(2990, 3000))).years == []
 
 
 def test_default_measure_follows_the_years(reader, tmp_path):

@@ -96,9 +96,10 @@ def test_absent_is_not_said_of_what_was_not_counted(reader, client):
     assert [s.counted for s in tr.series] == [False, True]
     assert [trendchart.absent(s) for s in tr.series] == [None, "校园欺凌：所选年份内没有出现"]
     assert [s["counted"] for s in client.get("/api/trend?q=-学校&q=校园欺凌").get_json()["series"]] == [False, True]
-    nothing = trendchart.build(trend(reader, ["学校"], Filters.for_year("1800-1810")))
-    assert nothing.empty == "1800–1810 年没有收录任何报告" and nothing.lines[0].absent is None
-    assert trendchart.build(trend(reader, ["学校"])).empty is None
+    nothing = trend(reader, ["学校"], Filters.for_year("1800-1810"))
+    assert trendchart.build(nothing) is None and nothing.years == []
+    assert re.fullmatch(r"所选年份（1800–1810）内没有收录任何报告；收录的报告在 \d{4}–\d{4} 年。", nothing.notices[0])
+    assert "所选年份（1800–1810）内没有收录任何报告" in client.get("/trend?q=学校&year=1800-1810").get_data(as_text=True)
 
 
 def test_value_text_has_the_unit():
@@ -127,6 +128,20 @@ def test_build_places_every_point_of_every_series():
     assert chart.y_ticks[0].label == "0%" and chart.y_ticks[-1].label == "50%"
     assert [s.indexed for s in chart.slots] == [1, 2, 0, 4] and chart.slots[3].height == 1 and chart.slots[2].height == 0
     assert trendchart.build(Trend(years=[], indexed=[], unknown_indexed=3, measure="reports", default_measure="reports")) is None
+
+
+def test_bands_give_each_point_the_part_of_its_year_nearest_it():
+    tr = made_up("reports", {"a": [1, 4, 0], "b": [3, 4, 2], "c": [2, 0, 4]}, [4, 4, 4])
+    chart = trendchart.build(tr)
+    for k in range(3):
+        col = sorted((line.points[k] for line in chart.lines), key=lambda p: p.y)
+        assert all(p.left == pytest.approx(k / 3) and p.width == pytest.approx(1 / 3) for p in col)
+        assert col[0].top < 0 and col[-1].bottom > 1  # the column is covered, past the plot's edges
+        assert all(p.top < p.y < p.bottom for p in col)  # each marker's centre in its own area
+        for upper, lower in zip(col, col[1:], strict=False):  # touching halfway, never overlapping
+            assert upper.bottom == pytest.approx(lower.top) == pytest.approx((upper.y + lower.y) / 2)
+    alone = trendchart.build(made_up("reports", {"a": [1, 2]}, [2, 2])).lines[0].points
+    assert [(p.top, p.bottom) for p in alone] == [(-trendchart.EDGE, 1 + trendchart.EDGE)] * 2
 
 
 def test_build_on_the_index(reader):

@@ -14,9 +14,9 @@ import pytest
 from helpers import FIXTURES
 
 from indexer.cli import main
-from indexer.search.compare import Side, align, compare, compare_sections, diff_sentences, sentences
+from indexer.search.compare import Side, align, compare, compare_sections, diff_sentences, missing, sentences
 from indexer.search.results import doc_url
-from indexer.search.versions import series_passages
+from indexer.search.versions import series_passages, step_label
 from indexer.store.catalog import ReportRow
 from indexer.store.series import build_series, series_key, title_stem
 
@@ -87,6 +87,17 @@ def test_series_key_rules():
     assert series_key(row("2024年工作要点", 2024, place="江苏省苏州市吴江区")) is not None
 
 
+def test_series_key_one_body_one_kind_however_the_title_is_printed():
+    # the country's name printed or not: one series of 政府工作报告
+    plain = row("政府工作报告", 2031, issuer="国务院", doc_type="政府工作报告")
+    assert series_key(plain) == series_key(row("2030年中华人民共和国国务院政府工作报告", 2030, issuer="国务院",
+                                                doc_type="政府工作报告"))
+    # each session of the 全国人民代表大会 is the same body: its resolutions are one series
+    npc = [row(f"第十六届全国人民代表大会第{n}次会议关于政府工作报告的决议", y, doc_type="决议",
+               issuer=f"第十六届全国人民代表大会第{n}次会议") for n, y in (("二", 2031), ("三", 2032))]
+    assert series_key(npc[0]) == series_key(npc[1]) != series_key(plain)
+
+
 def test_title_stem_drops_years_numbers_notes_and_the_body_name():
     assert title_stem("2024年白石县人民政府工作报告", ["白石县人民政府"]) == "工作报告"
     assert title_stem("白石县2025年政府工作报告（摘要）", ["白石县人民政府"]) == "工作报告"
@@ -109,8 +120,17 @@ def test_build_series_orders_by_date_and_copies_of_one_date_are_one_step():
     assert s.series(3) == [] and s.series(5) == []
     assert s.neighbours(1) == (None, 2)  # 2023 → the first copy of 2024
     assert s.neighbours(0) == s.neighbours(2) == (1, 4)
+    gap = build_series([rows[1], rows[4], row("2031年甲县教育局工作要点", 2031, None, "甲县教育局", doc_id="e")],
+                       np.array([True, True, True]))
+    assert gap.neighbours(2) == (1, None)  # the one before, however many years before
     one = build_series(rows[:1] + rows[2:3], np.array([True, True]))
     assert one.members == []  # copies of one date are no series
+
+
+def test_step_label_says_year_only_for_the_year_next_to_it():
+    assert (step_label(2024, 2023, "上"), step_label(2024, 2025, "下")) == ("上一年", "下一年")
+    assert step_label(2022, 1957, "上") == "上一份"  # years between: not "the year before"
+    assert step_label(2024, 2024, "下") == step_label(None, 2024, "下") == "下一份"
 
 
 # -- sentences and sections compared -------------------------------------------------------------------
@@ -142,6 +162,30 @@ def test_align_by_heading_despite_renumbering_then_by_text_never_crossing():
     assert [d.status for d in compare_sections(side, side)] == ["same"] * 5
 
 
+def test_align_headings_apart_from_their_years_and_rewritten_sections_by_the_bigrams_they_alone_share():
+    # a 政府工作报告-like pair: the year in a heading changes every year; the tasks are rewritten, each
+    # keeping less than SAME_TEXT of its bigrams but far more than it shares with any other task
+    common = "各地要加强组织领导，"
+    tasks_a = {"（一）推进学前教育普及，扩大普惠资源": "新建改扩建公办幼儿园一百所，扩大普惠性学前教育资源，完善经费保障机制，规范民办园收费行为。",
+               "（二）促进义务教育均衡，缩小城乡差距": "推进县域义务教育优质均衡发展，改善农村学校办学条件，减轻学生课业负担，控制大班额。",
+               "（三）办好职业教育，服务产业发展": "深化产教融合校企合作，建设实训基地，支持职业院校面向市场办学，扩大订单培养规模。"}
+    tasks_b = {"（一）大力发展学前教育，提升保教质量": "新建公办幼儿园八十所，扩大普惠性学前教育资源覆盖面，开展保育教育质量评估，健全教研指导网络。",
+               "（二）推动义务教育优质均衡发展": "推进县域义务教育优质均衡，实施乡村学校提升工程，推行集团化办学，强化课后服务保障。",
+               "（三）增强职业教育适应性": "深化产教融合，建设高水平实训基地，推进职普融通和科教融汇，培养大国工匠和高技能人才。",
+               "（四）守牢校园安全底线": "开展消防演练，排查校舍隐患，配齐专职保安，落实食堂食品安全责任。"}
+    heads_a = ["", "一、2030年工作回顾", "二、2031年重点任务", *tasks_a, "三、保障措施"]
+    heads_b = ["", "一、2031年工作回顾", "二、2032年重点任务", *tasks_b, "三、保障措施"]
+    texts_a = ["开头", "回顾一年。", "任务如下。", *[common + t for t in tasks_a.values()], "保障。"]
+    texts_b = ["开头", "回顾一年。", "任务如下。", *[common + t for t in tasks_b.values()], "保障。"]
+    assert align(heads_a, heads_b, texts_a, texts_b) == [
+        (0, 0, "heading"), (1, 1, "heading"), (2, 2, "heading"), (3, 3, "text"), (4, 4, "text"), (5, 5, "text"),
+        (None, 6, None), (6, 7, "heading")]
+    # a section sharing as much with two others is paired with neither: nothing stands out
+    assert align(["山"], ["水", "云"], ["甲乙丙丁戊己庚辛壬癸"], ["甲乙丙丁子丑寅卯辰巳", "甲乙丙丁午未申酉戌亥"]) == [
+        (0, None, None), (None, 0, None), (None, 1, None)]
+    assert align(["山"], ["水"], ["甲乙丙丁戊己庚辛壬癸"], ["甲乙丙丁子丑寅卯辰巳"]) == [(0, 0, "text")]
+
+
 def test_compare_two_years_marks_exactly_the_sentences_that_differ(sreader):
     c = compare(sreader, Y2023, Y2024)
     added = [p.text for s in c.sections for p in s.pieces if p.op == "added"]
@@ -154,6 +198,26 @@ def test_compare_two_years_marks_exactly_the_sentences_that_differ(sreader):
     assert by_status["（四）发展职业教育"] == ("added", None)
     assert compare(sreader, Y2024, Y2024).added == 0 and compare(sreader, Y2024, Y2024).removed == 0
     assert compare(sreader, Y2023, "nope.md") is None
+    assert missing(sreader, Y2023, "nope.md") == "nope.md" and missing(sreader, "gone.md", "nope.md") == "gone.md"
+    assert missing(sreader, Y2023, Y2024) is None
+
+
+def test_compare_asked_newer_first_puts_the_older_first_and_says_so(sreader, sclient, series_index, capsys):
+    c = compare(sreader, Y2024, Y2023)
+    assert (c.a.doc_id, c.b.doc_id, c.swapped, c.labels) == (Y2023, Y2024, True, ("较早", "较新"))
+    assert sorted(p.text for s in c.sections for p in s.pieces if p.op == "added") == sorted(ADDED)
+    same = compare(sreader, Y2024, Y2024)
+    assert (same.dated, same.swapped, same.labels) == (False, False, ("第一份", "第二份"))  # one date: as asked
+    body = sclient.get(f"/compare?a={quote(Y2024)}&b={quote(Y2023)}").get_data(as_text=True)
+    older = re.search(r'<li class="older"><span class="label">(.*?)</span> <a href="(.*?)"', body)
+    assert older.groups() == ("较早", html.escape(doc_url(Y2023))) and "已按日期排列" in body
+    assert "反过来对比" not in body  # the other order is the same comparison
+    data = sclient.get(f"/api/compare?a={quote(Y2024)}&b={quote(Y2023)}").get_json()
+    assert (data["a"]["doc_id"], data["swapped"], data["labels"]) == (Y2023, True, ["较早", "较新"])
+    assert main(["compare", "--index", str(series_index), Y2024, Y2023]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].startswith("较早：") and "2023-02-10" in lines[1] and "2024-02-08" in lines[2]
+    assert {line[2:] for line in lines if line.startswith("+ ")} == ADDED
 
 
 def marked(body: str, tag: str) -> set[str]:
@@ -230,8 +294,20 @@ def test_cli_compare_and_series(series_index, capsys):
     assert main(["compare", "--index", str(series_index), Y2023, Y2024, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["added"] == 7
     assert main(["compare", "--index", str(series_index), Y2023, "nope.md"]) == 1
-    assert "nope.md" in capsys.readouterr().err
+    assert "索引中没有这份报告：nope.md" in capsys.readouterr().err
     assert main(["series", "--index", str(series_index), Y2024, "防溺水"]) == 0
     out = capsys.readouterr().out
     assert out.index("2023-02-10") < out.index("2024-02-08") < out.index("2025-02-12")
     assert out.count("[防溺水]") == 5
+
+
+def test_cli_takes_a_query_that_starts_with_an_exclusion(series_index, capsys):
+    """`edusearch series DOC -防溺水` was an argparse error (unrecognized arguments)."""
+    assert main(["series", "--index", str(series_index), Y2024, "-防溺水"]) == 0
+    assert "[防溺水]" not in capsys.readouterr().out
+    assert main(["search", "-防溺水 教育", "--index", str(series_index), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] > 0
+    with pytest.raises(SystemExit):  # an ASCII word is taken for an option: the error says to use --
+        main(["search", "--index", str(series_index), "-pm25"])
+    assert "请放在 -- 之后" in capsys.readouterr().err
+    assert main(["search", "--index", str(series_index), "--", "-pm25 教育"]) == 0

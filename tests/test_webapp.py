@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
+import warnings
 from urllib.parse import quote
 
 import pytest
@@ -96,6 +98,20 @@ def test_report_page_sections_toc_and_marks(client):
     assert 'class="copy" data-href="/doc/' in body
 
 
+def test_report_pages_json_twin_keeps_the_query_and_its_marks(client):
+    """The page's JSON link carries q, and /api/doc marks q as the page does: the count it says and
+    the same marked HTML, section by section."""
+    page = text(client.get(f"/doc/{DOC}?q=防溺水"))
+    link = html.unescape(re.search(r'<a class="json" href="([^"]+)"', page).group(1))
+    data = client.get(link).get_json()
+    said = int(re.search(r"已标出“防溺水”的 (\d+) 处", page).group(1))
+    assert data["q"] == "防溺水" and data["marks"] == said == page.count("<mark>防溺水</mark>") > 0
+    assert sum(s["body_html"].count("<mark>") + s["heading_html"].count("<mark>") for s in data["sections"]) == said
+    assert all(s["body_html"] in page for s in data["sections"] if "<mark>" in s["body_html"])
+    plain = client.get(f"/api/doc/{quote(DOC)}").get_json()
+    assert plain["q"] is None and plain["marks"] == 0 and "body_html" not in plain["sections"][0]
+
+
 def test_report_page_marks_a_title_query_in_the_title(client):
     """A `title:` hit's link lands on the report with the title term marked, not "0 处"."""
     body = text(client.get(f"/doc/{DOC}", query_string={"q": "title:年终工作总结 防溺水"}))
@@ -156,6 +172,41 @@ def test_a_term_split_by_a_line_break_or_bold_is_marked_on_the_report_page(tmp_p
     assert "已标出“防溺水专项”的 1 处" in body
 
 
+def test_every_report_counted_has_a_page_and_a_title_alone_is_found(tmp_path):
+    """A notice printed as its title (three times, as a legal database exports it) and its 文号 and
+    date, with no text: stats counted it, yet no search found it and its page was 404."""
+    from helpers import GOV
+
+    from indexer.store.build import reindex
+    from indexer.store.reader import Library
+    from webapp import create_app
+
+    src = tmp_path / "src"
+    shutil.copytree(GOV, src)
+    title = "白石县教育局关于印发白石县中小学课后服务管理办法的通知"
+    (src / "notice.txt").write_text(f"{title}\n\n{title}\n\n（白教发〔2021〕3号 2021年3月2日）\n{title}\n",
+                                    encoding="utf-8")
+    reindex(tmp_path / "ix", [src], progress=False)
+    c = create_app(tmp_path / "ix").test_client()
+    for q in ("课后服务管理办法", "docno:白教发〔2021〕3号", f"title:{title}"):
+        assert [h["doc_id"] for h in c.get("/api/search", query_string={"q": q}).get_json()["hits"]] == ["notice.txt"]
+    page = c.get("/doc/notice.txt?q=课后服务管理办法")
+    assert page.status_code == 200 and "白教发〔2021〕3号" in text(page)
+    reader = Library(tmp_path / "ix").reader()
+    counted = c.get("/api/stats").get_json()["reports"]
+    opened = [r.doc_id for r in reader.catalog.reports if c.get(f"/api/doc/{quote(r.doc_id)}").status_code == 200]
+    assert counted == len(reader.catalog.reports) == len(opened)
+    reader.close()
+    alone = tmp_path / "alone"  # an index of titles alone: every body empty, nothing to divide by
+    alone.mkdir()
+    shutil.move(src / "notice.txt", alone)
+    reindex(tmp_path / "ix-alone", [alone], progress=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # 0 / 0 in the length norm
+        hits = create_app(tmp_path / "ix-alone").test_client().get("/api/search?q=课后服务").get_json()["hits"]
+    assert [h["doc_id"] for h in hits] == ["notice.txt"]
+
+
 def test_unknown_doc_is_404_page(client):
     r = client.get("/doc/does-not-exist.txt")
     assert r.status_code == 404
@@ -173,7 +224,7 @@ def test_doc_path_traversal_is_404(client, path):
 def test_api_search_is_the_search_core_object(client):
     data = client.get("/api/search?q=防溺水").get_json()
     assert set(data) == {"query", "total", "total_documents", "took_ms", "page", "per_page", "notice", "partial", "facets", "hits",
-                         "suggestions"}
+                         "suggestions", "within", "proximity"}
     assert data["total"] == len(brute_hits("防溺水", *CORPUS)) and data["hits"][0]["section_id"] == "s3-2"
     assert data["hits"][0]["url"].endswith("#s3-2")
 
@@ -265,7 +316,7 @@ def test_a_page_past_the_end_says_so_and_links_to_the_last(client):
     assert back.count('class="hit"') == total
 
 
-@pytest.mark.parametrize("qs", ["per_page=101", "page=0", "page=abc", "page=1001", "year=20x9"])
+@pytest.mark.parametrize("qs", ["per_page=101", "page=0", "page=abc", "page=1001", "per_page=-1"])  # a year: test_an_unreadable_year…
 def test_parameter_errors_are_chinese(client, qs):
     r = client.get(f"/search?q=教育&{qs}")
     assert r.status_code == 400
@@ -399,3 +450,56 @@ def test_years_as_people_write_them(client, written):
     typed = client.get(f"/api/search?q={quote('教育 year:' + written)}").get_json()
     assert typed["total"] == plain["total"] and not typed["notice"]
     assert client.get(f"/search?q=教育&year={quote(written)}").status_code == 200
+
+
+def test_a_list_of_years_filters_to_those_years(client):
+    """The year box, year: and --year take a list: 2015,2018,2020 (also with 、，；)."""
+    each = {y: client.get(f"/api/search?q=教育&year={y}&per_page=100").get_json()["total"] for y in (2010, 2015, 2024)}
+    assert all(each.values())
+    for written in ("2010,2015,2024", "2010、2015，2024", "2010年；2015年；2024年"):
+        assert client.get("/api/search", query_string={"q": "教育", "year": written}).get_json()["total"] == sum(each.values())
+        typed = client.get("/api/search", query_string={"q": "教育 year:" + written.replace(" ", "")}).get_json()
+        assert typed["total"] == sum(each.values()) and not typed["notice"]
+    body = text(client.get("/search", query_string={"q": "教育", "year": "2010,2015"}))
+    selected = re.findall(r'aria-label="(\d{4}) 年：\d+ 篇报告"', "".join(re.findall(r'<a [^>]*class="bar selected"[^>]*>', body)))
+    assert selected == ["2010", "2015"]  # the timeline marks those two bars
+    assert client.get("/api/trend?q=教育&year=2010,2015,2024").get_json()["years"] == [2010, 2015, 2024]
+
+
+def test_recent_years_count_back_from_this_year(client):
+    from datetime import date
+
+    now = date.today().year
+    same = client.get(f"/api/search?q=教育&year={now - 4}-{now}").get_json()["total"]
+    assert client.get("/api/search", query_string={"q": "教育", "year": "近五年"}).get_json()["total"] == same
+    assert client.get("/api/search", query_string={"q": "教育 year:近五年"}).get_json()["total"] == same
+    body = text(client.get("/search", query_string={"q": "教育", "year": "近五年"}))
+    assert f"当前：近五年（{now - 4}–{now}）" in html.unescape(body)
+
+
+@pytest.mark.parametrize("path", ["/search", "/trend"])
+def test_an_unreadable_year_keeps_the_query_and_says_why_beside_the_box(client, path):
+    r = client.get(path, query_string={"q": "安全", "year": "去年以前"})
+    body = text(r)
+    assert r.status_code == 200 and 'value="安全"' in body and 'value="去年以前"' in body
+    error = re.search(r'<p class="field-error" id="year-error" role="alert">(.*?)</p>', body).group(1)
+    assert "年份“去年以前”看不懂" in error and "没有按年份筛选" in error
+    assert 'aria-describedby="year-error"' in body
+    if path == "/search":  # the results are those of the query without the year, and so are its links
+        plain = client.get("/api/search?q=安全").get_json()["total"]
+        assert f"找到 <strong>{plain}</strong> 个章节" in body
+        assert "/export.csv?q=%E5%AE%89%E5%85%A8" in body and "year=%E5%8E%BB" not in body
+    assert client.get("/api" + path, query_string={"q": "安全", "year": "去年以前"}).status_code == 400
+
+
+def test_cli_year_takes_lists_and_recent_years(client, index_dir, capsys):
+    import json as _json
+    from datetime import date
+
+    from indexer.cli import main
+
+    now = date.today().year
+    for written, same in (("2010、2015", "2010,2015"), ("近五年", f"{now - 4}-{now}")):
+        assert main(["search", "教育", "--index", str(index_dir), "--year", written, "--json", "--limit", "100"]) == 0
+        cli = _json.loads(capsys.readouterr().out)
+        assert cli["total"] == client.get("/api/search", query_string={"q": "教育", "year": same}).get_json()["total"]

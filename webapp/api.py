@@ -1,20 +1,34 @@
-"""JSON twins of the pages: /api/search, /api/trend, /api/doc/<doc_id>, /api/compare, /api/series, /api/stats."""
+"""JSON twins of the pages: /api/search, /api/trend, /api/kwic, /api/collocates, /api/doc/<doc_id>, /api/compare,
+/api/series, /api/stats."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, request
 
+from indexer.search.collocates import collocates as run_collocates
 from indexer.search.compare import compare as run_compare
+from indexer.search.compare import missing
 from indexer.search.engine import search as run_search
+from indexer.search.kwic import kwic as run_kwic
+from indexer.search.parser import WITHIN
 from indexer.search.report import get_report
 from indexer.search.trend import trend as run_trend
 from indexer.search.versions import series_passages
 
 from .context import library
+from .errors import no_report
 from .gate import deadline
-from .params import compare_params, search_params, series_params, trend_params
+from .params import (
+    collocate_params,
+    compare_params,
+    kwic_params,
+    marks_from,
+    search_params,
+    series_params,
+    trend_params,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -23,7 +37,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 def search():
     params = search_params(request.args)
     res = run_search(library().reader(), params.q, params.filters, page=params.page, per_page=params.per_page,
-                     sort=params.sort, group=params.group or None, deadline=deadline())
+                     sort=params.sort, group=params.group or None, deadline=deadline(), within=params.within or None)
     return res.to_dict()
 
 
@@ -31,14 +45,30 @@ def search():
 def trend():
     params = trend_params(request.args)
     return run_trend(library().reader(), params.queries, params.filters, params.by or None,
-                     deadline=deadline()).to_dict()
+                     deadline=deadline(), within=params.within or None).to_dict()
+
+
+@bp.get("/kwic")
+def kwic():
+    p = kwic_params(request.args)
+    return run_kwic(library().reader(), p.q, p.filters, width=p.width, sort=p.sort, page=p.page,
+                    per_page=p.per_page).to_dict()
+
+
+@bp.get("/collocates")
+def collocates():
+    p = collocate_params(request.args)
+    return run_collocates(library().reader(), p.q, p.filters, window=p.window, by=p.by or None,
+                          limit=p.limit).to_dict()
 
 
 @bp.get("/doc/<path:doc_id>")
 def doc(doc_id: str):
-    view = get_report(library().reader(), doc_id)
+    within = request.args.get("within", "")
+    view = get_report(library().reader(), doc_id, request.args.get("q", "")[:2000] or None,
+                      within=within if within in WITHIN else None, marks_from=marks_from(request.args))
     if view is None:
-        abort(404, description=f"没有编号为“{doc_id[:200]}”的报告。")
+        no_report(doc_id)
     return view.to_dict()
 
 
@@ -48,8 +78,7 @@ def compare():
     reader = library().reader()
     cmp = run_compare(reader, a, b)
     if cmp is None:
-        gone = a if reader.report_index(a) is None else b
-        abort(404, description=f"没有编号为“{gone[:200]}”的报告。")
+        no_report(missing(reader, a, b))
     return cmp.to_dict()
 
 
@@ -58,7 +87,7 @@ def series():
     doc_id, q = series_params(request.args)
     found = series_passages(library().reader(), doc_id, q)
     if found is None:
-        abort(404, description=f"没有编号为“{doc_id[:200]}”的报告。")
+        no_report(doc_id)
     return found.to_dict()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, abort, render_template, request
 from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException
 
@@ -66,3 +66,8 @@ def register(app: Flask) -> None:
     def unexpected(e):
         log.exception("unhandled error on %s", request.path)
         return respond(500, "请稍后再试；这个错误已记录。")
+
+
+def no_report(doc_id: str):
+    """404 for a doc id the index does not hold (report, compare and series pages and their JSON)."""
+    abort(404, description=f"没有编号为“{doc_id[:200]}”的报告。")

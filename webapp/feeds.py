@@ -27,10 +27,10 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 def search_atom():
     params = search_params(request.args)
     order = feed_order(request.args)
-    f = feed(library().reader(), params.q, params.filters, order, deadline=deadline())
+    f = feed(library().reader(), params.q, params.filters, order, deadline=deadline(), within=params.within or None)
     root = public_base() or request.url_root.rstrip("/")
     query = params.args(page=None, group=None, per_page=None, sort=None)
-    marks = "?" + urlencode({"q": params.q}) if params.q else ""
+    marks = "?" + urlencode({"q": params.q, **({"within": params.within} if params.within else {})}) if params.q.strip() else ""
     entries = [{"e": e, "id": root + e.hit.url, "link": _section_link(root, e.hit, marks), "html": str.__str__(entry_html(e.hit))}  # plain text: escaped into the XML
                for e in f.entries]
     body = render_template("feed.xml", f=f, entries=entries, title=_title(params),
@@ -50,8 +50,8 @@ def _section_link(root: str, hit: Hit, marks: str) -> str:
 
 
 def _title(params) -> str:
-    shown = [params.q] if params.q else []
-    shown += [v for v in (params.year, params.date, params.doc_type, params.region, params.province) if v]
+    shown = [v.strip() for v in (params.q, params.year, params.date, params.doc_type, params.region, params.province) if v]
+    shown = [v for v in shown if v]  # q=%20 is an empty query: 全部报告, not "edusearch："
     return "、".join(shown) or "全部报告"
 
 

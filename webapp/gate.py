@@ -24,8 +24,10 @@ from .errors import respond
 
 # endpoints whose cost grows with the index and the query; the home page too when it searches (?q=)
 SEARCHES = frozenset({"views.search", "views.trend_page", "api.search", "api.trend", "feeds.search_atom",
-                      "views.series_page", "api.series", "views.compare_page", "api.compare"})
-DOWNLOADS = frozenset({"downloads.export_csv", "downloads.export_jsonl", "downloads.trend_csv"})
+                      "views.series_page", "api.series", "views.compare_page", "api.compare", "views.kwic_page",
+                      "api.kwic", "views.collocates_page", "api.collocates"})
+DOWNLOADS = frozenset({"downloads.export_csv", "downloads.export_jsonl", "downloads.trend_csv", "downloads.kwic_csv",
+                       "downloads.kwic_jsonl"})
 RETRY_AFTER = 5  # seconds a client told 503 is asked to wait
 CHEAP_THREADS = 2  # server threads that neither gate's slots nor queues may take: for cheap requests
 

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from indexer.search import kwic
 from indexer.search.engine import SORTS
-from indexer.search.facets import Filters
+from indexer.search.facets import Filters, missing_day
 from indexer.search.feed import ORDERS
-from indexer.search.limits import MAX_TREND_QUERIES, WEB_MAX_PAGE, WEB_MAX_PER_PAGE
+from indexer.search.limits import (
+    COLLOCATE_LIMIT,
+    COLLOCATE_MAX_LIMIT,
+    COLLOCATE_MAX_WINDOW,
+    COLLOCATE_WINDOW,
+    KWIC_MAX_WIDTH,
+    KWIC_PER_PAGE,
+    KWIC_WIDTH,
+    MAX_TREND_QUERIES,
+    WEB_MAX_KWIC_PER_PAGE,
+    WEB_MAX_PAGE,
+    WEB_MAX_PER_PAGE,
+)
+from indexer.search.parser import WITHIN
 from indexer.search.trend import MEASURES
 
 
@@ -28,12 +42,16 @@ class SearchParams:
     sort: str = "relevance"  # newest | oldest: by date, else year
     group: str = ""  # "report": one card per report
     date: str = ""  # as in the URL: 2016-06, 2016-01..2016-06
+    bad: dict[str, str] = field(default_factory=dict)  # year, date: why the box's value was not used
+    within: str = ""  # 词间关系: sentence | paragraph; "" for the whole section
 
     def args(self, **changes) -> dict:
         """URL arguments for a link that keeps every other parameter."""
-        d = {"q": self.q, "year": self.year, "date": self.date, "doc_type": self.doc_type, "region": self.region,
-             "province": self.province, "sort": self.sort if self.sort != "relevance" else "", "group": self.group,
+        d = {"q": self.q, "within": self.within, "year": self.year, "date": self.date, "doc_type": self.doc_type,
+             "region": self.region, "province": self.province, "sort": self.sort if self.sort != "relevance" else "",
+             "group": self.group,
              "page": self.page if self.page != 1 else "", "per_page": self.per_page if self.per_page != 10 else ""}
+        d.update({k: "" for k in self.bad})  # links go where the results shown came from: without what was not read
         d.update({k: ("" if v is None else v) for k, v in changes.items()})
         if "page" not in changes:
             d["page"] = ""  # a changed filter starts at page 1
@@ -58,38 +76,63 @@ def _int(args, name: str, default: int, lo: int, hi: int) -> int:
     return value
 
 
+def marks_from(args) -> int:
+    """Which occurrence a report page starts marking at (&marks_from=501: the next 500 after the first)."""
+    return _int(args, "marks_from", 1, 1, 10**9)
+
+
 def year_filter(raw: str) -> Filters:
     try:
         return Filters.for_year(raw)
     except ValueError:
-        raise BadParam(f"年份“{raw}”看不懂：可写 2019、2015-2020、2015-、-2020 或 unknown（年份不详）。") from None
+        raise BadParam(f"年份“{raw}”看不懂：可写 2019、2015-2020、2015-、-2020、2015,2018,2020、近五年 "
+                       f"或 unknown（年份不详）。") from None
 
 
-def _filters(args) -> tuple[str, str, Filters]:
-    """The year and date (as written, for links) and the facet filters of a request."""
-    year = args.get("year", "")[:20]
-    filters = year_filter(year)
+def _filters(args, bad: dict[str, str] | None = None) -> tuple[str, str, Filters]:
+    """The year and date (as written, for links) and the facet filters of a request. An unreadable year
+    or date raises BadParam, or, given `bad`, is left out with the reason put there (a page keeps the
+    query and says why beside the box)."""
+    year = args.get("year", "")[:YEAR_CHARS]
+    try:
+        filters = year_filter(year)
+    except BadParam as e:
+        if bad is None:
+            raise
+        bad["year"], filters = str(e), Filters()
     date = args.get("date", "")[:30]
     try:
         filters.set_date(date)
     except ValueError:
-        raise BadParam(f"日期“{date}”看不懂：可写 2016、2016-06、2016-06-07 或 2016-01..2016-06。") from None
+        if why := missing_day(date):
+            message = f"日期“{date}”不存在：{why}。"
+        else:
+            message = f"日期“{date}”看不懂：可写 2016、2016-06、2016-06-07 或 2016-01..2016-06。"
+        if bad is None:
+            raise BadParam(message) from None
+        bad["date"] = message
     filters.doc_type = args.get("doc_type", "")[:50] or None
     filters.region = args.get("region", "")[:50] or None
     filters.province = args.get("province", "")[:50] or None
     return year, date, filters
 
 
-def search_params(args) -> SearchParams:
+YEAR_CHARS = 100  # the year box: room for a list of years (2010,2012,…)
+
+
+def search_params(args, keep_bad: bool = False) -> SearchParams:
+    """The search a request asks for; keep_bad: an unreadable year or date is left out and said (params.bad)
+    instead of a 400, for the page that shows the boxes."""
     q = args.get("q", "")[:2000]
-    year, date, filters = _filters(args)
+    bad: dict[str, str] = {}
+    year, date, filters = _filters(args, bad if keep_bad else None)
     page = _int(args, "page", 1, 1, WEB_MAX_PAGE)
     per_page = _int(args, "per_page", 10, 1, WEB_MAX_PER_PAGE)
     sort = _choice(args, "sort", SORTS)
     group = _choice(args, "group", ("", "report"))
     return SearchParams(q=q, filters=filters, year=year, doc_type=filters.doc_type or "", region=filters.region or "",
                         province=filters.province or "", page=page, per_page=per_page, sort=sort, group=group,
-                        date=date)
+                        date=date, within=_choice(args, "within", ("", *WITHIN)), bad=bad)
 
 
 def compare_params(args) -> tuple[str, str]:
@@ -133,16 +176,92 @@ class TrendParams:
     region: str
     by: str  # "" for the default measure
     date: str = ""
+    within: str = ""  # as on the search form: sentence | paragraph
+    bad: dict[str, str] = field(default_factory=dict)  # year, date: why the box's value was not used
 
     def args(self, **changes) -> dict:
-        d = {"q": self.queries, "year": self.year, "date": self.date, "doc_type": self.doc_type, "region": self.region, "by": self.by}
+        d = {"q": self.queries, "within": self.within, "year": self.year, "date": self.date, "doc_type": self.doc_type,
+             "region": self.region, "by": self.by}
+        d.update({k: "" for k in self.bad})  # links go where the figures shown came from
         d.update({k: ("" if v is None else v) for k, v in changes.items()})
         return {k: v for k, v in d.items() if v not in ("", [])}
 
 
-def trend_params(args) -> TrendParams:
+def trend_params(args, keep_bad: bool = False) -> TrendParams:
     queries = [q[:2000] for q in args.getlist("q") if q.strip()][:MAX_TREND_QUERIES * 4]  # trend() says when it drops some
-    year, date, filters = _filters(args)
+    bad: dict[str, str] = {}
+    year, date, filters = _filters(args, bad if keep_bad else None)
     by = _choice(args, "by", ("", *MEASURES))
     return TrendParams(queries=queries, filters=filters, year=year, doc_type=filters.doc_type or "",
-                       region=filters.region or "", by=by, date=date)
+                       region=filters.region or "", by=by, date=date, within=_choice(args, "within", ("", *WITHIN)),
+                       bad=bad)
+
+
+
+@dataclass
+class KwicParams:
+    """The concordance's arguments: the query and filters as on /search, its sort, width and page."""
+
+    q: str
+    filters: Filters
+    year: str
+    date: str
+    doc_type: str
+    region: str
+    province: str
+    sort: str = "year"
+    width: int = KWIC_WIDTH
+    page: int = 1
+    per_page: int = KWIC_PER_PAGE
+
+    def args(self, **changes) -> dict:
+        """URL arguments for a link that keeps every other parameter (a changed one starts at page 1)."""
+        d = {"q": self.q, "year": self.year, "date": self.date, "doc_type": self.doc_type, "region": self.region,
+             "province": self.province, "sort": self.sort if self.sort != "year" else "",
+             "width": self.width if self.width != KWIC_WIDTH else "",
+             "per_page": self.per_page if self.per_page != KWIC_PER_PAGE else "", "page": ""}
+        d.update({k: ("" if v is None else v) for k, v in changes.items()})
+        return {k: v for k, v in d.items() if v != ""}
+
+    def search_args(self) -> dict:
+        """The same query and filters on /search."""
+        return {k: v for k, v in self.args().items() if k in ("q", "year", "date", "doc_type", "region", "province")}
+
+
+def kwic_params(args) -> KwicParams:
+    year, date, filters = _filters(args)
+    return KwicParams(q=args.get("q", "")[:2000], filters=filters, year=year, date=date,
+                      doc_type=filters.doc_type or "", region=filters.region or "", province=filters.province or "",
+                      sort=_choice(args, "sort", kwic.SORTS), width=_int(args, "width", KWIC_WIDTH, 1, KWIC_MAX_WIDTH),
+                      page=_int(args, "page", 1, 1, WEB_MAX_PAGE),
+                      per_page=_int(args, "per_page", KWIC_PER_PAGE, 1, WEB_MAX_KWIC_PER_PAGE))
+
+
+@dataclass
+class CollocateParams:
+    q: str
+    filters: Filters
+    year: str
+    date: str
+    doc_type: str
+    region: str
+    province: str
+    window: int = COLLOCATE_WINDOW
+    by: int = 0  # years per period; 0: one period
+    limit: int = COLLOCATE_LIMIT
+
+    def args(self, **changes) -> dict:
+        d = {"q": self.q, "year": self.year, "date": self.date, "doc_type": self.doc_type, "region": self.region,
+             "province": self.province, "window": self.window if self.window != COLLOCATE_WINDOW else "",
+             "by": self.by or "", "limit": self.limit if self.limit != COLLOCATE_LIMIT else ""}
+        d.update({k: ("" if v is None else v) for k, v in changes.items()})
+        return {k: v for k, v in d.items() if v != ""}
+
+
+def collocate_params(args) -> CollocateParams:
+    year, date, filters = _filters(args)
+    return CollocateParams(q=args.get("q", "")[:2000], filters=filters, year=year, date=date,
+                           doc_type=filters.doc_type or "", region=filters.region or "",
+                           province=filters.province or "",
+                           window=_int(args, "window", COLLOCATE_WINDOW, 1, COLLOCATE_MAX_WINDOW),
+                           by=_int(args, "by", 0, 0, 100), limit=_int(args, "limit", COLLOCATE_LIMIT, 1, COLLOCATE_MAX_LIMIT))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from indexer.search.facets import Years
+
 WIDTH, HEIGHT, BASE = 720, 120, 100  # viewBox units; bars grow up from BASE
 MIN_BAR = 2
 MIN_SLOT = 16  # viewBox units per year; a phone draws the chart 1:1 and scrolls it sideways
@@ -39,7 +41,8 @@ class Timeline:
     base: int = BASE
 
 
-def build(year_facet: list[dict], lo: int | None = None, hi: int | None = None) -> Timeline:
+def build(year_facet: list[dict], years: Years | None = None) -> Timeline:
+    """The chart of the year facet, the bars of the years the filter lets through marked selected."""
     known = [(r["value"], r["count"]) for r in year_facet if r["value"] is not None]
     unknown = sum(r["count"] for r in year_facet if r["value"] is None)
     if not known:
@@ -53,7 +56,7 @@ def build(year_facet: list[dict], lo: int | None = None, hi: int | None = None) 
     bars = []
     for year, count in known:
         h = max(MIN_BAR, (BASE - 10) * count / top)
-        selected = (lo is not None or hi is not None) and (lo is None or year >= lo) and (hi is None or year <= hi)
+        selected = years is not None and bool(years.ranges) and year in years
         bars.append(Bar(year, count, left + (year - first) * slot + slot * 0.1, BASE - h, max(slot * 0.8, 1), h, selected))
     step = next(s for s in (1, 2, 5, 10, 20, 50, 100) if span / s <= max(12, width / 60))
     ticks = [(y, tick_x(left + (y - first) * slot + slot / 2, width)) for y in range(first, last + 1)

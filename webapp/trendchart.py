@@ -9,6 +9,10 @@ the lines are stretched (in a 1000 × 1000 viewBox, their strokes and dashes not
 A reader must see every series, also where several lie on one another (three queries at 0): each
 has its own colour, dash and marker, and points of equal value in one year are set a few pixels
 apart (DODGE), which the caption says.
+
+A point's link is the point nearest the pointer: each point owns a band of its year's column, from
+halfway to the point above to halfway to the point below (bands), so no point's hit area covers
+another's marker, however narrow the years on a phone and whichever line is drawn last.
 """
 
 from __future__ import annotations
@@ -35,6 +39,10 @@ class Point:
     y: float  # 0..1 from the top, nudged where series tie
     text: str  # the value with its unit: what the readout shows
     label: str  # everything known about the point: its title and accessible name
+    left: float = 0.0  # its hit area: its year's column, 0..1 from the left
+    width: float = 0.0
+    top: float = 0.0  # and its band of it, 0..1 from the top (see bands)
+    bottom: float = 1.0
 
 
 @dataclass
@@ -72,7 +80,6 @@ class Chart:
     axis_title: str
     label_width: str  # "s" | "m" | "l": room the value labels need left of the plot
     dodged: bool  # some points were set apart: the caption says so
-    empty: str | None = None  # the note when no report at all is indexed in the years shown
 
 
 def build(tr: Trend) -> Chart | None:
@@ -84,16 +91,13 @@ def build(tr: Trend) -> Chart | None:
     top, y_ticks = value_ticks(max(values, default=0), m)
     nudges = dodge([[p.value(m) for p in s.points] for s in tr.series])
     lines = [_line(i, s, tr, top, nudges[i]) for i, s in enumerate(tr.series)]
+    bands([line.points for line in lines], n)
     most = max(tr.indexed, default=0) or 1
     slots = [Slot(year=y, x=k / n, width=1 / n, indexed=c, height=c / most)
              for k, (y, c) in enumerate(zip(tr.years, tr.indexed, strict=True))]
-    empty = None if any(tr.indexed) else f"{tr.years[0]}–{tr.years[-1]} 年没有收录任何报告"
-    if empty:
-        for line in lines:
-            line.absent = None  # not a fact about the query
     return Chart(lines=lines, slots=slots, x_ticks=year_ticks(tr.years), y_ticks=y_ticks,
                  axis_title=AXIS_TITLES[m], label_width=label_width([t.label for t in y_ticks]),
-                 dodged=any(any(row) for row in nudges), empty=empty)
+                 dodged=any(any(row) for row in nudges))
 
 
 def _line(index: int, s: TrendSeries, tr: Trend, top: float, nudge: list[float]) -> Line:
@@ -164,6 +168,25 @@ def year_ticks(years: list[int]) -> list[Tick]:
     ticks = [Tick(at=(k + 0.5) / n, label=str(y), narrow=y % narrow == 0 or n <= 3)
              for k, y in enumerate(years) if y % wide == 0 or n <= 3]
     return ticks or [Tick(at=0.5 / n, label=str(years[0]))]
+
+
+EDGE = 0.03  # how far the outermost bands reach past the plot's top and bottom (a marker at 0 sits on the edge)
+
+
+def bands(lines: list[list[Point]], n: int) -> None:
+    """Give each point its hit area: its year's column (of n), from halfway to the point above to halfway
+    to the point below in that year (past the plot's edge for the highest and lowest): a tap or click
+    anywhere in a column opens the point nearest it, and each marker's centre lies in its own area."""
+    column: dict[int, list[Point]] = {}
+    for points in lines:
+        for pt in points:
+            column.setdefault(round(pt.x * n - 0.5), []).append(pt)
+    for k, points in column.items():
+        points.sort(key=lambda pt: pt.y)
+        ys = [pt.y for pt in points]
+        cuts = [-EDGE, *[(a + b) / 2 for a, b in zip(ys, ys[1:], strict=False)], 1 + EDGE]
+        for pt, top, bottom in zip(points, cuts, cuts[1:], strict=False):
+            pt.left, pt.width, pt.top, pt.bottom = k / n, 1 / n, min(top, pt.y - 0.001), max(bottom, pt.y + 0.001)
 
 
 def dodge(rows: list[list[float | int | None]]) -> list[list[float]]:

@@ -312,10 +312,12 @@ _DATELINE = re.compile(r"新华社\S{0,6}?(\d{4}年\d{1,2}月\d{1,2}日)电")
 
 def _read_tail(body: list[str], gw: Gongwen, start: int) -> None:
     """The first date standing alone on its line after the 正文 is the 成文日期; the organisation
-    names just above it are the 署名, the 附件 list above them the 附件说明; 附注 and 版记 follow."""
-    if not (gw.official or gw.doc_no or gw.parts.addressee):
-        return
-    k = next((i for i in range(start, len(body)) if _DATE_LINE.match(_squash(body[i]))), None)
+    names just above it are the 署名, the 附件 list above them the 附件说明; 附注 and 版记 follow.
+    A report without a 公文's parts (a 工作总结) is signed only by what closes it: its last lines."""
+    if gw.official or gw.doc_no or gw.parts.addressee:
+        k = next((i for i in range(start, len(body)) if _DATE_LINE.match(_squash(body[i]))), None)
+    else:
+        k = _closing_date(body, start)
     if k is None:
         return
     gw.parts.signed = body[k].strip()
@@ -325,7 +327,7 @@ def _read_tail(body: list[str], gw: Gongwen, start: int) -> None:
     i = _prev(body, k)
     while i is not None and len(names) < 3:
         s = body[i].strip()
-        if not (s and len(s) <= 40 and _ORG_END.search(s) and not re.search(r"[。，；：:]", s)):
+        if not _signs(s):
             break
         names.insert(0, s)
         body[i] = ""
@@ -335,6 +337,21 @@ def _read_tail(body: list[str], gw: Gongwen, start: int) -> None:
         gw.issuers = [x for n in names for x in re.split(r"\s+", n) if x]
     _read_attachments(body, gw, i, start)
     _read_after(body, gw, k + 1)
+
+
+def _closing_date(body: list[str], start: int) -> int | None:
+    """The last line, when it is a full date (2022年12月20日) under an organisation's name (白石县教育局):
+    a plain report's signature. A date or a name alone closing the text is text."""
+    k = _prev(body, len(body))
+    if k is None or k < start or not _DATE_LINE.match(_squash(body[k])):
+        return None
+    above = _prev(body, k)
+    return k if above is not None and above >= start and _signs(body[above].strip()) else None
+
+
+def _signs(s: str) -> bool:
+    """A line that is an organisation's name (in traditional characters too: 白石縣教育局)."""
+    return bool(s) and len(s) <= 40 and bool(_ORG_END.search(fold_text(s))) and not re.search(r"[。，；：:]", s)
 
 
 def _read_attachments(body: list[str], gw: Gongwen, end: int | None, start: int) -> None:

@@ -29,7 +29,7 @@ _PATTERNS = [
     ("paren_arabic", re.compile(r"^[（(](\d{1,3})[）)]\s*(.*)$")),
     ("circled", re.compile(r"^([\u2460-\u2473])\s*(.*)$")),
 ]
-TABLE_CELLS = " | "  # between the cells of a table row, one row a line (web pages, Word files)
+TABLE_CELLS = " | "  # between the cells of a table row, one row a line (web pages, Word files, PDFs)
 TOOL_NUMBER = re.compile(r"^(\d{1,3})\s+\S")  # how antiword shows Word's heading numbers: 1 推进……
 _CITED_ITEM = re.compile(rf"^第[（(]?[{_CN}\d]+[）)]?[款项目]")  # 第二十条 第（一）项: an article cited, not one's own
 _MD = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
@@ -65,6 +65,21 @@ def cn_number(s: str) -> int:
 
 def is_page_mark(line: str) -> bool:
     return line[:1] == PAGE_MARK and line[1:].isdigit()
+
+
+def table_row(cells: list[str]) -> str:
+    """A table row as every reader writes it, one row a line: | 项目 | 2020年 | 2021年 |. Bars stand
+    between the cells and at both ends, so that no match runs from one cell into another: the line
+    break between two rows is folded away for matching (as a wrapped line's is), a bar is not."""
+    return "| " + TABLE_CELLS.join(cells) + " |"
+
+
+def row_cells(line: str) -> list[str] | None:
+    """The cells of a line table_row wrote, else None."""
+    if len(line) < 7 or not (line.startswith("| ") and line.endswith(" |")):
+        return None
+    inner = line[2:-2]
+    return inner.split(TABLE_CELLS) if TABLE_CELLS in inner else None
 
 
 def clean_line(line: str) -> str:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import markdown as _markdown
 import nh3
 
+from indexer.ingest.headings import row_cells
 from indexer.ingest.webpage import html_to_text
 
 MAX_RENDER_CHARS = 200_000  # a larger section is shown as text
@@ -76,6 +77,7 @@ def render_markdown(src: str, budget: RenderBudget | None = None) -> Rendered:
         if html is not None:
             return Rendered(text=_text_of(src, html), html=html)
     budget.as_text += 1
+    src = "\n".join(line for line in src.split("\n") if not _delimiter_row(line))  # a table's |---|: syntax only
     return Rendered(text=src, html=plain_html(src), as_text=True)
 
 
@@ -109,9 +111,24 @@ def scan_cost(src: str) -> int:
 
 
 def plain_html(src: str) -> str:
-    """Text shown as written: escaped, one paragraph per blank-line-separated block."""
+    """Text shown as written: escaped, one paragraph per blank-line-separated block, a block of table
+    rows (| 项目 | 2020年 |, as the Word reader writes them) a table."""
     blocks = [b.strip() for b in re.split(r"\n[ \t]*\n", src)]  # as Markdown strips a paragraph's ends
-    return "\n".join(f"<p>{_html.escape(b, quote=False)}</p>" for b in blocks if b)
+    return "\n".join(_table_html(b) or f"<p>{_html.escape(b, quote=False)}</p>" for b in blocks if b)
+
+
+def _table_html(block: str) -> str | None:
+    rows = [row_cells(line) for line in block.split("\n") if not _delimiter_row(line)]
+    if not rows or any(r is None for r in rows):
+        return None
+    cells = ("".join(f"<td>{_html.escape(c, quote=False)}</td>" for c in row) for row in rows if row is not None)
+    return "<table><tbody>" + "".join(f"<tr>{row}</tr>" for row in cells) + "</tbody></table>"
+
+
+def _delimiter_row(line: str) -> bool:
+    """A Markdown table's line under its header: | --- | :--: |."""
+    s = line.strip()
+    return "|" in s and "-" in s and not s.strip("|:- \t")
 
 
 def _paragraphs(src: str) -> str:

@@ -81,12 +81,13 @@ def doc_type_of(title: str, is_law: bool, official: bool = False) -> str:
 
 
 def issuer_of(title: str, opening: str) -> str | None:
-    """Who issued the report, where the text says so."""
-    if "政府工作报告" in title and ("国务院" in title or "国务院总理" in opening[:300] or "代表国务院" in opening[:300]):
-        return "国务院"
+    """Who issued the report, where the text says so. A session's resolution on the 政府工作报告 is the
+    session's, though its opening names the 国务院总理 who gave the report: the title is read first."""
     m = _NPC_SESSION.match(title)
     if m:
         return m.group(1)
+    if "政府工作报告" in title and ("国务院" in title or "国务院总理" in opening[:300] or "代表国务院" in opening[:300]):
+        return "国务院"
     m = _LOCAL_SESSION.search(re.sub(r"\s+", "", opening[:300]))
     if "政府工作报告" in title and m:
         return m.group(1) + "人民政府"

@@ -33,6 +33,16 @@ from indexer.ingest.sections import build_sections
 from indexer.ingest.splitter import RawReport, split_reports
 from indexer.text.normalize import simplified
 
+# What parse_source makes of a file, as a number: raise it with any change to a reader or to the
+# parse that gives an unchanged file other reports, sections or fields. The index records it, and a
+# reindex over an index parsed by another version reads every file again (unchanged files are
+# otherwise kept as they were parsed, and an upgrade would never reach them).
+# 1: every index from before the number was recorded (its manifest has none).
+# 2: Word tables as tables; a report with no text keeps an empty opening; a PDF heading's line runs
+#    on into its wrapped body; a plain report's closing signature is read.
+# 3: a 全国人民代表大会 resolution is issued by its session, not by the 国务院 its opening names.
+PARSER = 3
+
 _YEAR_PREFIX = re.compile(r"^\d{4}[_\-\s]+(?=\S)")
 
 
@@ -107,7 +117,7 @@ def _report(src: SourceText, wrapper: Unwrapped, raw: RawReport, n: int, many: b
     is_law = any(s.heading.startswith("第") and s.heading.endswith("条") for s in sections[:50])
     meta = src.meta
     # a law's title (国务院关于…的决定) does not make it a 公文; its 文号 or 主送 would
-    official = gw.official or bool(gw.parts.signed) or (
+    official = gw.official or (
         not is_law and official_title(title) and issuer_of(title, opening) is None)
     doc_type = (simplified(str(meta["doc_type"])) if meta.get("doc_type")
                 else doc_type_of(title, is_law, official=official))

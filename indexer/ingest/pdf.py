@@ -8,8 +8,8 @@ starts, so that each section can say on which page it begins. Where the words
 alone do not say it, the type does: lines set larger or bold at the top of the
 first page are the title, and a short bold line between paragraphs is a heading
 (HEADING_MARK + text), numbered or not. Tables lose their grid: a row whose
-cells end in columns of numbers is written as a table row (cells joined by
-TABLE_CELLS, as the Word and web readers write them), and a cell set vertically,
+cells end in columns of numbers is written as a table row (headings.table_row,
+as the Word and web readers write them), and a cell set vertically,
 one character a line (三 / 、 / 本 / 年 …), is put back together as a cell of the
 row beside it, so that neither is taken for a heading.
 """
@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from indexer.ingest.errors import Unreadable
-from indexer.ingest.headings import HEADING_MARK, PAGE_MARK, TABLE_CELLS, clean_line, parse_heading
+from indexer.ingest.headings import HEADING_MARK, PAGE_MARK, clean_line, parse_heading, table_row
 
 MAX_PAGES = 3000  # a report is never this long; a longer PDF is a book, a scan or a trap
 _RUNNING_LINES = 2  # lines at the top and bottom of a page that may be a running header or footer
@@ -50,7 +50,7 @@ class _Line:
     size: float = 0.0  # largest font size on the line (first page only)
     bold: bool = False  # a short line set bold throughout
     heading: bool = False  # a heading by its type only: bold, unnumbered, between paragraphs
-    table: bool = False  # a table row, its cells joined by TABLE_CELLS
+    table: bool = False  # a table row, written by table_row
 
 
 def pdf_to_text(data: bytes) -> tuple[str, dict, list[str]]:
@@ -242,8 +242,8 @@ def _table_rows(lines: list[_Line]) -> list[_Line]:
         row = _row_cells(line.text)
         if row is None and i + 1 < len(lines) and _header_of(line.text, lines[i + 1].text):
             row = _row_cells(lines[i + 1].text, need=1)
-            out.append(_Line(line.page, TABLE_CELLS.join(pending + line.text.split()), table=True))
-            out.append(_Line(lines[i + 1].page, TABLE_CELLS.join(row or []), table=True))
+            out.append(_Line(line.page, table_row(pending + line.text.split()), table=True))
+            out.append(_Line(lines[i + 1].page, table_row(row) if row else "", table=True))
             pending, held = [], []
             i += 2
             continue
@@ -251,11 +251,11 @@ def _table_rows(lines: list[_Line]) -> list[_Line]:
             label = [] if row[0][:1].isdigit() or row[0][:1] == "-" else [row.pop(0)]
             if not label and not pending:
                 pending = _label_above(out)
-            out.append(_Line(line.page, TABLE_CELLS.join(pending + label + row), table=True))
+            out.append(_Line(line.page, table_row(pending + label + row), table=True))
             pending, held = [], []
         elif _in_table(lines, i, out):
             if " " in line.text.strip() and _row_cells(lines[i + 1].text) is not None:
-                out.append(_Line(line.page, TABLE_CELLS.join(pending + line.text.split()), table=True))
+                out.append(_Line(line.page, table_row(pending + line.text.split()), table=True))
                 pending, held = [], []
             else:
                 pending.append(line.text.strip())
@@ -329,7 +329,8 @@ def _row_cells(text: str, need: int = _ROW_NUMBERS) -> list[str] | None:
 
 def _join_wrapped(lines: list[_Line]) -> list[_Line]:
     """A line that stops short of the sentence's end runs on into the next, unless
-    either is a heading, or the line stops well short of the page's text width.
+    either is a heading (a heading's line that goes on into its body runs on as the body does),
+    or the line stops well short of the page's text width.
     A bold line after text that is not bold starts a heading, numbered or not,
     and the bold lines that it runs on into belong to it."""
     width = _text_width([x for x in lines if not x.table])
@@ -342,7 +343,8 @@ def _join_wrapped(lines: list[_Line]) -> list[_Line]:
             out.append(line)
             open_, previous_bold = False, False
             continue
-        heading = parse_heading(line.text) is not None
+        h = parse_heading(line.text)
+        heading = h is not None
         typeset = (bold and line.bold and not heading and not (open_ and previous_bold)
                    and not line.text.endswith(_SENTENCE_FINAL))
         wrapped_heading = open_ and out[-1].heading  # a bold heading wrapped over two lines
@@ -351,7 +353,8 @@ def _join_wrapped(lines: list[_Line]) -> list[_Line]:
         else:
             out.append(_Line(line.page, line.text, heading=typeset))
         last = out[-1].text
-        open_ = (not heading and not last.endswith(_SENTENCE_FINAL)
+        # a heading that runs on into its body (（二）依申请公开情况。根据……关于依申) wraps as its body does
+        open_ = ((h is None or bool(h.body)) and not last.endswith(_SENTENCE_FINAL)
                  and len(clean_line(line.text)) >= 0.8 * width)
         previous_bold = line.bold
     return out

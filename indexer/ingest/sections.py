@@ -37,7 +37,9 @@ class _Node:
 
 
 def build_sections(lines: list[str], markdown: bool = False, first_page: int | None = None) -> list[Section]:
-    """first_page: the page the lines start on, for paged sources (PDF); None for the others."""
+    """Never empty: a report with no text (a title and a 文号 alone) has its opening, empty, which
+    its title is indexed with, so that it can be found and its page opens.
+    first_page: the page the lines start on, for paged sources (PDF); None for the others."""
     paged, page = first_page is not None, first_page
     root = _Node(None, 0, [], [], page=page)
     nodes = [root]
@@ -114,4 +116,7 @@ def _to_sections(nodes: list[_Node], markdown: bool) -> list[Section]:
         heading = n.heading.heading if n.heading else ""
         source = "\n".join(n.raw).strip("\n") if markdown else None
         sections.append(Section(sid, n.level, heading, n.heading_path, text, source, n.page))
+    if not sections:  # a title and a 文号 alone: its title is indexed with its first section, so it needs one
+        root = nodes[0]
+        sections.append(Section("s0", 0, "", [], "", "" if markdown else None, root.page))
     return sections

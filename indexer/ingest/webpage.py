@@ -4,7 +4,7 @@ A government web page wraps its report in navigation, breadcrumbs (首页 > 政�
 share bars and a footer (版权所有…ICP备…): none of that is report text. Elements
 that say what they are (nav, footer, class="breadcrumb"/"share"/"foot"…) are left
 out, and so are the short lines that only a site's frame holds and the lines that are
-mostly links (menus, 上一篇/下一篇, 相关链接 lists). Table cells stay apart (主动公开 | 312),
+mostly links (menus, 上一篇/下一篇, 相关链接 lists). Table cells stay apart (| 主动公开 | 312 |),
 one row a line; a cell that holds a page's layout (a nested table, or long text) keeps its
 lines. docs/benchmarks.md compares these rules with trafilatura and readability-lxml.
 """
@@ -14,6 +14,8 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
+
+from indexer.ingest.headings import table_row
 
 _BLOCK = {"p", "div", "br", "li", "tr", "section", "article", "blockquote", "pre", "table", "ul", "ol", "dd", "dt"}
 _SKIP = {"script", "style", "noscript", "template", "head", "nav", "footer", "aside", "iframe", "svg", "object"}
@@ -25,7 +27,7 @@ _FRAME_WORDS = {
     "footer", "foot", "copyright", "share", "bdsharebuttonbox", "sidebar", "toolbar", "topbar",
 }
 _FRAME_PARTS = ("breadcrumb", "copyright", "share", "footer")
-_CELL_SEP = "\x1f"  # between cells while extracting; " | " in the text
+_CELL_SEP = "\x1f"  # between cells while extracting; a row is written by headings.table_row
 _CELL_BREAK = "\x1e"  # a block boundary inside a cell: a space in a data row, a new line in a page's layout
 _LINK_OPEN, _LINK_CLOSE = "\x02", "\x03"  # around link text while extracting, to measure a line's links
 _BREAKS = re.compile(f"[ {_CELL_BREAK}]*{_CELL_BREAK}[ {_CELL_BREAK}]*")
@@ -127,6 +129,8 @@ class _TextExtractor(HTMLParser):
     def handle_data(self, data):
         if self._in_title:
             self.title += data
+        elif self._tables and not self._in_cell() and not data.strip():
+            return  # the white space between a table's rows and cells, which no browser shows
         elif not self._skip and not self._frame:
             # a heading and a table cell stay on one line
             self.parts.append(" ".join(data.split()) if self._in_heading or self._in_cell() else data)
@@ -164,7 +168,9 @@ def html_to_text(markup: str, frames: bool = False) -> tuple[str, dict]:
     if frames:
         text = _LINK_MARKS.sub("", "\n".join(line for line in text.split("\n") if not _mostly_links(line)))
     text = re.sub(r"[ \t]*\n[ \t]*(?=\n)", "\n", text)
-    text = re.sub(rf"[ \t]*{_CELL_SEP}[ \t]*", " | ", text)
+    if _CELL_SEP in text:
+        text = "\n".join(table_row([c.strip(" \t") for c in line.split(_CELL_SEP)]) if _CELL_SEP in line else line
+                        for line in text.split("\n"))
     meta = {"title": html.unescape(p.title).strip()} if p.title.strip() else {}
     return text, meta
 
@@ -197,7 +203,7 @@ _FOOTER = re.compile(r"ICP备|公网安备|版权所有")  # a footer's, even as
 
 def _frame_line(line: str) -> bool:
     """A short line that only a site's frame holds; a finished sentence is the report's, unless a footer's."""
-    s = line.strip().lstrip("#").strip()
+    s = line.strip().lstrip("#").strip().strip("| ")  # a table row's cells are read as one line
     if len(s) > _FRAME_LINE_MAX or s.endswith("。") and not _FOOTER.search(s):
         return False
     return _FRAME_LINE.search(s) is not None

@@ -23,7 +23,7 @@ import zlib
 from pathlib import Path
 
 from indexer.ingest.errors import Unreadable, mib
-from indexer.ingest.headings import HEADING_MARK, TOOL_NUMBER, parse_heading
+from indexer.ingest.headings import HEADING_MARK, TOOL_NUMBER, parse_heading, table_row
 from indexer.ingest.splitter import is_title_line
 
 MAX_UNPACKED = 128 << 20  # what a .docx may unpack to, pictures included; python-docx holds all of it in memory
@@ -48,7 +48,7 @@ def _first_line(e: Exception) -> str:
 def docx_to_text(data: bytes) -> tuple[str, dict, list[str]]:
     _check_zip(data)
     import docx
-    from docx.table import Table
+    from docx.table import Table, _Cell
 
     try:
         doc = docx.Document(io.BytesIO(data))
@@ -57,22 +57,32 @@ def docx_to_text(data: bytes) -> tuple[str, dict, list[str]]:
     numbers = _Numbering(doc)
     lines: list[str] = []
     titled = False
-    for block in doc.iter_inner_content():
-        if isinstance(block, Table):
-            lines += ["", *_table_rows(block), ""]
-            continue
-        text = block.text.strip()
-        if not text:
-            continue
-        style = block.style.name if block.style is not None else ""
-        label = numbers.label(block)
-        if _TITLE_STYLE.match(style) or (not titled and not lines and not label and _looks_like_title(block, text)):
-            lines.append("# " + _escape(text))
-            titled = True
-        elif m := _HEADING_STYLE.match(style):
-            lines.append("#" * (int(m.group(1)) + 1) + " " + label + _escape(text))
-        else:
-            lines.append(label + (_escape(text) if label else _escape_line(text)))
+
+    def add(container) -> None:
+        nonlocal titled
+        for block in container.iter_inner_content():
+            if isinstance(block, Table):
+                if all(len(tr.tc_lst) <= 1 for tr in block._tbl.tr_lst):  # one column: a box around paragraphs
+                    for tr in block._tbl.tr_lst:
+                        for tc in tr.tc_lst:
+                            add(_Cell(tc, block))
+                else:
+                    lines.extend(["", *_table_lines(block, numbers), ""])
+                continue
+            text = _paragraph_text(block._p).strip()
+            if not text:
+                continue
+            style = block.style.name if block.style is not None else ""
+            label = numbers.label(block)
+            if _TITLE_STYLE.match(style) or (not titled and not lines and not label and _looks_like_title(block, text)):
+                lines.append("# " + _escape(text))
+                titled = True
+            elif m := _HEADING_STYLE.match(style):
+                lines.append("#" * (int(m.group(1)) + 1) + " " + label + _escape(text))
+            else:
+                lines.append(label + (_escape(text) if label else _escape_line(text)))
+
+    add(doc)
     meta = {}
     core_title = (doc.core_properties.title or "").strip()
     if not titled and len(_CJK.findall(core_title)) >= 4 and is_title_line(core_title):
@@ -152,18 +162,71 @@ def _looks_like_title(paragraph, text: str) -> bool:
     return is_title_line(text) or (paragraph.alignment == WD_ALIGN_PARAGRAPH.CENTER and len(text) <= 60)
 
 
-def _table_rows(table) -> list[str]:
-    rows = []
-    for row in table.rows:
-        cells, seen = [], set()
-        for cell in row.cells:
-            if id(cell._tc) in seen:  # a merged cell is returned once per grid column
-                continue
-            seen.add(id(cell._tc))
-            cells.append(_escape(" ".join(cell.text.split())))
-        if any(cells):
-            rows.append(_block(" | ".join(cells)))
-    return rows
+def _table_lines(table, numbers: _Numbering) -> list[str]:
+    """A table as a Markdown table, which the report page shows as one, its text one row a line with
+    the cells apart (headings.table_row): the first row is the header, every row as wide as the
+    widest, a merged cell's text once, in its first row and column."""
+    grid = [row for row in (_row_texts(tr, table, numbers) for tr in table._tbl.tr_lst) if any(row)]
+    if not grid:
+        return []
+    width = max(len(row) for row in grid)
+    rows = ["| " + " | ".join(_escape(c).replace("|", "\\|") for c in row + [""] * (width - len(row))) + " |"
+            for row in grid]
+    return [rows[0], "|" + " --- |" * width, *rows[1:]]
+
+
+def _row_texts(tr, table, numbers: _Numbering) -> list[str]:
+    """One row's cells on the table's grid: empty where the row starts late, for the columns a cell
+    spans after its first, and under a cell merged down from the row above."""
+    from docx.table import _Cell
+
+    texts = [""] * _grid(tr, "gridBefore")
+    for tc in tr.tc_lst:
+        texts += ["" if tc.vMerge == "continue" else _cell_text(_Cell(tc, table), numbers)] + [""] * (tc.grid_span - 1)
+    return texts + [""] * _grid(tr, "gridAfter")
+
+
+def _grid(tr, name: str) -> int:
+    el = tr.find(f"{_W}trPr/{_W}{name}")
+    return int(el.get(f"{_W}val", "0") or 0) if el is not None else 0
+
+
+def _cell_text(cell, numbers: _Numbering) -> str:
+    """A cell's paragraphs (with Word's numbering) and the cells of any table inside it, on one line."""
+    from docx.text.paragraph import Paragraph
+
+    parts = []
+    for el in cell._tc.iter(f"{_W}p"):
+        if not any(a.tag == f"{_W}p" for a in el.iterancestors()):  # a text box's paragraphs are not the cell's
+            parts.append(numbers.label(Paragraph(el, cell)) + _paragraph_text(el))
+    return " ".join(" ".join(parts).split())
+
+
+# What a paragraph shows, as its runs hold it: field results and tracked insertions included (python-docx's
+# Paragraph.text leaves out text inside w:fldSimple, w:ins, w:smartTag and content controls), the field
+# codes themselves (w:instrText: HYPERLINK "…") and deleted text never, text boxes not in the line.
+_CHARS = {f"{_W}tab": "\t", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"}
+_NOT_SHOWN = {f"{_W}del", f"{_W}moveFrom", f"{_W}instrText", f"{_W}delText", f"{_W}txbxContent", f"{_W}rt", f"{_W}pPr",
+              f"{_W}rPr", "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
+
+
+def _paragraph_text(p) -> str:
+    out: list[str] = []
+
+    def walk(el) -> None:
+        for child in el:
+            tag = child.tag
+            if tag == f"{_W}t":
+                out.append(child.text or "")
+            elif tag == f"{_W}br":
+                out.append("" if child.get(f"{_W}type") in ("page", "column") else "\n")
+            elif tag in _CHARS:
+                out.append(_CHARS[tag])
+            elif tag not in _NOT_SHOWN and tag != f"{_W}p":  # a paragraph inside (a text box's) is not this one's
+                walk(child)
+
+    walk(p)
+    return "".join(out)
 
 
 _MD_INLINE = re.compile(r"([\\`*_\[\]])")
@@ -348,9 +411,8 @@ def doc_to_text(data: bytes) -> tuple[str, dict, list[str], str]:
             refused = any("not a Word Document" in e for e in err)  # catdoc then dumps the raw bytes
             if done.returncode == 0 and text.strip() and not refused:
                 text = text.replace("\r\n", "\n").replace("\r", "\n")
-                if name == "antiword":
-                    text = _antiword_headings(text)
-                return _antiword_tables(text), {}, lost, "doc"
+                text = _antiword_tables(_antiword_headings(text)) if name == "antiword" else _catdoc_text(text)
+                return text, {}, lost, "doc"
             errors.append(f"{name}: {err[0] if err else 'no text'}")
         said = "; ".join(errors).replace(str(path), "the file")  # no temporary path in a reason readers see
     raise Unreadable("doc_failed", f"Word 97-2003/WPS file could not be converted ({said})")
@@ -416,9 +478,28 @@ def _bare_short(line: str) -> bool:
 
 
 def _antiword_tables(text: str) -> str:
-    """antiword draws table rows as |cell   |cell   |: cells apart, as the .docx reader writes them."""
+    """antiword draws table rows as |cell   |cell   |: cells apart, as every reader writes a row."""
     lines = []
     for line in text.split("\n"):
         m = _ANTIWORD_ROW.match(line)
-        lines.append(" | ".join(c.strip() for c in m.group(1).split("|")) if m else line)
+        lines.append(table_row([c.strip() for c in m.group(1).split("|")]) if m else line)
     return "\n".join(lines)
+
+
+def _catdoc_text(text: str) -> str:
+    """catdoc writes a field's code before its result (HYPERLINK "http://…" 教育部网站), which Word
+    never shows: the code is left out. It parts a table's cells by tabs: lines of as many tabs in a
+    row are a table's rows, cells apart as every reader writes them."""
+    lines = [_FIELD_CODE.sub(" ", line) for line in text.split("\n")]
+    tabs = [line.count("\t") for line in lines]
+    for i, line in enumerate(lines):
+        if tabs[i] and ((i and tabs[i - 1] == tabs[i]) or (i + 1 < len(lines) and tabs[i + 1] == tabs[i])):
+            lines[i] = table_row([c.strip() for c in line.split("\t")])
+    return "\n".join(lines)
+
+
+# A Word field's code: its name, then its arguments (quoted text, \switches, a bookmark, a URL).
+_FIELD_CODE = re.compile(
+    r"[ \t]*(?<![A-Za-z0-9])(?:HYPERLINK|INCLUDEPICTURE|INCLUDETEXT|PAGEREF|NOTEREF|REF|TOC|SEQ|MERGEFIELD|PAGE|NUMPAGES|EMBED)"
+    r"(?:[ \t]+(?:\"[^\"\n]*\"|\\[a-zA-Z*@#!](?:[ \t]+(?:MERGEFORMAT|CHARFORMAT|ARABIC|\"[^\"\n]*\"))?"
+    r"|_[A-Za-z0-9_]+|[A-Za-z][A-Za-z0-9+.-]*://\S+))+[ \t]*")

@@ -9,8 +9,13 @@ Entry points:
 - ``feed.feed``: a search's newest sections, by when their document entered the index (the Atom feed).
 - ``compare.compare``, ``versions.series_passages``: two versions of a report compared, and one query's
   passages in every version of its series.
+- Proximity (/句 /段 /N): ``parser.Near`` in the tree, ``proximity`` deciding it on a section's text;
+  a string of conditions only is a ``snippet.Needle`` carrying them (``snippet.term_needles``), so
+  snippets, marks, ``mentions.count_mentions`` and the concordance's ``occurrences.read_sections``
+  take its occurrences where a condition holds.
 
 Below them: ``lexer`` and ``parser`` (the query language), ``matching`` (which sections match),
-``ranking`` (in what order), ``limits`` (every bound a request meets), ``facets``, ``suggest`` (what
-to try when nothing matches), ``snippet`` and ``mentions`` (occurrences counted and marked).
+``proximity`` (/句 /段 /N: sentences, paragraphs, distances), ``ranking`` (in what order), ``limits``
+(every bound a request meets), ``facets``, ``suggest`` (what to try when nothing matches), ``snippet``
+and ``mentions`` (occurrences counted and marked), ``namesakes`` (what tells apart reports that share a title).
 """

@@ -1,9 +1,11 @@
 """Two versions of a report compared as a reader compares two drafts: sections aligned, then within each
 pair the sentences that were added and removed marked; what did not change folds away (on the page).
 
-Sections pair up by heading first (numbering aside: 三、加强师资 and 四、加强师资 are one section moved),
-in order; where headings changed, the left-over sections pair by their text (character bigrams shared),
-still in order. A sentence ends at 。！？； or at the end of a line; sentences compare in their matching
+Sections pair up by heading first (numbering and years aside: 三、加强师资 and 四、加强师资 are one section
+moved, 一、2023年工作回顾 and 一、2024年工作回顾 one section of two years), in order; where headings changed,
+the left-over sections pair by their text (character bigrams shared), still in order: a pair shares much
+(SAME_TEXT), or clearly more than either section shares with any other left-over one (a long section
+rewritten keeps a fifth of its bigrams, while any two long sections share a tenth of theirs). A sentence ends at 。！？； or at the end of a line; sentences compare in their matching
 form (folded, spaces aside), so a full-width digit or a space between characters is no change.
 """
 
@@ -14,13 +16,17 @@ from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
 
 from indexer.search.results import doc_url
+from indexer.store.catalog import UNKNOWN_DATE, date_span
 from indexer.store.reader import IndexReader
 from indexer.text.normalize import fold_text
 
 SAME_TEXT = 0.3  # bigram overlap (Jaccard) at which two sections whose headings differ are one section rewritten
+LIKELY_TEXT = 0.15  # ... or at which they are, when each is the other's best match by MARGIN over the next best
+MARGIN = 1.5
 TEXT_PAIRS = 40_000  # sections compared by text at most in one run of changed headings (200 × 200); past it, none
 _NUMBERING = re.compile(r"^\s*(?:第[一二三四五六七八九十百零〇\d]+[编章节条]|[（(]?[一二三四五六七八九十百零〇\d]+[)）]?"
                         r"[、.．]?|[\u2460-\u2473])\s*")
+_YEAR = re.compile(r"\d+(?=年)")  # 2024年政府工作任务: the year changes, the section does not
 _SENTENCE = re.compile(r"[^。！？；!?;]*(?:[。！？；!?;]+[”’」』）)\"']*|$)")
 
 
@@ -88,9 +94,16 @@ class Version:
 
 @dataclass
 class Comparison:
-    a: Version  # the older, as asked: left of the page
+    a: Version  # the older: left of the page
     b: Version
     sections: list[SectionDiff] = field(default_factory=list)
+    dated: bool = False  # a is earlier than b by their dates; else (a date unknown, or one date) in the order asked
+    swapped: bool = False  # asked newer first, and put in order of date
+
+    @property
+    def labels(self) -> tuple[str, str]:
+        """What the page and the CLI call a and b: 较早 / 较新 only when their dates say so."""
+        return ("较早", "较新") if self.dated else ("第一份", "第二份")
 
     @property
     def added(self) -> int:
@@ -101,7 +114,8 @@ class Comparison:
         return sum(s.removed for s in self.sections)
 
     def to_dict(self) -> dict:
-        return {"a": asdict(self.a), "b": asdict(self.b), "added": self.added, "removed": self.removed,
+        return {"a": asdict(self.a), "b": asdict(self.b), "dated": self.dated, "swapped": self.swapped,
+                "labels": list(self.labels), "added": self.added, "removed": self.removed,
                 "changed_sections": sum(s.status != "same" for s in self.sections),
                 "sections": [{"status": s.status, "heading": s.heading, "heading_changed": s.heading_changed,
                               "paired_by": s.paired_by, "a": asdict(s.a) if s.a else None,
@@ -110,10 +124,15 @@ class Comparison:
 
 
 def compare(reader: IndexReader, a_id: str, b_id: str) -> Comparison | None:
-    """Report a against report b (both doc ids); None when either is not in the index."""
+    """Report a against report b (both doc ids), the earlier first when their dates tell (what b added is
+    what the later version added, whichever was asked first); None when either is not in the index."""
     ia, ib = reader.report_index(a_id), reader.report_index(b_id)
     if ia is None or ib is None:
         return None
+    ka, kb = (date_span(reader.catalog.reports[i].date, reader.catalog.reports[i].year)[0] for i in (ia, ib))
+    known = UNKNOWN_DATE not in (ka, kb) and ka != kb
+    if known and ka > kb:
+        ia, ib = ib, ia
     sides = []
     for i in (ia, ib):
         row = reader.catalog.reports[i]
@@ -121,7 +140,12 @@ def compare(reader: IndexReader, a_id: str, b_id: str) -> Comparison | None:
                      s.get("text") or "") for s in reader.report_sections(i)]
         sides.append((Version(row.doc_id, row.title, row.year, row.date, doc_url(row.doc_id)), sections))
     (va, sa), (vb, sb) = sides
-    return Comparison(a=va, b=vb, sections=compare_sections(sa, sb))
+    return Comparison(a=va, b=vb, sections=compare_sections(sa, sb), dated=known, swapped=known and ka > kb)
+
+
+def missing(reader: IndexReader, *doc_ids: str) -> str | None:
+    """The first of these doc ids the index does not hold (why compare() answered None), or None."""
+    return next((d for d in doc_ids if reader.report_index(d) is None), None)
 
 
 def compare_sections(a: list[tuple[Side, str]], b: list[tuple[Side, str]]) -> list[SectionDiff]:
@@ -161,11 +185,14 @@ def _by_text(ia: list[int], jb: list[int], texts_a, texts_b, heads_a, heads_b):
         return [(i, None, None) for i in ia] + [(None, j, None) for j in jb]
     grams_a = {i: _bigrams(heads_a[i] + texts_a[i]) for i in ia}
     grams_b = {j: _bigrams(heads_b[j] + texts_b[j]) for j in jb}
-    scored = sorted(((_jaccard(grams_a[i], grams_b[j]), i, j) for i in ia for j in jb), reverse=True)
+    score = {(i, j): _jaccard(grams_a[i], grams_b[j]) for i in ia for j in jb}
     pairs: list[tuple[int, int]] = []
-    for score, i, j in scored:
-        if score < SAME_TEXT:
+    for (i, j), sc in sorted(score.items(), key=lambda kv: (-kv[1], kv[0])):
+        if sc < LIKELY_TEXT:
             break
+        if sc < SAME_TEXT and not (_stands_out(sc, [score[i, k] for k in jb if k != j])
+                                   and _stands_out(sc, [score[k, j] for k in ia if k != i])):
+            continue
         if all((i < pi) == (j < pj) and i != pi and j != pj for pi, pj in pairs):  # keeps both orders
             pairs.append((i, j))
     pairs.sort()
@@ -182,6 +209,11 @@ def _by_text(ia: list[int], jb: list[int], texts_a, texts_b, heads_a, heads_b):
             out.append((i, j, "text"))
             ai, bj = ai + 1, bj + 1
     return out
+
+
+def _stands_out(sc: float, others: list[float]) -> bool:
+    """Whether a pair's overlap beats, by MARGIN, every other candidate of one of its two sections."""
+    return all(sc >= MARGIN * o for o in others)
 
 
 def diff_sentences(a: str, b: str) -> list[Piece]:
@@ -214,7 +246,7 @@ def _whole(text: str, op: str) -> list[Piece]:
 def _heading_key(heading: str) -> str:
     """A heading without its numbering, in matching form: what says two versions' sections are one."""
     folded = re.sub(r"\s+", "", fold_text(heading))
-    return _NUMBERING.sub("", folded, count=1) or folded
+    return _YEAR.sub("", _NUMBERING.sub("", folded, count=1)) or folded
 
 
 def _bigrams(text: str) -> set[str]:

@@ -7,6 +7,8 @@ for that page only. Ranking never changes which sections match, only their order
 A Deadline bounds a request's optional work: once it is spent (checked between phases), the
 matches found are returned unranked, with no widening or suggestions, and a notice says so.
 Matching itself always runs whole: it is the answer, and bounded by the query language's limits.
+The one exception is a proximity condition, whose candidates are checked one by one on their text:
+past the deadline the rest are left unchecked, and the answer is marked partial and says how many.
 """
 
 from __future__ import annotations
@@ -22,11 +24,11 @@ from indexer.search import ranking, suggest
 from indexer.search.facets import Filters
 from indexer.search.lexer import corrected_fields
 from indexer.search.limits import MAX_PAGE, MAX_PER_PAGE, RERANK
-from indexer.search.matching import Evaluator, match, matching_sections, why_nothing, words_fallback
-from indexer.search.parser import ParsedQuery, Term, parse_query
+from indexer.search.matching import Evaluator, clashing_filters, match, matching_sections, why_nothing, words_fallback
+from indexer.search.parser import WITHIN, ParsedQuery, Term, parse_query
 from indexer.search.phases import Timings, phase
 from indexer.search.results import SearchPage, SearchResults
-from indexer.search.snippet import Needle
+from indexer.search.snippet import Needle, query_marks
 from indexer.store.reader import IndexReader
 from indexer.text.analysis import query_words, ranking_words
 
@@ -35,6 +37,8 @@ SORTS = ("relevance", "newest", "oldest")
 PARTIAL = "检索超出了服务器给一次请求的时间：以下是全部匹配结果，但未按相关度排序；请稍后再试。"
 NOT_WIDENED = "检索超出了服务器给一次请求的时间：没有与检索词完全一致的内容，也未再按词匹配或找可改用的检索词；请稍后再试。"
 NO_TIME_FOR_TIPS = "检索超出了服务器给一次请求的时间，没有再找可改用的检索词；请稍后再试。"
+NEAR_CUT = ("检索超出了服务器给一次请求的时间：位置条件（/句 /段 /N）还有 {left} 个候选章节没有核对，以下结果不全，"
+            "也未按相关度排序；请稍后再试，或加上筛选条件、换用更少见的检索词。")
 
 
 @dataclass
@@ -55,14 +59,15 @@ class Deadline:
 
 def search(reader: IndexReader, q: str, filters: Filters | None = None, page: int = 1, per_page: int = 10,
            sort: str = "relevance", group: str | None = None, deadline: Deadline | None = None,
-           timings: Timings | None = None) -> SearchPage:
+           within: str | None = None, timings: Timings | None = None) -> SearchPage:
     """One page of a query's results (page is 1-based); sort: relevance | newest | oldest (by date,
-    else year; unknown last); group="report": one entry per report. The page's .results holds the whole result.
+    else year; unknown last); group="report": one entry per report; within: sentence | paragraph, the
+    search form's 同句/同段 for the query's terms (parser.parse_query). The page's .results holds the whole result.
     timings: where the time went, phase by phase (phases.py), for a profile."""
     t0 = time.perf_counter()
     page = min(max(1, int(page)), MAX_PAGE)
     per_page = min(max(1, int(per_page)), MAX_PER_PAGE)
-    results = find(reader, q, filters, sort, need=page * per_page, deadline=deadline, timings=timings)
+    results = find(reader, q, filters, sort, need=page * per_page, deadline=deadline, within=within, timings=timings)
     with phase(timings, "snippets"):
         out = results.page(reader, page, per_page, group if group == "report" else None)
     out.took_ms = round((time.perf_counter() - t0) * 1000, 2)
@@ -70,7 +75,8 @@ def search(reader: IndexReader, q: str, filters: Filters | None = None, page: in
 
 
 def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str = "relevance",
-         need: int = RERANK, deadline: Deadline | None = None, timings: Timings | None = None) -> SearchResults:
+         need: int = RERANK, deadline: Deadline | None = None, within: str | None = None,
+         timings: Timings | None = None) -> SearchResults:
     """Every section the query matches, in result order, with facets, notices and suggestions: what
     exports and pages are cut from. need: how deep the caller will page, so that many of the best
     (at least RERANK) are ordered by the second ranking stage. A deadline spent once the sections
@@ -78,11 +84,12 @@ def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str 
     with a notice and .partial set; spent before suggestions, it leaves them out, saying so."""
     filters = filters or Filters()
     sort = sort if sort in SORTS else "relevance"
+    within = within if within in WITHIN else None
     partial = False
     with phase(timings, "parse"):
-        parsed = parse_query(q)
+        parsed = parse_query(q, within)
         notices = list(parsed.notices) + _unknown_values(reader, parsed, filters)
-    ev = Evaluator(reader, timings)
+    ev = Evaluator(reader, deadline.spent if deadline is not None else None, timings)
     terms = parsed.positive_terms()
     form_only = parsed.root is None and filters.active()  # /search?q=&year=2019: the form's filters alone
     if not parsed.searchable() and not form_only:
@@ -91,17 +98,23 @@ def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str 
         no_reports = np.zeros(len(reader.catalog.reports), dtype=bool)
         return SearchResults(query=q, ranked=ranking.Ranked.of(empty, np.zeros(0)), needles=[],
                              facets=facet_mod.counts(reader.facts, no_reports), total_documents=0,
-                             notices=notices, mode="empty")
+                             notices=notices, mode="empty", within=within)
     with phase(timings, "match"):
         if form_only:  # as year:2019 typed alone: one hit per report that passes
             matched, section_filter = ev.r.live & ev.r.first_sections, ev.filter_mask(filters)
         else:
             matched, section_filter = match(ev, parsed, filters)
         sids = np.flatnonzero(matched & section_filter)
-        why = why_nothing(ev, parsed, terms, section_filter) if len(sids) == 0 and terms else None
+        clash = clashing_filters(parsed, filters) if len(sids) == 0 else None  # year:2016 year:2017
+        why = clash or (why_nothing(ev, parsed, terms, section_filter) if len(sids) == 0 and terms
+                        and not ev.unchecked else None)
     mode, tips = "exact", []
-    needles = [Needle(t.text, t.prefix) for t in terms] + [Needle(t.text, t.prefix, True) for t in parsed.title_terms()]
-    if deadline is not None and deadline.spent():  # matching is the answer; what follows only orders and widens it
+    needles = query_marks(parsed)
+    if ev.unchecked:  # a proximity condition's candidates were left unchecked: not all of the answer
+        notices.append(NEAR_CUT.format(left=ev.unchecked))
+        ranked = ranking.Ranked.of(sids, np.zeros(len(sids)))
+        partial = True
+    elif deadline is not None and deadline.spent():  # matching is the answer; what follows only orders and widens it
         notices.append(why or (PARTIAL if len(sids) else NOT_WIDENED))
         ranked = ranking.Ranked.of(sids, np.zeros(len(sids)))
         partial = not why
@@ -123,14 +136,14 @@ def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str 
             partial = True
         elif not len(sids):
             with phase(timings, "suggest"):
-                tips = _suggestions(reader, ev, parsed, q, filters)
+                tips = _suggestions(reader, ev, parsed, q, filters, within)
     else:
         ranked = ranking.rank(reader, ev, terms, sids, need)
         if not len(sids) and not terms:  # year:2030 alone: say so, not "try a shorter word"
             notices.append(_no_report_passes(reader))
     with phase(timings, "suggest"):
         fixed = corrected_fields(q) if not len(sids) else None
-        if fixed and fixed not in tips and len(matching_sections(reader, fixed, filters)):
+        if fixed and fixed not in tips and len(matching_sections(reader, fixed, filters, within)):
             tips = [fixed, *tips]  # yaer:2012 校车 → year:2012 校车, the whole query
     with phase(timings, "order"):
         ranked = ranking.by_date(reader, ranked, sort)
@@ -140,7 +153,7 @@ def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str 
         shown = hit & facet_mod.report_filter(reader.facts, filters) if filters.active() else hit
         total_documents = int(np.count_nonzero(shown)) if len(ranked) else 0
     return SearchResults(query=q, ranked=ranked, needles=needles, facets=facets, total_documents=total_documents,
-                         notices=notices, suggestions=tips, mode=mode, partial=partial)
+                         notices=notices, suggestions=tips, mode=mode, partial=partial, within=within)
 
 
 def warm(reader: IndexReader) -> None:
@@ -191,13 +204,14 @@ def _no_report_passes(reader: IndexReader) -> str:
     return f"没有符合这些筛选条件的报告{span}。"
 
 
-def _suggestions(reader: IndexReader, ev: Evaluator, parsed: ParsedQuery, q: str, filters: Filters) -> list[str]:
+def _suggestions(reader: IndexReader, ev: Evaluator, parsed: ParsedQuery, q: str, filters: Filters,
+                 within: str | None) -> list[str]:
     """Whole queries that do find something (suggest.py): typo fixes first, else the keywords of a long text."""
     def occurs(text: str) -> int:
         return ev.term(Term(text, text)).df
 
     def matches(query: str) -> bool:  # as matching_sections, on the strings this search has looked up already
-        tried = parse_query(query)
+        tried = parse_query(query, within)
         if not tried.searchable():
             return False
         matched, section_filter = match(ev, tried, filters)

@@ -4,8 +4,10 @@ or a division (江苏, 淮安市, 廣東)."""
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 
@@ -14,35 +16,109 @@ from indexer.store.catalog import UNKNOWN_DATE, UNKNOWN_YEAR, Facts, fold_doc_no
 from indexer.text.normalize import fold_text
 from indexer.text.wholeword import term_pattern
 
-_YEAR_RANGE = re.compile(r"^(\d{4})?\s*(?:-|–|—|~|～|到|至)\s*(\d{4})?$")
+_YEAR_RANGE = re.compile(r"^(\d{4})?(?:-|–|—|~|～|到|至)(\d{4})?$")
+_YEAR_LIST = re.compile(r"[,，、;；\s]+")  # 2015,2018、2020；2022 (spaces around a range's dash are gone by then)
+_RECENT = re.compile(r"^(?:最)?近(\d{1,2}|[一二两三四五六七八九十]{1,3})年$")  # 近五年, 近 3 年, 最近十年
 _UNKNOWN = ("unknown", "未知", "不详", "null", "none")
-YEAR_HELP = "2019, 2015-2020, 2015-, -2020 or unknown"
+YEAR_HELP = "2019, 2015-2020, 2015-, -2020, 2015,2018,2020, 近五年 (this year and the four before) or unknown"
 DATE_HELP = "2016, 2016-06, 2016-06-07 or a range such as 2016-01..2016-06"
 _DATE = re.compile(r"^(\d{4})(?:[-./年](\d{1,2})月?(?:[-./](\d{1,2})日?|月(\d{1,2})日)?)?$")
 _DATE_RANGE = re.compile(r"\s*(?:\.\.|~|～|到|至)\s*")
 
 
-def parse_year(value: str) -> tuple[int | None, int | None, bool] | None:
-    """A year or year range as people write it → (lo, hi, unknown); None if unreadable.
+@dataclass(frozen=True)
+class Years:
+    """The years a filter lets through: ranges of years (an end may be open) and reports of unknown year;
+    none of either is no filter. relative: written as 近五年, so the years move with the calendar."""
+
+    ranges: tuple[tuple[int | None, int | None], ...] = ()
+    unknown: bool = False
+    relative: bool = False
+
+    @classmethod
+    def between(cls, lo: int | None, hi: int | None) -> Years:
+        return cls(((lo, hi),)) if lo is not None or hi is not None else cls()
+
+    def active(self) -> bool:
+        return self.unknown or bool(self.ranges)
+
+    @property
+    def lo(self) -> int | None:
+        """The first year let through; None when open below or there are no ranges."""
+        los = [lo for lo, _ in self.ranges]
+        return None if not los or None in los else min(los)
+
+    @property
+    def hi(self) -> int | None:
+        his = [hi for _, hi in self.ranges]
+        return None if not his or None in his else max(his)
+
+    def __contains__(self, year: int | None) -> bool:
+        if year is None:
+            return self.unknown
+        return any((lo is None or lo <= year) and (hi is None or year <= hi) for lo, hi in self.ranges)
+
+    def mask(self, facts: Facts) -> np.ndarray:
+        """Per report: does its year pass?"""
+        m = (facts.year == UNKNOWN_YEAR) if self.unknown else np.zeros(len(facts.year), dtype=bool)
+        for lo, hi in self.ranges:
+            r = facts.year != UNKNOWN_YEAR
+            if lo is not None:
+                r &= facts.year >= lo
+            if hi is not None:
+                r &= facts.year <= hi
+            m |= r
+        return m
+
+    def shown(self) -> str:
+        """The years as a reader writes them: 2015–2020、2023, for a label beside what was typed."""
+        parts = [str(lo) if lo == hi else f"{lo or ''}–{hi or ''}" for lo, hi in self.ranges]
+        return "、".join(parts + (["年份不详"] if self.unknown else []))
+
+
+def parse_year(value: str, this_year: int | None = None) -> Years | None:
+    """Years as people write them → Years; None if unreadable: a year (2015, 2015年), a range (2015-2020,
+    2015年至2020年, 2015-, -2020), a list of either (2015,2018,2020 also with 、，；), unknown, or 近N年
+    (近五年: this_year, by default the current one, and the four before it).
 
     The one reading of years for the query language (year:…), the URL (?year=…) and the CLI (--year)."""
     v = fold_text(value or "").strip()
-    if v in _UNKNOWN:
-        return None, None, True
-    v = re.sub(r"(?<=\d{4})年", "", v).replace(" ", "")  # 2015年, 2015年至2020年: years as people write them
-    if not v:
-        return None, None, False
-    if v in _UNKNOWN:
-        return None, None, True
-    if v.isdigit() and len(v) == 4:
-        return int(v), int(v), False
-    m = _YEAR_RANGE.match(v)
-    if not m or not (m.group(1) or m.group(2)):
-        return None
-    lo, hi = (int(m.group(1)) if m.group(1) else None), (int(m.group(2)) if m.group(2) else None)
-    if lo is not None and hi is not None and lo > hi:
-        lo, hi = hi, lo
-    return lo, hi, False
+    v = re.sub(r"(?<=\d{4})\s*年", "", v)  # 2015年, 2015年至2020年: years as people write them
+    v = re.sub(r"\s*([-–—~～到至])\s*", r"\1", v)  # 2015 - 2020 is one range
+    v = re.sub(r"近\s*(\w{1,3}?)\s*年", r"近\1年", v)  # 近 5 年
+    ranges, unknown, relative = [], False, False
+    for item in (x for x in _YEAR_LIST.split(v) if x):
+        m = _YEAR_RANGE.match(item)
+        recent = _RECENT.match(item)
+        if item in _UNKNOWN:
+            unknown = True
+        elif item.isdigit() and len(item) == 4:
+            ranges.append((int(item), int(item)))
+        elif m and (m.group(1) or m.group(2)):
+            lo, hi = (int(m.group(1)) if m.group(1) else None), (int(m.group(2)) if m.group(2) else None)
+            ranges.append((lo, hi) if lo is None or hi is None or lo <= hi else (hi, lo))
+        elif recent and 1 <= _count(recent.group(1)) <= 99:
+            now = this_year or date.today().year
+            ranges.append((now - _count(recent.group(1)) + 1, now))
+            relative = True
+        else:
+            return None
+    return Years(tuple(ranges), unknown, relative)
+
+
+_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+
+
+def _count(n: str) -> int:
+    """3, 五, 十, 十五, 二十: the N of 近N年 (0 when it is no number)."""
+    if n.isdigit():
+        return int(n)
+    tens, _, ones = n.rpartition("十")
+    if "十" not in n:
+        return _DIGITS.get(n, 0) if len(n) == 1 else 0
+    if len(tens) > 1 or len(ones) > 1 or (tens and tens not in _DIGITS) or (ones and ones not in _DIGITS):
+        return 0
+    return (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[ones] if ones else 0)
 
 
 def parse_date(value: str) -> tuple[int | None, int | None] | None:
@@ -68,25 +144,34 @@ def parse_date(value: str) -> tuple[int | None, int | None] | None:
     return first, last
 
 
+def missing_day(value: str) -> str | None:
+    """For a date that names a day its month does not have (2016-02-30, 2015年2月29日): which, in Chinese;
+    else None. Such a date is unreadable, and this says why rather than what the forms are."""
+    for v in _DATE_RANGE.split(fold_text(value or "").replace(" ", "")):
+        m = _DATE.match(v)
+        d, mo = (int(m.group(3) or m.group(4) or 0), int(m.group(2) or 0)) if m else (0, 0)
+        if d and 1 <= mo <= 12 and d > calendar.monthrange(int(m.group(1)), mo)[1]:
+            return f"{m.group(1)}年{mo}月没有{d}日"
+    return None
+
+
 def _day(v: str) -> tuple[int, int] | None:
     """2016 / 2016-06 / 2016-06-07 (also 2016年6月7日, 2016.6.7) → its first and last day."""
     m = _DATE.match(v)
     if not m:
         return None
     y, mo, d = int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or m.group(4) or 0)
-    if mo > 12 or d > 31 or (d and not mo):
+    if mo > 12 or d > 31 or (d and not mo) or (d and d > calendar.monthrange(y, mo)[1]):
         return None
     return y * 10000 + (mo or 1) * 100 + (d or 1), y * 10000 + (mo or 12) * 100 + (d or 31)
 
 
 @dataclass
 class Filters:
-    """Facet filters from the URL, the CLI or the Python API: year range (or unknown), date range, doc_type,
-    region (a level or a division), province; issuer and doc_no as the issuer: and docno: fields read them."""
+    """Facet filters from the URL, the CLI or the Python API: years (ranges, a list, unknown), date range,
+    doc_type, region (a level or a division), province; issuer and doc_no as the issuer: and docno: fields read them."""
 
-    year_lo: int | None = None
-    year_hi: int | None = None
-    year_unknown: bool = False
+    years: Years = Years()
     doc_type: str | None = None
     region: str | None = None
     date_lo: int | None = None  # YYYYMMDD: the report's date (else year) lies within
@@ -103,33 +188,22 @@ class Filters:
     @classmethod
     def for_year(cls, value: str | None) -> Filters:
         """Filters for a year or range; ValueError saying what is accepted when unreadable."""
-        parsed = parse_year(value or "")
-        if parsed is None:
+        years = parse_year(value or "")
+        if years is None:
             raise ValueError(f"year must look like {YEAR_HELP}, not {value!r}")
-        lo, hi, unknown = parsed
-        return cls(lo, hi, unknown)
+        return cls(years)
 
     def year_active(self) -> bool:
-        return self.year_unknown or self.year_lo is not None or self.year_hi is not None
+        return self.years.active()
 
     def set_date(self, value: str | None) -> None:
         """Filter by a date or date range; ValueError saying what is accepted when unreadable."""
         parsed = parse_date(value or "")
         if parsed is None:
+            if missing_day(value or ""):
+                raise ValueError(f"there is no such day as {value!r}")
             raise ValueError(f"date must look like {DATE_HELP}, not {value!r}")
         self.date_lo, self.date_hi = parsed
-
-
-def year_mask(facts: Facts, lo: int | None, hi: int | None, unknown: bool) -> np.ndarray:
-    """Per report: does its year pass?"""
-    if unknown:
-        return facts.year == UNKNOWN_YEAR
-    m = facts.year != UNKNOWN_YEAR
-    if lo is not None:
-        m &= facts.year >= lo
-    if hi is not None:
-        m &= facts.year <= hi
-    return m
 
 
 def date_mask(facts: Facts, lo: int | None, hi: int | None) -> np.ndarray:
@@ -159,7 +233,7 @@ def report_filter(facts: Facts, f: Filters, skip: str | None = None) -> np.ndarr
     """Per report: does it pass every filter except the one named by skip?"""
     m = np.ones(len(facts.year), dtype=bool)
     if skip != "year" and f.year_active():
-        m &= year_mask(facts, f.year_lo, f.year_hi, f.year_unknown)
+        m &= f.years.mask(facts)
     if f.date_lo is not None or f.date_hi is not None:
         m &= date_mask(facts, f.date_lo, f.date_hi)
     if skip != "doc_type":

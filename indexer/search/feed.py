@@ -47,12 +47,13 @@ class Feed:
 
 
 def feed(reader: IndexReader, q: str, filters: Filters | None = None, order: str = "indexed",
-         limit: int = FEED_ENTRIES, deadline: Deadline | None = None) -> Feed:
+         limit: int = FEED_ENTRIES, deadline: Deadline | None = None, within: str | None = None) -> Feed:
     """The first `limit` sections of q's results, newest first: by the time their report entered the
     index, then by the report's date (order="indexed"), or by the report's date alone (order="date",
-    the results page's "newest"); ties keep the report and its sections in order."""
+    the results page's "newest"); ties keep the report and its sections in order. within: the search
+    form's 同句/同段."""
     order = order if order in ORDERS else "indexed"
-    res = find(reader, q, filters, sort="newest", need=0, deadline=deadline)  # newest: by date, ties in report order
+    res = find(reader, q, filters, sort="newest", need=0, deadline=deadline, within=within)  # newest: by date, ties in report order
     sids = res.sids
     if order == "indexed" and len(sids):
         indexed = reader.indexed_at[reader.catalog.section_report[sids]]

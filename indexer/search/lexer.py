@@ -1,6 +1,9 @@
 """Query text → tokens: the words, quoted phrases, fields, brackets and operators of the query
 language (parser.py builds the tree from them).
 
+A proximity operator is a token of its own: /句 (or /s) same sentence, /段 (or /p) same paragraph,
+/20 within 20 characters; /句 and /段 also when typed against the words (防溺水/句家长), since no
+text to find is written that way, while /20 must stand apart (2019/20 is a school year).
 Full-width forms count as their ASCII twins (（ ） － ： ＯＲ), and a bracketed numeral such as
 （二）, (3) or （2016） is part of a word, since headings and 文号 number themselves that way and
 nobody groups a lone numeral. A `name:` that is no field is kept as text, with a notice naming the fields.
@@ -8,6 +11,7 @@ nobody groups a lone numeral. A `name:` that is no field is kept as text, with a
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 import unicodedata
@@ -22,13 +26,30 @@ QUOTES = '"“”「」'
 _FIELD_LIKE = re.compile(r"^[A-Za-z_]{2,15}$")  # what someone means as a field name (not 注意：…, not http://)
 # （一） (2) as headings number them, （2016） as a 文号 may: text to find, not a group
 _HEADING_NUMBER = re.compile(r"[(（]\s*(?:[一二三四五六七八九十百零〇]{1,4}|\d{1,4})\s*[)）]")
+# proximity operators, read after NFKC (／句 ／２０ as typed in a full-width input mode)
+_NEAR = re.compile(r"/(?:同?(句)|同?(段)|([sSpP])|(\d+))")
+_NEAR_GLUED = re.compile(r"[/／]同?[句段]")
 
 
 @dataclass
 class Token:
-    kind: str  # WORD PHRASE FIELD LP RP OR AND NOT NEG
-    text: str = ""  # a word or phrase as typed; a field's value
-    field: str | None = None  # for FIELD: title | year | date | doc_type | region | issuer | doc_no
+    kind: str  # WORD PHRASE FIELD LP RP OR AND NOT NEG NEAR
+    text: str = ""  # a word or phrase as typed; a field's value; a proximity operator as typed
+    field: str | None = None  # for FIELD: title | year | date | doc_type | region | issuer | doc_no;
+    # for NEAR: sentence | paragraph | the number of characters
+    typed: str = dataclasses.field(default="", compare=False)  # for FIELD: its name and colon as typed (type:, 类型：), for notices
+
+
+def near_operator(word: str) -> str | None:
+    """What a word means as a proximity operator (sentence, paragraph or a number of characters), or None."""
+    m = _NEAR.fullmatch(unicodedata.normalize("NFKC", word))
+    if m is None:
+        return None
+    if m.group(1) or (m.group(3) or "").lower() == "s":
+        return "sentence"
+    if m.group(2) or m.group(3):
+        return "paragraph"
+    return str(int(m.group(4)))
 
 
 def tokenize(q: str) -> tuple[list[Token], list[str]]:
@@ -56,13 +77,13 @@ def tokenize(q: str) -> tuple[list[Token], list[str]]:
             j = _word_end(q, i)
             word = q[i:j]
             i = j
-            name, sep, value = word.partition(":") if ":" in word else word.partition("：")
-            name = unicodedata.normalize("NFKC", name)  # ＴＩＴＬＥ, ＯＲ: typed in a full-width input mode
+            typed, sep, value = word.partition(":") if ":" in word else word.partition("：")
+            name = unicodedata.normalize("NFKC", typed)  # ＴＩＴＬＥ, ＯＲ: typed in a full-width input mode
             op = unicodedata.normalize("NFKC", word)
             if sep and name.lower() in FIELDS:
                 if not value and i < n and q[i] in QUOTES:
                     i, value = _phrase(q, i, notices)
-                toks.append(Token("FIELD", value, FIELDS[name.lower()]))
+                toks.append(Token("FIELD", value, FIELDS[name.lower()], typed + sep))
             elif sep and _FIELD_LIKE.match(name) and value and not value.startswith("//"):
                 notices.append(f"没有“{name}:”这个字段{_closest_field(name)}，已把“{word}”当作普通文字检索。"
                                f"可用的字段：{KNOWN_FIELDS}")
@@ -73,9 +94,25 @@ def tokenize(q: str) -> tuple[list[Token], list[str]]:
                 toks.append(Token("AND"))
             elif op == "NOT":
                 toks.append(Token("NOT"))
+            elif (near := near_operator(word)) is not None:
+                toks.append(Token("NEAR", word, near))
             else:
-                toks.append(Token("WORD", word))
+                toks += _glued(word)
     return toks, notices
+
+
+def _glued(word: str) -> list[Token]:
+    """A word with /句 or /段 inside (防溺水/句家长) as the words and operators it holds."""
+    out: list[Token] = []
+    pos = 0
+    for m in _NEAR_GLUED.finditer(word):
+        if m.start() > pos:
+            out.append(Token("WORD", word[pos:m.start()]))
+        out.append(Token("NEAR", m.group(), near_operator(m.group())))
+        pos = m.end()
+    if pos < len(word) or not out:
+        out.append(Token("WORD", word[pos:]))
+    return out
 
 
 def _word_end(q: str, i: int) -> int:

@@ -3,18 +3,21 @@ facet filters, the jieba-word fallback when nothing matches exactly, and the exp
 empty answer.
 
 Matching is exact and complete: a section matches if and only if its (folded) text holds the
-query strings. Every result is a mask or a sorted array over the index's sids.
+query strings (in one sentence, paragraph or stretch, for a proximity condition: proximity.py).
+Every result is a mask or a sorted array over the index's sids.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from indexer.search import facets as facet_mod
-from indexer.search.facets import Filters
-from indexer.search.parser import And, Date, Facet, Node, Not, Or, ParsedQuery, Term, Title, Year, parse_query
+from indexer.search import proximity
+from indexer.search.facets import Filters, Years
+from indexer.search.parser import And, Date, Facet, Near, Node, Not, Or, ParsedQuery, Term, Title, Year, parse_query
 from indexer.search.phases import Timings, phase
 from indexer.store.exact import gram_keys
 from indexer.store.reader import IndexReader
@@ -22,9 +25,11 @@ from indexer.store.schema import WORD_FIELDS
 from indexer.text.wholeword import term_pattern
 
 
-def matching_sections(reader: IndexReader, q: str, filters: Filters | None = None) -> np.ndarray:
-    """Just the exact matching step: the sids a query's results are made of, unranked."""
-    parsed = parse_query(q)
+def matching_sections(reader: IndexReader, q: str, filters: Filters | None = None,
+                      within: str | None = None) -> np.ndarray:
+    """Just the exact matching step: the sids a query's results are made of, unranked (within: the
+    search form's 同句/同段, parser.parse_query)."""
+    parsed = parse_query(q, within)
     if not parsed.searchable():
         return np.zeros(0, dtype=np.int64)
     matched, section_filter = match(Evaluator(reader), parsed, filters or Filters())
@@ -52,14 +57,19 @@ class TermHits:
 
 
 class Evaluator:
-    """Masks over sids for the nodes of a query tree; each term is verified once per search.
-    timings: where a profiled search's time goes (candidates, verification), else None."""
+    """Masks over sids for the nodes of a query tree; each term is verified once per search. stop: a
+    request's deadline, which only proximity conditions look at (their candidates are checked one by
+    one); `unchecked` counts the candidates it left out. timings: where a profiled search's time goes
+    (candidates, verification), else None."""
 
-    def __init__(self, reader: IndexReader, timings: Timings | None = None):
+    def __init__(self, reader: IndexReader, stop: Callable[[], bool] | None = None, timings: Timings | None = None):
         self.r = reader
+        self.stop = stop
         self.hits: dict[tuple[str, bool], TermHits] = {}
         self.reads: dict[int, dict] = {}  # per segment, the gram lookups of this search (ExactSegment.candidates)
         self.timings = timings
+        self.nears: dict[tuple, np.ndarray] = {}
+        self.unchecked = 0
 
     def node(self, n: Node) -> np.ndarray:
         r = self.r
@@ -75,7 +85,7 @@ class Evaluator:
             f = Filters(doc_type=n.value) if n.name == "doc_type" else Filters(region=n.value)
             return self.sections_of(facet_mod.report_filter(r.facts, f))
         if isinstance(n, Year):
-            return self.sections_of(facet_mod.year_mask(r.facts, n.lo, n.hi, n.unknown))
+            return self.sections_of(n.years.mask(r.facts))
         if isinstance(n, Date):
             return self.sections_of(facet_mod.date_mask(r.facts, n.lo, n.hi))
         if isinstance(n, Not):
@@ -90,7 +100,28 @@ class Evaluator:
             for c in n.children[1:]:
                 m |= self.node(c)
             return m
+        if isinstance(n, Near):
+            return self.near(n).copy()
         raise TypeError(n)
+
+    def near(self, n: Near) -> np.ndarray:
+        """Sections satisfying a proximity condition: those holding every operand (from the index, as
+        for AND) verified one by one on their text; once per search."""
+        key = n.key()
+        if key not in self.nears:
+            candidates = self.r.live.copy()
+            for alts in n.alternatives():
+                either = self.term(alts[0]).mask.copy()
+                for t in alts[1:]:
+                    either |= self.term(t).mask
+                candidates &= either
+            sids = np.flatnonzero(candidates)
+            keep, checked = proximity.verify(self.r, n, sids, self.stop)
+            self.unchecked += len(sids) - checked
+            mask = np.zeros(self.r.n, dtype=bool)
+            mask[sids[keep]] = True
+            self.nears[key] = mask
+        return self.nears[key]
 
     def term(self, t: Term) -> TermHits:
         key = (t.text, t.prefix)
@@ -170,7 +201,7 @@ def words_fallback(reader: IndexReader, ev: Evaluator, parsed: ParsedQuery, word
 
 
 def _without_terms(n: Node | None) -> Node | None:
-    if n is None or isinstance(n, Term):
+    if n is None or isinstance(n, Term | Near):
         return None
     if isinstance(n, And):
         kids = [k for k in (_without_terms(c) for c in n.children) if k is not None]
@@ -193,7 +224,74 @@ def why_nothing(ev: Evaluator, parsed: ParsedQuery, terms: list[Term], section_f
     strings = _prune(parsed.root, (Not, Title, Facet, Year, Date))
     if strings is not None and (n := int(np.count_nonzero(ev.node(strings) & ev.r.live))):
         return f"{n} 个章节含{shown}，但都不符合所选的年份、类型、地区等筛选条件。"
+    nears = parsed.proximities()
+    loose = _loosen(strings)
+    if nears and loose is not None and (n := int(np.count_nonzero(ev.node(loose) & ev.r.live))):
+        how = "、".join(dict.fromkeys(_near_words(c) for c in nears))
+        return f"{n} 个章节含{shown}，但没有一处{how}。"
     return f"{shown}都出现过，但没有一个章节同时含有它们。"
+
+
+def clashing_filters(parsed: ParsedQuery, filters: Filters) -> str | None:
+    """Year or date conditions that every result must meet (year:, date:, the form's year and date) and
+    that no report can meet together: year:2016 year:2017 contradict each other, whatever the index holds."""
+    musts = _conjuncts(parsed.root)
+    years = [n.years for n in musts if isinstance(n, Year)]
+    if filters.year_active():
+        years.append(filters.years)
+    days = [(n.lo, n.hi) for n in musts if isinstance(n, Date)] + (
+        [(filters.date_lo, filters.date_hi)] if filters.date_lo is not None or filters.date_hi is not None else [])
+    dates = [Years(((lo // 10000 if lo else None, hi // 10000 if hi else None),)) for lo, hi in days]
+    if len(years) > 1 and not _meet(years):
+        return f"年份条件互相矛盾（{'、'.join(_year_shown(y) for y in years)}），没有报告能同时满足。"
+    if len(days) > 1 and not _meet([Years(((lo, hi),)) for lo, hi in days]):  # day numbers, as ranges
+        return "日期条件互相矛盾，没有报告能同时满足。"
+    if years and dates and not _meet(years + dates):
+        return f"年份条件（{'、'.join(_year_shown(y) for y in years)}）与日期条件互相矛盾，没有报告能同时满足。"
+    return None
+
+
+def _conjuncts(n: Node | None) -> list[Node]:
+    """The parts of the query every result must meet: the root, or the children of a top-level AND."""
+    if isinstance(n, And):
+        return [m for c in n.children for m in _conjuncts(c)]
+    return [] if n is None else [n]
+
+
+def _meet(conditions: list[Years]) -> bool:
+    """Can one value pass all these (each a set of ranges, None an open end; unknown years meet only each other)?"""
+    if all(c.unknown for c in conditions):
+        return True
+    ranges: list[tuple[int | None, int | None]] = [(None, None)]
+    for c in conditions:
+        ranges = [r for a in ranges for b in c.ranges if (r := _overlap(a, b)) is not None]
+        if not ranges:
+            return False
+    return True
+
+
+def _overlap(a: tuple[int | None, int | None], b: tuple[int | None, int | None]) -> tuple[int | None, int | None] | None:
+    los, his = [x for x in (a[0], b[0]) if x is not None], [x for x in (a[1], b[1]) if x is not None]
+    lo, hi = max(los, default=None), min(his, default=None)
+    return None if lo is not None and hi is not None and lo > hi else (lo, hi)
+
+
+def _year_shown(y: Years) -> str:
+    parts = [f"{lo}年" if lo == hi else f"{lo or ''}–{hi or ''}年" for lo, hi in y.ranges]
+    return "、".join(parts + (["年份不详"] if y.unknown else []))
+
+
+def _loosen(n: Node | None) -> Node | None:
+    """The query with each proximity condition read as a plain AND of its operands."""
+    if isinstance(n, Near):
+        return And(list(n.operands))
+    if isinstance(n, And | Or):
+        return type(n)([_loosen(c) for c in n.children])
+    return n
+
+
+def _near_words(n: Near) -> str:
+    return {"sentence": "在同一句中", "paragraph": "在同一段中"}.get(n.kind, f"相距不超过 {n.distance} 个字")
 
 
 def _prune(n: Node | None, kinds: tuple[type, ...]) -> Node | None:
@@ -213,4 +311,6 @@ def _negated(n: Node | None, neg: bool = False) -> list[str]:
         return _negated(n.child, not neg)
     if isinstance(n, And | Or):
         return [t for c in n.children for t in _negated(c, neg)]
+    if isinstance(n, Near):
+        return [t for c in n.operands for t in _negated(c, neg)]
     return []

@@ -67,7 +67,7 @@ class Ranked:
     matches would cost more than the rest of its search."""
 
     def __init__(self, head: np.ndarray, head_scores: np.ndarray, rest: np.ndarray | None = None,
-                 rest_scores: np.ndarray | None = None, rest_key: np.ndarray | None = None):
+                 rest_scores: np.ndarray | None = None, rest_key: tuple | None = None):
         """rest, in any order, is ordered by (rest_key, then reader.order_key) when first needed: rest_key
         is the negated rounded score, order_key passed as the last element of a lexsort."""
         self._head, self._head_scores = head, head_scores
@@ -112,18 +112,22 @@ class Ranked:
 
 def rank(reader: IndexReader, ev: Evaluator, terms: list[Term], sids: np.ndarray, need: int) -> Ranked:
     """The sections best first, with their scores: index-array BM25 for all, then the text of the best
-    max(RERANK, need) (at most RERANK_MAX) read for heading, lead-sentence, cited-title and
-    closeness evidence. Only those best are sorted now (Ranked)."""
+    read for heading, lead-sentence, cited-title and closeness evidence, RERANK at a time: the second
+    stage orders each block of RERANK first-stage places within itself, as many blocks as cover `need`
+    (up to RERANK_MAX). So a hit's place never depends on how deep the caller pages: page 11 and
+    page 12 are cut from one order, and an export that asks for RERANK_MAX lists them the same.
+    Only the blocks are sorted now; the first-stage rest when something reads it (Ranked)."""
     if not len(sids):
         return Ranked.of(sids, np.zeros(0))
-    depth = max(RERANK, min(need, RERANK_MAX))
+    depth = min(-(-max(need, 1) // RERANK) * RERANK, RERANK_MAX)
     with phase(ev.timings, "rank1"):
         s1 = _exact_scores(reader, ev, terms, sids)
         best, rest = _best_k(reader, sids, s1, depth)
     top = sids[best]
     with phase(ev.timings, "rank2"):
         s2 = np.array(_text_scores(reader, ev, terms, top))
-        top_order = _best_first(reader, top, s2)
+        top_order = np.concatenate([start + _best_first(reader, top[start:start + RERANK], s2[start:start + RERANK])
+                                    for start in range(0, len(top), RERANK)])
     return Ranked(top[top_order], s2[top_order], sids[rest], s1[rest],
                   (reader.order_key[sids[rest]], -np.round(s1[rest], 9)))
 

@@ -15,8 +15,9 @@ import numpy as np
 
 from indexer.ingest.model import ReportMeta
 from indexer.search.limits import EXPORT_BATCH, GROUP_MAX, MAX_PAGE, MAX_PER_PAGE
+from indexer.search.namesakes import distinctions
 from indexer.search.ranking import Ranked
-from indexer.search.snippet import Needle, snippet
+from indexer.search.snippet import Needle, in_text, proximities, snippet
 from indexer.store.reader import IndexReader
 
 
@@ -40,6 +41,7 @@ class Hit:
     snippet_html: str
     score: float
     page: int | None = None  # the page the section starts on, for PDFs
+    distinguish: str | None = None  # what sets the report apart from others of its title (namesakes.py)
 
 
 @dataclass
@@ -60,6 +62,7 @@ class ReportGroup:
     url: str
     total: int  # matching sections in this report; hits holds the first GROUP_MAX
     hits: list[Hit] = field(default_factory=list)
+    distinguish: str | None = None  # what sets the report apart from others of its title (namesakes.py)
 
 
 @dataclass
@@ -68,13 +71,19 @@ class SearchResults:
 
     query: str
     ranked: Ranked  # every matching sid in result order, with its score (the order's tail sorted when first read)
-    needles: list[Needle]  # what snippets mark
+    needles: list[Needle]  # what snippets mark (snippet.query_marks)
     facets: dict  # per facet, matching reports under every filter but its own
     total_documents: int  # reports holding a match
     notices: list[str] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)  # whole queries to try when nothing matched
     mode: str = "exact"  # exact | words | empty: how the sections were found
     partial: bool = False  # the request's deadline was spent: every match, but unranked (a notice says so)
+    within: str | None = None  # the search form's 同句/同段 (sentence | paragraph), None: the whole section
+
+    @property
+    def proximity(self) -> list[dict]:
+        """The proximity conditions the query holds (typed, or made by within), as the JSON gives them."""
+        return [c.describe() for c in proximities(self.needles)]
 
     @property
     def sids(self) -> np.ndarray:
@@ -121,15 +130,17 @@ class SearchResults:
         """Reports start..stop in the order of their first hit (best or newest first), each with its sections."""
         rep = reader.catalog.section_report[self.sids]
         uniq, first = np.unique(rep, return_index=True)
-        chosen = uniq[np.argsort(first, kind="stable")][start:stop]
+        chosen = [int(r) for r in uniq[np.argsort(first, kind="stable")][start:stop]]
+        told = distinctions(reader, chosen)
         out = []
         for r in chosen:
             where = np.flatnonzero(rep == r)
-            row = reader.catalog.reports[int(r)]
+            row = reader.catalog.reports[r]
             keep = where[:GROUP_MAX]
             hits = _hits(reader, [int(s) for s in self.sids[keep]], self.needles, [float(x) for x in self.scores[keep]])
             out.append(ReportGroup(doc_id=row.doc_id, title=row.title, year=row.year, doc_type=row.doc_type,
-                                   **report_fields(row), url=doc_url(row.doc_id), total=len(where), hits=hits))
+                                   **report_fields(row), url=doc_url(row.doc_id), total=len(where), hits=hits,
+                                   distinguish=told[r]))
         return out
 
 
@@ -177,7 +188,8 @@ class SearchPage:
         d = {"query": self.query, "total": self.total, "total_documents": self.total_documents,
              "took_ms": self.took_ms, "page": self.page, "per_page": self.per_page, "notice": self.notice,
              "partial": self.results.partial, "facets": copy.deepcopy(self.facets),
-             "hits": [asdict(h) for h in self.hits], "suggestions": list(self.suggestions)}
+             "hits": [asdict(h) for h in self.hits], "suggestions": list(self.suggestions),
+             "within": self.results.within, "proximity": self.results.proximity}
         if self.groups is not None:
             d["groups"] = [asdict(g) for g in self.groups]
         return d
@@ -197,13 +209,15 @@ def doc_url(doc_id: str, section_id: str | None = None) -> str:
 def _hits(reader: IndexReader, sids: list[int], needles: list[Needle], scores: list[float],
           snippets: bool = True) -> list[Hit]:
     out = []
-    in_text = [n for n in needles if not n.title_only]
-    for sid, stored, score in zip(sids, reader.stored(sids), scores, strict=True):
-        row = reader.catalog.reports[int(reader.catalog.section_report[sid])]
+    section_marks = in_text(needles)
+    rows = [int(reader.catalog.section_report[sid]) for sid in sids]
+    told = distinctions(reader, rows)
+    for r, stored, score in zip(rows, reader.stored(sids), scores, strict=True):
+        row = reader.catalog.reports[r]
         text = stored.get("text") or ""
-        body_snip = snippet(text, in_text) if snippets else ""
+        body_snip = snippet(text, section_marks) if snippets else ""
         if snippets and "<mark>" not in body_snip:
-            hs = snippet(stored["heading"], in_text) if stored.get("heading") else ""
+            hs = snippet(stored["heading"], section_marks) if stored.get("heading") else ""
             if "<mark>" not in hs:
                 hs = snippet(row.title, needles)
             body_snip = hs + (" — " + body_snip if text else "") if "<mark>" in hs else body_snip
@@ -211,5 +225,5 @@ def _hits(reader: IndexReader, sids: list[int], needles: list[Needle], scores: l
                        doc_type=row.doc_type, **report_fields(row),
                        heading_path=list(stored.get("heading_path") or []), source=row.source,
                        url=doc_url(row.doc_id, stored["section_id"]), snippet_html=body_snip,
-                       score=round(float(score), 4), page=stored.get("page")))
+                       score=round(float(score), 4), page=stored.get("page"), distinguish=told[r]))
     return out

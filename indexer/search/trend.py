@@ -2,8 +2,9 @@
 often it is mentioned, and what share of that year's reports mention it.
 
 Built on the exact matching step (the same sections a search returns, unranked), so a trend
-point counts exactly the hits its link lists. Years without any indexed report are kept on the
-axis (share undefined there); reports of unknown year are counted apart. Under a spent
+point counts exactly the hits its link lists. The axis runs from the first to the last year that
+holds a report within the year filter (a wide range draws no empty decades and hides no hit); years
+between without any indexed report are kept on it (share undefined there); reports of unknown year are counted apart. Under a spent
 Deadline the queries after the first are left out, and a notice says so.
 """
 
@@ -18,9 +19,8 @@ from indexer.search.engine import Deadline
 from indexer.search.facets import Filters
 from indexer.search.limits import MAX_TREND_QUERIES
 from indexer.search.matching import matching_sections
-from indexer.search.mentions import count_mentions
-from indexer.search.parser import parse_query
-from indexer.search.snippet import Needle
+from indexer.search.mentions import count_mentions, mention_needles
+from indexer.search.parser import WITHIN, parse_query
 from indexer.store.catalog import UNKNOWN_YEAR
 from indexer.store.reader import IndexReader
 
@@ -64,17 +64,22 @@ class Trend:
     series: list[TrendSeries] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     partial: bool = False  # the request's deadline was spent before every query was counted
+    within: str | None = None  # the search form's 同句/同段 applied to every query (sentence | paragraph)
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
 def trend(reader: IndexReader, queries: list[str], filters: Filters | None = None,
-          measure: str | None = None, deadline: Deadline | None = None) -> Trend:
-    """One series per query (each counted in full); a deadline spent after a series leaves the rest out."""
+          measure: str | None = None, deadline: Deadline | None = None, within: str | None = None) -> Trend:
+    """One series per query (each counted in full); a deadline spent after a series leaves the rest out.
+    within: the search form's 同句/同段 for every query's terms (parser.parse_query)."""
     filters = filters or Filters()
     queries, notices = _clean(queries)
-    years, indexed, unknown_indexed = _axis(reader, filters)
+    years, indexed, unknown_indexed, held = _axis(reader, filters)
+    if not years and not filters.years.unknown and filters.years.ranges:
+        asked = filters.years.shown()
+        notices.append(f"所选年份（{asked}）内没有收录任何报告" + (f"；收录的报告在 {held[0]}–{held[1]} 年。" if held else "。"))
     uneven = len({c for c in indexed if c}) > 1
     default = "share" if uneven else "reports"
     if measure not in MEASURES:
@@ -82,13 +87,13 @@ def trend(reader: IndexReader, queries: list[str], filters: Filters | None = Non
             notices.append(f"统计口径“{measure}”不认识，已改用默认口径。")
         measure = default
     tr = Trend(years=years, indexed=indexed, unknown_indexed=unknown_indexed, measure=measure, default_measure=default,
-               notices=notices)
+               notices=notices, within=within if within in WITHIN else None)
     for i, q in enumerate(queries):
         if i and deadline is not None and deadline.spent():
             tr.notices.append(f"统计超出了服务器给一次请求的时间：只统计了前 {i} 个检索式（共 {len(queries)} 个）；请稍后再试。")
             tr.partial = True
             break
-        tr.series.append(_series(reader, q, filters, tr))
+        tr.series.append(_series(reader, q, filters, tr, within))
     return tr
 
 
@@ -101,27 +106,29 @@ def _clean(queries: list[str]) -> tuple[list[str], list[str]]:
     return out, notices
 
 
-def _axis(reader: IndexReader, filters: Filters) -> tuple[list[int], list[int], int | None]:
-    """Every year from the first to the last (or the asked range), reports indexed in each, and of unknown year."""
+def _axis(reader: IndexReader, filters: Filters) -> tuple[list[int], list[int], int | None, tuple[int, int] | None]:
+    """Every year from the first to the last that holds a report (within the asked range: year=1000-3000
+    draws the years the index has, not 2001 empty ones), reports indexed in each, and of unknown year;
+    and the first and last year held whatever the range (None: no report has a year)."""
     facts = reader.facts
     base = reader.report_live & facet_mod.report_filter(facts, filters, skip="year")
     per_year = np.bincount(facts.year[base], minlength=1)
     known = np.flatnonzero(per_year[1:]) + 1
-    if filters.year_unknown:
-        years = []
-    else:
-        lo = filters.year_lo if filters.year_lo is not None else (int(known[0]) if len(known) else None)
-        hi = filters.year_hi if filters.year_hi is not None else (int(known[-1]) if len(known) else None)
-        years = list(range(lo, hi + 1)) if lo is not None and hi is not None and hi - lo < 1000 else []
+    held = (int(known[0]), int(known[-1])) if len(known) else None
+    asked = filters.years
+    if asked.ranges:
+        known = np.array([y for y in known.tolist() if y in asked], dtype=known.dtype)
+    every = range(int(known[0]), int(known[-1]) + 1) if len(known) and not (asked.unknown and not asked.ranges) else []
+    years = [y for y in every if not asked.ranges or y in asked]  # 2015,2018,2020: those three
     indexed = [int(per_year[y]) if y < len(per_year) else 0 for y in years]
-    unknown = int(per_year[UNKNOWN_YEAR]) if not (filters.year_lo or filters.year_hi) or filters.year_unknown else None
-    return years, indexed, unknown
+    unknown = int(per_year[UNKNOWN_YEAR]) if not asked.ranges or asked.unknown else None
+    return years, indexed, unknown, held
 
 
-def _series(reader: IndexReader, q: str, filters: Filters, tr: Trend) -> TrendSeries:
-    parsed = parse_query(q)
-    sids = matching_sections(reader, q, filters)
-    needles = [Needle(t.text, t.prefix) for t in parsed.positive_terms() + parsed.title_terms()]
+def _series(reader: IndexReader, q: str, filters: Filters, tr: Trend, within: str | None) -> TrendSeries:
+    parsed = parse_query(q, within)
+    sids = matching_sections(reader, q, filters, within)
+    needles = mention_needles(parsed)
     report = reader.catalog.section_report[sids]
     year = reader.facts.year[report]
     size = max([UNKNOWN_YEAR + 1, *[y + 1 for y in tr.years]])

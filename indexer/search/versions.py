@@ -11,7 +11,7 @@ from indexer.search.matching import matching_sections
 from indexer.search.parser import parse_query
 from indexer.search.ranking import Ranked
 from indexer.search.results import Hit, SearchResults, doc_url
-from indexer.search.snippet import Needle
+from indexer.search.snippet import query_marks
 from indexer.store.reader import IndexReader
 
 
@@ -22,7 +22,7 @@ class VersionRef:
     year: int | None
     date: str | None
     url: str
-    step: str = ""  # how it stands to the report asked about: 上一年 / 下一年, 上一份 / 下一份 (same year)
+    step: str = ""  # how it stands to the report asked about: 上一年 / 下一年, else 上一份 / 下一份 (see step_label)
 
 
 @dataclass
@@ -53,8 +53,16 @@ def series_links(reader: IndexReader, report: int) -> SeriesLinks | None:
 
 def _ref(reader: IndexReader, i: int, year: int | None = None, way: str = "") -> VersionRef:
     r = reader.catalog.reports[i]
-    step = f"{way}{'一份' if year is not None and r.year == year else '一年'}" if way else ""
+    step = step_label(year, r.year, way) if way else ""
     return VersionRef(doc_id=r.doc_id, title=r.title, year=r.year, date=r.date, url=doc_url(r.doc_id), step=step)
+
+
+def step_label(here: int | None, there: int | None, way: str) -> str:
+    """上一年 / 下一年 only for the year just before or after; another of the same year, or one years
+    away (the 1957 report before the 2022 one, the years between not indexed), is 上一份 / 下一份."""
+    if here is not None and there is not None and abs(there - here) == 1:
+        return f"{way}一年"
+    return f"{way}一份"
 
 
 @dataclass
@@ -92,7 +100,7 @@ def series_passages(reader: IndexReader, doc_id: str, q: str) -> SeriesPassages 
     if q.strip() and not parsed.positive_terms():
         out.notice = "请输入要在各年版本中查找的检索词（不能只有排除词或筛选条件）。"
     sids = matching_sections(reader, q) if parsed.positive_terms() else np.zeros(0, dtype=np.int64)
-    needles = [Needle(t.text, t.prefix) for t in parsed.positive_terms()]
+    needles = query_marks(parsed)  # a proximity condition's strings marked where it holds
     of_report = reader.catalog.section_report[sids] if len(sids) else np.zeros(0, dtype=np.int32)
     for i in rows:
         mine = np.sort(sids[of_report == i])[:MAX_PASSAGES]

@@ -1,7 +1,7 @@
 """Reindex: source folders → a new index generation, doing only the work the change needs.
 
 Unchanged files (same content hash) are kept as they are, changed files are
-replaced, deleted files removed; a changed dictionary or --full rebuilds all.
+replaced, deleted files removed; a changed dictionary, a new parser version or --full rebuilds all.
 The new state becomes visible in one atomic step (store.publish).
 
 The files come from scan.py; batches.py parses and writes them a batch at a time, in worker
@@ -26,6 +26,7 @@ import numpy as np
 from whoosh import index as whoosh_index
 
 from indexer.ingest.model import Skipped
+from indexer.ingest.parse import PARSER
 from indexer.store import checkpoints, compaction
 from indexer.store import generations as store
 from indexer.store import sources as source_list
@@ -183,6 +184,8 @@ def _full_reason(old: dict | None, full: bool, dict_hash: str) -> str:
         return "dictionary changed"
     if old.get("format") != store.FORMAT:
         return "index format changed"
+    if old.get("parser") != PARSER:  # files parsed by another version: unchanged ones too would keep their old parse
+        return f"parser changed: version {old.get('parser', 1)} → {PARSER}, every file read again"
     return ""
 
 
@@ -353,6 +356,7 @@ class _Build:
             "format": store.FORMAT,
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "dictionary_hash": self.dict_hash,
+            "parser": PARSER,
             "userdicts": [str(p) for p in self.dicts],
             "sources": [str(s) for s in self.sources],
             "files": entries,
@@ -369,10 +373,16 @@ def stamp_indexed(entries: dict[str, dict], previous: dict, now: datetime | None
     ISO 8601 with microseconds), what a feed orders "new in the index" by. A file whose content and
     path are unchanged keeps the time it had, through incremental runs and full rebuilds alike (a new
     dictionary does not make every document new); one indexed before these times were kept gets the
-    previous run's time, the latest it can have entered. New and changed files get now, and never an
-    earlier time than any already given, so the order holds even if the clock steps back."""
+    previous run's time, the latest it can have entered. A file renamed or moved with its content
+    unchanged keeps the time that content had under its old name: its doc id follows the new path, but
+    a feed does not announce it as new. New and changed files get now, and never an earlier time than
+    any already given, so the order holds even if the clock steps back."""
     old_files = previous.get("files", {})
     known = [_parse_time(e["indexed_at"]) for e in old_files.values() if e.get("indexed_at")]
+    by_content: dict[str, str] = {}  # content hash → the earliest time it entered under any name
+    for e in old_files.values():
+        if e.get("indexed_at") and e.get("sha256"):
+            by_content[e["sha256"]] = min(by_content.get(e["sha256"], e["indexed_at"]), e["indexed_at"])
     now = now or datetime.now(UTC)
     if known and now <= max(known):
         now = max(known) + timedelta(microseconds=1)
@@ -383,6 +393,8 @@ def stamp_indexed(entries: dict[str, dict], previous: dict, now: datetime | None
             entry["indexed_at"] = prev["indexed_at"]
         elif same and previous.get("created"):
             entry["indexed_at"] = _format_time(_parse_time(previous["created"]))
+        elif entry["sha256"] in by_content:  # renamed or moved, unchanged
+            entry["indexed_at"] = by_content[entry["sha256"]]
         else:
             entry["indexed_at"] = _format_time(now)
 

@@ -237,10 +237,12 @@ class ExactSegment:
         """The folded text between two UTF-8 offsets (bstarts, bmids)."""
         return self.data[a:b].decode("utf-8", "surrogatepass")
 
-    def section_text(self, local: int) -> tuple[str, str]:
-        """(heading, body) with one read."""
+    def section_text(self, local: int, mapped: bool = False) -> tuple[str, str]:
+        """(heading, body) with one read; mapped: sliced from the memory map instead (for many sections
+        in a row, as verification reads them; IndexReader.trim drops its pages)."""
         a, mid = int(self.bstarts[local]), int(self.bmids[local])
-        raw = self.data[a:int(self.bstarts[local + 1]) - 1]
+        data = self.data.mapped() if mapped and isinstance(self.data, FileBytes) else self.data
+        raw = data[a:int(self.bstarts[local + 1]) - 1]
         return (raw[:mid - a].decode("utf-8", "surrogatepass"), raw[mid - a + 1:].decode("utf-8", "surrogatepass"))
 
     def body_length(self) -> np.ndarray:

@@ -8,7 +8,9 @@ index/
 A reindex builds a new generation beside the live one (hard-linking what it
 keeps), then swaps CURRENT. Readers only ever open a complete generation, a
 killed reindex leaves nothing but a folder the next run removes, and the lock
-dies with its process.
+dies with its process. A reader holds a shared lock on its generation's manifest
+(`pin`) while it has it open, and cleanup leaves a generation so held to a later
+run: results kept from before several reindexes still read the files they came from.
 """
 
 from __future__ import annotations
@@ -77,18 +79,24 @@ def current_token(root: Path) -> str:
     """Cheap check for readers: changes whenever a new generation is published."""
     try:
         return (root / CURRENT).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no index yet, or not a folder at all
         return ""
 
 
 _held_fd: int | None = None  # the LOCK descriptor while this process holds it
+_pins: set[int] = set()  # descriptors of the generations this process's readers pin (pin/unpin)
 
 
 def _after_fork_in_child() -> None:
     """Worker processes forked during a reindex (parsing, analysing and writing batches) must
-    neither keep the lock alive nor outlive a reindex that was killed: they drop
-    their copy of the lock and exit when their parent is gone."""
+    neither keep the lock or a reader's pin alive (a flock belongs to the open file, which a fork
+    shares: a worker holding a copy would keep a replaced generation on disk for as long as it lives)
+    nor outlive a reindex that was killed: they drop their copies and exit when their parent is gone."""
     global _held_fd
+    for fd in _pins:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _pins.clear()
     if _held_fd is None:
         return
     with contextlib.suppress(OSError):
@@ -209,14 +217,70 @@ def publish(root: Path, gen: Path) -> None:
 
 
 def cleanup(root: Path) -> None:
-    """Remove unfinished generations and all but KEEP_OLD previous ones."""
+    """Remove unfinished generations and all but KEEP_OLD previous ones, except those a reader still
+    has open (pinned): the first cleanup after they are released removes them."""
     live = current(root)
-    gens = sorted((p for p in root.glob("gen-*") if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    gens = sorted((p for p in root.glob("gen-*") if p.is_dir()), key=_made)
     complete = [g for g in gens if (g / MANIFEST).is_file() and g != live]
     keep = set(complete[-KEEP_OLD:]) if KEEP_OLD else set()
     for g in gens:
         if g != live and g not in keep:
-            shutil.rmtree(g, ignore_errors=True)
+            with _unpinned(g) as free:
+                if free:
+                    shutil.rmtree(g, ignore_errors=True)
+
+
+class GenerationGone(NoIndex):
+    """The generation was removed between reading CURRENT and opening it (a reindex published twice)."""
+
+
+def pin(gen: Path) -> int:
+    """Hold gen open for reading: a shared flock on its manifest (a file of its own in each generation,
+    never hard-linked), which cleanup will not remove from under it. Returns the descriptor; closing it
+    (or the process ending) releases the pin."""
+    try:
+        fd = os.open(gen / MANIFEST, os.O_RDONLY)
+    except FileNotFoundError:
+        raise GenerationGone(f"generation {gen.name} was removed") from None
+    fcntl.flock(fd, fcntl.LOCK_SH)  # waits only while a cleanup is deciding about this very generation
+    if os.fstat(fd).st_nlink == 0:  # that cleanup removed it
+        os.close(fd)
+        raise GenerationGone(f"generation {gen.name} was removed")
+    _pins.add(fd)
+    return fd
+
+
+def unpin(fd: int) -> None:
+    """Release a pin that pin() returned."""
+    _pins.discard(fd)
+    with contextlib.suppress(OSError):
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _unpinned(gen: Path):
+    """True while no reader pins gen (and none can start to until the block ends), False if one does."""
+    try:
+        fd = os.open(gen / MANIFEST, os.O_RDONLY)
+    except FileNotFoundError:  # an unfinished generation: no reader ever opened it
+        yield True
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)
+
+
+def _made(gen: Path) -> tuple[str, int, float]:
+    """When a generation was made, from its name (new_generation's second and its number in that
+    second), not from the folder's mtime, which anything written into the folder later moves."""
+    _, stamp, _pid, n = (gen.name.split("-") + ["", "", "", ""])[:4]
+    return stamp, int(n) if n.isdigit() else 0, gen.stat().st_mtime
 
 
 def _fsync_dir(path: Path) -> None:

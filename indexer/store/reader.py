@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import threading
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,6 +29,7 @@ from indexer.text.analysis import load_jieba
 mapped.install()  # Whoosh reads its segment files in place instead of copying them
 
 GRAMS_FROM = 8  # segments from which matching asks the term dictionary which ones can hold a string
+WORD_COUNT_CACHE = 200_000  # (fields, word) frequencies a reader remembers
 MAP_BUDGET = 96 << 20  # bytes of mapped index text a reader lets stay resident (see IndexReader.trim)
 
 
@@ -49,6 +51,8 @@ class Stats:
 class IndexReader:
     def __init__(self, gen: Path):
         self.gen = gen
+        self._pin = store.pin(gen)  # the generation stays on disk while this reader can read it
+        self._unpin = weakref.finalize(self, store.unpin, self._pin)  # on close(), or when nothing holds the reader
         self.manifest = store.read_manifest(gen)
         self.dict_hash = self.manifest["dictionary_hash"]
         load_jieba(gen / "userdict.txt")
@@ -66,7 +70,8 @@ class IndexReader:
         lengths = [s.body_length().astype(np.int32) for s in self.segments]  # characters: a section is never 2 G
         self.body_len = np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int32)
         live_len = self.body_len[self.live[: len(self.body_len)]]
-        self.avg_body_len = float(live_len.mean()) if len(live_len) else 1.0
+        # at least 1: an index of titles alone (every body empty) still ranks without dividing by zero
+        self.avg_body_len = max(float(live_len.mean()), 1.0) if len(live_len) else 1.0
         self.indexed_at = _indexed_at(self.manifest, self.catalog)
         self.report_live = np.zeros(len(self.catalog.reports), dtype=bool)
         self.report_live[self.catalog.section_report[self.live]] = True
@@ -77,6 +82,8 @@ class IndexReader:
         self._series: SeriesIndex | None = None
         self._grams: GramDictionary | None = None
         self.grams_from = GRAMS_FROM
+        self._titles: dict[str, list[int]] | None = None  # folded title → live reports (namesakes)
+        self._word_counts: dict[tuple[tuple[str, ...], str], int] = {}  # word_frequencies, per generation
         self.first_sections = np.zeros(self.n, dtype=bool)  # each report's first section
         self.first_sections[[r.first_sid for r in self.catalog.reports]] = True
         self.n_live = max(int(self.live.sum()), 1)
@@ -99,8 +106,9 @@ class IndexReader:
                     self._searcher = self.whoosh.searcher()
         return self._searcher
 
-    def trim(self, scanned: int) -> None:
-        """Called after verification scanned segment number `scanned`'s text through its memory map.
+    def trim(self, scanned: int | None = None) -> None:
+        """Called after verification scanned segment number `scanned`'s text through its memory map
+        (None: after a read that may have touched any segment, as the concordance's).
         The first segments, as many as map_budget bytes of text hold, keep their pages mapped; any
         other segment's pages are dropped right after its scan (they stay in the page cache, and the
         next scan maps what it needs again). A common string's scan goes through every segment in
@@ -112,7 +120,10 @@ class IndexReader:
             for seg in self.segments[pinned:self._pinned]:
                 seg.drop_pages()
         self._pinned = pinned
-        if scanned >= pinned:
+        if scanned is None:
+            for seg in self.segments[pinned:]:
+                seg.drop_pages()
+        elif scanned >= pinned:
             self.segments[scanned].drop_pages()
 
     def segment_of(self, sid: int) -> tuple[ExactSegment, int]:
@@ -160,6 +171,18 @@ class IndexReader:
                     self._series = build_series(self.catalog.reports, self.report_live)
         return self._series
 
+    def namesakes(self, report: int) -> list[int]:
+        """The live reports whose title folds to the same text as this one's, itself included, in index order."""
+        if self._titles is None:
+            with self.lock:
+                if self._titles is None:
+                    titles: dict[str, list[int]] = {}
+                    for i, t in enumerate(self.titles_folded):
+                        if self.report_live[i]:
+                            titles.setdefault(t, []).append(i)
+                    self._titles = titles
+        return self._titles.get(self.titles_folded[report], [report])
+
     def sections_with_words(self, words: list[str], fields: tuple[str, ...]) -> np.ndarray:
         """Sorted sids of the sections holding every word in one of `fields` (removed sections
         included: callers apply `live`). The words are taken rarest first, by their document counts
@@ -202,6 +225,27 @@ class IndexReader:
             out[sr[np.flatnonzero(sections[: len(sr)])]] = True
         return out
 
+    def word_frequencies(self, words: list[str], fields: tuple[str, ...]) -> dict[str, int]:
+        """How many times each word-field token occurs in these fields over the whole index: Whoosh's
+        term statistics, one lookup per word (a removed section's words count until its segment is
+        rewritten). Remembered per generation: each lookup reads the term tables of every segment."""
+        s = self.searcher()
+        cache = self._word_counts
+        with self.lock:
+            r = s.reader()
+            missing = [w for w in words if (fields, w) not in cache]
+            if len(cache) + len(missing) > WORD_COUNT_CACHE:
+                cache.clear()
+            for w in missing:
+                cache[(fields, w)] = int(sum(r.frequency(f, w) for f in fields))
+            return {w: cache[(fields, w)] for w in words}
+
+    def words_total(self, fields: tuple[str, ...]) -> int:
+        """Word-field tokens in these fields over the whole index (Whoosh's field lengths)."""
+        s = self.searcher()
+        with self.lock:
+            return int(sum(s.reader().field_length(f) for f in fields))
+
     def stored(self, sids: list[int]) -> list[dict]:
         """Each section's stored fields, with its text as written and, for Markdown, its HTML
         rendered at index time (kept beside the exact index, texts.py)."""
@@ -214,6 +258,18 @@ class IndexReader:
             if html is not None:
                 fields["html"] = html
         return out
+
+    def exact_text(self, sid: int) -> tuple[str, str]:
+        """(heading, body) of a section as the exact index holds them: folded, a report's title
+        before its first section's heading (exact_heading). Read through the segment's memory map, as
+        verification reads: call trim() after a run of them."""
+        seg, local = self.segment_of(sid)
+        return seg.section_text(local, mapped=True)
+
+    def written_text(self, sid: int) -> str:
+        """A section's text as written, without its stored fields: where its lines end."""
+        i = self._segment_index(sid)
+        return self.texts[i].text(sid - self._bases[i])
 
     def report_sections(self, report: int) -> list[dict]:
         row = self.catalog.reports[report]
@@ -232,6 +288,7 @@ class IndexReader:
     def close(self) -> None:
         if self._searcher is not None:
             self._searcher.close()
+        self._unpin()
 
 
 def _indexed_at(manifest: dict, catalog: Catalog) -> np.ndarray:
@@ -278,9 +335,7 @@ class Library:
             with self._lock:
                 token = store.current_token(self.root)
                 if self._reader is None or token != self._token:
-                    gen = store.require_current(self.root)
-                    self._reader = IndexReader(gen)
-                    self._token = token
+                    self._reader, self._token = _open_live(self.root)
         return self._reader
 
     def close(self) -> None:
@@ -289,3 +344,15 @@ class Library:
             if self._reader is not None:
                 self._reader.close()
             self._reader, self._token = None, ""
+
+
+def _open_live(root: Path) -> tuple[IndexReader, str]:
+    """The live generation opened, and its token; read again if two reindexes replaced and removed the
+    one CURRENT named before it could be pinned."""
+    for _ in range(3):
+        token = store.current_token(root)
+        try:
+            return IndexReader(store.require_current(root)), token
+        except store.GenerationGone:
+            continue
+    return IndexReader(store.require_current(root)), store.current_token(root)

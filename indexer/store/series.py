@@ -3,13 +3,14 @@
 lead to the year before and after and a comparison of the two.
 
 Two reports are of one series when they have
-- the same body: the same issuers, when every one names its place (白石县教育局, 教育部); an issuer
+- the same body: the same issuers (each session of a congress counted as the congress: the 决议 of
+  第十四届全国人民代表大会第二次会议 and of its 第三次会议 are one body's), when every one names its place (白石县教育局, 教育部); an issuer
   that does not (县教育局, 教育局), or none, counts with the report's place (江苏省淮安市洪泽区), and a
   report with neither a named issuer nor a place is in no series: its title alone cannot tell one
   county's 工作要点 from another's;
 - the same kind (doc_type);
-- the same title once years, numbers, bracketed notes (（摘要） （2024年）) and the body's own name are
-  taken out (a numbered part stays: 解释（一） and 解释（二） are two documents, not two versions): 2023年白石县教育局工作要点 and 2024年…工作要点 are one series, …党建工作要点 another, and
+- the same title once years, numbers, bracketed notes (（摘要） （2024年）), the country's name and the
+  body's own name are taken out (政府工作报告 and 2024年中华人民共和国国务院政府工作报告 are one series) (a numbered part stays: 解释（一） and 解释（二） are two documents, not two versions): 2023年白石县教育局工作要点 and 2024年…工作要点 are one series, …党建工作要点 another, and
   关于做好2030年暑期防溺水工作的通知 follows 关于做好2029年… while 关于印发美育方案的通知 does not;
 - a known year or date, by which they are ordered; reports of the same date are copies of one
   version, not versions of one another.
@@ -34,6 +35,8 @@ _NOTE = re.compile(r"[（(【\[〔][^）)】\]〕]{0,20}[）)】\]〕]")
 _PART = re.compile(r"[（(]([一二三四五六七八九十]{1,3}|\d{1,2})[）)]")  # 解释（一）, 解释（二）: parts, not versions
 _NUMBERS = re.compile(r"[0-9〇零一二两三四五六七八九十百千]+")
 _NOT_WORD = re.compile(r"[\W_]+")
+_SESSION = re.compile(r"^第[0-9一二三四五六七八九十]+届(.+?)(?:第[0-9一二三四五六七八九十]+次(?:全体)?会议)?$")
+_COUNTRY = "中华人民共和国"  # printed before a national body's title, or not: 2024年中华人民共和国国务院政府工作报告
 
 
 @dataclass
@@ -95,7 +98,7 @@ def series_key(r: ReportRow) -> tuple[str, str, str] | None:
 
 
 def body_of(r: ReportRow) -> str | None:
-    names = sorted({_bare(n) for n in (r.issuers or ([r.issuer] if r.issuer else [])) if _bare(n)})
+    names = sorted({_body_name(n) for n in (r.issuers or ([r.issuer] if r.issuer else [])) if _body_name(n)})
     if names and not any(_generic(n) for n in names):
         return "、".join(names)
     if r.place:
@@ -106,7 +109,7 @@ def body_of(r: ReportRow) -> str | None:
 def title_stem(title: str, names: list[str]) -> str:
     """The title without what changes from one version to the next, nor the body's name."""
     t = _PART.sub(lambda m: f"part{_part_letter(m.group(1))}", fold_text(title))
-    t = _bare(_NOTE.sub("", t))
+    t = _bare(_NOTE.sub("", t)).replace(_COUNTRY, "")
     for n in sorted(names, key=len, reverse=True):
         t = _without_name(t, n)
     return _NUMBERS.sub("", t.replace("年度", "").replace("年", ""))
@@ -130,6 +133,13 @@ def _without_name(title: str, name: str) -> str:
         if part in title:
             return title.replace(part, "")
     return title
+
+
+def _body_name(name: str) -> str:
+    """An issuer as a body: a session of a congress (第十四届全国人民代表大会第二次会议) as the congress."""
+    bare = _bare(name)
+    m = _SESSION.match(bare)
+    return m.group(1) if m else bare
 
 
 def _bare(text: str) -> str:

@@ -52,5 +52,10 @@ class SectionTexts:
         ta, tb, ha, hb = self.spans[4 * local: 4 * local + 4].tolist()
         return self._read(ta, tb), None if ha == _NONE else self._read(ha, hb)
 
+    def text(self, local: int) -> str:
+        """The text alone (its HTML left unread)."""
+        ta, tb = self.spans[4 * local: 4 * local + 2].tolist()
+        return self._read(ta, tb)
+
     def _read(self, a: int, b: int) -> str:
         return self.data[a:b].decode("utf-8", "surrogatepass")

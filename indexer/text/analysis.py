@@ -291,3 +291,73 @@ def word_specificity(words: list[str], dict_hash: str) -> dict[str, float]:
     (我们, 进行 low; 溺水, 留守儿童 high). Words jieba does not list count as rare."""
     tok = _tokenizers[dict_hash]
     return {w: math.log(tok.total / max(tok.FREQ.get(w) or 1, 1)) for w in words}
+
+
+STOP_WORDS = "stopwords.txt"
+
+
+@functools.cache
+def stop_words() -> frozenset[str]:
+    """Function words a list of collocates leaves out (等 对 在 及 其 …), from indexer/data/stopwords.txt;
+    the index keeps them (only jieba's own few, 的 了 和, are dropped from it)."""
+    text = resources.files("indexer").joinpath("data", STOP_WORDS).read_text(encoding="utf-8")
+    return frozenset(w.strip() for w in text.split() if w.strip() and not w.startswith("#"))
+
+
+def window_words(text: str, dict_hash: str) -> list[tuple[int, int, tuple[str, ...], tuple[str, ...]]]:
+    """The words of a text as jieba cuts it before search mode adds the parts of long words (its
+    default cut, HMM on), as (start, end, parts, own): the tokens the index's words field holds for
+    that word, through the chain's filters: `parts` for the two- and three-character parts jieba
+    knows (安全, 教育 of 安全教育), `own` for the word itself. Together, over all the words, they are
+    exactly what indexing the text yields. Words the index never sees (punctuation, spaces, single
+    non-Chinese characters) are left out; a word the filters drop (的) keeps its place with no tokens.
+
+    jieba cuts each block (a run of _BLOCK characters) on its own, so a block's words do not depend
+    on the text around it: they are cut once per distinct block and remembered."""
+    keep = words_analyzer(dict_hash).items[0].keeps
+    out = []
+    for m in _BLOCK.finditer(text):
+        at = m.start()
+        out += [(at + start, at + end, *_word_tokens(w, dict_hash))
+                for w, start, end in _block_words(m.group(), dict_hash) if keep(w)]
+    return out
+
+
+def whole_blocks(left: str, right: str, left_edge: bool, right_edge: bool) -> tuple[str, str] | None:
+    """Text either side of a place, without the block cut at each far end (unless that end is an
+    edge of the text it was taken from), so that window_words cuts it as it cuts the whole text;
+    None when a side has no block boundary to stop at (take more text)."""
+    if not left_edge:
+        m = _NOT_BLOCK.search(left)
+        if m is None:
+            return None
+        left = left[m.start():]
+    if not right_edge:
+        last = max((m.end() for m in _NOT_BLOCK.finditer(right)), default=None)
+        if last is None:
+            return None
+        right = right[:last]
+    return left, right
+
+
+_NOT_BLOCK = re.compile(r"[^\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]")
+
+
+@functools.lru_cache(maxsize=100_000)
+def _block_words(block: str, dict_hash: str) -> tuple[tuple[str, int, int], ...]:
+    return tuple(_tokenizers[dict_hash].tokenize(block))
+
+
+@functools.lru_cache(maxsize=200_000)
+def _word_tokens(word: str, dict_hash: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """As jieba's cut_for_search expands one word (its known two- and three-character parts, then
+    itself), each through the analyzer chain's filters as indexing applies them: (parts, own)."""
+    chain = words_analyzer(dict_hash)
+    known = _tokenizers[dict_hash].FREQ.get
+    parts = [word[i:i + 2] for i in range(len(word) - 1) if known(word[i:i + 2])] if len(word) > 2 else []
+    parts += [word[i:i + 3] for i in range(len(word) - 2) if known(word[i:i + 3])] if len(word) > 3 else []
+
+    def filtered(p: str) -> tuple[str, ...]:
+        return chain._filter_word(p, {"mode": "index"}) if chain.items[0].keeps(p) else ()
+
+    return tuple(t for p in parts for t in filtered(p)), filtered(word)

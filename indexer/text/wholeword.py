@@ -7,12 +7,14 @@ ranking all take their boundaries from term_pattern, so they agree on what an oc
 
 from __future__ import annotations
 
+import functools
 import re
 
 _LETTER = r"[a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]"
 _DIGIT = r"[0-9]"
 
 
+@functools.lru_cache(maxsize=4096)  # asked for once per candidate section by proximity checks
 def term_pattern(term: str, prefix: bool = False) -> re.Pattern | None:
     """A regex where the term needs word boundaries, else None. A letter at an end must not
     touch another letter, a digit another digit: edu is not inside education, 2008 not inside

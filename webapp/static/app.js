@@ -58,12 +58,16 @@ document.addEventListener("keydown", function (event) {
 
 // The trend chart: a legend key shows or hides its line; pointing at a year or focusing a point shows
 // every shown line's value that year beside it (the points' titles say the same without a script).
+// On touch there is no pointing: the first tap on a point shows that year's values, each a link to its
+// results; a second tap on the point (or a tap on a value) opens them; a click or Enter opens them at once.
 document.querySelectorAll(".trend-chart").forEach(function (figure) {
   var svg = figure.querySelector("svg.plot");
   var tip = figure.querySelector(".tip");
   var guide = svg.querySelector(".guide");
   var first = Number(svg.dataset.first), count = Number(svg.dataset.count);
   var SVG = "http://www.w3.org/2000/svg";
+  var pointer = "";  // how the last press was made: "touch", "mouse", "pen", or "" after a key
+  var tapped = null;  // the point a tap showed: the next tap on it follows its link
   figure.querySelectorAll(".js-only").forEach(function (e) { e.hidden = false; });  // what only works with this script
 
   figure.querySelectorAll("button.key").forEach(function (button) {
@@ -103,6 +107,8 @@ document.querySelectorAll(".trend-chart").forEach(function (figure) {
     head.textContent = year + " 年" + (bar ? "（收录 " + bar.dataset.indexed + " 篇）" : "");
     tip.appendChild(head);
     svg.querySelectorAll("a.pt.hot").forEach(function (a) { a.classList.remove("hot"); });
+    var links = Boolean(here && here === tapped);  // shown by a tap: each line's value is a link to its results
+    tip.classList.toggle("tapped", links);
     rows.forEach(function (r) {
       var line = document.createElement("p");
       line.className = "s" + r.g.dataset.series + (r.pt && r.pt === here ? " here" : "");
@@ -115,8 +121,15 @@ document.querySelectorAll(".trend-chart").forEach(function (figure) {
       use.setAttribute("y", "6");
       use.setAttribute("class", "mark");
       key.appendChild(use);
-      line.appendChild(key);
-      line.appendChild(document.createTextNode(r.g.dataset.query + "：" + (r.pt ? r.pt.dataset.value : "当年未收录报告")));
+      var text = document.createTextNode(r.g.dataset.query + "：" + (r.pt ? r.pt.dataset.value : "当年未收录报告"));
+      var holder = line;
+      if (links && r.pt) {
+        holder = document.createElement("a");
+        holder.href = r.pt.getAttribute("href");
+        line.appendChild(holder);
+      }
+      holder.appendChild(key);
+      holder.appendChild(text);
       tip.appendChild(line);
       if (r.pt) r.pt.classList.add("hot");
     });
@@ -140,6 +153,8 @@ document.querySelectorAll(".trend-chart").forEach(function (figure) {
   }
 
   function hide() {
+    tapped = null;
+    tip.classList.remove("tapped");
     tip.hidden = true;
     guide.setAttribute("visibility", "hidden");
     svg.querySelectorAll("a.pt.hot").forEach(function (a) { a.classList.remove("hot"); });
@@ -152,7 +167,8 @@ document.querySelectorAll(".trend-chart").forEach(function (figure) {
     var line = event.target.closest && event.target.closest("g[data-series]");  // over a line's point: its value first
     show(first + k, line && line.querySelector('a.pt[data-year="' + (first + k) + '"]'), event.clientY);
   });
-  svg.addEventListener("pointerleave", function () {
+  svg.addEventListener("pointerleave", function (event) {
+    if (event.pointerType === "touch") return;  // a finger lifted: the tapped point's values stay
     var focused = svg.querySelector("a.pt:focus");
     if (focused) showPoint(focused); else hide();
   });
@@ -165,13 +181,39 @@ document.querySelectorAll(".trend-chart").forEach(function (figure) {
     var a = event.target.closest("a.pt");
     if (a) showPoint(a);
   });
-  figure.addEventListener("focusout", hide);
+  figure.addEventListener("focusout", function (event) {
+    if (!(event.relatedTarget && tip.contains(event.relatedTarget))) hide();  // not on the way to the box's link
+  });
+  // The point under the finger is the one pressed: the click after a tap goes to the link the browser
+  // guesses a finger meant (touch adjustment), which may be a neighbour whose area covers more of the finger.
+  var pressed = null;
+  document.addEventListener("pointerdown", function (event) {
+    pointer = event.pointerType;
+    pressed = event.target.closest && event.target.closest("svg.plot a.pt");
+  }, true);
+  document.addEventListener("keydown", function () { pointer = ""; }, true);
+  svg.addEventListener("click", function (event) {
+    var a = event.target.closest && event.target.closest("a.pt");
+    if (!a || pointer !== "touch") return;  // a click or Enter: follow it
+    var here = pressed || a;
+    if (here === tapped && here === a) return;  // the second tap: follow it
+    event.preventDefault();
+    if (here === tapped) {
+      window.location.assign(here.getAttribute("href"));
+      return;
+    }
+    tapped = here;
+    showPoint(here);
+  });
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape" && !tip.hidden) hide();
   });
 });
 
-// On a phone, filters and charts start folded so the results are one swipe away.
+// On a phone, filters and charts start folded so the results are one swipe away, unless a box there
+// says why its value was not used.
 if (window.matchMedia && window.matchMedia("(max-width: 760px)").matches) {
-  document.querySelectorAll("details[data-collapse-narrow]").forEach(function (d) { d.open = false; });
+  document.querySelectorAll("details[data-collapse-narrow]").forEach(function (d) {
+    if (!d.querySelector(".field-error")) { d.open = false; }
+  });
 }

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import html
-import json
 import os
 import platform
 import re
@@ -13,16 +11,23 @@ import sys
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
+from indexer.cli import reading
+from indexer.cli.common import (
+    DEFAULT_INDEX,
+    display_width,
+    index_dir,
+    open_filtered,
+    positive_int,
+    print_json,
+    terminal_marks,
+)
 from indexer.ingest.errors import Unreadable
 from indexer.ingest.files import FORMATS, is_supported
 from indexer.ingest.parse import parse_path
-from indexer.search.limits import MAX_PER_PAGE, MAX_TREND_QUERIES
-
-DEFAULT_INDEX = "index"
-
-
-def index_dir(args: argparse.Namespace) -> Path:
-    return Path(args.index or os.environ.get("EDUSEARCH_INDEX") or DEFAULT_INDEX)
+from indexer.search.limits import (
+    MAX_PER_PAGE,
+    MAX_TREND_QUERIES,
+)
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
@@ -42,9 +47,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
     for w in parsed.warnings:
         print(f"edusearch: {path}: {w}", file=sys.stderr)
     if args.json:
-        json.dump(parsed.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
-        print()
-        return 0
+        return print_json(parsed.to_dict())
     print(f"{parsed.source}: {len(parsed.reports)} report(s)")
     for r in parsed.reports:
         when = r.date or (r.year if r.year is not None else "年份不详")
@@ -116,46 +119,27 @@ def cmd_sources(args: argparse.Namespace) -> int:
         rows.append({"path": src, "exists": Path(src).exists(), "files": len(entries),
                      "sections": sum(e["sections"] for e in entries)})
     if args.json:
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
-        print()
-        return 0
+        return print_json(rows)
     for r in rows:
         state = "" if r["exists"] else "  (missing: its documents are kept until it is removed)"
         print(f"{r['path']}  {r['files']} files, {r['sections']} sections{state}")
     return 0
 
 
-_MARK = re.compile(r"<mark>(.*?)</mark>")
 
 
-def _terminal(snippet_html: str, color: bool) -> str:
-    on, off = ("\033[1;33m", "\033[0m") if color else ("[", "]")
-    return html.unescape(_MARK.sub(lambda m: on + m.group(1) + off, snippet_html))
 
 
 def cmd_search(args: argparse.Namespace) -> int:
     from indexer.search.engine import search
-    from indexer.search.facets import Filters
-    from indexer.store.generations import NoIndex, require_current
-    from indexer.store.reader import IndexReader
 
-    try:
-        filters = Filters.for_year(args.year)
-        filters.set_date(args.date)
-    except ValueError as e:
-        print(f"edusearch: {e}", file=sys.stderr)
-        return 2
-    filters.doc_type, filters.region = args.type, args.region
-    try:
-        reader = IndexReader(require_current(index_dir(args)))
-    except NoIndex as e:
-        print(f"edusearch: {e}", file=sys.stderr)
-        return 2
-    res = search(reader, args.query, filters, page=args.page, per_page=args.limit, sort=args.sort)
+    opened = open_filtered(args)
+    if isinstance(opened, int):
+        return opened
+    reader, filters = opened
+    res = search(reader, args.query, filters, page=args.page, per_page=args.limit, sort=args.sort, within=args.within)
     if args.json:
-        json.dump(res.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
-        print()
-        return 0
+        return print_json(res.to_dict())
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     first = (res.page - 1) * res.per_page
     print(f"{res.total} 个章节，{res.total_documents} 篇报告（{res.took_ms:.0f} ms）")
@@ -168,11 +152,11 @@ def cmd_search(args: argparse.Namespace) -> int:
         last = -(-res.total // res.per_page)
         print(f"第 {res.page} 页超出范围：{res.total} 个章节共 {last} 页（每页 {res.per_page} 个，用 --page {last} 看最后一页）。")
     for i, h in enumerate(res.hits, start=first + 1):
-        path = " › ".join([h.title, *h.heading_path])
+        path = " › ".join([h.title + (f"（{h.distinguish}）" if h.distinguish else ""), *h.heading_path])
         page = f" · 第 {h.page} 页" if h.page else ""
         doc_no = f" · {h.doc_no}" if h.doc_no else ""
         print(f"\n{i}. {path}  ({h.date or h.year or '年份不详'}{doc_no} · {h.doc_type}{page})")
-        print(f"   {_terminal(h.snippet_html, color)}")
+        print(f"   {terminal_marks(h.snippet_html, color)}")
         print(f"   {_readable_url(h.url)}")
     return 0
 
@@ -189,23 +173,16 @@ def _readable_url(url: str) -> str:
 
 def cmd_trend(args: argparse.Namespace) -> int:
     from indexer.search.export import trend_csv
-    from indexer.search.facets import Filters
     from indexer.search.trend import MEASURE_LABELS, table, trend
-    from indexer.store.generations import NoIndex, require_current
-    from indexer.store.reader import IndexReader
 
-    try:
-        filters = Filters.for_year(args.year)
-        filters.set_date(args.date)
-        reader = IndexReader(require_current(index_dir(args)))
-    except (ValueError, NoIndex) as e:
-        print(f"edusearch: {e}", file=sys.stderr)
-        return 2
-    filters.doc_type, filters.region = args.type, args.region
+    opened = open_filtered(args)
+    if isinstance(opened, int):
+        return opened
+    reader, filters = opened
     if not any(q.strip() for q in args.queries):
         print("edusearch: give at least one query, e.g. `edusearch trend 防溺水 校园欺凌`", file=sys.stderr)
         return 2
-    tr = trend(reader, args.queries, filters, args.by)
+    tr = trend(reader, args.queries, filters, args.by, within=args.within)
     for note in [*tr.notices, *(f"{s.query}: {s.notice}" for s in tr.series if s.notice)]:
         print(f"edusearch: {note}", file=sys.stderr)
     if args.csv:
@@ -214,105 +191,26 @@ def cmd_trend(args: argparse.Namespace) -> int:
     header, rows = table(tr)
     print(f"口径：{MEASURE_LABELS[tr.measure]}" + ("" if args.by else "（默认）"))
     text = [[str(c) for c in header], *[[str(c) for c in r] for r in rows]]
-    widths = [max(_width(r[i]) for r in text) for i in range(len(header))]
+    widths = [max(display_width(r[i]) for r in text) for i in range(len(header))]
     for r in text:
-        print("  ".join(" " * (w - _width(c)) + c for c, w in zip(r, widths, strict=True)))
+        print("  ".join(" " * (w - display_width(c)) + c for c, w in zip(r, widths, strict=True)))
     return 0
 
 
-def _open_reader(args: argparse.Namespace):
-    """The live index for a command that reads it, or None after saying why there is none."""
-    from indexer.store.generations import NoIndex, require_current
-    from indexer.store.reader import IndexReader
-
-    try:
-        return IndexReader(require_current(index_dir(args)))
-    except NoIndex as e:
-        print(f"edusearch: {e}", file=sys.stderr)
-        return None
 
 
-def cmd_compare(args: argparse.Namespace) -> int:
-    from indexer.search.compare import compare
-
-    reader = _open_reader(args)
-    if reader is None:
-        return 2
-    c = compare(reader, args.a, args.b)
-    if c is None:
-        gone = args.a if reader.report_index(args.a) is None else args.b
-        print(f"edusearch: no report {gone!r} in the index (a doc id is what follows /doc/ in a report's link)", file=sys.stderr)
-        return 1
-    if args.json:
-        json.dump(c.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
-        print()
-        return 0
-    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    on = {"added": "\033[32m", "removed": "\033[31m"} if color else {}
-    off = "\033[0m" if color else ""
-    same = [s for s in c.sections if s.status == "same"]
-    print(f"较早：{c.a.title}（{c.a.date or c.a.year or '年份不详'}）")
-    print(f"较新：{c.b.title}（{c.b.date or c.b.year or '年份不详'}）")
-    print(f"新增 {c.added} 句，删去 {c.removed} 句；{len(c.sections) - len(same)} 个章节有改动，{len(same)} 个未改动。")
-    for s in c.sections:
-        if s.status == "same":
-            continue
-        head = f"{s.a.heading or '（开头）'} → {s.b.heading or '（开头）'}" if s.heading_changed else (s.heading or "（开头）")
-        label = {"added": "（新增章节）", "removed": "（删去章节）"}.get(s.status, "")
-        print(f"\n== {head} {label}".rstrip())
-        for p in s.pieces:
-            if p.op != "same":
-                sign = "+" if p.op == "added" else "-"
-                print(f"{on.get(p.op, '')}{sign} {p.text}{off}")
-    if same:
-        print(f"\n未改动：{'；'.join(s.heading or '（开头）' for s in same)}")
-    return 0
 
 
-def cmd_series(args: argparse.Namespace) -> int:
-    from indexer.search.versions import series_passages
-
-    reader = _open_reader(args)
-    if reader is None:
-        return 2
-    found = series_passages(reader, args.doc, args.query or "")
-    if found is None:
-        print(f"edusearch: no report {args.doc!r} in the index (a doc id is what follows /doc/ in a report's link)", file=sys.stderr)
-        return 1
-    if args.json:
-        json.dump(found.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
-        print()
-        return 0
-    if found.notice:
-        print(f"提示：{found.notice}")
-    if len(found.versions) < 2:
-        print("这份报告没有其他年份的版本。")
-    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    for v in found.versions:
-        here = " ◀" if v.version.doc_id == found.doc_id else ""
-        print(f"\n{v.version.date or v.version.year or '年份不详'}  {v.version.title}  [{v.version.doc_id}]{here}")
-        if args.query and not v.hits:
-            print(f"   （没有提到“{args.query}”）")
-        for h in v.hits:
-            print(f"   {' › '.join(h.heading_path) or '（开头）'}：{_terminal(h.snippet_html, color)}")
-    return 0
 
 
-def _positive(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"a whole number is needed, not {value!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {n}")
-    return n
 
 
-def _width(text: str) -> int:
-    """Columns a string takes on a terminal: CJK characters take two."""
-    import unicodedata
 
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+
+
+
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -325,9 +223,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(f"edusearch: {e}", file=sys.stderr)
         return 2
     if args.json:
-        json.dump(st.__dict__, sys.stdout, ensure_ascii=False, indent=2)
-        print()
-        return 0
+        return print_json(st.__dict__)
     lo, hi = st.years
     print(f"files        {st.files}")
     print(f"reports      {st.reports}")
@@ -346,12 +242,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import logging
 
-    from waitress import serve
-
     from indexer.search.engine import warm
     from indexer.store.build import SourceMissing, reindex
     from indexer.store.generations import IndexLocked, NoIndex, OldIndex, require_current
     from webapp import create_app
+    from webapp.server import serve
 
     root = index_dir(args)
     if args.base_url and not re.match(r"^https?://[^\s/]+(/\S*)?$", args.base_url):
@@ -367,6 +262,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except NoIndex:
         why = "no index"
     if why:
+        if problem := cannot_listen(args.host, args.port):  # said before the build, not after minutes of it
+            print(f"edusearch: {problem}", file=sys.stderr)
+            return 1
         print(f"edusearch: {why} in {root}; building it first", file=sys.stderr)
         try:
             print(reindex(root).line(), file=sys.stderr)
@@ -377,11 +275,55 @@ def cmd_serve(args: argparse.Namespace) -> int:
                      HEAVY_SLOTS=min(args.heavy, args.threads), REQUEST_BUDGET=args.budget)
     warm(app.extensions["edusearch"].reader())
     print(f"edusearch: serving {root} on http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
-    serve(app, host=args.host, port=args.port, threads=args.threads, ident="edusearch", clear_untrusted_proxy_headers=True,
-          connection_limit=args.connection_limit, channel_timeout=args.channel_timeout,
-          cleanup_interval=max(1, min(CLEANUP_INTERVAL, args.channel_timeout // 2)),
-          asyncore_use_poll=True)  # select() fails on descriptors past 1024; poll() has no such limit
+    try:
+        serve(app, host=args.host, port=args.port, threads=args.threads, ident="edusearch",
+              clear_untrusted_proxy_headers=True, connection_limit=args.connection_limit,
+              channel_timeout=args.channel_timeout, cleanup_interval=max(1, min(CLEANUP_INTERVAL, args.channel_timeout // 2)),
+              asyncore_use_poll=True)  # select() fails on descriptors past 1024; poll() has no such limit
+    except OSError as e:  # waitress binds before it serves: the address is taken or not this machine's
+        print(f"edusearch: {listen_error(args.host, args.port, e)}", file=sys.stderr)
+        return 1
     return 0
+
+
+def cannot_listen(host: str, port: int) -> str | None:
+    """Why the server could not listen on host:port (as waitress binds: SO_REUSEADDR), or None if it can."""
+    import socket
+
+    try:
+        for family, kind, proto, _name, addr in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM):
+            with socket.socket(family, kind, proto) as sock:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                sock.bind(addr)
+    except OSError as e:
+        return listen_error(host, port, e)
+    return None
+
+
+def listen_error(host: str, port: int, e: OSError) -> str:
+    """One line, Chinese then English, for a failure to listen."""
+    import socket
+
+    if isinstance(e, socket.gaierror):
+        return f"找不到主机 {host}：--host 可写 127.0.0.1（只有本机）或 0.0.0.0（所有地址）。 / unknown host {host!r}"
+    if e.errno == errno.EADDRINUSE:
+        return f"端口 {port} 已被占用，可用 --port 换一个。 / port {port} is already in use: choose another with --port"
+    if e.errno == errno.EADDRNOTAVAIL:
+        return (f"这台机器没有地址 {host}：--host 可写 127.0.0.1（只有本机）或 0.0.0.0（所有地址）。 / "
+                f"{host} is not an address of this machine")
+    if e.errno == errno.EACCES:
+        return f"没有权限使用端口 {port}（1024 以下的端口需要管理员权限），可用 --port 换一个。 / no permission to use port {port}"
+    return f"无法在 {host}:{port} 上监听：{e.strerror or e}。 / cannot listen on {host}:{port}: {e}"
+
+
+def port_number(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"端口须是整数，而不是“{value}” / a port is a whole number, not {value!r}") from None
+    if not 1 <= n <= 65535:
+        raise argparse.ArgumentTypeError(f"端口须在 1 到 65535 之间，而不是 {n} / a port is from 1 to 65535, not {n}")
+    return n
 
 
 CLEANUP_INTERVAL = 5  # seconds between closing connections idle past --channel-timeout (waitress's default: 30)
@@ -417,8 +359,31 @@ def allowed_hosts(args: argparse.Namespace) -> list[str] | None:
     return [h for h in dict.fromkeys(hosts) if h]
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, except that `-教育` (a query excluding 教育) is an argument, not an unknown option: no option
+    starts with - and then anything but an ASCII letter or -. An excluded ASCII word goes after `--`."""
+
+    def _parse_optional(self, arg_string: str):
+        if len(arg_string) > 1 and arg_string[0] == "-" and not (arg_string[1].isascii() and
+                                                                (arg_string[1].isalpha() or arg_string[1] == "-")):
+            return None
+        return super()._parse_optional(arg_string)
+
+    def parse_known_args(self, args=None, namespace=None):
+        self._given = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
+    def error(self, message: str):
+        unknown = [a for a in getattr(self, "_given", []) if a.startswith("-") and a != "--"
+                   and a.split("=")[0] not in self._option_string_actions]
+        if unknown and ("unrecognized arguments" in message or "required" in message):
+            message += ("\n以 - 开头的检索词（排除某词）请放在 -- 之后，例如 edusearch search -- '教育 -pm2.5' / "
+                        "a query starting with - goes after --")
+        super().error(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="edusearch", description="Search Chinese education policy reports by section.")
+    p = Parser(prog="edusearch", description="Search Chinese education policy reports by section.")
     sub = p.add_subparsers(dest="command", required=True)
     reads = f"reads: {FORMATS}"
     sp = sub.add_parser("parse", help="show how a file is understood: reports, metadata, sections", epilog=reads)
@@ -446,14 +411,17 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("search", help="search the index")
     sp.add_argument("query")
     sp.add_argument("--index")
-    sp.add_argument("--year", help="2019, 2015-2020, 2015-, -2020 or unknown")
+    sp.add_argument("--year", help="2019, 2015-2020, 2015-, -2020, 2015,2018,2020, 近五年 (this year and the four before) "
+                                   "or unknown")
     sp.add_argument("--date", help="成文日期: 2016, 2016-06, 2016-06-07 or 2016-01..2016-06")
     sp.add_argument("--type", help="document type, e.g. 工作总结")
     sp.add_argument("--region", help="region level (全国 省 市 县 区) or division (江苏, 淮安市)")
-    sp.add_argument("--limit", type=_positive, default=10, help=f"results per page (up to {MAX_PER_PAGE})")
-    sp.add_argument("--page", type=_positive, default=1)
+    sp.add_argument("--limit", type=positive_int, default=10, help=f"results per page (up to {MAX_PER_PAGE})")
+    sp.add_argument("--page", type=positive_int, default=1)
     sp.add_argument("--sort", choices=["relevance", "newest", "oldest"], default="relevance",
                     help="best first (default), or by report date (else year; unknown last)")
+    sp.add_argument("--within", choices=["sentence", "paragraph"],
+                    help="the query's terms in one sentence or paragraph (as /句 /段 between them; 词间关系 on the form)")
     sp.add_argument("--json", action="store_true", help="print the same object as /api/search")
     sp.set_defaults(func=cmd_search)
 
@@ -463,46 +431,36 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--by", choices=["reports", "sections", "mentions", "share"],
                     help="reports that mention it, sections, mentions, or share of the year's reports "
                          "(default: share when years hold different numbers of reports, else reports)")
-    sp.add_argument("--year", help="2010-2024, 2015-, or one year")
+    sp.add_argument("--year", help="2010-2024, 2015-, one year, 2015,2018,2020 or 近十年")
     sp.add_argument("--date", help="成文日期: 2016, 2016-06 or 2016-01..2016-06")
     sp.add_argument("--type", help="document type, e.g. 工作总结")
     sp.add_argument("--region", help="region level (全国 省 市 县 区) or division (江苏, 淮安市)")
+    sp.add_argument("--within", choices=["sentence", "paragraph"], help="each query's terms in one sentence or paragraph")
     sp.add_argument("--csv", action="store_true", help="CSV (no BOM) instead of an aligned table")
     sp.set_defaults(func=cmd_trend)
 
-    sp = sub.add_parser("compare", help="compare two versions of a report: sections aligned, sentences added and removed")
-    sp.add_argument("a", help="doc id of the older version (as `search` prints it)")
-    sp.add_argument("b", help="doc id of the newer version")
-    sp.add_argument("--index")
-    sp.add_argument("--json", action="store_true", help="print the same object as /api/compare")
-    sp.set_defaults(func=cmd_compare)
-
-    sp = sub.add_parser("series", help="a report's versions across the years; with QUERY, the passages of each that hold it")
-    sp.add_argument("doc", help="doc id of one version")
-    sp.add_argument("query", nargs="?", help="a query, e.g. 防溺水: each version's sections that match it")
-    sp.add_argument("--index")
-    sp.add_argument("--json", action="store_true", help="print the same object as /api/series")
-    sp.set_defaults(func=cmd_series)
+    reading.add_parsers(sub)
 
     sp = sub.add_parser("serve", help="serve the web interface (waitress)")
     sp.add_argument("--index")
     sp.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
-    sp.add_argument("--port", type=int, default=8000)
-    sp.add_argument("--threads", type=_positive, default=24,
+    sp.add_argument("--port", type=port_number, default=8000, help="port to listen on, 1-65535 (default 8000)")
+    sp.add_argument("--threads", type=positive_int, default=24,
                     help="server threads (default 24); 2 are kept for cheap requests (report pages, /api/stats), "
                          "2 + 2 for downloads, the rest for searches at work or waiting for a slot")
-    sp.add_argument("--heavy", type=_positive, default=2,
+    sp.add_argument("--heavy", type=positive_int, default=2,
                     help="searches and trends at work at once (default 2); more wait briefly, "
                          "then get 503 with Retry-After")
     sp.add_argument("--budget", type=float, default=5.0,
                     help="seconds of a search's work before it answers with every match but unranked, "
                          "saying so (an export: 503); default 5")
-    sp.add_argument("--connection-limit", type=_positive, default=1000,
+    sp.add_argument("--connection-limit", type=positive_int, default=1000,
                     help="open connections at once (default 1000); more wait to be accepted")
-    sp.add_argument("--channel-timeout", type=_positive, default=30,
+    sp.add_argument("--channel-timeout", type=positive_int, default=30,
                     help="seconds before a connection that sends nothing (an unfinished or idle one) is closed "
                          "(default 30)")
-    sp.add_argument("--base-url", help="public address of this server (https://…): makes copied links and exports absolute")
+    sp.add_argument("--base-url", help="public address of this server (https://…): exported and copied links start with it "
+                         "(else with the address a request came to, when its Host is an allowed one)")
     sp.add_argument("--allowed-hosts", help="comma-separated Host names to answer (default: the bound address, localhost "
                                             "and --base-url's host; any name when bound to every address)")
     sp.set_defaults(func=cmd_serve)
@@ -512,6 +470,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true")
     sp.set_defaults(func=cmd_stats)
     return p
+
+
 
 
 def main(argv: list[str] | None = None) -> int:

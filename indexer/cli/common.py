@@ -1,0 +1,84 @@
+"""What the commands share: the index folder, filter options, terminal widths and marks."""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+DEFAULT_INDEX = "index"
+
+
+def index_dir(args: argparse.Namespace) -> Path:
+    return Path(args.index or os.environ.get("EDUSEARCH_INDEX") or DEFAULT_INDEX)
+
+
+_MARK = re.compile(r"<mark>(.*?)</mark>")
+
+
+def terminal_marks(snippet_html: str, color: bool) -> str:
+    on, off = ("\033[1;33m", "\033[0m") if color else ("[", "]")
+    return html.unescape(_MARK.sub(lambda m: on + m.group(1) + off, snippet_html))
+
+
+def positive_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a whole number is needed, not {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {n}")
+    return n
+
+
+def display_width(text: str) -> int:
+    """Columns a string takes on a terminal: CJK characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def filter_options(sp: argparse.ArgumentParser) -> None:
+    sp.add_argument("--year", help="2019, 2015-2020, 2015-, -2020, 2015,2018,2020, 近五年 or unknown")
+    sp.add_argument("--date", help="成文日期: 2016, 2016-06 or 2016-01..2016-06")
+    sp.add_argument("--type", help="document type, e.g. 工作总结")
+    sp.add_argument("--region", help="region level (全国 省 市 县 区) or division (江苏, 淮安市)")
+
+
+def print_json(data) -> int:
+    """--json: the object as the matching /api page returns it; the command's exit code (0)."""
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    print()
+    return 0
+
+
+def open_reader(args: argparse.Namespace):
+    """The live index of --index, or None after saying why there is none."""
+    from indexer.store.generations import NoIndex, require_current
+    from indexer.store.reader import IndexReader
+
+    try:
+        return IndexReader(require_current(index_dir(args)))
+    except NoIndex as e:
+        print(f"edusearch: {e}", file=sys.stderr)
+        return None
+
+
+def open_filtered(args: argparse.Namespace):
+    """(reader, filters) from --index and the filter options (filter_options), or an exit code after
+    saying why not: the filters are read first, so a bad --year is reported even without an index."""
+    from indexer.search.facets import Filters
+
+    try:
+        filters = Filters.for_year(args.year)
+        filters.set_date(args.date)
+    except ValueError as e:
+        print(f"edusearch: {e}", file=sys.stderr)
+        return 2
+    filters.doc_type, filters.region = args.type, args.region
+    reader = open_reader(args)
+    return 2 if reader is None else (reader, filters)
