@@ -57,3 +57,30 @@ def test_counts_prove_only_bodies_that_hold_the_term():
             proved += int(c.body_sure.sum())
         assert seg.verify(c.body, term, None, heading=False, sure=c.body_sure).tolist() == truth, term
     assert proved > 20  # and it does spare scans
+
+
+FILL_HEADINGS = ["防溺水", "防𠀀水 防溺", "", "溺水防", "防防溺水水"]
+FILL_BODIES = ["防溺水防汛水防溺水", "防𠀀水防溺水防𠀀", "防", "水防溺水防", "防溺防溺溺水"]
+
+
+@pytest.mark.parametrize("before, after", [("防", "水"), ("防", ""), ("", "水"), ("防溺", ""), ("", "溺水")])
+@pytest.mark.parametrize("heading", [True, False])
+def test_filled_counts_each_variant_as_a_scan_for_it_would(tmp_path, before, after, heading):
+    """One scan for every character between two fixed parts (a 4-byte character among them, a part
+    at the edge of the text, overlapping occurrences) counts what str.count finds for each string."""
+    seg = ExactSegment.build(0, FILL_HEADINGS, FILL_BODIES)
+    seg.save(tmp_path / "seg")
+    seg = ExactSegment.load(tmp_path / "seg")
+    chars = ["溺", "𠀀", "汛", "防", "水", "无"]
+    every = np.arange(seg.size, dtype=np.uint32)
+    found = seg.filled(every, heading, before, after, chars)
+    texts = FILL_HEADINGS if heading else FILL_BODIES
+    for c in chars:
+        want = [(k, _count(t, before + c + after)) for k, t in enumerate(texts) if before + c + after in t]
+        sections, counts = found[c]
+        assert list(zip(sections.tolist(), counts.tolist(), strict=True)) == want, c
+
+
+def _count(text: str, s: str) -> int:
+    """Occurrences, overlapping ones too."""
+    return sum(text.startswith(s, i) for i in range(len(text)))

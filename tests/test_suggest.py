@@ -136,3 +136,54 @@ def test_typo_fixes_are_looked_for_in_chinese_strings_of_two_to_twelve_character
 
     assert may_have_fixes("防弱水") and may_have_fixes("留手") and may_have_fixes("县" * 12)
     assert not any(may_have_fixes(t) for t in ("防", "县" * 13, "pm2.5", "covid", "2008年"))
+
+
+@pytest.mark.parametrize("term", ["防溺水", "留守儿童", "安全教育", "中小学生", "教育局"])
+def test_variants_looked_up_together_are_what_each_lookup_finds(reader, term):
+    """Evaluator.variants (one scan for every character at one place) leaves, for each variant, the
+    sections that looking it up alone finds, in its heading and in its body."""
+    import numpy as np
+
+    from indexer.search.matching import Evaluator
+    from indexer.search.parser import Term
+
+    chars = sorted({c for sid in range(min(reader.n, 400)) for c in "".join(reader.segment_of(sid)[0].section_text(
+        reader.segment_of(sid)[1])) if "\u4e00" <= c <= "\u9fff"})[:300] + list(term)
+    for at in range(len(term)):
+        together = Evaluator(reader)
+        together.variants(term, at, chars)
+        found = 0
+        for c in chars:
+            v = term[:at] + c + term[at + 1:]
+            alone = Evaluator(reader).term(Term(v, v))
+            got = together.term(Term(v, v))
+            assert got.head.tolist() == alone.head.tolist() and got.body.tolist() == alone.body.tolist(), v
+            assert np.array_equal(got.mask, alone.mask), v
+            found += got.df > 0
+        assert found  # the term itself (its own character is among chars) or a variant occurs
+
+
+@pytest.mark.parametrize("typo", ["防弱水", "留手儿童", "安全教肓", "教育司"])
+@pytest.mark.parametrize("every_place", [False, True])
+def test_typo_fixes_counted_place_by_place_are_the_ones_counted_one_by_one(reader, monkeypatch, typo, every_place):
+    """The same fixes in the same order, whether each variant is counted alone or its place is scanned
+    for all of them (every_place: at each place, whatever it costs; else where it pays)."""
+    from indexer.search import suggest
+
+    if every_place:
+        monkeypatch.setattr(suggest, "_places_to_scan", lambda grams, term, places, bound: set(places))
+    from indexer.search.matching import Evaluator
+    from indexer.search.parser import Term
+
+    one, scanned = Evaluator(reader), Evaluator(reader)
+    scans = []
+
+    def count_at(at, chars):
+        scans.append(at)
+        scanned.variants(typo, at, chars)
+
+    alone = list(suggest.typo_fixes(reader.grams, typo, lambda v: one.term(Term(v, v)).df))
+    both = list(suggest.typo_fixes(reader.grams, typo, lambda v: scanned.term(Term(v, v)).df, count_at))
+    assert both == alone
+    assert alone or typo == "教育司"
+    assert not every_place or scans

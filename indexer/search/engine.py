@@ -223,7 +223,7 @@ def _suggestions(reader: IndexReader, ev: Evaluator, parsed: ParsedQuery, q: str
             continue
         if not suggest.may_have_fixes(t.text):
             continue
-        for fix in suggest.typo_fixes(reader.grams, t.text, occurs):
+        for fix in suggest.typo_fixes(reader.grams, t.text, occurs, lambda at, chars, t=t: ev.variants(t.text, at, chars)):
             candidate = q.replace(t.raw, fix, 1)
             if candidate not in out and matches(candidate):
                 out.append(candidate)

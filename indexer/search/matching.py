@@ -157,6 +157,41 @@ class Evaluator:
         self.hits[key] = th
         return th
 
+    def variants(self, term: str, at: int, chars: list[str]) -> None:
+        """Look up, in one scan, every string made of term with its character at `at` replaced by one
+        of chars (a typo's fixes at one place), as term() would: afterwards term() answers each from
+        what was found. The sections that can hold any of them hold the rest of term's grams; their
+        text is scanned once for the rest and the character beside it read (ExactSegment.filled).
+        Their body counts are the true ones (term's are upper bounds), which nothing ranks by: a
+        query whose typo is looked up found nothing."""
+        before, after = term[:at], term[at + 1:]
+        chars = [c for c in dict.fromkeys(chars) if (before + c + after, False) not in self.hits]
+        if not chars or term_pattern(before + chars[0] + after, False) is not None:
+            return
+        keys = sorted({k for part in (before, after) if part for k in gram_keys(part)})
+        found: dict[str, tuple[list, list, list]] = {c: ([], [], []) for c in chars}
+        with phase(self.timings, "candidates"):
+            where = self.r.segments_holding(keys)
+            held = [self.r.segments[i].holding(keys, self.reads.setdefault(i, {})) for i in where]
+        with phase(self.timings, "verify"):
+            for i, (head, body) in zip(where, held, strict=True):
+                seg = self.r.segments[i]
+                heads = seg.filled(head, True, before, after, chars)
+                bodies = seg.filled(body, False, before, after, chars)
+                for c in chars:
+                    found[c][0].append(heads[c][0].astype(np.int64) + seg.base)
+                    found[c][1].append(bodies[c][0].astype(np.int64) + seg.base)
+                    found[c][2].append(np.minimum(bodies[c][1], np.iinfo(np.uint16).max).astype(np.uint16))
+                if len(head) + len(body):
+                    self.r.trim(i)
+        for c, (heads, bodies, tfs) in found.items():
+            head, body = _cat(heads), _cat(bodies)
+            mask = np.zeros(self.r.n, dtype=bool)
+            mask[head] = True
+            mask[body] = True
+            mask &= self.r.live
+            self.hits[before + c + after, False] = TermHits(head, body, _cat(tfs, np.uint16), mask)
+
     def title_reports(self, t: Term) -> np.ndarray:
         pattern = term_pattern(t.text, t.prefix)
         titles = self.r.titles_folded

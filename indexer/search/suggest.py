@@ -31,21 +31,29 @@ LONG_QUERY = 8  # characters: from here on a query is treated as a pasted senten
 MAX_KEYWORDS = 4
 
 
-def typo_fixes(grams: GramDictionary, term: str, occurs: Callable[[str], int]) -> Iterator[str]:
+def typo_fixes(grams: GramDictionary, term: str, occurs: Callable[[str], int],
+               count_at: Callable[[int, list[str]], None] | None = None) -> Iterator[str]:
     """Strings one character away from `term` that occur, most sections first (ties: the likelier
     first), given one at a time. Of the MAX_CHECKED likeliest, each is counted (occurs) only when it
     might come next: a string is in no more sections than its rarest gram has postings, so counting
-    in that order, a string is given once no string left uncounted could have more sections."""
+    in that order, a string is given once no string left uncounted could have more sections.
+    count_at(i, chars): counts at once every variant with one of chars at place i, for occurs to
+    read; asked before the first count at a place whose variants could hold far more sections than
+    the text they share (人民法阮: 人民法 and forty characters after it, each of which would
+    otherwise scan the sections holding 人民法 again)."""
     if not may_have_fixes(term):
         return
     likely: dict[str, int] = {}  # variant → how common the bigrams around its new character are
+    place: dict[str, int] = {}  # variant → where its new character is
     for i in range(len(term)):
         for c, weight in _between(grams, term[i - 1] if i else None, term[i + 1] if i + 1 < len(term) else None):
             if c != term[i] and is_han(c):  # a typo fix never puts punctuation (、。) in a word
                 variant = term[:i] + c + term[i + 1:]
                 likely[variant] = max(weight, likely.get(variant, 0))
+                place[variant] = i
     checked = sorted(likely, key=lambda v: -likely[v])[:MAX_CHECKED]
     bound = [int(grams.count(gram_keys(v)).min()) for v in checked]
+    scans = _places_to_scan(grams, term, [place[v] for v in checked], bound) if count_at else set()
     waiting = sorted(range(len(checked)), key=lambda i: (-bound[i], i))  # most possible sections first
     counted: list[tuple[int, int]] = []  # (-sections, place in checked)
     at = 0
@@ -59,7 +67,23 @@ def typo_fixes(grams: GramDictionary, term: str, occurs: Callable[[str], int]) -
             return
         i = waiting[at]
         at += 1
+        p = place[checked[i]]
+        if p in scans:
+            scans.discard(p)
+            count_at(p, [v[p] for v in checked if place[v] == p])
         heapq.heappush(counted, (-occurs(checked[i]), i))
+
+
+def _places_to_scan(grams: GramDictionary, term: str, places: list[int], bound: list[int]) -> set[int]:
+    """The places whose variants together could be in more than four times as many sections as could
+    hold the rest of term (the most the one scan of a place reads)."""
+    out = set()
+    for p in set(places):
+        rest = sorted({k for part in (term[:p], term[p + 1:]) if part for k in gram_keys(part)})
+        each = sum(b for q, b in zip(places, bound, strict=True) if q == p)
+        if each > 4 * int(grams.count(rest).min()):
+            out.add(p)
+    return out
 
 
 def may_have_fixes(term: str) -> bool:

@@ -262,6 +262,62 @@ class ExactSegment:
             sure = self._proven(term, body, total, body_table)
         return Candidates(head, body, tf, sure)
 
+    def holding(self, keys: list[int], memo: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(headings, bodies): sorted local numbers of the sections whose heading (body) holds every
+        one of these grams."""
+        head, _, _ = _lookup(_Table(self.head_keys, self.head_ptr, self.head_post, None, memo, "head"), keys)
+        body, _, _ = _lookup(_Table(self.body_keys, self.body_ptr, self.body_post, self.body_tf, memo, "body"), keys)
+        return head, body
+
+    def filled(self, locals_: np.ndarray, heading: bool, before: str, after: str,
+               chars: list[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """For each c of chars, (the sections of locals_ whose heading or body holds before + c + after,
+        how many times), from one scan of their text: every occurrence of before (else of after) is
+        found, and the character beside it read. A typo's variants at one place share all of their
+        text but that character: counting them one by one scanned the same sections once per variant."""
+        out = {c: (locals_[:0], np.zeros(0, dtype=np.int64)) for c in chars}
+        if not len(locals_) or not chars:
+            return out
+        idx = np.asarray(locals_)
+        lo, hi = (self.bstarts[idx], self.bmids[idx]) if heading else (self.bmids[idx] + 1, self.bstarts[idx + 1] - 1)
+        lo, hi = lo.astype(np.int64), hi.astype(np.int64)
+        data = self.data.mapped() if isinstance(self.data, FileBytes) else self.data
+        pre, post = before.encode("utf-8", "surrogatepass"), after.encode("utf-8", "surrogatepass")
+        anchor = pre or post
+        sec, at = _every(data, anchor, lo, hi)  # sec: index into idx; at: byte offset of the anchor
+        if not len(sec):
+            return out
+        buf = np.frombuffer(data, dtype=np.uint8)
+        end = len(buf)
+        # the character beside each occurrence, as the integer of its UTF-8 bytes (3 or 4: chars are Han)
+        if pre:
+            first = at + len(pre)
+            lead = buf[np.minimum(first, end - 1)]
+            width = np.where(lead >= 0xF0, 4, 3)
+        else:
+            three = buf[np.maximum(at - 3, 0)]
+            width = np.where((three >= 0xE0) & (three < 0xF0), 3, 4)  # else a 4-byte one, if any
+            first = at - width
+        code = np.zeros(len(at), dtype=np.int64)
+        for k in range(4):
+            byte = buf[np.clip(first + k, 0, end - 1)].astype(np.int64)
+            code = np.where(k < width, (code << 8) | byte, code)
+        ok = (first >= lo[sec]) & (first + width + (len(post) if pre else 0) <= hi[sec])
+        if pre and post:  # the rest of the string after the character
+            tail = first + width
+            cols = buf[np.clip(tail[:, None] + np.arange(len(post)), 0, end - 1)]
+            ok &= (cols == np.frombuffer(post, dtype=np.uint8)).all(axis=1)
+        wanted = {int.from_bytes(c.encode("utf-8", "surrogatepass"), "big"): c for c in chars}
+        keys = np.array(sorted(wanted), dtype=np.int64)
+        pos = np.minimum(np.searchsorted(keys, code), len(keys) - 1)
+        ok &= keys[pos] == code
+        sec, pos = sec[ok], pos[ok]
+        for j, key in enumerate(keys.tolist()):
+            n = np.bincount(sec[pos == j], minlength=len(idx))
+            where = np.flatnonzero(n)
+            out[wanted[key]] = idx[where], n[where]
+        return out
+
     def _proven(self, term: str, body: np.ndarray, bigrams: np.ndarray, table: _Table) -> np.ndarray:
         """Which bodies certainly hold term, from counts alone. Every occurrence of a bigram ab is an
         occurrence of b preceded by a; of the n(b) occurrences of b, at least n(ab) + n(bc) - n(b)
@@ -328,6 +384,23 @@ def _find_each(data: bytes | mmap.mmap, needle: bytes, lo: np.ndarray, hi: np.nd
         return np.full(len(lo), -1, dtype=np.int64)
     whole = np.frombuffer(data, dtype=f"S{len(data)}", count=1)
     return np.strings.find(whole, needle, lo, hi)
+
+
+def _every(data: bytes | mmap.mmap, needle: bytes, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every occurrence of needle in each data[lo[i]:hi[i]] (overlapping ones too): (i, byte offset)
+    pairs, found by np.strings.find over all spans still holding one, as many rounds as the most
+    occurrences in one span."""
+    found_i, found_at = [], []
+    alive = np.arange(len(lo))
+    start = lo.copy()
+    while len(alive):
+        f = _find_each(data, needle, start[alive], hi[alive])
+        hit = f >= 0
+        alive, f = alive[hit], f[hit]
+        found_i.append(alive)
+        found_at.append(f)
+        start[alive] = f + 1
+    return np.concatenate(found_i), np.concatenate(found_at)
 
 
 def _byte_offsets(codes: np.ndarray, starts: np.ndarray, mids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
