@@ -179,13 +179,20 @@ class Evaluator:
                 heads = seg.filled(head, True, before, after, chars)
                 bodies = seg.filled(body, False, before, after, chars)
                 for c in chars:
-                    found[c][0].append(heads[c][0].astype(np.int64) + seg.base)
-                    found[c][1].append(bodies[c][0].astype(np.int64) + seg.base)
-                    found[c][2].append(np.minimum(bodies[c][1], np.iinfo(np.uint16).max).astype(np.uint16))
+                    if len(heads[c][0]):
+                        found[c][0].append(heads[c][0].astype(np.int64) + seg.base)
+                    if len(bodies[c][0]):
+                        found[c][1].append(bodies[c][0].astype(np.int64) + seg.base)
+                        found[c][2].append(np.minimum(bodies[c][1], np.iinfo(np.uint16).max).astype(np.uint16))
                 if len(head) + len(body):
                     self.r.trim(i)
+        nowhere = np.zeros(self.r.n, dtype=bool)  # shared by the variants that occur nowhere (most of them)
+        nowhere.flags.writeable = False
         for c, (heads, bodies, tfs) in found.items():
             head, body = _cat(heads), _cat(bodies)
+            if not len(head) + len(body):
+                self.hits[before + c + after, False] = TermHits(head, body, _cat(tfs, np.uint16), nowhere)
+                continue
             mask = np.zeros(self.r.n, dtype=bool)
             mask[head] = True
             mask[body] = True
