@@ -97,6 +97,7 @@ def test_words_fallback_finds_what_whooshs_own_query_finds(tmp_path):
 def test_posting_lists_decoded_with_numpy_equal_whooshs_matchers(index_dir):
     """whoosh_io.postings reads a term's postings in one go; every term of every words field, inlined
     (rare), one block or many, compressed or not, gives the ids Whoosh's own matcher walks."""
+    import numpy as np
     from whoosh.matching.wrappers import FilterMatcher
 
     from indexer.store.reader import Library
@@ -114,6 +115,11 @@ def test_posting_lists_decoded_with_numpy_equal_whooshs_matchers(index_dir):
                 assert postings.doc_ids(leaf, field, word).tolist() == want, (field, word)
                 assert postings.doc_frequency(leaf, field, word) == len(want)
                 many += len(want) > 128
+                for among in (want[::97], want[-1:], [want[0] + 1, 10**9], []):  # asked about a few only
+                    asked = np.array(sorted(set(among)), dtype=np.int64)
+                    got = postings.doc_ids(leaf, field, word, asked).tolist()
+                    assert set(got) <= set(want) and got == sorted(got), (field, word)
+                    assert set(want) & set(asked.tolist()) <= set(got), (field, word)
         assert postings.doc_ids(leaf, "body", "没有这个词").tolist() == []
         assert postings.doc_frequency(leaf, "body", "没有这个词") == 0
     assert many > 0  # lists of several blocks were among them

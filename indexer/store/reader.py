@@ -197,7 +197,8 @@ class IndexReader:
             if not words or min(df.values()) == 0:
                 return np.empty(0, dtype=np.int64)
             for w in sorted(words, key=lambda w: df[w]):
-                parts = [postings.doc_ids(leaf, f, w) + offset for leaf, offset in leaves for f in fields]
+                parts = [postings.doc_ids(leaf, f, w, _within(found, offset, leaf.doc_count_all())) + offset
+                         for leaf, offset in leaves for f in fields]
                 docs = np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
                 found = docs if found is None else np.intersect1d(found, docs, assume_unique=True)
                 if not len(found):
@@ -289,6 +290,14 @@ class IndexReader:
         if self._searcher is not None:
             self._searcher.close()
         self._unpin()
+
+
+def _within(found: np.ndarray | None, offset: int, n: int) -> np.ndarray | None:
+    """The documents found so far that lie in one Whoosh segment, as its own numbers (None: all)."""
+    if found is None:
+        return None
+    lo, hi = np.searchsorted(found, [offset, offset + n])
+    return found[lo:hi] - offset
 
 
 def _indexed_at(manifest: dict, catalog: Catalog) -> np.ndarray:

@@ -31,9 +31,11 @@ def doc_frequency(leaf, field: str, word: str) -> int:
     return terms.doc_frequency(*key) if key in terms else 0
 
 
-def doc_ids(leaf, field: str, word: str) -> np.ndarray:
+def doc_ids(leaf, field: str, word: str, among: np.ndarray | None = None) -> np.ndarray:
     """Sorted document numbers (within the segment) of the word's postings in the field, deleted
-    documents included."""
+    documents included. among (sorted): only these are asked about, and a block of postings is
+    decoded only if its range of ids holds one of them (a common word's blocks are mostly skipped
+    once a rarer word left a few documents); the answer may then hold some others too."""
     if not hasattr(leaf, "_terms"):
         return _EMPTY
     terms = leaf._terms
@@ -43,22 +45,32 @@ def doc_ids(leaf, field: str, word: str) -> np.ndarray:
     info: W3TermInfo = terms.term_info(*key)
     if info.is_inlined():
         return np.asarray(info.inlined_postings()[0], dtype=np.int64)
+    if among is not None and not len(among):
+        return _EMPTY
     offset, length = info.extent()
     length = length[0] if isinstance(length, tuple) else length  # W3TermInfo.from_bytes leaves it a 1-tuple
     raw = terms._postfile.get(offset, length)
     if raw[:4] != WHOOSH3_HEADER_MAGIC:
         raise ValueError(f"not a whoosh3 posting list at {offset}")
-    return _block_ids(raw)
+    return _block_ids(raw, among)
 
 
-def _block_ids(raw: bytes) -> np.ndarray:
-    parts, pos = [], 4
+def _block_ids(raw: bytes, among: np.ndarray | None = None) -> np.ndarray:
+    parts, pos, low = [], 4, 0  # low: every id of the next block is at least this
     view = io.BytesIO(raw)
     while pos < len(raw):
         (size,) = _INT.unpack_from(raw, pos)
         last, size = size < 0, abs(size)
         view.seek(pos + _INT.size)
         info = pickle.load(view)  # (count, max id, max weight, compression, min length, max length)
+        if among is not None:
+            skip = np.searchsorted(among, low) == np.searchsorted(among, info[1], side="right")
+            low = info[1] + 1
+            if skip:  # none of among lies in this block's range
+                pos += _INT.size + size
+                if last:
+                    break
+                continue
         data = raw[view.tell(): pos + _INT.size + size]
         if info[3]:
             data = zlib.decompress(data)
