@@ -26,9 +26,10 @@ def doc_frequency(leaf, field: str, word: str) -> int:
     """Documents of the segment holding the word in the field (deleted ones included)."""
     if not hasattr(leaf, "_terms"):  # an index without segments reads as Whoosh's EmptyReader
         return 0
-    terms = leaf._terms
-    key = (field, leaf._text_to_bytes(field, word))
-    return terms.doc_frequency(*key) if key in terms else 0
+    try:  # one lookup in the term table: asking whether it holds the word first was a second one
+        return leaf._terms.doc_frequency(field, leaf._text_to_bytes(field, word))
+    except KeyError:
+        return 0
 
 
 def doc_ids(leaf, field: str, word: str, among: np.ndarray | None = None) -> np.ndarray:
