@@ -193,3 +193,51 @@ def test_typo_fixes_counted_place_by_place_are_the_ones_counted_one_by_one(reade
     assert both == alone
     assert alone or typo == "教育司"
     assert not every_place or scans
+
+
+def test_a_string_occurs_where_looking_it_up_finds_it(reader):
+    """Evaluator.occurs, which stops at the first segment holding the string, agrees with term()'s
+    whole lookup: strings of one, two and more characters, in headings or bodies, and ones nowhere."""
+    from indexer.search.matching import Evaluator
+    from indexer.search.parser import Term
+
+    strings = ["防溺水", "溺水", "教育", "留守儿童", "安全教育工作", "防弱水", "水防", "中小学生", "通知", "pm2.5",
+               "关于进一步加强", "没有这句话", "县", "", "一、"]
+    seen = {True: 0, False: 0}
+    for s in [x for x in strings if x]:
+        want = Evaluator(reader).term(Term(s, s)).df > 0
+        assert Evaluator(reader).occurs(s) == want, s
+        seen[want] += 1
+    assert seen[True] and seen[False]
+
+
+def test_a_string_only_a_removed_file_held_occurs_nowhere(tmp_path):
+    """A removed file's text stays in its exact segment until compaction: occurs() must not count it."""
+    import shutil
+
+    from helpers import GOV, SEED_000
+
+    from indexer.search.matching import Evaluator
+    from indexer.search.parser import Term
+    from indexer.store.build import reindex
+    from indexer.store.reader import Library
+    from indexer.text.normalize import fold_text
+
+    src = tmp_path / "src"
+    shutil.copytree(GOV, src)
+    shutil.copy(SEED_000, src)
+    root = tmp_path / "index"
+    reindex(root, [src], progress=False)
+    gone = src / sorted(p.name for p in src.glob("20*.txt"))[-1]
+    text = fold_text(gone.read_text(encoding="utf-8"))
+    gone.unlink()
+    reindex(root, progress=False)
+    reader = Library(root).reader()
+    strings = {text[i:i + n] for n in (2, 5) for i in range(0, min(len(text), 3000), 97)}
+    kept_text_only = 0
+    for s in sorted(x for x in strings if x.strip() == x and "\n" not in x):
+        want = Evaluator(reader).term(Term(s, s)).df > 0
+        assert Evaluator(reader).occurs(s) == want, s
+        in_text = any(len(seg.verify(seg.candidates(s).body, s, None, heading=False)) for seg in reader.segments)
+        kept_text_only += in_text and not want
+    assert kept_text_only  # strings whose text is still in a segment, in removed sections alone

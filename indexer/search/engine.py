@@ -231,7 +231,7 @@ def _suggestions(reader: IndexReader, ev: Evaluator, parsed: ParsedQuery, q: str
                 return out
     if not out:
         text = " ".join(t.text for t in parsed.positive_terms())
-        words = suggest.keywords(text, reader.dict_hash, occurs, matches)
+        words = suggest.keywords(text, reader.dict_hash, lambda w: int(ev.occurs(w)), matches)
         if words and words != q.strip():
             out.append(words)
     return out

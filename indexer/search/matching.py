@@ -157,6 +157,26 @@ class Evaluator:
         self.hits[key] = th
         return th
 
+    def occurs(self, text: str) -> bool:
+        """Does some live section hold the string (plain, as Term(text, text))? The segments are asked
+        in order until one has it, where term() reads them all: a pasted sentence's common words
+        (工作, 通知) are known to occur after one segment, and are read whole only if a suggestion
+        goes on to use them."""
+        if (text, False) in self.hits:
+            return self.hits[text, False].df > 0
+        if term_pattern(text, False) is not None:
+            return self.term(Term(text, text)).df > 0
+        for i in self.r.segments_holding(gram_keys(text)):
+            seg = self.r.segments[i]
+            c = seg.candidates(text, prove=True, memo=self.reads.setdefault(i, {}))
+            for locals_, heading, sure in ((c.body, False, c.body_sure), (c.head, True, None)):
+                found = seg.verify(locals_, text, None, heading=heading, sure=sure)
+                if len(text) > 2 and len(locals_):
+                    self.r.trim(i)
+                if self.r.live[found.astype(np.int64) + seg.base].any():
+                    return True
+        return False
+
     def variants(self, term: str, at: int, chars: list[str]) -> None:
         """Look up, in one scan, every string made of term with its character at `at` replaced by one
         of chars (a typo's fixes at one place), as term() would: afterwards term() answers each from

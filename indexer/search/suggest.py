@@ -107,7 +107,8 @@ def _between(grams: GramDictionary, left: str | None, right: str | None) -> list
 
 
 def keywords(text: str, dict_hash: str, occurs: Callable[[str], int], matches: Callable[[str], bool]) -> str | None:
-    """The jieba words of a long text that the index holds, most specific first, while together they match."""
+    """The jieba words of a long text that the index holds (occurs(w) > 0), most specific first, while
+    together they match."""
     if len(text) < LONG_QUERY:
         return None
     words = [w for w in query_words(text, dict_hash) if len(w) > 1]
