@@ -19,6 +19,17 @@ def pct(values: list[float], p: float) -> float:
     return float(np.percentile(values, p)) if values else float("nan")
 
 
+def phase_profile(rows: list[dict]) -> dict[str, dict[str, float]]:
+    """Per search phase (indexer/search/phases.py), over benchmarks.inproc's rows: the mean time a query
+    spent in it, its 95th percentile and the largest, in ms (a query that skips a phase counts 0)."""
+    names = sorted({k for r in rows for k in r.get("phases", {})})
+    out = {}
+    for name in names:
+        ms = [r.get("phases", {}).get(name, 0.0) for r in rows]
+        out[name] = {"mean": float(np.mean(ms)), "p95": pct(ms, 95), "max": max(ms)}
+    return out
+
+
 def machine() -> dict:
     cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
                 if ln.startswith("model name")), platform.processor())

@@ -28,6 +28,17 @@ YEAR = [("教育", 2015, 2020), ("环境保护", 2010, 2015), ("安全生产", 2
         ("数据", 2021, 2025), ("农村", 1980, 1999)]
 LATIN = ["pm2.5", "2008年", "2020年", "icp", "wto", "gps", "100万元", "5000元", "covid", "ISO"]
 
+# Queries that find nothing exactly (checked on laws: no section holds them, nor all of their words),
+# kept apart from the ones above: what is timed is the answer's help, suggestions of what to try.
+TYPOS = ["中华人民共合国", "义务教肓", "留手儿童", "人民法阮", "行政处法", "知识产杈", "食品安金", "环境保户", "刑事责仼",
+         "安全生厂", "社会保验", "民事诉松", "行政复意", "国务院有光部门", "县级以上地方人民政腑", "个人信自", "公共卫主",
+         "生态环竟", "消费者权宜", "传柒病", "残疾人保障发", "义物教育", "突发事牛", "未成年人保户", "检察阮", "幼儿圆"]
+PASTED = ["关于进一步加强中小学生防溺水安全教育工作的通知", "各级人民政府应当保障农村留守儿童的受教育权利并加强关爱",
+          "学校应当建立学生欺凌防控工作制度并定期开展排查", "如何申请行政复议以及复议期间是否停止执行",
+          "企业违反安全生产法律法规造成重大事故应当承担什么责任", "网络运营者收集个人信息必须告知用户并取得同意否则要罚款",
+          "消费者在网上购物后七天内可以无理由退货吗", "城市公交车司机驾驶时被乘客干扰应如何处理",
+          "小区物业擅自提高停车费业主可以向哪个部门投诉", "农民工讨要拖欠工资时用人单位拒不支付怎么办"]
+
 
 def all_queries() -> list[dict]:
     qs: list[dict] = []
@@ -54,11 +65,16 @@ def all_queries() -> list[dict]:
     return qs
 
 
-def write(path: Path) -> list[dict]:
-    qs = all_queries()
+def zero_queries() -> list[dict]:
+    """Typos and pasted sentences: each finds nothing, and its answer suggests what does."""
+    return [{"q": q, "kind": "typo"} for q in TYPOS] + [{"q": q, "kind": "pasted"} for q in PASTED]
+
+
+def write(path: Path, queries: list[dict] | None = None) -> list[dict]:
+    qs = all_queries() if queries is None else queries
     path.write_text(json.dumps(qs, ensure_ascii=False, indent=1), encoding="utf-8")
     return qs
 
 
 if __name__ == "__main__":
-    print(len(all_queries()))
+    print(len(all_queries()), len(zero_queries()))

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .common import TARGETS, pct
+from indexer.search.phases import PHASES
+
+from .common import TARGETS, pct, phase_profile
 
 LABELS = {"edusearch": "edusearch (first page: rank, facets, snippets)", "edusearch_match": "edusearch (matching only)",
           "edusearch_kwic": "edusearch concordance (first page: 50 lines by year)", "brute": "brute-force scan", "sqlite": "SQLite FTS5 trigram",
@@ -113,7 +115,9 @@ def write_report(results: dict, queries: list[dict], docs: Path) -> None:
         cells = [f"{_kind_median(e['ms'], queries, kind):.1f}" for e in engines.values()]
         n = sum(q["kind"] == kind for q in queries)
         lines.append(f"| {kind} | {n} | " + " | ".join(cells) + " |")
-    lines += ["", "![latency by query kind](bench-latency-by-kind.png)", "", "## Index time by corpus size", "",
+    lines += ["", "![latency by query kind](bench-latency-by-kind.png)", ""]
+    lines += _phase_lines(full["edusearch_inproc"])
+    lines += ["## Index time by corpus size", "",
               "| fraction | sections | chars | edusearch | " + " | ".join(LABELS.get(n, n) for n in peers) + " |",
               "|---:|---:|---:|" + "---:|" * (len(peers) + 1)]
     for row in results["sizes"]:
@@ -125,6 +129,25 @@ def write_report(results: dict, queries: list[dict], docs: Path) -> None:
     lines += [f"Queries where edusearch missed a section the scan found: {', '.join(misses) if misses else 'none'}.", ""]
     lines += [RUN_END, *_kept_sections(docs / "benchmarks.md")]
     (docs / "benchmarks.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+def _phase_lines(inproc: dict) -> list[str]:
+    """Where a first page's time goes (indexer/search/phases.py), and the queries that find nothing."""
+    prof = phase_profile(inproc["queries"])
+    lines = ["## Where a query's time goes", "",
+             "Each search phase's own time (a phase nested in another is counted in it alone), from the search's "
+             "own timings, over the queries above; *render* is the page as JSON, timed apart.", "",
+             "| phase | mean ms | p95 ms | max ms |", "|---|---:|---:|---:|"]
+    for name in [n for n in PHASES if n in prof]:
+        f = prof[name]
+        lines.append(f"| {name} | {f['mean']:.2f} | {f['p95']:.2f} | {f['max']:.1f} |")
+    zero = inproc.get("zero") or []
+    if zero:
+        ms = [q["ms"] for q in zero]
+        lines += ["", f"{len(zero)} queries that find nothing (typos, pasted sentences: `benchmarks/queries.py`), each "
+                  f"answered with its suggestions: p50 {pct(ms, 50):.1f} ms, slowest {max(ms):.1f} ms "
+                  f"({max(zero, key=lambda q: q['ms'])['q']})."]
+    return [*lines, ""]
 
 
 def _share(x: float | None) -> str:

@@ -18,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -76,8 +77,9 @@ def incremental(corpus: Path, index: Path) -> dict:
     return {"seconds": statistics.median(times), "runs": times, "file": target.name}
 
 
-def inproc(index: Path, qfile: Path, out: Path) -> dict:
-    py("-m", "benchmarks.inproc", "--index", str(index), "--queries", str(qfile), "--out", str(out))
+def inproc(index: Path, qfile: Path, out: Path, zfile: Path | None = None) -> dict:
+    py("-m", "benchmarks.inproc", "--index", str(index), "--queries", str(qfile), "--out", str(out),
+       *(["--zero", str(zfile)] if zfile else []))
     return json.loads(out.read_text(encoding="utf-8"))
 
 
@@ -92,6 +94,9 @@ def rss_kb(pid: int, field: str = "VmRSS") -> int:
         if line.startswith(field + ":"):
             return int(line.split()[1])
     return 0
+
+
+EXPORTS = ["个人信息", "行政复议", "义务教育", "突发事件", "知识产权 保护"]  # downloads asked after the pages
 
 
 @contextlib.contextmanager
@@ -114,21 +119,37 @@ def serving(index: Path):
         proc.wait(timeout=20)
 
 
-def http(index: Path, queries: list[dict]) -> dict:
+def http(index: Path, queries: list[dict], zero: list[dict] | None = None) -> dict:
+    """The queries over /api/search, timed; then the zero-result ones (timed apart), 20 result pages and
+    the EXPORTS as CSV, untimed: the server's resident memory is read at the start, the end and its peak."""
     with serving(index) as (base, proc):
         started_rss = rss_kb(proc.pid)
-        ms = []
-        for qd in queries:
-            url = base + "/api/search?" + urllib.parse.urlencode({"q": qd["q"]})
-            t = time.perf_counter()
-            body = urllib.request.urlopen(url, timeout=60).read()
-            ms.append((time.perf_counter() - t) * 1000)
-            json.loads(body)
-        # and the pages people see: results pages and a report page
+
+        def timed(qs: list[dict]) -> list[float]:
+            ms = []
+            for qd in qs:
+                url = base + "/api/search?" + urllib.parse.urlencode({"q": qd["q"]})
+                t = time.perf_counter()
+                body = urllib.request.urlopen(url, timeout=60).read()
+                ms.append((time.perf_counter() - t) * 1000)
+                json.loads(body)
+            return ms
+
+        ms = timed(queries)
+        zero_ms = timed(zero or [])
+        # and the pages people see: results pages, then downloads of every hit
         for qd in queries[:20]:
             urllib.request.urlopen(base + "/search?" + urllib.parse.urlencode({"q": qd["q"]}), timeout=60).read()
-        return {"ms": ms, **summary(ms), "rss_start_mb": started_rss / 1024, "rss_end_mb": rss_kb(proc.pid) / 1024,
-                "rss_peak_mb": rss_kb(proc.pid, "VmHWM") / 1024}
+        refused = []
+        for q in EXPORTS:
+            try:
+                with urllib.request.urlopen(base + "/export.csv?" + urllib.parse.urlencode({"q": q}), timeout=600) as resp:
+                    while resp.read(1 << 16):
+                        pass
+            except urllib.error.HTTPError as e:  # 503: the server's time budget would have cut the file short
+                refused.append(f"{q}: {e.code}")
+        return {"ms": ms, **summary(ms), "zero_ms": zero_ms, "exports_refused": refused, "rss_start_mb": started_rss / 1024,
+                "rss_end_mb": rss_kb(proc.pid) / 1024, "rss_peak_mb": rss_kb(proc.pid, "VmHWM") / 1024}
 
 
 def cold(index: Path) -> dict:
@@ -188,8 +209,9 @@ def main() -> None:
     a = ap.parse_args()
     work = a.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
-    qfile = work / "queries.json"
+    qfile, zfile = work / "queries.json", work / "zero.json"
     queries = query_list.write(qfile)
+    zero = query_list.write(zfile, query_list.zero_queries())
     peers = [p for p in PEERS if not (a.skip_whoosh274 and p == "whoosh274")]
     results: dict = {"machine": machine(), "corpus": str(a.corpus), "queries": len(queries), "sizes": []}
     files = sorted(p for p in a.corpus.rglob("*") if p.is_file() and p.suffix.lower() in (".md", ".txt", ".html"))
@@ -219,8 +241,8 @@ def main() -> None:
             row["peers"][name]["keys"] = {x["q"]: x["keys"] for x in res["queries"]}
             print(f"[{frac}] {name} build {res['build_seconds']:.1f} s", flush=True)
         if frac >= 1:
-            row["edusearch_inproc"] = inproc(index, qfile, work / "edusearch-inproc.json")
-            row["edusearch_http"] = http(index, queries)
+            row["edusearch_inproc"] = inproc(index, qfile, work / "edusearch-inproc.json", zfile)
+            row["edusearch_http"] = http(index, queries, zero)
             row["edusearch_cold"] = cold(index)
             row["edusearch_incremental"] = incremental(copy, index)
         results["sizes"].append(row)

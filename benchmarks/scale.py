@@ -1,6 +1,7 @@
 """How edusearch scales: the same corpus 1×, 2×, 4× over, edusearch and the tantivy peer in one run.
 
-    python -m benchmarks.scale --corpus ../shared/corpus/laws --times 1,2,4 [--work DIR] [--skip-queries]
+    python -m benchmarks.scale --corpus ../shared/corpus/laws --times 1,4,8 [--work DIR] [--skip-queries]
+    python -m benchmarks.scale ... --queries-only   # again on the indexes an earlier run left in WORK
 
 An N× corpus is N hard-linked copies of the corpus under different folder names (c1/, c2/, …),
 so every report is indexed N times under different doc ids; they are copies of one document, so a
@@ -8,7 +9,9 @@ search shows each law once (its other N-1 files listed as its sources) and count
 query timings include that grouping. Section counts (`total`) are of the copy shown; the keys
 benchmarks/inproc.py lists for recall are every copy's (copies="all"), as the brute-force scan's are. For each size, in this order and one
 at a time: a full edusearch reindex, the tantivy + jieba peer's build (and its queries), then
-edusearch's queries in-process and over HTTP. Build memory is the peak of the SUM of the resident
+edusearch's queries in-process (each one's time by search phase, and 36 that find nothing with their
+suggestions) and over HTTP (then result pages and CSV downloads, for the server's memory). The
+indexes stay in WORK (index-Nx), so --queries-only re-measures the queries on them. Build memory is the peak of the SUM of the resident
 memory of the whole process tree (the worker processes included), sampled from
 /proc every 0.2 s; PSS (shared pages counted once) is reported beside it. Results go to
 WORK/scale.json; `python -m benchmarks.scale_report WORK/scale.json` turns them into the docs.
@@ -28,7 +31,7 @@ from pathlib import Path
 
 from . import queries as query_list
 from . import run
-from .common import ROOT, machine, pct
+from .common import ROOT, machine, pct, phase_profile
 from .run import dir_bytes, http, live_gen_bytes
 
 SAMPLE_S = 0.2
@@ -155,22 +158,34 @@ def tantivy_build(corpus: Path, qfile: Path, work: Path) -> dict:
             "query_p50_ms": pct(ms, 50), "query_p95_ms": pct(ms, 95)}
 
 
-def edusearch_queries(index: Path, qfile: Path, work: Path, code: Path) -> dict:
+def edusearch_queries(index: Path, qfile: Path, zfile: Path, work: Path, code: Path) -> dict:
+    """The queries in one process (each one's time by phase, the zero-result ones apart), then over HTTP
+    with result pages and downloads, reading the server's memory."""
     out = work / "inproc.json"
     subprocess.run([sys.executable, "-m", "benchmarks.inproc", "--index", str(index), "--queries", str(qfile),
-                    "--out", str(out)], cwd=code, check=True, capture_output=True)
+                    "--zero", str(zfile), "--out", str(out), "--no-keys"], cwd=code, check=True, capture_output=True)
     res = json.loads(out.read_text(encoding="utf-8"))
     ms = [q["ms"] for q in res["queries"]]
-    served = http(index, json.loads(qfile.read_text(encoding="utf-8")))
+    zero_ms = [q["ms"] for q in res["zero"]]
+    served = http(index, json.loads(qfile.read_text(encoding="utf-8")), json.loads(zfile.read_text(encoding="utf-8")))
     return {"inproc_p50_ms": pct(ms, 50), "inproc_p95_ms": pct(ms, 95), "inproc_peak_rss_mb": res["peak_rss_bytes"] / 2**20,
             "http_p50_ms": served["p50"], "http_p95_ms": served["p95"], "server_rss_start_mb": served["rss_start_mb"],
-            "server_rss_end_mb": served["rss_end_mb"], "server_rss_peak_mb": served["rss_peak_mb"]}
+            "server_rss_end_mb": served["rss_end_mb"], "server_rss_peak_mb": served["rss_peak_mb"],
+            "exports_refused": served["exports_refused"],
+            "phases": phase_profile(res["queries"]), "zero_phases": phase_profile(res["zero"]),
+            "zero_p50_ms": pct(zero_ms, 50), "zero_max_ms": max(zero_ms), "zero_http_p50_ms": pct(served["zero_ms"], 50),
+            "zero_http_max_ms": max(served["zero_ms"]),
+            "zero": [{k: q[k] for k in ("q", "kind", "ms", "total", "suggestions")} for q in res["zero"]],
+            "queries": [{"q": q["q"], "ms": q["ms"], "total": q["total"], "phases": q["phases"]} for q in res["queries"]],
+            "http_each_ms_list": served["ms"], "zero_http_each_ms_list": served["zero_ms"]}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--corpus", required=True, type=Path)
-    ap.add_argument("--times", default="1,2,4")
+    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "laws",
+                    help="the corpus copied N times (default: shared/corpus/laws beside the checkout)")
+    ap.add_argument("--times", default="1,4,8")
+    ap.add_argument("--no-docs", action="store_true", help="leave docs/benchmarks.md's scaling section as it is")
     ap.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "results" / "scale")
     ap.add_argument("--code", type=Path, default=ROOT, help="edusearch checkout to build with (for before/after)")
     ap.add_argument("--skip-tantivy", action="store_true")
@@ -182,14 +197,15 @@ def main() -> None:
     run.edusearch_cmd = lambda: [sys.executable, "-m", "indexer.cli"]  # the server runs this checkout's code
     work = a.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
-    qfile = work / "queries.json"
+    qfile, zfile = work / "queries.json", work / "zero.json"
     query_list.write(qfile)
+    query_list.write(zfile, query_list.zero_queries())
     out = a.out or work / "scale.json"
     results = json.loads(out.read_text()) if out.exists() else {"machine": machine(), "corpus": str(a.corpus), "rows": []}
     if a.queries_only:
         for row in results["rows"]:
             if str(row["times"]) in a.times.split(","):
-                row["edusearch"].update(edusearch_queries(work / f"index-{row['times']}x", qfile, work, a.code.resolve()))
+                row["edusearch"].update(edusearch_queries(work / f"index-{row['times']}x", qfile, zfile, work, a.code.resolve()))
                 row["queries_measured"] = time.strftime("%H:%M:%S")
                 print(f"[{row['times']}x] queries {json.dumps({k: round(v, 1) for k, v in row['edusearch'].items() if k.endswith(('_ms', '_mb'))})}",
                       flush=True)
@@ -206,12 +222,17 @@ def main() -> None:
             row["tantivy"] = tantivy_build(corpus, qfile, work)
             print(f"[{times}x] tantivy {row['tantivy']['build_seconds']:.1f} s", flush=True)
         if not a.skip_queries:
-            row["edusearch"].update(edusearch_queries(index, qfile, work, a.code.resolve()))
+            row["edusearch"].update(edusearch_queries(index, qfile, zfile, work, a.code.resolve()))
             print(f"[{times}x] queries {json.dumps({k: round(v, 1) for k, v in row['edusearch'].items() if k.endswith(('_ms', '_mb'))})}",
                   flush=True)
-        results["rows"].append(row)
+        results["rows"] = [r for r in results["rows"] if r["times"] != times] + [row]  # a size measured again replaces it
         out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
         shutil.rmtree(corpus, ignore_errors=True)
+    if not (a.no_docs or a.skip_queries or a.skip_tantivy):  # the section compares with the peer
+        from . import scale_report
+
+        scale_report.write(results, "python -m benchmarks.scale " + " ".join(sys.argv[1:]), ROOT / "docs")
+        print("wrote docs/benchmarks.md (scaling) and docs/bench-scaling.png", flush=True)
 
 
 if __name__ == "__main__":

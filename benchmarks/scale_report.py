@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from indexer.search.phases import PHASES
+
 from .common import ROOT, machine
 
 START, END = "<!-- scaling:start -->", "<!-- scaling:end -->"
@@ -45,8 +47,8 @@ def section(res: dict, command: str) -> list[str]:
            "Build memory is the peak of the **sum** of the resident memory of the whole process tree (the build",
            "process and its two workers, which parse, analyse and write the batches), sampled every 0.2 s; PSS counts pages shared",
            "by forked processes once. Server memory is the RSS of the `edusearch serve` process after 110 API",
-           "queries and 20 result pages (in brackets: its peak, VmHWM). Query figures: each of the 110 queries",
-           "asked once.", "",
+           "queries, 36 that find nothing, 20 result pages and 5 CSV downloads of whole results (in brackets: its",
+           "peak, VmHWM). Query figures: each of the 110 queries asked once.", "",
            "    " + command, "",
            "| corpus | characters | sections | edusearch build s (CPU s) | tantivy build s (CPU s) | ratio wall (CPU) | build peak RSS MB (sum) "
            "| PSS MB | tantivy peak RSS MB | index MB | tantivy index MB | server RSS MB (peak) | in-process p50 / p95 ms "
@@ -65,9 +67,38 @@ def section(res: dict, command: str) -> list[str]:
                    f"{e['index_bytes'] / 1e6:.0f} | {t.get('index_bytes', float('nan')) / 1e6:.0f} | {q[2]} | {q[0]} | {q[1]} | "
                    f"{t.get('query_p50_ms', float('nan')):.1f} / {t.get('query_p95_ms', float('nan')):.1f} |")
     out += ["", "![build time, build memory and server memory against corpus size](bench-scaling.png)", ""]
+    out += _phases(rows)
     out += _limits(rows, chars)
     out.append(END)
     return out
+
+
+def _phases(rows: list[dict]) -> list[str]:
+    """Each search phase's mean time per query at each size (the search's own timings, phases.py), the
+    in-process p95 against tantivy's, and the queries that find nothing."""
+    rows = [r for r in rows if "phases" in r["edusearch"]]
+    if not rows:
+        return []
+    sizes = [f"{r['times']}×" for r in rows]
+    out = ["**Where a query's time goes** (mean ms per query of each phase's own time, over the 110 queries; "
+           "*render* is the page as JSON, timed after the search):", "",
+           "| phase | " + " | ".join(sizes) + f" | {sizes[-1]} / {sizes[0]} |", "|---|" + "---:|" * (len(rows) + 1)]
+    for name in PHASES:
+        means = [r["edusearch"]["phases"].get(name, {}).get("mean", 0.0) for r in rows]
+        if max(means) >= 0.005:
+            growth = f"{means[-1] / means[0]:.1f}×" if means[0] > 0 else "–"
+            out.append(f"| {name} | " + " | ".join(f"{m:.2f}" for m in means) + f" | {growth} |")
+    out.append("")
+    for r in rows:
+        e, t = r["edusearch"], r.get("tantivy", {})
+        vs = f", {e['inproc_p95_ms'] / t['query_p95_ms']:.2f}× tantivy's p95" if t.get("query_p95_ms") else ""
+        zero = e.get("zero") or []
+        slowest = max(zero, key=lambda q: q["ms"])["q"] if zero else ""
+        out.append(f"- {r['times']}×: in-process p95 {e['inproc_p95_ms']:.1f} ms{vs}; {len(zero)} queries that find "
+                   f"nothing (typos, pasted sentences) answered with their suggestions in p50 {e['zero_p50_ms']:.1f} ms, "
+                   f"slowest {e['zero_max_ms']:.1f} ms ({slowest}); over HTTP p50 {e['zero_http_p50_ms']:.1f}, "
+                   f"slowest {e['zero_http_max_ms']:.1f} ms.")
+    return [*out, ""]
 
 
 def _limits(rows: list[dict], chars: list[int]) -> list[str]:
@@ -151,7 +182,7 @@ def write(res: dict, command: str, docs: Path) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("results", type=Path, nargs="+", help="scale.json files; rows are merged by corpus size")
-    ap.add_argument("--command", default="python -m benchmarks.scale --corpus ../shared/corpus/laws --times 1,2,4")
+    ap.add_argument("--command", default="python -m benchmarks.scale --corpus ../shared/corpus/laws --times 1,4,8")
     a = ap.parse_args()
     merged: dict = {"rows": []}
     for path in a.results:

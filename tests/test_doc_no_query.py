@@ -153,7 +153,7 @@ def test_the_document_is_first_though_its_text_scores_nothing(reader):
     parsed = parse_query("白教体[2014]1号")
     ev = Evaluator(reader)
     matched, allowed = match(ev, parsed, Filters())
-    ranked, _ = ranking.rank(reader, ev, parsed.positive_terms(), np.flatnonzero(matched & allowed), 10)
+    ranked = ranking.rank(reader, ev, parsed.positive_terms(), np.flatnonzero(matched & allowed), 10).sids
     alone = [reader.catalog.reports[int(reader.catalog.section_report[s])].doc_id for s in ranked]
     assert alone[0] == REPORT and alone[-1] == OWN
     from indexer.search.engine import search
@@ -166,18 +166,21 @@ def test_own_first_lifts_the_reports_opening_and_keeps_the_rest_in_order(reader)
     from indexer.search.docnos import own_first
     from indexer.search.matching import Evaluator, matching_sections
     from indexer.search.parser import parse_query
+    from indexer.search.ranking import Ranked
 
     ev = Evaluator(reader)
     sids = matching_sections(reader, "白教体[2014]1号")
     scores = np.arange(len(sids), 0, -1, dtype=float)  # index order as the ranking, best first
-    ranked, lifted, told = own_first(reader, ev, parse_query("白教体[2014]1号"), sids, scores)
+    out, told = own_first(reader, ev, parse_query("白教体[2014]1号"), Ranked.of(sids, scores))
+    ranked, lifted = out.sids, out.scores
     own = [s for s in sids.tolist() if reader.catalog.reports[int(reader.catalog.section_report[s])].doc_id == OWN]
     assert ranked.tolist() == own + [s for s in sids.tolist() if s not in own]
     assert list(lifted) == sorted(lifted, reverse=True) and sorted(ranked.tolist()) == sorted(sids.tolist())
     assert told == ["文号为 白教体〔2014〕1号 的文件排在最前，其后是正文中引用它的章节"
                     "（年份外的括号写作 〔〕 [] ［］ 【】 （） () 的都算）。"]
     for q in ("体育", "文号:白教体[2014]1号", "白教体[2014]1号 /句 体育课"):  # no 文号 typed as text: as it was
-        same, same_scores, none = own_first(reader, ev, parse_query(q), sids, scores)
+        kept, none = own_first(reader, ev, parse_query(q), Ranked.of(sids, scores))
+        same, same_scores = kept.sids, kept.scores
         assert same.tolist() == sids.tolist() and same_scores.tolist() == scores.tolist() and none == [], q
 
 

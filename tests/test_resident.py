@@ -131,3 +131,30 @@ def test_a_column_reads_like_the_saved_array(tmp_path):
     (tmp_path / "text").write_bytes("教育公平".encode())
     text = FileBytes(tmp_path / "text")
     assert text[3:9] == "育公".encode() and text[9:100] == "平".encode() and len(text) == 12
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="reads /proc/self/smaps (Linux)")
+def test_the_first_segments_within_the_budget_stay_mapped_the_others_are_dropped(tmp_path):
+    """Three segments (one source folder added at a time); a budget holding the first one's text: a
+    string found in all three leaves the first one's text mapped, and none of the others'."""
+    from helpers import ALT, GOV, SEEDS
+
+    from indexer.store.build import reindex
+
+    root = tmp_path / "index"
+    for folder in (SEEDS, GOV, ALT):
+        reindex(root, [folder], progress=False)
+    gen = require_current(root)
+    reader = IndexReader(gen)
+    assert len(reader.segments) == 3
+    sizes = [len(seg.data) for seg in reader.segments]
+    reader.map_budget = sizes[0]
+    q = "义务教育"  # four characters: verified in every segment's text
+    assert all(len(seg.candidates(q).body) for seg in reader.segments)
+    whole = search(reader, q, per_page=50)
+    resident = index_resident_kb(gen)
+    first = str(gen / reader.manifest["segments"][0] / "text.utf8")
+    assert list(resident) == [first], resident
+    reader.map_budget = 0  # a lower budget drops what it no longer holds at the next scan
+    assert search(reader, q, per_page=50).results.sids.tolist() == whole.results.sids.tolist()
+    assert index_resident_kb(gen) == {}

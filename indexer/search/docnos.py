@@ -12,20 +12,21 @@ import numpy as np
 
 from indexer.search.matching import Evaluator
 from indexer.search.parser import DocNo, Or, ParsedQuery
+from indexer.search.ranking import Ranked
 from indexer.store.catalog import doc_no_forms, fold_doc_no
 from indexer.store.reader import IndexReader
 
 
-def own_first(reader: IndexReader, ev: Evaluator, parsed: ParsedQuery, ranked: np.ndarray,
-              scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def own_first(reader: IndexReader, ev: Evaluator, parsed: ParsedQuery, result: Ranked) -> tuple[Ranked, list[str]]:
     """(the ranking with the opening sections of the reports whose 文号 the query names first, each part
-    in its order; their scores raised above the rest's; a notice naming those 文号, if any matched)."""
+    in its order, their scores raised above the rest's; a notice naming those 文号, if any matched)."""
     own = parsed.doc_nos()
-    if not own or not len(ranked):
-        return ranked, scores, []
+    if not own or not len(result):
+        return result, []
+    ranked, scores = result.sids, result.scores
     top = ev.node(Or([c for o in own for c in o.children if isinstance(c, DocNo)]))[ranked]
     if not top.any():
-        return ranked, scores, []
+        return result, []
     order = np.concatenate([np.flatnonzero(top), np.flatnonzero(~top)])
     lifted = scores + np.where(top, float(scores.max(initial=0.0)) + 1.0, 0.0)
     reports = reader.catalog.section_report[ranked[top]]
@@ -38,4 +39,4 @@ def own_first(reader: IndexReader, ev: Evaluator, parsed: ParsedQuery, ranked: n
         told += "，其后是正文中引用它的章节"
         if any(len(doc_no_forms(x)) > 1 for x in numbers.values()):
             told += "（年份外的括号写作 〔〕 [] ［］ 【】 （） () 的都算）"
-    return ranked[order], lifted[order], [told + "。"]
+    return Ranked.of(ranked[order], lifted[order]), [told + "。"]

@@ -27,6 +27,7 @@ from indexer.search.lexer import corrected_fields
 from indexer.search.limits import MAX_PAGE, MAX_PER_PAGE, RERANK
 from indexer.search.matching import Evaluator, clashing_filters, match, matching_sections, why_nothing, words_fallback
 from indexer.search.parser import WITHIN, ParsedQuery, Term, parse_query
+from indexer.search.phases import Timings, phase
 from indexer.search.results import SearchPage, SearchResults
 from indexer.search.snippet import Needle, query_marks
 from indexer.store.reader import IndexReader
@@ -60,24 +61,26 @@ class Deadline:
 
 def search(reader: IndexReader, q: str, filters: Filters | None = None, page: int = 1, per_page: int = 10,
            sort: str = "relevance", group: str | None = None, deadline: Deadline | None = None,
-           within: str | None = None, copies: str = "one") -> SearchPage:
+           within: str | None = None, copies: str = "one", timings: Timings | None = None) -> SearchPage:
     """One page of a query's results (page is 1-based); sort: relevance | newest | oldest (by date,
     else year; unknown last); group="report": one entry per report; within: sentence | paragraph, the
     search form's 同句/同段 for the query's terms (parser.parse_query); copies="all": every copy of a
-    document held by several sources as a result of its own. The page's .results holds the whole result."""
+    document held by several sources as a result of its own. The page's .results holds the whole result.
+    timings: where the time went, phase by phase (phases.py), for a profile."""
     t0 = time.perf_counter()
     page = min(max(1, int(page)), MAX_PAGE)
     per_page = min(max(1, int(per_page)), MAX_PER_PAGE)
-    out = find(reader, q, filters, sort, need=page * per_page, deadline=deadline, within=within,
-               copies=copies).page(
-        reader, page, per_page, group if group == "report" else None)
+    results = find(reader, q, filters, sort, need=page * per_page, deadline=deadline, within=within, copies=copies,
+                   timings=timings)
+    with phase(timings, "snippets"):
+        out = results.page(reader, page, per_page, group if group == "report" else None)
     out.took_ms = round((time.perf_counter() - t0) * 1000, 2)
     return out
 
 
 def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str = "relevance",
          need: int = RERANK, deadline: Deadline | None = None, within: str | None = None,
-         copies: str = "one") -> SearchResults:
+         copies: str = "one", timings: Timings | None = None) -> SearchResults:
     """Every section the query matches, in result order, with facets, notices and suggestions: what
     exports and pages are cut from. need: how deep the caller will page, so that many of the best
     (at least RERANK) are ordered by the second ranking stage. A deadline spent once the sections
@@ -91,41 +94,47 @@ def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str 
     within = within if within in WITHIN else None
     copies = copies if copies in COPIES else "one"
     partial = False
-    parsed = parse_query(q, within)
-    notices = list(parsed.notices) + _unknown_values(reader, parsed, filters)
-    ev = Evaluator(reader, deadline.spent if deadline is not None else None)
+    with phase(timings, "parse"):
+        parsed = parse_query(q, within)
+        notices = list(parsed.notices) + _unknown_values(reader, parsed, filters)
+    ev = Evaluator(reader, deadline.spent if deadline is not None else None, timings)
     terms = parsed.positive_terms()
     form_only = parsed.root is None and filters.active()  # /search?q=&year=2019: the form's filters alone
     if not parsed.searchable() and not form_only:
         notices.append("请输入检索词。" if parsed.root is None else "只有排除词，请至少输入一个检索词或筛选条件。")
         empty = np.zeros(0, dtype=np.int64)
         no_reports = np.zeros(len(reader.catalog.reports), dtype=bool)
-        return SearchResults(query=q, sids=empty, scores=np.zeros(0), needles=[],
+        return SearchResults(query=q, ranked=ranking.Ranked.of(empty, np.zeros(0)), needles=[],
                              facets=facet_mod.counts(reader.facts, no_reports), total_documents=0,
                              notices=notices, mode="empty", within=within, copies=copies)
-    if form_only:  # as year:2019 typed alone: one hit per report that passes
-        matched, section_filter = ev.r.live & ev.r.first_sections, ev.filter_mask(filters)
-    else:
-        matched, section_filter = match(ev, parsed, filters)
-    sids = np.flatnonzero(matched & section_filter)
+    with phase(timings, "match"):
+        if form_only:  # as year:2019 typed alone: one hit per report that passes
+            matched, section_filter = ev.r.live & ev.r.first_sections, ev.filter_mask(filters)
+        else:
+            matched, section_filter = match(ev, parsed, filters)
+        sids = np.flatnonzero(matched & section_filter)
+        clash = clashing_filters(parsed, filters) if len(sids) == 0 else None  # year:2016 year:2017
+        why = clash or (why_nothing(ev, parsed, terms, section_filter) if len(sids) == 0 and terms
+                        and not ev.unchecked else None)
+        sids, others = _one_copy(reader, sids, copies)
     mode, tips = "exact", []
     needles = query_marks(parsed)
-    clash = clashing_filters(parsed, filters) if len(sids) == 0 else None  # year:2016 year:2017
-    why = clash or (why_nothing(ev, parsed, terms, section_filter) if len(sids) == 0 and terms and not ev.unchecked else None)
     if ev.unchecked:  # a proximity condition's candidates were left unchecked: not all of the answer
         notices.append(NEAR_CUT.format(left=ev.unchecked))
-        ranked = (sids, np.zeros(len(sids)))
+        ranked = ranking.Ranked.of(sids, np.zeros(len(sids)))
         partial = True
     elif deadline is not None and deadline.spent():  # matching is the answer; what follows only orders and widens it
         notices.append(why or (PARTIAL if len(sids) else NOT_WIDENED))
-        ranked = (sids, np.zeros(len(sids)))
+        ranked = ranking.Ranked.of(sids, np.zeros(len(sids)))
         partial = not why
     elif why:  # the strings occur, but were excluded or filtered out: no widening, no suggestions
         notices.append(why)
-        ranked = (sids, np.zeros(0))
+        ranked = ranking.Ranked.of(sids, np.zeros(0))
     elif len(sids) == 0 and terms:
-        words = query_words(" ".join(t.text for t in terms), reader.dict_hash)
-        sids, matched = words_fallback(reader, ev, parsed, words, section_filter)
+        with phase(timings, "words"):
+            words = query_words(" ".join(t.text for t in terms), reader.dict_hash)
+            sids, matched = words_fallback(reader, ev, parsed, words, section_filter)
+            sids, others = _one_copy(reader, sids, copies)
         if len(sids):
             mode = "words"
             shown = " / ".join(words)
@@ -136,39 +145,38 @@ def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str 
             notices.append(NO_TIME_FOR_TIPS)
             partial = True
         elif not len(sids):
-            tips = _suggestions(reader, ev, parsed, q, filters, within)
+            with phase(timings, "suggest"):
+                tips = _suggestions(reader, ev, parsed, q, filters, within)
     else:
         ranked = ranking.rank(reader, ev, terms, sids, need)
         if sort == "relevance":  # a 文号 typed as text: the report it numbers before those quoting it
-            *ranked, told = own_first(reader, ev, parsed, *ranked)
+            ranked, told = own_first(reader, ev, parsed, ranked)
             notices += told
         if not len(sids) and not terms:  # year:2030 alone: say so, not "try a shorter word"
             notices.append(_no_report_passes(reader))
-    fixed = corrected_fields(q) if not len(sids) else None
-    if fixed and fixed not in tips and len(matching_sections(reader, fixed, filters, within)):
-        tips = [fixed, *tips]  # yaer:2012 校车 → year:2012 校车, the whole query
-    ordered, scores = ranking.by_date(reader, *ranked, sort)
-    others = np.zeros(0, dtype=np.int64)
-    if copies == "one" and len(ordered):
-        ordered, scores, others = _one_copy(reader, ordered, scores)
-    reports = reader.catalog.section_report[ordered]
-    return SearchResults(query=q, sids=ordered, scores=scores, needles=needles,
-                         facets=_facets(reader, matched, filters, copies),
-                         total_documents=int(np.count_nonzero(np.bincount(reports))) if len(ordered) else 0,
-                         notices=notices, suggestions=tips, mode=mode, partial=partial, others=others,
-                         within=within, copies=copies)
-
-
-def _one_copy(reader: IndexReader, sids: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(the sections of each document's preferred matching copy, their scores, the other copies'
-    sections), each in result order."""
-    keep = facet_mod.preferred_sections(reader.facts, reader.catalog.section_report, sids)
-    return sids[keep], scores[keep], sids[~keep]
+    with phase(timings, "suggest"):
+        fixed = corrected_fields(q) if not len(sids) else None
+        if fixed and fixed not in tips and len(matching_sections(reader, fixed, filters, within)):
+            tips = [fixed, *tips]  # yaer:2012 校车 → year:2012 校车, the whole query
+    with phase(timings, "order"):
+        ranked = ranking.by_date(reader, ranked, sort)
+    with phase(timings, "facets"):
+        hit = reader.reports_of(matched)  # the reports holding a match, before the filters
+        facets = _facets(reader, hit, filters, copies)
+        shown = hit & facet_mod.report_filter(reader.facts, filters) if filters.active() else hit
+        if copies == "one":
+            shown = facet_mod.one_per_document(reader.facts, shown)
+        total_documents = int(np.count_nonzero(shown)) if len(ranked) else 0
+    return SearchResults(query=q, ranked=ranked, needles=needles, facets=facets, total_documents=total_documents,
+                         notices=notices, suggestions=tips, mode=mode, partial=partial, within=within,
+                         others=others, copies=copies)
 
 
 def warm(reader: IndexReader) -> None:
-    """Touch what the first query would otherwise pay for: a server calls this at start."""
+    """Touch what the first query would otherwise pay for: a server calls this at start (the term
+    dictionary too, which typo suggestions read however few segments there are)."""
     search(reader, "教育")
+    reader.grams  # noqa: B018 (built on first use)
 
 
 _FACET_LABELS = {"doc_type": "文件类型", "region": "地区层级"}
@@ -195,20 +203,29 @@ def _unknown_values(reader: IndexReader, parsed: ParsedQuery, filters: Filters) 
     return list(dict.fromkeys(out))
 
 
-def _facets(reader: IndexReader, matched: np.ndarray, filters: Filters, copies: str = "one") -> dict:
-    """Each facet counts matching reports under every filter but its own, so the
-    year chart still shows all years while one is selected. Filters are per
-    report, so this works on reports, not sections; with copies="one" a document
-    held by several sources counts once, by its preferred copy among those that pass."""
-    hit = np.zeros(len(reader.catalog.reports), dtype=bool)
-    hit[reader.catalog.section_report[np.flatnonzero(matched)]] = True
-    out = {}
-    for name in ("year", "doc_type", "region", "province"):
-        passing = hit & facet_mod.report_filter(reader.facts, filters, skip=name)
-        if copies == "one":
-            passing = facet_mod.one_per_document(reader.facts, passing)
-        out[name] = facet_mod.counts(reader.facts, passing)[name]
-    return out
+def _one_copy(reader: IndexReader, sids: np.ndarray, copies: str) -> tuple[np.ndarray, np.ndarray]:
+    """(the sections of each document's preferred matching copy, the other copies' matching sections),
+    both in index order: with copies="one" a document held by several sources is one result, ranked
+    among the rest, its other copies' sections listed under it."""
+    if copies != "one" or not len(sids):
+        return sids, sids[:0]
+    keep = facet_mod.preferred_sections(reader.facts, reader.catalog.section_report, sids)
+    return sids[keep], sids[~keep]
+
+
+def _facets(reader: IndexReader, hit: np.ndarray, filters: Filters, copies: str = "one") -> dict:
+    """Each facet counts matching reports (hit, a mask over reports) under every filter but its own,
+    so the year chart still shows all years while one is selected. Filters are per report, so this
+    works on reports, not sections; with no filter set, one count serves every facet. With
+    copies="one" a document held by several sources counts once, by its preferred copy among those that pass."""
+    def once(reports: np.ndarray) -> np.ndarray:
+        return facet_mod.one_per_document(reader.facts, reports) if copies == "one" else reports
+
+    if not filters.active():
+        return facet_mod.counts(reader.facts, once(hit))
+    return {name: facet_mod.counts(reader.facts, once(hit & facet_mod.report_filter(reader.facts, filters, skip=name)),
+                                   only=name)[name]
+            for name in facet_mod.FACETS}
 
 
 def _no_report_passes(reader: IndexReader) -> str:
@@ -223,14 +240,20 @@ def _suggestions(reader: IndexReader, ev: Evaluator, parsed: ParsedQuery, q: str
     def occurs(text: str) -> int:
         return ev.term(Term(text, text)).df
 
-    def matches(query: str) -> bool:
-        return len(matching_sections(reader, query, filters, within)) > 0
+    def matches(query: str) -> bool:  # as matching_sections, on the strings this search has looked up already
+        tried = parse_query(query, within)
+        if not tried.searchable():
+            return False
+        matched, section_filter = match(ev, tried, filters)
+        return bool((matched & section_filter).any())
 
     out: list[str] = []
     for t in parsed.positive_terms():
         if ev.term(t).df or t.raw not in q:
             continue
-        for fix in suggest.typo_fixes(reader.segments, t.text, occurs):
+        if not suggest.may_have_fixes(t.text):
+            continue
+        for fix in suggest.typo_fixes(reader.grams, t.text, occurs, lambda at, chars, t=t: ev.variants(t.text, at, chars)):
             candidate = q.replace(t.raw, fix, 1)
             if candidate not in out and matches(candidate):
                 out.append(candidate)
@@ -238,7 +261,7 @@ def _suggestions(reader: IndexReader, ev: Evaluator, parsed: ParsedQuery, q: str
                 return out
     if not out:
         text = " ".join(t.text for t in parsed.positive_terms())
-        words = suggest.keywords(text, reader.dict_hash, occurs, matches)
+        words = suggest.keywords(text, reader.dict_hash, lambda w: int(ev.occurs(w)), matches)
         if words and words != q.strip():
             out.append(words)
     return out

@@ -285,25 +285,29 @@ def is_division(value: str | None) -> bool:
     return bool(value) and fold_text(value) not in LEVELS and bool(divisions_named(value))
 
 
-def counts(facts: Facts, reports: np.ndarray) -> dict[str, list[dict]]:
-    """Matching reports per facet value; reports is a bool mask over reports."""
+FACETS = ("year", "doc_type", "region", "province")
+
+
+def counts(facts: Facts, reports: np.ndarray, only: str | None = None) -> dict[str, list[dict]]:
+    """Matching reports per facet value; reports is a bool mask over reports. only: that facet alone."""
     idx = np.flatnonzero(reports)
-    years = np.bincount(facts.year[idx]) if len(idx) else np.zeros(1, dtype=np.int64)
-    year_rows = [{"value": int(y), "count": int(c)} for y, c in enumerate(years) if c and y != UNKNOWN_YEAR]
-    year_rows.sort(key=lambda r: r["value"])
-    if len(years) and years[UNKNOWN_YEAR]:
-        year_rows.append({"value": None, "count": int(years[UNKNOWN_YEAR])})
-    return {
-        "year": year_rows,
-        "doc_type": _named(facts.doc_type[idx], facts.doc_types),
-        "region": _named(facts.region[idx], facts.regions),
-        "province": _named(facts.province[idx], facts.provinces),
-    }
+    out: dict[str, list[dict]] = {}
+    if only in (None, "year"):
+        years = np.bincount(facts.year[idx]) if len(idx) else np.zeros(1, dtype=np.int64)
+        seen = np.flatnonzero(years)  # ascending; UNKNOWN_YEAR (0) first, and listed last
+        out["year"] = [{"value": int(y), "count": int(years[y])} for y in seen.tolist() if y != UNKNOWN_YEAR]
+        if years[UNKNOWN_YEAR]:
+            out["year"].append({"value": None, "count": int(years[UNKNOWN_YEAR])})
+    for name, codes, vocab in (("doc_type", facts.doc_type, facts.doc_types), ("region", facts.region, facts.regions),
+                               ("province", facts.province, facts.provinces)):
+        if only in (None, name):
+            out[name] = _named(codes[idx], vocab)
+    return out
 
 
 def _named(codes: np.ndarray, vocab: list[str]) -> list[dict]:
     c = np.bincount(codes, minlength=len(vocab)) if len(codes) else np.zeros(len(vocab), dtype=np.int64)
-    rows = [{"value": vocab[i] or None, "count": int(n)} for i, n in enumerate(c) if n]
+    rows = [{"value": vocab[i] or None, "count": int(c[i])} for i in np.flatnonzero(c).tolist()]
     rows.sort(key=lambda r: (-r["count"], r["value"] is None, r["value"] or ""))
     return rows
 

@@ -16,6 +16,7 @@ import numpy as np
 from indexer.search.engine import Deadline, find
 from indexer.search.facets import Filters
 from indexer.search.limits import FEED_ENTRIES
+from indexer.search.ranking import Ranked
 from indexer.search.results import Hit
 from indexer.store.reader import EPOCH, IndexReader
 
@@ -57,7 +58,7 @@ def feed(reader: IndexReader, q: str, filters: Filters | None = None, order: str
     if order == "indexed" and len(sids):
         indexed = reader.indexed_at[reader.catalog.section_report[sids]]
         sids = sids[np.argsort(-indexed, kind="stable")]  # the date order breaks ties
-    top = dataclasses.replace(res, sids=sids[:limit], scores=np.zeros(min(limit, len(sids))))
+    top = dataclasses.replace(res, ranked=Ranked.of(sids[:limit], np.zeros(min(limit, len(sids)))))
     entries = []
     for sid, hit in zip(top.sids, top.hits(reader, 0, limit), strict=True):
         report = int(reader.catalog.section_report[sid])

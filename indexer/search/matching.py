@@ -32,7 +32,9 @@ from indexer.search.parser import (
     Year,
     parse_query,
 )
+from indexer.search.phases import Timings, phase
 from indexer.store.catalog import fold_doc_no
+from indexer.store.exact import gram_keys
 from indexer.store.reader import IndexReader
 from indexer.store.schema import WORD_FIELDS
 from indexer.text.wholeword import term_pattern
@@ -72,12 +74,15 @@ class TermHits:
 class Evaluator:
     """Masks over sids for the nodes of a query tree; each term is verified once per search. stop: a
     request's deadline, which only proximity conditions look at (their candidates are checked one by
-    one); `unchecked` counts the candidates it left out."""
+    one); `unchecked` counts the candidates it left out. timings: where a profiled search's time goes
+    (candidates, verification), else None."""
 
-    def __init__(self, reader: IndexReader, stop: Callable[[], bool] | None = None):
+    def __init__(self, reader: IndexReader, stop: Callable[[], bool] | None = None, timings: Timings | None = None):
         self.r = reader
         self.stop = stop
         self.hits: dict[tuple[str, bool], TermHits] = {}
+        self.reads: dict[int, dict] = {}  # per segment, the gram lookups of this search (ExactSegment.candidates)
+        self.timings = timings
         self.nears: dict[tuple, np.ndarray] = {}
         self.unchecked = 0
 
@@ -141,23 +146,95 @@ class Evaluator:
             return self.hits[key]
         pattern = term_pattern(t.text, t.prefix)
         heads, bodies, tfs = [], [], []
-        for seg in self.r.segments:
-            c = seg.candidates(t.text)
-            head = seg.verify(c.head, t.text, pattern, heading=True)
-            body = seg.verify(c.body, t.text, pattern, heading=False)
-            tf = c.body_tf[np.searchsorted(c.body, body)] if len(body) else c.body_tf[:0]
-            heads.append(head.astype(np.int64) + seg.base)
-            bodies.append(body.astype(np.int64) + seg.base)
-            tfs.append(tf)
+        with phase(self.timings, "candidates"):
+            where = self.r.segments_holding(gram_keys(t.text))  # the others lack one of its grams
+            found = [self.r.segments[i].candidates(t.text, prove=pattern is None, memo=self.reads.setdefault(i, {}))
+                     for i in where]
+        with phase(self.timings, "verify"):
+            scans = pattern is not None or len(t.text) > 2  # shorter strings are their own grams
+            for i, c in zip(where, found, strict=True):
+                seg = self.r.segments[i]
+                head = seg.verify(c.head, t.text, pattern, heading=True)
+                body = seg.verify(c.body, t.text, pattern, heading=False, sure=c.body_sure)
+                if body is c.body:  # nothing was dropped (a string of one or two characters)
+                    tf = c.body_tf
+                else:
+                    tf = c.body_tf[np.searchsorted(c.body, body)] if len(body) else c.body_tf[:0]
+                heads.append(head.astype(np.int64) + seg.base)
+                bodies.append(body.astype(np.int64) + seg.base)
+                tfs.append(tf)
+                if scans and len(c.head) + len(c.body):
+                    self.r.trim(i)  # segment by segment: a common string's scan maps much of the text
         head, body = _cat(heads), _cat(bodies)
         mask = np.zeros(self.r.n, dtype=bool)
         mask[head] = True
         mask[body] = True
         mask &= self.r.live  # a removed file's text stays in its exact segment until compaction
-        self.r.trim()
         th = TermHits(head, body, _cat(tfs, np.uint16), mask)
         self.hits[key] = th
         return th
+
+    def occurs(self, text: str) -> bool:
+        """Does some live section hold the string (plain, as Term(text, text))? The segments are asked
+        in order until one has it, where term() reads them all: a pasted sentence's common words
+        (工作, 通知) are known to occur after one segment, and are read whole only if a suggestion
+        goes on to use them."""
+        if (text, False) in self.hits:
+            return self.hits[text, False].df > 0
+        if term_pattern(text, False) is not None:
+            return self.term(Term(text, text)).df > 0
+        for i in self.r.segments_holding(gram_keys(text)):
+            seg = self.r.segments[i]
+            c = seg.candidates(text, prove=True, memo=self.reads.setdefault(i, {}))
+            for locals_, heading, sure in ((c.body, False, c.body_sure), (c.head, True, None)):
+                found = seg.verify(locals_, text, None, heading=heading, sure=sure)
+                if len(text) > 2 and len(locals_):
+                    self.r.trim(i)
+                if self.r.live[found.astype(np.int64) + seg.base].any():
+                    return True
+        return False
+
+    def variants(self, term: str, at: int, chars: list[str]) -> None:
+        """Look up, in one scan, every string made of term with its character at `at` replaced by one
+        of chars (a typo's fixes at one place), as term() would: afterwards term() answers each from
+        what was found. The sections that can hold any of them hold the rest of term's grams; their
+        text is scanned once for the rest and the character beside it read (ExactSegment.filled).
+        Their body counts are the true ones (term's are upper bounds), which nothing ranks by: a
+        query whose typo is looked up found nothing."""
+        before, after = term[:at], term[at + 1:]
+        chars = [c for c in dict.fromkeys(chars) if (before + c + after, False) not in self.hits]
+        if not chars or term_pattern(before + chars[0] + after, False) is not None:
+            return
+        keys = sorted({k for part in (before, after) if part for k in gram_keys(part)})
+        found: dict[str, tuple[list, list, list]] = {c: ([], [], []) for c in chars}
+        with phase(self.timings, "candidates"):
+            where = self.r.segments_holding(keys)
+            held = [self.r.segments[i].holding(keys, self.reads.setdefault(i, {})) for i in where]
+        with phase(self.timings, "verify"):
+            for i, (head, body) in zip(where, held, strict=True):
+                seg = self.r.segments[i]
+                heads = seg.filled(head, True, before, after, chars)
+                bodies = seg.filled(body, False, before, after, chars)
+                for c in chars:
+                    if len(heads[c][0]):
+                        found[c][0].append(heads[c][0].astype(np.int64) + seg.base)
+                    if len(bodies[c][0]):
+                        found[c][1].append(bodies[c][0].astype(np.int64) + seg.base)
+                        found[c][2].append(np.minimum(bodies[c][1], np.iinfo(np.uint16).max).astype(np.uint16))
+                if len(head) + len(body):
+                    self.r.trim(i)
+        nowhere = np.zeros(self.r.n, dtype=bool)  # shared by the variants that occur nowhere (most of them)
+        nowhere.flags.writeable = False
+        for c, (heads, bodies, tfs) in found.items():
+            head, body = _cat(heads), _cat(bodies)
+            if not len(head) + len(body):
+                self.hits[before + c + after, False] = TermHits(head, body, _cat(tfs, np.uint16), nowhere)
+                continue
+            mask = np.zeros(self.r.n, dtype=bool)
+            mask[head] = True
+            mask[body] = True
+            mask &= self.r.live
+            self.hits[before + c + after, False] = TermHits(head, body, _cat(tfs, np.uint16), mask)
 
     def title_reports(self, t: Term) -> np.ndarray:
         pattern = term_pattern(t.text, t.prefix)
@@ -170,6 +247,10 @@ class Evaluator:
         return report_mask[self.r.catalog.section_report]
 
     def filter_mask(self, f: Filters, skip: str | None = None) -> np.ndarray:
+        """The sections the filters let through; with none set, the live ones (all a match can be:
+        the same answer without a pass over every section). Read it, never write to it."""
+        if skip is None and not f.active():
+            return self.r.live
         return self.sections_of(facet_mod.report_filter(self.r.facts, f, skip))
 
 

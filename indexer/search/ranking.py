@@ -29,6 +29,7 @@ import numpy as np
 from indexer.search.limits import RERANK, RERANK_MAX
 from indexer.search.matching import Evaluator
 from indexer.search.parser import Term
+from indexer.search.phases import phase
 from indexer.store.reader import IndexReader
 from indexer.text.normalize import fold_text
 from indexer.text.wholeword import term_pattern
@@ -59,42 +60,128 @@ _BREAK = re.compile(r"\s*\n\s*")  # a line break in a section's stored text ends
 PARAGRAPH_KEY = 16  # characters of a paragraph's opening looked up in the folded body
 
 
-def rank(reader: IndexReader, ev: Evaluator, terms: list[Term], sids: np.ndarray,
-         need: int) -> tuple[np.ndarray, np.ndarray]:
-    """(sids best first, their scores): index-array BM25 for all, then the text of the best read for
-    heading, lead-sentence, cited-title and closeness evidence, RERANK at a time: the second stage
-    orders each block of RERANK first-stage places within itself, as many blocks as cover `need`
+class Ranked:
+    """Sections in result order with their scores. The first ones (the ranking's second stage, what a
+    first page shows) are ordered now; the others, by their first-stage score, only when something
+    asks for them (an export, a deep page): sorting a common term's hundreds of thousands of
+    matches would cost more than the rest of its search."""
+
+    def __init__(self, head: np.ndarray, head_scores: np.ndarray, rest: np.ndarray | None = None,
+                 rest_scores: np.ndarray | None = None, rest_key: tuple | None = None):
+        """rest, in any order, is ordered by (rest_key, then reader.order_key) when first needed: rest_key
+        is the negated rounded score, order_key passed as the last element of a lexsort."""
+        self._head, self._head_scores = head, head_scores
+        self._rest = rest if rest is not None else head[:0]
+        self._rest_scores = rest_scores if rest_scores is not None else head_scores[:0]
+        self._rest_key = rest_key  # (order_key of rest, -rounded scores of rest) while still unordered
+        if len(self._rest) > 1 and rest_key is not None and np.any(self._rest[1:] < self._rest[:-1]):
+            by_sid = np.argsort(self._rest, kind="stable")  # kept by sid, so that in_range finds a report's
+            self._rest, self._rest_scores = self._rest[by_sid], self._rest_scores[by_sid]
+            self._rest_key = tuple(k[by_sid] for k in rest_key)
+        self._sids: np.ndarray | None = None if len(self._rest) else head
+        self._scores: np.ndarray | None = None if len(self._rest) else head_scores
+        self._by_sid: np.ndarray | None = None  # positions of the complete order, by sid (in_range)
+
+    @classmethod
+    def of(cls, sids: np.ndarray, scores: np.ndarray) -> Ranked:
+        """An order already complete."""
+        return cls(sids, scores)
+
+    def __len__(self) -> int:
+        return len(self._head) + len(self._rest)
+
+    @property
+    def sids(self) -> np.ndarray:
+        """Every section, in result order."""
+        self._complete()
+        return self._sids
+
+    @property
+    def scores(self) -> np.ndarray:
+        self._complete()
+        return self._scores
+
+    def part(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        """(sids, scores) start..stop of the result order; the rest is ordered only if they reach into it."""
+        if self._sids is None and stop <= len(self._head):
+            return self._head[start:stop], self._head_scores[start:stop]
+        return self.sids[start:stop], self.scores[start:stop]
+
+    def in_range(self, lo: int, hi: int) -> np.ndarray:
+        """The sids lo <= sid < hi (one report's sections) in result order, without ordering the whole
+        tail: a hit's other copies are listed beside its document's first hit."""
+        if self._sids is None:
+            head = self._head[(self._head >= lo) & (self._head < hi)]
+            i, j = np.searchsorted(self._rest, [lo, hi])
+            order = np.lexsort(tuple(k[i:j] for k in self._rest_key))
+            return np.concatenate([head, self._rest[i:j][order]])
+        if self._by_sid is None:
+            self._by_sid = np.argsort(self._sids, kind="stable")
+        i, j = np.searchsorted(self._sids[self._by_sid], [lo, hi])
+        return self._sids[np.sort(self._by_sid[i:j])]
+
+    def _complete(self) -> None:
+        if self._sids is None:
+            order = np.lexsort(self._rest_key)
+            self._sids = np.concatenate([self._head, self._rest[order]])
+            self._scores = np.concatenate([self._head_scores, self._rest_scores[order]])
+            self._rest_key = None
+
+
+def rank(reader: IndexReader, ev: Evaluator, terms: list[Term], sids: np.ndarray, need: int) -> Ranked:
+    """The sections best first, with their scores: index-array BM25 for all, then the text of the best
+    read for heading, lead-sentence, cited-title and closeness evidence, RERANK at a time: the second
+    stage orders each block of RERANK first-stage places within itself, as many blocks as cover `need`
     (up to RERANK_MAX). So a hit's place never depends on how deep the caller pages: page 11 and
-    page 12 are cut from one order, and an export that asks for RERANK_MAX lists them the same."""
+    page 12 are cut from one order, and an export that asks for RERANK_MAX lists them the same.
+    Only the blocks are sorted now; the first-stage rest when something reads it (Ranked)."""
     if not len(sids):
-        return sids, np.zeros(0)
-    s1 = _exact_scores(reader, ev, terms, sids)
-    order = _best_first(reader, sids, s1)
+        return Ranked.of(sids, np.zeros(0))
     depth = min(-(-max(need, 1) // RERANK) * RERANK, RERANK_MAX)
-    top = sids[order[:depth]]
-    s2 = np.array(_text_scores(reader, ev, terms, top))
-    top_order = np.concatenate([start + _best_first(reader, top[start:start + RERANK], s2[start:start + RERANK])
-                                for start in range(0, len(top), RERANK)]) if len(top) else np.zeros(0, np.int64)
-    ranked = np.concatenate([top[top_order], sids[order[depth:]]])
-    return ranked, np.concatenate([s2[top_order], s1[order[depth:]]])
+    with phase(ev.timings, "rank1"):
+        s1 = _exact_scores(reader, ev, terms, sids)
+        best, rest = _best_k(reader, sids, s1, depth)
+    top = sids[best]
+    with phase(ev.timings, "rank2"):
+        s2 = np.array(_text_scores(reader, ev, terms, top))
+        top_order = np.concatenate([start + _best_first(reader, top[start:start + RERANK], s2[start:start + RERANK])
+                                    for start in range(0, len(top), RERANK)])
+    return Ranked(top[top_order], s2[top_order], sids[rest], s1[rest],
+                  (reader.order_key[sids[rest]], -np.round(s1[rest], 9)))
 
 
-def by_date(reader: IndexReader, ranked: np.ndarray, scores: np.ndarray, sort: str) -> tuple[np.ndarray, np.ndarray]:
+def by_date(reader: IndexReader, ranked: Ranked, sort: str) -> Ranked:
     """sort="newest" or "oldest": by report date, falling back to its year (a year alone counts from its
     first day; unknown last), then report, then the sections in their order in the report: a listing
     that reads like the reports and pages the same at any depth. Any other sort keeps the ranking."""
     if sort not in ("newest", "oldest") or not len(ranked):
-        return ranked, scores
-    dates = reader.facts.date_lo[reader.catalog.section_report[ranked]].astype(np.int64)
+        return ranked
+    sids, scores = ranked.sids, ranked.scores
+    dates = reader.facts.date_lo[reader.catalog.section_report[sids]].astype(np.int64)
     key = -dates if sort == "newest" else np.where(dates == 0, 1 << 40, dates)  # UNKNOWN_DATE is 0
-    order = np.lexsort((reader.order_key[ranked], key))  # then report and section order
-    return ranked[order], scores[order]
+    order = np.lexsort((reader.order_key[sids], key))  # then report and section order
+    return Ranked.of(sids[order], scores[order])
 
 
 def _best_first(reader: IndexReader, sids: np.ndarray, scores: np.ndarray) -> np.ndarray:
     """Indices ordering sids by score, ties by report and section order (never by the sid,
     which depends on the order files were indexed in)."""
     return np.lexsort((reader.order_key[sids], -np.round(scores, 9)))
+
+
+def _best_k(reader: IndexReader, sids: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(indices of the k best in _best_first's order, indices of the others in any order): what sorting
+    them all and cutting after k would give, found by a partition and a sort of the best alone."""
+    if len(sids) <= 2 * k:
+        order = _best_first(reader, sids, scores)
+        return order[:k], order[k:]
+    key = -np.round(scores, 9)
+    kth = np.partition(key, k - 1)[k - 1]  # the k-th best score: the best k are at or above it
+    near = np.flatnonzero(key <= kth)  # ties with it included, so the tie-break decides as in a full sort
+    chosen = near[np.lexsort((reader.order_key[sids[near]], key[near]))][:k]
+    rest = np.ones(len(sids), dtype=bool)
+    rest[chosen] = False
+    return chosen, np.flatnonzero(rest)
 
 
 def _exact_scores(reader: IndexReader, ev: Evaluator, terms: list[Term], sids: np.ndarray) -> np.ndarray:
@@ -105,13 +192,25 @@ def _exact_scores(reader: IndexReader, ev: Evaluator, terms: list[Term], sids: n
     for t in terms:
         th = ev.term(t)
         weight = idf(reader.n_live, th.df)
-        tf = np.zeros(len(sids))
-        pos = np.searchsorted(sids, th.body)
-        ok = (pos < len(sids)) & (sids[np.minimum(pos, len(sids) - 1)] == th.body)
-        tf[pos[ok]] = th.body_tf[ok]
-        in_head = np.isin(sids, th.head)
+        tf = _at(reader.n, sids, th.body, th.body_tf).astype(np.float64)
+        in_head = _at(reader.n, sids, th.head, np.ones(len(th.head), dtype=bool))
         score += weight * (tf * (K1 + 1) / (tf + norm) + HEADING * in_head)
     return score
+
+
+def _at(n: int, sids: np.ndarray, found: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """values (one per sid of found, sorted) at each of sids (sorted), 0 where found lacks it: by
+    searching sids for a few, through an array over all n sids for many (600,000 matches of 法 at 8×
+    laws: a search of each costs more than a pass over them all)."""
+    if len(found) * 64 > n:
+        every = np.zeros(n, dtype=values.dtype)
+        every[found] = values
+        return every[sids]
+    out = np.zeros(len(sids), dtype=values.dtype)
+    pos = np.searchsorted(sids, found)
+    ok = (pos < len(sids)) & (sids[np.minimum(pos, len(sids) - 1)] == found)
+    out[pos[ok]] = values[ok]
+    return out
 
 
 def _text_scores(reader: IndexReader, ev: Evaluator, terms: list[Term], sids: np.ndarray) -> list[float]:

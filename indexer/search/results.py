@@ -16,6 +16,7 @@ import numpy as np
 from indexer.ingest.model import ReportMeta
 from indexer.search.limits import EXPORT_BATCH, GROUP_MAX, MAX_PAGE, MAX_PER_PAGE
 from indexer.search.namesakes import distinctions
+from indexer.search.ranking import Ranked
 from indexer.search.snippet import Needle, in_text, proximities, snippet
 from indexer.store.reader import IndexReader
 
@@ -94,8 +95,7 @@ class SearchResults:
     """Every matching section of one query, in result order."""
 
     query: str
-    sids: np.ndarray  # every matching sid, in result order
-    scores: np.ndarray  # their scores, in the same order
+    ranked: Ranked  # every matching sid in result order, with its score (the order's tail sorted when first read)
     needles: list[Needle]  # what snippets mark (snippet.query_marks)
     facets: dict  # per facet, matching reports under every filter but its own
     total_documents: int  # reports holding a match
@@ -114,8 +114,18 @@ class SearchResults:
         return [c.describe() for c in proximities(self.needles)]
 
     @property
+    def sids(self) -> np.ndarray:
+        """Every matching sid, in result order."""
+        return self.ranked.sids
+
+    @property
+    def scores(self) -> np.ndarray:
+        """Their scores, in the same order."""
+        return self.ranked.scores
+
+    @property
     def total(self) -> int:
-        return len(self.sids)
+        return len(self.ranked)
 
     @property
     def notice(self) -> str | None:
@@ -136,8 +146,9 @@ class SearchResults:
         """Hits start..stop of the result order, snippets cut now (snippet_html is "" without snippets:
         cutting them is most of the work of reading hits, which a caller may only count or list), each
         with its document's other copies."""
-        sids = [int(s) for s in self.sids[start:stop]]
-        hits = _hits(reader, sids, self.needles, [float(x) for x in self.scores[start:stop]], snippets, self.copies)
+        part, scores = self.ranked.part(start, stop)
+        sids = [int(s) for s in part]
+        hits = _hits(reader, sids, self.needles, [float(x) for x in scores], snippets, self.copies)
         if self.copies == "one" and len(self.others):
             for h, sid in zip(hits, sids, strict=True):
                 h.sources = self._sources(reader, sid)
@@ -152,7 +163,7 @@ class SearchResults:
         if len(members) < 2:
             return []
         by_report = self._by_report(reader)
-        shown = by_report.shown(report)
+        shown = by_report.shown(reader, report)
         ids = by_report.section_ids(reader, shown)
         at = next(k for k, x in enumerate(shown) if int(x) == sid)
         mine, lead, paired = ids[at], at == 0, set(ids)
@@ -160,7 +171,7 @@ class SearchResults:
         for m in members:
             if m == report:
                 continue
-            theirs = by_report.other(m)
+            theirs = by_report.other(reader, m)
             kept = [int(x) for x, sec in zip(theirs, by_report.section_ids(reader, theirs), strict=True)
                     if sec == mine or (lead and sec not in paired)]
             out.append(_source(reader, m, _source_sections(reader, m, kept)))
@@ -168,13 +179,13 @@ class SearchResults:
 
     def _by_report(self, reader: IndexReader) -> _ByReport:
         if self._index is None:
-            self._index = _ByReport.of(reader, self.sids, self.others)
+            self._index = _ByReport(ranked=self.ranked, others=self.others)
         return self._index
 
     def iter_hits(self, reader: IndexReader, batch: int = EXPORT_BATCH) -> Iterator[tuple[np.ndarray, list[Hit]]]:
         """Every hit in result order, as (sids, hits) batches with snippets cut batch by batch:
         for exports, so a hundred thousand hits never sit in memory together."""
-        for start in range(0, len(self.sids), batch):
+        for start in range(0, self.total, batch):
             yield self.sids[start:start + batch], self.hits(reader, start, start + batch)
 
     def _groups(self, reader: IndexReader, start: int, stop: int) -> list[ReportGroup]:
@@ -192,7 +203,7 @@ class SearchResults:
             hits = _hits(reader, [int(s) for s in self.sids[keep]], self.needles, [float(x) for x in self.scores[keep]],
                          copies=self.copies)
             sources = [] if self.copies != "one" else [
-                _source(reader, m, _source_sections(reader, m, [int(x) for x in by_report.other(m)[:GROUP_MAX]]))
+                _source(reader, m, _source_sections(reader, m, [int(x) for x in by_report.other(reader, m)[:GROUP_MAX]]))
                 for m in reader.copies_of(int(r)) if m != r]
             out.append(ReportGroup(doc_id=row.doc_id, title=row.title, year=row.year, doc_type=row.doc_type,
                                    **report_fields(row), url=doc_url(row.doc_id), total=len(where), hits=hits,
@@ -254,25 +265,22 @@ class SearchPage:
 
 @dataclass
 class _ByReport:
-    """A result's shown and other copies' sids by report, in result order, and the section ids read
-    for them: built once, so that listing sources costs no pass over the whole result per hit (an
-    export of every hit lists them for each)."""
+    """A result's shown and other copies' sids of one report, and the section ids read for them (kept,
+    so that listing sources costs no pass over the whole result per hit: an export of every hit lists
+    them for each). A report's sections are one run of sids, found by a search, not a pass."""
 
-    shown_reports: np.ndarray  # sorted report numbers
-    shown_sids: list[np.ndarray]
-    other_reports: np.ndarray
-    other_sids: list[np.ndarray]
+    ranked: Ranked  # the shown sections, in result order
+    others: np.ndarray  # the other copies' matching sections, by sid
     ids: dict[int, str] = field(default_factory=dict)  # sid → section_id
 
-    @classmethod
-    def of(cls, reader: IndexReader, sids: np.ndarray, others: np.ndarray) -> _ByReport:
-        return cls(*_split(reader, sids), *_split(reader, others))
+    def shown(self, reader: IndexReader, report: int) -> np.ndarray:
+        """The report's matching sections in result order."""
+        return self.ranked.in_range(*_sid_range(reader, report))
 
-    def shown(self, report: int) -> np.ndarray:
-        return _lookup(self.shown_reports, self.shown_sids, report)
-
-    def other(self, report: int) -> np.ndarray:
-        return _lookup(self.other_reports, self.other_sids, report)
+    def other(self, reader: IndexReader, report: int) -> np.ndarray:
+        """An other copy's matching sections, in their order in it."""
+        i, j = np.searchsorted(self.others, _sid_range(reader, report))
+        return self.others[i:j]
 
     def section_ids(self, reader: IndexReader, sids: np.ndarray) -> list[str]:
         missing = [int(x) for x in sids if int(x) not in self.ids]
@@ -281,17 +289,9 @@ class _ByReport:
         return [self.ids[int(x)] for x in sids]
 
 
-def _split(reader: IndexReader, sids: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
-    """(the reports of sids, sorted; each one's sids in their order)."""
-    reports = reader.catalog.section_report[sids]
-    order = np.argsort(reports, kind="stable")
-    uniq, first = np.unique(reports[order], return_index=True)
-    return uniq, np.split(sids[order], first[1:]) if len(uniq) else []
-
-
-def _lookup(reports: np.ndarray, parts: list[np.ndarray], report: int) -> np.ndarray:
-    i = int(np.searchsorted(reports, report))
-    return parts[i] if i < len(reports) and reports[i] == report else np.zeros(0, dtype=np.int64)
+def _sid_range(reader: IndexReader, report: int) -> tuple[int, int]:
+    row = reader.catalog.reports[report]
+    return row.first_sid, row.first_sid + row.n_sections
 
 
 def _source(reader: IndexReader, report: int, sections: list[SourceSection]) -> Source:

@@ -9,6 +9,7 @@ import numpy as np
 
 from indexer.search.matching import matching_sections
 from indexer.search.parser import parse_query
+from indexer.search.ranking import Ranked
 from indexer.search.results import Hit, SearchResults, doc_url
 from indexer.search.snippet import query_marks
 from indexer.store.reader import IndexReader
@@ -103,7 +104,7 @@ def series_passages(reader: IndexReader, doc_id: str, q: str) -> SeriesPassages 
     of_report = reader.catalog.section_report[sids] if len(sids) else np.zeros(0, dtype=np.int32)
     for i in rows:
         mine = np.sort(sids[of_report == i])[:MAX_PASSAGES]
-        found = SearchResults(query=q, sids=mine, scores=np.zeros(len(mine)), needles=needles, facets={},
+        found = SearchResults(query=q, ranked=Ranked.of(mine, np.zeros(len(mine))), needles=needles, facets={},
                               total_documents=1)
         hits = found.hits(reader, 0, len(mine))
         out.versions.append(VersionPassages(version=_ref(reader, i), hits=hits))

@@ -24,7 +24,6 @@ again once they pass a budget (IndexReader.trim).
 
 from __future__ import annotations
 
-import itertools
 import json
 import mmap
 import os
@@ -40,6 +39,7 @@ _SID_BITS = 21  # up to 2,097,152 sections per segment
 MAX_SEGMENT_SECTIONS = 1 << _SID_BITS
 _ARRAYS = ("starts", "mids", "head_keys", "head_ptr", "head_post", "body_keys", "body_ptr", "body_post", "body_tf")
 _BYTE_ARRAYS = ("bstarts", "bmids")  # the same boundaries as byte offsets into text.utf8
+_IN_MEMORY = ("head_keys", "head_ptr")  # a few kB a segment, looked up by every query
 
 
 def exact_heading(title: str, heading: str) -> str:
@@ -61,6 +61,10 @@ class Candidates:
     head: np.ndarray  # sorted local numbers whose heading has every gram
     body: np.ndarray  # sorted local numbers whose body has every gram
     body_tf: np.ndarray  # per body candidate: the smallest gram count, >= true count
+    body_sure: np.ndarray | None = None  # per body candidate: its counts prove the term is there (prove=True)
+
+
+PROVE_FROM = 32  # body candidates in a segment from which proving some by their counts pays for the lookups
 
 
 class FileBytes:
@@ -116,7 +120,11 @@ class Column:
         read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
         shape, _fortran, self.dtype = read_header(fh)
         self._offset, self._n = fh.tell(), int(shape[0])
-        self._sample = np.asarray(self)[:: self.SAMPLE].copy() if sorted_ else None
+        self._fd, self._size = fh.fileno(), self.dtype.itemsize
+        # every SAMPLE-th value through a map of the file: reading the whole column to keep 1/512 of it
+        # left the process's heap holding a freed copy of each
+        self._sample = np.load(path, mmap_mode="r")[:: self.SAMPLE].copy() if sorted_ and self._n else (
+            np.empty(0, dtype=self.dtype) if sorted_ else None)
 
     def __len__(self) -> int:
         return self._n
@@ -138,15 +146,25 @@ class Column:
         out = self[:]
         return out if dtype is None else out.astype(dtype)
 
+    def run(self, a: int, b: int) -> np.ndarray:
+        """col[a:b] for 0 <= a <= b <= len: the one read a query's lookups make, without slice checks
+        (a search reads tens of runs per segment)."""
+        n = (b - a) * self._size
+        raw = os.pread(self._fd, n, self._offset + a * self._size)
+        if len(raw) < n:  # a regular file returns everything at once; this is for the odd short read
+            raw = self._file.read(self._offset + a * self._size, n)
+        return np.frombuffer(raw, dtype=self.dtype)
+
     def find(self, value: int) -> int:
         """Where value is in this sorted column, or -1."""
         value = self.dtype.type(value)  # a Python int makes numpy convert the whole array for the search
-        j = int(np.searchsorted(self._sample, value, side="right")) - 1
+        j = int(self._sample.searchsorted(value, side="right")) - 1
         if j < 0:
             return -1
-        block = self[j * self.SAMPLE: (j + 1) * self.SAMPLE]
-        k = int(np.searchsorted(block, value))
-        return j * self.SAMPLE + k if k < len(block) and int(block[k]) == value else -1
+        a = j * self.SAMPLE
+        block = self.run(a, min(a + self.SAMPLE, self._n))
+        k = int(block.searchsorted(value))
+        return a + k if k < len(block) and block[k] == value else -1
 
 
 @dataclass
@@ -205,7 +223,12 @@ class ExactSegment:
     def load(cls, folder: Path) -> ExactSegment:
         meta = json.loads((folder / "segment.json").read_text())
         arrays = {n: Column(folder / f"{n}.npy", sorted_=n.endswith("_keys")) for n in _ARRAYS}
-        arrays.update({n: np.load(folder / f"{n}.npy", allow_pickle=False) for n in _BYTE_ARRAYS})
+        # in memory: the byte offsets every verification reads (four bytes each while the text is under
+        # 4 GB), and the headings' small gram table
+        arrays.update({n: np.load(folder / f"{n}.npy", allow_pickle=False) for n in _IN_MEMORY})
+        for n in _BYTE_ARRAYS:
+            offsets = np.load(folder / f"{n}.npy", allow_pickle=False)
+            arrays[n] = offsets.astype(np.uint32) if len(offsets) and offsets.max() < 1 << 32 else offsets
         return cls(meta["base"], FileBytes(folder / "text.utf8"), **arrays)
 
     # -- querying --------------------------------------------------------------
@@ -225,38 +248,159 @@ class ExactSegment:
     def body_length(self) -> np.ndarray:
         return np.asarray(self.starts[1:]) - np.asarray(self.mids) - 2
 
-    def candidates(self, term: str) -> Candidates:
+    def candidates(self, term: str, prove: bool = False, memo: dict | None = None) -> Candidates:
+        """prove: also say which body candidates certainly hold the term (a plain string of three or
+        more characters; see _proven), so that verification need not read their text. memo: what
+        this segment's lookups read, kept by the caller for the strings it looks up next (a typo's
+        variants share most of their grams)."""
         keys = gram_keys(term)
-        head, _ = _lookup(self.head_keys, self.head_ptr, self.head_post, None, keys)
-        body, tf = _lookup(self.body_keys, self.body_ptr, self.body_post, self.body_tf, keys)
-        return Candidates(head, body, tf)
+        head, _, _ = _lookup(_Table(self.head_keys, self.head_ptr, self.head_post, None, memo, "head"), keys)
+        body_table = _Table(self.body_keys, self.body_ptr, self.body_post, self.body_tf, memo, "body")
+        body, tf, total = _lookup(body_table, keys, chain=term)
+        sure = None
+        if prove and len(term) > 2 and len(body) >= PROVE_FROM:
+            sure = self._proven(term, body, total, body_table)
+        return Candidates(head, body, tf, sure)
 
-    def verify(self, locals_: np.ndarray, term: str, pattern: re.Pattern | None, heading: bool) -> np.ndarray:
+    def holding(self, keys: list[int], memo: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(headings, bodies): sorted local numbers of the sections whose heading (body) holds every
+        one of these grams."""
+        head, _, _ = _lookup(_Table(self.head_keys, self.head_ptr, self.head_post, None, memo, "head"), keys)
+        body, _, _ = _lookup(_Table(self.body_keys, self.body_ptr, self.body_post, self.body_tf, memo, "body"), keys)
+        return head, body
+
+    def filled(self, locals_: np.ndarray, heading: bool, before: str, after: str,
+               chars: list[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """For each c of chars, (the sections of locals_ whose heading or body holds before + c + after,
+        how many times), from one scan of their text: every occurrence of before (else of after) is
+        found, and the character beside it read. A typo's variants at one place share all of their
+        text but that character: counting them one by one scanned the same sections once per variant."""
+        out = {c: (locals_[:0], np.zeros(0, dtype=np.int64)) for c in chars}
+        if not len(locals_) or not chars:
+            return out
+        idx = np.asarray(locals_)
+        lo, hi = (self.bstarts[idx], self.bmids[idx]) if heading else (self.bmids[idx] + 1, self.bstarts[idx + 1] - 1)
+        lo, hi = lo.astype(np.int64), hi.astype(np.int64)
+        data = self.data.mapped() if isinstance(self.data, FileBytes) else self.data
+        pre, post = before.encode("utf-8", "surrogatepass"), after.encode("utf-8", "surrogatepass")
+        anchor = pre or post
+        sec, at = _every(data, anchor, lo, hi)  # sec: index into idx; at: byte offset of the anchor
+        if not len(sec):
+            return out
+        buf = np.frombuffer(data, dtype=np.uint8)
+        end = len(buf)
+        # the character beside each occurrence, as the integer of its UTF-8 bytes (3 or 4: chars are Han)
+        if pre:
+            first = at + len(pre)
+            lead = buf[np.minimum(first, end - 1)]
+            width = np.where(lead >= 0xF0, 4, 3)
+        else:
+            three = buf[np.maximum(at - 3, 0)]
+            width = np.where((three >= 0xE0) & (three < 0xF0), 3, 4)  # else a 4-byte one, if any
+            first = at - width
+        code = np.zeros(len(at), dtype=np.int64)
+        for k in range(4):
+            byte = buf[np.clip(first + k, 0, end - 1)].astype(np.int64)
+            code = np.where(k < width, (code << 8) | byte, code)
+        ok = (first >= lo[sec]) & (first + width + (len(post) if pre else 0) <= hi[sec])
+        if pre and post:  # the rest of the string after the character
+            tail = first + width
+            cols = buf[np.clip(tail[:, None] + np.arange(len(post)), 0, end - 1)]
+            ok &= (cols == np.frombuffer(post, dtype=np.uint8)).all(axis=1)
+        wanted = {int.from_bytes(c.encode("utf-8", "surrogatepass"), "big"): c for c in chars}
+        keys = np.array(sorted(wanted), dtype=np.int64)
+        pos = np.minimum(np.searchsorted(keys, code), len(keys) - 1)
+        ok &= keys[pos] == code
+        sec, pos = sec[ok], pos[ok]
+        for j, key in enumerate(keys.tolist()):
+            n = np.bincount(sec[pos == j], minlength=len(idx))
+            where = np.flatnonzero(n)
+            out[wanted[key]] = idx[where], n[where]
+        return out
+
+    def _proven(self, term: str, body: np.ndarray, bigrams: np.ndarray, table: _Table) -> np.ndarray:
+        """Which bodies certainly hold term, from counts alone. Every occurrence of a bigram ab is an
+        occurrence of b preceded by a; of the n(b) occurrences of b, at least n(ab) + n(bc) - n(b)
+        are preceded by a and followed by c, so abc occurs. Chained along the term, it occurs at
+        least (sum of its bigrams' counts) - (sum of its inner characters' counts) times: where that
+        is positive, the body holds it. bigrams is the first sum, per candidate (counts are exact
+        below the uint16 cap, which only lowers a bigram's; an inner character's must be below it)."""
+        bound = bigrams.astype(np.int64)
+        for c in term[1:-1]:
+            span = table.span(ord(c))  # every candidate holds c: it holds the bigrams around it
+            if span is None:
+                return np.zeros(len(body), dtype=bool)
+            post, tf = table.postings(*span)
+            n = tf[post.searchsorted(body)]
+            bound -= np.where(n < np.iinfo(np.uint16).max, n, 1 << 40)
+        return bound > 0
+
+    def verify(self, locals_: np.ndarray, term: str, pattern: re.Pattern | None, heading: bool,
+               sure: np.ndarray | None = None) -> np.ndarray:
         """Those of the candidates whose heading (or body) really holds the term, searched for in
-        the segment's memory-mapped text."""
+        the segment's memory-mapped text; sure: a mask of candidates known to hold it, not searched."""
         if not len(locals_):
             return locals_
         if pattern is None and len(term) <= 2:
             return locals_  # a one- or two-character gram posting is already exact
         idx = np.asarray(locals_)
+        if sure is None:
+            return idx[self._holds(idx, term, pattern, heading)]
+        keep = sure.copy()
+        keep[~sure] = self._holds(idx[~sure], term, pattern, heading)
+        return idx[keep]
+
+    def _holds(self, idx: np.ndarray, term: str, pattern: re.Pattern | None, heading: bool) -> np.ndarray:
+        """Per candidate: does its heading (or body) hold the term?"""
+        if not len(idx):
+            return np.zeros(0, dtype=bool)
         if heading:
             lo, hi = self.bstarts[idx], self.bmids[idx]
         else:
             lo, hi = self.bmids[idx] + 1, self.bstarts[idx + 1] - 1
-        lo, hi = lo.tolist(), hi.tolist()
         data = self.data.mapped() if isinstance(self.data, FileBytes) else self.data
-        if pattern is None:  # map() keeps the loop over thousands of candidates in C
-            found = map(data.find, itertools.repeat(term.encode("utf-8", "surrogatepass")), lo, hi)
-            return idx[np.fromiter(found, dtype=np.int64, count=len(lo)) >= 0]
-        # word boundaries are a matter of characters: decode just these sections
+        found = _find_each(data, term.encode("utf-8", "surrogatepass"), lo, hi) >= 0
+        if pattern is None or not found.any():
+            return found
+        # word boundaries are a matter of characters: decode just the sections holding the string
         search = pattern.search
-        keep = [search(data[a:b].decode("utf-8", "surrogatepass")) is not None for a, b in zip(lo, hi, strict=True)]
-        return idx[np.fromiter(keep, dtype=bool, count=len(keep))]
+        at = np.flatnonzero(found)
+        keep = [search(data[a:b].decode("utf-8", "surrogatepass")) is not None
+                for a, b in zip(lo[at].tolist(), hi[at].tolist(), strict=True)]
+        found[at] = keep
+        return found
 
     def drop_pages(self) -> None:
         """Take the pages verification mapped out of this process (see IndexReader.trim)."""
         if isinstance(self.data, FileBytes):
             self.data.drop()
+
+
+def _find_each(data: bytes | mmap.mmap, needle: bytes, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Where needle first occurs in each data[lo[i]:hi[i]] (-1: nowhere), all searched in one call: the
+    text is viewed as a single numpy bytes value (no copy) and np.strings.find runs CPython's own
+    string search over every span in C, about twice as fast as calling find once per span."""
+    if not len(data):
+        return np.full(len(lo), -1, dtype=np.int64)
+    whole = np.frombuffer(data, dtype=f"S{len(data)}", count=1)
+    return np.strings.find(whole, needle, lo, hi)
+
+
+def _every(data: bytes | mmap.mmap, needle: bytes, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every occurrence of needle in each data[lo[i]:hi[i]] (overlapping ones too): (i, byte offset)
+    pairs, found by np.strings.find over all spans still holding one, as many rounds as the most
+    occurrences in one span."""
+    found_i, found_at = [], []
+    alive = np.arange(len(lo))
+    start = lo.copy()
+    while len(alive):
+        f = _find_each(data, needle, start[alive], hi[alive])
+        hit = f >= 0
+        alive, f = alive[hit], f[hit]
+        found_i.append(alive)
+        found_at.append(f)
+        start[alive] = f + 1
+    return np.concatenate(found_i), np.concatenate(found_at)
 
 
 def _byte_offsets(codes: np.ndarray, starts: np.ndarray, mids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -267,30 +411,76 @@ def _byte_offsets(codes: np.ndarray, starts: np.ndarray, mids: np.ndarray) -> tu
     return cum[np.asarray(starts)], cum[np.asarray(mids)]
 
 
-def _lookup(keys, ptr, post, tf, wanted: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """Sections whose postings hold every gram, and the smallest of their counts: the shortest
-    posting list is read first, and each longer one only while something is left."""
+class _Table:
+    """One gram table of a segment (headings' or bodies'), its reads kept in memo when one is given."""
+
+    def __init__(self, keys, ptr, post, tf, memo: dict | None, name: str):
+        self.keys, self.ptr, self.post, self.tf, self.memo, self.name = keys, ptr, post, tf, memo, name
+
+    def span(self, key: int) -> tuple[int, int] | None:
+        """Where the key's postings are, None when the table lacks it."""
+        if self.memo is not None and (self.name, key) in self.memo:
+            return self.memo[self.name, key]
+        i = _find(self.keys, key)
+        out = None if i < 0 else _pair(self.ptr, i)
+        if self.memo is not None:
+            self.memo[self.name, key] = out
+        return out
+
+    def postings(self, a: int, b: int) -> tuple[np.ndarray, np.ndarray | None]:
+        """(sections, counts) of postings a..b (counts None for a table without them)."""
+        if self.memo is not None and (self.name, a, b) in self.memo:
+            return self.memo[self.name, a, b]
+        out = _run(self.post, a, b), (_run(self.tf, a, b) if self.tf is not None else None)
+        if self.memo is not None:
+            self.memo[self.name, a, b] = out
+        return out
+
+
+def _lookup(table: _Table, wanted: list[int], chain: str = "") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sections whose postings hold every gram, the smallest of their counts and (chain: the term,
+    whose bigrams are wanted) the sum of its bigrams' counts, each bigram counted as often as the term
+    holds it: the shortest posting list is read first, and each longer one only while something is left."""
     spans = []
+    empty = np.empty(0, dtype=np.uint32), np.empty(0, dtype=np.uint16), np.empty(0, dtype=np.int64)
     for key in wanted:
-        i = _find(keys, key)
-        if i < 0:
-            return np.empty(0, dtype=np.uint32), np.empty(0, dtype=np.uint16)
-        a, b = (int(x) for x in ptr[i:i + 2])
-        spans.append((b - a, a, b))
+        span = table.span(key)
+        if span is None:
+            return empty
+        a, b = span
+        spans.append((b - a, a, b, key))
     spans.sort()
-    _, a, b = spans[0]
-    result = np.asarray(post[a:b])
-    counts = np.asarray(tf[a:b]) if tf is not None else None
-    for _, a, b in spans[1:]:
+    times = {}
+    for x, y in zip(chain, chain[1:], strict=False):
+        k = (ord(x) << _CHAR_BITS) | ord(y)
+        times[k] = times.get(k, 0) + 1
+    _, a, b, key = spans[0]
+    result, counts = table.postings(a, b)
+    total = counts.astype(np.int64) * times.get(key, 0) if counts is not None and chain else None
+    for _, a, b, key in spans[1:]:
         if not len(result):
             break
-        other = np.asarray(post[a:b])
-        idx = np.minimum(np.searchsorted(other, result), len(other) - 1)
+        other, their_counts = table.postings(a, b)
+        idx = np.minimum(other.searchsorted(result), len(other) - 1)
         keep = other[idx] == result
         result = result[keep]
         if counts is not None:
-            counts = np.minimum(counts[keep], np.asarray(tf[a:b])[idx[keep]])
-    return result, counts if counts is not None else np.empty(0, dtype=np.uint16)
+            theirs = their_counts[idx[keep]]
+            counts = np.minimum(counts[keep], theirs)
+            if total is not None:
+                total = total[keep] + theirs.astype(np.int64) * times.get(key, 0)
+    if counts is None:
+        return result, empty[1], empty[2]
+    return result, counts, total if total is not None else empty[2]
+
+
+def _run(col: np.ndarray | Column, a: int, b: int) -> np.ndarray:
+    return col.run(a, b) if isinstance(col, Column) else col[a:b]
+
+
+def _pair(ptr: np.ndarray | Column, i: int) -> tuple[int, int]:
+    a, b = _run(ptr, i, i + 2).tolist()
+    return a, b
 
 
 def _find(keys: np.ndarray | Column, key: int) -> int:

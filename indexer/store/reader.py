@@ -8,17 +8,13 @@ reindex publishes it, without a restart.
 from __future__ import annotations
 
 import bisect
-import os
 import threading
 import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from itertools import chain
 from pathlib import Path
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching.wrappers import FilterMatcher
 
 from indexer.ingest.model import Skipped
 from indexer.store import copies as copy_groups
@@ -26,15 +22,17 @@ from indexer.store import generations as store
 from indexer.store import moves
 from indexer.store.catalog import Catalog, Facts
 from indexer.store.exact import ExactSegment
+from indexer.store.grams import GramDictionary
 from indexer.store.series import SeriesIndex, build_series
 from indexer.store.texts import SectionTexts
-from indexer.store.whoosh_io import mapped
+from indexer.store.whoosh_io import mapped, postings
 from indexer.text.analysis import load_jieba
 
 mapped.install()  # Whoosh reads its segment files in place instead of copying them
 
+GRAMS_FROM = 8  # segments from which matching asks the term dictionary which ones can hold a string
 WORD_COUNT_CACHE = 200_000  # (fields, word) frequencies a reader remembers
-MAP_BUDGET = 128 << 20  # bytes of mapped index text a reader lets stay resident (see IndexReader.trim)
+MAP_BUDGET = 96 << 20  # bytes of mapped index text a reader lets stay resident (see IndexReader.trim)
 
 
 @dataclass
@@ -71,7 +69,8 @@ class IndexReader:
         self.sid_to_doc = np.load(gen / "sid_to_doc.npy")
         self.doc_to_sid = np.load(gen / "doc_to_sid.npy")
         self.n = int(self.manifest["next_sid"])
-        self.body_len = np.concatenate([s.body_length() for s in self.segments]) if self.segments else np.zeros(0)
+        lengths = [s.body_length().astype(np.int32) for s in self.segments]  # characters: a section is never 2 G
+        self.body_len = np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int32)
         live_len = self.body_len[self.live[: len(self.body_len)]]
         # at least 1: an index of titles alone (every body empty) still ranks without dividing by zero
         self.avg_body_len = max(float(live_len.mean()), 1.0) if len(live_len) else 1.0
@@ -82,7 +81,10 @@ class IndexReader:
         self._searcher = None
         self._doc_index: dict[str, int] | None = None
         self._copies: dict[int, list[int]] | None = None
+        self._runs: tuple | None = None  # (reports, first sid of each) while section_report is sorted: reports_of
         self._series: SeriesIndex | None = None
+        self._grams: GramDictionary | None = None
+        self.grams_from = GRAMS_FROM
         self._titles: dict[str, list[int]] | None = None  # folded title → live reports (namesakes)
         self._word_counts: dict[tuple[tuple[str, ...], str], int] = {}  # word_frequencies, per generation
         self.first_sections = np.zeros(self.n, dtype=bool)  # each report's first section
@@ -90,7 +92,8 @@ class IndexReader:
         self.n_live = max(int(self.live.sum()), 1)
         self.order_key = _order_key(self.catalog, self.n)
         self.map_budget = MAP_BUDGET
-        self._mapped_at_open = file_resident_bytes()
+        self._text_ends = np.cumsum([len(seg.data) for seg in self.segments], dtype=np.int64)  # for trim
+        self._pinned = len(self.segments)
 
     def searcher(self):
         """The one Whoosh searcher of this generation; use it under `self.lock`. It serves stored
@@ -106,15 +109,25 @@ class IndexReader:
                     self._searcher = self.whoosh.searcher()
         return self._searcher
 
-    def trim(self) -> None:
-        """Called after each verification: once the process's file-backed resident memory has grown
-        by more than map_budget since this reader opened, the exact text's mapped pages are dropped
-        from it. They stay in the page cache, and the next scans map what they need again, so the
-        server's RSS stays bounded whatever the size of the corpus."""
-        now = file_resident_bytes()
-        if now is None or now - self._mapped_at_open > self.map_budget:
-            for seg in self.segments:
+    def trim(self, scanned: int | None = None) -> None:
+        """Called after verification scanned segment number `scanned`'s text through its memory map
+        (None: after a read that may have touched any segment, as the concordance's).
+        The first segments, as many as map_budget bytes of text hold, keep their pages mapped; any
+        other segment's pages are dropped right after its scan (they stay in the page cache, and the
+        next scan maps what it needs again). A common string's scan goes through every segment in
+        order, so it finds the first ones mapped and faults in only what lies past the budget, where
+        dropping all pages whenever the budget was passed made every such scan fault in everything;
+        and the server's RSS stays within the budget (and one segment) whatever the corpus size."""
+        pinned = int(np.searchsorted(self._text_ends, self.map_budget, side="right"))
+        if pinned < self._pinned:  # the budget was lowered: what it no longer holds goes now
+            for seg in self.segments[pinned:self._pinned]:
                 seg.drop_pages()
+        self._pinned = pinned
+        if scanned is None:
+            for seg in self.segments[pinned:]:
+                seg.drop_pages()
+        elif scanned >= pinned:
+            self.segments[scanned].drop_pages()
 
     def segment_of(self, sid: int) -> tuple[ExactSegment, int]:
         seg = self.segments[self._segment_index(sid)]
@@ -156,6 +169,24 @@ class IndexReader:
             return None
         return moves.follow(self.manifest.get("moved", {}), doc_id)
 
+    def segments_holding(self, keys: list[int]) -> list[int]:
+        """The segments (their numbers) that can hold a string of these grams: from the term dictionary
+        once there are many, so a string is not looked up where a gram is missing; every one while
+        they are few, where the dictionary would cost more memory than it saves lookups."""
+        if len(self.segments) < self.grams_from:
+            return list(range(len(self.segments)))
+        return self.grams.segments_holding(keys)
+
+    @property
+    def grams(self) -> GramDictionary:
+        """The exact index's term dictionary (grams.py), built the first time it is asked for (a
+        server builds it at start, in warm)."""
+        if self._grams is None:
+            with self.lock:
+                if self._grams is None:
+                    self._grams = GramDictionary.of(self.segments)
+        return self._grams
+
     @property
     def series(self) -> SeriesIndex:
         """The reports' series (series.py), found the first time a page asks."""
@@ -179,14 +210,20 @@ class IndexReader:
 
     def sections_with_words(self, words: list[str], fields: tuple[str, ...]) -> np.ndarray:
         """Sorted sids of the sections holding every word in one of `fields` (removed sections
-        included: callers apply `live`). Postings are read block by block and combined with numpy;
-        Whoosh's And/Or matchers walk the same ids in Python one call at a time."""
+        included: callers apply `live`). The words are taken rarest first, by their document counts
+        in the term table, so a word the index lacks answers at once and a common word's postings are
+        read only while the rarer ones left something; each posting list is read in one go and
+        decoded with numpy (whoosh_io.postings), not walked block by block by Whoosh's matchers."""
         s = self.searcher()
         found: np.ndarray | None = None
         with self.lock:
             leaves = s.reader().leaf_readers()
-            for w in words:
-                parts = [_posting_ids(leaf, f, w) + offset for leaf, offset in leaves for f in fields]
+            df = {w: sum(postings.doc_frequency(leaf, f, w) for leaf, _ in leaves for f in fields) for w in words}
+            if not words or min(df.values()) == 0:
+                return np.empty(0, dtype=np.int64)
+            for w in sorted(words, key=lambda w: df[w]):
+                parts = [postings.doc_ids(leaf, f, w, _within(found, offset, leaf.doc_count_all())) + offset
+                         for leaf, offset in leaves for f in fields]
                 docs = np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
                 found = docs if found is None else np.intersect1d(found, docs, assume_unique=True)
                 if not len(found):
@@ -195,6 +232,24 @@ class IndexReader:
             return np.empty(0, dtype=np.int64)
         sids = self.doc_to_sid[found].astype(np.int64)
         return np.sort(sids[sids >= 0])
+
+    def reports_of(self, sections: np.ndarray) -> np.ndarray:
+        """Per report: does it hold one of these sections (a mask over sids)? A report's sections are
+        consecutive sids, so one pass over the mask answers, however many sections match."""
+        out = np.zeros(len(self.catalog.reports), dtype=bool)
+        sr = self.catalog.section_report
+        if self._runs is None:
+            sorted_ = len(sr) < 2 or bool(np.all(sr[1:] >= sr[:-1]))
+            self._runs = np.unique(sr, return_index=True) if sorted_ else ()
+        if len(sections) and self._runs and len(self._runs[0]):
+            reports, starts = self._runs
+            mask = sections[: len(sr)]
+            if len(mask) < len(sr):  # sids past the mask hold nothing
+                mask = np.concatenate([mask, np.zeros(len(sr) - len(mask), dtype=bool)])
+            out[reports] = np.logical_or.reduceat(mask, starts)
+        elif len(sections):
+            out[sr[np.flatnonzero(sections[: len(sr)])]] = True
+        return out
 
     def word_frequencies(self, words: list[str], fields: tuple[str, ...]) -> dict[str, int]:
         """How many times each word-field token occurs in these fields over the whole index: Whoosh's
@@ -262,30 +317,12 @@ class IndexReader:
         self._unpin()
 
 
-def _posting_ids(leaf, field: str, word: str) -> np.ndarray:
-    """Every document number of one term's postings in a Whoosh segment, deleted ones included."""
-    if (field, word) not in leaf:
-        return np.empty(0, dtype=np.int64)
-    m = leaf.postings(field, word)
-    m = m.child if isinstance(m, FilterMatcher) else m  # the deleted-documents filter
-    if not isinstance(m, W3LeafMatcher):
-        return np.fromiter(m.all_ids(), dtype=np.int64)
-    blocks = []
-    while m.is_active():
-        if m._ids is None:
-            m._read_ids()
-        blocks.append(m._ids)
-        m._next_block()
-    return np.fromiter(chain.from_iterable(blocks), dtype=np.int64)
-
-
-def file_resident_bytes() -> int | None:
-    """File-backed (and shared) resident memory of this process, from /proc/self/statm; None elsewhere."""
-    try:
-        with open("/proc/self/statm", encoding="ascii") as fh:
-            return int(fh.read().split()[2]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
+def _within(found: np.ndarray | None, offset: int, n: int) -> np.ndarray | None:
+    """The documents found so far that lie in one Whoosh segment, as its own numbers (None: all)."""
+    if found is None:
         return None
+    lo, hi = np.searchsorted(found, [offset, offset + n])
+    return found[lo:hi] - offset
 
 
 def _indexed_at(manifest: dict, catalog: Catalog) -> np.ndarray:

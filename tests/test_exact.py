@@ -1,0 +1,86 @@
+"""Verification of candidates in the exact index (ExactSegment.verify): a section is kept if and only
+if its heading (or body) holds the string, wherever it sits, also at the edges of the text and of a
+segment, never across the break between a heading and its body or between two sections."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from indexer.store.exact import ExactSegment
+
+HEADINGS = ["防溺水", "", "一、安全教育", "溺水", "安全", "", "防溺", "末节"]
+BODIES = ["防溺水教育从家长做起防溺水", "水防溺", "教育防溺水", "", "防", "溺水安全教育防溺", "水", ""]
+TERMS = ["防溺水", "溺水", "防溺", "安全教育", "水防", "教育防溺水", "节", "末节", "育防", "全教", "x防溺水"]
+
+
+@pytest.fixture(params=["built", "loaded"])
+def segment(request, tmp_path):
+    seg = ExactSegment.build(0, HEADINGS, BODIES)
+    if request.param == "loaded":  # the text read through a memory map, the arrays with pread
+        seg.save(tmp_path / "seg")
+        seg = ExactSegment.load(tmp_path / "seg")
+    return seg
+
+
+@pytest.mark.parametrize("term", TERMS)
+def test_verify_keeps_exactly_the_sections_holding_the_term(segment, term):
+    found = segment.candidates(term)
+    every = np.arange(segment.size, dtype=np.uint32)  # longer strings: every section a candidate, whatever its grams
+    body, head = (every, every) if len(term) > 2 else (found.body, found.head)  # a bigram's postings are exact
+    assert segment.verify(body, term, None, heading=False).tolist() == [i for i, b in enumerate(BODIES) if term in b]
+    assert segment.verify(head, term, None, heading=True).tolist() == [i for i, h in enumerate(HEADINGS) if term in h]
+
+
+def test_verify_of_no_candidates_and_of_an_empty_segment(tmp_path):
+    seg = ExactSegment.build(0, HEADINGS, BODIES)
+    assert seg.verify(np.zeros(0, dtype=np.uint32), "防溺水", None, heading=False).tolist() == []
+    empty = ExactSegment.build(0, [""], [""])
+    empty.save(tmp_path / "empty")
+    loaded = ExactSegment.load(tmp_path / "empty")
+    assert loaded.verify(np.array([0], dtype=np.uint32), "防溺水", None, heading=False).tolist() == []
+
+
+def test_counts_prove_only_bodies_that_hold_the_term():
+    """Bodies over four characters: nearly every body holds every bigram, few hold a given longer
+    string, and repeats (甲甲甲, 甲乙甲乙) test the counting. A body the counts call sure must hold it."""
+    rng = np.random.default_rng(3)
+    alphabet = np.array(list("甲乙丙丁"))
+    bodies = ["".join(rng.choice(alphabet, rng.integers(3, 16))) for _ in range(600)]
+    seg = ExactSegment.build(0, [""] * len(bodies), bodies)
+    proved = 0
+    for term in ["甲乙丙", "甲甲甲", "甲乙甲乙", "丙丁甲乙", "乙乙", "丁丙乙甲丁", "甲乙丙丁甲乙丙丁"]:
+        c = seg.candidates(term, prove=True)
+        truth = [i for i, b in enumerate(bodies) if term in b]
+        if c.body_sure is not None:
+            assert all(term in bodies[i] for i in c.body[c.body_sure].tolist()), term
+            proved += int(c.body_sure.sum())
+        assert seg.verify(c.body, term, None, heading=False, sure=c.body_sure).tolist() == truth, term
+    assert proved > 20  # and it does spare scans
+
+
+FILL_HEADINGS = ["防溺水", "防𠀀水 防溺", "", "溺水防", "防防溺水水"]
+FILL_BODIES = ["防溺水防汛水防溺水", "防𠀀水防溺水防𠀀", "防", "水防溺水防", "防溺防溺溺水"]
+
+
+@pytest.mark.parametrize("before, after", [("防", "水"), ("防", ""), ("", "水"), ("防溺", ""), ("", "溺水")])
+@pytest.mark.parametrize("heading", [True, False])
+def test_filled_counts_each_variant_as_a_scan_for_it_would(tmp_path, before, after, heading):
+    """One scan for every character between two fixed parts (a 4-byte character among them, a part
+    at the edge of the text, overlapping occurrences) counts what str.count finds for each string."""
+    seg = ExactSegment.build(0, FILL_HEADINGS, FILL_BODIES)
+    seg.save(tmp_path / "seg")
+    seg = ExactSegment.load(tmp_path / "seg")
+    chars = ["溺", "𠀀", "汛", "防", "水", "无"]
+    every = np.arange(seg.size, dtype=np.uint32)
+    found = seg.filled(every, heading, before, after, chars)
+    texts = FILL_HEADINGS if heading else FILL_BODIES
+    for c in chars:
+        want = [(k, _count(t, before + c + after)) for k, t in enumerate(texts) if before + c + after in t]
+        sections, counts = found[c]
+        assert list(zip(sections.tolist(), counts.tolist(), strict=True)) == want, c
+
+
+def _count(text: str, s: str) -> int:
+    """Occurrences, overlapping ones too."""
+    return sum(text.startswith(s, i) for i in range(len(text)))
