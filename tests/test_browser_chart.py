@@ -222,3 +222,36 @@ def test_a_click_opens_the_point_at_once(server, browser):  # noqa: F811
         page.mouse.click(mark["x"], mark["y"])
     assert page.url.endswith(mark["own"])
     page.close()
+
+
+COLUMNS = """() => {
+  const plot = document.querySelector('svg.plot').getBoundingClientRect();
+  const years = [...new Set([...document.querySelectorAll('svg.plot g.series:not(.off) a.pt')].map(a => a.dataset.year))];
+  return years.map(year => {
+    const r = document.querySelector(`svg.plot g.series:not(.off) a.pt[data-year="${year}"] rect.hitarea`).getBoundingClientRect();
+    const x = r.x + r.width / 2, got = [];
+    for (let f = 0.02; f < 1; f += 0.06) {
+      const top = document.elementFromPoint(x, plot.top + f * plot.height), hit = top && top.closest('a.pt');
+      got.push(hit && !hit.closest('.off') && hit.dataset.year === year);
+    }
+    return {year, shown: x >= 0 && x < innerWidth, got};
+  });
+}"""
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_hidden_line_gives_its_bands_to_the_lines_shown(server, browser, size):  # noqa: F811
+    """Hiding a line left its points' bands of each year's column empty: a tap there opened nothing.
+    With a line hidden, every height of a year's column still opens a shown point of that year."""
+    page = browser.new_page(**size)
+    page.goto(server + FOUR)
+    page.locator("svg.plot").scroll_into_view_if_needed()
+    for key in ("0", "2"):
+        page.locator(f"button.key[data-series='{key}']").click()
+        columns = [c for c in page.evaluate(COLUMNS) if c["shown"]]
+        assert len(columns) >= 10
+        empty = [c["year"] for c in columns if not all(c["got"])]
+        assert not empty, empty[:5]
+        wrong = [(m["own"], m["got"]) for m in page.evaluate(UNDER_MARKS) if m["shown"] and m["got"] != m["own"]]
+        assert not wrong, wrong[:5]
+    page.close()

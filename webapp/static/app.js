@@ -79,10 +79,31 @@ document.querySelectorAll(".trend-chart").forEach(function (figure) {
       svg.querySelectorAll('[data-series="' + i + '"], [data-line="' + i + '"]').forEach(function (e) {
         e.classList.toggle("off", !on);
       });
+      rebands();
       keepTabStop();
       hide();
     });
   });
+
+  // Each point owns a band of its year's column, from halfway to the point above to halfway to the one
+  // below (trendchart.bands): a hidden line's points give theirs up to the points still shown.
+  function rebands() {
+    var EDGE = 3;  // percent past the plot's top and bottom, as trendchart.EDGE
+    var byYear = {};
+    svg.querySelectorAll("g[data-series]:not(.off) a.pt").forEach(function (a) {
+      (byYear[a.dataset.year] = byYear[a.dataset.year] || []).push({
+        rect: a.querySelector("rect.hitarea"), y: parseFloat(a.querySelector("circle.ring").getAttribute("cy"))});
+    });
+    Object.keys(byYear).forEach(function (year) {
+      var pts = byYear[year].sort(function (p, q) { return p.y - q.y; });
+      pts.forEach(function (p, k) {
+        var top = Math.min(k ? (pts[k - 1].y + p.y) / 2 : -EDGE, p.y - 0.1);
+        var bottom = Math.max(k < pts.length - 1 ? (p.y + pts[k + 1].y) / 2 : 100 + EDGE, p.y + 0.1);
+        p.rect.setAttribute("y", top.toFixed(2) + "%");
+        p.rect.setAttribute("height", (bottom - top).toFixed(2) + "%");
+      });
+    });
+  }
 
   function keepTabStop() {  // the chart's one Tab stop must stay on a shown point
     var stop = svg.querySelector('a.pt[tabindex="0"]');
