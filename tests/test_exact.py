@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from indexer.store.exact import ExactSegment
+from indexer.store.exact import PROVE_UPTO, ExactSegment
 
 HEADINGS = ["防溺水", "", "一、安全教育", "溺水", "安全", "", "防溺", "末节"]
 BODIES = ["防溺水教育从家长做起防溺水", "水防溺", "教育防溺水", "", "防", "溺水安全教育防溺", "水", ""]
@@ -51,6 +51,7 @@ def test_counts_prove_only_bodies_that_hold_the_term():
     proved = 0
     for term in ["甲乙丙", "甲甲甲", "甲乙甲乙", "丙丁甲乙", "乙乙", "丁丙乙甲丁", "甲乙丙丁甲乙丙丁"]:
         c = seg.candidates(term, prove=True)
+        assert c.body_sure is None or 2 < len(term) <= PROVE_UPTO  # longer strings are searched for
         truth = [i for i, b in enumerate(bodies) if term in b]
         if c.body_sure is not None:
             assert all(term in bodies[i] for i in c.body[c.body_sure].tolist()), term

@@ -65,6 +65,10 @@ class Candidates:
 
 
 PROVE_FROM = 32  # body candidates in a segment from which proving some by their counts pays for the lookups
+# characters up to which it does: a longer string has more inner characters, each a long posting list to
+# read, and common ones (人, 民 in 中华人民共和国) prove few of its bodies (on 8x laws the proof cost 中华人民共和国
+# 9 ms and 县级以上地方人民政府 7 ms more than it saved; 检察院 and 刑事责任 it saved 11 and 8 ms)
+PROVE_UPTO = 5
 
 
 class FileBytes:
@@ -249,8 +253,8 @@ class ExactSegment:
         return np.asarray(self.starts[1:]) - np.asarray(self.mids) - 2
 
     def candidates(self, term: str, prove: bool = False, memo: dict | None = None) -> Candidates:
-        """prove: also say which body candidates certainly hold the term (a plain string of three or
-        more characters; see _proven), so that verification need not read their text. memo: what
+        """prove: also say which body candidates certainly hold the term (a plain string of three to
+        PROVE_UPTO characters; see _proven), so that verification need not read their text. memo: what
         this segment's lookups read, kept by the caller for the strings it looks up next (a typo's
         variants share most of their grams)."""
         keys = gram_keys(term)
@@ -258,7 +262,7 @@ class ExactSegment:
         body_table = _Table(self.body_keys, self.body_ptr, self.body_post, self.body_tf, memo, "body")
         body, tf, total = _lookup(body_table, keys, chain=term)
         sure = None
-        if prove and len(term) > 2 and len(body) >= PROVE_FROM:
+        if prove and 2 < len(term) <= PROVE_UPTO and len(body) >= PROVE_FROM:
             sure = self._proven(term, body, total, body_table)
         return Candidates(head, body, tf, sure)
 
