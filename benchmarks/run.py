@@ -119,16 +119,18 @@ def serving(index: Path):
         proc.wait(timeout=20)
 
 
-def http(index: Path, queries: list[dict], zero: list[dict] | None = None) -> dict:
+def http(index: Path, queries: list[dict], zero: list[dict] | None = None, copies: str = "one") -> dict:
     """The queries over /api/search, timed; then the zero-result ones (timed apart), 20 result pages and
-    the EXPORTS as CSV, untimed: the server's resident memory is read at the start, the end and its peak."""
+    the EXPORTS as CSV, untimed: the server's resident memory is read at the start, the end and its peak.
+    copies="all": every copy of a document a result of its own (copies=all in each URL)."""
+    extra = {"copies": "all"} if copies == "all" else {}
     with serving(index) as (base, proc):
         started_rss = rss_kb(proc.pid)
 
         def timed(qs: list[dict]) -> list[float]:
             ms = []
             for qd in qs:
-                url = base + "/api/search?" + urllib.parse.urlencode({"q": qd["q"]})
+                url = base + "/api/search?" + urllib.parse.urlencode({"q": qd["q"], **extra})
                 t = time.perf_counter()
                 body = urllib.request.urlopen(url, timeout=60).read()
                 ms.append((time.perf_counter() - t) * 1000)
@@ -139,11 +141,12 @@ def http(index: Path, queries: list[dict], zero: list[dict] | None = None) -> di
         zero_ms = timed(zero or [])
         # and the pages people see: results pages, then downloads of every hit
         for qd in queries[:20]:
-            urllib.request.urlopen(base + "/search?" + urllib.parse.urlencode({"q": qd["q"]}), timeout=60).read()
+            urllib.request.urlopen(base + "/search?" + urllib.parse.urlencode({"q": qd["q"], **extra}), timeout=60).read()
         refused = []
         for q in EXPORTS:
             try:
-                with urllib.request.urlopen(base + "/export.csv?" + urllib.parse.urlencode({"q": q}), timeout=600) as resp:
+                with urllib.request.urlopen(base + "/export.csv?" + urllib.parse.urlencode({"q": q, **extra}),
+                                            timeout=600) as resp:
                     while resp.read(1 << 16):
                         pass
             except urllib.error.HTTPError as e:  # 503: the server's time budget would have cut the file short

@@ -4,10 +4,12 @@
     python -m benchmarks.scale ... --queries-only   # again on the indexes an earlier run left in WORK
 
 An N× corpus is N hard-linked copies of the corpus under different folder names (c1/, c2/, …),
-so every report is indexed N times under different doc ids; they are copies of one document, so a
-search shows each law once (its other N-1 files listed as its sources) and counts it once, and the
-query timings include that grouping. Section counts (`total`) are of the copy shown; the keys
-benchmarks/inproc.py lists for recall are every copy's (copies="all"), as the brute-force scan's are. For each size, in this order and one
+so every report is indexed N times under different doc ids. The build groups them as copies of one
+document, but they stand for N times as many documents, so the queries are timed with copies=all
+(`--copies all`, the default): every copy a result of its own, ranked, counted and snippeted, as the
+peer returns them (`--copies one` times what a user of that folder sees: each law once, its other
+N-1 files listed as its sources, 1/N of the matches ranked). The keys
+benchmarks/inproc.py lists for recall are every copy's, as the brute-force scan's are. For each size, in this order and one
 at a time: a full edusearch reindex, the tantivy + jieba peer's build (and its queries), then
 edusearch's queries in-process (each one's time by search phase, and 36 that find nothing with their
 suggestions) and over HTTP (then result pages and CSV downloads, for the server's memory). The
@@ -158,17 +160,20 @@ def tantivy_build(corpus: Path, qfile: Path, work: Path) -> dict:
             "query_p50_ms": pct(ms, 50), "query_p95_ms": pct(ms, 95)}
 
 
-def edusearch_queries(index: Path, qfile: Path, zfile: Path, work: Path, code: Path) -> dict:
+def edusearch_queries(index: Path, qfile: Path, zfile: Path, work: Path, code: Path, copies: str = "all") -> dict:
     """The queries in one process (each one's time by phase, the zero-result ones apart), then over HTTP
-    with result pages and downloads, reading the server's memory."""
+    with result pages and downloads, reading the server's memory. copies="all" by default: the N copies
+    stand for N times as many documents, and showing each law once would rank 1/N of the matches."""
     out = work / "inproc.json"
     subprocess.run([sys.executable, "-m", "benchmarks.inproc", "--index", str(index), "--queries", str(qfile),
-                    "--zero", str(zfile), "--out", str(out), "--no-keys"], cwd=code, check=True, capture_output=True)
+                    "--zero", str(zfile), "--out", str(out), "--no-keys", "--copies", copies],
+                   cwd=code, check=True, capture_output=True)
     res = json.loads(out.read_text(encoding="utf-8"))
     ms = [q["ms"] for q in res["queries"]]
     zero_ms = [q["ms"] for q in res["zero"]]
-    served = http(index, json.loads(qfile.read_text(encoding="utf-8")), json.loads(zfile.read_text(encoding="utf-8")))
-    return {"inproc_p50_ms": pct(ms, 50), "inproc_p95_ms": pct(ms, 95), "inproc_peak_rss_mb": res["peak_rss_bytes"] / 2**20,
+    served = http(index, json.loads(qfile.read_text(encoding="utf-8")), json.loads(zfile.read_text(encoding="utf-8")),
+                  copies)
+    return {"copies": copies, "inproc_p50_ms": pct(ms, 50), "inproc_p95_ms": pct(ms, 95), "inproc_peak_rss_mb": res["peak_rss_bytes"] / 2**20,
             "http_p50_ms": served["p50"], "http_p95_ms": served["p95"], "server_rss_start_mb": served["rss_start_mb"],
             "server_rss_end_mb": served["rss_end_mb"], "server_rss_peak_mb": served["rss_peak_mb"],
             "exports_refused": served["exports_refused"],
@@ -191,6 +196,9 @@ def main() -> None:
     ap.add_argument("--skip-tantivy", action="store_true")
     ap.add_argument("--skip-queries", action="store_true")
     ap.add_argument("--out", type=Path, help="result file (default WORK/scale.json)")
+    ap.add_argument("--copies", choices=["one", "all"], default="all",
+                    help="all (default): each of the N copies a result of its own, as N times as many documents; "
+                         "one: each law once, its other copies listed as its sources, as a user of that folder sees it")
     ap.add_argument("--queries-only", action="store_true",
                     help="re-measure queries and server memory on the indexes an earlier run left in WORK")
     a = ap.parse_args()
@@ -205,7 +213,8 @@ def main() -> None:
     if a.queries_only:
         for row in results["rows"]:
             if str(row["times"]) in a.times.split(","):
-                row["edusearch"].update(edusearch_queries(work / f"index-{row['times']}x", qfile, zfile, work, a.code.resolve()))
+                row["edusearch"].update(edusearch_queries(work / f"index-{row['times']}x", qfile, zfile, work,
+                                                          a.code.resolve(), a.copies))
                 row["queries_measured"] = time.strftime("%H:%M:%S")
                 print(f"[{row['times']}x] queries {json.dumps({k: round(v, 1) for k, v in row['edusearch'].items() if k.endswith(('_ms', '_mb'))})}",
                       flush=True)
@@ -222,7 +231,7 @@ def main() -> None:
             row["tantivy"] = tantivy_build(corpus, qfile, work)
             print(f"[{times}x] tantivy {row['tantivy']['build_seconds']:.1f} s", flush=True)
         if not a.skip_queries:
-            row["edusearch"].update(edusearch_queries(index, qfile, zfile, work, a.code.resolve()))
+            row["edusearch"].update(edusearch_queries(index, qfile, zfile, work, a.code.resolve(), a.copies))
             print(f"[{times}x] queries {json.dumps({k: round(v, 1) for k, v in row['edusearch'].items() if k.endswith(('_ms', '_mb'))})}",
                   flush=True)
         results["rows"] = [r for r in results["rows"] if r["times"] != times] + [row]  # a size measured again replaces it
