@@ -350,3 +350,24 @@ def test_a_title_shared_only_with_its_own_copies_needs_no_label(reader):
     assert len(labels) == 3 and None not in labels.values() and len(set(labels.values())) == 3
     notice = {h.doc_id: h.distinguish for h in search(reader, "留样", per_page=50).hits}
     assert None not in notice.values() and len(set(notice.values())) == 2  # the notice and its draft share a title
+
+
+def test_identical_copies_pair_their_sections_by_place(tmp_path):
+    """Two copies of one file (the same text, the same sections): each hit lists the other copy's section
+    of its own id, the first hit also those no hit pairs with, and nothing is left out."""
+    src = tmp_path / "src"
+    for folder in ("a", "b"):
+        (src / folder).mkdir(parents=True)
+        shutil.copy(DUPS / NOTICE, src / folder / NOTICE)
+    reindex(tmp_path / "index", [src], progress=False)
+    reader = Library(tmp_path / "index").reader()
+    for q in ("食品", "留样 OR 索证", "学校"):
+        res, every = search(reader, q, per_page=50), find(reader, q, copies="all")
+        assert res.total_documents == 1 and every.total_documents == 2 and len(res.hits) > 1, q
+        listed = {(h.doc_id, h.section_id) for h in res.hits}
+        for k, h in enumerate(res.hits):
+            (other,) = h.sources
+            ids = [sec.section_id for sec in other.sections]
+            assert (ids == [h.section_id]) if k else (h.section_id in ids), (q, k, ids)
+            listed |= {(other.doc_id, sid) for sid in ids}
+        assert listed == {(h.doc_id, h.section_id) for h in every.hits(reader, 0, every.total)}, q

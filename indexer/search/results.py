@@ -157,23 +157,32 @@ class SearchResults:
     def _sources(self, reader: IndexReader, sid: int) -> list[Source]:
         """The other copies of sid's document, each with its matching sections that stand beside this
         hit: the section of the same id, and, beside the document's first hit, those no hit of the
-        shown copy pairs with. So each of the other copies' matching sections is listed once."""
+        shown copy pairs with. So each of the other copies' matching sections is listed once. A copy of
+        the same text cut into the same number of sections pairs them by place, reading no section id."""
         report = int(reader.catalog.section_report[sid])
         members = reader.copies_of(report)
         if len(members) < 2:
             return []
         by_report = self._by_report(reader)
         shown = by_report.shown(reader, report)
-        ids = by_report.section_ids(reader, shown)
-        at = next(k for k, x in enumerate(shown) if int(x) == sid)
-        mine, lead, paired = ids[at], at == 0, set(ids)
+        lead = int(shown[0]) == sid
+        rows = reader.catalog.reports
+        ids: list[str] | None = None
         out = []
         for m in members:
             if m == report:
                 continue
             theirs = by_report.other(reader, m)
-            kept = [int(x) for x, sec in zip(theirs, by_report.section_ids(reader, theirs), strict=True)
-                    if sec == mine or (lead and sec not in paired)]
+            if rows[m].digest == rows[report].digest and rows[m].n_sections == rows[report].n_sections:
+                at = sid - rows[report].first_sid + rows[m].first_sid  # the same place in the other copy
+                paired = {int(x) - rows[report].first_sid + rows[m].first_sid for x in shown}
+                kept = [int(x) for x in theirs if x == at or (lead and int(x) not in paired)]
+            else:
+                if ids is None:
+                    ids = by_report.section_ids(reader, shown)
+                mine = ids[next(k for k, x in enumerate(shown) if int(x) == sid)]
+                kept = [int(x) for x, sec in zip(theirs, by_report.section_ids(reader, theirs), strict=True)
+                        if sec == mine or (lead and sec not in set(ids))]
             out.append(_source(reader, m, _source_sections(reader, m, kept)))
         return out
 
@@ -284,8 +293,7 @@ class _ByReport:
 
     def section_ids(self, reader: IndexReader, sids: np.ndarray) -> list[str]:
         missing = [int(x) for x in sids if int(x) not in self.ids]
-        for x, f in zip(missing, reader.stored(missing), strict=True):
-            self.ids[x] = f["section_id"]
+        self.ids.update(zip(missing, reader.section_ids(missing), strict=True))
         return [self.ids[int(x)] for x in sids]
 
 

@@ -285,6 +285,12 @@ class IndexReader:
                 fields["html"] = html
         return out
 
+    def section_ids(self, sids: list[int]) -> list[str]:
+        """Each section's id (s3-2) alone: its stored fields without reading its text."""
+        s = self.searcher()
+        with self.lock:
+            return [s.stored_fields(int(self.sid_to_doc[sid]))["section_id"] for sid in sids]
+
     def exact_text(self, sid: int) -> tuple[str, str]:
         """(heading, body) of a section as the exact index holds them: folded, a report's title
         before its first section's heading (exact_heading). Read through the segment's memory map, as
