@@ -371,3 +371,17 @@ def test_identical_copies_pair_their_sections_by_place(tmp_path):
             assert (ids == [h.section_id]) if k else (h.section_id in ids), (q, k, ids)
             listed |= {(other.doc_id, sid) for sid in ids}
         assert listed == {(h.doc_id, h.section_id) for h in every.hits(reader, 0, every.total)}, q
+
+
+def test_a_server_does_not_load_datasketch(dups_index):
+    """Grouping is a build's work: serving pages (searches, a report page, sources listed) never imports
+    datasketch, which brings SciPy and some 56 MB of memory with it."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from webapp import create_app; c = create_app(sys.argv[1]).test_client(); "
+            "assert c.get('/search?q=留样').status_code == 200; assert c.get('/api/doc/' + sys.argv[2]).status_code == 200; "
+            "assert c.get('/kwic?q=留样').status_code == 200; "
+            "print(sorted(m for m in ('datasketch', 'scipy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code, str(dups_index), NOTICE], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stderr

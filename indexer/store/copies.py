@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from datasketch import LeanMinHash, MinHashLSH
 
 from indexer.store import generations as store
 from indexer.store.batches import report_text
@@ -159,6 +158,8 @@ def _pairs(catalog: Catalog, live: np.ndarray, texts: _Texts, stats: CopyStats) 
 def _candidates(catalog: Catalog, live: np.ndarray) -> list[tuple[int, int]]:
     """Pairs (a < b) of live reports of MIN_CHARS or more that the LSH finds alike, or whose texts are
     equal (shorter ones: and their titles)."""
+    from datasketch import LeanMinHash, MinHashLSH  # here: a server, which never groups, does not load it (nor SciPy)
+
     keep = [int(i) for i in np.flatnonzero(live) if catalog.reports[i].chars >= MIN_CHARS]
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=fingerprint.NUM_PERM)
     sketches = {i: LeanMinHash(seed=fingerprint.SEED, hashvalues=catalog.signatures[i], scheme="affine32") for i in keep}

@@ -20,12 +20,12 @@ numbers, running heads, numbering a converter lost) are not changes.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash
 
 NUM_PERM = 128  # MinHash permutations: about ±0.03 on a resemblance of 0.9
 SEED = 1
@@ -40,7 +40,6 @@ _NOT_WORD = re.compile(r"[\W_]+")
 _DIGIT = "[0-9〇○零一二三四五六七八九十]"
 _CLOSING = re.compile(f"^(?:附件|抄送|主题词)|{_DIGIT}{{4}}年{_DIGIT}{{1,2}}月{_DIGIT}{{1,3}}日")  # compact: no spaces
 _SENTENCE_END = re.compile(r"(?<=[。!?;])")  # 。！？； folded
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED).permutations  # (a, b), uint32, as datasketch draws them
 _MAX = np.uint32(0xFFFFFFFF)
 _ROLL = np.uint32(0x01000193)
 _CHUNK = 8192  # shingles permuted at a time (CHUNK × NUM_PERM uint32 in memory)
@@ -89,12 +88,21 @@ def signature(compact_text: str) -> np.ndarray:
     """The MinHash signature (NUM_PERM uint32) of the text's sampled shingles: what datasketch's
     `MinHash(num_perm=NUM_PERM, seed=SEED)` (scheme affine32) updated with the kept shingles' hashes
     holds, computed for all of them at once; all-max when the text is shorter than a shingle."""
-    a, b = _PERMUTATIONS
+    a, b = _permutations()
     hashes = sampled(shingles(compact_text))
     sig = np.full(NUM_PERM, _MAX, dtype=np.uint32)
     for i in range(0, len(hashes), _CHUNK):
         sig = np.minimum(sig, (hashes[i:i + _CHUNK, None] * a + b).min(axis=0))
     return sig
+
+
+@functools.cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """(a, b), uint32, as datasketch draws them. Imported when a build first makes a signature: a server
+    never does, and datasketch brings SciPy (56 MB of its memory) with it."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=SEED).permutations
 
 
 def resemblance(a: np.ndarray, b: np.ndarray) -> float:
