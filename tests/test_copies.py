@@ -123,8 +123,14 @@ def test_a_paragraph_more_or_less_in_the_middle_or_at_the_end_is_a_change():
 
 
 def test_a_few_changed_characters_are_counted_as_such():
-    d = fp.difference(folded("\n".join(PARAGRAPHS)), folded("\n".join(PARAGRAPHS).replace("125克", "150克")))
-    assert 1 <= d.changed <= 3
+    text = folded("\n".join(PARAGRAPHS))
+    size = len(fp.compact(text))
+    for old, new, changed in (("125克", "126克", 1), ("48小时", "72小时", 2)):  # a figure corrected: its digits
+        assert text.count(old) == 1
+        d = fp.difference(text, text.replace(old, new))
+        assert (d.changed, d.one_sided, d.ends, d.shared) == (changed, 0, 0, size - changed), (old, d)
+    d = fp.difference(text, text.replace("125克", "125千克"))  # a character put in: one-sided, nothing replaced
+    assert (d.changed, d.one_sided, d.ends, d.shared) == (0, 1, 0, size)
 
 
 # -- groups -----------------------------------------------------------------------------------
