@@ -180,9 +180,9 @@ class SearchResults:
             else:
                 if ids is None:
                     ids = by_report.section_ids(reader, shown)
-                mine = ids[next(k for k, x in enumerate(shown) if int(x) == sid)]
+                mine, ids_shown = ids[next(k for k, x in enumerate(shown) if int(x) == sid)], set(ids)
                 kept = [int(x) for x, sec in zip(theirs, by_report.section_ids(reader, theirs), strict=True)
-                        if sec == mine or (lead and sec not in set(ids))]
+                        if sec == mine or (lead and sec not in ids_shown)]
             out.append(_source(reader, m, _source_sections(reader, m, kept)))
         return out
 
