@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Blueprint, redirect, request, url_for
+from flask import Blueprint, request, url_for
 
 from indexer.search.collocates import collocates as run_collocates
 from indexer.search.compare import compare as run_compare
@@ -18,7 +18,7 @@ from indexer.search.trend import trend as run_trend
 from indexer.search.versions import series_passages
 
 from .context import library
-from .errors import moved_ids, moved_or_missing, no_report
+from .errors import moved_or_missing, moved_or_missing_ids
 from .gate import deadline
 from .params import (
     collocate_params,
@@ -80,9 +80,7 @@ def compare():
     reader = library().reader()
     cmp = run_compare(reader, a, b)
     if cmp is None:
-        if new := moved_ids(reader, a=a, b=b):
-            return redirect(url_for("api.compare", **new), code=301)
-        no_report(missing(reader, a, b))
+        return moved_or_missing_ids(reader, "api.compare", missing(reader, a, b), {"a": a, "b": b})
     return cmp.to_dict()
 
 
@@ -92,9 +90,7 @@ def series():
     reader = library().reader()
     found = series_passages(reader, doc_id, q)
     if found is None:
-        if new := moved_ids(reader, doc=doc_id):
-            return redirect(url_for("api.series", **new, q=q or None), code=301)
-        no_report(doc_id)
+        return moved_or_missing_ids(reader, "api.series", doc_id, {"doc": doc_id}, q=q or None)
     return found.to_dict()
 
 

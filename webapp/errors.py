@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import quote
 
-from flask import Flask, Response, abort, redirect, render_template, request
+from flask import Flask, Response, abort, redirect, render_template, request, url_for
 from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException
 
@@ -81,11 +81,14 @@ def with_query(url: str) -> str:
     return url + (f"?{query}" if query else "")
 
 
-def moved_ids(reader, **ids: str) -> dict[str, str] | None:
-    """The ids with those of renamed or moved files' reports replaced by their new ones; None when
-    none of them moved (then a missing one is a 404)."""
+def moved_or_missing_ids(reader, endpoint: str, gone: str | None, ids: dict[str, str], **keep) -> Response:
+    """For a page of several doc ids (compare a=&b=, series doc=) one of which the index lacks: a
+    permanent redirect to endpoint with the ids of renamed or moved files' reports replaced by their
+    new ones (and the arguments `keep`), else the 404 of no_report for `gone`."""
     new = {k: reader.moved_to(v) or v for k, v in ids.items()}
-    return new if new != ids else None
+    if new == ids:
+        no_report(gone)
+    return redirect(url_for(endpoint, **new, **keep), code=301)
 
 
 def moved_or_missing(reader, doc_id: str, url_of) -> Response:

@@ -17,7 +17,7 @@ from indexer.search.versions import series_passages
 
 from . import timeline, trendchart
 from .context import library, public_base
-from .errors import moved_ids, moved_or_missing, no_report, with_query
+from .errors import moved_or_missing, moved_or_missing_ids, with_query
 from .gate import deadline
 from .params import (
     BadParam,
@@ -108,9 +108,7 @@ def compare_page():
     reader = library().reader()
     cmp = compare(reader, a, b)
     if cmp is None:
-        if new := moved_ids(reader, a=a, b=b):
-            return redirect(url_for("views.compare_page", **new), code=301)
-        no_report(missing(reader, a, b))
+        return moved_or_missing_ids(reader, "views.compare_page", missing(reader, a, b), {"a": a, "b": b})
     return render_template("compare.html", c=cmp, api_url=url_for("api.compare", a=a, b=b),
                            swap_url=url_for("views.compare_page", a=b, b=a))
 
@@ -121,9 +119,7 @@ def series_page():
     reader = library().reader()
     found = series_passages(reader, doc_id, q)
     if found is None:
-        if new := moved_ids(reader, doc=doc_id):
-            return redirect(url_for("views.series_page", **new, q=q or None), code=301)
-        no_report(doc_id)
+        return moved_or_missing_ids(reader, "views.series_page", doc_id, {"doc": doc_id}, q=q or None)
     return render_template("series.html", s=found, q=q, api_url=url_for("api.series", doc=doc_id, q=q or None))
 
 
