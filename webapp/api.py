@@ -38,7 +38,7 @@ def search():
     params = search_params(request.args)
     res = run_search(library().reader(), params.q, params.filters, page=params.page, per_page=params.per_page,
                      sort=params.sort, group=params.group or None, deadline=deadline(), within=params.within or None,
-                     copies=params.copies_mode)
+                     copies=params.copies)
     return res.to_dict()
 
 
@@ -46,7 +46,7 @@ def search():
 def trend():
     params = trend_params(request.args)
     return run_trend(library().reader(), params.queries, params.filters, params.by or None,
-                     deadline=deadline(), within=params.within or None, copies=params.copies_mode).to_dict()
+                     deadline=deadline(), within=params.within or None, copies=params.copies).to_dict()
 
 
 @bp.get("/kwic")

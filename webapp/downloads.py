@@ -34,7 +34,7 @@ def _rows():
     params = search_params(request.args)
     reader = library().reader()
     results = find(reader, params.q, params.filters, params.sort, need=RERANK_MAX, deadline=deadline(),
-                   within=params.within or None, copies=params.copies_mode)
+                   within=params.within or None, copies=params.copies)
     if results.partial:
         return None
     return export.rows(reader, results, link_base()), _name(params.q)
@@ -67,7 +67,7 @@ def export_jsonl():
 def trend_csv():
     params = trend_params(request.args)
     tr = run_trend(library().reader(), params.queries, params.filters, params.by or None, deadline=deadline(),
-                   within=params.within or None, copies=params.copies_mode)
+                   within=params.within or None, copies=params.copies)
     if tr.partial:
         return busy(TOO_LONG)
     return _attachment(export.trend_csv(tr), "text/csv", _name("-".join(params.queries)) + "-trend.csv")

@@ -45,11 +45,7 @@ class SearchParams:
     bad: dict[str, str] = field(default_factory=dict)  # year, date: why the box's value was not used
     within: str = ""  # 词间关系: sentence | paragraph; "" for the whole section
     copies: str = ""  # "all": every copy of a document held by several sources counts; "": the document once
-
-    @property
-    def copies_mode(self) -> str:
-        """What search() and trend() take."""
-        return self.copies or "one"
+    # (search, trend, kwic and collocates take it as it is: anything but "all" counts a document once)
 
     def args(self, **changes) -> dict:
         """URL arguments for a link that keeps every other parameter."""
@@ -190,10 +186,6 @@ class TrendParams:
     within: str = ""  # as on the search form: sentence | paragraph
     bad: dict[str, str] = field(default_factory=dict)  # year, date: why the box's value was not used
     copies: str = ""  # as SearchParams.copies
-
-    @property
-    def copies_mode(self) -> str:
-        return self.copies or "one"
 
     def args(self, **changes) -> dict:
         d = {"q": self.queries, "within": self.within, "year": self.year, "date": self.date, "doc_type": self.doc_type,

@@ -47,7 +47,7 @@ def search():
     reader = library().reader()
     res = run_search(reader, params.q, params.filters, page=params.page, per_page=params.per_page, sort=params.sort,
                      group=params.group or None, deadline=deadline(), within=params.within or None,
-                     copies=params.copies_mode)
+                     copies=params.copies)
     chart = timeline.build(res.facets["year"], params.filters.years)
     shown = res.total_documents if params.group else res.total
     pages = max(1, -(-shown // params.per_page))
@@ -67,7 +67,7 @@ def search():
 def trend_page():
     params = trend_params(request.args, keep_bad=True)
     tr = trend(library().reader(), params.queries, params.filters, params.by or None, deadline=deadline(),
-               within=params.within or None, copies=params.copies_mode)
+               within=params.within or None, copies=params.copies)
     return render_template("trend.html", p=params, tr=tr, chart=trendchart.build(tr), measures=MEASURES,
                            labels=MEASURE_LABELS, api_url=url_for("api.trend", **params.args()),
                            csv_url=url_for("downloads.trend_csv", **params.args(by=tr.measure)))
