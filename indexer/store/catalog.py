@@ -79,20 +79,21 @@ class Catalog:
 
     reports: list[ReportRow] = field(default_factory=list)
     section_report: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
-    signatures: np.ndarray = field(default_factory=no_signatures)  # (reports, NUM_PERM) uint32
+    signatures: np.ndarray | None = field(default_factory=no_signatures)  # (reports, NUM_PERM) uint32; None: not read
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         rows = [r.__dict__ for r in self.reports]
         (folder / "reports.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
         np.save(folder / "section_report.npy", self.section_report.astype(np.int32), allow_pickle=False)
-        np.save(folder / "signatures.npy", self.signatures.astype(np.uint32).reshape(-1, NUM_PERM), allow_pickle=False)
+        sigs = self.signatures if self.signatures is not None else no_signatures(len(self.reports))
+        np.save(folder / "signatures.npy", sigs.astype(np.uint32).reshape(-1, NUM_PERM), allow_pickle=False)
 
     @classmethod
     def load(cls, folder: Path, signatures: bool = False) -> Catalog:
-        """A segment's catalog; its signatures only when asked (a search never reads them)."""
+        """A segment's catalog; its signatures only when asked (a search never reads them: None)."""
         rows = json.loads((folder / "reports.json").read_text(encoding="utf-8"))
-        sigs = np.load(folder / "signatures.npy", allow_pickle=False) if signatures else no_signatures(len(rows))
+        sigs = np.load(folder / "signatures.npy", allow_pickle=False) if signatures else None
         return cls([ReportRow(**r) for r in rows], np.load(folder / "section_report.npy", allow_pickle=False), sigs)
 
     @classmethod
@@ -103,7 +104,8 @@ class Catalog:
             arrays.append(np.asarray(p.section_report, dtype=np.int32) + len(reports))
             reports.extend(p.reports)
         sr = np.concatenate(arrays) if arrays else np.empty(0, dtype=np.int32)
-        sigs = np.concatenate([p.signatures for p in parts]) if parts else no_signatures()
+        read = [p.signatures for p in parts if p.signatures is not None]
+        sigs = np.concatenate(read) if len(read) == len(parts) and parts else None if parts else no_signatures()
         return cls(reports, sr, sigs)
 
 
