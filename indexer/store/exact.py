@@ -260,9 +260,10 @@ class ExactSegment:
         keys = gram_keys(term)
         head, _, _ = _lookup(_Table(self.head_keys, self.head_ptr, self.head_post, None, memo, "head"), keys)
         body_table = _Table(self.body_keys, self.body_ptr, self.body_post, self.body_tf, memo, "body")
-        body, tf, total = _lookup(body_table, keys, chain=term)
+        proving = prove and 2 < len(term) <= PROVE_UPTO
+        body, tf, total = _lookup(body_table, keys, chain=term if proving else "")  # the bigram sum only to prove
         sure = None
-        if prove and 2 < len(term) <= PROVE_UPTO and len(body) >= PROVE_FROM:
+        if proving and len(body) >= PROVE_FROM:
             sure = self._proven(term, body, total, body_table)
         return Candidates(head, body, tf, sure)
 
