@@ -107,6 +107,13 @@ class Ranked:
             return self._head[start:stop], self._head_scores[start:stop]
         return self.sids[start:stop], self.scores[start:stop]
 
+    def unordered(self) -> tuple[np.ndarray, np.ndarray]:
+        """(every sid, its score) in no particular order: for an order made from scratch (by_date), without
+        sorting the tail first."""
+        if self._sids is not None:
+            return self._sids, self._scores
+        return np.concatenate([self._head, self._rest]), np.concatenate([self._head_scores, self._rest_scores])
+
     def in_range(self, lo: int, hi: int) -> np.ndarray:
         """The sids lo <= sid < hi (one report's sections) in result order, without ordering the whole
         tail: a hit's other copies are listed beside its document's first hit."""
@@ -156,7 +163,7 @@ def by_date(reader: IndexReader, ranked: Ranked, sort: str) -> Ranked:
     that reads like the reports and pages the same at any depth. Any other sort keeps the ranking."""
     if sort not in ("newest", "oldest") or not len(ranked):
         return ranked
-    sids, scores = ranked.sids, ranked.scores
+    sids, scores = ranked.unordered()  # the order below is complete (order_key is unique): the ranking's is not needed
     dates = reader.facts.date_lo[reader.catalog.section_report[sids]].astype(np.int64)
     key = -dates if sort == "newest" else np.where(dates == 0, 1 << 40, dates)  # UNKNOWN_DATE is 0
     order = np.lexsort((reader.order_key[sids], key))  # then report and section order
