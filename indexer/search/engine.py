@@ -163,10 +163,7 @@ def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str 
     with phase(timings, "facets"):
         hit = reader.reports_of(matched)  # the reports holding a match, before the filters
         facets = _facets(reader, hit, filters, copies)
-        shown = hit & facet_mod.report_filter(reader.facts, filters) if filters.active() else hit
-        if copies == "one":
-            shown = facet_mod.one_per_document(reader.facts, shown)
-        total_documents = int(np.count_nonzero(shown)) if len(ranked) else 0
+        total_documents = len(np.unique(reader.catalog.section_report[sids]))  # sids: filtered, one copy each
     return SearchResults(query=q, ranked=ranked, needles=needles, facets=facets, total_documents=total_documents,
                          notices=notices, suggestions=tips, mode=mode, partial=partial, within=within,
                          others=others, copies=copies)
