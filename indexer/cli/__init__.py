@@ -18,6 +18,7 @@ from indexer.cli.common import (
     display_width,
     index_dir,
     open_filtered,
+    open_reader,
     positive_int,
     print_json,
     terminal_marks,
@@ -228,14 +229,10 @@ def cmd_trend(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from indexer.store.generations import NoIndex, require_current
-    from indexer.store.reader import IndexReader
-
-    try:
-        st = IndexReader(require_current(index_dir(args))).stats()
-    except NoIndex as e:
-        print(f"edusearch: {e}", file=sys.stderr)
+    reader = open_reader(args)
+    if reader is None:
         return 2
+    st = reader.stats()
     if args.json:
         return print_json(st.__dict__)
     lo, hi = st.years
