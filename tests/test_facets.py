@@ -80,5 +80,5 @@ def test_years_mask_contains_and_shown(reader):
     want = [(y == UNKNOWN_YEAR) or 2010 <= y <= 2012 or y == 2015 for y in facts.year.tolist()]
     assert years.mask(facts).tolist() == want and any(want)
     assert 2011 in years and 2013 not in years and None in years and None not in parse_year("2015")
-    assert (years.lo, years.hi) == (2010, 2015) and parse_year("2015-").hi is None
+    assert years.ranges == ((2010, 2012), (2015, 2015)) and parse_year("2015-").ranges == ((2015, None),)
     assert years.shown() == "2010–2012、2015、年份不详"

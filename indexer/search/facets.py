@@ -42,17 +42,6 @@ class Years:
     def active(self) -> bool:
         return self.unknown or bool(self.ranges)
 
-    @property
-    def lo(self) -> int | None:
-        """The first year let through; None when open below or there are no ranges."""
-        los = [lo for lo, _ in self.ranges]
-        return None if not los or None in los else min(los)
-
-    @property
-    def hi(self) -> int | None:
-        his = [hi for _, hi in self.ranges]
-        return None if not his or None in his else max(his)
-
     def __contains__(self, year: int | None) -> bool:
         if year is None:
             return self.unknown
