@@ -200,8 +200,6 @@ class _Texts:
     def of(self, r: ReportRow) -> str:
         if self._segments is None:
             self._segments = [ExactSegment.load(self.gen / d) for d in self.dirs]
-        parts = []
-        for sid in range(r.first_sid, r.first_sid + r.n_sections):
-            seg = next(s for s in self._segments if s.base <= sid < s.base + s.size)
-            parts.append(seg.section_text(sid - seg.base))
+        seg = next(s for s in self._segments if s.base <= r.first_sid < s.base + s.size)  # a report is one batch's
+        parts = [seg.section_text(sid - seg.base) for sid in range(r.first_sid, r.first_sid + r.n_sections)]
         return report_text(r.title_folded, [h for h, _b in parts], [b for _h, b in parts])
