@@ -293,7 +293,7 @@ class _ByReport:
 
     def section_ids(self, reader: IndexReader, sids: np.ndarray) -> list[str]:
         missing = [int(x) for x in sids if int(x) not in self.ids]
-        self.ids.update(zip(missing, reader.section_ids(missing), strict=True))
+        self.ids.update(zip(missing, (f["section_id"] for f in reader.fields(missing)), strict=True))
         return [self.ids[int(x)] for x in sids]
 
 
@@ -311,7 +311,7 @@ def _source(reader: IndexReader, report: int, sections: list[SourceSection]) -> 
 def _source_sections(reader: IndexReader, report: int, sids: list[int]) -> list[SourceSection]:
     doc_id = reader.catalog.reports[report].doc_id
     return [SourceSection(section_id=f["section_id"], heading_path=list(f.get("heading_path") or []),
-                          url=doc_url(doc_id, f["section_id"]), page=f.get("page")) for f in reader.stored(sids)]
+                          url=doc_url(doc_id, f["section_id"]), page=f.get("page")) for f in reader.fields(sids)]
 
 
 def report_fields(row: ReportMeta) -> dict:

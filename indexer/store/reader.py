@@ -275,9 +275,7 @@ class IndexReader:
     def stored(self, sids: list[int]) -> list[dict]:
         """Each section's stored fields, with its text as written and, for Markdown, its HTML
         rendered at index time (kept beside the exact index, texts.py)."""
-        s = self.searcher()
-        with self.lock:
-            out = [s.stored_fields(int(self.sid_to_doc[sid])) for sid in sids]
+        out = self.fields(sids)
         for sid, fields in zip(map(int, sids), out, strict=True):
             i = self._segment_index(sid)
             fields["text"], html = self.texts[i][sid - self._bases[i]]
@@ -285,11 +283,11 @@ class IndexReader:
                 fields["html"] = html
         return out
 
-    def section_ids(self, sids: list[int]) -> list[str]:
-        """Each section's id (s3-2) alone: its stored fields without reading its text."""
+    def fields(self, sids: list[int]) -> list[dict]:
+        """Each section's stored fields (its id, heading path, page…) without reading its text."""
         s = self.searcher()
         with self.lock:
-            return [s.stored_fields(int(self.sid_to_doc[sid]))["section_id"] for sid in sids]
+            return [s.stored_fields(int(self.sid_to_doc[sid])) for sid in sids]
 
     def exact_text(self, sid: int) -> tuple[str, str]:
         """(heading, body) of a section as the exact index holds them: folded, a report's title
