@@ -11,6 +11,7 @@ from datetime import date
 
 import numpy as np
 
+from indexer.ingest.headings import cn_number
 from indexer.ingest.places import LEVELS, divisions_named
 from indexer.store.catalog import UNKNOWN_DATE, UNKNOWN_YEAR, Facts, fold_doc_no
 from indexer.text.normalize import fold_text
@@ -18,7 +19,8 @@ from indexer.text.wholeword import term_pattern
 
 _YEAR_RANGE = re.compile(r"^(\d{4})?(?:-|–|—|~|～|到|至)(\d{4})?$")
 _YEAR_LIST = re.compile(r"[,，、;；\s]+")  # 2015,2018、2020；2022 (spaces around a range's dash are gone by then)
-_RECENT = re.compile(r"^(?:最)?近(\d{1,2}|[一二两三四五六七八九十]{1,3})年$")  # 近五年, 近 3 年, 最近十年
+_N = "[一二两三四五六七八九]"
+_RECENT = re.compile(rf"^(?:最)?近(\d{{1,2}}|{_N}|{_N}?十{_N}?)年$")  # 近五年, 近 3 年, 最近十年, 近十五年
 _UNKNOWN = ("unknown", "未知", "不详", "null", "none")
 YEAR_HELP = "2019, 2015-2020, 2015-, -2020, 2015,2018,2020, 近五年 (this year and the four before) or unknown"
 DATE_HELP = "2016, 2016-06, 2016-06-07 or a range such as 2016-01..2016-06"
@@ -86,28 +88,13 @@ def parse_year(value: str, this_year: int | None = None) -> Years | None:
         elif m and (m.group(1) or m.group(2)):
             lo, hi = (int(m.group(1)) if m.group(1) else None), (int(m.group(2)) if m.group(2) else None)
             ranges.append((lo, hi) if lo is None or hi is None or lo <= hi else (hi, lo))
-        elif recent and 1 <= _count(recent.group(1)) <= 99:
+        elif recent and 1 <= cn_number(recent.group(1)) <= 99:
             now = this_year or date.today().year
-            ranges.append((now - _count(recent.group(1)) + 1, now))
+            ranges.append((now - cn_number(recent.group(1)) + 1, now))
             relative = True
         else:
             return None
     return Years(tuple(ranges), unknown, relative)
-
-
-_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
-
-
-def _count(n: str) -> int:
-    """3, 五, 十, 十五, 二十: the N of 近N年 (0 when it is no number)."""
-    if n.isdigit():
-        return int(n)
-    tens, _, ones = n.rpartition("十")
-    if "十" not in n:
-        return _DIGITS.get(n, 0) if len(n) == 1 else 0
-    if len(tens) > 1 or len(ones) > 1 or (tens and tens not in _DIGITS) or (ones and ones not in _DIGITS):
-        return 0
-    return (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[ones] if ones else 0)
 
 
 def parse_date(value: str) -> tuple[int | None, int | None] | None:
