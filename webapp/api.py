@@ -12,7 +12,6 @@ from indexer.search.compare import compare as run_compare
 from indexer.search.compare import missing
 from indexer.search.engine import search as run_search
 from indexer.search.kwic import kwic as run_kwic
-from indexer.search.parser import WITHIN
 from indexer.search.report import get_report
 from indexer.search.trend import trend as run_trend
 from indexer.search.versions import series_passages
@@ -28,6 +27,7 @@ from .params import (
     search_params,
     series_params,
     trend_params,
+    within_from,
 )
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -65,10 +65,9 @@ def collocates():
 
 @bp.get("/doc/<path:doc_id>")
 def doc(doc_id: str):
-    within = request.args.get("within", "")
     reader = library().reader()
     view = get_report(reader, doc_id, request.args.get("q", "")[:2000] or None,
-                      within=within if within in WITHIN else None, marks_from=marks_from(request.args))
+                      within=within_from(request.args) or None, marks_from=marks_from(request.args))
     if view is None:
         return moved_or_missing(reader, doc_id, lambda new: url_for("api.doc", doc_id=new))
     return view.to_dict()

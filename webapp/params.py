@@ -83,6 +83,13 @@ def marks_from(args) -> int:
     return _int(args, "marks_from", 1, 1, 10**9)
 
 
+def within_from(args) -> str:
+    """The report page's 同句/同段 (&within=sentence|paragraph), "" for anything else: a link's extra
+    argument, never worth a 400."""
+    within = args.get("within", "")
+    return within if within in WITHIN else ""
+
+
 def year_filter(raw: str) -> Filters:
     try:
         return Filters.for_year(raw)

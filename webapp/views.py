@@ -9,7 +9,6 @@ from indexer.search.compare import compare, missing
 from indexer.search.engine import search as run_search
 from indexer.search.kwic import SORT_HINTS, SORT_LABELS, kwic
 from indexer.search.limits import GROUP_MAX
-from indexer.search.parser import WITHIN
 from indexer.search.report import anchor, get_report
 from indexer.search.results import doc_url
 from indexer.search.trend import MEASURE_LABELS, MEASURES, trend
@@ -28,6 +27,7 @@ from .params import (
     search_params,
     series_params,
     trend_params,
+    within_from,
 )
 
 bp = Blueprint("views", __name__)
@@ -76,8 +76,7 @@ def trend_page():
 @bp.get("/doc/<path:doc_id>")
 def doc(doc_id: str):
     q = request.args.get("q", "")[:2000]
-    within = request.args.get("within", "")
-    within = within if within in WITHIN else ""
+    within = within_from(request.args)
     reader = library().reader()
     view = get_report(reader, doc_id, q or None, request.args.get("at", "")[:300] or None, within or None,
                       marks_from(request.args))
