@@ -105,10 +105,8 @@ class Index:
         """Every section the query matches (engine.find), best first or by date (sort="newest" | "oldest");
         within="sentence" | "paragraph": the query's terms in one sentence or paragraph (the form's 词间关系);
         of a document held by several sources its preferred copy's, or every copy's with copies="all"."""
-        if sort not in SORTS:
-            raise ValueError(f"排序方式只能是 {' / '.join(SORTS)}，而不是“{sort}”。 / sort must be one of "
-                             f"{', '.join(SORTS)}, not {sort!r}")
-        _check_copies(copies)
+        _one_of("排序方式", "sort", sort, SORTS)
+        _one_of("copies ", "copies", copies, COPIES)
         reader = self._reader()
         return Hits(self, reader, find(reader, _query(q), keyword_filters(filters), sort, need=RERANK_MAX,
                                          within=_scope(within), copies=copies))  # as pages order them
@@ -118,10 +116,9 @@ class Index:
               **filters: Unpack[FilterArgs]) -> TrendResult:
         """Per year, the reports, sections and mentions of each query (up to 6) and the share of that year's
         reports (trend.trend); by: the measure trend.table() shows (reports | sections | mentions | share)."""
-        if by is not None and by not in MEASURES:
-            raise ValueError(f"统计口径只能是 {' / '.join(MEASURES)}，而不是“{by}”。 / by must be one of "
-                             f"{', '.join(MEASURES)}, not {by!r}")
-        _check_copies(copies)
+        if by is not None:
+            _one_of("统计口径", "by", by, MEASURES)
+        _one_of("copies ", "copies", copies, COPIES)
         asked = [queries] if isinstance(queries, str) else list(queries) if isinstance(queries, list | tuple) else [queries]
         tr = trend(self._reader(), [_query(q) for q in asked], keyword_filters(filters), by, within=_scope(within),
                    copies=copies)
@@ -142,11 +139,9 @@ class Index:
         """Every occurrence of the query with `width` characters either side, cut at its section's
         edge (kwic.kwic_lines, what /kwic.csv writes); sort: year | left | right | report; a document
         held by several sources once (its preferred copy's lines), or every copy's with copies="all"."""
-        if sort not in KWIC_SORTS:
-            raise ValueError(f"排序方式只能是 {' / '.join(KWIC_SORTS)}，而不是“{sort}”。 / sort must be one of "
-                             f"{', '.join(KWIC_SORTS)}, not {sort!r}")
+        _one_of("排序方式", "sort", sort, KWIC_SORTS)
         _within("width", width, KWIC_MAX_WIDTH)
-        _check_copies(copies)
+        _one_of("copies ", "copies", copies, COPIES)
         return Concordance(kwic_lines(self._reader(), _query(q), keyword_filters(filters), width=width, sort=sort,
                                       copies=copies))
 
@@ -157,7 +152,7 @@ class Index:
         _within("window", window, COLLOCATE_MAX_WINDOW)
         if by is not None:
             _within("by", by, 10_000)
-        _check_copies(copies)
+        _one_of("copies ", "copies", copies, COPIES)
         return collocates(self._reader(), _query(q), keyword_filters(filters), window=window, by=by, limit=max(1, int(limit)),
                           copies=copies)
 
@@ -284,9 +279,8 @@ def make_filters(year: str | int | tuple | None = None, date: str | tuple | None
 
 def _scope(within: str | None) -> str | None:
     """The 词间关系 keyword checked as the URL's within= is: sentence, paragraph, or None for the section."""
-    if within not in (None, *WITHIN):
-        raise ValueError(f"词间关系只能是 {' / '.join(WITHIN)}，而不是“{within}”。 / within must be one of "
-                         f"{', '.join(WITHIN)} or None, not {within!r}")
+    if within is not None:
+        _one_of("词间关系", "within", within, WITHIN, " or None")
     return within
 
 
@@ -481,7 +475,8 @@ def _pandas():
     return pandas
 
 
-def _check_copies(copies: str) -> None:
-    if copies not in COPIES:
-        raise ValueError(f"copies 只能是 {' / '.join(COPIES)}，而不是“{copies}”。 / copies must be one of "
-                         f"{', '.join(COPIES)}, not {copies!r}")
+def _one_of(label: str, name: str, value, allowed: tuple, also: str = "") -> None:
+    """A keyword that must be one of `allowed`: else a ValueError in Chinese and English."""
+    if value not in allowed:
+        raise ValueError(f"{label}只能是 {' / '.join(allowed)}，而不是“{value}”。 / {name} must be one of "
+                         f"{', '.join(allowed)}{also}, not {value!r}")
