@@ -165,14 +165,21 @@ class Evaluator:
                 tfs.append(tf)
                 if scans and len(c.head) + len(c.body):
                     self.r.trim(i)  # segment by segment: a common string's scan maps much of the text
+        th = self._term_hits(heads, bodies, tfs)
+        self.hits[key] = th
+        return th
+
+    def _term_hits(self, heads: list, bodies: list, tfs: list, nowhere: np.ndarray | None = None) -> TermHits:
+        """A string's sections gathered from its segments, with its mask over live sections (nowhere:
+        the mask to share when it occurs in none)."""
         head, body = _cat(heads), _cat(bodies)
+        if nowhere is not None and not len(head) + len(body):
+            return TermHits(head, body, _cat(tfs, np.uint16), nowhere)
         mask = np.zeros(self.r.n, dtype=bool)
         mask[head] = True
         mask[body] = True
         mask &= self.r.live  # a removed file's text stays in its exact segment until compaction
-        th = TermHits(head, body, _cat(tfs, np.uint16), mask)
-        self.hits[key] = th
-        return th
+        return TermHits(head, body, _cat(tfs, np.uint16), mask)
 
     def occurs(self, text: str) -> bool:
         """Does some live section hold the string (plain, as Term(text, text))? The segments are asked
@@ -226,15 +233,7 @@ class Evaluator:
         nowhere = np.zeros(self.r.n, dtype=bool)  # shared by the variants that occur nowhere (most of them)
         nowhere.flags.writeable = False
         for c, (heads, bodies, tfs) in found.items():
-            head, body = _cat(heads), _cat(bodies)
-            if not len(head) + len(body):
-                self.hits[before + c + after, False] = TermHits(head, body, _cat(tfs, np.uint16), nowhere)
-                continue
-            mask = np.zeros(self.r.n, dtype=bool)
-            mask[head] = True
-            mask[body] = True
-            mask &= self.r.live
-            self.hits[before + c + after, False] = TermHits(head, body, _cat(tfs, np.uint16), mask)
+            self.hits[before + c + after, False] = self._term_hits(heads, bodies, tfs, nowhere)
 
     def title_reports(self, t: Term) -> np.ndarray:
         pattern = term_pattern(t.text, t.prefix)
