@@ -237,12 +237,8 @@ def _suggestions(reader: IndexReader, ev: Evaluator, parsed: ParsedQuery, q: str
     def occurs(text: str) -> int:
         return ev.term(Term(text, text)).df
 
-    def matches(query: str) -> bool:  # as matching_sections, on the strings this search has looked up already
-        tried = parse_query(query, within)
-        if not tried.searchable():
-            return False
-        matched, section_filter = match(ev, tried, filters)
-        return bool((matched & section_filter).any())
+    def matches(query: str) -> bool:  # on the strings this search has looked up already
+        return len(matching_sections(reader, query, filters, within, ev)) > 0
 
     out: list[str] = []
     for t in parsed.positive_terms():

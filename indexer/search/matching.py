@@ -41,13 +41,13 @@ from indexer.text.wholeword import term_pattern
 
 
 def matching_sections(reader: IndexReader, q: str, filters: Filters | None = None,
-                      within: str | None = None) -> np.ndarray:
+                      within: str | None = None, ev: Evaluator | None = None) -> np.ndarray:
     """Just the exact matching step: the sids a query's results are made of, unranked (within: the
-    search form's 同句/同段, parser.parse_query)."""
+    search form's 同句/同段, parser.parse_query; ev: an evaluator whose lookups to reuse)."""
     parsed = parse_query(q, within)
     if not parsed.searchable():
         return np.zeros(0, dtype=np.int64)
-    matched, section_filter = match(Evaluator(reader), parsed, filters or Filters())
+    matched, section_filter = match(ev or Evaluator(reader), parsed, filters or Filters())
     return np.flatnonzero(matched & section_filter)
 
 
