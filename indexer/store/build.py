@@ -27,7 +27,7 @@ from whoosh import index as whoosh_index
 
 from indexer.ingest.model import Skipped
 from indexer.ingest.parse import PARSER
-from indexer.store import checkpoints, compaction, copies, moves
+from indexer.store import checkpoints, compaction, copies, merging, moves
 from indexer.store import generations as store
 from indexer.store import sources as source_list
 from indexer.store.batches import (
@@ -348,6 +348,8 @@ class _Build:
         store.save_array(self.gen / "live.npy", live)
         _save_docmap(self.gen, next_sid, live)
         clock = _Clock(self.summary.phases)
+        segments = merging.merge_neighbours(self.gen, segments)
+        clock("merge")
         self.summary.copy_stats = copies.find_copies(self.gen, segments, live)
         clock("copies")
         checkpoints.reached("finish")

@@ -32,7 +32,7 @@ mapped.install()  # Whoosh reads its segment files in place instead of copying t
 
 GRAMS_FROM = 8  # segments from which matching asks the term dictionary which ones can hold a string
 WORD_COUNT_CACHE = 200_000  # (fields, word) frequencies a reader remembers
-MAP_BUDGET = 96 << 20  # bytes of mapped index text a reader lets stay resident (see IndexReader.trim)
+MAP_BUDGET = 64 << 20  # bytes of mapped index text a reader lets stay resident (see IndexReader.trim): two merged segments
 
 
 @dataclass
