@@ -16,7 +16,7 @@ import pytest
 from helpers import GOV, SEEDS, county_reports
 
 from indexer.search.engine import search
-from indexer.store import batches, compaction
+from indexer.store import batches, compaction, merging
 from indexer.store import build as builder
 from indexer.store.batches import cut_batches
 from indexer.store.build import reindex
@@ -71,19 +71,25 @@ def _sids(root: Path) -> dict[str, list[int]]:
 def small_batches(monkeypatch):
     monkeypatch.setattr(builder, "BATCH_BYTES", 20_000)
     monkeypatch.setattr(compaction, "BATCH_CHARS", 20_000)
+    monkeypatch.setattr(merging, "MERGED_BYTES", 0)  # compaction alone folds the small segments
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_batched_full_build_answers_like_one_batch(tmp_path, monkeypatch, workers):
+@pytest.mark.parametrize(("workers", "merged"), [(1, False), (2, False), (2, True)])
+def test_batched_full_build_answers_like_one_batch(tmp_path, monkeypatch, workers, merged):
+    """Batches of 20 kB, each its own segment or (merged) merged with its neighbours afterwards."""
     src = _corpus(tmp_path / "src")
     one = tmp_path / "one"
     reindex(one, [src], progress=False, workers=1)
     assert len(read_manifest(require_current(one))["segments"]) == 1
     monkeypatch.setattr(builder, "BATCH_BYTES", 20_000)
+    monkeypatch.setattr(merging, "MERGED_BYTES", 60_000 if merged else 0)
     many = tmp_path / "many"
     reindex(many, [src], progress=False, workers=workers)
     segments = read_manifest(require_current(many))["segments"]
-    assert len(segments) >= 5
+    if merged:
+        assert len(segments) >= 2 and any("/seg-m" in s for s in segments)
+    else:
+        assert len(segments) >= 5
     assert _sids(many) == _sids(one)
     assert _answers(many) == _answers(one)
 
