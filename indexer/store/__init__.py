@@ -4,7 +4,8 @@ Entry points:
 
 - ``build.reindex``: source folders → a new generation, doing only the work the change needs; the
   files it reads come from ``scan``, ``batches`` parses and writes them a batch at a time (a
-  ``BatchWorker`` per worker process) and ``compaction`` keeps an incremental run's segments few.
+  ``BatchWorker`` per worker process), ``compaction`` keeps an incremental run's segments few and
+  ``merging`` merges neighbouring exact segments at the end of every run.
 - ``reader.Library`` / ``reader.IndexReader``: the live generation opened for searching.
 - ``generations``: the index folder's generations, ``CURRENT``, the lock and atomic publishing.
 

@@ -5,7 +5,8 @@ replaced, deleted files removed; a changed dictionary, a new parser version or -
 The new state becomes visible in one atomic step (store.publish).
 
 The files come from scan.py; batches.py parses and writes them a batch at a time, in worker
-processes when there is a lot; compaction.py keeps an incremental run's segments few.
+processes when there is a lot; compaction.py keeps an incremental run's segments few, and merging.py
+merges neighbouring exact segments at the end of every run, so that a search asks few of them.
 """
 
 from __future__ import annotations
