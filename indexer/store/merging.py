@@ -3,8 +3,8 @@
 A build writes one exact segment per batch (about 4 M characters), so that a worker's memory stays
 bounded; a search then repeats its lookups in every segment: a string's grams are found in each
 segment's table, their postings read and intersected, for tens of segments on a large collection.
-Those per-segment calls, not the postings' length, were most of what a query that finds nothing
-costs on 4x and 8x `laws`. Lucene answers the same way: small segments written, then merged.
+Those per-segment calls, not the postings' length, were most of the lookups' time for a query that
+finds nothing (a typo's variants, a pasted sentence's words) on 4x and 8x `laws`. Lucene answers the same way: small segments written, then merged.
 
 Merging needs no text analysis: gram tables are sorted by gram and each gram's postings by section,
 and segments cover consecutive runs of sids, so the merged table is each gram's postings from the
@@ -26,7 +26,7 @@ from indexer.store import texts as section_texts
 from indexer.store.catalog import Catalog
 from indexer.store.exact import MAX_SEGMENT_SECTIONS
 
-MERGED_BYTES = 32 << 20  # UTF-8 text of a merged segment at most (a batch's is about 12 MB)
+MERGED_BYTES = 32 << 20  # UTF-8 text of a merged segment at most (a 12 MB batch of source holds 8-11 MB)
 _TABLES = (("head", False), ("body", True))  # gram tables, and whether they keep counts
 
 
