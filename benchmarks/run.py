@@ -101,9 +101,10 @@ EXPORTS = ["个人信息", "行政复议", "义务教育", "突发事件", "知�
 
 @contextlib.contextmanager
 def serving(index: Path):
-    """`edusearch serve` on a free port, once it answers: (its address, its process), stopped after."""
+    """`edusearch serve` on a free port, once it answers: (its address, its process), stopped after. It keeps
+    nothing one search verified for the next (--kept-mb 0): each query's time is its own work."""
     port = free_port()
-    proc = subprocess.Popen([*edusearch_cmd(), "serve", "--index", str(index), "--port", str(port)],
+    proc = subprocess.Popen([*edusearch_cmd(), "serve", "--index", str(index), "--port", str(port), "--kept-mb", "0"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -13,7 +13,7 @@ benchmarks/inproc.py lists for recall are every copy's, as the brute-force scan'
 at a time: a full edusearch reindex, edusearch's queries in-process (each one's time by search phase,
 and 36 that find nothing with their suggestions) and over HTTP (then result pages and CSV downloads,
 for the server's memory), then the tantivy + jieba peer's build and its queries: each engine queried
-right after its own build. The
+right after its own build (each query's own work: nothing one search verified is kept for the next). The
 indexes stay in WORK (index-Nx), so --queries-only re-measures the queries on them. Build memory is the peak of the SUM of the resident
 memory of the whole process tree (the worker processes included), sampled from
 /proc every 0.2 s; PSS (shared pages counted once) is reported beside it. Results go to

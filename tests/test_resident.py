@@ -65,8 +65,9 @@ def test_searching_leaves_no_index_pages_in_the_process_with_no_budget(gen):
     got = answers(reader)
     assert all(total for _q, total, *_ in got)
     assert index_resident_kb(gen) == {}
-    # with a budget the verified text stays mapped between queries (and only the text)
-    kept = IndexReader(gen)
+    # with a budget the verified text stays mapped between queries (and only the text); nothing verified
+    # is kept by the reader, so that the last search verifies again
+    kept = IndexReader(gen, kept_bytes=0)
     assert answers(kept) == got
     resident = index_resident_kb(gen)
     assert resident and all(path.endswith("text.utf8") for path in resident), resident
@@ -147,7 +148,7 @@ def test_the_first_segments_within_the_budget_stay_mapped_the_others_are_dropped
     for folder in (SEEDS, GOV, ALT):
         reindex(root, [folder], progress=False)
     gen = require_current(root)
-    reader = IndexReader(gen)
+    reader = IndexReader(gen, kept_bytes=0)  # each search verifies (nothing kept from the last)
     assert len(reader.segments) == 3
     sizes = [len(seg.data) for seg in reader.segments]
     reader.map_budget = sizes[0]

@@ -284,7 +284,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print(f"edusearch: {e}", file=sys.stderr)
             return 2
     app = create_app(root, BASE_URL=args.base_url or "", TRUSTED_HOSTS=allowed_hosts(args), THREADS=args.threads,
-                     HEAVY_SLOTS=min(args.heavy, args.threads), REQUEST_BUDGET=args.budget)
+                     HEAVY_SLOTS=min(args.heavy, args.threads), REQUEST_BUDGET=args.budget, KEPT_BYTES=args.kept_mb << 20)
     warm(app.extensions["edusearch"].reader())
     print(f"edusearch: serving {root} on http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
     try:
@@ -469,6 +469,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--budget", type=float, default=5.0,
                     help="seconds of a search's work before it answers with every match but unranked, "
                          "saying so (an export: 503); default 5")
+    sp.add_argument("--kept-mb", type=int, default=24, choices=range(0, 4097), metavar="MB",
+                    help="MB of verified strings kept from one search for the next (another page, a facet, a sort "
+                         "of the same query); default 24, 0 keeps none")
     sp.add_argument("--connection-limit", type=positive_int, default=1000,
                     help="open connections at once (default 1000); more wait to be accepted")
     sp.add_argument("--channel-timeout", type=positive_int, default=30,

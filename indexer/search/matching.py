@@ -70,6 +70,16 @@ class TermHits:
     def df(self) -> int:
         return int(np.count_nonzero(self.mask))
 
+    @property
+    def nbytes(self) -> int:
+        return self.head.nbytes + self.body.nbytes + self.body_tf.nbytes + self.mask.nbytes
+
+    def frozen(self) -> TermHits:
+        """Read-only arrays: later searches of the generation may be handed the same ones (store/kept.py)."""
+        for a in (self.head, self.body, self.body_tf, self.mask):
+            a.flags.writeable = False
+        return self
+
 
 class Evaluator:
     """Masks over sids for the nodes of a query tree; each term is verified once per search. stop: a
@@ -144,6 +154,10 @@ class Evaluator:
         key = (t.text, t.prefix)
         if key in self.hits:
             return self.hits[key]
+        kept = self.r.kept.get(("term", *key))  # verified by an earlier search of this generation
+        if kept is not None:
+            self.hits[key] = kept
+            return kept
         pattern = term_pattern(t.text, t.prefix)
         heads, bodies, tfs = [], [], []
         with phase(self.timings, "candidates"):
@@ -167,6 +181,8 @@ class Evaluator:
                     self.r.trim(i)  # segment by segment: a common string's scan maps much of the text
         th = self._term_hits(heads, bodies, tfs)
         self.hits[key] = th
+        if scans:  # its text was searched: worth keeping for the next page, facet or sort of the query
+            self.r.kept.put(("term", *key), th, th.nbytes)
         return th
 
     def _term_hits(self, heads: list, bodies: list, tfs: list, nowhere: np.ndarray | None = None) -> TermHits:
@@ -179,7 +195,7 @@ class Evaluator:
         mask[head] = True
         mask[body] = True
         mask &= self.r.live  # a removed file's text stays in its exact segment until compaction
-        return TermHits(head, body, _cat(tfs, np.uint16), mask)
+        return TermHits(head, body, _cat(tfs, np.uint16), mask).frozen()
 
     def occurs(self, text: str) -> bool:
         """Does some live section hold the string (plain, as Term(text, text))? The segments are asked

@@ -6,7 +6,8 @@ Entry points:
   files it reads come from ``scan``, ``batches`` parses and writes them a batch at a time (a
   ``BatchWorker`` per worker process), ``compaction`` keeps an incremental run's segments few and
   ``merging`` merges neighbouring exact segments at the end of every run.
-- ``reader.Library`` / ``reader.IndexReader``: the live generation opened for searching.
+- ``reader.Library`` / ``reader.IndexReader``: the live generation opened for searching; ``kept`` holds
+  what its searches verified for the next ones.
 - ``generations``: the index folder's generations, ``CURRENT``, the lock and atomic publishing.
 
 The parts of a generation: ``exact`` (character unigram and bigram postings, verified), ``catalog``

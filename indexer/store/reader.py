@@ -23,6 +23,7 @@ from indexer.store import moves
 from indexer.store.catalog import Catalog, Facts
 from indexer.store.exact import ExactSegment
 from indexer.store.grams import GramDictionary
+from indexer.store.kept import KEPT_BYTES, Kept
 from indexer.store.series import SeriesIndex, build_series
 from indexer.store.texts import SectionTexts
 from indexer.store.whoosh_io import mapped, postings
@@ -51,7 +52,8 @@ class Stats:
 
 
 class IndexReader:
-    def __init__(self, gen: Path):
+    def __init__(self, gen: Path, kept_bytes: int = KEPT_BYTES):
+        """kept_bytes: what searches verified, kept for the next ones (kept.py); 0 keeps nothing."""
         self.gen = gen
         self._pin = store.pin(gen)  # the generation stays on disk while this reader can read it
         self._unpin = weakref.finalize(self, store.unpin, self._pin)  # on close(), or when nothing holds the reader
@@ -92,6 +94,7 @@ class IndexReader:
         self.n_live = max(int(self.live.sum()), 1)
         self.order_key = _order_key(self.catalog, self.n)
         self.map_budget = MAP_BUDGET
+        self.kept = Kept(kept_bytes)
         self._text_ends = np.cumsum([len(seg.data) for seg in self.segments], dtype=np.int64)  # for trim
         self._pinned = len(self.segments)
 
@@ -361,8 +364,9 @@ def _order_key(catalog: Catalog, n: int) -> np.ndarray:
 class Library:
     """The live index of a folder, reopened when a reindex publishes a new one."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, kept_bytes: int = KEPT_BYTES):
         self.root = Path(root)
+        self.kept_bytes = kept_bytes  # each generation's reader keeps this much of what searches verified
         self._lock = threading.Lock()
         self._token = ""
         self._reader: IndexReader | None = None
@@ -373,7 +377,7 @@ class Library:
             with self._lock:
                 token = store.current_token(self.root)
                 if self._reader is None or token != self._token:
-                    self._reader, self._token = _open_live(self.root)
+                    self._reader, self._token = _open_live(self.root, self.kept_bytes)
         return self._reader
 
     def close(self) -> None:
@@ -384,13 +388,13 @@ class Library:
             self._reader, self._token = None, ""
 
 
-def _open_live(root: Path) -> tuple[IndexReader, str]:
+def _open_live(root: Path, kept_bytes: int) -> tuple[IndexReader, str]:
     """The live generation opened, and its token; read again if two reindexes replaced and removed the
     one CURRENT named before it could be pinned."""
     for _ in range(3):
         token = store.current_token(root)
         try:
-            return IndexReader(store.require_current(root)), token
+            return IndexReader(store.require_current(root), kept_bytes), token
         except store.GenerationGone:
             continue
-    return IndexReader(store.require_current(root)), store.current_token(root)
+    return IndexReader(store.require_current(root), kept_bytes), store.current_token(root)
