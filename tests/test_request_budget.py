@@ -199,6 +199,9 @@ def test_serve_bounds_connections_and_passes_its_limits(index_dir, monkeypatch):
     assert cmd_serve(args) == 0 and seen["threads"] == 24
     assert seen["app"].extensions["edusearch"].reader().kept.max_bytes == 24 << 20
     assert seen["app"].extensions["edusearch.gates"].searches.queue == 24 - 2 - 2 - 2 - 2
+    for bad in ("-1", "lots", "5000"):  # said clearly, in both languages, by argparse's exit
+        with pytest.raises(SystemExit):
+            build_parser().parse_args(["serve", "--kept-mb", bad])
     defaults = build_parser().parse_args(["serve"])
     assert defaults.connection_limit > 100 and defaults.channel_timeout < 120  # waitress's own: 100 and 120 s
 

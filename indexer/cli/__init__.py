@@ -328,6 +328,17 @@ def listen_error(host: str, port: int, e: OSError) -> str:
     return f"无法在 {host}:{port} 上监听：{e.strerror or e}。 / cannot listen on {host}:{port}: {e}"
 
 
+def megabytes(value: str) -> int:
+    """0 to 4096 (--kept-mb)."""
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"须是整数（MB），而不是“{value}” / a whole number of MB, not {value!r}") from None
+    if not 0 <= n <= 4096:
+        raise argparse.ArgumentTypeError(f"须在 0 到 4096 之间，而不是 {n} / must be from 0 to 4096, not {n}")
+    return n
+
+
 def port_number(value: str) -> int:
     try:
         n = int(value)
@@ -469,7 +480,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--budget", type=float, default=5.0,
                     help="seconds of a search's work before it answers with every match but unranked, "
                          "saying so (an export: 503); default 5")
-    sp.add_argument("--kept-mb", type=int, default=24, choices=range(0, 4097), metavar="MB",
+    sp.add_argument("--kept-mb", type=megabytes, default=24, metavar="MB",
                     help="MB of verified strings kept from one search for the next (another page, a facet, a sort "
                          "of the same query); default 24, 0 keeps none")
     sp.add_argument("--connection-limit", type=positive_int, default=1000,
