@@ -245,7 +245,7 @@ class ExactSegment:
         """(heading, body) with one read; mapped: sliced from the memory map instead (for many sections
         in a row, as verification reads them; IndexReader.trim drops its pages)."""
         a, mid = int(self.bstarts[local]), int(self.bmids[local])
-        data = self.data.mapped() if mapped and isinstance(self.data, FileBytes) else self.data
+        data = self._scanned() if mapped else self.data
         raw = data[a:int(self.bstarts[local + 1]) - 1]
         return (raw[:mid - a].decode("utf-8", "surrogatepass"), raw[mid - a + 1:].decode("utf-8", "surrogatepass"))
 
@@ -258,8 +258,8 @@ class ExactSegment:
         this segment's lookups read, kept by the caller for the strings it looks up next (a typo's
         variants share most of their grams)."""
         keys = gram_keys(term)
-        head, _, _ = _lookup(_Table(self.head_keys, self.head_ptr, self.head_post, None, memo, "head"), keys)
-        body_table = _Table(self.body_keys, self.body_ptr, self.body_post, self.body_tf, memo, "body")
+        head_table, body_table = self._tables(memo)
+        head, _, _ = _lookup(head_table, keys)
         proving = prove and 2 < len(term) <= PROVE_UPTO
         body, tf, total = _lookup(body_table, keys, chain=term if proving else "")  # the bigram sum only to prove
         sure = None
@@ -270,9 +270,23 @@ class ExactSegment:
     def holding(self, keys: list[int], memo: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(headings, bodies): sorted local numbers of the sections whose heading (body) holds every
         one of these grams."""
-        head, _, _ = _lookup(_Table(self.head_keys, self.head_ptr, self.head_post, None, memo, "head"), keys)
-        body, _, _ = _lookup(_Table(self.body_keys, self.body_ptr, self.body_post, self.body_tf, memo, "body"), keys)
-        return head, body
+        head_table, body_table = self._tables(memo)
+        return _lookup(head_table, keys)[0], _lookup(body_table, keys)[0]
+
+    def _tables(self, memo: dict | None) -> tuple[_Table, _Table]:
+        """The headings' and the bodies' gram tables, their reads kept in memo."""
+        return (_Table(self.head_keys, self.head_ptr, self.head_post, None, memo, "head"),
+                _Table(self.body_keys, self.body_ptr, self.body_post, self.body_tf, memo, "body"))
+
+    def _spans(self, idx: np.ndarray, heading: bool) -> tuple[np.ndarray, np.ndarray]:
+        """UTF-8 (start, end) in the text of each section's heading, or body."""
+        if heading:
+            return self.bstarts[idx], self.bmids[idx]
+        return self.bmids[idx] + 1, self.bstarts[idx + 1] - 1
+
+    def _scanned(self) -> bytes | mmap.mmap:
+        """The text to scan many sections of: its memory map (IndexReader.trim drops its pages)."""
+        return self.data.mapped() if isinstance(self.data, FileBytes) else self.data
 
     def filled(self, locals_: np.ndarray, heading: bool, before: str, after: str,
                chars: list[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -284,9 +298,8 @@ class ExactSegment:
         if not len(locals_) or not chars:
             return out
         idx = np.asarray(locals_)
-        lo, hi = (self.bstarts[idx], self.bmids[idx]) if heading else (self.bmids[idx] + 1, self.bstarts[idx + 1] - 1)
-        lo, hi = lo.astype(np.int64), hi.astype(np.int64)
-        data = self.data.mapped() if isinstance(self.data, FileBytes) else self.data
+        lo, hi = (a.astype(np.int64) for a in self._spans(idx, heading))
+        data = self._scanned()
         pre, post = before.encode("utf-8", "surrogatepass"), after.encode("utf-8", "surrogatepass")
         anchor = pre or post
         sec, at = _every(data, anchor, lo, hi)  # sec: index into idx; at: byte offset of the anchor
@@ -359,11 +372,8 @@ class ExactSegment:
         """Per candidate: does its heading (or body) hold the term?"""
         if not len(idx):
             return np.zeros(0, dtype=bool)
-        if heading:
-            lo, hi = self.bstarts[idx], self.bmids[idx]
-        else:
-            lo, hi = self.bmids[idx] + 1, self.bstarts[idx + 1] - 1
-        data = self.data.mapped() if isinstance(self.data, FileBytes) else self.data
+        lo, hi = self._spans(idx, heading)
+        data = self._scanned()
         found = _find_each(data, term.encode("utf-8", "surrogatepass"), lo, hi) >= 0
         if pattern is None or not found.any():
             return found

@@ -39,20 +39,19 @@ def merge_neighbours(gen: Path, segments: list[str]) -> list[str]:
         if len(group) == 1:
             out.append(group[0])
             continue
-        base = json.loads((gen / group[0] / "segment.json").read_text())["base"]
-        name = f"exact/seg-m{base:06d}-{gen.name}"
-        merge(gen, group, gen / name)
+        out.append(merge(gen, group))
         for old in group:
             shutil.rmtree(gen / old)
-        out.append(name)
     return out
 
 
-def merge(gen: Path, names: list[str], dest: Path) -> None:
-    """One segment in dest holding the segments `names` (in sid order, consecutive)."""
+def merge(gen: Path, names: list[str]) -> str:
+    """One new segment holding the segments `names` (in sid order, consecutive): its name."""
     folders = [gen / n for n in names]
     metas = [json.loads((f / "segment.json").read_text()) for f in folders]
     base = metas[0]["base"]
+    name = f"exact/seg-m{base:06d}-{gen.name}"
+    dest = gen / name
     dest.mkdir(parents=True)
     _merge_text(folders, dest)
     for prefix, counted in _TABLES:
@@ -60,6 +59,7 @@ def merge(gen: Path, names: list[str], dest: Path) -> None:
     Catalog.concat([Catalog.load(f, signatures=True) for f in folders]).save(dest)
     _merge_section_texts(folders, dest)
     (dest / "segment.json").write_text(json.dumps({"base": base, "size": sum(m["size"] for m in metas)}))
+    return name
 
 
 @dataclass
