@@ -183,7 +183,7 @@ class SearchResults:
                 mine, ids_shown = ids[next(k for k, x in enumerate(shown) if int(x) == sid)], set(ids)
                 kept = [int(x) for x, sec in zip(theirs, by_report.section_ids(reader, theirs), strict=True)
                         if sec == mine or (lead and sec not in ids_shown)]
-            out.append(_source(reader, m, _source_sections(reader, m, kept)))
+            out.append(_source(reader, m, _source_sections(reader, m, by_report.fields_of(reader, kept))))
         return out
 
     def _by_report(self, reader: IndexReader) -> _ByReport:
@@ -212,7 +212,7 @@ class SearchResults:
             hits = _hits(reader, [int(s) for s in self.sids[keep]], self.needles, [float(x) for x in self.scores[keep]],
                          copies=self.copies)
             sources = [] if self.copies != "one" else [
-                _source(reader, m, _source_sections(reader, m, [int(x) for x in by_report.other(reader, m)[:GROUP_MAX]]))
+                _source(reader, m, _source_sections(reader, m, by_report.fields_of(reader, by_report.other(reader, m)[:GROUP_MAX])))
                 for m in reader.copies_of(int(r)) if m != r]
             out.append(ReportGroup(doc_id=row.doc_id, title=row.title, year=row.year, doc_type=row.doc_type,
                                    **report_fields(row), url=doc_url(row.doc_id), total=len(where), hits=hits,
@@ -274,13 +274,14 @@ class SearchPage:
 
 @dataclass
 class _ByReport:
-    """A result's shown and other copies' sids of one report, and the section ids read for them (kept,
-    so that listing sources costs no pass over the whole result per hit: an export of every hit lists
-    them for each). A report's sections are one run of sids, found by a search, not a pass."""
+    """A result's shown and other copies' sids of one report, and the stored fields read for them (kept,
+    so that listing sources costs no pass over the whole result per hit, and reads a section's fields
+    once: an export of every hit lists them for each). A report's sections are one run of sids, found
+    by a search, not a pass."""
 
     ranked: Ranked  # the shown sections, in result order
     others: np.ndarray  # the other copies' matching sections, by sid
-    ids: dict[int, str] = field(default_factory=dict)  # sid → section_id
+    fields: dict[int, dict] = field(default_factory=dict)  # sid → its stored fields (section_id, heading_path, page)
 
     def shown(self, reader: IndexReader, report: int) -> np.ndarray:
         """The report's matching sections in result order."""
@@ -291,10 +292,13 @@ class _ByReport:
         i, j = np.searchsorted(self.others, _sid_range(reader, report))
         return self.others[i:j]
 
-    def section_ids(self, reader: IndexReader, sids: np.ndarray) -> list[str]:
-        missing = [int(x) for x in sids if int(x) not in self.ids]
-        self.ids.update(zip(missing, (f["section_id"] for f in reader.fields(missing)), strict=True))
-        return [self.ids[int(x)] for x in sids]
+    def fields_of(self, reader: IndexReader, sids) -> list[dict]:
+        missing = [int(x) for x in sids if int(x) not in self.fields]
+        self.fields.update(zip(missing, reader.fields(missing), strict=True))
+        return [self.fields[int(x)] for x in sids]
+
+    def section_ids(self, reader: IndexReader, sids) -> list[str]:
+        return [f["section_id"] for f in self.fields_of(reader, sids)]
 
 
 def _sid_range(reader: IndexReader, report: int) -> tuple[int, int]:
@@ -308,10 +312,10 @@ def _source(reader: IndexReader, report: int, sections: list[SourceSection]) -> 
                   url=doc_url(row.doc_id), sections=sections)
 
 
-def _source_sections(reader: IndexReader, report: int, sids: list[int]) -> list[SourceSection]:
+def _source_sections(reader: IndexReader, report: int, fields: list[dict]) -> list[SourceSection]:
     doc_id = reader.catalog.reports[report].doc_id
     return [SourceSection(section_id=f["section_id"], heading_path=list(f.get("heading_path") or []),
-                          url=doc_url(doc_id, f["section_id"]), page=f.get("page")) for f in reader.fields(sids)]
+                          url=doc_url(doc_id, f["section_id"]), page=f.get("page")) for f in fields]
 
 
 def report_fields(row: ReportMeta) -> dict:
