@@ -17,6 +17,7 @@ import zlib
 
 import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.reading import TermNotFound
 
 _INT = struct.Struct("!i")  # a block's length: negative for the last block (structfile's int)
 _EMPTY = np.empty(0, dtype=np.int64)
@@ -41,9 +42,10 @@ def doc_ids(leaf, field: str, word: str, among: np.ndarray | None = None) -> np.
         return _EMPTY
     terms = leaf._terms
     key = (field, leaf._text_to_bytes(field, word))
-    if key not in terms:
+    try:
+        info: W3TermInfo = terms.term_info(*key)
+    except TermNotFound:  # one lookup, not a test and then a lookup
         return _EMPTY
-    info: W3TermInfo = terms.term_info(*key)
     if info.is_inlined():
         return np.asarray(info.inlined_postings()[0], dtype=np.int64)
     if among is not None and not len(among):
