@@ -46,10 +46,9 @@ def distinctions(reader: IndexReader, rows: Iterable[int], copies: str = "one") 
 
 def _documents(reader: IndexReader, group: list[int]) -> dict[int, list[int]]:
     """The namesakes by document: each document's preferred copy among them → its copies among them."""
-    by_document: dict[int, list[int]] = {}
-    for k in sorted(group, key=lambda k: int(reader.facts.prefer[k])):
-        by_document.setdefault(int(reader.facts.group[k]), []).append(k)
-    return {members[0]: members for members in sorted(by_document.values())}
+    among = set(group)
+    by_document = {tuple(c for c in reader.copies_of(k) if c in among) for k in group}  # preferred first
+    return {members[0]: list(members) for members in sorted(by_document)}
 
 
 _FIELDS: list[Callable[[ReportRow], str | None]] = [

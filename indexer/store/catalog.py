@@ -96,6 +96,13 @@ class Catalog:
         sigs = np.load(folder / "signatures.npy", allow_pickle=False) if signatures else None
         return cls([ReportRow(**r) for r in rows], np.load(folder / "section_report.npy", allow_pickle=False), sigs)
 
+    def live_reports(self, live: np.ndarray) -> np.ndarray:
+        """Per report: does one of its sections live (live: a mask over sids)?"""
+        out = np.zeros(len(self.reports), dtype=bool)
+        sr = self.section_report
+        out[sr[np.flatnonzero(live[: len(sr)])]] = True
+        return out
+
     @classmethod
     def concat(cls, parts: list[Catalog]) -> Catalog:
         reports: list[ReportRow] = []
@@ -130,15 +137,13 @@ class Facts:
     doc_nos: list[str]  # per report, its 文号 as fold_doc_no gives it ("" for none)
 
     @classmethod
-    def of(cls, reports: list[ReportRow], copies: np.ndarray | None = None) -> Facts:
-        """copies: (group, prefer) per report as copies.find_copies stores them; None: each report
-        a document of its own."""
+    def of(cls, reports: list[ReportRow], copies: np.ndarray) -> Facts:
+        """copies: (group, prefer) per report as copies.find_copies stores them (copies.load)."""
         doc_types, dt = _codes(r.doc_type for r in reports)
         regions, rg = _codes(r.region or "" for r in reports)
         places, pl = _codes(r.place or "" for r in reports)
         provinces, pv = _codes(r.province or "" for r in reports)
         spans = np.array([date_span(r.date, r.year) for r in reports], dtype=np.int32).reshape(-1, 2)
-        alone = np.repeat(np.arange(len(reports), dtype=np.int32)[:, None], 2, axis=1)
         return cls(
             year=np.array([r.year or UNKNOWN_YEAR for r in reports], dtype=np.int32),
             date_lo=spans[:, 0],
@@ -151,8 +156,8 @@ class Facts:
             places=places,
             province=np.array([pv[r.province or ""] for r in reports], dtype=np.int32),
             provinces=provinces,
-            group=alone[:, 0].copy() if copies is None else np.asarray(copies[:, 0], dtype=np.int32),
-            prefer=alone[:, 1].copy() if copies is None else np.asarray(copies[:, 1], dtype=np.int32),
+            group=np.asarray(copies[:, 0], dtype=np.int32),
+            prefer=np.asarray(copies[:, 1], dtype=np.int32),
             issuers=[fold_text(r.issuer or "") for r in reports],
             doc_nos=[fold_doc_no(r.doc_no or "") for r in reports],
         )

@@ -52,9 +52,7 @@ class CopyStats:
 def find_copies(gen: Path, segments: list[str], live: np.ndarray) -> CopyStats:
     """Group the generation's live reports into documents and save COPIES beside its segments."""
     catalog = Catalog.concat([Catalog.load(gen / d, signatures=True) for d in segments])
-    report_live = np.zeros(len(catalog.reports), dtype=bool)
-    sr = catalog.section_report
-    report_live[sr[np.flatnonzero(live[: len(sr)])]] = True
+    report_live = catalog.live_reports(live)
     stats = CopyStats()
     pairs = _pairs(catalog, report_live, _Texts(gen, segments), stats)
     copies = groups(catalog.reports, report_live, pairs)
@@ -129,9 +127,7 @@ def _pairs(catalog: Catalog, live: np.ndarray, texts: _Texts, stats: CopyStats) 
         r = reports[i]
         if r.doc_no and r.issuer:
             by_number.setdefault((fold_doc_no(r.doc_no), fold_text(r.issuer)), []).append(int(i))
-    for same in by_number.values():  # each joined to the first by doc id: the same pairs in any index order
-        first = min(same, key=lambda i: reports[i].doc_id)
-        out += [(first, i) for i in same if i != first]
+    out += _to_first(by_number.values(), reports)
     texts_checked: dict[tuple[str, str], int] = {}
     for a, b in _candidates(catalog, live):
         stats.candidates += 1
@@ -172,10 +168,18 @@ def _candidates(catalog: Catalog, live: np.ndarray) -> list[tuple[int, int]]:
         r = catalog.reports[i]
         if r.chars:
             same_text.setdefault((r.digest, "" if r.chars >= MIN_CHARS else r.title_folded), []).append(int(i))
-    for same in same_text.values():
-        first = min(same, key=lambda i: catalog.reports[i].doc_id)
-        pairs.update((min(first, i), max(first, i)) for i in same if i != first)
+    pairs.update((min(a, b), max(a, b)) for a, b in _to_first(same_text.values(), catalog.reports))
     return sorted(pairs)
+
+
+def _to_first(buckets, reports: list[ReportRow]) -> list[tuple[int, int]]:
+    """(first, other) for every other report of each bucket, its first the one of least doc id: the same
+    pairs in any index order."""
+    out = []
+    for same in buckets:
+        first = min(same, key=lambda i: reports[i].doc_id)
+        out += [(first, i) for i in same if i != first]
+    return out
 
 
 def _contradiction(a: ReportRow, b: ReportRow) -> str | None:

@@ -77,8 +77,7 @@ class IndexReader:
         # at least 1: an index of titles alone (every body empty) still ranks without dividing by zero
         self.avg_body_len = max(float(live_len.mean()), 1.0) if len(live_len) else 1.0
         self.indexed_at = _indexed_at(self.manifest, self.catalog)
-        self.report_live = np.zeros(len(self.catalog.reports), dtype=bool)
-        self.report_live[self.catalog.section_report[self.live]] = True
+        self.report_live = self.catalog.live_reports(self.live)
         self.lock = threading.RLock()  # Whoosh readers seek and read shared files: one thread at a time
         self._searcher = None
         self._doc_index: dict[str, int] | None = None
@@ -175,7 +174,7 @@ class IndexReader:
     def segments_holding(self, keys: list[int]) -> list[int]:
         """The segments (their numbers) that can hold a string of these grams: from the term dictionary
         once there are many, so a string is not looked up where a gram is missing; every one while
-        they are few, where the dictionary would cost more memory than it saves lookups."""
+        they are few, where a missing gram is found at once in each segment's own table."""
         if len(self.segments) < self.grams_from:
             return list(range(len(self.segments)))
         return self.grams.segments_holding(keys)
