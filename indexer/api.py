@@ -31,7 +31,7 @@ from typing import TypedDict, Unpack
 
 from indexer.search.collocates import Collocates, collocates
 from indexer.search.compare import Comparison, compare, missing
-from indexer.search.engine import COPIES, SORTS, find
+from indexer.search.engine import SORTS, find
 from indexer.search.export import plain
 from indexer.search.facets import Filters, missing_day
 from indexer.search.kwic import SORTS as KWIC_SORTS
@@ -40,6 +40,7 @@ from indexer.search.limits import (
     COLLOCATE_LIMIT,
     COLLOCATE_MAX_WINDOW,
     COLLOCATE_WINDOW,
+    COPIES,
     EXPORT_BATCH,
     KWIC_MAX_WIDTH,
     KWIC_WIDTH,

@@ -17,6 +17,7 @@ from indexer.cli.common import (
     copies_option,
     display_width,
     index_dir,
+    megabytes,
     open_filtered,
     open_reader,
     positive_int,
@@ -30,6 +31,7 @@ from indexer.search.limits import (
     MAX_PER_PAGE,
     MAX_TREND_QUERIES,
 )
+from indexer.store.kept import KEPT_BYTES
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
@@ -328,17 +330,6 @@ def listen_error(host: str, port: int, e: OSError) -> str:
     return f"无法在 {host}:{port} 上监听：{e.strerror or e}。 / cannot listen on {host}:{port}: {e}"
 
 
-def megabytes(value: str) -> int:
-    """0 to 4096 (--kept-mb)."""
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"须是整数（MB），而不是“{value}” / a whole number of MB, not {value!r}") from None
-    if not 0 <= n <= 4096:
-        raise argparse.ArgumentTypeError(f"须在 0 到 4096 之间，而不是 {n} / must be from 0 to 4096, not {n}")
-    return n
-
-
 def port_number(value: str) -> int:
     try:
         n = int(value)
@@ -480,9 +471,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--budget", type=float, default=5.0,
                     help="seconds of a search's work before it answers with every match but unranked, "
                          "saying so (an export: 503); default 5")
-    sp.add_argument("--kept-mb", type=megabytes, default=24, metavar="MB",
+    sp.add_argument("--kept-mb", type=megabytes, default=KEPT_BYTES >> 20, metavar="MB",
                     help="MB of verified strings kept from one search for the next (another page, a facet, a sort "
-                         "of the same query); default 24, 0 keeps none")
+                         f"of the same query); default {KEPT_BYTES >> 20}, 0 keeps none")
     sp.add_argument("--connection-limit", type=positive_int, default=1000,
                     help="open connections at once (default 1000); more wait to be accepted")
     sp.add_argument("--channel-timeout", type=positive_int, default=30,

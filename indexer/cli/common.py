@@ -10,6 +10,8 @@ import re
 import sys
 from pathlib import Path
 
+from indexer.search.limits import COPIES
+
 DEFAULT_INDEX = "index"
 
 
@@ -35,6 +37,17 @@ def positive_int(value: str) -> int:
     return n
 
 
+def megabytes(value: str) -> int:
+    """0 to 4096 (--kept-mb)."""
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"须是整数（MB），而不是“{value}” / a whole number of MB, not {value!r}") from None
+    if not 0 <= n <= 4096:
+        raise argparse.ArgumentTypeError(f"须在 0 到 4096 之间，而不是 {n} / must be from 0 to 4096, not {n}")
+    return n
+
+
 def display_width(text: str) -> int:
     """Columns a string takes on a terminal: CJK characters take two."""
     import unicodedata
@@ -51,7 +64,7 @@ def filter_options(sp: argparse.ArgumentParser) -> None:
 
 def copies_option(sp: argparse.ArgumentParser, what: str) -> None:
     """--copies one|all: a document held by several sources counted once (its preferred copy) or each copy."""
-    sp.add_argument("--copies", choices=["one", "all"], default="one", help=f"{what} (as copies=all in the URL)")
+    sp.add_argument("--copies", choices=COPIES, default="one", help=f"{what} (as copies=all in the URL)")
 
 
 def print_json(data) -> int:

@@ -24,8 +24,16 @@ from indexer.search import ranking, suggest
 from indexer.search.docnos import own_first
 from indexer.search.facets import Filters
 from indexer.search.lexer import corrected_fields
-from indexer.search.limits import MAX_PAGE, MAX_PER_PAGE, RERANK
-from indexer.search.matching import Evaluator, clashing_filters, match, matching_sections, why_nothing, words_fallback
+from indexer.search.limits import COPIES, MAX_PAGE, MAX_PER_PAGE, RERANK
+from indexer.search.matching import (
+    Evaluator,
+    clashing_filters,
+    match,
+    matching_sections,
+    one_copy,
+    why_nothing,
+    words_fallback,
+)
 from indexer.search.parser import WITHIN, ParsedQuery, Term, parse_query
 from indexer.search.phases import Timings, phase
 from indexer.search.results import SearchPage, SearchResults
@@ -34,7 +42,6 @@ from indexer.store.reader import IndexReader
 from indexer.text.analysis import query_words, ranking_words
 
 SORTS = ("relevance", "newest", "oldest")
-COPIES = ("one", "all")  # a document held by several sources: shown once (its preferred copy), or every copy
 # what a search cut short by its Deadline says, by where it stopped
 PARTIAL = "检索超出了服务器给一次请求的时间：以下是全部匹配结果，但未按相关度排序；请稍后再试。"
 NOT_WIDENED = "检索超出了服务器给一次请求的时间：没有与检索词完全一致的内容，也未再按词匹配或找可改用的检索词；请稍后再试。"
@@ -116,7 +123,7 @@ def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str 
         clash = clashing_filters(parsed, filters) if len(sids) == 0 else None  # year:2016 year:2017
         why = clash or (why_nothing(ev, parsed, terms, section_filter) if len(sids) == 0 and terms
                         and not ev.unchecked else None)
-        sids, others = _one_copy(reader, sids, copies)
+        sids, others = one_copy(reader, sids, copies)
     mode, tips = "exact", []
     needles = query_marks(parsed)
     if ev.unchecked:  # a proximity condition's candidates were left unchecked: not all of the answer
@@ -134,7 +141,7 @@ def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str 
         with phase(timings, "words"):
             words = query_words(" ".join(t.text for t in terms), reader.dict_hash)
             sids, matched = words_fallback(reader, ev, parsed, words, section_filter)
-            sids, others = _one_copy(reader, sids, copies)
+            sids, others = one_copy(reader, sids, copies)
         if len(sids):
             mode = "words"
             shown = " / ".join(words)
@@ -198,16 +205,6 @@ def _unknown_values(reader: IndexReader, parsed: ParsedQuery, filters: Filters) 
         label = _FACET_LABELS[name]
         out.append(f"没有“{value}”这个{label}；索引中的{label}有：{'、'.join(known[name]) or '（无）'}。")
     return list(dict.fromkeys(out))
-
-
-def _one_copy(reader: IndexReader, sids: np.ndarray, copies: str) -> tuple[np.ndarray, np.ndarray]:
-    """(the sections of each document's preferred matching copy, the other copies' matching sections),
-    both in index order: with copies="one" a document held by several sources is one result, ranked
-    among the rest, its other copies' sections listed under it."""
-    if copies != "one" or not len(sids):
-        return sids, sids[:0]
-    keep = facet_mod.preferred_sections(reader.facts, reader.catalog.section_report, sids)
-    return sids[keep], sids[~keep]
 
 
 def _facets(reader: IndexReader, hit: np.ndarray, filters: Filters, copies: str = "one") -> dict:

@@ -17,6 +17,8 @@ WEB_MAX_PAGE = 1000
 RERANK = 100
 RERANK_MAX = 1000
 
+COPIES = ("one", "all")  # a document held by several sources: shown once (its preferred copy), or every copy
+
 GROUP_MAX = 30  # sections listed under one report card; the report page has the rest
 REPORT_MARKS = 500  # occurrences one report page marks; it says how many there are and links to the next ones
 EXPORT_BATCH = 200  # hits whose snippets an export cuts at a time

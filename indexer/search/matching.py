@@ -94,6 +94,7 @@ class Evaluator:
         self.reads: dict[int, dict] = {}  # per segment, the gram lookups of this search (ExactSegment.candidates)
         self.timings = timings
         self.nears: dict[tuple, np.ndarray] = {}
+        self.doc_nos: dict[str, np.ndarray] = {}  # 文号 → its reports' opening sections (doc_no)
         self.unchecked = 0
 
     def node(self, n: Node) -> np.ndarray:
@@ -105,7 +106,7 @@ class Evaluator:
         if isinstance(n, Facet) and n.name == "issuer":
             return self.sections_of(facet_mod.issuer_mask(r.facts, n.value))
         if isinstance(n, DocNo):
-            return self.sections_of(facet_mod.own_doc_no_mask(r.facts, n.value)) & r.first_sections
+            return self.doc_no(n).copy()
         if isinstance(n, Facet) and n.name == "doc_no":
             return self.sections_of(facet_mod.doc_no_mask(r.facts, n.value))
         if isinstance(n, Facet):
@@ -149,6 +150,15 @@ class Evaluator:
             mask[sids[keep]] = True
             self.nears[key] = mask
         return self.nears[key]
+
+    def doc_no(self, n: DocNo) -> np.ndarray:
+        """The opening sections of the reports this 文号 numbers; once per search (matching, ranking the
+        report first and saying why nothing matched all ask). Read it, never write to it."""
+        if n.value not in self.doc_nos:
+            mask = self.sections_of(facet_mod.own_doc_no_mask(self.r.facts, n.value)) & self.r.first_sections
+            mask.flags.writeable = False
+            self.doc_nos[n.value] = mask
+        return self.doc_nos[n.value]
 
     def term(self, t: Term) -> TermHits:
         key = (t.text, t.prefix)
@@ -276,6 +286,16 @@ def _cat(parts: list[np.ndarray], dtype=np.int64) -> np.ndarray:
 # -- when nothing matches ----------------------------------------------------------
 
 
+def one_copy(reader: IndexReader, sids: np.ndarray, copies: str) -> tuple[np.ndarray, np.ndarray]:
+    """(the sections of each document's preferred matching copy, the other copies' matching sections),
+    both in index order: unless copies="all", a document held by several sources is one result,
+    ranked and counted among the rest, its other copies' sections listed under it."""
+    if copies == "all" or not len(sids):
+        return sids, sids[:0]
+    keep = facet_mod.preferred_sections(reader.facts, reader.catalog.section_report, sids)
+    return sids[keep], sids[~keep]
+
+
 def words_fallback(reader: IndexReader, ev: Evaluator, parsed: ParsedQuery, words: list[str],
                    section_filter: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Sections holding every jieba word of the query, anywhere: offered when nothing matches exactly.
@@ -335,7 +355,7 @@ def _nowhere(ev: Evaluator, n: Node | None) -> bool:
     if isinstance(n, Term):
         return not ev.term(n).df
     if isinstance(n, DocNo):
-        return not (ev.node(n) & ev.r.live).any()
+        return not (ev.doc_no(n) & ev.r.live).any()
     if isinstance(n, Or) and len({fold_doc_no(c.text) for c in n.children if isinstance(c, Term)}) == 1:
         return all(_nowhere(ev, c) for c in n.children)
     if isinstance(n, And | Or):

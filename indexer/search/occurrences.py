@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from indexer.search.facets import Filters, preferred_sections
-from indexer.search.matching import Evaluator, match
+from indexer.search.facets import Filters
+from indexer.search.matching import Evaluator, match, one_copy
 from indexer.search.mentions import held_counts, held_spans, mention_needles
 from indexer.search.parser import Term, parse_query
 from indexer.search.proximity import line_breaks
@@ -66,8 +66,7 @@ def matched(reader: IndexReader, q: str, filters: Filters | None, copies: str = 
         return Matched(q, [], empty, ev, notices)
     found, section_filter = match(ev, parsed, filters or Filters())
     sids = np.flatnonzero(found & section_filter)
-    if copies != "all" and len(sids):
-        sids = sids[preferred_sections(reader.facts, reader.catalog.section_report, sids)]
+    sids = one_copy(reader, sids, copies)[0]
     return Matched(q, needles, sids, ev, notices)
 
 

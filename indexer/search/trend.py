@@ -15,10 +15,10 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from indexer.search import facets as facet_mod
-from indexer.search.engine import COPIES, Deadline
+from indexer.search.engine import Deadline
 from indexer.search.facets import Filters
-from indexer.search.limits import MAX_TREND_QUERIES
-from indexer.search.matching import matching_sections
+from indexer.search.limits import COPIES, MAX_TREND_QUERIES
+from indexer.search.matching import matching_sections, one_copy
 from indexer.search.mentions import count_mentions, mention_needles
 from indexer.search.parser import WITHIN, parse_query
 from indexer.store.catalog import UNKNOWN_YEAR
@@ -134,8 +134,7 @@ def _axis(reader: IndexReader, filters: Filters, copies: str) -> tuple[list[int]
 def _series(reader: IndexReader, q: str, filters: Filters, tr: Trend, within: str | None) -> TrendSeries:
     parsed = parse_query(q, within)
     sids = matching_sections(reader, q, filters, within)
-    if tr.copies == "one" and len(sids):  # the sections of each document's preferred matching copy
-        sids = sids[facet_mod.preferred_sections(reader.facts, reader.catalog.section_report, sids)]
+    sids = one_copy(reader, sids, tr.copies)[0]  # the sections of each document's preferred matching copy
     needles = mention_needles(parsed)
     report = reader.catalog.section_report[sids]
     year = reader.facts.year[report]
