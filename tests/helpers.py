@@ -157,3 +157,9 @@ def running_server(index_dir: Path, logfile: Path, *options: str):
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
+
+
+def documents(reader) -> dict[str, str]:
+    """Each live report's document: doc_id → the doc_id of the copy shown for it (copies.py)."""
+    rows = reader.catalog.reports
+    return {r.doc_id: rows[reader.facts.group[i]].doc_id for i, r in enumerate(rows) if reader.report_live[i]}

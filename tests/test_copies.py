@@ -14,15 +14,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 from datasketch import MinHash
-from helpers import FIXTURES
+from helpers import FIXTURES, documents
 
+from benchmarks.dups import hand_set
 from indexer.cli import main
 from indexer.search.collocates import collocates
 from indexer.search.engine import find, search
 from indexer.search.kwic import kwic, kwic_lines
 from indexer.search.trend import trend
 from indexer.store import copies
-from indexer.store.build import reindex
+from indexer.store.build import Summary, reindex
 from indexer.store.catalog import ReportRow
 from indexer.store.reader import IndexReader, Library
 from indexer.text import fingerprint as fp
@@ -34,16 +35,20 @@ NOTICE = "绿水县教育局关于加强校园食品安全管理的通知.txt"
 SUMMARY = "绿水县教育局2022年工作总结.txt"
 
 
-def truth() -> dict[str, str]:
-    rows = [ln.split("\t") for ln in (DUPS / "TRUTH.tsv").read_text(encoding="utf-8").splitlines()[1:] if ln]
-    return {r[0]: r[1] for r in rows}
+@pytest.fixture(scope="module")
+def dups_build(tmp_path_factory) -> tuple[Path, Summary]:
+    root = tmp_path_factory.mktemp("dups") / "index"
+    return root, reindex(root, [DUPS], progress=False)
 
 
 @pytest.fixture(scope="module")
-def dups_index(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("dups") / "index"
-    reindex(root, [DUPS], progress=False)
-    return root
+def dups_index(dups_build) -> Path:
+    return dups_build[0]
+
+
+@pytest.fixture(scope="module")
+def client(dups_index):
+    return create_app(dups_index).test_client()
 
 
 @pytest.fixture(scope="module")
@@ -51,17 +56,7 @@ def reader(dups_index) -> IndexReader:
     return Library(dups_index).reader()
 
 
-def documents(reader: IndexReader) -> dict[str, str]:
-    """doc_id → the doc_id of its document's preferred copy."""
-    rows = reader.catalog.reports
-    return {r.doc_id: rows[reader.facts.group[i]].doc_id for i, r in enumerate(rows) if reader.report_live[i]}
-
-
 # -- fingerprints -----------------------------------------------------------------------------
-
-
-def folded(text: str) -> str:
-    return fold_text(text)
 
 
 PARAGRAPHS = [
@@ -74,7 +69,7 @@ PARAGRAPHS = [
 
 
 def test_the_signature_is_datasketchs_minhash_of_the_kept_shingles():
-    text = fp.compact(folded("".join(PARAGRAPHS)))
+    text = fp.compact(fold_text("".join(PARAGRAPHS)))
     raw = fp.shingles(text)
     kept = raw[fp.fmix32(raw) % np.uint32(fp.SAMPLE) == 0]
     assert 0 < len(kept) < len(raw)
@@ -85,15 +80,15 @@ def test_the_signature_is_datasketchs_minhash_of_the_kept_shingles():
 
 
 def test_compact_forms_ignore_wrapping_spacing_punctuation_and_traditional_forms():
-    a = fp.compact(folded("落实学校食品安全校长负责制，每周组织一次自查。"))
-    b = fp.compact(folded("落實學校食品安全校長\n負責制, 每週組織一次自查."))
+    a = fp.compact(fold_text("落实学校食品安全校长负责制，每周组织一次自查。"))
+    b = fp.compact(fold_text("落實學校食品安全校長\n負責制, 每週組織一次自查."))
     assert a == b and fp.digest(a) == fp.digest(b)
     assert fp.resemblance(fp.signature(a * 3), fp.signature(b * 3)) == 1.0
 
 
 def test_resemblance_tells_alike_from_unrelated():
-    a, b = fp.compact(folded("".join(PARAGRAPHS))), fp.compact(folded("".join(PARAGRAPHS[:4])))
-    other = fp.compact(folded("二〇二三年全县新建公办幼儿园六所，新增学位一千余个，学前三年毛入园率达到百分之九十二。" * 2))
+    a, b = fp.compact(fold_text("".join(PARAGRAPHS))), fp.compact(fold_text("".join(PARAGRAPHS[:4])))
+    other = fp.compact(fold_text("二〇二三年全县新建公办幼儿园六所，新增学位一千余个，学前三年毛入园率达到百分之九十二。" * 2))
     assert fp.resemblance(fp.signature(a), fp.signature(b)) > 0.6
     assert fp.resemblance(fp.signature(a), fp.signature(other)) < 0.2
 
@@ -102,28 +97,28 @@ def test_a_header_page_numbers_and_closing_parts_are_not_changes():
     text = "\n".join(PARAGRAPHS)
     reposted = ("北大法宝【法宝引证码】 CLI.12.1\n原文链接：https://example.org/1.html\n" + "\n".join(PARAGRAPHS[:3])
                 + "\n- 2 -\n" + "\n".join(PARAGRAPHS[3:]) + "\n附件：检查记录表\n绿水县教育局\n2022年9月5日")
-    d = fp.difference(folded(text), folded(reposted))
+    d = fp.difference(fold_text(text), fold_text(reposted))
     assert d.changed == 0 and d.ends > 20 and d.one_sided == 1  # the page number
-    assert d.shared == len(fp.compact(folded(text)))
+    assert d.shared == len(fp.compact(fold_text(text)))
 
 
 def test_a_rewritten_paragraph_is_a_change_wherever_it_is():
     for i in range(len(PARAGRAPHS)):
         lines = list(PARAGRAPHS)
         lines[i] = "全年引进研究生学历教师十二名，从城区学校选派骨干教师到农村学校支教一年，建成县级名师工作室八个。"
-        d = fp.difference(folded("\n".join(PARAGRAPHS)), folded("\n".join(lines)))
+        d = fp.difference(fold_text("\n".join(PARAGRAPHS)), fold_text("\n".join(lines)))
         assert d.changed > copies.MAX_CHANGED, (i, d)
 
 
 def test_a_paragraph_more_or_less_in_the_middle_or_at_the_end_is_a_change():
-    whole = folded("\n".join(PARAGRAPHS))
+    whole = fold_text("\n".join(PARAGRAPHS))
     for i in (2, 4):
-        d = fp.difference(whole, folded("\n".join(PARAGRAPHS[:i] + PARAGRAPHS[i + 1:])))
-        assert d.changed >= len(fp.compact(folded(PARAGRAPHS[i]))), (i, d)
+        d = fp.difference(whole, fold_text("\n".join(PARAGRAPHS[:i] + PARAGRAPHS[i + 1:])))
+        assert d.changed >= len(fp.compact(fold_text(PARAGRAPHS[i]))), (i, d)
 
 
 def test_a_few_changed_characters_are_counted_as_such():
-    text = folded("\n".join(PARAGRAPHS))
+    text = fold_text("\n".join(PARAGRAPHS))
     size = len(fp.compact(text))
     for old, new, changed in (("125克", "126克", 1), ("48小时", "72小时", 2)):  # a figure corrected: its digits
         assert text.count(old) == 1
@@ -187,16 +182,15 @@ def test_what_two_copies_state_may_contradict_them():
 
 
 def test_the_written_set_groups_as_its_truth(reader):
-    got, want = documents(reader), truth()
+    got, want = documents(reader), hand_set()[1]
     assert set(got) == set(want)
     for a in want:
         for b in want:
             assert (got[a] == got[b]) == (want[a] == want[b]), (a, b)
 
 
-def test_a_build_reports_what_it_grouped(tmp_path):
-    summary = reindex(tmp_path / "ix", [DUPS], progress=False)
-    stats = summary.copy_stats
+def test_a_build_reports_what_it_grouped(dups_build):
+    stats = dups_build[1].copy_stats
     assert stats.groups == 3 and stats.copies == 9  # 4 + 3 + 2 copies; one draft alone
     assert any("征求意见稿" in a + b for a, b, _why in stats.rejected)
 
@@ -240,8 +234,7 @@ def test_facets_and_trends_count_a_document_once(reader):
     assert sum(tr_all.indexed) + (tr_all.unknown_indexed or 0) == 10
 
 
-def test_the_pages_and_their_json_twins(dups_index):
-    client = create_app(dups_index).test_client()
+def test_the_pages_and_their_json_twins(client):
     page = client.get("/search", query_string={"q": "留样"}).get_data(as_text=True)
     assert "另有 3 个来源" in page and "每个来源分别列出和计数" in page
     data = client.get("/api/search", query_string={"q": "留样"}).get_json()
@@ -263,8 +256,7 @@ def test_the_pages_and_their_json_twins(dups_index):
     assert "每个来源分别计数" in client.get("/trend", query_string={"q": "食品安全"}).get_data(as_text=True)
 
 
-def test_the_report_page_names_the_other_sources(dups_index):
-    client = create_app(dups_index).test_client()
+def test_the_report_page_names_the_other_sources(client):
     doc = client.get(f"/api/doc/{NOTICE}").get_json()
     assert {o["title"] for o in doc["other_sources"]} == {
         "绿水县教育局关于加强校园食品安全管理的通知 - 绿水县人民政府.html",
@@ -272,8 +264,7 @@ def test_the_report_page_names_the_other_sources(dups_index):
     assert "同一文件的其他来源" in client.get(f"/doc/{NOTICE}", query_string={"q": "留样"}).get_data(as_text=True)
 
 
-def test_exports_link_every_other_source(dups_index, reader):
-    client = create_app(dups_index).test_client()
+def test_exports_link_every_other_source(client, reader):
     rows = list(csv.DictReader(io.StringIO(client.get("/export.csv?q=留样").get_data(as_text=True).lstrip("\ufeff"))))
     linked = " ".join(r["其他来源"] for r in rows)
     shown = {r["章节链接"].split("?")[0] for r in rows}
@@ -326,7 +317,7 @@ def test_short_texts_are_copies_only_when_their_titles_are_the_same_too(tmp_path
     assert got["a/x.md"] == got["b/x.md"] != got["c/x.md"]
 
 
-def test_the_concordance_and_collocates_read_a_document_once(dups_index, reader, capsys):
+def test_the_concordance_and_collocates_read_a_document_once(dups_index, client, reader, capsys):
     shown = {h.doc_id for h in search(reader, "留样", per_page=50).hits}
     every = find(reader, "留样", copies="all")
     all_docs = {h.doc_id for h in every.hits(reader, 0, every.total)}
@@ -338,7 +329,6 @@ def test_the_concordance_and_collocates_read_a_document_once(dups_index, reader,
     assert {ln.doc_id for ln in kwic_lines(reader, "留样")} == shown
     assert collocates(reader, "留样").occurrences == one_page.total
     assert collocates(reader, "留样", copies="all").occurrences == every_page.total
-    client = create_app(dups_index).test_client()
     assert client.get("/api/kwic?q=留样&copies=all").get_json()["total"] == every_page.total
     assert client.get("/api/collocates?q=留样").get_json()["occurrences"] == one_page.total
     page = client.get("/kwic?q=留样").get_data(as_text=True)

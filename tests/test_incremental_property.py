@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURES, GOV, SEED_000, SEED_003
+from helpers import FIXTURES, GOV, SEED_000, SEED_003, documents
 
 from indexer.search.engine import search
 from indexer.store.build import reindex
@@ -63,8 +63,7 @@ def _documents(root: Path) -> dict[str, str]:
     """Each report's document: the doc id of the copy shown for it."""
     reader = IndexReader(require_current(root))
     try:
-        rows = reader.catalog.reports
-        return {r.doc_id: rows[reader.facts.group[i]].doc_id for i, r in enumerate(rows) if reader.report_live[i]}
+        return documents(reader)
     finally:
         reader.close()
 
