@@ -201,6 +201,12 @@ class TrendParams:
         d.update({k: ("" if v is None else v) for k, v in changes.items()})
         return {k: v for k, v in d.items() if v not in ("", [])}
 
+    def search_args(self, q: str, **changes) -> dict:
+        """A link to /search for one of the queries, with the trend's filters (changes: a year)."""
+        d = {"q": q, "within": self.within, **changes, "date": self.date, "doc_type": self.doc_type,
+             "region": self.region, "copies": self.copies}  # in the order the links always had
+        return {k: v for k, v in d.items() if v}
+
 
 def trend_params(args, keep_bad: bool = False) -> TrendParams:
     queries = [q[:2000] for q in args.getlist("q") if q.strip()][:MAX_TREND_QUERIES * 4]  # trend() says when it drops some
