@@ -1,6 +1,10 @@
 """The second ranking stage on small made-up sections: each kind of evidence moves a section the right way."""
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indexer.search import ranking
 from indexer.search.engine import find, search
@@ -167,3 +171,43 @@ def test_every_page_is_cut_from_one_order(reader, monkeypatch, q):
         walked += [(h.doc_id, h.section_id) for h in search(reader, q, page=page, per_page=5).hits]
     assert len(walked) == len(set(walked)) == whole.total
     assert walked == [(h.doc_id, h.section_id) for h in whole.hits(reader, 0, whole.total)]
+
+
+# The lead and topic-line rules as whole-body regex passes (how the second stage first found them): the
+# per-occurrence look-back must say the same for every occurrence of every made-up body.
+_STOP_CLASS = "[" + re.escape(ranking._STOPS) + "]"
+_LEAD_STOP_CLASS = "[" + re.escape(ranking._STOPS + ranking.LEAD_AFTER) + "]"
+_LEAD_OPENING = re.compile(f"(?:^|(?<={_LEAD_STOP_CLASS})){ranking._LEAD.pattern}")
+_SHORT = re.compile(f"(?:^|(?<={_STOP_CLASS}))[^{re.escape(ranking._STOPS)}]{{0,{ranking.TOPIC_LINE}}}{_STOP_CLASS}")
+
+
+def _lead_by_whole_passes(body: str, p: int, starts: list[int]) -> bool:
+    for m in _LEAD_OPENING.finditer(body):
+        stop = re.compile(_LEAD_STOP_CLASS).search(body, m.start())
+        end = min(stop.start() if stop else len(body), m.start() + ranking.LEAD_REACH - (m.start() > 0))
+        if m.end() <= p <= end:
+            return True
+    for m in _SHORT.finditer(body):
+        start, stop = m.start(), m.end() - 1
+        if start <= p <= min(stop, start + ranking.TOPIC_LINE - (start > 0)) and start in starts:
+            after = [s for s in starts if s > start]
+            if (after[0] if after else len(body)) > stop + 1:
+                return True
+    return False
+
+
+_OPENINGS = ["", "一是", "第三,", "首先", "十要", "、", "教育"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_OPENINGS), st.one_of(st.integers(min_value=0, max_value=48), st.sampled_from([13, 14, 15, 16, 37, 38, 39])),
+                          st.sampled_from(["。", ";", ":", "!", ""]), st.booleans()), max_size=6))
+def test_a_lead_is_found_from_its_occurrence_as_by_passes_over_the_whole_body(sentences):
+    body, starts = "", [0]
+    for opening, n, stop, opens_paragraph in sentences:  # a made-up sentence, maybe a paragraph's first
+        if opens_paragraph and body:
+            starts.append(len(body))
+        body += opening + ("素质教育推进" * 9)[:n] + stop
+    for p in range(len(body) + 1):
+        brk = ranking._Breaks(lambda i: starts, 0)
+        assert ranking._in_lead(body, p, brk) == _lead_by_whole_passes(body, p, starts), (body, p, starts)

@@ -52,10 +52,8 @@ LEAD_REACH = 40  # characters: a term this close after a lead opening, in the sa
 TOPIC_LINE = 16  # characters: a sentence this short that opens a paragraph, with more after it, is a lead
 _CITED = re.compile(r"《[^《》]{0,80}》")
 _SENTENCE_STOP = re.compile("[" + re.escape(_STOPS) + "]")
-_LEAD_STOP = re.compile("[" + re.escape(_STOPS + LEAD_AFTER) + "]")
-_LEAD_OPENING = re.compile(f"(?:^|(?<={_LEAD_STOP.pattern})){_LEAD.pattern}")  # LEAD where a sentence starts
-_SHORT_SENTENCE = re.compile(f"(?:^|(?<={_SENTENCE_STOP.pattern}))[^{re.escape(_STOPS)}]{{0,{TOPIC_LINE}}}"
-                             f"{_SENTENCE_STOP.pattern}")
+_LAST_STOP = re.compile(f"[{re.escape(_STOPS)}](?=[^{re.escape(_STOPS)}]*\\Z)")  # the last stop before endpos
+_LAST_LEAD_STOP = re.compile(f"[{re.escape(_STOPS + LEAD_AFTER)}](?=[^{re.escape(_STOPS + LEAD_AFTER)}]*\\Z)")
 _BREAK = re.compile(r"\s*\n\s*")  # a line break in a section's stored text ends a paragraph
 PARAGRAPH_KEY = 16  # characters of a paragraph's opening looked up in the folded body
 
@@ -284,48 +282,46 @@ def _score(head: str, body: str, terms: list[TermStats], avg_body: float, breaks
     length = max(len(body), LENGTH_FLOOR * avg_body)
     norm = K1 * (1 - B + B * length / max(avg_body, 1.0))
     cited = [m.span() for m in _CITED.finditer(body)] if "《" in body else []
-    score, positions, sentences = 0.0, [], None
+    score, positions = 0.0, []
     for t in terms:
         positions.append(_positions(body, t))
         tf = _count(body, t) - (1 - IN_TITLE) * sum(_count(body, t, a, b) for a, b in cited)
         tf -= (1 - LISTED) * sum(1 for p in positions[-1] if _listed(body, p, len(t.text))
                                  and not any(a <= p < b for a, b in cited))  # a cited title is discounted already
-        if positions[-1]:
-            sentences = sentences or _Sentences(body)  # found once per section, when a term occurs
-            if sentences.any_lead(body, positions[-1], breaks):
-                tf += LEAD
+        if any(_in_lead(body, p, breaks) for p in positions[-1]):
+            tf += LEAD
         sat = tf * (K1 + 1) / (tf + norm) if tf else 0.0
         in_head = _find(head, t, 0) >= 0
         score += t.idf * (sat + HEADING * in_head)
     return score * (1 + PROXIMITY * _closeness(body, positions))
 
 
-class _Sentences:
-    """The places in a body where an occurrence is in a lead, found once per section with two regex
-    passes: `leads` holds, for each sentence opening with 一是/二要/第三，/首先 … (LEAD), the span of
-    positions from the end of that opening to the sentence's end, at most LEAD_REACH characters
-    after its start; `short` the sentences of at most TOPIC_LINE characters (start, position of the
-    stop that ends it), candidates for a topic line."""
-
-    def __init__(self, body: str):
-        self.leads = [(m.end(), min(_next_stop(body, m.start()), m.start() + LEAD_REACH - (m.start() > 0)))
-                      for m in _LEAD_OPENING.finditer(body)]
-        self.short = [(m.start(), m.end() - 1) for m in _SHORT_SENTENCE.finditer(body)]
-
-    def any_lead(self, body: str, positions: list[int], breaks: _Breaks | None) -> bool:
-        """Is one of these occurrences in a lead sentence or in a topic line?"""
-        for p in positions:
-            if any(a <= p <= b for a, b in self.leads):
-                return True
-            for start, stop in self.short:  # p must also lie within TOPIC_LINE of the sentence's start
-                if start <= p <= min(stop, start + TOPIC_LINE - (start > 0)) and _topic_line(body, start, stop, breaks):
-                    return True
+def _in_lead(body: str, p: int, breaks: _Breaks | None) -> bool:
+    """Is the occurrence at p in a lead: its sentence (ended by a stop or a colon) opens with 一是/二要/
+    第三，/首先 … (LEAD) and p lies after that opening, less than LEAD_REACH characters from the sentence's
+    start; or its sentence (ended by a stop) is a topic line of at most TOPIC_LINE characters? Only the
+    sentence holding p can say so, and it is found by looking at most that far back from p (with a regex
+    that rules most places out first): two regex passes over each whole body took a fifth of the second
+    stage's time (3.1 → 2.5 ms for 100 sections)."""
+    lo = max(0, p - LEAD_REACH)
+    if _LEAD.search(body, lo, p):
+        s = _sentence_start(body, p, lo, _LAST_LEAD_STOP)
+        if s is not None and (m := _LEAD.match(body, s)) and m.end() <= p:
+            return True
+    stop = _SENTENCE_STOP.search(body, p, p + TOPIC_LINE + 1)  # a topic line's stop is this close to p ...
+    if stop is None:
         return False
+    s = _sentence_start(body, p, max(0, p - TOPIC_LINE), _LAST_STOP)  # ... and its start this close before it
+    return s is not None and stop.start() <= s + TOPIC_LINE and _topic_line(body, s, stop.start(), breaks)
 
 
-def _next_stop(body: str, start: int) -> int:
-    m = _LEAD_STOP.search(body, start)
-    return m.start() if m else len(body)
+def _sentence_start(body: str, p: int, lo: int, last_stop: re.Pattern) -> int | None:
+    """Where the sentence holding p starts: after the last stop in body[lo:p], else at 0 when lo is the
+    body's start; None when it starts before lo."""
+    m = last_stop.search(body, lo, p)
+    if m:
+        return m.start() + 1
+    return 0 if lo == 0 else None
 
 
 def _count(text: str, t: TermStats, start: int = 0, end: int | None = None) -> int:
