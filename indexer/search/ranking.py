@@ -225,7 +225,7 @@ def _text_scores(reader: IndexReader, ev: Evaluator, terms: list[Term], sids: np
         seg, local = reader.segment_of(int(sid))
         texts.append(seg.section_text(local))
     return score_sections(texts, stats, reader.avg_body_len,
-                         lambda i: paragraph_starts(reader.stored([int(sids[i])])[0]["text"], texts[i][1]))
+                         lambda i: paragraph_starts(reader.written_text(int(sids[i])), texts[i][1]))
 
 
 def paragraph_starts(text: str, body: str) -> list[int]:
