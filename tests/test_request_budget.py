@@ -186,10 +186,11 @@ def test_serve_bounds_connections_and_passes_its_limits(index_dir, monkeypatch):
     monkeypatch.setattr(server, "serve", lambda app, **kw: seen.update(app=app, **kw))  # waitress's options
     args = build_parser().parse_args(["serve", "--index", str(index_dir), "--threads", "6", "--heavy", "3",
                                       "--budget", "2.5", "--connection-limit", "500", "--channel-timeout", "20",
-                                      "--kept-mb", "3"])
+                                      "--kept-mb", "3", "--map-mb", "200"])
     assert isinstance(args, argparse.Namespace) and cmd_serve(args) == 0
     assert seen["connection_limit"] == 500 and seen["channel_timeout"] == 20
     assert seen["app"].extensions["edusearch"].reader().kept.max_bytes == 3 << 20
+    assert seen["app"].extensions["edusearch"].reader().map_budget == 200 << 20
     assert seen["cleanup_interval"] <= 10 and seen["asyncore_use_poll"] is True and seen["threads"] == 6
     config = seen["app"].config
     assert config["HEAVY_SLOTS"] == 3 and config["REQUEST_BUDGET"] == 2.5
@@ -198,10 +199,12 @@ def test_serve_bounds_connections_and_passes_its_limits(index_dir, monkeypatch):
     args = build_parser().parse_args(["serve", "--index", str(index_dir)])
     assert cmd_serve(args) == 0 and seen["threads"] == 24
     assert seen["app"].extensions["edusearch"].reader().kept.max_bytes == 24 << 20
+    assert seen["app"].extensions["edusearch"].reader().map_budget == 64 << 20
     assert seen["app"].extensions["edusearch.gates"].searches.queue == 24 - 2 - 2 - 2 - 2
     for bad in ("-1", "lots", "5000"):  # said clearly, in both languages, by argparse's exit
-        with pytest.raises(SystemExit):
-            build_parser().parse_args(["serve", "--kept-mb", bad])
+        for option in ("--kept-mb", "--map-mb"):
+            with pytest.raises(SystemExit):
+                build_parser().parse_args(["serve", option, bad])
     defaults = build_parser().parse_args(["serve"])
     assert defaults.connection_limit > 100 and defaults.channel_timeout < 120  # waitress's own: 100 and 120 s
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from flask import Flask, g, request
 
-from indexer.store.kept import KEPT_BYTES
+from indexer.store.kept import KEPT_BYTES, MAP_BYTES
 from indexer.store.reader import Library
 
 from . import errors, gate, security
@@ -42,11 +42,13 @@ def create_app(index_dir: str | os.PathLike | None = None, **config) -> Flask:
         DOWNLOAD_QUEUE=2,
         REQUEST_BUDGET=5.0,  # seconds of a search's work before its answer goes out partial (`serve --budget`)
         KEPT_BYTES=KEPT_BYTES,  # what searches verified, kept for the next requests (`serve --kept-mb`)
+        MAP_BYTES=MAP_BYTES,  # index text left mapped after searches scanned it (`serve --map-mb`)
     )
     app.config.update(config)
     app.config["BASE_URL"] = (app.config.get("BASE_URL") or "").rstrip("/")  # `serve --base-url`: links made absolute
     app.json.ensure_ascii = False
-    app.extensions["edusearch"] = Library(Path(app.config["INDEX_DIR"]), kept_bytes=app.config["KEPT_BYTES"])
+    app.extensions["edusearch"] = Library(Path(app.config["INDEX_DIR"]), kept_bytes=app.config["KEPT_BYTES"],
+                                          map_bytes=app.config["MAP_BYTES"])
 
     app.register_blueprint(views_bp)
     app.register_blueprint(api_bp)

@@ -31,7 +31,7 @@ from indexer.search.limits import (
     MAX_PER_PAGE,
     MAX_TREND_QUERIES,
 )
-from indexer.store.kept import KEPT_BYTES
+from indexer.store.kept import KEPT_BYTES, MAP_BYTES
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
@@ -286,7 +286,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print(f"edusearch: {e}", file=sys.stderr)
             return 2
     app = create_app(root, BASE_URL=args.base_url or "", TRUSTED_HOSTS=allowed_hosts(args), THREADS=args.threads,
-                     HEAVY_SLOTS=min(args.heavy, args.threads), REQUEST_BUDGET=args.budget, KEPT_BYTES=args.kept_mb << 20)
+                     HEAVY_SLOTS=min(args.heavy, args.threads), REQUEST_BUDGET=args.budget, KEPT_BYTES=args.kept_mb << 20,
+                     MAP_BYTES=args.map_mb << 20)
     warm(app.extensions["edusearch"].reader())
     print(f"edusearch: serving {root} on http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
     try:
@@ -474,6 +475,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--kept-mb", type=megabytes, default=KEPT_BYTES >> 20, metavar="MB",
                     help="MB of verified strings kept from one search for the next (another page, a facet, a sort "
                          f"of the same query); default {KEPT_BYTES >> 20}, 0 keeps none")
+    sp.add_argument("--map-mb", type=megabytes, default=MAP_BYTES >> 20, metavar="MB",
+                    help="MB of the index's text left mapped after a search scanned it (counted in the server's "
+                         "resident memory; more answers common strings on a large index faster); "
+                         f"default {MAP_BYTES >> 20}")
     sp.add_argument("--connection-limit", type=positive_int, default=1000,
                     help="open connections at once (default 1000); more wait to be accepted")
     sp.add_argument("--channel-timeout", type=positive_int, default=30,

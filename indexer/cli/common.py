@@ -38,7 +38,7 @@ def positive_int(value: str) -> int:
 
 
 def megabytes(value: str) -> int:
-    """0 to 4096 (--kept-mb)."""
+    """0 to 4096 (--kept-mb, --map-mb)."""
     try:
         n = int(value)
     except ValueError:

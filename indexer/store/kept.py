@@ -6,6 +6,7 @@ a large collection) is verified on its candidates' text every time, most of such
 The generation does not change under a reader, so what was verified stays true; the least recently
 used goes first once the budget is passed (cachetools' LRUCache, behind a lock: server threads share
 a reader). Values are opaque here: the search layer decides what is worth keeping and its size.
+The pages of index text a search scanned are the other thing kept between searches, up to MAP_BYTES.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from cachetools import LRUCache
 
 KEPT_BYTES = 24 << 20  # a server's budget: a dozen of a common string's hits on 155 M characters
+MAP_BYTES = 64 << 20  # index text a reader leaves mapped after scanning it (IndexReader.trim): two merged segments
 
 
 class Kept:

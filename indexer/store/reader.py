@@ -23,7 +23,7 @@ from indexer.store import moves
 from indexer.store.catalog import Catalog, Facts
 from indexer.store.exact import ExactSegment
 from indexer.store.grams import GramDictionary
-from indexer.store.kept import KEPT_BYTES, Kept
+from indexer.store.kept import KEPT_BYTES, MAP_BYTES, Kept
 from indexer.store.series import SeriesIndex, build_series
 from indexer.store.texts import SectionTexts
 from indexer.store.whoosh_io import mapped, postings
@@ -33,7 +33,6 @@ mapped.install()  # Whoosh reads its segment files in place instead of copying t
 
 GRAMS_FROM = 8  # segments from which matching asks the term dictionary which ones can hold a string
 WORD_COUNT_CACHE = 200_000  # (fields, word) frequencies a reader remembers
-MAP_BUDGET = 64 << 20  # bytes of mapped index text a reader lets stay resident (see IndexReader.trim): two merged segments
 
 
 @dataclass
@@ -52,8 +51,9 @@ class Stats:
 
 
 class IndexReader:
-    def __init__(self, gen: Path, kept_bytes: int = KEPT_BYTES):
-        """kept_bytes: what searches verified, kept for the next ones (kept.py); 0 keeps nothing."""
+    def __init__(self, gen: Path, kept_bytes: int = KEPT_BYTES, map_bytes: int = MAP_BYTES):
+        """kept_bytes: what searches verified, kept for the next ones (kept.py); 0 keeps nothing.
+        map_bytes: the index text whose pages stay mapped after a scan (trim)."""
         self.gen = gen
         self._pin = store.pin(gen)  # the generation stays on disk while this reader can read it
         self._unpin = weakref.finalize(self, store.unpin, self._pin)  # on close(), or when nothing holds the reader
@@ -92,7 +92,7 @@ class IndexReader:
         self.first_sections[[r.first_sid for r in self.catalog.reports]] = True
         self.n_live = max(int(self.live.sum()), 1)
         self.order_key = _order_key(self.catalog, self.n)
-        self.map_budget = MAP_BUDGET
+        self.map_budget = map_bytes
         self.kept = Kept(kept_bytes)
         self._text_ends = np.cumsum([len(seg.data) for seg in self.segments], dtype=np.int64)  # for trim
         self._pinned = len(self.segments)
@@ -363,9 +363,10 @@ def _order_key(catalog: Catalog, n: int) -> np.ndarray:
 class Library:
     """The live index of a folder, reopened when a reindex publishes a new one."""
 
-    def __init__(self, root: Path, kept_bytes: int = KEPT_BYTES):
+    def __init__(self, root: Path, kept_bytes: int = KEPT_BYTES, map_bytes: int = MAP_BYTES):
         self.root = Path(root)
         self.kept_bytes = kept_bytes  # each generation's reader keeps this much of what searches verified
+        self.map_bytes = map_bytes  # ... and this much of its text mapped (`serve --map-mb`)
         self._lock = threading.Lock()
         self._token = ""
         self._reader: IndexReader | None = None
@@ -376,7 +377,7 @@ class Library:
             with self._lock:
                 token = store.current_token(self.root)
                 if self._reader is None or token != self._token:
-                    self._reader, self._token = _open_live(self.root, self.kept_bytes)
+                    self._reader, self._token = _open_live(self.root, self.kept_bytes, self.map_bytes)
         return self._reader
 
     def close(self) -> None:
@@ -387,13 +388,13 @@ class Library:
             self._reader, self._token = None, ""
 
 
-def _open_live(root: Path, kept_bytes: int) -> tuple[IndexReader, str]:
+def _open_live(root: Path, kept_bytes: int, map_bytes: int) -> tuple[IndexReader, str]:
     """The live generation opened, and its token; read again if two reindexes replaced and removed the
     one CURRENT named before it could be pinned."""
     for _ in range(3):
         token = store.current_token(root)
         try:
-            return IndexReader(store.require_current(root), kept_bytes), token
+            return IndexReader(store.require_current(root), kept_bytes, map_bytes), token
         except store.GenerationGone:
             continue
-    return IndexReader(store.require_current(root), kept_bytes), store.current_token(root)
+    return IndexReader(store.require_current(root), kept_bytes, map_bytes), store.current_token(root)
