@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indexer.store.exact import PROVE_UPTO, ExactSegment
+from indexer.text.wholeword import term_pattern
 
 HEADINGS = ["防溺水", "", "一、安全教育", "溺水", "安全", "", "防溺", "末节"]
 BODIES = ["防溺水教育从家长做起防溺水", "水防溺", "教育防溺水", "", "防", "溺水安全教育防溺", "水", ""]
@@ -85,3 +88,34 @@ def test_filled_counts_each_variant_as_a_scan_for_it_would(tmp_path, before, aft
 def _count(text: str, s: str) -> int:
     """Occurrences, overlapping ones too."""
     return sum(text.startswith(s, i) for i in range(len(text)))
+
+
+_WORDY = ["2020年", "12020年", "2020", "5000元", "edu", "education", "é", "ж", "ω", "a", "x", "7", "年", "教育",
+          "covid19", "\ud800", "。", " "]  # letters of one and two bytes, digits, Han, a lone surrogate, stops
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_WORDY), max_size=8).map("".join), min_size=1, max_size=12),
+       st.sampled_from(["2020年", "2020", "edu", "5000元", "é", "ж", "covid", "a", "7", "年2020"]),
+       st.booleans())
+def test_verify_of_a_latin_or_digit_term_keeps_the_sections_its_whole_word_pattern_finds(bodies, term, prefix):
+    """2020年 is not inside 12020年, edu not inside education: the sections kept are exactly those where
+    term_pattern finds it, whatever sits beside the first occurrence (a two-byte letter, the text's edge,
+    another occurrence further on that is whole)."""
+    pattern = term_pattern(term, prefix)
+    seg = ExactSegment.build(0, [""] * len(bodies), bodies)
+    every = np.arange(seg.size, dtype=np.uint32)
+    holds = (lambda b: term in b) if pattern is None else (lambda b: pattern.search(b) is not None)  # 年2020…
+    assert seg.verify(every, term, pattern, heading=False).tolist() == [i for i, b in enumerate(bodies) if holds(b)]
+
+
+@pytest.mark.parametrize(("term", "body", "whole"), [
+    ("edu", "edu", True), ("edu", "edué", False), ("edu", "éedu", False), ("edu", "eduж", False),
+    ("edu", "ωedu", False), ("edu", "edu教育", True), ("edu", "教育edu", True), ("edu", "educationedu", False),
+    ("edu", "education edu", True), ("2020年", "12020年", False), ("2020年", "2020年12020年", True),
+    ("2020", "2020年", True), ("2020", "20201", False), ("é", "éa", False), ("é", "é1", True),
+])
+def test_a_whole_word_is_told_by_the_characters_of_one_or_two_bytes_beside_it(term, body, whole):
+    seg = ExactSegment.build(0, ["标题"], [body])
+    assert seg.verify(np.array([0], dtype=np.uint32), term, term_pattern(term), heading=False).tolist() == (
+        [0] if whole else [])

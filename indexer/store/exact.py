@@ -33,6 +33,8 @@ from pathlib import Path
 
 import numpy as np
 
+from indexer.text.wholeword import whole_at
+
 SEP = "\x00"  # between sections, and between a section's heading and its body
 _CHAR_BITS = 21  # Unicode code points fit in 21 bits
 _SID_BITS = 21  # up to 2,097,152 sections per segment
@@ -374,15 +376,20 @@ class ExactSegment:
             return np.zeros(0, dtype=bool)
         lo, hi = self._spans(idx, heading)
         data = self._scanned()
-        found = _find_each(data, term.encode("utf-8", "surrogatepass"), lo, hi) >= 0
+        needle = term.encode("utf-8", "surrogatepass")
+        first = _find_each(data, needle, lo, hi)
+        found = first >= 0
         if pattern is None or not found.any():
             return found
-        # word boundaries are a matter of characters: decode just the sections holding the string
-        search = pattern.search
+        # word boundaries (2020年 not inside 12020年): the first occurrence's neighbours, read from the bytes,
+        # decide for most sections; where they run on, the section's text is decoded and searched whole
         at = np.flatnonzero(found)
-        keep = [search(data[a:b].decode("utf-8", "surrogatepass")) is not None
-                for a, b in zip(lo[at].tolist(), hi[at].tolist(), strict=True)]
-        found[at] = keep
+        buf = np.frombuffer(data, dtype=np.uint8)
+        lo, hi = lo.astype(np.int64), hi.astype(np.int64)
+        runs_on = at[~whole_at(buf, first[at], first[at] + len(needle), lo[at], hi[at], pattern)]
+        search = pattern.search
+        found[runs_on] = [search(data[a:b].decode("utf-8", "surrogatepass")) is not None
+                          for a, b in zip(lo[runs_on].tolist(), hi[runs_on].tolist(), strict=True)]
         return found
 
     def drop_pages(self) -> None:

@@ -10,8 +10,13 @@ from __future__ import annotations
 import functools
 import re
 
-_LETTER = r"[a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]"
-_DIGIT = r"[0-9]"
+import numpy as np
+
+_LETTERS = ((0x61, 0x7A), (0xC0, 0x24F), (0x370, 0x3FF), (0x400, 0x4FF))  # a-z, Latin-1 to Latin Extended-B, Greek, Cyrillic
+_DIGITS = ((0x30, 0x39),)
+_LETTER = "[" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in _LETTERS) + "]"
+_DIGIT = "[" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in _DIGITS) + "]"
+_RANGES = {_LETTER: _LETTERS, _DIGIT: _DIGITS}
 
 
 @functools.lru_cache(maxsize=4096)  # asked for once per candidate section by proximity checks
@@ -29,3 +34,47 @@ def _class(ch: str) -> str | None:
     if re.match(_DIGIT, ch):
         return _DIGIT
     return _LETTER if re.match(_LETTER, ch) else None
+
+
+def whole_at(buf: np.ndarray, start: np.ndarray, end: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+             pattern: re.Pattern) -> np.ndarray:
+    """Per occurrence buf[start:end] of a term in the UTF-8 text buf[lo:hi] (bytes as uint8): is it a
+    whole word under the term's pattern (term_pattern's), that is would pattern.match the text at
+    it? Decided from the bytes beside it, for thousands of occurrences at once: every character of
+    the letter and digit classes takes one or two bytes, any longer one is in neither."""
+    text = pattern.pattern
+    ok = np.ones(len(start), dtype=bool)
+    for cls in _RANGES:
+        if text.startswith("(?<!" + cls + ")"):
+            ok &= ~_within(_code_before(buf, start, lo), _RANGES[cls])
+        if text.endswith("(?!" + cls + ")"):
+            ok &= ~_within(_code_after(buf, end, hi), _RANGES[cls])
+    return ok
+
+
+def _code_before(buf: np.ndarray, at: np.ndarray, lo: np.ndarray) -> np.ndarray:
+    """The code point of the character ending at each `at` (-1 at the text's start; 0x800 for any of
+    three or four bytes, which no class holds)."""
+    one = buf[np.maximum(at - 1, 0)].astype(np.int64)
+    lead = buf[np.maximum(at - 2, 0)].astype(np.int64)
+    two = (one >= 0x80) & (at - 2 >= lo) & (lead >= 0xC0) & (lead < 0xE0)
+    code = np.where(one < 0x80, one, np.where(two, ((lead & 0x1F) << 6) | (one & 0x3F), 0x800))
+    return np.where(at > lo, code, -1)
+
+
+def _code_after(buf: np.ndarray, at: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """The code point of the character starting at each `at` (-1 at the text's end; 0x800 for any of
+    three or four bytes)."""
+    last = len(buf) - 1
+    lead = buf[np.minimum(at, last)].astype(np.int64)
+    one = buf[np.minimum(at + 1, last)].astype(np.int64)
+    two = (lead >= 0xC0) & (lead < 0xE0) & (at + 1 < hi)
+    code = np.where(lead < 0x80, lead, np.where(two, ((lead & 0x1F) << 6) | (one & 0x3F), 0x800))
+    return np.where(at < hi, code, -1)
+
+
+def _within(code: np.ndarray, ranges: tuple[tuple[int, int], ...]) -> np.ndarray:
+    out = np.zeros(len(code), dtype=bool)
+    for a, b in ranges:
+        out |= (code >= a) & (code <= b)
+    return out
