@@ -77,6 +77,8 @@ class IndexReader:
         # at least 1: an index of titles alone (every body empty) still ranks without dividing by zero
         self.avg_body_len = max(float(live_len.mean()), 1.0) if len(live_len) else 1.0
         self.indexed_at = _indexed_at(self.manifest, self.catalog)
+        # every file's entry is for the next reindex: read once, above, it held 29 MB of a server's 8x laws
+        self.manifest = {k: v for k, v in self.manifest.items() if k != "files"}
         self.report_live = self.catalog.live_reports(self.live)
         self.lock = threading.RLock()  # Whoosh readers seek and read shared files: one thread at a time
         self._searcher = None
