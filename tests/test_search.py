@@ -497,3 +497,14 @@ def test_hits_without_snippets_are_the_same_hits(reader, q):
     cut, bare = res.hits(reader, 0, 50), res.hits(reader, 0, 50, snippets=False)
     assert len(cut) == len(bare) > 0 and all("<mark>" in h.snippet_html for h in cut)
     assert all(h.snippet_html == "" for h in bare) and [replace(h, snippet_html="") for h in cut] == bare
+
+
+@pytest.mark.parametrize(("option", "value", "says"), [
+    ("--port", "0", "端口须在 1 到 65535 之间，而不是 0 / a port is from 1 to 65535"),
+    ("--port", "65536", "端口须在 1 到 65535 之间"), ("--port", "x", "端口须是整数，而不是“x” / a port is a whole number"),
+    ("--map-mb", "4097", "须在 0 到 4096 之间"), ("--kept-mb", "lots", "须是整数（MB），而不是“lots” / a whole number of MB"),
+    ("--threads", "0", "须是 1 或更大的数")])
+def test_serve_refuses_numbers_out_of_range_in_both_languages(capsys, option, value, says):
+    with pytest.raises(SystemExit) as e:
+        main(["serve", option, value])
+    assert e.value.code == 2 and says in capsys.readouterr().err

@@ -20,6 +20,7 @@ from indexer.cli.common import (
     megabytes,
     open_filtered,
     open_reader,
+    port_number,
     positive_int,
     print_json,
     terminal_marks,
@@ -329,16 +330,6 @@ def listen_error(host: str, port: int, e: OSError) -> str:
     if e.errno == errno.EACCES:
         return f"没有权限使用端口 {port}（1024 以下的端口需要管理员权限），可用 --port 换一个。 / no permission to use port {port}"
     return f"无法在 {host}:{port} 上监听：{e.strerror or e}。 / cannot listen on {host}:{port}: {e}"
-
-
-def port_number(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"端口须是整数，而不是“{value}” / a port is a whole number, not {value!r}") from None
-    if not 1 <= n <= 65535:
-        raise argparse.ArgumentTypeError(f"端口须在 1 到 65535 之间，而不是 {n} / a port is from 1 to 65535, not {n}")
-    return n
 
 
 CLEANUP_INTERVAL = 5  # seconds between closing connections idle past --channel-timeout (waitress's default: 30)

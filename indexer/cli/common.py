@@ -8,6 +8,7 @@ import json
 import os
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from indexer.search.limits import COPIES
@@ -27,25 +28,32 @@ def terminal_marks(snippet_html: str, color: bool) -> str:
     return html.unescape(_MARK.sub(lambda m: on + m.group(1) + off, snippet_html))
 
 
-def positive_int(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"须是整数，而不是“{value}” / a whole number is needed, not {value!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"须是 1 或更大的数，而不是 {n} / must be 1 or more, not {n}")
-    return n
+def whole_number(lo: int, hi: int | None = None, unit: str = "", subject: tuple[str, str] = ("", "")
+                 ) -> Callable[[str], int]:
+    """An argparse type: a whole number from lo (to hi), refused in both languages otherwise. unit (MB)
+    is named when the value is not a number; subject (端口, a port) names what the number is."""
+    zh_unit, en_unit = (f"（{unit}）", f" of {unit}") if unit else ("", "")
+    zh, en = subject
+    must = f"{en} is" if en else "must be"
+
+    def parse(value: str) -> int:
+        try:
+            n = int(value)
+        except ValueError:
+            said = f"{en} is a whole number" if en else f"a whole number{en_unit} is needed"
+            raise argparse.ArgumentTypeError(f"{zh}须是整数{zh_unit}，而不是“{value}” / {said}, not {value!r}") from None
+        if hi is None and n < lo:
+            raise argparse.ArgumentTypeError(f"{zh}须是 {lo} 或更大的数，而不是 {n} / {must} {lo} or more, not {n}")
+        if hi is not None and not lo <= n <= hi:
+            raise argparse.ArgumentTypeError(f"{zh}须在 {lo} 到 {hi} 之间，而不是 {n} / {must} from {lo} to {hi}, not {n}")
+        return n
+
+    return parse
 
 
-def megabytes(value: str) -> int:
-    """0 to 4096 (--kept-mb, --map-mb)."""
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"须是整数（MB），而不是“{value}” / a whole number of MB, not {value!r}") from None
-    if not 0 <= n <= 4096:
-        raise argparse.ArgumentTypeError(f"须在 0 到 4096 之间，而不是 {n} / must be from 0 to 4096, not {n}")
-    return n
+positive_int = whole_number(1)
+megabytes = whole_number(0, 4096, "MB")  # --kept-mb, --map-mb
+port_number = whole_number(1, 65535, subject=("端口", "a port"))
 
 
 def display_width(text: str) -> int:
