@@ -283,9 +283,6 @@ def _cat(parts: list[np.ndarray], dtype=np.int64) -> np.ndarray:
     return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
 
 
-# -- when nothing matches ----------------------------------------------------------
-
-
 def one_copy(reader: IndexReader, sids: np.ndarray, copies: str) -> tuple[np.ndarray, np.ndarray]:
     """(the sections of each document's preferred matching copy, the other copies' matching sections),
     both in index order: unless copies="all", a document held by several sources is one result,
@@ -294,6 +291,9 @@ def one_copy(reader: IndexReader, sids: np.ndarray, copies: str) -> tuple[np.nda
         return sids, sids[:0]
     keep = facet_mod.preferred_sections(reader.facts, reader.catalog.section_report, sids)
     return sids[keep], sids[~keep]
+
+
+# -- when nothing matches ----------------------------------------------------------
 
 
 def words_fallback(reader: IndexReader, ev: Evaluator, parsed: ParsedQuery, words: list[str],

@@ -97,7 +97,8 @@ class Catalog:
         return cls([ReportRow(**r) for r in rows], np.load(folder / "section_report.npy", allow_pickle=False), sigs)
 
     def live_reports(self, live: np.ndarray) -> np.ndarray:
-        """Per report: does one of its sections live (live: a mask over sids)?"""
+        """Per report: does one of its sections live (live: a mask over sids, or any other question
+        asked of sections)?"""
         out = np.zeros(len(self.reports), dtype=bool)
         sr = self.section_report
         out[sr[np.flatnonzero(live[: len(sr)])]] = True

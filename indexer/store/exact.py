@@ -385,8 +385,8 @@ class ExactSegment:
         # decide for most sections; where they run on, the section's text is decoded and searched whole
         at = np.flatnonzero(found)
         buf = np.frombuffer(data, dtype=np.uint8)
-        lo, hi = lo.astype(np.int64), hi.astype(np.int64)
-        runs_on = at[~whole_at(buf, first[at], first[at] + len(needle), lo[at], hi[at], pattern)]
+        runs_on = at[~whole_at(buf, first[at], first[at] + len(needle), lo[at].astype(np.int64), hi[at].astype(np.int64),
+                               pattern)]
         search = pattern.search
         found[runs_on] = [search(data[a:b].decode("utf-8", "surrogatepass")) is not None
                           for a, b in zip(lo[runs_on].tolist(), hi[runs_on].tolist(), strict=True)]

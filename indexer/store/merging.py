@@ -1,10 +1,11 @@
 """Neighbouring exact segments merged into larger ones at the end of a build, from their arrays.
 
-A build writes one exact segment per batch (about 4 M characters), so that a worker's memory stays
-bounded; a search then repeats its lookups in every segment: a string's grams are found in each
-segment's table, their postings read and intersected, for tens of segments on a large collection.
-Those per-segment calls, not the postings' length, were most of the lookups' time for a query that
-finds nothing (a typo's variants, a pasted sentence's words) on 4x and 8x `laws`. Lucene answers the same way: small segments written, then merged.
+A build writes one exact segment per batch (about 12 MB of source, 8-11 MB of text), so that a worker's
+memory stays bounded; a search then repeats its lookups in every segment: a string's grams are found
+in each segment's table, their postings read and intersected, for tens of segments on a large
+collection. Those per-segment calls, not the postings' length, were most of the lookups' time for a
+query that finds nothing (a typo's variants, a pasted sentence's words) on 4x and 8x `laws`. Lucene
+does the same: small segments written, then merged.
 
 Merging needs no text analysis: gram tables are sorted by gram and each gram's postings by section,
 and segments cover consecutive runs of sids, so the merged table is each gram's postings from the

@@ -240,19 +240,18 @@ class IndexReader:
     def reports_of(self, sections: np.ndarray) -> np.ndarray:
         """Per report: does it hold one of these sections (a mask over sids)? A report's sections are
         consecutive sids, so one pass over the mask answers, however many sections match."""
-        out = np.zeros(len(self.catalog.reports), dtype=bool)
         sr = self.catalog.section_report
         if self._runs is None:
             sorted_ = len(sr) < 2 or bool(np.all(sr[1:] >= sr[:-1]))
             self._runs = np.unique(sr, return_index=True) if sorted_ else ()
-        if len(sections) and self._runs and len(self._runs[0]):
-            reports, starts = self._runs
-            mask = sections[: len(sr)]
-            if len(mask) < len(sr):  # sids past the mask hold nothing
-                mask = np.concatenate([mask, np.zeros(len(sr) - len(mask), dtype=bool)])
-            out[reports] = np.logical_or.reduceat(mask, starts)
-        elif len(sections):
-            out[sr[np.flatnonzero(sections[: len(sr)])]] = True
+        if not (len(sections) and self._runs and len(self._runs[0])):
+            return self.catalog.live_reports(sections)  # by each section's report (none: all False)
+        out = np.zeros(len(self.catalog.reports), dtype=bool)
+        reports, starts = self._runs
+        mask = sections[: len(sr)]
+        if len(mask) < len(sr):  # sids past the mask hold nothing
+            mask = np.concatenate([mask, np.zeros(len(sr) - len(mask), dtype=bool)])
+        out[reports] = np.logical_or.reduceat(mask, starts)
         return out
 
     def word_frequencies(self, words: list[str], fields: tuple[str, ...]) -> dict[str, int]:
