@@ -43,5 +43,6 @@ def clicks(reader) -> tuple[list[float], list[float], int]:
             (first if i == 0 else later).append((time.perf_counter() - t) * 1000)
     return first, later, reader.kept.nbytes
 
+
 if __name__ == "__main__":
     main()
