@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.store.exact import Column, FileBytes
+from indexer.store.columns import Column, FileBytes
 
 DATA = "sections.utf8"
 SPANS = "sections.npy"
