@@ -16,7 +16,7 @@ import pytest
 from helpers import GOV, SEEDS, county_reports
 
 from indexer.search.engine import search
-from indexer.store import batches, compaction, merging
+from indexer.store import batches, compaction, merging, suffixes
 from indexer.store import build as builder
 from indexer.store.batches import cut_batches
 from indexer.store.build import reindex
@@ -90,6 +90,7 @@ def test_batched_full_build_answers_like_one_batch(tmp_path, monkeypatch, worker
         assert len(segments) >= 2 and any("/seg-m" in s for s in segments)
     else:
         assert len(segments) >= 5
+    assert all(suffixes.exists(require_current(many) / s) for s in segments)  # sorted by the workers, last
     assert _sids(many) == _sids(one)
     assert _answers(many) == _answers(one)
 
@@ -109,6 +110,7 @@ def test_incremental_on_a_batched_index_compacts_and_answers_like_a_full_rebuild
     reindex(root, progress=False, workers=2)
     after = read_manifest(require_current(root))["segments"]
     assert after != before  # the small segments of the edits were folded together
+    assert all(suffixes.exists(require_current(root) / s) for s in after)
     assert len(after) <= len(before) + 1
     full = tmp_path / "full"
     reindex(full, [src], progress=False, workers=2)

@@ -63,7 +63,7 @@ def match(ev: Evaluator, parsed: ParsedQuery, filters: Filters) -> tuple[np.ndar
 class TermHits:
     head: np.ndarray  # global sids whose heading (or, for a first section, title) holds the term
     body: np.ndarray  # global sids whose body holds it, sorted
-    body_tf: np.ndarray  # count upper bound per body sid
+    body_tf: np.ndarray  # per body sid: the count (an upper bound for a string with word boundaries)
     mask: np.ndarray  # over all sids: holds the term somewhere
 
     @property
@@ -170,16 +170,33 @@ class Evaluator:
             return kept
         pattern = term_pattern(t.text, t.prefix)
         heads, bodies, tfs = [], [], []
+        if pattern is None and len(t.text) > 2:  # a plain string: its occurrences, from the suffix arrays
+            with phase(self.timings, "occurrences"):
+                for i in self.r.segments_holding(gram_keys(t.text)):  # the others lack one of its grams
+                    seg = self.r.segments[i]
+                    head, body, tf = seg.occurrences(t.text)
+                    heads.append(head.astype(np.int64) + seg.base)
+                    bodies.append(body.astype(np.int64) + seg.base)
+                    tfs.append(tf)
+        else:
+            self._verified(t.text, pattern, heads, bodies, tfs)
+        th = self._term_hits(heads, bodies, tfs)
+        self.hits[key] = th
+        if pattern is not None or len(t.text) > 2:  # worth keeping for the next page, facet or sort of the query
+            self.r.kept.put(("term", *key), th, th.nbytes)
+        return th
+
+    def _verified(self, text: str, pattern, heads: list, bodies: list, tfs: list) -> None:
+        """A string of one or two characters (its own gram), or one with word boundaries (2020年, edu):
+        each segment's gram candidates, the latter verified on their text."""
         with phase(self.timings, "candidates"):
-            where = self.r.segments_holding(gram_keys(t.text))  # the others lack one of its grams
-            found = [self.r.segments[i].candidates(t.text, prove=pattern is None, memo=self.reads.setdefault(i, {}))
-                     for i in where]
+            where = self.r.segments_holding(gram_keys(text))  # the others lack one of its grams
+            found = [self.r.segments[i].candidates(text, memo=self.reads.setdefault(i, {})) for i in where]
         with phase(self.timings, "verify"):
-            scans = pattern is not None or len(t.text) > 2  # shorter strings are their own grams
             for i, c in zip(where, found, strict=True):
                 seg = self.r.segments[i]
-                head = seg.verify(c.head, t.text, pattern, heading=True)
-                body = seg.verify(c.body, t.text, pattern, heading=False, sure=c.body_sure)
+                head = seg.verify(c.head, text, pattern, heading=True)
+                body = seg.verify(c.body, text, pattern, heading=False)
                 if body is c.body:  # nothing was dropped (a string of one or two characters)
                     tf = c.body_tf
                 else:
@@ -187,13 +204,8 @@ class Evaluator:
                 heads.append(head.astype(np.int64) + seg.base)
                 bodies.append(body.astype(np.int64) + seg.base)
                 tfs.append(tf)
-                if scans and len(c.head) + len(c.body):
+                if pattern is not None and len(c.head) + len(c.body):
                     self.r.trim(i)  # segment by segment: a common string's scan maps much of the text
-        th = self._term_hits(heads, bodies, tfs)
-        self.hits[key] = th
-        if scans:  # its text was searched: worth keeping for the next page, facet or sort of the query
-            self.r.kept.put(("term", *key), th, th.nbytes)
-        return th
 
     def _term_hits(self, heads: list, bodies: list, tfs: list, nowhere: np.ndarray | None = None) -> TermHits:
         """A string's sections gathered from its segments, with its mask over live sections (nowhere:
@@ -218,13 +230,12 @@ class Evaluator:
             return self.term(Term(text, text)).df > 0
         for i in self.r.segments_holding(gram_keys(text)):
             seg = self.r.segments[i]
-            c = seg.candidates(text, prove=True, memo=self.reads.setdefault(i, {}))
-            for locals_, heading, sure in ((c.body, False, c.body_sure), (c.head, True, None)):
-                found = seg.verify(locals_, text, None, heading=heading, sure=sure)
-                if len(text) > 2 and len(locals_):
-                    self.r.trim(i)
-                if self.r.live[found.astype(np.int64) + seg.base].any():
-                    return True
+            if len(text) > 2:
+                held = seg.occurrences(text)[:2]
+            else:  # its own gram
+                held = seg.holding(gram_keys(text), self.reads.setdefault(i, {}))
+            if any(self.r.live[found.astype(np.int64) + seg.base].any() for found in held):
+                return True
         return False
 
     def variants(self, term: str, at: int, chars: list[str]) -> None:
@@ -232,7 +243,7 @@ class Evaluator:
         of chars (a typo's fixes at one place), as term() would: afterwards term() answers each from
         what was found. The sections that can hold any of them hold the rest of term's grams; their
         text is scanned once for the rest and the character beside it read (ExactSegment.filled).
-        Their body counts are the true ones (term's are upper bounds), which nothing ranks by: a
+        Their body counts are the true ones, as term()'s for a plain string, which nothing ranks by: a
         query whose typo is looked up found nothing."""
         before, after = term[:at], term[at + 1:]
         chars = [c for c in dict.fromkeys(chars) if (before + c + after, False) not in self.hits]

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 # the phases a search opens, in the order they run; the benchmarks print them in this order
-PHASES = ("parse", "candidates", "verify", "match", "words", "suggest", "rank1", "rank2", "order", "facets",
+PHASES = ("parse", "occurrences", "candidates", "verify", "match", "words", "suggest", "rank1", "rank2", "order", "facets",
           "snippets", "render")
 
 

@@ -26,6 +26,7 @@ from indexer.ingest.errors import Unreadable
 from indexer.ingest.files import read_file
 from indexer.ingest.model import ParsedFile, ReportMeta, Skipped
 from indexer.ingest.parse import parse_source
+from indexer.store import suffixes
 from indexer.store import texts as section_texts
 from indexer.store.catalog import Catalog, ReportRow
 from indexer.store.exact import ExactSegment, exact_heading
@@ -92,6 +93,11 @@ class BatchWorker:
         del batch
         load_jieba(gen / "userdict.txt")
         return segwriter.write_segment(gen / "whoosh", docs)
+
+    def suffixes(self, folder: Path) -> None:
+        """A final segment's suffix array. Sorted once the build has merged its batches' segments (a
+        batch's own would be sorted again when merged), while the build merges the next ones."""
+        suffixes.build_saved(folder)
 
 
 def parse_file(f: SourceFile) -> ParsedFile | Skipped:
@@ -189,7 +195,7 @@ def report_text(title: str, headings: list[str], bodies: list[str]) -> str:
 def save_exact(folder: Path, base: int, batch: BatchSections) -> None:
     """An exact segment's folder: the exact index, its reports' catalog and its sections' texts
     and HTML."""
-    ExactSegment.build(base, batch.headings, batch.bodies).save(folder)
+    ExactSegment.build(base, batch.headings, batch.bodies, with_suffixes=False).save(folder)  # see BatchWorker.suffixes
     batch.catalog.save(folder)
     section_texts.save(folder, batch.texts, batch.htmls)
 

@@ -28,7 +28,7 @@ from whoosh import index as whoosh_index
 
 from indexer.ingest.model import Skipped
 from indexer.ingest.parse import PARSER
-from indexer.store import checkpoints, compaction, copies, merging, moves
+from indexer.store import checkpoints, compaction, copies, merging, moves, suffixes
 from indexer.store import generations as store
 from indexer.store import sources as source_list
 from indexer.store.batches import (
@@ -349,7 +349,18 @@ class _Build:
         store.save_array(self.gen / "live.npy", live)
         _save_docmap(self.gen, next_sid, live)
         clock = _Clock(self.summary.phases)
-        segments = merging.merge_neighbours(self.gen, segments)
+        workers = self.procs or [InlineWorker()]
+        asked: list = []
+
+        def sort_suffixes(name: str) -> None:  # on the workers, while this process merges the next segments
+            if not suffixes.exists(self.gen / name):
+                worker = workers[len(asked) % len(workers)]
+                worker.ask(BatchWorker.suffixes, self.gen / name)
+                asked.append(worker)
+
+        segments = merging.merge_neighbours(self.gen, segments, then=sort_suffixes)
+        for worker in asked:
+            worker.answer()
         clock("merge")
         self.summary.copy_stats = copies.find_copies(self.gen, segments, live)
         clock("copies")

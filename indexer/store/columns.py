@@ -112,3 +112,8 @@ class Column:
         block = self.run(a, min(a + self.SAMPLE, self._n))
         k = int(block.searchsorted(value))
         return a + k if k < len(block) and block[k] == value else -1
+
+
+def run(col: np.ndarray | Column, a: int, b: int) -> np.ndarray:
+    """col[a:b] of an array in memory or a column on disk (0 <= a <= b <= len)."""
+    return col.run(a, b) if isinstance(col, Column) else col[a:b]

@@ -1,10 +1,15 @@
-"""The exact-match index: character unigram and bigram postings, verified.
+"""The exact-match index: character unigram and bigram postings, verified, and a suffix array.
 
 A query string can only occur in a section that holds all of its bigrams (or
 its one character), so intersecting the rarest bigram postings gives a superset
 of the answer; checking each candidate with str.find on the folded text makes
 it exact. Nothing is missed and nothing is guessed, and unlike Whoosh phrase
-queries over bigrams the cost is a few numpy lookups plus C-speed finds.
+queries over bigrams the cost is a few numpy lookups plus C-speed finds. A
+string of one or two characters is its own gram: its postings are the answer.
+A plain string of three or more is looked up in the segment's suffix array
+(suffixes.py), which gives its sections and counts without reading the text;
+the postings with verification remain for strings with word boundaries
+(2020年, edu), and the postings for a typo's variants and the term dictionary.
 
 Headings and bodies have separate gram tables, and each posting carries the
 gram's count in that section, so ranking features for tens of thousands of
@@ -32,7 +37,9 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.store.columns import Column, FileBytes
+from indexer.store import suffixes
+from indexer.store.columns import Column, FileBytes, run
+from indexer.store.suffixes import Suffixes
 from indexer.text.wholeword import whole_at
 
 SEP = "\x00"  # between sections, and between a section's heading and its body
@@ -63,14 +70,6 @@ class Candidates:
     head: np.ndarray  # sorted local numbers whose heading has every gram
     body: np.ndarray  # sorted local numbers whose body has every gram
     body_tf: np.ndarray  # per body candidate: the smallest gram count, >= true count
-    body_sure: np.ndarray | None = None  # per body candidate: its counts prove the term is there (prove=True)
-
-
-PROVE_FROM = 32  # body candidates in a segment from which proving some by their counts pays for the lookups
-# characters up to which it does: a longer string has more inner characters, each a long posting list to
-# read, and common ones (人, 民 in 中华人民共和国) prove few of its bodies (on 8x laws the proof cost 中华人民共和国
-# 9 ms and 县级以上地方人民政府 7 ms more than it saved; 检察院 and 刑事责任 it saved 11 and 8 ms)
-PROVE_UPTO = 5
 
 
 @dataclass
@@ -88,6 +87,7 @@ class ExactSegment:
     body_tf: np.ndarray | Column
     bstarts: np.ndarray  # starts, in bytes of data (in memory: every query's verification reads them)
     bmids: np.ndarray  # mids, in bytes of data
+    suffixes: Suffixes | None = None  # every occurrence of a string (a build adds them last: suffixes.build_saved)
 
     @property
     def size(self) -> int:
@@ -96,8 +96,9 @@ class ExactSegment:
     # -- building ------------------------------------------------------------
 
     @classmethod
-    def build(cls, base: int, headings: list[str], bodies: list[str]) -> ExactSegment:
-        """Folded heading and body of each section, in sid order."""
+    def build(cls, base: int, headings: list[str], bodies: list[str], with_suffixes: bool = True) -> ExactSegment:
+        """Folded heading and body of each section, in sid order. with_suffixes=False: without the
+        suffix array (a build sorts the suffixes of its final, merged segments)."""
         n = len(headings)
         if n >= MAX_SEGMENT_SECTIONS:
             raise ValueError("too many sections for one exact segment")
@@ -116,13 +117,17 @@ class ExactSegment:
         hk, hp, hpost, _ = _table(codes, section, in_head)
         np.logical_not(in_head, out=in_head)
         bk, bp, bpost, btf = _table(codes, section, in_head)
-        return cls(base, data, starts, mids, hk, hp, hpost, bk, bp, bpost, btf, bstarts, bmids)
+        del section, in_head
+        sfx = Suffixes.build(data, codes, starts, mids) if with_suffixes else None
+        return cls(base, data, starts, mids, hk, hp, hpost, bk, bp, bpost, btf, bstarts, bmids, sfx)
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "text.utf8").write_bytes(self.data)
         for name in _ARRAYS + _BYTE_ARRAYS:
             np.save(folder / f"{name}.npy", getattr(self, name), allow_pickle=False)
+        if self.suffixes is not None:
+            self.suffixes.save(folder)
         (folder / "segment.json").write_text(json.dumps({"base": self.base, "size": self.size}))
 
     @classmethod
@@ -135,7 +140,9 @@ class ExactSegment:
         for n in _BYTE_ARRAYS:
             offsets = np.load(folder / f"{n}.npy", allow_pickle=False)
             arrays[n] = offsets.astype(np.uint32) if len(offsets) and offsets.max() < 1 << 32 else offsets
-        return cls(meta["base"], FileBytes(folder / "text.utf8"), **arrays)
+        data = FileBytes(folder / "text.utf8")
+        sfx = Suffixes.load(folder, data, meta["size"]) if suffixes.exists(folder) else None
+        return cls(meta["base"], data, **arrays, suffixes=sfx)
 
     # -- querying --------------------------------------------------------------
 
@@ -154,20 +161,17 @@ class ExactSegment:
     def body_length(self) -> np.ndarray:
         return np.asarray(self.starts[1:]) - np.asarray(self.mids) - 2
 
-    def candidates(self, term: str, prove: bool = False, memo: dict | None = None) -> Candidates:
-        """prove: also say which body candidates certainly hold the term (a plain string of three to
-        PROVE_UPTO characters; see _proven), so that verification need not read their text. memo: what
-        this segment's lookups read, kept by the caller for the strings it looks up next (a typo's
-        variants share most of their grams)."""
+    def occurrences(self, term: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(sorted local numbers of the sections whose heading holds the plain string term, of those
+        whose body does, the body's count of it): exact, from the suffix array, no text read."""
+        return self.suffixes.occurrences(term.encode("utf-8", "surrogatepass"))
+
+    def candidates(self, term: str, memo: dict | None = None) -> Candidates:
+        """memo: what this segment's lookups read, kept by the caller for the strings it looks up
+        next (a typo's variants share most of their grams)."""
         keys = gram_keys(term)
         head_table, body_table = self._tables(memo)
-        head, _, _ = _lookup(head_table, keys)
-        proving = prove and 2 < len(term) <= PROVE_UPTO
-        body, tf, total = _lookup(body_table, keys, chain=term if proving else "")  # the bigram sum only to prove
-        sure = None
-        if proving and len(body) >= PROVE_FROM:
-            sure = self._proven(term, body, total, body_table)
-        return Candidates(head, body, tf, sure)
+        return Candidates(_lookup(head_table, keys)[0], *_lookup(body_table, keys))
 
     def holding(self, keys: list[int], memo: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(headings, bodies): sorted local numbers of the sections whose heading (body) holds every
@@ -238,37 +242,15 @@ class ExactSegment:
             out[wanted[key]] = idx[where], n[where]
         return out
 
-    def _proven(self, term: str, body: np.ndarray, bigrams: np.ndarray, table: _Table) -> np.ndarray:
-        """Which bodies certainly hold term, from counts alone. Every occurrence of a bigram ab is an
-        occurrence of b preceded by a; of the n(b) occurrences of b, at least n(ab) + n(bc) - n(b)
-        are preceded by a and followed by c, so abc occurs. Chained along the term, it occurs at
-        least (sum of its bigrams' counts) - (sum of its inner characters' counts) times: where that
-        is positive, the body holds it. bigrams is the first sum, per candidate (counts are exact
-        below the uint16 cap, which only lowers a bigram's; an inner character's must be below it)."""
-        bound = bigrams.astype(np.int64)
-        for c in term[1:-1]:
-            span = table.span(ord(c))  # every candidate holds c: it holds the bigrams around it
-            if span is None:
-                return np.zeros(len(body), dtype=bool)
-            post, tf = table.postings(*span)
-            n = tf[post.searchsorted(body)]
-            bound -= np.where(n < np.iinfo(np.uint16).max, n, 1 << 40)
-        return bound > 0
-
-    def verify(self, locals_: np.ndarray, term: str, pattern: re.Pattern | None, heading: bool,
-               sure: np.ndarray | None = None) -> np.ndarray:
+    def verify(self, locals_: np.ndarray, term: str, pattern: re.Pattern | None, heading: bool) -> np.ndarray:
         """Those of the candidates whose heading (or body) really holds the term, searched for in
-        the segment's memory-mapped text; sure: a mask of candidates known to hold it, not searched."""
+        the segment's memory-mapped text."""
         if not len(locals_):
             return locals_
         if pattern is None and len(term) <= 2:
             return locals_  # a one- or two-character gram posting is already exact
         idx = np.asarray(locals_)
-        if sure is None:
-            return idx[self._holds(idx, term, pattern, heading)]
-        keep = sure.copy()
-        keep[~sure] = self._holds(idx[~sure], term, pattern, heading)
-        return idx[keep]
+        return idx[self._holds(idx, term, pattern, heading)]
 
     def _holds(self, idx: np.ndarray, term: str, pattern: re.Pattern | None, heading: bool) -> np.ndarray:
         """Per candidate: does its heading (or body) hold the term?"""
@@ -353,33 +335,27 @@ class _Table:
         """(sections, counts) of postings a..b (counts None for a table without them)."""
         if self.memo is not None and (self.name, a, b) in self.memo:
             return self.memo[self.name, a, b]
-        out = _run(self.post, a, b), (_run(self.tf, a, b) if self.tf is not None else None)
+        out = run(self.post, a, b), (run(self.tf, a, b) if self.tf is not None else None)
         if self.memo is not None:
             self.memo[self.name, a, b] = out
         return out
 
 
-def _lookup(table: _Table, wanted: list[int], chain: str = "") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sections whose postings hold every gram, the smallest of their counts and (chain: the term,
-    whose bigrams are wanted) the sum of its bigrams' counts, each bigram counted as often as the term
-    holds it: the shortest posting list is read first, and each longer one only while something is left."""
+def _lookup(table: _Table, wanted: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Sections whose postings hold every gram, and the smallest of their counts: the shortest
+    posting list is read first, and each longer one only while something is left."""
     spans = []
-    empty = np.empty(0, dtype=np.uint32), np.empty(0, dtype=np.uint16), np.empty(0, dtype=np.int64)
+    empty = np.empty(0, dtype=np.uint32), np.empty(0, dtype=np.uint16)
     for key in wanted:
         span = table.span(key)
         if span is None:
             return empty
         a, b = span
-        spans.append((b - a, a, b, key))
+        spans.append((b - a, a, b))
     spans.sort()
-    times = {}
-    for x, y in zip(chain, chain[1:], strict=False):
-        k = (ord(x) << _CHAR_BITS) | ord(y)
-        times[k] = times.get(k, 0) + 1
-    _, a, b, key = spans[0]
+    _, a, b = spans[0]
     result, counts = table.postings(a, b)
-    total = counts.astype(np.int64) * times.get(key, 0) if counts is not None and chain else None
-    for _, a, b, key in spans[1:]:
+    for _, a, b in spans[1:]:
         if not len(result):
             break
         other, their_counts = table.postings(a, b)
@@ -387,21 +363,12 @@ def _lookup(table: _Table, wanted: list[int], chain: str = "") -> tuple[np.ndarr
         keep = other[idx] == result
         result = result[keep]
         if counts is not None:
-            theirs = their_counts[idx[keep]]
-            counts = np.minimum(counts[keep], theirs)
-            if total is not None:
-                total = total[keep] + theirs.astype(np.int64) * times.get(key, 0)
-    if counts is None:
-        return result, empty[1], empty[2]
-    return result, counts, total if total is not None else empty[2]
-
-
-def _run(col: np.ndarray | Column, a: int, b: int) -> np.ndarray:
-    return col.run(a, b) if isinstance(col, Column) else col[a:b]
+            counts = np.minimum(counts[keep], their_counts[idx[keep]])
+    return result, (counts if counts is not None else empty[1])
 
 
 def _pair(ptr: np.ndarray | Column, i: int) -> tuple[int, int]:
-    a, b = _run(ptr, i, i + 2).tolist()
+    a, b = run(ptr, i, i + 2).tolist()
     return a, b
 
 

@@ -30,7 +30,7 @@ CURRENT = "CURRENT"
 LOCK = "LOCK"
 MANIFEST = "manifest.json"
 KEEP_OLD = 1  # previous generations kept for readers still switching over
-FORMAT = 11  # of a generation; another one is rebuilt by reindex and refused by readers
+FORMAT = 12  # of a generation; another one is rebuilt by reindex and refused by readers
 # 4: traditional characters folded to simplified; 5: invisible format characters (zero-width space,
 # soft hyphen) dropped from the matching form; 6: no analysed title words in the catalog; 7: sid a
 # Whoosh column only; 8: section texts and Markdown beside the exact index (texts.py), not in Whoosh;

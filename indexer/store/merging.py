@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,18 +32,20 @@ MERGED_BYTES = 32 << 20  # UTF-8 text of a merged segment at most (a 12 MB batch
 _TABLES = (("head", False), ("body", True))  # gram tables, and whether they keep counts
 
 
-def merge_neighbours(gen: Path, segments: list[str]) -> list[str]:
+def merge_neighbours(gen: Path, segments: list[str], then: Callable[[str], None] = lambda name: None) -> list[str]:
     """Merge runs of neighbouring segments (consecutive sids) whose text together fits MERGED_BYTES;
     a segment already over half of it stays as it is, so an incremental run merges only what it
-    added. The generation's segment list afterwards."""
+    added. The generation's segment list afterwards; then(name) is called with each of them as
+    soon as it is final."""
     out: list[str] = []
     for group in plan(gen, segments):
         if len(group) == 1:
             out.append(group[0])
-            continue
-        out.append(merge(gen, group))
-        for old in group:
-            shutil.rmtree(gen / old)
+        else:
+            out.append(merge(gen, group))
+            for old in group:
+                shutil.rmtree(gen / old)
+        then(out[-1])
     return out
 
 
