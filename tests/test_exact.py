@@ -1,8 +1,11 @@
-"""Verification of candidates in the exact index (ExactSegment.verify): a section is kept if and only
-if its heading (or body) holds the string, wherever it sits, also at the edges of the text and of a
-segment, never across the break between a heading and its body or between two sections."""
+"""The exact index's answers (ExactSegment.candidates for a string that is its own gram, occurrences for
+any other): a section is found if and only if its heading (or body) holds the string, wherever it sits,
+also at the edges of the text and of a segment, never across the break between a heading and its body
+or between two sections; a Latin word or a number only where it is whole."""
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pytest
@@ -20,28 +23,31 @@ TERMS = ["防溺水", "溺水", "防溺", "安全教育", "水防", "教育防�
 @pytest.fixture(params=["built", "loaded"])
 def segment(request, tmp_path):
     seg = ExactSegment.build(0, HEADINGS, BODIES)
-    if request.param == "loaded":  # the text read through a memory map, the arrays with pread
+    if request.param == "loaded":  # the text read with pread, the arrays too
         seg.save(tmp_path / "seg")
         seg = ExactSegment.load(tmp_path / "seg")
     return seg
 
 
 @pytest.mark.parametrize("term", TERMS)
-def test_verify_keeps_exactly_the_sections_holding_the_term(segment, term):
-    found = segment.candidates(term)
-    every = np.arange(segment.size, dtype=np.uint32)  # longer strings: every section a candidate, whatever its grams
-    body, head = (every, every) if len(term) > 2 else (found.body, found.head)  # a bigram's postings are exact
-    assert segment.verify(body, term, None, heading=False).tolist() == [i for i, b in enumerate(BODIES) if term in b]
-    assert segment.verify(head, term, None, heading=True).tolist() == [i for i, h in enumerate(HEADINGS) if term in h]
+def test_exactly_the_sections_holding_the_term(segment, term):
+    if len(term) > 2:
+        head, body, tf = segment.occurrences(term)
+    else:  # a bigram's (a character's) postings are exact
+        c = segment.candidates(term)
+        head, body, tf = c.head, c.body, c.body_tf
+    assert body.tolist() == [i for i, b in enumerate(BODIES) if term in b]
+    assert tf.tolist() == [_count(BODIES[i], term) for i in body.tolist()]
+    assert head.tolist() == [i for i, h in enumerate(HEADINGS) if term in h]
 
 
-def test_verify_of_no_candidates_and_of_an_empty_segment(tmp_path):
-    seg = ExactSegment.build(0, HEADINGS, BODIES)
-    assert seg.verify(np.zeros(0, dtype=np.uint32), "防溺水", None, heading=False).tolist() == []
+def test_an_empty_segment(tmp_path):
     empty = ExactSegment.build(0, [""], [""])
     empty.save(tmp_path / "empty")
     loaded = ExactSegment.load(tmp_path / "empty")
-    assert loaded.verify(np.array([0], dtype=np.uint32), "防溺水", None, heading=False).tolist() == []
+    for seg in (empty, loaded):
+        assert [a.tolist() for a in seg.occurrences("防溺水")] == [[], [], []]
+        assert [a.tolist() for a in seg.occurrences("2020年")] == [[], [], []]
 
 
 FILL_HEADINGS = ["防溺水", "防𠀀水 防溺", "", "溺水防", "防防溺水水"]
@@ -77,17 +83,20 @@ _WORDY = ["2020年", "12020年", "2020", "5000元", "edu", "education", "é", "�
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(_WORDY), max_size=8).map("".join), min_size=1, max_size=12),
-       st.sampled_from(["2020年", "2020", "edu", "5000元", "é", "ж", "covid", "a", "7", "年2020"]),
+       st.sampled_from(["2020年", "2020", "edu", "5000元", "é", "ж", "covid", "a", "7", "年2020", "aa", "ωж"]),
        st.booleans())
-def test_verify_of_a_latin_or_digit_term_keeps_the_sections_its_whole_word_pattern_finds(bodies, term, prefix):
-    """2020年 is not inside 12020年, edu not inside education: the sections kept are exactly those where
-    term_pattern finds it, whatever sits beside the first occurrence (a two-byte letter, the text's edge,
-    another occurrence further on that is whole)."""
-    pattern = term_pattern(term, prefix)
-    seg = ExactSegment.build(0, [""] * len(bodies), bodies)
-    every = np.arange(seg.size, dtype=np.uint32)
-    holds = (lambda b: term in b) if pattern is None else (lambda b: pattern.search(b) is not None)  # 年2020…
-    assert seg.verify(every, term, pattern, heading=False).tolist() == [i for i, b in enumerate(bodies) if holds(b)]
+def test_a_latin_or_digit_term_is_found_where_its_whole_word_pattern_finds_it(bodies, term, prefix):
+    """2020年 is not inside 12020年, edu not inside education: the sections found, and each body's count,
+    are what term_pattern finds there, whatever sits beside each occurrence (a two-byte letter, the
+    text's edge, the heading before the body)."""
+    pattern = term_pattern(term, prefix) or re.compile(re.escape(term))  # 年2020*: no boundary at all
+    every = re.compile(f"(?={pattern.pattern})")  # overlapping occurrences too (aa in aaa)
+    seg = ExactSegment.build(0, ["标题1" if k % 2 else "" for k in range(len(bodies))], bodies)
+    head, body, tf = seg.occurrences(term, prefix)
+    want = [i for i, b in enumerate(bodies) if pattern.search(b)]
+    assert body.tolist() == want
+    assert tf.tolist() == [len(every.findall(bodies[i])) for i in want]
+    assert head.tolist() == ([i for i in range(len(bodies)) if i % 2 and pattern.search("标题1")])
 
 
 @pytest.mark.parametrize(("term", "body", "whole"), [
@@ -95,8 +104,11 @@ def test_verify_of_a_latin_or_digit_term_keeps_the_sections_its_whole_word_patte
     ("edu", "ωedu", False), ("edu", "edu教育", True), ("edu", "教育edu", True), ("edu", "educationedu", False),
     ("edu", "education edu", True), ("2020年", "12020年", False), ("2020年", "2020年12020年", True),
     ("2020", "2020年", True), ("2020", "20201", False), ("é", "éa", False), ("é", "é1", True),
+    ("edu", "eduɏ", False), ("edu", "eduɐ", True), ("edu", "edu{", True), ("edu", "`edu", True),
 ])
-def test_a_whole_word_is_told_by_the_characters_of_one_or_two_bytes_beside_it(term, body, whole):
+def test_a_whole_word_is_told_by_the_characters_beside_it(tmp_path, term, body, whole):
+    """The edges of the letter class's ranges (ɏ U+024F is in it, ɐ U+0250 is not; { and ` beside a-z)."""
     seg = ExactSegment.build(0, ["标题"], [body])
-    assert seg.verify(np.array([0], dtype=np.uint32), term, term_pattern(term), heading=False).tolist() == (
-        [0] if whole else [])
+    seg.save(tmp_path / "seg")
+    for s in (seg, ExactSegment.load(tmp_path / "seg")):
+        assert s.occurrences(term)[1].tolist() == ([0] if whole else [])

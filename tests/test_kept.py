@@ -49,15 +49,15 @@ def test_the_next_requests_answer_as_a_reader_that_keeps_nothing(index_dir):
     assert keeping.kept.nbytes > 0 and fresh.kept.nbytes == 0
 
 
-@pytest.mark.parametrize("q, lookup", [("义务教育", "occurrences"), ("2020年", "verify")])
-def test_a_string_found_once_is_not_looked_up_again(index_dir, q, lookup):
-    """A plain string's occurrences (suffix arrays), a string with word boundaries verified on the text."""
+@pytest.mark.parametrize("q", ["义务教育", "2020年"])
+def test_a_string_found_once_is_not_looked_up_again(index_dir, q):
+    """A plain string, and a number that must be whole: their occurrences from the suffix arrays once."""
     reader = IndexReader(require_current(index_dir))
     first, again, page2 = Timings(), Timings(), Timings()
     search(reader, q, timings=first)
     search(reader, f"{q} year:2015-2024", timings=again)
     search(reader, q, page=2, per_page=3, timings=page2)
-    assert lookup in first.ms
+    assert "occurrences" in first.ms
     for t in (again, page2):
         assert not {"occurrences", "candidates", "verify"} & set(t.ms)
 

@@ -71,10 +71,10 @@ def test_a_search_reports_its_phases_and_they_add_up(reader):
     span = (clock() - before) * 1000  # every phase reads the clock in between
     assert res.total > 0
     assert set(t.ms) <= set(PHASES)
-    for name in ("parse", "candidates", "verify", "match", "rank1", "rank2", "order", "facets", "snippets"):
+    for name in ("parse", "occurrences", "candidates", "match", "rank1", "rank2", "order", "facets", "snippets"):
         assert t.ms.get(name, 0) > 0, name
     # own times: counted once, so they add up to no more than the search (inner phases counted
-    # in their outer one too would exceed it: verify runs inside match, inside rank1 for words)
+    # in their outer one too would exceed it: occurrences run inside match, inside rank1 for words)
     assert sum(t.ms.values()) <= span
 
 

@@ -168,44 +168,24 @@ class Evaluator:
         if kept is not None:
             self.hits[key] = kept
             return kept
-        pattern = term_pattern(t.text, t.prefix)
         heads, bodies, tfs = [], [], []
-        if pattern is None and len(t.text) > 2:  # a plain string: its occurrences, from the suffix arrays
-            with phase(self.timings, "occurrences"):
-                for i in self.r.segments_holding(gram_keys(t.text)):  # the others lack one of its grams
-                    seg = self.r.segments[i]
-                    head, body, tf = seg.occurrences(t.text)
-                    heads.append(head.astype(np.int64) + seg.base)
-                    bodies.append(body.astype(np.int64) + seg.base)
-                    tfs.append(tf)
-        else:
-            self._verified(t.text, pattern, heads, bodies, tfs)
-        th = self._term_hits(heads, bodies, tfs)
-        self.hits[key] = th
-        if pattern is not None or len(t.text) > 2:  # worth keeping for the next page, facet or sort of the query
-            self.r.kept.put(("term", *key), th, th.nbytes)
-        return th
-
-    def _verified(self, text: str, pattern, heads: list, bodies: list, tfs: list) -> None:
-        """A string of one or two characters (its own gram), or one with word boundaries (2020年, edu):
-        each segment's gram candidates, the latter verified on their text."""
-        with phase(self.timings, "candidates"):
-            where = self.r.segments_holding(gram_keys(text))  # the others lack one of its grams
-            found = [self.r.segments[i].candidates(text, memo=self.reads.setdefault(i, {})) for i in where]
-        with phase(self.timings, "verify"):
-            for i, c in zip(where, found, strict=True):
+        grams = len(t.text) <= 2 and term_pattern(t.text, t.prefix) is None  # a string that is its own gram
+        with phase(self.timings, "candidates" if grams else "occurrences"):
+            for i in self.r.segments_holding(gram_keys(t.text)):  # the others lack one of its grams
                 seg = self.r.segments[i]
-                head = seg.verify(c.head, text, pattern, heading=True)
-                body = seg.verify(c.body, text, pattern, heading=False)
-                if body is c.body:  # nothing was dropped (a string of one or two characters)
-                    tf = c.body_tf
+                if grams:
+                    c = seg.candidates(t.text, memo=self.reads.setdefault(i, {}))
+                    head, body, tf = c.head, c.body, c.body_tf
                 else:
-                    tf = c.body_tf[np.searchsorted(c.body, body)] if len(body) else c.body_tf[:0]
+                    head, body, tf = seg.occurrences(t.text, t.prefix)
                 heads.append(head.astype(np.int64) + seg.base)
                 bodies.append(body.astype(np.int64) + seg.base)
                 tfs.append(tf)
-                if pattern is not None and len(c.head) + len(c.body):
-                    self.r.trim(i)  # segment by segment: a common string's scan maps much of the text
+        th = self._term_hits(heads, bodies, tfs)
+        self.hits[key] = th
+        if not grams:  # worth keeping for the next page, facet or sort of the query
+            self.r.kept.put(("term", *key), th, th.nbytes)
+        return th
 
     def _term_hits(self, heads: list, bodies: list, tfs: list, nowhere: np.ndarray | None = None) -> TermHits:
         """A string's sections gathered from its segments, with its mask over live sections (nowhere:
@@ -226,11 +206,9 @@ class Evaluator:
         goes on to use them."""
         if (text, False) in self.hits:
             return self.hits[text, False].df > 0
-        if term_pattern(text, False) is not None:
-            return self.term(Term(text, text)).df > 0
         for i in self.r.segments_holding(gram_keys(text)):
             seg = self.r.segments[i]
-            if len(text) > 2:
+            if len(text) > 2 or term_pattern(text, False) is not None:
                 held = seg.occurrences(text)[:2]
             else:  # its own gram
                 held = seg.holding(gram_keys(text), self.reads.setdefault(i, {}))

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import json
 import mmap
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +39,7 @@ import numpy as np
 from indexer.store import suffixes
 from indexer.store.columns import Column, FileBytes, run
 from indexer.store.suffixes import Suffixes
-from indexer.text.wholeword import whole_at
+from indexer.text.wholeword import boundaries
 
 SEP = "\x00"  # between sections, and between a section's heading and its body
 _CHAR_BITS = 21  # Unicode code points fit in 21 bits
@@ -161,10 +160,11 @@ class ExactSegment:
     def body_length(self) -> np.ndarray:
         return np.asarray(self.starts[1:]) - np.asarray(self.mids) - 2
 
-    def occurrences(self, term: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(sorted local numbers of the sections whose heading holds the plain string term, of those
-        whose body does, the body's count of it): exact, from the suffix array, no text read."""
-        return self.suffixes.occurrences(term.encode("utf-8", "surrogatepass"))
+    def occurrences(self, term: str, prefix: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(sorted local numbers of the sections whose heading holds term, of those whose body does,
+        the body's count of it): exact, from the suffix array, no text read. A Latin word or a number
+        is whole (wholeword.term_pattern; prefix: it may run on at its end)."""
+        return self.suffixes.occurrences(term.encode("utf-8", "surrogatepass"), *boundaries(term, prefix))
 
     def candidates(self, term: str, memo: dict | None = None) -> Candidates:
         """memo: what this segment's lookups read, kept by the caller for the strings it looks up
@@ -241,38 +241,6 @@ class ExactSegment:
             where = np.flatnonzero(n)
             out[wanted[key]] = idx[where], n[where]
         return out
-
-    def verify(self, locals_: np.ndarray, term: str, pattern: re.Pattern | None, heading: bool) -> np.ndarray:
-        """Those of the candidates whose heading (or body) really holds the term, searched for in
-        the segment's memory-mapped text."""
-        if not len(locals_):
-            return locals_
-        if pattern is None and len(term) <= 2:
-            return locals_  # a one- or two-character gram posting is already exact
-        idx = np.asarray(locals_)
-        return idx[self._holds(idx, term, pattern, heading)]
-
-    def _holds(self, idx: np.ndarray, term: str, pattern: re.Pattern | None, heading: bool) -> np.ndarray:
-        """Per candidate: does its heading (or body) hold the term?"""
-        if not len(idx):
-            return np.zeros(0, dtype=bool)
-        lo, hi = self._spans(idx, heading)
-        data = self._scanned()
-        needle = term.encode("utf-8", "surrogatepass")
-        first = _find_each(data, needle, lo, hi)
-        found = first >= 0
-        if pattern is None or not found.any():
-            return found
-        # word boundaries (2020年 not inside 12020年): the first occurrence's neighbours, read from the bytes,
-        # decide for most sections; where they run on, the section's text is decoded and searched whole
-        at = np.flatnonzero(found)
-        buf = np.frombuffer(data, dtype=np.uint8)
-        runs_on = at[~whole_at(buf, first[at], first[at] + len(needle), lo[at].astype(np.int64), hi[at].astype(np.int64),
-                               pattern)]
-        search = pattern.search
-        found[runs_on] = [search(data[a:b].decode("utf-8", "surrogatepass")) is not None
-                          for a, b in zip(lo[runs_on].tolist(), hi[runs_on].tolist(), strict=True)]
-        return found
 
     def drop_pages(self) -> None:
         """Take the pages verification mapped out of this process (see IndexReader.trim)."""

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer.store.columns import Column, FileBytes, run
+from indexer.text.wholeword import CLASSES, char_classes
 
 # libdivsufsort sorts with OpenMP threads, and a process forked after they started waits for them
 # forever at its next sort (a build's workers are forked; a test or an API user may have built a small
@@ -32,7 +33,7 @@ from pydivsufsort import divsufsort  # noqa: E402 (read when the library loads)
 
 SAMPLE = 256  # one suffix in SAMPLE kept in memory, its first WIDTH bytes
 WIDTH = 24  # bytes: eight Han characters
-_POSITIONS, _OWNERS, _SAMPLES = "suffix.npy", "suffix_owner.npy", "suffix_sample.npy"
+_POSITIONS, _OWNERS, _BEFORE, _SAMPLES = "suffix.npy", "suffix_owner.npy", "suffix_before.npy", "suffix_sample.npy"
 _TOP = b"\xff"  # above every UTF-8 byte: string + _TOP bounds the suffixes that start with string
 
 
@@ -52,6 +53,7 @@ class Suffixes:
     data: bytes | FileBytes  # the segment's UTF-8 text
     positions: np.ndarray | Column  # byte offset of each suffix, in sorted order
     owners: np.ndarray | Column  # uint32 per suffix: its section's local number << 1, | 1 in a body
+    before: np.ndarray | Column  # uint8 per suffix: the class of the character before it (wholeword.CLASSES)
     samples: np.ndarray  # S{WIDTH}: positions[::SAMPLE]'s first bytes
     sections: int  # in the segment
 
@@ -62,7 +64,7 @@ class Suffixes:
         n = len(starts) - 1
         if not len(codes):
             empty = np.empty(0, dtype=np.uint32)
-            return cls(data, empty, empty, np.empty(0, dtype=f"S{WIDTH}"), n)
+            return cls(data, empty, empty, empty.astype(np.uint8), np.empty(0, dtype=f"S{WIDTH}"), n)
         present = np.zeros(int(codes.max()) + 1, dtype=bool)
         present[codes] = True
         rank = np.cumsum(present, dtype=np.uint32) - 1  # ranks keep the code points' order, in fewer bits
@@ -75,6 +77,7 @@ class Suffixes:
         del section
         owners = (sid << np.uint32(1)) | (order > np.asarray(mids)[sid]).astype(np.uint32)
         del sid
+        before = char_classes(codes[order - 1])  # the first suffix (order 0) reads the last character, a SEP
         widths = np.ones(len(codes) + 1, dtype=np.uint8)
         widths[0] = 0
         widths[1:] += (codes >= 0x80).view(np.uint8) + (codes >= 0x800).view(np.uint8) + (codes >= 0x10000).view(np.uint8)
@@ -82,28 +85,42 @@ class Suffixes:
         del widths
         positions = offsets[order]
         del offsets, order
-        return cls(data, positions, owners, _samples(data, positions[::SAMPLE]), n)
+        return cls(data, positions, owners, before, _samples(data, positions[::SAMPLE]), n)
 
     def save(self, folder: Path) -> None:
         np.save(folder / _POSITIONS, self.positions, allow_pickle=False)
         np.save(folder / _OWNERS, self.owners, allow_pickle=False)
+        np.save(folder / _BEFORE, self.before, allow_pickle=False)
         np.save(folder / _SAMPLES, self.samples, allow_pickle=False)  # last: its presence says the rest is there
 
     @classmethod
     def load(cls, folder: Path, data: FileBytes, sections: int) -> Suffixes:
-        return cls(data, Column(folder / _POSITIONS), Column(folder / _OWNERS),
+        return cls(data, Column(folder / _POSITIONS), Column(folder / _OWNERS), Column(folder / _BEFORE),
                    np.load(folder / _SAMPLES, allow_pickle=False), sections)
 
-    def occurrences(self, needle: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def occurrences(self, needle: bytes, left: int = 0, right: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(local numbers of the sections whose heading holds needle, of those whose body does, the
-        body's count of it, up to 65,535), each sorted by section. needle: UTF-8 without SEP."""
+        body's count of it, up to 65,535), each sorted by section. needle: UTF-8 without SEP. left,
+        right: a class of wholeword.CLASSES that the character before (after) an occurrence must not
+        be in (2020年 not inside 12020年, edu not in education), 0 for none."""
         a = self._first(needle)
         b = self._first(needle + _TOP)
         if a >= b:
-            empty = np.empty(0, dtype=np.uint32)
-            return empty, empty, np.empty(0, dtype=np.uint16)
+            return _nowhere()
+        keep = None
+        if right:  # the suffixes going on with a character of the class: one run per range of code points
+            keep = np.ones(b - a, dtype=bool)
+            for lo, hi in CLASSES[right - 1]:
+                keep[self._first(needle + chr(lo).encode()) - a:self._first(needle + chr(hi + 1).encode()) - a] = False
+        if left:
+            not_after = run(self.before, a, b) != left
+            keep = not_after if keep is None else keep & not_after
         owners = run(self.owners, a, b)
-        if b - a > self.sections // 8:  # many: one count over every section beats a sort
+        if keep is not None:
+            owners = owners[keep]
+            if not len(owners):
+                return _nowhere()
+        if len(owners) > self.sections // 8:  # many: one count over every section beats a sort
             counts = np.bincount(owners, minlength=2 * self.sections)
             held = np.flatnonzero(counts).astype(np.uint32)
             counts = counts[held]
@@ -135,6 +152,11 @@ class Suffixes:
             else:
                 hi = mid
         return lo
+
+
+def _nowhere() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    empty = np.empty(0, dtype=np.uint32)
+    return empty, empty, np.empty(0, dtype=np.uint16)
 
 
 def _samples(data: bytes, starts: np.ndarray) -> np.ndarray:

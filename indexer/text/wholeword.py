@@ -17,6 +17,7 @@ _DIGITS = ((0x30, 0x39),)
 _LETTER = "[" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in _LETTERS) + "]"
 _DIGIT = "[" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in _DIGITS) + "]"
 _RANGES = {_LETTER: _LETTERS, _DIGIT: _DIGITS}
+CLASSES = (_DIGITS, _LETTERS)  # class 1 and class 2 of boundaries() and char_classes(), as code-point ranges
 
 
 @functools.lru_cache(maxsize=4096)  # asked for once per candidate section by proximity checks
@@ -28,6 +29,26 @@ def term_pattern(term: str, prefix: bool = False) -> re.Pattern | None:
     if not (left or right):
         return None
     return re.compile(("(?<!" + left + ")" if left else "") + re.escape(term) + ("(?!" + right + ")" if right else ""))
+
+
+def boundaries(term: str, prefix: bool = False) -> tuple[int, int]:
+    """term_pattern's rule as class numbers (1 digits, 2 letters: CLASSES): (the class the character
+    before an occurrence must not be in, the class the character after it must not be in), 0 where
+    any character may stand."""
+    right = 0 if prefix else _class_no(term[-1])
+    return _class_no(term[0]), right
+
+
+def char_classes(codes: np.ndarray) -> np.ndarray:
+    """Per code point, its class number (0: neither a letter nor a digit)."""
+    out = np.zeros(len(codes), dtype=np.uint8)
+    for k, ranges in enumerate(CLASSES, 1):
+        out[_within(codes, ranges)] = k
+    return out
+
+
+def _class_no(ch: str) -> int:
+    return next((k for k, ranges in enumerate(CLASSES, 1) if any(a <= ord(ch) <= b for a, b in ranges)), 0)
 
 
 def _class(ch: str) -> str | None:
