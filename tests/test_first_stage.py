@@ -30,8 +30,7 @@ def test_best_k_is_the_head_of_a_full_sort(counties, k, levels):
     assert sids[best].tolist() == want[:k].tolist()
     assert sorted(sids[rest].tolist()) == sorted(want[k:].tolist())
     order = _best_first(reader, sids[rest], scores[rest])
-    ranked = Ranked(sids[best], scores[best], sids[rest], scores[rest],
-                    (reader.order_key[sids[rest]], -np.round(scores[rest], 9)))
+    ranked = Ranked(sids[best], scores[best], sids[rest], scores[rest], reader.order_key)
     assert ranked.part(0, k)[0].tolist() == want[:k].tolist()
     assert ranked.sids.tolist() == want.tolist()
     assert ranked.scores.tolist() == np.concatenate([scores[best], scores[rest][order]]).tolist()
@@ -50,8 +49,7 @@ def test_a_reports_sections_in_result_order_without_sorting_the_rest(counties, s
         rest = rng.permutation(rest)
 
     def made():
-        return Ranked(sids[best], scores[best], sids[rest], scores[rest],
-                      (reader.order_key[sids[rest]], -np.round(scores[rest], 9)))
+        return Ranked(sids[best], scores[best], sids[rest], scores[rest], reader.order_key)
 
     lazy, whole = made(), made().sids
     for row in reader.catalog.reports[:40]:

@@ -65,17 +65,16 @@ class Ranked:
     matches would cost more than the rest of its search."""
 
     def __init__(self, head: np.ndarray, head_scores: np.ndarray, rest: np.ndarray | None = None,
-                 rest_scores: np.ndarray | None = None, rest_key: tuple | None = None):
-        """rest, in any order, is ordered by (rest_key, then reader.order_key) when first needed: rest_key
-        is the negated rounded score, order_key passed as the last element of a lexsort."""
+                 rest_scores: np.ndarray | None = None, order_key: np.ndarray | None = None):
+        """rest, in any order, is ordered by score (rounded to 9 places, best first), then by
+        order_key (the reader's, over all sids) when first needed."""
         self._head, self._head_scores = head, head_scores
         self._rest = rest if rest is not None else head[:0]
         self._rest_scores = rest_scores if rest_scores is not None else head_scores[:0]
-        self._rest_key = rest_key  # (order_key of rest, -rounded scores of rest) while still unordered
-        if len(self._rest) > 1 and rest_key is not None and np.any(self._rest[1:] < self._rest[:-1]):
+        self._order_key = order_key  # while the rest is still unordered
+        if len(self._rest) > 1 and order_key is not None and np.any(self._rest[1:] < self._rest[:-1]):
             by_sid = np.argsort(self._rest, kind="stable")  # kept by sid, so that in_range finds a report's
             self._rest, self._rest_scores = self._rest[by_sid], self._rest_scores[by_sid]
-            self._rest_key = tuple(k[by_sid] for k in rest_key)
         self._sids: np.ndarray | None = None if len(self._rest) else head
         self._scores: np.ndarray | None = None if len(self._rest) else head_scores
         self._by_sid: np.ndarray | None = None  # positions of the complete order, by sid (in_range)
@@ -118,8 +117,7 @@ class Ranked:
         if self._sids is None:
             head = self._head[(self._head >= lo) & (self._head < hi)]
             i, j = np.searchsorted(self._rest, [lo, hi])
-            order = np.lexsort(tuple(k[i:j] for k in self._rest_key))
-            return np.concatenate([head, self._rest[i:j][order]])
+            return np.concatenate([head, self._rest[i:j][self._rest_order(i, j)]])
         if self._by_sid is None:
             self._by_sid = np.argsort(self._sids, kind="stable")
         i, j = np.searchsorted(self._sids[self._by_sid], [lo, hi])
@@ -127,10 +125,14 @@ class Ranked:
 
     def _complete(self) -> None:
         if self._sids is None:
-            order = np.lexsort(self._rest_key)
+            order = self._rest_order(0, len(self._rest))
             self._sids = np.concatenate([self._head, self._rest[order]])
             self._scores = np.concatenate([self._head_scores, self._rest_scores[order]])
-            self._rest_key = None
+            self._order_key = None
+
+    def _rest_order(self, i: int, j: int) -> np.ndarray:
+        """Indices ordering rest[i:j] (its sort keys made only now: most searches never read them)."""
+        return np.lexsort((self._order_key[self._rest[i:j]], -np.round(self._rest_scores[i:j], 9)))
 
 
 def rank(reader: IndexReader, ev: Evaluator, terms: list[Term], sids: np.ndarray, need: int) -> Ranked:
@@ -151,8 +153,7 @@ def rank(reader: IndexReader, ev: Evaluator, terms: list[Term], sids: np.ndarray
         s2 = np.array(_text_scores(reader, ev, terms, top))
         top_order = np.concatenate([start + _best_first(reader, top[start:start + RERANK], s2[start:start + RERANK])
                                     for start in range(0, len(top), RERANK)])
-    return Ranked(top[top_order], s2[top_order], sids[rest], s1[rest],
-                  (reader.order_key[sids[rest]], -np.round(s1[rest], 9)))
+    return Ranked(top[top_order], s2[top_order], sids[rest], s1[rest], reader.order_key)
 
 
 def by_date(reader: IndexReader, ranked: Ranked, sort: str) -> Ranked:
@@ -191,15 +192,22 @@ def _best_k(reader: IndexReader, sids: np.ndarray, scores: np.ndarray, k: int) -
 
 def _exact_scores(reader: IndexReader, ev: Evaluator, terms: list[Term], sids: np.ndarray) -> np.ndarray:
     """BM25 from the index's count bounds, with the second stage's length floor: cheap enough for every match."""
-    bl = np.maximum(reader.body_len[sids].astype(np.float64), LENGTH_FLOOR * reader.avg_body_len)
-    norm = K1 * (1 - B + B * bl / reader.avg_body_len)
+    norm = np.maximum(reader.body_len[sids].astype(np.float64), LENGTH_FLOOR * reader.avg_body_len)
+    norm *= B  # K1 * (1 - B + B * length / avg), in place: 600,000 matches of 法 at 8x laws
+    norm /= reader.avg_body_len
+    norm += 1 - B
+    norm *= K1
     score = np.zeros(len(sids))
     for t in terms:
         th = ev.term(t)
         weight = idf(reader.n_live, th.df)
         tf = _at(reader.n, sids, th.body, th.body_tf).astype(np.float64)
-        in_head = _at(reader.n, sids, th.head, np.ones(len(th.head), dtype=bool))
-        score += weight * (tf * (K1 + 1) / (tf + norm) + HEADING * in_head)
+        part = tf * (K1 + 1)  # weight * (tf * (K1 + 1) / (tf + norm) + HEADING * in heading)
+        tf += norm
+        part /= tf
+        part[_at(reader.n, sids, th.head, np.ones(len(th.head), dtype=bool))] += HEADING
+        part *= weight
+        score += part
     return score
 
 
