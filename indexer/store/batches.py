@@ -26,7 +26,6 @@ from indexer.ingest.errors import Unreadable
 from indexer.ingest.files import read_file
 from indexer.ingest.model import ParsedFile, ReportMeta, Skipped
 from indexer.ingest.parse import parse_source
-from indexer.store import suffixes
 from indexer.store import texts as section_texts
 from indexer.store.catalog import Catalog, ReportRow
 from indexer.store.exact import ExactSegment, exact_heading
@@ -94,10 +93,6 @@ class BatchWorker:
         load_jieba(gen / "userdict.txt")
         return segwriter.write_segment(gen / "whoosh", docs)
 
-    def suffixes(self, folder: Path) -> None:
-        """A final segment's suffix array. Sorted once the build has merged its batches' segments (a
-        batch's own would be sorted again when merged), while the build merges the next ones."""
-        suffixes.build_saved(folder)
 
 
 def parse_file(f: SourceFile) -> ParsedFile | Skipped:
@@ -259,7 +254,9 @@ class WorkerProcess:
 
     def close(self) -> None:
         """Let an idle worker finish; end one still busy (its run failed, its generation is about to
-        be removed) at once, so that nothing is written into it any more."""
+        be removed) at once, so that nothing is written into it any more. Once is enough."""
+        if self._answers.closed:
+            return
         if self._waiting:
             self._process.terminate()
             self._questions.cancel_join_thread()

@@ -18,6 +18,7 @@ import shutil
 import sys
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
@@ -349,18 +350,20 @@ class _Build:
         store.save_array(self.gen / "live.npy", live)
         _save_docmap(self.gen, next_sid, live)
         clock = _Clock(self.summary.phases)
-        workers = self.procs or [InlineWorker()]
-        asked: list = []
+        for proc in self.procs:  # their batches are written: their memory goes before the sorts take some
+            proc.close()
+        # each final segment's suffixes sorted on a thread while this one merges the next segments
+        # (libdivsufsort and numpy's large operations run without the GIL)
+        with ThreadPoolExecutor(max_workers=max(len(self.procs), 1)) as pool:
+            sorts = []
 
-        def sort_suffixes(name: str) -> None:  # on the workers, while this process merges the next segments
-            if not suffixes.exists(self.gen / name):
-                worker = workers[len(asked) % len(workers)]
-                worker.ask(BatchWorker.suffixes, self.gen / name)
-                asked.append(worker)
+            def sort(name: str) -> None:
+                if not suffixes.exists(self.gen / name):  # an unchanged segment of the last run has them
+                    sorts.append(pool.submit(suffixes.build_saved, self.gen / name))
 
-        segments = merging.merge_neighbours(self.gen, segments, then=sort_suffixes)
-        for worker in asked:
-            worker.answer()
+            segments = merging.merge_neighbours(self.gen, segments, then=sort)
+            for done in sorts:
+                done.result()
         clock("merge")
         self.summary.copy_stats = copies.find_copies(self.gen, segments, live)
         clock("copies")

@@ -17,6 +17,7 @@ one block of offsets and a few strings of text with os.pread.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,17 +66,12 @@ class Suffixes:
         if not len(codes):
             empty = np.empty(0, dtype=np.uint32)
             return cls(data, empty, empty, empty.astype(np.uint8), np.empty(0, dtype=f"S{WIDTH}"), n)
-        present = np.zeros(int(codes.max()) + 1, dtype=bool)
-        present[codes] = True
-        rank = np.cumsum(present, dtype=np.uint32) - 1  # ranks keep the code points' order, in fewer bits
-        ranks = rank[codes].astype(np.uint16) if rank[-1] < 1 << 16 else rank[codes]
-        del present, rank
-        order = divsufsort(ranks)
-        del ranks
+        order = _sorted(codes)
         section = np.repeat(np.arange(n, dtype=np.uint32), np.diff(np.asarray(starts)))
         sid = section[order]
         del section
-        owners = (sid << np.uint32(1)) | (order > np.asarray(mids)[sid]).astype(np.uint32)
+        owners = sid << np.uint32(1)
+        owners |= order > np.asarray(mids).astype(np.uint32)[sid]  # a segment's characters fit 32 bits
         del sid
         before = char_classes(codes[order - 1])  # the first suffix (order 0) reads the last character, a SEP
         widths = np.ones(len(codes) + 1, dtype=np.uint8)
@@ -152,6 +148,26 @@ class Suffixes:
             else:
                 hi = mid
         return lo
+
+
+def _sorted(codes: np.ndarray) -> np.ndarray:
+    """The characters' positions in the order of the text that starts at each (int32). Each code point
+    becomes its rank among the segment's characters, written big-endian in two bytes (four past 65,536
+    of them), so that libdivsufsort sorts bytes in the characters' order; of its byte positions the
+    characters' first bytes are kept. Written out here rather than through pydivsufsort's own integer
+    path, whose copies of its answer took twice the memory (two of these run at once in a build)."""
+    present = np.zeros(int(codes.max()) + 1, dtype=bool)
+    present[codes] = True
+    rank = np.cumsum(present, dtype=np.uint32) - 1  # ranks keep the code points' order
+    width = 2 if rank[-1] < 1 << 16 else 4
+    encoded = rank.astype(f">u{width}")[codes]
+    del present, rank
+    out = divsufsort(encoded.view(np.uint8))
+    del encoded
+    low = out.view(np.uint8).reshape(-1, out.itemsize)[:, 0 if sys.byteorder == "little" else -1]
+    out = out[(low & (width - 1)) == 0]  # the lowest byte tells a multiple of width, without a copy of out
+    out //= width
+    return out
 
 
 def _nowhere() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
