@@ -41,7 +41,7 @@ def create_app(index_dir: str | os.PathLike | None = None, **config) -> Flask:
         DOWNLOAD_SLOTS=2,  # downloads being made and sent at once, apart from searches
         DOWNLOAD_QUEUE=2,
         REQUEST_BUDGET=5.0,  # seconds of a search's work before its answer goes out partial (`serve --budget`)
-        KEPT_BYTES=KEPT_BYTES,  # what searches verified, kept for the next requests (`serve --kept-mb`)
+        KEPT_BYTES=KEPT_BYTES,  # what searches found, kept for the next requests (`serve --kept-mb`)
         MAP_BYTES=MAP_BYTES,  # index text left mapped after searches scanned it (`serve --map-mb`)
     )
     app.config.update(config)

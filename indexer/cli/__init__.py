@@ -464,11 +464,11 @@ def build_parser() -> argparse.ArgumentParser:
                     help="seconds of a search's work before it answers with every match but unranked, "
                          "saying so (an export: 503); default 5")
     sp.add_argument("--kept-mb", type=megabytes, default=KEPT_BYTES >> 20, metavar="MB",
-                    help="MB of verified strings kept from one search for the next (another page, a facet, a sort "
+                    help="MB of strings found kept from one search for the next (another page, a facet, a sort "
                          f"of the same query); default {KEPT_BYTES >> 20}, 0 keeps none")
     sp.add_argument("--map-mb", type=megabytes, default=MAP_BYTES >> 20, metavar="MB",
-                    help="MB of the index's text left mapped after a search scanned it (counted in the server's "
-                         "resident memory; more answers common strings on a large index faster); "
+                    help="MB of the index's text left mapped after a typo's suggestions scanned it (counted in the "
+                         "server's resident memory; more answers them faster on a large index); "
                          f"default {MAP_BYTES >> 20}")
     sp.add_argument("--connection-limit", type=positive_int, default=1000,
                     help="open connections at once (default 1000); more wait to be accepted")

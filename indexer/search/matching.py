@@ -82,10 +82,10 @@ class TermHits:
 
 
 class Evaluator:
-    """Masks over sids for the nodes of a query tree; each term is verified once per search. stop: a
+    """Masks over sids for the nodes of a query tree; each term is looked up once per search. stop: a
     request's deadline, which only proximity conditions look at (their candidates are checked one by
     one); `unchecked` counts the candidates it left out. timings: where a profiled search's time goes
-    (candidates, verification), else None."""
+    (occurrences, candidates), else None."""
 
     def __init__(self, reader: IndexReader, stop: Callable[[], bool] | None = None, timings: Timings | None = None):
         self.r = reader
@@ -164,7 +164,7 @@ class Evaluator:
         key = (t.text, t.prefix)
         if key in self.hits:
             return self.hits[key]
-        kept = self.r.kept.get(("term", *key))  # verified by an earlier search of this generation
+        kept = self.r.kept.get(("term", *key))  # found by an earlier search of this generation
         if kept is not None:
             self.hits[key] = kept
             return kept

@@ -16,8 +16,8 @@ import numpy as np
 
 class FileBytes:
     """A file's bytes read on demand with os.pread (data[a:b] is one call). `mapped` is the file
-    memory-mapped, for verification: it reads most of a segment's text for a common term, and
-    copying that out would cost more than the scan. The map's pages stay resident until `drop`."""
+    memory-mapped, for a scan (a typo's variants): it reads much of a segment's text, and copying
+    that out would cost more than the scan. The map's pages stay resident until `drop`."""
 
     def __init__(self, path: Path):
         self._fh = open(path, "rb", buffering=0)  # noqa: SIM115 (closed with the segment, when it is dropped)

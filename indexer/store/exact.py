@@ -8,23 +8,22 @@ queries over bigrams the cost is a few numpy lookups plus C-speed finds. A
 string of one or two characters is its own gram: its postings are the answer.
 A plain string of three or more is looked up in the segment's suffix array
 (suffixes.py), which gives its sections and counts without reading the text;
-the postings with verification remain for strings with word boundaries
-(2020年, edu), and the postings for a typo's variants and the term dictionary.
+Latin words and numbers are found there too, whole (2020年 not in 12020年); the
+postings serve a typo's variants and the term dictionary.
 
 Headings and bodies have separate gram tables, and each posting carries the
 gram's count in that section, so ranking features for tens of thousands of
 candidates come from arrays rather than from a Python loop.
 
 One segment covers a contiguous run of section ids (sids). Arrays are saved as
-.npy files beside the UTF-8 text that candidates are verified against (UTF-8 is
-self-synchronising: a byte match of a whole encoded term starts on a character
-boundary). An opened segment keeps only its section boundaries in memory and
+.npy files beside the UTF-8 text (UTF-8 is self-synchronising: a byte match of a
+whole encoded term starts on a character boundary). An opened segment keeps only its section boundaries in memory and
 reads the rest with os.pread, just the bytes a query asks for: a memory map
 would do the same work, but every page it touches stays in the process's
 resident set (and the kernel maps a file's cached pages in blocks of up to
 2 MB), so a server's RSS grew with the corpus as queries touched the index.
-Verification alone scans the text through a map, whose pages a reader drops
-again once they pass a budget (IndexReader.trim).
+Only a typo's variants are looked for by scanning the text (filled), through a
+map whose pages a reader drops again once they pass a budget (IndexReader.trim).
 """
 
 from __future__ import annotations
@@ -84,7 +83,7 @@ class ExactSegment:
     body_ptr: np.ndarray | Column
     body_post: np.ndarray | Column
     body_tf: np.ndarray | Column
-    bstarts: np.ndarray  # starts, in bytes of data (in memory: every query's verification reads them)
+    bstarts: np.ndarray  # starts, in bytes of data (in memory: a scan for a typo's variants reads them)
     bmids: np.ndarray  # mids, in bytes of data
     suffixes: Suffixes | None = None  # every occurrence of a string (a build adds them last: suffixes.build_saved)
 
@@ -133,7 +132,7 @@ class ExactSegment:
     def load(cls, folder: Path) -> ExactSegment:
         meta = json.loads((folder / "segment.json").read_text())
         arrays = {n: Column(folder / f"{n}.npy", sorted_=n.endswith("_keys")) for n in _ARRAYS}
-        # in memory: the byte offsets every verification reads (four bytes each while the text is under
+        # in memory: the byte offsets every scan reads (four bytes each while the text is under
         # 4 GB), and the headings' small gram table
         arrays.update({n: np.load(folder / f"{n}.npy", allow_pickle=False) for n in _IN_MEMORY})
         for n in _BYTE_ARRAYS:
@@ -151,7 +150,7 @@ class ExactSegment:
 
     def section_text(self, local: int, mapped: bool = False) -> tuple[str, str]:
         """(heading, body) with one read; mapped: sliced from the memory map instead (for many sections
-        in a row, as verification reads them; IndexReader.trim drops its pages)."""
+        in a row, as a scan reads them; IndexReader.trim drops its pages)."""
         a, mid = int(self.bstarts[local]), int(self.bmids[local])
         data = self._scanned() if mapped else self.data
         raw = data[a:int(self.bstarts[local + 1]) - 1]
@@ -243,7 +242,7 @@ class ExactSegment:
         return out
 
     def drop_pages(self) -> None:
-        """Take the pages verification mapped out of this process (see IndexReader.trim)."""
+        """Take the pages a scan mapped out of this process (see IndexReader.trim)."""
         if isinstance(self.data, FileBytes):
             self.data.drop()
 

@@ -1,9 +1,9 @@
 """What searches computed from one generation, kept for the next ones up to a size in bytes.
 
 A user pages through a result, clicks a year or a type, sorts by date, opens the concordance of the
-same query: each request searches again, and a common string of three or more characters (人民法院 on
-a large collection) is verified on its candidates' text every time, most of such a search's work.
-The generation does not change under a reader, so what was verified stays true; the least recently
+same query: each request searches again, and a string of three or more characters (人民法院 on a
+large collection) is looked up in every segment's suffix array each time.
+The generation does not change under a reader, so what was found stays true; the least recently
 used goes first once the budget is passed (cachetools' LRUCache, behind a lock: server threads share
 a reader). Values are opaque here: the search layer decides what is worth keeping and its size.
 The pages of index text a search scanned are the other thing kept between searches, up to MAP_BYTES.

@@ -52,7 +52,7 @@ class Stats:
 
 class IndexReader:
     def __init__(self, gen: Path, kept_bytes: int = KEPT_BYTES, map_bytes: int = MAP_BYTES):
-        """kept_bytes: what searches verified, kept for the next ones (kept.py); 0 keeps nothing.
+        """kept_bytes: what searches found, kept for the next ones (kept.py); 0 keeps nothing.
         map_bytes: the index text whose pages stay mapped after a scan (trim)."""
         self.gen = gen
         self._pin = store.pin(gen)  # the generation stays on disk while this reader can read it
@@ -114,7 +114,7 @@ class IndexReader:
         return self._searcher
 
     def trim(self, scanned: int | None = None) -> None:
-        """Called after verification scanned segment number `scanned`'s text through its memory map
+        """Called after a scan (a typo's variants) read segment number `scanned`'s text through its memory map
         (None: after a read that may have touched any segment, as the concordance's).
         The first segments, as many as map_budget bytes of text hold, keep their pages mapped; any
         other segment's pages are dropped right after its scan (they stay in the page cache, and the
@@ -295,7 +295,7 @@ class IndexReader:
     def exact_text(self, sid: int) -> tuple[str, str]:
         """(heading, body) of a section as the exact index holds them: folded, a report's title
         before its first section's heading (exact_heading). Read through the segment's memory map, as
-        verification reads: call trim() after a run of them."""
+        a scan reads: call trim() after a run of them."""
         seg, local = self.segment_of(sid)
         return seg.section_text(local, mapped=True)
 
@@ -366,7 +366,7 @@ class Library:
 
     def __init__(self, root: Path, kept_bytes: int = KEPT_BYTES, map_bytes: int = MAP_BYTES):
         self.root = Path(root)
-        self.kept_bytes = kept_bytes  # each generation's reader keeps this much of what searches verified
+        self.kept_bytes = kept_bytes  # each generation's reader keeps this much of what searches found
         self.map_bytes = map_bytes  # ... and this much of its text mapped (`serve --map-mb`)
         self._lock = threading.Lock()
         self._token = ""
