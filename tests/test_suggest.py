@@ -52,6 +52,15 @@ def test_page_links_each_suggestion(client):
     assert 'value="留手儿童"' in html  # the search box still holds what was typed
 
 
+def test_the_command_line_offers_them_too(index_dir, capsys):
+    from indexer.cli import main
+
+    assert main(["search", "留手儿童", "--index", str(index_dir)]) == 0
+    assert "试试：留守儿童" in capsys.readouterr().out
+    assert main(["search", "留守儿童", "--index", str(index_dir)]) == 0
+    assert "试试：" not in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("typo", ["弱水", "防弱", "教肓"])
 def test_typo_fixes_are_words_not_punctuation(reader, typo):
     """弱水 once offered 、水: a bigram with punctuation is common, but no one means to search it."""

@@ -157,6 +157,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(f"同一文件的多个来源只算一次：其他来源中另有 {len(res.results.others)} 个匹配章节，列在各结果下（--copies all 分别列出）。")
     if res.notice:
         print(f"提示：{res.notice}")
+    if res.suggestions:  # as the web page offers them: strings one character away that occur, or a long text's words
+        print(f"试试：{'、'.join(res.suggestions)}")
     years = " ".join(f"{y['value'] or '未知'}:{y['count']}" for y in res.facets["year"])
     if years:
         print(f"年份：{years}")
