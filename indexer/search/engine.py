@@ -170,17 +170,10 @@ def find(reader: IndexReader, q: str, filters: Filters | None = None, sort: str 
     with phase(timings, "facets"):
         hit = reader.reports_of(matched)  # the reports holding a match, before the filters
         facets = _facets(reader, hit, filters, copies)
-        total_documents = _count_distinct(reader.catalog.section_report[sids], len(reader.catalog.reports))
+        total_documents = int(np.count_nonzero(reader.catalog.reports_holding(sids)))  # sids: filtered, one copy each
     return SearchResults(query=q, ranked=ranked, needles=needles, facets=facets, total_documents=total_documents,
                          notices=notices, suggestions=tips, mode=mode, partial=partial, within=within,
                          others=others, copies=copies)
-
-def _count_distinct(values: np.ndarray, bound: int) -> int:
-    """How many distinct values in [0, bound): the reports of the matches (sids: filtered, one copy
-    each), by marking them, not sorting hundreds of thousands."""
-    seen = np.zeros(bound, dtype=bool)
-    seen[values] = True
-    return int(np.count_nonzero(seen))
 
 
 def warm(reader: IndexReader) -> None:
@@ -262,4 +255,3 @@ def _suggestions(reader: IndexReader, ev: Evaluator, parsed: ParsedQuery, q: str
         if words and words != q.strip():
             out.append(words)
     return out
-

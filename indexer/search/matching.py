@@ -63,7 +63,7 @@ def match(ev: Evaluator, parsed: ParsedQuery, filters: Filters) -> tuple[np.ndar
 class TermHits:
     head: np.ndarray  # global sids whose heading (or, for a first section, title) holds the term
     body: np.ndarray  # global sids whose body holds it, sorted
-    body_tf: np.ndarray  # per body sid: the count (an upper bound for a string with word boundaries)
+    body_tf: np.ndarray  # per body sid: the count (up to 65,535)
     mask: np.ndarray  # over all sids: holds the term somewhere
 
     @property
@@ -169,7 +169,7 @@ class Evaluator:
             self.hits[key] = kept
             return kept
         heads, bodies, tfs = [], [], []
-        grams = len(t.text) <= 2 and term_pattern(t.text, t.prefix) is None  # a string that is its own gram
+        grams = _own_gram(t.text, t.prefix)
         with phase(self.timings, "candidates" if grams else "occurrences"):
             for i in self.r.segments_holding(gram_keys(t.text)):  # the others lack one of its grams
                 seg = self.r.segments[i]
@@ -208,10 +208,10 @@ class Evaluator:
             return self.hits[text, False].df > 0
         for i in self.r.segments_holding(gram_keys(text)):
             seg = self.r.segments[i]
-            if len(text) > 2 or term_pattern(text, False) is not None:
-                held = seg.occurrences(text)[:2]
-            else:  # its own gram
+            if _own_gram(text):
                 held = seg.holding(gram_keys(text), self.reads.setdefault(i, {}))
+            else:
+                held = seg.occurrences(text)[:2]
             if any(self.r.live[found.astype(np.int64) + seg.base].any() for found in held):
                 return True
         return False
@@ -221,7 +221,7 @@ class Evaluator:
         of chars (a typo's fixes at one place), as term() would: afterwards term() answers each from
         what was found. The sections that can hold any of them hold the rest of term's grams; their
         text is scanned once for the rest and the character beside it read (ExactSegment.filled).
-        Their body counts are the true ones, as term()'s for a plain string, which nothing ranks by: a
+        Their body counts are the true ones, as term()'s are, which nothing ranks by: a
         query whose typo is looked up found nothing."""
         before, after = term[:at], term[at + 1:]
         chars = [c for c in dict.fromkeys(chars) if (before + c + after, False) not in self.hits]
@@ -266,6 +266,12 @@ class Evaluator:
         if skip is None and not f.active():
             return self.r.live
         return self.sections_of(facet_mod.report_filter(self.r.facts, f, skip))
+
+
+def _own_gram(text: str, prefix: bool = False) -> bool:
+    """Is the string one of the exact index's grams, its postings its answer (one or two characters,
+    no word boundary to keep)? Any other is looked up in the suffix arrays."""
+    return len(text) <= 2 and term_pattern(text, prefix) is None
 
 
 def _cat(parts: list[np.ndarray], dtype=np.int64) -> np.ndarray:

@@ -191,7 +191,7 @@ def _best_k(reader: IndexReader, sids: np.ndarray, scores: np.ndarray, k: int) -
 
 
 def _exact_scores(reader: IndexReader, ev: Evaluator, terms: list[Term], sids: np.ndarray) -> np.ndarray:
-    """BM25 from the index's count bounds, with the second stage's length floor: cheap enough for every match."""
+    """BM25 from the index's counts, with the second stage's length floor: cheap enough for every match."""
     norm = np.maximum(reader.body_len[sids].astype(np.float64), LENGTH_FLOOR * reader.avg_body_len)
     norm *= B  # K1 * (1 - B + B * length / avg), in place: 600,000 matches of 法 at 8x laws
     norm /= reader.avg_body_len

@@ -94,7 +94,6 @@ class BatchWorker:
         return segwriter.write_segment(gen / "whoosh", docs)
 
 
-
 def parse_file(f: SourceFile) -> ParsedFile | Skipped:
     """The file read and parsed; Skipped, saying why, when it cannot be read or a parser fails."""
     try:
@@ -190,7 +189,8 @@ def report_text(title: str, headings: list[str], bodies: list[str]) -> str:
 def save_exact(folder: Path, base: int, batch: BatchSections) -> None:
     """An exact segment's folder: the exact index, its reports' catalog and its sections' texts
     and HTML."""
-    ExactSegment.build(base, batch.headings, batch.bodies, with_suffixes=False).save(folder)  # see BatchWorker.suffixes
+    # without its suffix array: the build sorts those of its final, merged segments (build._Build._finish)
+    ExactSegment.build(base, batch.headings, batch.bodies, with_suffixes=False).save(folder)
     batch.catalog.save(folder)
     section_texts.save(folder, batch.texts, batch.htmls)
 

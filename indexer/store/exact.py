@@ -37,7 +37,7 @@ import numpy as np
 
 from indexer.store import suffixes
 from indexer.store.columns import Column, FileBytes, run
-from indexer.store.suffixes import Suffixes
+from indexer.store.suffixes import Suffixes, utf8_offsets
 from indexer.text.wholeword import boundaries
 
 SEP = "\x00"  # between sections, and between a section's heading and its body
@@ -109,7 +109,9 @@ class ExactSegment:
         data = text.encode("utf-8", "surrogatepass")
         codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         del text
-        bstarts, bmids = _byte_offsets(codes, starts, mids)
+        offsets = utf8_offsets(codes)
+        bstarts, bmids = offsets[starts], offsets[mids]
+        del offsets
         section = np.repeat(np.arange(n, dtype=np.uint32), hl + bl + 2)
         in_head = np.repeat(np.tile(np.array([1, 0], dtype=bool), n), np.column_stack([hl + 1, bl + 1]).ravel())
         hk, hp, hpost, _ = _table(codes, section, in_head)
@@ -272,14 +274,6 @@ def _every(data: bytes | mmap.mmap, needle: bytes, lo: np.ndarray, hi: np.ndarra
         found_at.append(f)
         start[alive] = f + 1
     return np.concatenate(found_i), np.concatenate(found_at)
-
-
-def _byte_offsets(codes: np.ndarray, starts: np.ndarray, mids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Character offsets → UTF-8 byte offsets, from the code points (a surrogate takes 3 bytes)."""
-    widths = 1 + (codes >= 0x80).astype(np.int64) + (codes >= 0x800) + (codes >= 0x10000)
-    cum = np.zeros(len(codes) + 1, dtype=np.int64)
-    np.cumsum(widths, out=cum[1:])
-    return cum[np.asarray(starts)], cum[np.asarray(mids)]
 
 
 class _Table:

@@ -74,11 +74,7 @@ class Suffixes:
         owners |= order > np.asarray(mids).astype(np.uint32)[sid]  # a segment's characters fit 32 bits
         del sid
         before = char_classes(codes[order - 1])  # the first suffix (order 0) reads the last character, a SEP
-        widths = np.ones(len(codes) + 1, dtype=np.uint8)
-        widths[0] = 0
-        widths[1:] += (codes >= 0x80).view(np.uint8) + (codes >= 0x800).view(np.uint8) + (codes >= 0x10000).view(np.uint8)
-        offsets = np.cumsum(widths, dtype=np.uint32 if len(data) < 1 << 32 else np.int64)  # each character's byte
-        del widths
+        offsets = utf8_offsets(codes, np.uint32 if len(data) < 1 << 32 else np.int64)
         positions = offsets[order]
         del offsets, order
         return cls(data, positions, owners, before, _samples(data, positions[::SAMPLE]), n)
@@ -148,6 +144,15 @@ class Suffixes:
             else:
                 hi = mid
         return lo
+
+
+def utf8_offsets(codes: np.ndarray, dtype: type = np.int64) -> np.ndarray:
+    """The UTF-8 byte offset of each character of these code points, and of the end (len + 1 values;
+    a lone surrogate takes three bytes, as surrogatepass writes it)."""
+    widths = np.ones(len(codes) + 1, dtype=np.uint8)
+    widths[0] = 0
+    widths[1:] += (codes >= 0x80).view(np.uint8) + (codes >= 0x800).view(np.uint8) + (codes >= 0x10000).view(np.uint8)
+    return np.cumsum(widths, dtype=dtype)
 
 
 def _sorted(codes: np.ndarray) -> np.ndarray:
