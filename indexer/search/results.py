@@ -6,9 +6,8 @@ Snippets are cut only for the hits a page or an export batch shows."""
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from urllib.parse import quote
 
 import numpy as np
@@ -263,13 +262,27 @@ class SearchPage:
         """The JSON of /api/search and `search --json` (groups only when grouped)."""
         d = {"query": self.query, "total": self.total, "total_documents": self.total_documents,
              "took_ms": self.took_ms, "page": self.page, "per_page": self.per_page, "notice": self.notice,
-             "partial": self.results.partial, "facets": copy.deepcopy(self.facets),
-             "hits": [asdict(h) for h in self.hits], "suggestions": list(self.suggestions),
+             "partial": self.results.partial,
+             "facets": {name: [dict(row) for row in rows] for name, rows in self.facets.items()},
+             "hits": [record(h) for h in self.hits], "suggestions": list(self.suggestions),
              "within": self.results.within, "proximity": self.results.proximity,
              "copies": self.results.copies, "copy_sections": len(self.results.others)}
         if self.groups is not None:
-            d["groups"] = [asdict(g) for g in self.groups]
+            d["groups"] = [record(g) for g in self.groups]
         return d
+
+
+def record(obj) -> dict:
+    """dataclasses.asdict of a page's records (Hit, ReportGroup, Source …: fields of strings, numbers,
+    lists of those or of records), without asdict's deep copy of every string: a first page's ten hits
+    took 0.4 ms that way, a tenth of a common query's search."""
+    return {f.name: _plain(getattr(obj, f.name)) for f in fields(obj)}
+
+
+def _plain(value):
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return record(value) if is_dataclass(value) else value
 
 
 @dataclass
