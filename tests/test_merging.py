@@ -40,6 +40,16 @@ def test_three_runs_leave_three_segments_or_one_merged(indexes):
     assert merged.segments[0].size == sum(s.size for s in apart.segments) == apart.n
 
 
+def test_section_texts_read_together_are_each_sections_own(indexes):
+    """reader.section_texts (the second stage's hundred at a time) gives each section's own heading and
+    body in the order asked, across segments, as section_text one at a time does, merged or not."""
+    for reader in indexes:
+        sids = np.random.default_rng(7).permutation(reader.n)[:60]
+        one_by_one = [reader.segment_of(int(sid))[0].section_text(reader.segment_of(int(sid))[1]) for sid in sids]
+        assert reader.section_texts(sids) == one_by_one
+        assert len({seg.base for sid in sids for seg in [reader.segment_of(int(sid))[0]]}) == len(reader.segments)
+
+
 def test_each_gram_has_its_postings_from_every_part_in_order(indexes):
     apart, merged = indexes
     one = merged.segments[0]

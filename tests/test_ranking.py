@@ -211,3 +211,7 @@ def test_a_lead_is_found_from_its_occurrence_as_by_passes_over_the_whole_body(se
     for p in range(len(body) + 1):
         brk = ranking._Breaks(lambda i: starts, 0)
         assert ranking._in_lead(body, p, brk) == _lead_by_whole_passes(body, p, starts), (body, p, starts)
+    for step in (1, 3, 7):  # many occurrences at once: a body without a lead opening is seen at once
+        positions = list(range(step - 1, len(body) + 1, step))
+        expected = any(_lead_by_whole_passes(body, p, starts) for p in positions)
+        assert ranking._any_in_lead(body, positions, ranking._Breaks(lambda i: starts, 0)) == expected, (body, step)

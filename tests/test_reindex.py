@@ -181,6 +181,30 @@ def test_reader_keeps_its_generation_until_it_switches(tmp_path, corpus):
     assert res.mode != "exact" or res.total == 0
 
 
+def test_a_servers_reader_is_frozen_and_the_last_one_given_back(tmp_path, corpus):
+    """A server's Library takes each reader out of the garbage collector's passes; when a reindex
+    replaces it, the last one is given back and collected, even when it holds a cycle."""
+    import weakref
+
+    root = tmp_path / "index"
+    reindex(root, [corpus], progress=False)
+    lib = Library(root, freeze=True)
+    try:
+        old = lib.reader()
+        assert gc.get_freeze_count() > 0
+        old.cycle = old  # what a pass is needed for: its count never drops to nothing
+        gone = weakref.ref(old)
+        del old
+        gc.collect()
+        assert gone() is not None  # frozen: no pass looks at it
+        (corpus / SEED_000.name).unlink()
+        reindex(root, progress=False)
+        lib.reader()
+        assert gone() is None and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
 def test_missing_source_changes_nothing(tmp_path, corpus):
     root = tmp_path / "index"
     reindex(root, [corpus], progress=False)

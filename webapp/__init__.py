@@ -43,12 +43,13 @@ def create_app(index_dir: str | os.PathLike | None = None, **config) -> Flask:
         REQUEST_BUDGET=5.0,  # seconds of a search's work before its answer goes out partial (`serve --budget`)
         KEPT_BYTES=KEPT_BYTES,  # what searches found, kept for the next requests (`serve --kept-mb`)
         MAP_BYTES=MAP_BYTES,  # index text left mapped after searches scanned it (`serve --map-mb`)
+        FREEZE=False,  # the reader's objects out of the garbage collector's passes: `serve` owns its process
     )
     app.config.update(config)
     app.config["BASE_URL"] = (app.config.get("BASE_URL") or "").rstrip("/")  # `serve --base-url`: links made absolute
     app.json.ensure_ascii = False
     app.extensions["edusearch"] = Library(Path(app.config["INDEX_DIR"]), kept_bytes=app.config["KEPT_BYTES"],
-                                          map_bytes=app.config["MAP_BYTES"])
+                                          map_bytes=app.config["MAP_BYTES"], freeze=app.config["FREEZE"])
 
     app.register_blueprint(views_bp)
     app.register_blueprint(api_bp)

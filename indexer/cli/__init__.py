@@ -290,7 +290,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             return 2
     app = create_app(root, BASE_URL=args.base_url or "", TRUSTED_HOSTS=allowed_hosts(args), THREADS=args.threads,
                      HEAVY_SLOTS=min(args.heavy, args.threads), REQUEST_BUDGET=args.budget, KEPT_BYTES=args.kept_mb << 20,
-                     MAP_BYTES=args.map_mb << 20)
+                     MAP_BYTES=args.map_mb << 20, FREEZE=True)
     warm(app.extensions["edusearch"].reader())
     print(f"edusearch: serving {root} on http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
     try:

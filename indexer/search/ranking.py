@@ -44,6 +44,7 @@ PROXIMITY = 0.5  # several terms in one sentence multiply the score by 1 + this,
 PASSAGE = 200  # characters: the folded text has no paragraph breaks, so a passage is a window
 LISTED = 0.5  # an occurrence that is an item of an enumeration (…、X、… or X等) counts only this much
 MAX_OCCURRENCES = 20  # positions per term and section looked at for closeness (counts are exact)
+MANY_OCCURRENCES = 6  # from this many, a body is first searched once for a lead opening anywhere
 
 _STOPS = "。！？；!?;"
 _LEAD = re.compile(r"(?:[一二三四五六七八九十]+[是要来则]|第[一二三四五六七八九十]+[，、,]|首先|其次|再次|最后)")
@@ -228,10 +229,7 @@ def _at(n: int, sids: np.ndarray, found: np.ndarray, values: np.ndarray) -> np.n
 
 def _text_scores(reader: IndexReader, ev: Evaluator, terms: list[Term], sids: np.ndarray) -> list[float]:
     stats = [TermStats(t.text, idf(reader.n_live, ev.term(t).df), term_pattern(t.text, t.prefix)) for t in terms]
-    texts = []
-    for sid in sids:
-        seg, local = reader.segment_of(int(sid))
-        texts.append(seg.section_text(local))
+    texts = reader.section_texts(sids)
     return score_sections(texts, stats, reader.avg_body_len,
                          lambda i: paragraph_starts(reader.written_text(int(sids[i])), texts[i][1]))
 
@@ -276,6 +274,7 @@ class _Breaks:
 
     def __init__(self, source: Paragraphs | None, i: int):
         self.source, self.i, self.starts = source, i, None
+        self.has_lead: bool | None = None  # does the body hold a lead opening anywhere (asked once, by _any_in_lead)
 
     def opens(self, p: int) -> bool:
         if self.source is None:
@@ -296,12 +295,24 @@ def _score(head: str, body: str, terms: list[TermStats], avg_body: float, breaks
         tf = _count(body, t) - (1 - IN_TITLE) * sum(_count(body, t, a, b) for a, b in cited)
         tf -= (1 - LISTED) * sum(1 for p in positions[-1] if _listed(body, p, len(t.text))
                                  and not any(a <= p < b for a, b in cited))  # a cited title is discounted already
-        if any(_in_lead(body, p, breaks) for p in positions[-1]):
+        if _any_in_lead(body, positions[-1], breaks):
             tf += LEAD
         sat = tf * (K1 + 1) / (tf + norm) if tf else 0.0
         in_head = _find(head, t, 0) >= 0
         score += t.idf * (sat + HEADING * in_head)
     return score * (1 + PROXIMITY * _closeness(body, positions))
+
+
+def _any_in_lead(body: str, positions: list[int], breaks: _Breaks | None) -> bool:
+    """Is any of these occurrences in a lead (_in_lead)? For many in one body (法 in a long article), a
+    body without a single lead opening is seen at once, and only topic lines are looked for."""
+    if len(positions) < MANY_OCCURRENCES:
+        return any(_in_lead(body, p, breaks) for p in positions)
+    if breaks is not None and breaks.has_lead is None:
+        breaks.has_lead = _LEAD.search(body) is not None
+    if breaks is None or breaks.has_lead:
+        return any(_in_lead(body, p, breaks) for p in positions)
+    return any(_in_topic_line(body, p, breaks) for p in positions)
 
 
 def _in_lead(body: str, p: int, breaks: _Breaks | None) -> bool:
@@ -316,6 +327,12 @@ def _in_lead(body: str, p: int, breaks: _Breaks | None) -> bool:
         s = _sentence_start(body, p, lo, _LAST_LEAD_STOP)
         if s is not None and (m := _LEAD.match(body, s)) and m.end() <= p:
             return True
+    return _in_topic_line(body, p, breaks)
+
+
+def _in_topic_line(body: str, p: int, breaks: _Breaks | None) -> bool:
+    """Is the occurrence at p in a sentence (ended by a stop) of at most TOPIC_LINE characters that opens a
+    paragraph and is not its last?"""
     stop = _SENTENCE_STOP.search(body, p, p + TOPIC_LINE + 1)  # a topic line's stop is this close to p ...
     if stop is None:
         return False

@@ -158,6 +158,17 @@ class ExactSegment:
         raw = data[a:int(self.bstarts[local + 1]) - 1]
         return (raw[:mid - a].decode("utf-8", "surrogatepass"), raw[mid - a + 1:].decode("utf-8", "surrogatepass"))
 
+    def section_texts(self, local: np.ndarray) -> list[tuple[str, str]]:
+        """section_text of each of these sections, their offsets looked up together: the second stage
+        reads a hundred at a time."""
+        starts = self.bstarts[local].tolist()
+        mids, ends = self.bmids[local].tolist(), self.bstarts[local + 1].tolist()
+        out = []
+        for a, mid, end in zip(starts, mids, ends, strict=True):
+            raw = self.data.read(a, end - 1 - a)
+            out.append((raw[:mid - a].decode("utf-8", "surrogatepass"), raw[mid - a + 1:].decode("utf-8", "surrogatepass")))
+        return out
+
     def body_length(self) -> np.ndarray:
         return np.asarray(self.starts[1:]) - np.asarray(self.mids) - 2
 
