@@ -300,17 +300,3 @@ def test_cli(index_dir, capsys, reader):
     assert [r[:3] for r in rows[1:]] == [[x.left, x.match, x.right] for x in kwic_lines(reader, "防溺水", sort="left")]
     assert main(["kwic", "防溺水", "--index", str(index_dir), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["total"] == kwic(reader, "防溺水").total
-
-
-def test_fold_known_is_fold(seed_text):
-    from indexer.text.normalize import fold, fold_known
-
-    rng = random.Random(11)
-    pieces = ["教育", "學校", "，", "：", " ", "\n", "\n\n", "ＰＭ２.５", "pm", "2.5", "Covid", " 19", "\u200b", "㎡", "…",
-              "\u3000", "a b", "（一）", "ﬁ"]
-    texts = [seed_text[:3000], seed_text.replace("\n", "\n\n")[:3000], ""]
-    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 30))) for _ in range(500)]
-    for t in texts:
-        want = fold(t)
-        got = fold_known(t, want.text)
-        assert got.text == want.text and got.segments == want.segments

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from helpers import FIXTURES
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from indexer.text import normalize
 from indexer.text.normalize import fold, fold_text
 
 
@@ -73,3 +76,18 @@ def test_invisible_characters_inside_a_word_do_not_hide_it(tmp_path):
         assert hit.section_id == "s1"
     body = get_report(rd, "web.txt", "防溺水").sections[-1].body_html
     assert "<mark>防\u200b溺水</mark>" in body
+
+
+_PIECES = ["防溺水", "學校", "ＧＤＰ", "COVID", "19", " ", "  ", "\n", "\u3000", "\t", "…", "㎡", "\u200b", "ﬁ", "。", "a", "Ⅻ"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=12))
+def test_fold_at_once_is_fold_run_by_run(pieces):
+    """fold translates a text in one call when no character of it folds to more or fewer than one, else
+    run by run (_fold_each): the folded text and every way back are the same either way."""
+    text = "".join(pieces)
+    want, got = normalize._fold_each(text), fold(text)
+    assert got.text == want.text
+    assert [got.orig_span(i, j) for i in range(len(got.text)) for j in range(i + 1, len(got.text) + 1)] == \
+        [want.orig_span(i, j) for i in range(len(want.text)) for j in range(i + 1, len(want.text) + 1)]

@@ -30,7 +30,7 @@ from indexer.search.proximity import line_breaks
 from indexer.search.snippet import Needle
 from indexer.store.exact import ExactSegment
 from indexer.store.reader import IndexReader
-from indexer.text.normalize import Folded, fold, fold_known
+from indexer.text.normalize import Folded, fold
 from indexer.text.wholeword import term_pattern
 
 _TF_CAP = 65535  # the exact index's posting counts saturate here (exact._table)
@@ -350,24 +350,20 @@ def read_sections(reader: IndexReader, sids: list[int], needles: list[Needle]) -
         title = row.title if sid == row.first_sid else None
         heading, body = stored.get("heading") or "", stored.get("text") or ""
         parts = {"heading": heading, "body": body} | ({"title": title} if title is not None else {})
-        seg, local = reader.segment_of(int(sid))
-        folded_body = seg.section_text(local)[1]  # as the index holds it: the body need not be folded again
         out.append(SectionOccurrences(sid=int(sid), section_id=stored["section_id"],
                                       heading_path=list(stored.get("heading_path") or []), parts=parts,
-                                      occurrences=occurrences_in(title, heading, body, needles, folded_body)))
+                                      occurrences=occurrences_in(title, heading, body, needles)))
     return out
 
 
-def occurrences_in(title: str | None, heading: str, body: str, needles: list[Needle],
-                   folded_body: str | None = None) -> list[Occurrence]:
+def occurrences_in(title: str | None, heading: str, body: str, needles: list[Needle]) -> list[Occurrence]:
     """Every occurrence in a section's parts, in canonical order. The head is matched as the exact
     index holds it (exact_heading: the folded title, a space, the folded heading), so a count here is
-    a count there; each match is then placed in the title or the heading it lies in. folded_body:
-    the body's folded form, when known. A string of proximity conditions has only the occurrences
+    a count there; each match is then placed in the title or the heading it lies in. A string of proximity conditions has only the occurrences
     where one holds listed, each keeping its place among all of the string's occurrences (ordinal), as
     the report page counts them."""
     fh = fold(heading)
-    fb = fold(body) if folded_body is None else fold_known(body, folded_body)
+    fb = fold(body)
     pieces: list[tuple[str, Folded, int]] = [("heading", fh, 0)]
     if title is not None:
         ft = fold(title)

@@ -312,7 +312,24 @@ def _any_in_lead(body: str, positions: list[int], breaks: _Breaks | None) -> boo
         breaks.has_lead = _LEAD.search(body) is not None
     if breaks is None or breaks.has_lead:
         return any(_in_lead(body, p, breaks) for p in positions)
-    return any(_in_topic_line(body, p, breaks) for p in positions)
+    return _any_in_topic_line(body, positions, breaks)
+
+
+def _any_in_topic_line(body: str, positions: list[int], breaks: _Breaks | None) -> bool:
+    """Is any of these occurrences (in order) in a topic line? The answer is one for a whole sentence,
+    so each sentence is asked once, however many of them it holds."""
+    done = -1  # occurrences before this lie in a sentence already asked (and found no topic line)
+    for p in positions:
+        if p < done:
+            continue
+        stop = _SENTENCE_STOP.search(body, p, p + TOPIC_LINE + 1)
+        if stop is None:  # its sentence is longer than a topic line, up to p + TOPIC_LINE at least
+            done = p + TOPIC_LINE + 1
+            continue
+        if _in_topic_line(body, p, breaks):
+            return True
+        done = stop.start()
+    return False
 
 
 def _in_lead(body: str, p: int, breaks: _Breaks | None) -> bool:

@@ -68,19 +68,33 @@ def _fold_one(ch: str) -> str:
 
 
 class _FoldTable(dict):
-    """str.translate table filled on first sight of each character."""
+    """str.translate table filled on first sight of each character. It notes the characters (not
+    whitespace) that fold to more or fewer than one, and finds them in a text with one regex search."""
+
+    def __init__(self):
+        super().__init__()
+        self.odd: set[str] = set()
+        self._odd_pattern: re.Pattern | None = None
 
     def __missing__(self, code: int) -> str:
-        f = _fold_one(chr(code))
+        ch = chr(code)
+        f = _fold_one(ch)
         self[code] = f
+        if len(f) != 1 and not ch.isspace():
+            self.odd.add(ch)
+            self._odd_pattern = None
         return f
+
+    def odd_in(self, text: str) -> set[str]:
+        """The odd characters of text, every one of whose characters has been looked up."""
+        if not self.odd:
+            return set()
+        if self._odd_pattern is None:
+            self._odd_pattern = re.compile("[" + "".join(re.escape(ch) for ch in sorted(self.odd)) + "]")
+        return set(self._odd_pattern.findall(text))
 
 
 _TABLE = _FoldTable()
-
-
-_SEEN: set[str] = set()  # characters looked up in _TABLE so far
-_ODD: set[str] = set()  # of those, the ones (not whitespace) that fold to more or fewer than one character
 
 
 def fold_char(ch: str) -> str:
@@ -157,16 +171,44 @@ def _special_positions(text: str) -> list[tuple[int, int, str]]:
 
 def _odd_chars(text: str) -> set[str]:
     """The characters of text (not whitespace) that fold to more or fewer than one character."""
-    chars = set(text)
-    new = chars - _SEEN
-    if new:
-        _ODD.update(ch for ch in new if len(fold_char(ch)) != 1 and not ch.isspace())
-        _SEEN.update(new)
-    return chars & _ODD
+    text.translate(_TABLE)  # each character looked up: the table knows which are odd
+    return _TABLE.odd_in(text)
 
 
 def fold(text: str) -> Folded:
     """Fold text for matching, keeping the way back to the original."""
+    t = text.translate(_TABLE)  # each character looked up: the table knows which are odd
+    return _fold_each(text) if _TABLE.odd_in(text) else _fold_even(text, t)
+
+
+def _fold_even(text: str, t: str) -> Folded:
+    """fold(text) when no character outside whitespace folds to more or fewer than one (most text): the
+    whole text translated in one call, then each whitespace run dropped or made one space by fold's rule,
+    the characters either side read from the translation (t)."""
+    out: list[str] = []
+    segments: list[tuple[int, int, int, int]] = []
+    npos = pos = 0
+    for m in _WS.finditer(text):
+        start, end = m.span()
+        if start > pos:
+            out.append(t[pos:start])
+            segments.append((npos, start - pos, pos, start - pos))
+            npos += start - pos
+        left = t[start - 1] if start else ""
+        right = t[end] if end < len(t) else ""
+        if left and right and not is_cjk(left) and not is_cjk(right):
+            out.append(" ")
+            segments.append((npos, 1, start, end - start))
+            npos += 1
+        pos = end
+    if pos < len(text):
+        out.append(t[pos:])
+        segments.append((npos, len(text) - pos, pos, len(text) - pos))
+    return Folded("".join(out), segments)
+
+
+def _fold_each(text: str) -> Folded:
+    """fold(text), each run of plain characters translated on its own and each odd one looked up."""
     out: list[str] = []
     segments: list[tuple[int, int, int, int]] = []
     npos = 0
@@ -197,30 +239,3 @@ def fold(text: str) -> Folded:
 
 def fold_text(text: str) -> str:
     return fold(text).text
-
-
-def fold_known(text: str, folded: str) -> Folded:
-    """fold(text), given its folded form (the exact index keeps it). When no character of text folds
-    to more or fewer than one (most text: ，→, and 學→学 keep the length), the way back follows from
-    the whitespace runs alone, with fold's own rule for each (taking the characters either side from
-    `folded`), without looking every character up again: a long report section costs a few times
-    less. Otherwise, or if the lengths do not come out even, it is fold(text)."""
-    if _odd_chars(text):
-        return fold(text)
-    segments: list[tuple[int, int, int, int]] = []
-    npos = pos = 0
-    for m in _WS.finditer(text):
-        start, end = m.span()
-        if start > pos:
-            segments.append((npos, start - pos, pos, start - pos))
-            npos += start - pos
-        left = folded[npos - 1:npos] if segments else ""
-        right = folded[npos:npos + 1] if end < len(text) else ""
-        if left and right and not is_cjk(left) and not is_cjk(right):
-            segments.append((npos, 1, start, end - start))
-            npos += 1
-        pos = end
-    if pos < len(text):
-        segments.append((npos, len(text) - pos, pos, len(text) - pos))
-        npos += len(text) - pos
-    return Folded(folded, segments) if npos == len(folded) else fold(text)
