@@ -91,3 +91,16 @@ def test_fold_at_once_is_fold_run_by_run(pieces):
     assert got.text == want.text
     assert [got.orig_span(i, j) for i in range(len(got.text)) for j in range(i + 1, len(got.text) + 1)] == \
         [want.orig_span(i, j) for i in range(len(want.text)) for j in range(i + 1, len(want.text) + 1)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES + ["𠮷", "\ud83d", "Ａ", "ǅ", "ß"]), min_size=1, max_size=12))
+def test_a_long_text_folds_through_the_array_as_through_translate(pieces):
+    """From FAST_FOLD characters a text is translated through an array of each character's fold: the
+    same characters as str.translate, and with them the same fold, odd or astral characters among them."""
+    text = "".join(pieces)
+    text = text * (normalize.FAST_FOLD // len(text) + 1)
+    assert len(text) >= normalize.FAST_FOLD
+    assert normalize.fold_chars(text) == text.translate(normalize._TABLE)
+    want, got = normalize._fold_each(text), fold(text)
+    assert got.text == want.text and got.segments == want.segments

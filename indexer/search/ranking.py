@@ -316,19 +316,24 @@ def _any_in_lead(body: str, positions: list[int], breaks: _Breaks | None) -> boo
 
 
 def _any_in_topic_line(body: str, positions: list[int], breaks: _Breaks | None) -> bool:
-    """Is any of these occurrences (in order) in a topic line? The answer is one for a whole sentence,
-    so each sentence is asked once, however many of them it holds."""
+    """Is any of these occurrences (in order) in a topic line (_in_topic_line)? The body's stops found
+    once, each occurrence's sentence is two bisections away, and each sentence is asked once however
+    many occurrences it holds (罚款 ends many a sentence of a long article: each one looked back from)."""
+    stops = [m.start() for m in _SENTENCE_STOP.finditer(body)]
     done = -1  # occurrences before this lie in a sentence already asked (and found no topic line)
     for p in positions:
         if p < done:
             continue
-        stop = _SENTENCE_STOP.search(body, p, p + TOPIC_LINE + 1)
-        if stop is None:  # its sentence is longer than a topic line, up to p + TOPIC_LINE at least
-            done = p + TOPIC_LINE + 1
+        k = bisect.bisect_left(stops, p)  # the stop ending p's sentence
+        if k == len(stops):
+            return False
+        stop = done = stops[k]
+        if stop > p + TOPIC_LINE:
             continue
-        if _in_topic_line(body, p, breaks):
+        lo = max(0, p - TOPIC_LINE)
+        start = stops[k - 1] + 1 if k and stops[k - 1] >= lo else 0 if lo == 0 else None
+        if start is not None and stop <= start + TOPIC_LINE and _topic_line(body, start, stop, breaks):
             return True
-        done = stop.start()
     return False
 
 
