@@ -173,6 +173,28 @@ def test_every_page_is_cut_from_one_order(reader, monkeypatch, q):
     assert walked == [(h.doc_id, h.section_id) for h in whole.hits(reader, 0, whole.total)]
 
 
+@pytest.mark.parametrize("q", ["教育", "学校 OR 安全", "工作", "教育 学校"])
+def test_a_page_inside_a_block_is_cut_from_the_whole_block(reader, monkeypatch, q):
+    """The block holding the asked page's end is scored only as far as the page needs (best bound first,
+    until no bound left reaches its last score), the rest of it when something reads on: every cut is
+    the fully scored block's, scores included, and a first hit scores fewer sections than its block."""
+    monkeypatch.setattr(ranking, "RERANK", 12)
+    monkeypatch.setattr(ranking, "RERANK_MAX", 48)
+    whole = find(reader, q, need=48)  # every block scored in full
+    n = min(48, whole.total)
+    full = list(zip(whole.sids[:n].tolist(), whole.scores[:n].tolist(), strict=True))
+    assert whole.total > 24
+    for need in range(n):  # 0: a date sort's, which reads every match in its own order
+        cut = find(reader, q, need=need)
+        assert list(zip(*(a.tolist() for a in cut.ranked.part(0, need)), strict=True)) == full[:need]
+        depth = min(-(-max(need, 1) // 12) * 12, n)  # the blocks the cut reranks: its last one's rest, once read
+        assert list(zip(cut.sids[:depth].tolist(), cut.scores[:depth].tolist(), strict=True)) == full[:depth]
+    scored = []
+    monkeypatch.setattr(ranking, "_score", lambda *a, real=ranking._score: scored.append(1) or real(*a))
+    find(reader, q, need=1)
+    assert len(scored) < 12
+
+
 # The lead and topic-line rules as whole-body regex passes (how the second stage first found them): the
 # per-occurrence look-back must say the same for every occurrence of every made-up body.
 _STOP_CLASS = "[" + re.escape(ranking._STOPS) + "]"
