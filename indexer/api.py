@@ -420,7 +420,7 @@ class Hits:
 
     def _text(self, i: int) -> str:
         self._check_open()
-        return self._r.stored([int(self._res.sids[i])])[0].get("text") or ""
+        return self._r.stored([int(self._res.sids[i])], html=False)[0].get("text") or ""
 
     def _check_open(self) -> None:
         if self._index.closed:

@@ -205,6 +205,18 @@ def test_a_servers_reader_is_frozen_and_the_last_one_given_back(tmp_path, corpus
         gc.unfreeze()
 
 
+def test_stored_fields_without_html_are_the_same_fields(tmp_path, corpus):
+    """stored(html=False), what snippets and concordances read: every field but the HTML of a Markdown
+    section, which stored() gives beside its text."""
+    root = tmp_path / "index"
+    reindex(root, [corpus], progress=False)
+    reader = Library(root).reader()
+    sids = list(range(reader.n))
+    full, plain = reader.stored(sids), reader.stored(sids, html=False)
+    assert any("html" in f for f in full) and not any("html" in f for f in plain)
+    assert [{k: v for k, v in f.items() if k != "html"} for f in full] == plain
+
+
 def test_missing_source_changes_nothing(tmp_path, corpus):
     root = tmp_path / "index"
     reindex(root, [corpus], progress=False)

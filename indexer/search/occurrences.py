@@ -345,7 +345,7 @@ def read_sections(reader: IndexReader, sids: list[int], needles: list[Needle]) -
     """These sections as stored, with every occurrence of the needles in canonical order."""
     out = []
     report_of = reader.catalog.section_report
-    for sid, stored in zip(sids, reader.stored(sids), strict=True):
+    for sid, stored in zip(sids, reader.stored(sids, html=False), strict=True):
         row = reader.catalog.reports[int(report_of[sid])]
         title = row.title if sid == row.first_sid else None
         heading, body = stored.get("heading") or "", stored.get("text") or ""

@@ -356,7 +356,7 @@ def _hits(reader: IndexReader, sids: list[int], needles: list[Needle], scores: l
     section_marks = in_text(needles)
     rows = [int(reader.catalog.section_report[sid]) for sid in sids]
     told = distinctions(reader, rows, copies)
-    for r, stored, score in zip(rows, reader.stored(sids), scores, strict=True):
+    for r, stored, score in zip(rows, reader.stored(sids, html=False), scores, strict=True):
         row = reader.catalog.reports[r]
         text = stored.get("text") or ""
         body_snip = snippet(text, section_marks) if snippets else ""

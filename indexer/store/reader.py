@@ -288,15 +288,19 @@ class IndexReader:
         with self.lock:
             return int(sum(s.reader().field_length(f) for f in fields))
 
-    def stored(self, sids: list[int]) -> list[dict]:
+    def stored(self, sids: list[int], html: bool = True) -> list[dict]:
         """Each section's stored fields, with its text as written and, for Markdown, its HTML
-        rendered at index time (kept beside the exact index, texts.py)."""
+        rendered at index time (kept beside the exact index, texts.py); html=False: without the HTML
+        (a hit's snippet is cut from the text: the HTML, longer, was read for nothing)."""
         out = self.fields(sids)
         for sid, fields in zip(map(int, sids), out, strict=True):
             i = self._segment_index(sid)
-            fields["text"], html = self.texts[i][sid - self._bases[i]]
-            if html is not None:
-                fields["html"] = html
+            if not html:
+                fields["text"] = self.texts[i].text(sid - self._bases[i])
+                continue
+            fields["text"], rendered = self.texts[i][sid - self._bases[i]]
+            if rendered is not None:
+                fields["html"] = rendered
         return out
 
     def fields(self, sids: list[int]) -> list[dict]:
