@@ -104,3 +104,18 @@ def test_a_long_text_folds_through_the_array_as_through_translate(pieces):
     assert normalize.fold_chars(text) == text.translate(normalize._TABLE)
     want, got = normalize._fold_each(text), fold(text)
     assert got.text == want.text and got.segments == want.segments
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=12), st.lists(st.integers(min_value=1, max_value=4), max_size=30),
+       st.integers(min_value=0, max_value=2))
+def test_spans_mapped_in_one_walk_are_mapped_one_by_one(pieces, sizes, gap):
+    """Folded.orig_spans (a snippet's matches in order) gives each span's orig_span."""
+    f = fold("".join(pieces))
+    spans, pos = [], 0
+    for n in sizes:  # ascending spans that do not overlap, with gaps between them
+        if pos + n > len(f.text):
+            break
+        spans.append((pos, pos + n))
+        pos += n + gap
+    assert f.orig_spans(spans) == [f.orig_span(a, b) for a, b in spans]

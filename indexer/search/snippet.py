@@ -99,10 +99,8 @@ def _spans(original: str, needles: list[Needle]) -> tuple[list[tuple[int, int]],
             held = sorted(n.held(f.text, lambda: proximity.line_breaks(f, original)))[:MAX_MATCHES]
             near += [f.orig_span(a, b) for a, b in held]
             continue
-        for k, m in enumerate(n.pattern().finditer(f.text)):
-            if k >= MAX_MATCHES:
-                break
-            free.append(f.orig_span(m.start(), m.end()))
+        found = [m.span() for m in itertools.islice(n.pattern().finditer(f.text), MAX_MATCHES)]
+        free += f.orig_spans(found) if f.segments else [f.orig_span(a, b) for a, b in found]
     return near, free
 
 
@@ -196,10 +194,11 @@ def snippet(text: str, needles: list[Needle], width: int = WIDTH) -> str:
         first = min(near)
         windows.sort(key=lambda w: not (w[0] <= first[0] < w[1]))  # stable: the rest keep their order
     out = []
+    starts, ends = [a for a, _ in spans], [b for _, b in spans]  # merged: both ascending
     for k, (a, b) in enumerate(windows):
         if k or a > 0:  # between windows, and before a first one that does not start the text
             out.append("…")
-        out.append(mark(text, spans, a, b))
+        out.append(mark(text, spans[bisect.bisect_right(ends, a):bisect.bisect_left(starts, b)], a, b))
     tail = "…" if windows[-1][1] < len(text) else ""
     return "".join(out) + tail
 
