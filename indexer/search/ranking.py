@@ -190,7 +190,8 @@ def _block_head(reader: IndexReader, ev: Evaluator, terms: list[Term], block: np
                 m: int) -> tuple[tuple[np.ndarray, np.ndarray], Pending]:
     """The block's m best in _best_first's order, and the rest of it pending: every section's text is
     read and bounded from above (_bound), then scored, best bound first, until the m-th best score is
-    above every bound left. On 1x laws a first page scored 38 of its block's 100 sections."""
+    above every bound left. On 1x laws a first page scores 29 of its block's 100 sections for one word, 44
+    for several (means over the benchmark queries that match 100 or more)."""
     def scores_of(sids: np.ndarray) -> np.ndarray:
         return np.array(_text_scores(reader, ev, terms, sids))
 

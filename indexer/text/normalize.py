@@ -223,7 +223,7 @@ def _odd_chars(text: str) -> set[str]:
 def fold(text: str) -> Folded:
     """Fold text for matching, keeping the way back to the original."""
     t = _TABLE.translate(text)  # each character looked up: the table knows which are odd
-    return _fold_each(text) if _TABLE.odd_in(text) else _fold_even(text, t)
+    return _fold_each(text) if len(t) != len(text) or _TABLE.odd_in(text) else _fold_even(text, t)
 
 
 def _fold_even(text: str, t: str) -> Folded:
