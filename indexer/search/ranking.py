@@ -154,7 +154,7 @@ class Ranked:
 
     def _rest_order(self, i: int, j: int) -> np.ndarray:
         """Indices ordering rest[i:j] (its sort keys made only now: most searches never read them)."""
-        return np.lexsort((self._order_key[self._rest[i:j]], -np.round(self._rest_scores[i:j], 9)))
+        return _in_order(self._order_key, self._rest[i:j], self._rest_scores[i:j])
 
 
 def rank(reader: IndexReader, ev: Evaluator, terms: list[Term], sids: np.ndarray, need: int) -> Ranked:
@@ -192,28 +192,29 @@ def _block_head(reader: IndexReader, ev: Evaluator, terms: list[Term], block: np
     read and bounded from above (_bound), then scored, best bound first, until the m-th best score is
     above every bound left. On 1x laws a first page scores 29 of its block's 100 sections for one word, 44
     for several (means over the benchmark queries that match 100 or more)."""
+    texts = reader.section_texts(block)
+    by_sid = dict(zip(block.tolist(), texts, strict=True))  # the pending ones scored from them, not read again
+
     def scores_of(sids: np.ndarray) -> np.ndarray:
-        return np.array(_text_scores(reader, ev, terms, sids))
+        return np.array(_text_scores(reader, ev, terms, sids, [by_sid[x] for x in sids.tolist()]))
 
     if m <= 0:  # none of it asked for (a date sort orders every match from scratch)
         return (block[:0], np.zeros(0)), Pending(block, {}, scores_of, reader.order_key)
     stats = _term_stats(reader, ev, terms)
-    texts = reader.section_texts(block)
     bounds = [_bound(head, body, stats, reader.avg_body_len) for head, body in texts]
     by_bound = sorted(range(len(block)), key=lambda i: -bounds[i])
+    paragraphs = _paragraphs(reader, block, texts)
     known: dict[int, float] = {}
     best: list[float] = []  # the m best scores so far, a heap
     for k, i in enumerate(by_bound):
-        score = _score(*texts[i], stats, reader.avg_body_len,
-                       _Breaks(lambda i: paragraph_starts(reader.written_text(int(block[i])), texts[i][1]), i))
+        score = _score(*texts[i], stats, reader.avg_body_len, _Breaks(paragraphs, i))
         known[int(block[i])] = score
         (heapq.heappush if len(best) < m else heapq.heappushpop)(best, score)
         if len(best) == m and k + 1 < len(by_bound) and best[0] > bounds[by_bound[k + 1]] + BOUND_MARGIN:
             break
     scored = np.array(list(known), dtype=block.dtype)
     scores = np.array(list(known.values()))
-    order = _best_first(reader, scored, scores)
-    head = order[:m]
+    head = _best_first(reader, scored, scores)[:m]
     shown = set(scored[head].tolist())
     later = np.array([x for x in block.tolist() if x not in shown], dtype=block.dtype)
     pending = Pending(later, {x: v for x, v in known.items() if x not in shown}, scores_of, reader.order_key)
@@ -242,7 +243,7 @@ class Pending:
         if missing:
             self._known.update(zip(missing, self._score(np.array(missing, dtype=sids.dtype)).tolist(), strict=True))
         scores = np.array([self._known[x] for x in sids.tolist()], dtype=np.float64)
-        order = np.lexsort((self._order_key[sids], -np.round(scores, 9)))
+        order = _in_order(self._order_key, sids, scores)
         return sids[order], scores[order]
 
 
@@ -262,7 +263,12 @@ def by_date(reader: IndexReader, ranked: Ranked, sort: str) -> Ranked:
 def _best_first(reader: IndexReader, sids: np.ndarray, scores: np.ndarray) -> np.ndarray:
     """Indices ordering sids by score, ties by report and section order (never by the sid,
     which depends on the order files were indexed in)."""
-    return np.lexsort((reader.order_key[sids], -np.round(scores, 9)))
+    return _in_order(reader.order_key, sids, scores)
+
+
+def _in_order(order_key: np.ndarray, sids: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """_best_first's order, from the reader's order_key: scores rounded to 9 places, best first."""
+    return np.lexsort((order_key[sids], -np.round(scores, 9)))
 
 
 def _best_k(reader: IndexReader, sids: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -320,11 +326,16 @@ def _term_stats(reader: IndexReader, ev: Evaluator, terms: list[Term]) -> list[T
     return [TermStats(t.text, idf(reader.n_live, ev.term(t).df), term_pattern(t.text, t.prefix)) for t in terms]
 
 
-def _text_scores(reader: IndexReader, ev: Evaluator, terms: list[Term], sids: np.ndarray) -> list[float]:
-    stats = _term_stats(reader, ev, terms)
-    texts = reader.section_texts(sids)
-    return score_sections(texts, stats, reader.avg_body_len,
-                         lambda i: paragraph_starts(reader.written_text(int(sids[i])), texts[i][1]))
+def _text_scores(reader: IndexReader, ev: Evaluator, terms: list[Term], sids: np.ndarray,
+                 texts: list[tuple[str, str]] | None = None) -> list[float]:
+    """Second-stage scores of these sections (texts: theirs, when already read)."""
+    texts = reader.section_texts(sids) if texts is None else texts
+    return score_sections(texts, _term_stats(reader, ev, terms), reader.avg_body_len, _paragraphs(reader, sids, texts))
+
+
+def _paragraphs(reader: IndexReader, sids: np.ndarray, texts: list[tuple[str, str]]) -> Paragraphs:
+    """Where the paragraphs of the i-th of these sections start in its folded body, read when asked."""
+    return lambda i: paragraph_starts(reader.written_text(int(sids[i])), texts[i][1])
 
 
 def paragraph_starts(text: str, body: str) -> list[int]:
@@ -363,7 +374,8 @@ def score_sections(sections: list[tuple[str, str]], terms: list[TermStats], avg_
 
 
 class _Breaks:
-    """Paragraph starts of one section, fetched the first time they are needed."""
+    """What the lead rules ask of one section, found once: its paragraph starts (fetched the first time
+    they are needed) and whether its body holds a lead opening anywhere."""
 
     def __init__(self, source: Paragraphs | None, i: int):
         self.source, self.i, self.starts = source, i, None
@@ -378,9 +390,8 @@ class _Breaks:
         return k < len(self.starts) and self.starts[k] == p
 
 
-def _score(head: str, body: str, terms: list[TermStats], avg_body: float, breaks: _Breaks | None = None) -> float:
-    length = max(len(body), LENGTH_FLOOR * avg_body)
-    norm = K1 * (1 - B + B * length / max(avg_body, 1.0))
+def _score(head: str, body: str, terms: list[TermStats], avg_body: float, breaks: _Breaks) -> float:
+    norm = _norm(len(body), avg_body)
     cited = [m.span() for m in _CITED.finditer(body)] if "《" in body else []
     score, positions = 0.0, []
     for t in terms:
@@ -396,19 +407,18 @@ def _score(head: str, body: str, terms: list[TermStats], avg_body: float, breaks
     return score * (1 + PROXIMITY * _closeness(body, positions))
 
 
-def _any_in_lead(body: str, positions: list[int], breaks: _Breaks | None) -> bool:
+def _any_in_lead(body: str, positions: list[int], breaks: _Breaks) -> bool:
     """Is any of these occurrences in a lead (_in_lead)? For many in one body (法 in a long article), a
     body without a single lead opening is seen at once, and only topic lines are looked for."""
-    if len(positions) < MANY_OCCURRENCES:
-        return any(_in_lead(body, p, breaks) for p in positions)
-    if breaks is not None and breaks.has_lead is None:
-        breaks.has_lead = _LEAD.search(body) is not None
-    if breaks is None or breaks.has_lead:
-        return any(_in_lead(body, p, breaks) for p in positions)
-    return _any_in_topic_line(body, positions, breaks)
+    if len(positions) >= MANY_OCCURRENCES:
+        if breaks.has_lead is None:
+            breaks.has_lead = _LEAD.search(body) is not None
+        if not breaks.has_lead:
+            return _any_in_topic_line(body, positions, breaks)
+    return any(_in_lead(body, p, breaks) for p in positions)
 
 
-def _any_in_topic_line(body: str, positions: list[int], breaks: _Breaks | None) -> bool:
+def _any_in_topic_line(body: str, positions: list[int], breaks: _Breaks) -> bool:
     """Is any of these occurrences (in order) in a topic line (_in_topic_line)? The body's stops found
     once, each occurrence's sentence is two bisections away, and each sentence is asked once however
     many occurrences it holds (罚款 ends many a sentence of a long article: each one looked back from)."""
@@ -430,11 +440,15 @@ def _any_in_topic_line(body: str, positions: list[int], breaks: _Breaks | None) 
     return False
 
 
+def _norm(length: int, avg_body: float) -> float:
+    """BM25's length term K1 * (1 - B + B * length / avg), nothing shorter than LENGTH_FLOOR × avg."""
+    return K1 * (1 - B + B * max(length, LENGTH_FLOOR * avg_body) / max(avg_body, 1.0))
+
+
 def _bound(head: str, body: str, terms: list[TermStats], avg_body: float) -> float:
     """At least _score's, read from the same counts and heading: each term's occurrences as if one were
     in a lead and none were discounted (cited, listed), and several terms as close as can be."""
-    length = max(len(body), LENGTH_FLOOR * avg_body)
-    norm = K1 * (1 - B + B * length / max(avg_body, 1.0))
+    norm = _norm(len(body), avg_body)
     score, everywhere = 0.0, True
     for t in terms:
         tf = _count(body, t)
@@ -444,7 +458,7 @@ def _bound(head: str, body: str, terms: list[TermStats], avg_body: float) -> flo
     return score * (1 + PROXIMITY) if len(terms) > 1 and everywhere else score  # closeness needs them all in the body
 
 
-def _in_lead(body: str, p: int, breaks: _Breaks | None) -> bool:
+def _in_lead(body: str, p: int, breaks: _Breaks) -> bool:
     """Is the occurrence at p in a lead: its sentence (ended by a stop or a colon) opens with 一是/二要/
     第三，/首先 … (LEAD) and p lies after that opening, less than LEAD_REACH characters from the sentence's
     start; or its sentence (ended by a stop) is a topic line of at most TOPIC_LINE characters? Only the
@@ -459,7 +473,7 @@ def _in_lead(body: str, p: int, breaks: _Breaks | None) -> bool:
     return _in_topic_line(body, p, breaks)
 
 
-def _in_topic_line(body: str, p: int, breaks: _Breaks | None) -> bool:
+def _in_topic_line(body: str, p: int, breaks: _Breaks) -> bool:
     """Is the occurrence at p in a sentence (ended by a stop) of at most TOPIC_LINE characters that opens a
     paragraph and is not its last?"""
     stop = _SENTENCE_STOP.search(body, p, p + TOPIC_LINE + 1)  # a topic line's stop is this close to p ...
@@ -498,9 +512,9 @@ def _positions(body: str, t: TermStats) -> list[int]:
     return out
 
 
-def _topic_line(body: str, start: int, stop: int, breaks: _Breaks | None) -> bool:
+def _topic_line(body: str, start: int, stop: int, breaks: _Breaks) -> bool:
     """The short sentence body[start:stop + 1] opens a paragraph and is not its last."""
-    if breaks is None or not breaks.opens(start):
+    if not breaks.opens(start):
         return False
     nxt = bisect.bisect_right(breaks.starts, start)
     return (breaks.starts[nxt] if nxt < len(breaks.starts) else len(body)) > stop + 1
