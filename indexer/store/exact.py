@@ -155,19 +155,13 @@ class ExactSegment:
         in a row, as a scan reads them; IndexReader.trim drops its pages)."""
         a, mid = int(self.bstarts[local]), int(self.bmids[local])
         data = self._scanned() if mapped else self.data
-        raw = data[a:int(self.bstarts[local + 1]) - 1]
-        return (raw[:mid - a].decode("utf-8", "surrogatepass"), raw[mid - a + 1:].decode("utf-8", "surrogatepass"))
+        return _heading_and_body(data[a:int(self.bstarts[local + 1]) - 1], mid - a)
 
     def section_texts(self, local: np.ndarray) -> list[tuple[str, str]]:
         """section_text of each of these sections, their offsets looked up together: the second stage
         reads a hundred at a time."""
-        starts = self.bstarts[local].tolist()
-        mids, ends = self.bmids[local].tolist(), self.bstarts[local + 1].tolist()
-        out = []
-        for a, mid, end in zip(starts, mids, ends, strict=True):
-            raw = self.data.read(a, end - 1 - a)
-            out.append((raw[:mid - a].decode("utf-8", "surrogatepass"), raw[mid - a + 1:].decode("utf-8", "surrogatepass")))
-        return out
+        starts, mids, ends = self.bstarts[local].tolist(), self.bmids[local].tolist(), self.bstarts[local + 1].tolist()
+        return [_heading_and_body(self.data.read(a, end - 1 - a), mid - a) for a, mid, end in zip(starts, mids, ends, strict=True)]
 
     def body_length(self) -> np.ndarray:
         return np.asarray(self.starts[1:]) - np.asarray(self.mids) - 2
@@ -337,6 +331,11 @@ def _lookup(table: _Table, wanted: list[int]) -> tuple[np.ndarray, np.ndarray]:
         if counts is not None:
             counts = np.minimum(counts[keep], their_counts[idx[keep]])
     return result, (counts if counts is not None else empty[1])
+
+
+def _heading_and_body(raw: bytes, mid: int) -> tuple[str, str]:
+    """A section's bytes, its heading's end at mid (the SEP between them), as (heading, body)."""
+    return raw[:mid].decode("utf-8", "surrogatepass"), raw[mid + 1:].decode("utf-8", "surrogatepass")
 
 
 def _pair(ptr: np.ndarray | Column, i: int) -> tuple[int, int]:
