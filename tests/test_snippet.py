@@ -11,6 +11,8 @@ import re
 
 import pytest
 from helpers import continues_word
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indexer.search.snippet import MAX_MATCHES, MAX_WINDOWS, WIDTH, Needle, find_spans, mark, snippet
 from indexer.text.normalize import fold_text
@@ -210,3 +212,23 @@ def test_an_occurrence_inside_a_word_keeps_its_word():
     text = "乙" * 200 + "大气中PM2.5浓度" + "丙" * 300
     out = snippet(text, [Needle("2.5")])
     assert "<mark>2.5</mark>" in out and cut_words(text, out) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=40), unique=True), st.integers(min_value=0, max_value=40),
+       st.integers(min_value=0, max_value=40))
+def test_mark_of_a_window_marks_the_spans_inside_it(cuts, start, length):
+    """mark finds the spans inside [start, end) by bisection: as marking every span that overlaps it,
+    cut to it, everything else escaped."""
+    text = "".join("<&防溺水>教育"[i % 8] for i in range(40))
+    cuts = sorted(cuts)
+    spans = [(a, b) for a, b in zip(cuts[::2], cuts[1::2], strict=False)]  # ascending and apart
+    end = min(start + length, len(text))
+    out, pos = [], start
+    for a, b in spans:
+        if b <= start or a >= end:
+            continue
+        a, b = max(a, start), min(b, end)
+        out += [html.escape(text[pos:a]), "<mark>" + html.escape(text[a:b]) + "</mark>"]
+        pos = b
+    assert mark(text, spans, start, end) == "".join(out) + html.escape(text[pos:end])

@@ -97,10 +97,10 @@ def _spans(original: str, needles: list[Needle]) -> tuple[list[tuple[int, int]],
     for n in needles:
         if n.near:
             held = sorted(n.held(f.text, lambda: proximity.line_breaks(f, original)))[:MAX_MATCHES]
-            near += [f.orig_span(a, b) for a, b in held]
+            near += f.orig_spans(held)
             continue
         found = [m.span() for m in itertools.islice(n.pattern().finditer(f.text), MAX_MATCHES)]
-        free += f.orig_spans(found) if f.segments else [f.orig_span(a, b) for a, b in found]
+        free += f.orig_spans(found)
     return near, free
 
 
@@ -160,14 +160,15 @@ def nth_span(original: str, needle: Needle, k: int) -> tuple[int, int] | None:
 
 def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None,
          at: int | None = None, anchor: tuple[int, str] | None = None) -> str:
-    """HTML of text[start:end] with the spans in <mark>, everything else escaped; the mark holding
-    character `at` is the one a link pointed to (id "at", which the page scrolls to); the one starting
-    at anchor[0] gets the id anchor[1] (where a link to a page of marks lands)."""
+    """HTML of text[start:end] with the spans (ascending and apart, as merge_spans leaves them) in <mark>,
+    everything else escaped; the mark holding character `at` is the one a link pointed to (id "at",
+    which the page scrolls to); the one starting at anchor[0] gets the id anchor[1] (where a link to a
+    page of marks lands). The spans inside are found by bisection: a page marks its paragraphs, a
+    snippet its windows, one call each with the same spans."""
     end = len(text) if end is None else end
     out, pos = [], start
-    for a, b in spans:
-        if b <= start or a >= end:
-            continue
+    first = bisect.bisect_right(spans, start, key=_span_end)  # the spans before it end at or before start
+    for a, b in spans[first:bisect.bisect_left(spans, end, lo=first, key=_span_start)]:
         named = anchor is not None and a == anchor[0] and start <= a
         a, b = max(a, start), min(b, end)
         out.append(html.escape(text[pos:a]))
@@ -177,6 +178,14 @@ def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | Non
         pos = b
     out.append(html.escape(text[pos:end]))
     return "".join(out)
+
+
+def _span_start(span: tuple[int, int]) -> int:
+    return span[0]
+
+
+def _span_end(span: tuple[int, int]) -> int:
+    return span[1]
 
 
 def snippet(text: str, needles: list[Needle], width: int = WIDTH) -> str:
@@ -194,11 +203,10 @@ def snippet(text: str, needles: list[Needle], width: int = WIDTH) -> str:
         first = min(near)
         windows.sort(key=lambda w: not (w[0] <= first[0] < w[1]))  # stable: the rest keep their order
     out = []
-    starts, ends = [a for a, _ in spans], [b for _, b in spans]  # merged: both ascending
     for k, (a, b) in enumerate(windows):
         if k or a > 0:  # between windows, and before a first one that does not start the text
             out.append("…")
-        out.append(mark(text, spans[bisect.bisect_right(ends, a):bisect.bisect_left(starts, b)], a, b))
+        out.append(mark(text, spans, a, b))
     tail = "…" if windows[-1][1] < len(text) else ""
     return "".join(out) + tail
 

@@ -171,7 +171,7 @@ class Folded:
 
     def orig_span(self, start: int, end: int) -> tuple[int, int]:
         """Original [start, end) covering folded [start, end)."""
-        return self._orig_start(start), self._orig_end(end - 1)
+        return _orig_start(self._segment(start), start), _orig_end(self._segment(end - 1), end - 1)
 
     def orig_spans(self, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """orig_span of each of these non-empty spans, given in ascending order (a regex's matches): one
@@ -184,26 +184,26 @@ class Folded:
             j = k
             while j < last and segs[j + 1][0] <= end - 1:
                 j += 1
-            ns, nl, os_, ol = segs[k]
-            a = os_ + (start - ns) if nl == ol else os_
-            ns, nl, os_, ol = segs[j]
-            out.append((a, os_ + (end - 1 - ns) + 1 if nl == ol else os_ + ol))
+            out.append((_orig_start(segs[k], start), _orig_end(segs[j], end - 1)))
         return out
 
-    def _orig_start(self, i: int) -> int:
-        ns, nl, os_, ol = self._segment(i)
-        return os_ + (i - ns) if nl == ol else os_
 
-    def _orig_end(self, i: int) -> int:
-        ns, nl, os_, ol = self._segment(i)
-        return os_ + (i - ns) + 1 if nl == ol else os_ + ol
+def _orig_start(segment: tuple[int, int, int, int], i: int) -> int:
+    """Where the original of folded character i starts, i in this segment."""
+    ns, nl, os_, ol = segment
+    return os_ + (i - ns) if nl == ol else os_
 
 
-def _special_positions(text: str) -> list[tuple[int, int, str]]:
-    """Runs whose folded length differs from their length: whitespace runs and
-    characters that NFKC/casefold expand or drop. Returned as (start, end, kind)."""
+def _orig_end(segment: tuple[int, int, int, int], i: int) -> int:
+    """Where the original of folded character i ends, i in this segment."""
+    ns, nl, os_, ol = segment
+    return os_ + (i - ns) + 1 if nl == ol else os_ + ol
+
+
+def _special_positions(text: str, odd: set[str]) -> list[tuple[int, int, str]]:
+    """Runs whose folded length differs from their length: whitespace runs and the characters of
+    odd, which NFKC/casefold expand or drop. Returned as (start, end, kind)."""
     specials = [(m.start(), m.end(), "ws") for m in _WS.finditer(text)]
-    odd = _odd_chars(text)
     for ch in odd:
         i = text.find(ch)
         while i >= 0:
@@ -223,7 +223,8 @@ def _odd_chars(text: str) -> set[str]:
 def fold(text: str) -> Folded:
     """Fold text for matching, keeping the way back to the original."""
     t = _TABLE.translate(text)  # each character looked up: the table knows which are odd
-    return _fold_each(text) if len(t) != len(text) or _TABLE.odd_in(text) else _fold_even(text, t)
+    odd = _TABLE.odd_in(text)
+    return _fold_each(text, odd) if odd or len(t) != len(text) else _fold_even(text, t)
 
 
 def _fold_even(text: str, t: str) -> Folded:
@@ -252,13 +253,14 @@ def _fold_even(text: str, t: str) -> Folded:
     return Folded("".join(out), segments)
 
 
-def _fold_each(text: str) -> Folded:
-    """fold(text), each run of plain characters translated on its own and each odd one looked up."""
+def _fold_each(text: str, odd: set[str] | None = None) -> Folded:
+    """fold(text), each run of plain characters translated on its own and each odd one looked up
+    (odd: the text's odd characters, when known)."""
     out: list[str] = []
     segments: list[tuple[int, int, int, int]] = []
     npos = 0
     pos = 0
-    for start, end, kind in _special_positions(text):
+    for start, end, kind in _special_positions(text, _odd_chars(text) if odd is None else odd):
         if start > pos:  # plain run: one folded char per original char
             chunk = text[pos:start].translate(_TABLE)
             out.append(chunk)
